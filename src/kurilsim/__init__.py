@@ -1,0 +1,39 @@
+"""kurilsim: game-theoretic simulation of multi-party negotiation.
+
+The flagship, calibrated scenario is the Japan-Russia peace treaty and the
+dispute over the four southern Kuril Islands (Northern Territories).  This
+release provides the equilibrium engine: n-player normal-form games and
+certified Nash equilibria (:func:`solve_nash`).
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from kurilsim._errors import (
+    DegenerateGameWarning,
+    InvalidGameError,
+    InvalidProfileError,
+    KurilsimError,
+    KurilsimWarning,
+    SolverError,
+)
+from kurilsim.games import NormalFormGame
+from kurilsim.solvers import Equilibrium, NashResult, solve_nash
+
+try:
+    __version__ = version("kurilsim")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0+unknown"
+
+__all__ = [
+    "DegenerateGameWarning",
+    "Equilibrium",
+    "InvalidGameError",
+    "InvalidProfileError",
+    "KurilsimError",
+    "KurilsimWarning",
+    "NashResult",
+    "NormalFormGame",
+    "SolverError",
+    "__version__",
+    "solve_nash",
+]

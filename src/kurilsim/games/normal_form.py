@@ -1,0 +1,382 @@
+"""Finite n-player games in strategic (normal) form."""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+from dataclasses import KW_ONLY, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from kurilsim._errors import InvalidGameError, InvalidProfileError
+
+if TYPE_CHECKING:
+    import nashpy
+
+__all__ = ["NormalFormGame", "Profile"]
+
+#: A mixed-strategy profile: one probability vector per player.
+Profile = tuple[NDArray[np.float64], ...]
+
+#: Default relative tolerance of equilibrium checks (multiplied by the payoff range).
+DEFAULT_TOL = 1e-9
+
+
+def _readonly(array: NDArray[Any]) -> NDArray[Any]:
+    array.flags.writeable = False
+    return array
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class NormalFormGame:
+    """An immutable finite game in strategic form with any number of players.
+
+    Parameters
+    ----------
+    payoffs : sequence of array_like
+        One payoff array per player, all of the same shape ``(m_1, ..., m_n)``:
+        entry ``[s_1, ..., s_n]`` of array ``i`` is player ``i``'s payoff when
+        player ``k`` plays pure strategy ``s_k``.  A single array of shape
+        ``(n, m_1, ..., m_n)`` is accepted too.
+    players : sequence of str, optional
+        Player names (default ``"Player 1"``, ``"Player 2"``, ...).
+    strategies : sequence of sequence of str, optional
+        Strategy labels per player (default ``"s0"``, ``"s1"``, ...).
+
+    Raises
+    ------
+    InvalidGameError
+        If the arrays have different shapes, the wrong number of dimensions,
+        an empty strategy set, non-numeric or non-finite entries, or the names
+        and labels do not match the shape.
+
+    See Also
+    --------
+    kurilsim.solve_nash : equilibria of a game.
+
+    Examples
+    --------
+    The prisoner's dilemma (strategies: cooperate, defect):
+
+    >>> import numpy as np
+    >>> from kurilsim import NormalFormGame
+    >>> A = np.array([[3, 0], [5, 1]])
+    >>> game = NormalFormGame([A, A.T], strategies=[["C", "D"], ["C", "D"]])
+    >>> game.shape
+    (2, 2)
+    >>> profile = ([0.0, 1.0], [0.0, 1.0])
+    >>> game.expected_payoffs(profile)
+    array([1., 1.])
+    >>> game.is_nash(profile)
+    True
+    >>> game.regret(([1.0, 0.0], [1.0, 0.0]))
+    2.0
+    """
+
+    payoffs: tuple[NDArray[np.float64], ...]
+    _: KW_ONLY
+    players: tuple[str, ...] = ()
+    strategies: tuple[tuple[str, ...], ...] = ()
+    _scale: float = field(init=False, repr=False)
+
+    def __init__(
+        self,
+        payoffs: Sequence[ArrayLike] | NDArray[Any],
+        *,
+        players: Sequence[str] | None = None,
+        strategies: Sequence[Sequence[str]] | None = None,
+    ) -> None:
+        arrays = _validate_payoffs(payoffs)
+        shape = arrays[0].shape
+        n = len(arrays)
+        if players is None:
+            names = tuple(f"Player {i + 1}" for i in range(n))
+        else:
+            if isinstance(players, str) or len(players) != n:
+                raise InvalidGameError(
+                    f"players must name each of the {n} players, got {players!r}"
+                )
+            names = tuple(str(p) for p in players)
+            if len(set(names)) != n:
+                raise InvalidGameError(f"player names must be distinct, got {names!r}")
+        if strategies is None:
+            labels = tuple(tuple(f"s{k}" for k in range(m)) for m in shape)
+        else:
+            if isinstance(strategies, str) or len(strategies) != n:
+                raise InvalidGameError(
+                    f"strategies must give one label list per player ({n}), "
+                    f"got {strategies!r}"
+                )
+            labels = tuple(tuple(str(s) for s in row) for row in strategies)
+            for i, (row, m) in enumerate(zip(labels, shape, strict=True)):
+                if len(row) != m:
+                    raise InvalidGameError(
+                        f"player {i} has {m} strategies but {len(row)} labels: {row!r}"
+                    )
+                if len(set(row)) != m:
+                    raise InvalidGameError(
+                        f"strategy labels of player {i} must be distinct, got {row!r}"
+                    )
+        spans = [float(np.ptp(a)) for a in arrays]
+        scale = max(spans) if max(spans) > 0 else 1.0
+        object.__setattr__(self, "payoffs", arrays)
+        object.__setattr__(self, "players", names)
+        object.__setattr__(self, "strategies", labels)
+        object.__setattr__(self, "_scale", scale)
+
+    # ------------------------------------------------------------------ shape
+    @property
+    def n_players(self) -> int:
+        """Number of players."""
+        return len(self.payoffs)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """Number of pure strategies of each player."""
+        return tuple(self.payoffs[0].shape)
+
+    @property
+    def payoff_range(self) -> float:
+        """Largest payoff spread ``max - min`` over the players (1.0 if all are 0).
+
+        Tolerances of equilibrium checks are relative to this scale, so that a
+        game and its rescaled copy give the same answers.
+        """
+        return self._scale
+
+    @property
+    def is_zero_sum(self) -> bool:
+        """Whether the payoffs sum to the same constant in every cell."""
+        total = np.sum(np.stack(self.payoffs), axis=0)
+        return bool(np.ptp(total) <= 1e-12 * self._scale)
+
+    # ------------------------------------------------------------- equality
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, NormalFormGame):
+            return NotImplemented
+        return (
+            self.players == other.players
+            and self.strategies == other.strategies
+            and self.shape == other.shape
+            and all(
+                np.array_equal(a, b)
+                for a, b in zip(self.payoffs, other.payoffs, strict=True)
+            )
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (self.players, self.strategies, tuple(a.tobytes() for a in self.payoffs))
+        )
+
+    def __repr__(self) -> str:
+        dims = "×".join(str(m) for m in self.shape)
+        return f"NormalFormGame({dims}, players={list(self.players)!r})"
+
+    # ----------------------------------------------------------- profiles
+    def validate_profile(self, profile: Sequence[ArrayLike], *, tol: float = 1e-9) -> Profile:
+        """Return ``profile`` as a tuple of float arrays after checking it.
+
+        Parameters
+        ----------
+        profile : sequence of array_like
+            One probability vector per player.
+        tol : float
+            Allowed deviation of each vector from the probability simplex.
+
+        Raises
+        ------
+        InvalidProfileError
+            If the number of vectors or their lengths do not match the game, or
+            a vector has negative, non-finite entries or does not sum to one.
+        """
+        if len(profile) != self.n_players:
+            raise InvalidProfileError(
+                f"a profile needs one strategy per player ({self.n_players}), "
+                f"got {len(profile)}"
+            )
+        out = []
+        for i, (sigma, m) in enumerate(zip(profile, self.shape, strict=True)):
+            vec = np.asarray(sigma, dtype=np.float64)
+            if vec.shape != (m,):
+                raise InvalidProfileError(
+                    f"strategy of player {i} must have shape ({m},), got {vec.shape}"
+                )
+            if not np.all(np.isfinite(vec)):
+                raise InvalidProfileError(
+                    f"strategy of player {i} has non-finite entries: {vec!r}"
+                )
+            if vec.min() < -tol or abs(vec.sum() - 1.0) > tol * m + tol:
+                raise InvalidProfileError(
+                    f"strategy of player {i} is not a probability vector "
+                    f"(min {vec.min():.3g}, sum {vec.sum():.12g}): {vec!r}"
+                )
+            out.append(vec)
+        return tuple(out)
+
+    def deviation_payoffs(self, profile: Sequence[ArrayLike]) -> Profile:
+        """Payoff of each pure strategy of each player against the others' mix.
+
+        Returns
+        -------
+        tuple of ndarray
+            Entry ``i`` has shape ``(m_i,)``: player ``i``'s expected payoff of
+            each of its pure strategies when the others play ``profile``.
+        """
+        sigma = self.validate_profile(profile)
+        return _deviation_payoffs(self.payoffs, sigma)
+
+    def expected_payoffs(self, profile: Sequence[ArrayLike]) -> NDArray[np.float64]:
+        """Expected payoff of each player under the mixed profile ``profile``."""
+        sigma = self.validate_profile(profile)
+        dev = _deviation_payoffs(self.payoffs, sigma)
+        return np.array([d @ s for d, s in zip(dev, sigma, strict=True)])
+
+    def regret(self, profile: Sequence[ArrayLike]) -> float:
+        """Largest gain any player gets from a unilateral deviation (≥ 0).
+
+        A profile is a Nash equilibrium exactly when its regret is zero; the
+        ``epsilon`` of an epsilon-equilibrium is its regret.
+        """
+        sigma = self.validate_profile(profile)
+        return _regret(self.payoffs, sigma)
+
+    def is_nash(self, profile: Sequence[ArrayLike], *, tol: float = DEFAULT_TOL) -> bool:
+        """Whether ``profile`` is a Nash equilibrium up to ``tol × payoff_range``.
+
+        Parameters
+        ----------
+        profile : sequence of array_like
+            One probability vector per player.
+        tol : float, default 1e-9
+            Relative tolerance: the regret may be at most
+            ``tol * self.payoff_range``.
+        """
+        if not tol >= 0:
+            raise InvalidProfileError(f"tol must be a non-negative number, got {tol!r}")
+        return self.regret(profile) <= tol * self._scale
+
+    def pure_profile(self, actions: Sequence[int]) -> Profile:
+        """The mixed profile that plays pure strategy ``actions[i]`` for player i."""
+        if len(actions) != self.n_players:
+            raise InvalidProfileError(
+                f"need one action per player ({self.n_players}), got {actions!r}"
+            )
+        out = []
+        for i, (a, m) in enumerate(zip(actions, self.shape, strict=True)):
+            if not isinstance(a, numbers.Integral) or not 0 <= int(a) < m:
+                raise InvalidProfileError(
+                    f"action of player {i} must be an integer in [0, {m}), got {a!r}"
+                )
+            vec = np.zeros(m)
+            vec[int(a)] = 1.0
+            out.append(vec)
+        return tuple(out)
+
+    # ---------------------------------------------------------- transforms
+    def transpose(self) -> NormalFormGame:
+        """The same game with the order of the players reversed.
+
+        For two players this swaps the row and the column player.
+        """
+        n = self.n_players
+        axes = tuple(range(n - 1, -1, -1))
+        return NormalFormGame(
+            [np.transpose(a, axes) for a in reversed(self.payoffs)],
+            players=self.players[::-1],
+            strategies=self.strategies[::-1],
+        )
+
+    # ---------------------------------------------------------- interchange
+    def to_nashpy(self) -> nashpy.Game:
+        """This two-player game as a :class:`nashpy.Game`."""
+        import nashpy
+
+        if self.n_players != 2:
+            raise InvalidGameError(
+                f"nashpy supports two-player games only; this game has "
+                f"{self.n_players} players"
+            )
+        return nashpy.Game(np.array(self.payoffs[0]), np.array(self.payoffs[1]))
+
+    @classmethod
+    def from_nashpy(cls, game: nashpy.Game) -> NormalFormGame:
+        """Build a game from a :class:`nashpy.Game` (its ``payoff_matrices``)."""
+        try:
+            matrices = game.payoff_matrices
+        except AttributeError:
+            raise InvalidGameError(
+                f"expected a nashpy.Game with payoff_matrices, got {type(game).__name__}"
+            ) from None
+        return cls([np.asarray(m) for m in matrices])
+
+
+def _validate_payoffs(payoffs: Sequence[ArrayLike] | NDArray[Any]) -> tuple[NDArray[np.float64], ...]:
+    if isinstance(payoffs, (str, bytes)) or not hasattr(payoffs, "__len__"):
+        raise InvalidGameError(
+            f"payoffs must be a sequence of arrays, one per player, got {type(payoffs).__name__}"
+        )
+    if isinstance(payoffs, np.ndarray):
+        items: list[Any] = list(payoffs)
+    else:
+        items = list(payoffs)
+    n = len(items)
+    if n == 0:
+        raise InvalidGameError("a game needs at least one player; got no payoff arrays")
+    arrays = []
+    for i, item in enumerate(items):
+        try:
+            arr = np.array(item, dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            raise InvalidGameError(
+                f"payoffs of player {i} are not a numeric array: {exc}"
+            ) from None
+        if np.iscomplexobj(np.asarray(item)):
+            raise InvalidGameError(f"payoffs of player {i} must be real, got complex values")
+        arrays.append(arr)
+    shape = arrays[0].shape
+    for i, arr in enumerate(arrays):
+        if arr.ndim != n:
+            raise InvalidGameError(
+                f"with {n} payoff arrays each must have {n} dimensions (one per "
+                f"player); array {i} has shape {arr.shape}"
+            )
+        if arr.shape != shape:
+            raise InvalidGameError(
+                f"payoff arrays must share one shape; array 0 has shape {shape}, "
+                f"array {i} has shape {arr.shape}"
+            )
+    if 0 in shape:
+        raise InvalidGameError(f"every player needs at least one strategy; shape is {shape}")
+    for i, arr in enumerate(arrays):
+        bad = ~np.isfinite(arr)
+        if bad.any():
+            where = tuple(int(k) for k in np.argwhere(bad)[0])
+            raise InvalidGameError(
+                f"payoffs must be finite; player {i}'s payoff at {where} is {arr[where]!r}"
+            )
+    return tuple(_readonly(a) for a in arrays)
+
+
+def _deviation_payoffs(
+    payoffs: tuple[NDArray[np.float64], ...], sigma: Profile
+) -> Profile:
+    """Kernel: ``out[i][s] = E[u_i(s, sigma_-i)]`` by tensor contraction."""
+    n = len(payoffs)
+    out = []
+    for i in range(n):
+        operands: list[Any] = [payoffs[i], list(range(n))]
+        for j in range(n):
+            if j != i:
+                operands += [sigma[j], [j]]
+        operands.append([i])
+        out.append(np.einsum(*operands, optimize=n > 2))
+    return tuple(out)
+
+
+def _regret(payoffs: tuple[NDArray[np.float64], ...], sigma: Profile) -> float:
+    dev = _deviation_payoffs(payoffs, sigma)
+    gains = [float(d.max() - d @ s) for d, s in zip(dev, sigma, strict=True)]
+    return max(0.0, *gains)

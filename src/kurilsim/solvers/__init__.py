@@ -1,0 +1,6 @@
+"""Solvers: pure functions from games to certified results."""
+
+from kurilsim.solvers._results import Equilibrium, NashResult
+from kurilsim.solvers.nash import METHODS, solve_nash
+
+__all__ = ["METHODS", "Equilibrium", "NashResult", "solve_nash"]

@@ -1,0 +1,172 @@
+"""Vertices of the best-response polytopes ``{z >= 0 : M z <= 1}`` of a bimatrix game.
+
+Two enumeration routes share one output format:
+
+* ``"bases"``: every square subsystem ``M[J, K] z_K = 1`` (``|J| = |K|``) is
+  solved in one batched LU call per size and the feasible solutions are kept.
+  Every vertex, degenerate or not, is the unique solution of some nonsingular
+  such subsystem, so this route is complete; it costs
+  ``binomial(d + r, d)`` small solves.
+* ``"qhull"``: the polar of the polytope (about an interior point) is a convex
+  hull whose facets are the polytope's vertices; Qhull (through
+  :class:`scipy.spatial.ConvexHull`) finds them.  Triangulated facets of a
+  degenerate vertex share one hyperplane, so they are merged afterwards, and
+  the labels are recomputed from the original inequalities, which makes the
+  answer independent of how Qhull splits a degenerate facet.
+
+In both routes a vertex's labels are read off the inequalities with a
+tolerance, never from the route's bookkeeping.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+from math import comb
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.spatial import ConvexHull, QhullError
+
+__all__ = ["LABEL_TOL", "polytope_vertices", "positive_scaled", "solve_square_systems"]
+
+#: Slack below which an inequality of the scaled polytope counts as tight.
+LABEL_TOL = 1e-9
+
+#: Largest number of square subsystems for which the ``"bases"`` route is used
+#: by default (it beats Qhull's fixed overhead on small games).
+BASES_LIMIT = 20
+
+_CHUNK = 1 << 17
+
+
+def positive_scaled(matrix: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``0.01 + (M - min M) / ptp(M)``: a positive affine copy with entries in [0.01, 1.01].
+
+    Positive affine transforms of a player's payoffs do not change the
+    equilibria; this one makes the best-response polytopes bounded (every
+    entry is positive) while keeping their square subsystems well conditioned
+    (entries near a common constant would make them nearly rank one).
+    """
+    span = float(np.ptp(matrix))
+    if span == 0.0:
+        return np.ones_like(matrix, dtype=np.float64)
+    return 0.01 + (matrix - matrix.min()) / span
+
+
+def solve_square_systems(
+    matrices: NDArray[np.float64], *, rcond: float = 1e-11
+) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    """Solve ``matrices[b] @ z = 1`` for a stack of square matrices.
+
+    Returns ``(z, ok)``; ``ok[b]`` is false where matrix ``b`` is numerically
+    singular: its smallest singular value is below ``rcond`` times its
+    largest.  Singular values are only computed for the few matrices whose
+    determinant is small against Hadamard's bound (the product of the row
+    norms), which every singular matrix's is.
+    """
+    k = matrices.shape[-1]
+    det = np.linalg.det(matrices)
+    bound = np.prod(np.linalg.norm(matrices, axis=-1), axis=-1)
+    ok = np.abs(det) > 1e-8 * bound
+    doubtful = np.flatnonzero(~ok)
+    if len(doubtful):
+        sv = np.linalg.svd(matrices[doubtful], compute_uv=False)
+        ok[doubtful] = sv[:, -1] > rcond * sv[:, 0]
+    safe = np.where(ok[:, None, None], matrices, np.eye(k))
+    z = np.linalg.solve(safe, np.ones(matrices.shape[:-1] + (1,)))[..., 0]
+    return z, ok
+
+
+def _vertices_by_bases(matrix: NDArray[np.float64]) -> NDArray[np.float64]:
+    r, d = matrix.shape
+    found = [np.zeros((1, d))]
+    for k in range(1, min(r, d) + 1):
+        rows = np.array(list(combinations(range(r), k)), dtype=np.intp)
+        cols = np.array(list(combinations(range(d), k)), dtype=np.intp)
+        pairs = len(rows) * len(cols)
+        for start in range(0, pairs, _CHUNK):
+            idx = np.arange(start, min(pairs, start + _CHUNK))
+            jr, kc = rows[idx // len(cols)], cols[idx % len(cols)]
+            sub = matrix[jr[:, :, None], kc[:, None, :]]
+            z_sub, ok = solve_square_systems(sub)
+            ok &= np.all(z_sub >= -LABEL_TOL, axis=1)
+            if not ok.any():
+                continue
+            z = np.zeros((int(ok.sum()), d))
+            np.put_along_axis(z, kc[ok], z_sub[ok], axis=1)
+            ok_feasible = np.all(z @ matrix.T <= 1.0 + LABEL_TOL, axis=1)
+            found.append(z[ok_feasible])
+    return np.concatenate(found)
+
+
+def _vertices_by_qhull(matrix: NDArray[np.float64]) -> NDArray[np.float64]:
+    r, d = matrix.shape
+    # Interior point c = t * 1 with equal slack t on every inequality family.
+    t = 1.0 / (1.0 + matrix.sum(axis=1).max())
+    gmat = np.vstack([-np.eye(d), matrix])
+    slack = np.concatenate([np.full(d, t), 1.0 - t * matrix.sum(axis=1)])
+    polar = gmat / slack[:, None]
+    hull = ConvexHull(polar)
+    eq = hull.equations
+    # Facet {p : a.p + b = 0} of the polar is the vertex z = -a / b (b < 0).
+    verts = -eq[:, :-1] / eq[:, -1:] + t
+    return np.asarray(verts, dtype=np.float64)
+
+
+def polytope_vertices(
+    matrix: NDArray[np.float64], *, route: str = "auto"
+) -> tuple[NDArray[np.float64], NDArray[np.bool_], NDArray[np.bool_], str]:
+    """All vertices of ``{z in R^d : z >= 0, matrix @ z <= 1}`` for positive ``matrix``.
+
+    Parameters
+    ----------
+    matrix : ndarray, shape (r, d)
+        Positive entries (so the polytope is bounded and full-dimensional).
+    route : {"auto", "bases", "qhull"}
+        Enumeration route (see the module docstring); ``"auto"`` picks
+        ``"bases"`` for small polytopes and ``"qhull"`` otherwise, and falls
+        back to ``"bases"`` if Qhull fails.
+
+    Returns
+    -------
+    vertices : ndarray, shape (k, d)
+        Distinct vertices, the origin included.
+    zero : ndarray of bool, shape (k, d)
+        ``zero[v, i]``: coordinate ``i`` of vertex ``v`` is zero.
+    tight : ndarray of bool, shape (k, r)
+        ``tight[v, j]``: inequality ``j`` of ``matrix`` is tight at vertex ``v``.
+    route : str
+        The route that ran.
+    """
+    r, d = matrix.shape
+    if route == "auto":
+        route = "bases" if d < 2 or comb(r + d, d) <= BASES_LIMIT else "qhull"
+    if route == "qhull":
+        try:
+            verts = _vertices_by_qhull(matrix)
+        except QhullError:
+            route = "bases"
+    if route == "bases":
+        verts = _vertices_by_bases(matrix)
+    zero = np.abs(verts) <= LABEL_TOL
+    tight = np.abs(1.0 - verts @ matrix.T) <= LABEL_TOL
+    # A vertex is determined by its tight inequalities: merge duplicates
+    # (Qhull's triangulated pieces of one degenerate facet) by their labels.
+    keys = np.packbits(np.concatenate([zero, tight], axis=1), axis=1)
+    _, first = np.unique(keys.view(np.dtype((np.void, keys.shape[1]))).ravel(),
+                         return_index=True)
+    first.sort()
+    return verts[first], zero[first], tight[first], route
+
+
+def refine_vertex(
+    matrix: NDArray[np.float64], zero: NDArray[np.bool_], tight: NDArray[np.bool_]
+) -> NDArray[np.float64]:
+    """Re-solve a vertex from its tight inequalities (least squares) for accuracy."""
+    d = matrix.shape[1]
+    support = ~zero
+    z = np.zeros(d)
+    sub = matrix[np.ix_(tight, support)]
+    if sub.size:
+        z[support] = np.linalg.lstsq(sub, np.ones(sub.shape[0]), rcond=None)[0]
+    return z
