@@ -79,7 +79,7 @@ class NormalFormGame:
     _: KW_ONLY
     players: tuple[str, ...] = ()
     strategies: tuple[tuple[str, ...], ...] = ()
-    _scale: float = field(init=False, repr=False)
+    _ranges: NDArray[np.float64] = field(init=False, repr=False)
 
     def __init__(
         self,
@@ -119,12 +119,12 @@ class NormalFormGame:
                     raise InvalidGameError(
                         f"strategy labels of player {i} must be distinct, got {row!r}"
                     )
-        spans = [float(np.ptp(a)) for a in arrays]
-        scale = max(spans) if max(spans) > 0 else 1.0
+        spans = np.array([float(np.ptp(a)) for a in arrays])
+        ranges = _readonly(np.where(spans > 0, spans, 1.0))
         object.__setattr__(self, "payoffs", arrays)
         object.__setattr__(self, "players", names)
         object.__setattr__(self, "strategies", labels)
-        object.__setattr__(self, "_scale", scale)
+        object.__setattr__(self, "_ranges", ranges)
 
     # ------------------------------------------------------------------ shape
     @property
@@ -138,19 +138,25 @@ class NormalFormGame:
         return tuple(self.payoffs[0].shape)
 
     @property
-    def payoff_range(self) -> float:
-        """Largest payoff spread ``max - min`` over the players (1.0 if all are 0).
+    def payoff_ranges(self) -> NDArray[np.float64]:
+        """Each player's payoff spread ``max - min`` (1.0 for a constant payoff).
 
-        Tolerances of equilibrium checks are relative to this scale, so that a
-        game and its rescaled copy give the same answers.
+        Equilibrium checks compare player ``i``'s gain from deviating with
+        ``tol * payoff_ranges[i]``, so answers do not change when one player's
+        payoffs are rescaled (a positive affine transform).
         """
-        return self._scale
+        return self._ranges
+
+    @property
+    def payoff_range(self) -> float:
+        """The largest of :attr:`payoff_ranges`."""
+        return float(self._ranges.max())
 
     @property
     def is_zero_sum(self) -> bool:
         """Whether the payoffs sum to the same constant in every cell."""
         total = np.sum(np.stack(self.payoffs), axis=0)
-        return bool(np.ptp(total) <= 1e-12 * self._scale)
+        return bool(np.ptp(total) <= 1e-12 * self.payoff_range)
 
     # ------------------------------------------------------------- equality
     def __eq__(self, other: object) -> bool:
@@ -240,23 +246,27 @@ class NormalFormGame:
         A profile is a Nash equilibrium exactly when its regret is zero; the
         ``epsilon`` of an epsilon-equilibrium is its regret.
         """
+        return float(self.gains(profile).max())
+
+    def gains(self, profile: Sequence[ArrayLike]) -> NDArray[np.float64]:
+        """Each player's gain from its best unilateral deviation (≥ 0)."""
         sigma = self.validate_profile(profile)
-        return _regret(self.payoffs, sigma)
+        return _gains(self.payoffs, sigma)
 
     def is_nash(self, profile: Sequence[ArrayLike], *, tol: float = DEFAULT_TOL) -> bool:
-        """Whether ``profile`` is a Nash equilibrium up to ``tol × payoff_range``.
+        """Whether ``profile`` is a Nash equilibrium up to a relative tolerance.
 
         Parameters
         ----------
         profile : sequence of array_like
             One probability vector per player.
         tol : float, default 1e-9
-            Relative tolerance: the regret may be at most
-            ``tol * self.payoff_range``.
+            Relative tolerance: player ``i`` may gain at most
+            ``tol * self.payoff_ranges[i]`` by deviating.
         """
         if not tol >= 0:
             raise InvalidProfileError(f"tol must be a non-negative number, got {tol!r}")
-        return self.regret(profile) <= tol * self._scale
+        return bool(np.all(self.gains(profile) <= tol * self._ranges))
 
     def pure_profile(self, actions: Sequence[int]) -> Profile:
         """The mixed profile that plays pure strategy ``actions[i]`` for player i."""
@@ -355,7 +365,7 @@ def _validate_payoffs(payoffs: Sequence[ArrayLike] | NDArray[Any]) -> tuple[NDAr
         if bad.any():
             where = tuple(int(k) for k in np.argwhere(bad)[0])
             raise InvalidGameError(
-                f"payoffs must be finite; player {i}'s payoff at {where} is {arr[where]!r}"
+                f"payoffs must be finite; player {i}'s payoff at {where} is {float(arr[where])}"
             )
     return tuple(_readonly(a) for a in arrays)
 
@@ -376,7 +386,6 @@ def _deviation_payoffs(
     return tuple(out)
 
 
-def _regret(payoffs: tuple[NDArray[np.float64], ...], sigma: Profile) -> float:
+def _gains(payoffs: tuple[NDArray[np.float64], ...], sigma: Profile) -> NDArray[np.float64]:
     dev = _deviation_payoffs(payoffs, sigma)
-    gains = [float(d.max() - d @ s) for d, s in zip(dev, sigma, strict=True)]
-    return max(0.0, *gains)
+    return np.array([max(0.0, float(d.max() - d @ s)) for d, s in zip(dev, sigma, strict=True)])

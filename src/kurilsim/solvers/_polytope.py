@@ -27,7 +27,14 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.spatial import ConvexHull, QhullError
 
-__all__ = ["LABEL_TOL", "polytope_vertices", "positive_scaled", "solve_square_systems"]
+__all__ = [
+    "LABEL_TOL",
+    "label_keys",
+    "polytope_vertices",
+    "positive_scaled",
+    "refine_vertex",
+    "solve_square_systems",
+]
 
 #: Slack below which an inequality of the scaled polytope counts as tight.
 LABEL_TOL = 1e-9
@@ -73,7 +80,7 @@ def solve_square_systems(
         sv = np.linalg.svd(matrices[doubtful], compute_uv=False)
         ok[doubtful] = sv[:, -1] > rcond * sv[:, 0]
     safe = np.where(ok[:, None, None], matrices, np.eye(k))
-    z = np.linalg.solve(safe, np.ones(matrices.shape[:-1] + (1,)))[..., 0]
+    z = np.linalg.solve(safe, np.ones((*matrices.shape[:-1], 1)))[..., 0]
     return z, ok
 
 
@@ -100,7 +107,7 @@ def _vertices_by_bases(matrix: NDArray[np.float64]) -> NDArray[np.float64]:
 
 
 def _vertices_by_qhull(matrix: NDArray[np.float64]) -> NDArray[np.float64]:
-    r, d = matrix.shape
+    _r, d = matrix.shape
     # Interior point c = t * 1 with equal slack t on every inequality family.
     t = 1.0 / (1.0 + matrix.sum(axis=1).max())
     gmat = np.vstack([-np.eye(d), matrix])
@@ -152,11 +159,20 @@ def polytope_vertices(
     tight = np.abs(1.0 - verts @ matrix.T) <= LABEL_TOL
     # A vertex is determined by its tight inequalities: merge duplicates
     # (Qhull's triangulated pieces of one degenerate facet) by their labels.
-    keys = np.packbits(np.concatenate([zero, tight], axis=1), axis=1)
-    _, first = np.unique(keys.view(np.dtype((np.void, keys.shape[1]))).ravel(),
-                         return_index=True)
+    _, first = np.unique(label_keys(np.concatenate([zero, tight], axis=1)), return_index=True)
     first.sort()
     return verts[first], zero[first], tight[first], route
+
+
+def label_keys(labels: NDArray[np.bool_]) -> NDArray[np.uint64] | NDArray[np.void]:
+    """One sortable key per row of a boolean label matrix (``uint64`` bit sets
+    when there are at most 64 labels, packed bytes otherwise)."""
+    width = labels.shape[1]
+    if width <= 64:
+        weights = np.left_shift(np.uint64(1), np.arange(width, dtype=np.uint64))
+        return np.bitwise_or.reduce(np.where(labels, weights, np.uint64(0)), axis=1)
+    keys = np.ascontiguousarray(np.packbits(labels, axis=1))
+    return keys.view(np.dtype((np.void, keys.shape[1]))).ravel()
 
 
 def refine_vertex(

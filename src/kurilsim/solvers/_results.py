@@ -25,8 +25,8 @@ class Equilibrium:
         Each player's expected payoff.
     regret : float
         The largest gain any player gets from a unilateral deviation: the
-        profile is a ``regret``-equilibrium.  Solvers only return profiles with
-        ``regret <= tol * game.payoff_range``.
+        profile is a ``regret``-equilibrium.  Solvers only return profiles in
+        which each player ``i`` gains at most ``tol * game.payoff_ranges[i]``.
     """
 
     strategies: Profile
@@ -81,10 +81,10 @@ class NashResult:
     method : str
         The method that ran (``"auto"`` is resolved to the actual method).
     tol : float
-        The relative tolerance: each equilibrium's regret is at most
-        ``tol * payoff_range``.
+        The relative tolerance: in each equilibrium, player ``i`` gains at
+        most ``tol * game.payoff_ranges[i]`` by deviating.
     payoff_range : float
-        The game's payoff spread that ``tol`` is relative to.
+        The game's largest payoff spread over the players.
     success : bool
         Whether the method ran to completion (an exhaustive method that
         finished, or an iterative method that converged).
@@ -130,9 +130,9 @@ class NashResult:
 
     def __repr__(self) -> str:
         lines = [
-            f"NashResult(method={self.method!r}, {len(self.equilibria)} equilibria, "
+            (f"NashResult(method={self.method!r}, {len(self.equilibria)} equilibria, "
             f"success={self.success}, complete={self.complete}, "
-            f"max_regret={self.max_regret:.2g})",
+            f"max_regret={self.max_regret:.2g})"),
         ]
         lines += [f"  {eq!r}" for eq in self.equilibria]
         if self.value is not None:
@@ -152,6 +152,24 @@ def clean_strategy(vector: NDArray[np.float64], *, zero_tol: float = 1e-12) -> N
     return vec
 
 
+def _clean_rows(matrix: NDArray[np.float64], zero_tol: float = 1e-12) -> NDArray[np.float64]:
+    rows = np.where(matrix > zero_tol, matrix, 0.0)
+    total = rows.sum(axis=1, keepdims=True)
+    return np.divide(rows, total, out=np.zeros_like(rows), where=total > 0)
+
+
+def _gains_two_player(
+    game: NormalFormGame, X: NDArray[np.float64], Y: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Payoffs ``(k, 2)`` and deviation gains ``(k, 2)`` of ``k`` profiles at once."""
+    A, B = game.payoffs
+    row_dev = Y @ A.T  # (k, m)
+    col_dev = X @ B  # (k, n)
+    values = np.column_stack([np.einsum("km,km->k", X, row_dev), np.einsum("kn,kn->k", Y, col_dev)])
+    best = np.column_stack([row_dev.max(axis=1), col_dev.max(axis=1)])
+    return values, best - values
+
+
 def certify(
     game: NormalFormGame,
     candidates: Iterable[Sequence[NDArray[np.float64]]],
@@ -161,32 +179,52 @@ def certify(
 ) -> tuple[tuple[Equilibrium, ...], int, int]:
     """Check candidate profiles and keep the certified, distinct ones.
 
-    Returns ``(equilibria, n_candidates, n_rejected)``.  A candidate is kept
-    when each vector is on the simplex and its regret is at most
-    ``tol * game.payoff_range``.
+    Returns ``(equilibria, n_candidates, n_rejected)``.  Each candidate is
+    cleaned (round-off below ``1e-12`` set to zero, renormalised) and kept
+    when each player's gain from deviating is at most
+    ``tol * game.payoff_ranges[i]``; candidates within ``dedupe_atol`` of an
+    earlier one (largest entry difference) are merged.  Two-player
+    candidates are checked in one batch of matrix products.
     """
-    threshold = tol * game.payoff_range
-    kept: list[Equilibrium] = []
-    n_candidates = 0
-    n_rejected = 0
-    keys: set[bytes] = set()
-    for cand in candidates:
-        n_candidates += 1
-        sigma = tuple(clean_strategy(np.asarray(s, dtype=np.float64)) for s in cand)
-        if any(s.sum() == 0 or not np.all(np.isfinite(s)) for s in sigma):
-            n_rejected += 1
-            continue
-        dev = _deviation_payoffs(game.payoffs, sigma)
-        values = np.array([d @ s for d, s in zip(dev, sigma, strict=True)])
-        regret = max(0.0, *(float(d.max()) - v for d, v in zip(dev, values, strict=True)))
-        if regret > threshold:
-            n_rejected += 1
-            continue
-        key = np.round(np.concatenate(sigma) / dedupe_atol).astype(np.int64).tobytes()
-        if key in keys or any(e.isclose(sigma, atol=dedupe_atol) for e in kept):
-            continue
-        keys.add(key)
-        values.flags.writeable = False
-        kept.append(Equilibrium(sigma, payoffs=values, regret=regret))
-    kept.sort(key=lambda e: tuple(-np.concatenate(e.strategies)))
-    return tuple(kept), n_candidates, n_rejected
+    cands = [tuple(np.asarray(s, dtype=np.float64) for s in c) for c in candidates]
+    k = len(cands)
+    if k == 0:
+        return (), 0, 0
+    n = game.n_players
+    blocks = [_clean_rows(np.stack([c[i] for c in cands])) for i in range(n)]
+    if n == 2:
+        values, gains = _gains_two_player(game, blocks[0], blocks[1])
+    else:
+        values = np.empty((k, n))
+        gains = np.empty((k, n))
+        for c in range(k):
+            sigma = tuple(b[c] for b in blocks)
+            dev = _deviation_payoffs(game.payoffs, sigma)
+            values[c] = [d @ s for d, s in zip(dev, sigma, strict=True)]
+            gains[c] = [d.max() for d in dev] - values[c]
+    valid = np.all([b.sum(axis=1) > 0 for b in blocks], axis=0)
+    valid &= np.all(np.isfinite(gains), axis=1)
+    ok = valid & np.all(gains <= tol * game.payoff_ranges, axis=1)
+    n_rejected = int(k - ok.sum())
+    idx = np.flatnonzero(ok)
+    flat = np.concatenate([b[idx] for b in blocks], axis=1)
+    distance = np.abs(flat[:, None, :] - flat[None, :, :]).max(axis=2)
+    dropped = np.zeros(len(idx), dtype=bool)
+    for p in range(len(idx)):
+        if not dropped[p]:
+            dropped[p + 1 :] |= distance[p, p + 1 :] <= dedupe_atol
+    kept = []
+    for p in np.flatnonzero(~dropped):
+        c = idx[p]
+        sigma = tuple(_frozen(b[c]) for b in blocks)
+        kept.append(
+            Equilibrium(sigma, payoffs=_frozen(values[c]), regret=max(0.0, float(gains[c].max())))
+        )
+    order = np.lexsort(-flat[~dropped].T[::-1]) if kept else np.array([], dtype=np.intp)
+    return tuple(kept[i] for i in order), k, n_rejected
+
+
+def _frozen(array: NDArray[np.float64]) -> NDArray[np.float64]:
+    out = np.array(array, dtype=np.float64)
+    out.flags.writeable = False
+    return out

@@ -15,19 +15,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kurilsim.solvers._polytope import (
-    LABEL_TOL,
+    label_keys,
     polytope_vertices,
     positive_scaled,
     refine_vertex,
-    solve_square_systems,
 )
 
 __all__ = ["vertex_enumeration_kernel"]
-
-
-def _packed(labels: NDArray[np.bool_]) -> NDArray[np.void]:
-    keys = np.ascontiguousarray(np.packbits(labels, axis=1))
-    return keys.view(np.dtype((np.void, keys.shape[1]))).ravel()
 
 
 def _complete_pairs(
@@ -43,7 +37,7 @@ def _complete_pairs(
     ``O(k log k)`` and degenerate games stay exact.
     """
     found = []
-    x_keys, y_keys = _packed(~x_labels), _packed(y_labels)
+    x_keys, y_keys = label_keys(~x_labels), label_keys(y_labels)
     if len(y_keys):
         order = np.argsort(y_keys)
         sorted_keys = y_keys[order]
@@ -65,44 +59,6 @@ def _complete_pairs(
     return np.unique(np.concatenate(found), axis=0)
 
 
-def _partners_by_solving(
-    a_pos: NDArray[np.float64], xzero: NDArray[np.bool_], xtight: NDArray[np.bool_]
-) -> tuple[NDArray[np.intp], NDArray[np.float64]] | None:
-    """Complete partners in ``Q`` of nondegenerate vertices of ``P``, by solving.
-
-    A nondegenerate vertex ``x`` with support ``K`` and best responses ``J``
-    (``|K| = |J|``) can only be completed by the point ``y`` of ``Q`` with
-    ``y_j = 0`` off ``J`` and ``(A' y)_i = 1`` on ``K``: the solution of the
-    square system ``A'[K, J] y_J = 1``.  The pair is an equilibrium exactly
-    when that ``y`` lies in ``Q``.  Systems of equal size are solved in one
-    batched call.  Returns ``None`` if some system is singular (the caller
-    then enumerates ``Q`` as well, which is complete in every case).
-    """
-    m, n = a_pos.shape
-    support = ~xzero
-    sizes = support.sum(axis=1)
-    rows_out: list[NDArray[np.intp]] = []
-    ys_out: list[NDArray[np.float64]] = []
-    for k in np.unique(sizes):
-        idx = np.flatnonzero(sizes == k)
-        kk = np.nonzero(support[idx])[1].reshape(len(idx), k)
-        jj = np.nonzero(xtight[idx])[1].reshape(len(idx), k)
-        sub = a_pos[kk[:, :, None], jj[:, None, :]]
-        y_sub, ok = solve_square_systems(sub)
-        if not ok.all():
-            return None
-        y = np.zeros((len(idx), n))
-        np.put_along_axis(y, jj, y_sub, axis=1)
-        feasible = np.all(y_sub >= -LABEL_TOL, axis=1) & np.all(
-            y @ a_pos.T <= 1.0 + LABEL_TOL, axis=1
-        )
-        rows_out.append(idx[feasible])
-        ys_out.append(np.maximum(y[feasible], 0.0))
-    if not rows_out:
-        return np.empty(0, dtype=np.intp), np.empty((0, n))
-    return np.concatenate(rows_out), np.concatenate(ys_out)
-
-
 def vertex_enumeration_kernel(
     A: NDArray[np.float64], B: NDArray[np.float64], *, route: str = "auto"
 ) -> tuple[list[tuple[NDArray[np.float64], NDArray[np.float64]]], str]:
@@ -110,42 +66,28 @@ def vertex_enumeration_kernel(
 
     Steps
     -----
-    1. Replace ``A`` and ``B`` by positive affine copies ``A'``, ``B'``; make
-       the row player the one with fewer strategies (cheaper polytope).
-    2. Enumerate the vertices of ``P = {x >= 0 : B'^T x <= 1}``; label
-       ``i < m`` of ``x`` means ``x_i = 0``, label ``m + j`` means column
-       ``j`` is a best response to ``x``.
-    3. If every nonzero vertex of ``P`` is nondegenerate, its only possible
-       partner is found by one linear solve (:func:`_partners_by_solving`).
-       Otherwise (a degenerate game) also enumerate the vertices of
-       ``Q = {y >= 0 : A' y <= 1}`` and keep every pair of nonzero vertices
-       whose labels cover ``0 .. m+n-1`` (:func:`_complete_pairs`);
-       degenerate vertices are re-solved from their tight inequalities.
+    1. Replace ``A`` and ``B`` by positive affine copies ``A'``, ``B'``.
+    2. Enumerate the vertices of ``P = {x >= 0 : B'^T x <= 1}`` and
+       ``Q = {y >= 0 : A' y <= 1}`` with all their labels: label ``i < m``
+       of ``x`` means ``x_i = 0``, label ``m + j`` means column ``j`` is a
+       best response to ``x``; dually for ``y``.
+    3. Keep every pair of nonzero vertices whose labels cover
+       ``0 .. m+n-1`` (:func:`_complete_pairs`); re-solve degenerate
+       vertices from their tight inequalities.
     4. Normalise to probability vectors.
 
     Returns the candidate pairs (to be certified by the caller) and the
     polytope route that ran (``"bases"`` or ``"qhull"``).
     """
-    if A.shape[0] > A.shape[1]:
-        swapped, used = vertex_enumeration_kernel(B.T, A.T, route=route)
-        return [(x, y) for y, x in swapped], used
     m, n = A.shape
     a_pos, b_pos = positive_scaled(A), positive_scaled(B)
-    xv, xzero, xtight, used = polytope_vertices(b_pos.T, route=route)
-    x_idx = np.flatnonzero(~xzero.all(axis=1))
-    x_labels = np.concatenate([xzero, xtight], axis=1)[x_idx]
-    out = []
-    partners = None
-    if np.all(x_labels.sum(axis=1) == m):
-        partners = _partners_by_solving(a_pos, xzero[x_idx], xtight[x_idx])
-    if partners is not None:
-        for p, y in zip(*partners, strict=True):
-            x = np.where(xzero[x_idx[p]], 0.0, xv[x_idx[p]])
-            out.append((x / x.sum(), y / y.sum()))
-        return out, used
+    xv, xzero, xtight, route_p = polytope_vertices(b_pos.T, route=route)
     yv, yzero, ytight, route_q = polytope_vertices(a_pos, route=route)
+    x_idx = np.flatnonzero(~xzero.all(axis=1))
     y_idx = np.flatnonzero(~yzero.all(axis=1))
+    x_labels = np.concatenate([xzero, xtight], axis=1)[x_idx]
     y_labels = np.concatenate([ytight, yzero], axis=1)[y_idx]
+    out = []
     for p, q in _complete_pairs(x_labels, y_labels, m, n):
         i, j = x_idx[p], y_idx[q]
         x = xv[i] if x_labels[p].sum() == m else refine_vertex(b_pos.T, xzero[i], xtight[i])
@@ -153,4 +95,4 @@ def vertex_enumeration_kernel(
         x = np.where(xzero[i], 0.0, x)
         y = np.where(yzero[j], 0.0, y)
         out.append((x / x.sum(), y / y.sum()))
-    return out, used if used == route_q else f"{used}/{route_q}"
+    return out, route_p if route_p == route_q else f"{route_p}/{route_q}"

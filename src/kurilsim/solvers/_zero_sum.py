@@ -33,7 +33,14 @@ def zero_sum_kernel(
     Solves the row player's maximin LP ``max v s.t. A^T x >= v 1, sum x = 1,
     x >= 0`` and the column player's (the same LP on ``-A^T``) with HiGHS.
     By the minimax theorem both values agree; ``v`` is the row player's.
+    The LPs are solved on ``(A - min A) / ptp(A)``, so the solver's absolute
+    tolerances mean the same whatever the payoff units.
     """
-    x, v_row = _maximin(A)
-    y, v_col = _maximin(-A.T)
-    return x, y, 0.5 * (v_row - v_col)
+    low, span = float(A.min()), float(np.ptp(A))
+    if span == 0.0:
+        m, n = A.shape
+        return np.full(m, 1.0 / m), np.full(n, 1.0 / n), low
+    scaled = (A - low) / span
+    x, v_row = _maximin(scaled)
+    y, v_col = _maximin(-scaled.T)
+    return x, y, low + span * 0.5 * (v_row - v_col)

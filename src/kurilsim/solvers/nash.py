@@ -65,8 +65,8 @@ def solve_nash(
         * ``"auto"`` (default): ``"vertex"`` for two players, ``"pure"``
           otherwise.
     tol : float, default 1e-9
-        Relative tolerance.  An equilibrium is returned only if its regret is
-        at most ``tol * game.payoff_range``.
+        Relative tolerance.  An equilibrium is returned only if no player
+        ``i`` gains more than ``tol * game.payoff_ranges[i]`` by deviating.
     initial_label : int, default 0
         For ``"lemke-howson"``: the label dropped first, ``0 .. m+n-1``
         (``i < m`` is row strategy ``i``, ``m + j`` column strategy ``j``).
@@ -160,7 +160,7 @@ def solve_nash(
 
 
 def _solve_pure(game: NormalFormGame, tol: float) -> NashResult:
-    profiles = pure_equilibria_kernel(game.payoffs, atol=tol * game.payoff_range)
+    profiles = pure_equilibria_kernel(game.payoffs, atol=tol * game.payoff_ranges)
     equilibria, n_cand, n_rej = certify(
         game, (game.pure_profile(row) for row in profiles.tolist()), tol=tol
     )

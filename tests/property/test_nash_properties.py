@@ -1,0 +1,145 @@
+"""Hypothesis properties of the two-player and n-player Nash solvers."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from kurilsim import DegenerateGameWarning, Equilibrium, NormalFormGame, solve_nash
+from kurilsim.testing.strategies import (
+    generic_games,
+    normal_form_games,
+    permutations_of,
+)
+
+ANY_GAMES = normal_form_games(max_strategies=4) | normal_form_games(max_strategies=4, integer=True, max_abs=3)
+
+
+def strategy_set(equilibria: tuple[Equilibrium, ...], digits: int = 6) -> set[tuple[float, ...]]:
+    return {tuple(np.round(np.concatenate(eq.strategies), digits) + 0.0) for eq in equilibria}
+
+
+def close_sets(a: tuple[Equilibrium, ...], b: tuple[Equilibrium, ...], atol: float = 1e-6) -> bool:
+    if len(a) != len(b):
+        return False
+    return all(any(x.isclose(y, atol=atol) for y in b) for x in a) and all(
+        any(y.isclose(x, atol=atol) for x in a) for y in b
+    )
+
+
+def check_certified(game: NormalFormGame, equilibria: tuple[Equilibrium, ...], tol: float = 1e-9) -> None:
+    for eq in equilibria:
+        for s, m in zip(eq.strategies, game.shape, strict=True):
+            assert s.shape == (m,)
+            assert np.all(s >= 0)
+            assert abs(s.sum() - 1) <= 1e-12
+        assert eq.regret <= tol * game.payoff_range
+        assert np.all(game.gains(eq.strategies) <= tol * game.payoff_ranges)
+        assert game.is_nash(eq.strategies, tol=tol)
+
+
+@given(ANY_GAMES)
+def test_vertex_results_are_certified_and_nonempty(game: NormalFormGame) -> None:
+    result = solve_nash(game, "vertex")
+    assert len(result.equilibria) >= 1  # Nash: every finite game has one
+    check_certified(game, result.equilibria)
+
+
+@given(ANY_GAMES, st.floats(0.1, 10), st.floats(-5, 5), st.integers(0, 1))
+def test_vertex_invariant_under_positive_affine_transform(
+    game: NormalFormGame, scale: float, shift: float, player: int
+) -> None:
+    payoffs = list(game.payoffs)
+    payoffs[player] = scale * payoffs[player] + shift
+    transformed = NormalFormGame(payoffs)
+    assert close_sets(solve_nash(game, "vertex").equilibria, solve_nash(transformed, "vertex").equilibria)
+
+
+@given(st.data())
+def test_vertex_invariant_under_relabelling(data: st.DataObject) -> None:
+    game = data.draw(ANY_GAMES)
+    m, n = game.shape
+    rows, cols = data.draw(permutations_of(m)), data.draw(permutations_of(n))
+    relabelled = NormalFormGame([p[np.ix_(rows, cols)] for p in game.payoffs])
+    original = solve_nash(game, "vertex").equilibria
+    mapped = []
+    for eq in solve_nash(relabelled, "vertex").equilibria:
+        x, y = np.zeros(m), np.zeros(n)
+        x[rows], y[cols] = eq.strategies
+        mapped.append(Equilibrium((x, y), payoffs=eq.payoffs, regret=eq.regret))
+    assert close_sets(original, tuple(mapped))
+
+
+@given(ANY_GAMES)
+def test_vertex_mirrors_when_players_swap(game: NormalFormGame) -> None:
+    swapped = solve_nash(game.transpose(), "vertex").equilibria
+    mirrored = tuple(
+        Equilibrium(eq.strategies[::-1], payoffs=eq.payoffs[::-1], regret=eq.regret) for eq in swapped
+    )
+    assert close_sets(solve_nash(game, "vertex").equilibria, mirrored)
+
+
+@given(ANY_GAMES)
+def test_pure_equals_pure_members_of_vertex(game: NormalFormGame) -> None:
+    pure = solve_nash(game, "pure").equilibria
+    vertex_pure = tuple(eq for eq in solve_nash(game, "vertex").equilibria if eq.is_pure)
+    assert close_sets(pure, vertex_pure)
+
+
+@given(generic_games(max_strategies=6))
+def test_nondegenerate_games_have_an_odd_number_of_equilibria(game: NormalFormGame) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DegenerateGameWarning)
+        support = solve_nash(game, "support")
+    vertex = solve_nash(game, "vertex")
+    assert len(vertex.equilibria) % 2 == 1
+    assert close_sets(support.equilibria, vertex.equilibria)
+
+
+@given(st.data())
+def test_lemke_howson_finds_a_member_of_the_vertex_set(data: st.DataObject) -> None:
+    game = data.draw(ANY_GAMES | generic_games(max_strategies=6))
+    label = data.draw(st.integers(0, sum(game.shape) - 1))
+    lh = solve_nash(game, "lemke-howson", initial_label=label).equilibria
+    assert len(lh) == 1
+    check_certified(game, lh)
+    vertex = solve_nash(game, "vertex").equilibria
+    assert any(lh[0].isclose(eq, atol=1e-6) for eq in vertex)
+
+
+@given(normal_form_games(zero_sum=True, max_strategies=5) | normal_form_games(zero_sum=True, integer=True, max_abs=3))
+def test_lp_agrees_with_vertex_on_zero_sum_games(game: NormalFormGame) -> None:
+    lp = solve_nash(game, "lp")
+    check_certified(game, lp.equilibria)
+    vertex = solve_nash(game, "vertex").equilibria
+    assert lp.value is not None
+    # the value is unique: every equilibrium pays player 1 the LP value
+    for eq in vertex:
+        assert abs(eq.payoffs[0] - lp.value) <= 1e-7 * game.payoff_range
+
+
+@given(normal_form_games(n_players=(1, 2, 3), max_strategies=3, integer=True, max_abs=2))
+def test_pure_is_certified_for_any_number_of_players(game: NormalFormGame) -> None:
+    result = solve_nash(game, "pure")
+    check_certified(game, result.equilibria)
+    assert all(eq.is_pure for eq in result.equilibria)
+    # every profile not returned has a profitable deviation
+    found = {eq.support for eq in result.equilibria}
+    for cell in np.ndindex(*game.shape):
+        if tuple((c,) for c in cell) not in found:
+            assert game.regret(game.pure_profile(list(cell))) > 0
+
+
+@given(ANY_GAMES)
+def test_support_results_are_certified(game: NormalFormGame) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DegenerateGameWarning)
+        result = solve_nash(game, "support")
+    check_certified(game, result.equilibria)
+    vertex = solve_nash(game, "vertex").equilibria
+    if result.complete:
+        assert close_sets(result.equilibria, vertex)
+    assume(True)

@@ -1,0 +1,185 @@
+"""NormalFormGame: construction, validation, payoffs, regret and interchange."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+
+import nashpy
+import numpy as np
+import pytest
+
+from kurilsim import (
+    InvalidGameError,
+    InvalidProfileError,
+    KurilsimError,
+    NormalFormGame,
+)
+
+PD = np.array([[3, 0], [5, 1]])
+
+
+def test_shape_names_labels_defaults() -> None:
+    game = NormalFormGame([np.zeros((2, 3)), np.ones((2, 3))])
+    assert game.n_players == 2
+    assert game.shape == (2, 3)
+    assert game.players == ("Player 1", "Player 2")
+    assert game.strategies == (("s0", "s1"), ("s0", "s1", "s2"))
+
+
+def test_accepts_stacked_array_and_labels() -> None:
+    stacked = np.stack([PD, PD.T])
+    game = NormalFormGame(stacked, players=["Row", "Col"], strategies=[["C", "D"], ["C", "D"]])
+    assert game.players == ("Row", "Col")
+    assert game.strategies[1] == ("C", "D")
+    np.testing.assert_array_equal(game.payoffs[1], PD.T)
+
+
+def test_payoffs_are_read_only_and_copied() -> None:
+    source = PD.astype(float)
+    game = NormalFormGame([source, source.T])
+    source[0, 0] = 99.0
+    assert game.payoffs[0][0, 0] == 3.0
+    with pytest.raises(ValueError, match="read-only"):
+        game.payoffs[0][0, 0] = 1.0
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        game.players = ("a", "b")  # type: ignore[misc]
+
+
+def test_equality_and_hash() -> None:
+    a = NormalFormGame([PD, PD.T])
+    b = NormalFormGame([PD.astype(float), PD.T.copy()])
+    c = NormalFormGame([PD, PD])
+    assert a == b
+    assert hash(a) == hash(b)
+    assert a != c
+    assert len({a, b, c}) == 2
+
+
+@pytest.mark.parametrize(
+    ("payoffs", "message"),
+    [
+        ([], "at least one player"),
+        ([np.zeros((2, 2))], "1 dimensions"),
+        ([np.zeros((2, 2)), np.zeros((2, 3))], r"array 1 has shape \(2, 3\)"),
+        ([np.zeros((2, 0)), np.zeros((2, 0))], "at least one strategy"),
+        ([np.array([[1.0, np.nan], [0, 0]]), np.zeros((2, 2))], r"\(0, 1\) is nan"),
+        ([np.zeros((2, 2)), np.array([[np.inf, 0], [0, 0]])], "player 1's payoff"),
+        ([np.zeros((2, 2)), [["a", "b"], ["c", "d"]]], "payoffs of player 1 are not a numeric"),
+        ([np.zeros((2, 2)), np.zeros((2, 2)), np.zeros((2, 2))], "3 dimensions"),
+        ("not arrays", "sequence of arrays"),
+    ],
+)
+def test_invalid_payoffs(payoffs: object, message: str) -> None:
+    with pytest.raises(InvalidGameError, match=message) as info:
+        NormalFormGame(payoffs)  # type: ignore[arg-type]
+    assert isinstance(info.value, ValueError)
+    assert isinstance(info.value, KurilsimError)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"players": ["only one"]}, "name each of the 2 players"),
+        ({"players": ["same", "same"]}, "distinct"),
+        ({"strategies": [["a", "b"]]}, "one label list per player"),
+        ({"strategies": [["a", "b"], ["c"]]}, "player 1 has 2 strategies but 1 labels"),
+        ({"strategies": [["a", "a"], ["c", "d"]]}, "must be distinct"),
+    ],
+)
+def test_invalid_names(kwargs: dict[str, object], message: str) -> None:
+    with pytest.raises(InvalidGameError, match=message):
+        NormalFormGame([PD, PD.T], **kwargs)  # type: ignore[arg-type]
+
+
+def test_expected_payoffs_and_regret_of_prisoners_dilemma() -> None:
+    game = NormalFormGame([PD, PD.T])
+    both_defect = ([0, 1], [0, 1])
+    np.testing.assert_allclose(game.expected_payoffs(both_defect), [1, 1])
+    assert game.regret(both_defect) == 0.0
+    assert game.is_nash(both_defect)
+    cooperate = ([1, 0], [1, 0])
+    assert game.regret(cooperate) == pytest.approx(2.0)
+    assert not game.is_nash(cooperate)
+    half = ([0.5, 0.5], [0.5, 0.5])
+    np.testing.assert_allclose(game.expected_payoffs(half), [2.25, 2.25])
+    # deviating to defect gives 3 against the half-half opponent
+    assert game.regret(half) == pytest.approx(0.75)
+
+
+def test_deviation_payoffs_match_brute_force_three_players() -> None:
+    rng = np.random.default_rng(3)
+    shape = (2, 3, 4)
+    payoffs = [rng.standard_normal(shape) for _ in range(3)]
+    game = NormalFormGame(payoffs)
+    sigma = tuple(rng.dirichlet(np.ones(m)) for m in shape)
+    dev = game.deviation_payoffs(sigma)
+    for i in range(3):
+        expected = np.zeros(shape[i])
+        for cell in itertools.product(*(range(m) for m in shape)):
+            prob = np.prod([sigma[j][cell[j]] for j in range(3) if j != i])
+            expected[cell[i]] += prob * payoffs[i][cell]
+        np.testing.assert_allclose(dev[i], expected, rtol=1e-12, atol=1e-12)
+    value = game.expected_payoffs(sigma)
+    np.testing.assert_allclose(value, [dev[i] @ sigma[i] for i in range(3)])
+    assert game.regret(sigma) == pytest.approx(max(dev[i].max() - value[i] for i in range(3)))
+
+
+@pytest.mark.parametrize(
+    ("profile", "message"),
+    [
+        (([1, 0],), "one strategy per player"),
+        (([1, 0, 0], [1, 0]), r"player 0 must have shape \(2,\)"),
+        (([0.5, 0.6], [1, 0]), "not a probability vector"),
+        (([1.5, -0.5], [1, 0]), "not a probability vector"),
+        (([np.nan, 1], [1, 0]), "non-finite"),
+    ],
+)
+def test_invalid_profiles(profile: tuple[list[float], ...], message: str) -> None:
+    game = NormalFormGame([PD, PD.T])
+    with pytest.raises(InvalidProfileError, match=message):
+        game.regret(profile)
+
+
+def test_pure_profile_validation() -> None:
+    game = NormalFormGame([PD, PD.T])
+    np.testing.assert_array_equal(game.pure_profile([1, 0])[0], [0, 1])
+    with pytest.raises(InvalidProfileError, match=r"integer in \[0, 2\), got 2"):
+        game.pure_profile([2, 0])
+    with pytest.raises(InvalidProfileError, match="tol"):
+        game.is_nash(([1, 0], [1, 0]), tol=-1)
+
+
+def test_payoff_range_and_zero_sum() -> None:
+    A = np.array([[0, -1, 1], [1, 0, -1], [-1, 1, 0]])
+    assert NormalFormGame([A, -A]).is_zero_sum
+    assert NormalFormGame([A, 5 - A]).is_zero_sum  # constant-sum
+    assert not NormalFormGame([PD, PD.T]).is_zero_sum
+    assert NormalFormGame([PD, PD.T]).payoff_range == 5.0
+    assert NormalFormGame([np.zeros((2, 2))] * 2).payoff_range == 1.0
+
+
+def test_transpose_swaps_players() -> None:
+    rng = np.random.default_rng(0)
+    A, B = rng.standard_normal((2, 3)), rng.standard_normal((2, 3))
+    game = NormalFormGame([A, B], players=["r", "c"])
+    swapped = game.transpose()
+    assert swapped.players == ("c", "r")
+    np.testing.assert_array_equal(swapped.payoffs[0], B.T)
+    np.testing.assert_array_equal(swapped.payoffs[1], A.T)
+    assert swapped.transpose() == game
+
+
+def test_nashpy_round_trip() -> None:
+    game = NormalFormGame([PD, PD.T])
+    ng = game.to_nashpy()
+    assert isinstance(ng, nashpy.Game)
+    assert NormalFormGame.from_nashpy(ng) == game
+    with pytest.raises(InvalidGameError, match="3 players"):
+        NormalFormGame([np.zeros((2, 2, 2))] * 3).to_nashpy()
+    with pytest.raises(InvalidGameError, match=r"expected a nashpy\.Game"):
+        NormalFormGame.from_nashpy(object())  # type: ignore[arg-type]
+
+
+def test_repr_mentions_shape() -> None:
+    assert "2×2" in repr(NormalFormGame([PD, PD.T]))
