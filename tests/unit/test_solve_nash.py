@@ -159,7 +159,7 @@ def test_pure_three_player_coordination() -> None:
     payoff = np.zeros(shape)
     payoff[0, 0, 0] = payoff[1, 1, 1] = 1.0
     game = NormalFormGame([payoff] * 3)
-    result = solve_nash(game)
+    result = solve_nash(game, "pure")
     assert result.method == "pure"
     assert as_set(result.equilibria) == as_set(
         [game.pure_profile([0, 0, 0]), game.pure_profile([1, 1, 1])]

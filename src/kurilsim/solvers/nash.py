@@ -10,6 +10,7 @@ import numpy as np
 
 from kurilsim._errors import DegenerateGameWarning, InvalidGameError, SolverError
 from kurilsim.games.normal_form import DEFAULT_TOL, NormalFormGame
+from kurilsim.solvers._enumerate import enumerate_kernel
 from kurilsim.solvers._lemke_howson import lemke_howson_kernel
 from kurilsim.solvers._pure import pure_equilibria_kernel
 from kurilsim.solvers._results import NashResult, certify
@@ -19,12 +20,13 @@ from kurilsim.solvers._zero_sum import zero_sum_kernel
 
 __all__ = ["METHODS", "solve_nash"]
 
-Method = Literal["auto", "pure", "support", "vertex", "lemke-howson", "lp"]
+Method = Literal["auto", "pure", "enumerate", "support", "vertex", "lemke-howson", "lp"]
 
 #: The methods :func:`solve_nash` accepts, with the players they support.
 METHODS: dict[str, str] = {
-    "auto": "any number of players: 'vertex' for two players, 'pure' otherwise",
+    "auto": "any number of players: 'vertex' for two players, 'enumerate' otherwise",
     "pure": "any number of players: every pure-strategy equilibrium",
+    "enumerate": "any number of players: every equilibrium of a generic game",
     "support": "two players: every equilibrium of a nondegenerate game",
     "vertex": "two players: every extreme equilibrium, degenerate games included",
     "lemke-howson": "two players: one equilibrium from an initial label",
@@ -49,6 +51,13 @@ def solve_nash(
     method : {"auto", "pure", "support", "vertex", "lemke-howson", "lp"}
         * ``"pure"``: every pure-strategy equilibrium of an n-player game, by
           one vectorised pass over the payoff tensors.
+        * ``"enumerate"``: every equilibrium of a generic n-player game, by
+          enumerating support profiles and solving each one's polynomial
+          indifference system by certified subdivision (exact multilinear
+          range bounds to exclude boxes, the Krawczyk test to certify a
+          unique root).  Two-player games go to ``"vertex"``.  If some
+          support system has a singular or non-isolated solution set the
+          result is marked ``complete=False``.
         * ``"support"``: every equilibrium of a *nondegenerate* two-player
           game by support enumeration (batched, with dominance pruning).  On
           a degenerate game it warns (:class:`DegenerateGameWarning`) and
@@ -62,8 +71,8 @@ def solve_nash(
           degenerate games terminate.
         * ``"lp"``: optimal strategies of a two-player constant-sum game by
           linear programming; the result carries the game's ``value``.
-        * ``"auto"`` (default): ``"vertex"`` for two players, ``"pure"``
-          otherwise.
+        * ``"auto"`` (default): ``"vertex"`` for two players,
+          ``"enumerate"`` otherwise.
     tol : float, default 1e-9
         Relative tolerance.  An equilibrium is returned only if no player
         ``i`` gains more than ``tol * game.payoff_ranges[i]`` by deviating.
@@ -142,9 +151,13 @@ def solve_nash(
         raise InvalidGameError(f"tol must be a number in (0, 1), got {tol!r}")
     tol = float(tol)
     if method == "auto":
-        method = "vertex" if game.n_players == 2 else "pure"
+        method = "vertex" if game.n_players == 2 else "enumerate"
+    if method == "enumerate" and game.n_players == 2:
+        method = "vertex"
     if method == "pure":
         return _solve_pure(game, tol)
+    if method == "enumerate":
+        return _solve_enumerate(game, tol)
     if game.n_players != 2:
         raise InvalidGameError(
             f"method {method!r} needs a two-player game; this game has "
@@ -172,6 +185,31 @@ def _solve_pure(game: NormalFormGame, tol: float) -> NashResult:
         success=True,
         message=f"{len(equilibria)} pure equilibria among {int(np.prod(game.shape))} profiles",
         complete=True,
+        n_candidates=n_cand,
+        n_rejected=n_rej,
+    )
+
+
+def _solve_enumerate(game: NormalFormGame, tol: float) -> NashResult:
+    out = enumerate_kernel(game)
+    equilibria, n_cand, n_rej = certify(game, out.candidates, tol=tol)
+    message = (
+        f"{len(equilibria)} equilibria from {out.n_supports} support profiles "
+        f"({out.n_pruned} pruned by conditional dominance, {out.n_boxes} boxes examined)"
+    )
+    if out.unresolved:
+        message += (
+            f"; {len(out.unresolved)} support profiles had singular or non-isolated "
+            f"solutions and may hide equilibria: {', '.join(out.unresolved[:5])}"
+        )
+    return NashResult(
+        equilibria,
+        method="enumerate",
+        tol=tol,
+        payoff_range=game.payoff_range,
+        success=True,
+        message=message,
+        complete=not out.unresolved,
         n_candidates=n_cand,
         n_rejected=n_rej,
     )

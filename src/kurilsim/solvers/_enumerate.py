@@ -1,0 +1,351 @@
+"""All equilibria of small n-player games: support enumeration + certified subdivision.
+
+For each support profile ``S = (S_1, ..., S_n)`` the equilibria with those
+supports solve a square polynomial system in the free coordinates
+``z_{i,a} = sigma_i(S_i[a])`` (``a >= 1``; ``sigma_i(S_i[0]) = 1 - sum_a z_{i,a}``):
+
+    F_{i,a}(z) = u_i(S_i[a], sigma_-i) - u_i(S_i[0], sigma_-i) = 0,
+
+subject to ``sigma >= 0`` and ``u_i(t, sigma_-i) <= u_i(S_i[0], sigma_-i)`` for
+``t`` outside ``S_i``.  Each ``F`` and each constraint is *multilinear in the
+coordinates* (a monomial holds at most one coordinate of each player), so its
+exact range over a box is the range of its values at the box's vertices.  That
+makes the classical subdivision method rigorous without interval
+over-estimation:
+
+1. a box is **excluded** when some equation has one strict sign at all its
+   vertices, or some constraint is violated at all of them;
+2. a box is **certified** to hold exactly one root when the Krawczyk operator
+   maps it into its interior (Krawczyk 1969; Moore 1977) — the interval
+   Jacobian is again exact, from vertex values — and Newton's method from its
+   centre then converges to that root;
+3. any other box is bisected along its widest side.
+
+Every root lies in a box that is never excluded, so when the process ends with
+every box excluded or certified, all roots were found.  That happens for every
+game whose roots are nonsingular (generic games); otherwise the depth limit
+stops it and the result is reported incomplete.  Gambit's ``enumpoly`` uses the
+same decomposition (support profiles, then a polynomial solver on a box).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from kurilsim.games.normal_form import NormalFormGame
+
+__all__ = ["EnumerationOutput", "enumerate_kernel"]
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_MARGIN = 1.0 / 1021.0
+_SPLIT = 0.4937
+
+
+@dataclass(frozen=True, slots=True)
+class EnumerationOutput:
+    """Candidates and bookkeeping of :func:`enumerate_kernel`."""
+
+    candidates: list[tuple[NDArray[np.float64], ...]]
+    n_supports: int
+    n_pruned: int
+    n_boxes: int
+    unresolved: list[str]
+
+
+def _surviving_strategies(payoffs: tuple[NDArray[np.float64], ...]) -> list[NDArray[np.intp]]:
+    """Iterated elimination of pure strategies strictly dominated by a pure strategy."""
+    n = len(payoffs)
+    alive = [np.arange(m) for m in payoffs[0].shape]
+    changed = True
+    while changed:
+        changed = False
+        for i in range(n):
+            sub = payoffs[i][np.ix_(*alive)]
+            flat = np.moveaxis(sub, i, 0).reshape(sub.shape[i], -1)
+            dominated = np.any(np.all(flat[:, None, :] > flat[None, :, :], axis=2), axis=0)
+            if dominated.any():
+                alive[i] = alive[i][~dominated]
+                changed = True
+    return alive
+
+
+def _box_vertices(lo: NDArray[np.float64], hi: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Probability vectors at the vertices of a block box.
+
+    ``lo``, ``hi`` have shape ``(B, k - 1)``; returns ``(B, 2**(k-1), k)`` with
+    coordinate 0 equal to one minus the others.
+    """
+    nb, d = lo.shape
+    corners = np.array(list(itertools.product((0, 1), repeat=d)), dtype=bool).reshape(2**d, d)
+    z = np.where(corners[None, :, :], hi[:, None, :], lo[:, None, :])
+    return np.concatenate([1.0 - z.sum(axis=2, keepdims=True), z], axis=2)
+
+
+def _centre(lo: NDArray[np.float64], hi: NDArray[np.float64]) -> NDArray[np.float64]:
+    z = 0.5 * (lo + hi)
+    return np.concatenate([1.0 - z.sum(axis=1, keepdims=True), z], axis=1)[:, None, :]
+
+
+def _contract(
+    tensor: NDArray[np.float64], own: int, blocks: dict[int, NDArray[np.float64]]
+) -> NDArray[np.float64]:
+    """Contract ``tensor`` (one axis per player) with a batch of vectors per player.
+
+    ``blocks[j]`` has shape ``(B, p_j, k_j)``; player ``own``'s axis is kept.
+    Returns shape ``(B, k_own, prod p_j)``.
+    """
+    n = tensor.ndim
+    axes = _LETTERS[:n]
+    others = [j for j in range(n) if j != own]
+    spec = axes + "".join(f",Z{_LETTERS[n + j].upper()}{axes[j]}" for j in others)
+    spec += "->Z" + axes[own] + "".join(_LETTERS[n + j].upper() for j in others)
+    result = np.einsum(spec, tensor, *(blocks[j] for j in others), optimize=len(others) > 1)
+    return result.reshape(result.shape[0], result.shape[1], -1)
+
+
+class _SupportSystem:
+    """The polynomial system of one support profile, evaluated on batches of boxes."""
+
+    def __init__(self, payoffs: tuple[NDArray[np.float64], ...], supports: tuple[NDArray[np.intp], ...]):
+        self.n = len(payoffs)
+        self.supports = supports
+        self.k = [len(s) for s in supports]
+        self.dims = [k - 1 for k in self.k]
+        self.offsets = np.concatenate([[0], np.cumsum(self.dims)]).astype(int)
+        self.N = int(self.offsets[-1])
+        # Player i's payoffs: own axis over all strategies, others over supports.
+        self.tensors = []
+        for i in range(self.n):
+            index = tuple(
+                np.arange(payoffs[i].shape[j]) if j == i else supports[j] for j in range(self.n)
+            )
+            self.tensors.append(payoffs[i][np.ix_(*index)])
+        self.outside = [
+            np.setdiff1d(np.arange(payoffs[i].shape[i]), supports[i]) for i in range(self.n)
+        ]
+
+    def split(self, z: NDArray[np.float64]) -> list[NDArray[np.float64]]:
+        return [z[:, self.offsets[i] : self.offsets[i + 1]] for i in range(self.n)]
+
+    def ranges(
+        self, lo: NDArray[np.float64], hi: NDArray[np.float64]
+    ) -> tuple[NDArray[np.bool_], list[tuple[NDArray[np.float64], NDArray[np.float64]]]]:
+        """Exclusion flags of boxes ``[lo, hi]`` (shape ``(B, N)``) and per-player
+        payoff values at box vertices."""
+        lo_b, hi_b = self.split(lo), self.split(hi)
+        verts = {j: _box_vertices(lo_b[j], hi_b[j]) for j in range(self.n)}
+        excluded = np.zeros(len(lo), dtype=bool)
+        for i in range(self.n):
+            if self.dims[i]:  # sigma_i(S_i[0]) = 1 - sum z_i must be >= 0 somewhere
+                excluded |= lo_b[i].sum(axis=1) > 1.0 + 1e-12
+            vals = _contract(self.tensors[i], i, verts)  # (B, m_i, P)
+            base = vals[:, self.supports[i][0], :]  # (B, P)
+            diff_in = vals[:, self.supports[i][1:], :] - base[:, None, :]
+            if diff_in.shape[1]:
+                excluded |= np.any(diff_in.min(axis=2) > 0, axis=1)
+                excluded |= np.any(diff_in.max(axis=2) < 0, axis=1)
+            if len(self.outside[i]):
+                diff_out = vals[:, self.outside[i], :] - base[:, None, :]
+                excluded |= np.any(diff_out.min(axis=2) > 0, axis=1)
+        return excluded, []
+
+    def _interval_jacobian(
+        self, lo: NDArray[np.float64], hi: NDArray[np.float64]
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """Exact componentwise bounds of the Jacobian of F over each box."""
+        B = len(lo)
+        jlo = np.zeros((B, self.N, self.N))
+        jhi = np.zeros((B, self.N, self.N))
+        lo_b, hi_b = self.split(lo), self.split(hi)
+        verts = {j: _box_vertices(lo_b[j], hi_b[j]) for j in range(self.n)}
+        for i in range(self.n):
+            if self.dims[i] == 0:
+                continue
+            rows = slice(self.offsets[i], self.offsets[i + 1])
+            for j in range(self.n):
+                if j == i or self.dims[j] == 0:
+                    continue
+                # derivative wrt z_{j,b}: replace sigma_j by e_b - e_0
+                diff = np.zeros((self.dims[j], self.k[j]))
+                diff[:, 0] = -1.0
+                diff[np.arange(self.dims[j]), np.arange(1, self.k[j])] = 1.0
+                blocks = dict(verts)
+                blocks[j] = np.broadcast_to(diff, (B, *diff.shape))
+                vals = _contract(self.tensors[i], i, blocks)  # (B, m_i, dims_j * P')
+                vals = vals.reshape(B, vals.shape[1], self.dims[j], -1)
+                sup = self.supports[i]
+                dv = vals[:, sup[1:], :, :] - vals[:, sup[:1], :, :]  # (B, d_i, d_j, P')
+                cols = slice(self.offsets[j], self.offsets[j + 1])
+                jlo[:, rows, cols] = dv.min(axis=3)
+                jhi[:, rows, cols] = dv.max(axis=3)
+        return jlo, jhi
+
+    def value_and_jacobian(
+        self, z: NDArray[np.float64]
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """F and its Jacobian at points ``z`` (shape ``(B, N)``)."""
+        jlo, _ = self._interval_jacobian(z, z)
+        zb = self.split(z)
+        point = {j: _centre(zb[j], zb[j]) for j in range(self.n)}
+        F = np.zeros((len(z), self.N))
+        for i in range(self.n):
+            if self.dims[i] == 0:
+                continue
+            vals = _contract(self.tensors[i], i, point)[:, :, 0]
+            sup = self.supports[i]
+            F[:, self.offsets[i] : self.offsets[i + 1]] = vals[:, sup[1:]] - vals[:, sup[:1]]
+        return F, jlo
+
+    def profile(self, z: NDArray[np.float64], shape: tuple[int, ...]) -> tuple[NDArray[np.float64], ...]:
+        out = []
+        for i, block in enumerate(self.split(z[None, :])):
+            sigma = np.zeros(shape[i])
+            sigma[self.supports[i]] = np.concatenate([[1.0 - block[0].sum()], block[0]])
+            out.append(sigma)
+        return tuple(out)
+
+
+def _newton(system: _SupportSystem, z: NDArray[np.float64], iters: int = 30) -> NDArray[np.float64] | None:
+    z = z.copy()
+    for _ in range(iters):
+        F, J = system.value_and_jacobian(z[None, :])
+        try:
+            step = np.linalg.solve(J[0], F[0])
+        except np.linalg.LinAlgError:
+            return None
+        z -= step
+        if np.max(np.abs(step)) < 1e-15:
+            break
+    return z
+
+
+def _solve_support(
+    system: _SupportSystem, *, max_depth: int, max_boxes: int
+) -> tuple[list[NDArray[np.float64]], int, bool]:
+    """Roots of one support system in ``[0, 1]^N``; returns (roots, boxes, resolved)."""
+    N = system.N
+    # The box reaches slightly beyond [0, 1] and is split off-centre, so that
+    # roots at "round" probabilities (0, 1/2, 1/4, ...) never lie on a box face,
+    # where the Krawczyk test (which needs the root in the interior) would fail.
+    lo = np.full((1, N), -_MARGIN)
+    hi = np.full((1, N), 1.0 + _MARGIN)
+    roots: list[NDArray[np.float64]] = []
+    n_boxes = 0
+    for _ in range(max_depth):
+        if not len(lo):
+            return roots, n_boxes, True
+        n_boxes += len(lo)
+        excluded, _ = system.ranges(lo, hi)
+        lo, hi = lo[~excluded], hi[~excluded]
+        if not len(lo):
+            return roots, n_boxes, True
+        # Krawczyk test
+        c = 0.5 * (lo + hi)
+        r = 0.5 * (hi - lo)
+        F, Jc = system.value_and_jacobian(c)
+        jlo, jhi = system._interval_jacobian(lo, hi)
+        det_ok = np.abs(np.linalg.det(Jc)) > 1e-300
+        Y = np.zeros_like(Jc)
+        if det_ok.any():
+            Y[det_ok] = np.linalg.inv(Jc[det_ok])
+        jm, jr = 0.5 * (jlo + jhi), 0.5 * (jhi - jlo)
+        eye = np.eye(N)
+        M = np.abs(eye - Y @ jm) + np.abs(Y) @ jr
+        newton_step = np.einsum("bij,bj->bi", Y, F)
+        spread = np.einsum("bij,bj->bi", M, r)
+        slack = 1e-12 * (1.0 + np.abs(c))
+        inside = det_ok & np.all(np.abs(newton_step) + spread < r - slack, axis=1)
+        disjoint = det_ok & np.any(np.abs(newton_step) - spread > r + slack, axis=1)
+        for b in np.flatnonzero(inside):
+            root = _newton(system, c[b])
+            if root is not None:
+                roots.append(root)
+        rest = ~(inside | disjoint)
+        lo, hi = lo[rest], hi[rest]
+        if len(lo) > max_boxes:
+            break
+        # bisect along the widest side
+        widest = np.argmax(hi - lo, axis=1)
+        rows = np.arange(len(lo))
+        mid = lo[rows, widest] + _SPLIT * (hi[rows, widest] - lo[rows, widest])
+        lo2, hi2 = lo.copy(), hi.copy()
+        hi[np.arange(len(lo)), widest] = mid
+        lo2[np.arange(len(lo2)), widest] = mid
+        lo, hi = np.concatenate([lo, lo2]), np.concatenate([hi, hi2])
+    # unresolved boxes: try Newton from their centres, report incompleteness
+    for b in range(min(len(lo), 64)):
+        root = _newton(system, 0.5 * (lo[b] + hi[b]))
+        if root is not None:
+            roots.append(root)
+    return roots, n_boxes, not len(lo)
+
+
+def enumerate_kernel(
+    game: NormalFormGame, *, max_depth: int = 60, max_boxes: int = 20_000
+) -> EnumerationOutput:
+    """Candidate equilibria of ``game`` from every support profile.
+
+    Steps
+    -----
+    1. Remove pure strategies that are iteratively strictly dominated.
+    2. For each support profile of the survivors, with no strategy in a
+       support strictly dominated on the others' supports: solve its
+       indifference system by certified subdivision (module docstring).
+    3. Map roots back to full profiles (the caller certifies them).
+    """
+    payoffs = tuple(np.asarray(p, dtype=np.float64) for p in game.payoffs)
+    scale = game.payoff_ranges
+    payoffs = tuple(p / s for p, s in zip(payoffs, scale, strict=True))
+    alive = _surviving_strategies(payoffs)
+    n = game.n_players
+    per_player = [
+        [np.array(c, dtype=np.intp) for k in range(1, len(a) + 1) for c in itertools.combinations(a, k)]
+        for a in alive
+    ]
+    candidates: list[tuple[NDArray[np.float64], ...]] = []
+    unresolved: list[str] = []
+    n_supports = 0
+    n_pruned = 0
+    n_boxes = 0
+    for supports in itertools.product(*per_player):
+        n_supports += 1
+        if _conditionally_dominated(payoffs, supports):
+            n_pruned += 1
+            continue
+        system = _SupportSystem(payoffs, supports)
+        if system.N == 0:
+            excluded, _ = system.ranges(np.zeros((1, 0)), np.zeros((1, 0)))
+            if not excluded[0]:
+                candidates.append(system.profile(np.zeros(0), game.shape))
+            continue
+        roots, boxes, resolved = _solve_support(system, max_depth=max_depth, max_boxes=max_boxes)
+        n_boxes += boxes
+        if not resolved:
+            unresolved.append(str(tuple(s.tolist() for s in supports)))
+        candidates.extend(system.profile(root, game.shape) for root in roots)
+    del n
+    return EnumerationOutput(candidates, n_supports, n_pruned, n_boxes, unresolved)
+
+
+def _conditionally_dominated(
+    payoffs: tuple[NDArray[np.float64], ...], supports: tuple[NDArray[np.intp], ...]
+) -> bool:
+    """Whether some strategy in a support is strictly dominated, on the others'
+    supports, by another strategy of the same player."""
+    n = len(payoffs)
+    for i in range(n):
+        if len(supports[i]) == 0:
+            return True
+        index = tuple(
+            np.arange(payoffs[i].shape[i]) if j == i else supports[j] for j in range(n)
+        )
+        sub = np.moveaxis(payoffs[i][np.ix_(*index)], i, 0)
+        flat = sub.reshape(sub.shape[0], -1)
+        inside = flat[supports[i]]
+        if np.any(np.all(flat[:, None, :] > inside[None, :, :], axis=2)):
+            return True
+    return False
