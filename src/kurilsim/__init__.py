@@ -16,6 +16,7 @@ from kurilsim._errors import (
     KurilsimWarning,
     SolverError,
 )
+from kurilsim import dynamics
 from kurilsim.games import NormalFormGame
 from kurilsim.solvers import Equilibrium, NashResult, solve_nash
 
@@ -35,5 +36,6 @@ __all__ = [
     "NormalFormGame",
     "SolverError",
     "__version__",
+    "dynamics",
     "solve_nash",
 ]

@@ -79,7 +79,7 @@ def _box_vertices(lo: NDArray[np.float64], hi: NDArray[np.float64]) -> NDArray[n
     ``lo``, ``hi`` have shape ``(B, k - 1)``; returns ``(B, 2**(k-1), k)`` with
     coordinate 0 equal to one minus the others.
     """
-    nb, d = lo.shape
+    _nb, d = lo.shape
     corners = np.array(list(itertools.product((0, 1), repeat=d)), dtype=bool).reshape(2**d, d)
     z = np.where(corners[None, :, :], hi[:, None, :], lo[:, None, :])
     return np.concatenate([1.0 - z.sum(axis=2, keepdims=True), z], axis=2)
