@@ -96,15 +96,20 @@ def _contract(
     """Contract ``tensor`` (one axis per player) with a batch of vectors per player.
 
     ``blocks[j]`` has shape ``(B, p_j, k_j)``; player ``own``'s axis is kept.
-    Returns shape ``(B, k_own, prod p_j)``.
+    Returns shape ``(B, k_own, prod p_j)``.  The other players' axes are
+    contracted one at a time (two-operand einsums, no path search).
     """
-    n = tensor.ndim
-    axes = _LETTERS[:n]
-    others = [j for j in range(n) if j != own]
-    spec = axes + "".join(f",Z{_LETTERS[n + j].upper()}{axes[j]}" for j in others)
-    spec += "->Z" + axes[own] + "".join(_LETTERS[n + j].upper() for j in others)
-    result = np.einsum(spec, tensor, *(blocks[j] for j in others), optimize=len(others) > 1)
-    return result.reshape(result.shape[0], result.shape[1], -1)
+    others = [j for j in range(tensor.ndim) if j != own]
+    if not others:
+        return tensor[None, :, None]
+    work = np.moveaxis(tensor, own, 0)  # (m, k_1, ..., k_r)
+    first = blocks[others[0]]
+    work = np.einsum("mk...,bpk->bmp...", work, first)  # (B, m, p, k_2, ...)
+    for j in others[1:]:
+        b, m, p = work.shape[:3]
+        work = np.einsum("bmPk...,bqk->bmPq...", work, blocks[j])
+        work = work.reshape(b, m, p * blocks[j].shape[1], *work.shape[4:])
+    return work
 
 
 class _SupportSystem:
