@@ -183,3 +183,20 @@ def test_nashpy_round_trip() -> None:
 
 def test_repr_mentions_shape() -> None:
     assert "2×2" in repr(NormalFormGame([PD, PD.T]))
+
+
+def test_nfg_methods_round_trip(tmp_path: object) -> None:
+    rng = np.random.default_rng(4)
+    game = NormalFormGame(
+        [rng.integers(-5, 5, size=(2, 3, 2)).astype(float) for _ in range(3)],
+        players=["Japan", "Russia", "United States"],
+    )
+    text = game.to_nfg(title="three parties")
+    assert text.startswith("NFG 1 R")
+    assert NormalFormGame.from_nfg(text) == game
+    assert NormalFormGame.from_nfg(game.to_nfg(outcome_version=True)) == game
+
+
+def test_overflowing_payoff_spread_is_rejected() -> None:
+    with pytest.raises(InvalidGameError, match="span more than the largest float"):
+        NormalFormGame([np.array([[-1.7e308, 1.7e308]]), np.zeros((1, 2))])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import numbers
+import os
 from collections.abc import Sequence
 from dataclasses import KW_ONLY, dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -119,7 +119,14 @@ class NormalFormGame:
                     raise InvalidGameError(
                         f"strategy labels of player {i} must be distinct, got {row!r}"
                     )
-        spans = np.array([float(np.ptp(a)) for a in arrays])
+        with np.errstate(over="ignore"):
+            spans = np.array([float(a.max()) - float(a.min()) for a in arrays])
+        if not np.all(np.isfinite(spans)):
+            bad = int(np.flatnonzero(~np.isfinite(spans))[0])
+            raise InvalidGameError(
+                f"the payoffs of player {bad} span more than the largest float "
+                f"({float(arrays[bad].min())} to {float(arrays[bad].max())}); rescale them"
+            )
         ranges = _readonly(np.where(spans > 0, spans, 1.0))
         object.__setattr__(self, "payoffs", arrays)
         object.__setattr__(self, "players", names)
@@ -274,9 +281,9 @@ class NormalFormGame:
             raise InvalidProfileError(
                 f"need one action per player ({self.n_players}), got {actions!r}"
             )
-        out = []
+        out: list[NDArray[np.float64]] = []
         for i, (a, m) in enumerate(zip(actions, self.shape, strict=True)):
-            if not isinstance(a, numbers.Integral) or not 0 <= int(a) < m:
+            if not isinstance(a, (int, np.integer)) or not 0 <= int(a) < m:
                 raise InvalidProfileError(
                     f"action of player {i} must be an integer in [0, {m}), got {a!r}"
                 )
@@ -300,6 +307,33 @@ class NormalFormGame:
         )
 
     # ---------------------------------------------------------- interchange
+    @classmethod
+    def from_nfg(cls, source: str | os.PathLike[str]) -> NormalFormGame:
+        """Read a game from Gambit's ``.nfg`` format (a path or the text).
+
+        Both the payoff and the outcome version are read; see
+        :func:`kurilsim.games.nfg.read_nfg`.  Malformed input raises
+        :class:`InvalidGameError` naming the line.
+        """
+        from kurilsim.games.nfg import read_nfg
+
+        return read_nfg(source)
+
+    def to_nfg(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        title: str = "",
+        outcome_version: bool = False,
+    ) -> str:
+        """This game in Gambit's ``.nfg`` format; also written to ``path`` if given.
+
+        See :func:`kurilsim.games.nfg.write_nfg`.
+        """
+        from kurilsim.games.nfg import write_nfg
+
+        return write_nfg(self, path, title=title, outcome_version=outcome_version)
+
     def to_nashpy(self) -> nashpy.Game:
         """This two-player game as a :class:`nashpy.Game`."""
         import nashpy

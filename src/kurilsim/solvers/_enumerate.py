@@ -109,7 +109,7 @@ def _contract(
         b, m, p = work.shape[:3]
         work = np.einsum("bmPk...,bqk->bmPq...", work, blocks[j])
         work = work.reshape(b, m, p * blocks[j].shape[1], *work.shape[4:])
-    return work
+    return np.asarray(work, dtype=np.float64)
 
 
 class _SupportSystem:
@@ -282,8 +282,8 @@ def _solve_support(
         lo2[np.arange(len(lo2)), widest] = mid
         lo, hi = np.concatenate([lo, lo2]), np.concatenate([hi, hi2])
     # unresolved boxes: try Newton from their centres, report incompleteness
-    for b in range(min(len(lo), 64)):
-        root = _newton(system, 0.5 * (lo[b] + hi[b]))
+    for box in range(min(len(lo), 64)):
+        root = _newton(system, 0.5 * (lo[box] + hi[box]))
         if root is not None:
             roots.append(root)
     return roots, n_boxes, not len(lo)

@@ -57,7 +57,7 @@ def positive_scaled(matrix: NDArray[np.float64]) -> NDArray[np.float64]:
     span = float(np.ptp(matrix))
     if span == 0.0:
         return np.ones_like(matrix, dtype=np.float64)
-    return 0.01 + (matrix - matrix.min()) / span
+    return np.asarray(0.01 + (matrix - matrix.min()) / span, dtype=np.float64)
 
 
 def solve_square_systems(
@@ -170,7 +170,10 @@ def label_keys(labels: NDArray[np.bool_]) -> NDArray[np.uint64] | NDArray[np.voi
     width = labels.shape[1]
     if width <= 64:
         weights = np.left_shift(np.uint64(1), np.arange(width, dtype=np.uint64))
-        return np.bitwise_or.reduce(np.where(labels, weights, np.uint64(0)), axis=1)
+        keys: NDArray[np.uint64] = np.bitwise_or.reduce(
+            np.where(labels, weights, np.uint64(0)), axis=1
+        )
+        return keys
     keys = np.ascontiguousarray(np.packbits(labels, axis=1))
     return keys.view(np.dtype((np.void, keys.shape[1]))).ravel()
 

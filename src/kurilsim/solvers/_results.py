@@ -147,15 +147,16 @@ def clean_strategy(vector: NDArray[np.float64], *, zero_tol: float = 1e-12) -> N
     total = vec.sum()
     if total <= 0:
         return vec
-    vec = vec / total
-    vec.flags.writeable = False
-    return vec
+    out: NDArray[np.float64] = vec / total
+    out.flags.writeable = False
+    return out
 
 
 def _clean_rows(matrix: NDArray[np.float64], zero_tol: float = 1e-12) -> NDArray[np.float64]:
     rows = np.where(matrix > zero_tol, matrix, 0.0)
     total = rows.sum(axis=1, keepdims=True)
-    return np.divide(rows, total, out=np.zeros_like(rows), where=total > 0)
+    out: NDArray[np.float64] = np.divide(rows, total, out=np.zeros_like(rows), where=total > 0)
+    return out
 
 
 def _gains_two_player(
@@ -214,8 +215,8 @@ def certify(
         if not dropped[p]:
             dropped[p + 1 :] |= distance[p, p + 1 :] <= dedupe_atol
     kept = []
-    for p in np.flatnonzero(~dropped):
-        c = idx[p]
+    for q in np.flatnonzero(~dropped):
+        c = idx[q]
         sigma = tuple(_frozen(b[c]) for b in blocks)
         kept.append(
             Equilibrium(sigma, payoffs=_frozen(values[c]), regret=max(0.0, float(gains[c].max())))

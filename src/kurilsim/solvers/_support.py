@@ -54,7 +54,7 @@ def _conditionally_dominated(payoff: NDArray[np.float64], subsets: NDArray[np.in
     sub = payoff[:, subsets]  # (rows, n_subsets, k)
     sub = np.moveaxis(sub, 1, 0)  # (n_subsets, rows, k)
     beats = np.all(sub[:, :, None, :] > sub[:, None, :, :], axis=3)  # [s, i', i]
-    return beats.any(axis=1)
+    return np.asarray(beats.any(axis=1), dtype=bool)
 
 
 def support_enumeration_kernel(
