@@ -43,6 +43,7 @@ __all__ = ["EnumerationOutput", "enumerate_kernel"]
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _MARGIN = 1.0 / 1021.0
 _SPLIT = 0.4937
+_EXCLUDE_TOL = 1e-12
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +130,12 @@ class _SupportSystem:
                 np.arange(payoffs[i].shape[j]) if j == i else supports[j] for j in range(self.n)
             )
             self.tensors.append(payoffs[i][np.ix_(*index)])
+        self._diff = []
+        for k in self.k:
+            diff = np.zeros((k - 1, k))
+            diff[:, 0] = -1.0
+            diff[np.arange(k - 1), np.arange(1, k)] = 1.0
+            self._diff.append(diff)
         self.outside = [
             np.setdiff1d(np.arange(payoffs[i].shape[i]), supports[i]) for i in range(self.n)
         ]
@@ -150,37 +157,44 @@ class _SupportSystem:
             vals = _contract(self.tensors[i], i, verts)  # (B, m_i, P)
             base = vals[:, self.supports[i][0], :]  # (B, P)
             diff_in = vals[:, self.supports[i][1:], :] - base[:, None, :]
+            # Exclude only on a margin beyond round-off: a root where a
+            # constraint is exactly tight must never be lost to rounding.
             if diff_in.shape[1]:
-                excluded |= np.any(diff_in.min(axis=2) > 0, axis=1)
-                excluded |= np.any(diff_in.max(axis=2) < 0, axis=1)
+                excluded |= np.any(diff_in.min(axis=2) > _EXCLUDE_TOL, axis=1)
+                excluded |= np.any(diff_in.max(axis=2) < -_EXCLUDE_TOL, axis=1)
             if len(self.outside[i]):
                 diff_out = vals[:, self.outside[i], :] - base[:, None, :]
-                excluded |= np.any(diff_out.min(axis=2) > 0, axis=1)
+                excluded |= np.any(diff_out.min(axis=2) > _EXCLUDE_TOL, axis=1)
         return excluded, []
 
-    def _interval_jacobian(
-        self, lo: NDArray[np.float64], hi: NDArray[np.float64]
+    def _jacobian_range(
+        self, verts: dict[int, NDArray[np.float64]]
     ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        """Exact componentwise bounds of the Jacobian of F over each box."""
-        B = len(lo)
+        """Componentwise min and max of the Jacobian of F over vertex sets.
+
+        ``verts[j]`` holds the probability vectors of player ``j`` at the
+        vertices of each box's block (shape ``(B, p_j, k_j)``; ``p_j = 1`` for
+        a point).  Entry ``dF_{i,a} / dz_{j,b}`` is F with ``sigma_j``
+        replaced by ``e_b - e_0``: multilinear in the remaining blocks, so its
+        range is attained at their vertices.
+        """
+        B = next(iter(verts.values())).shape[0]
         jlo = np.zeros((B, self.N, self.N))
         jhi = np.zeros((B, self.N, self.N))
-        lo_b, hi_b = self.split(lo), self.split(hi)
-        verts = {j: _box_vertices(lo_b[j], hi_b[j]) for j in range(self.n)}
         for i in range(self.n):
             if self.dims[i] == 0:
                 continue
             rows = slice(self.offsets[i], self.offsets[i + 1])
-            for j in range(self.n):
-                if j == i or self.dims[j] == 0:
+            others = [o for o in range(self.n) if o != i]
+            for j in others:
+                if self.dims[j] == 0:
                     continue
-                # derivative wrt z_{j,b}: replace sigma_j by e_b - e_0
-                diff = np.zeros((self.dims[j], self.k[j]))
-                diff[:, 0] = -1.0
-                diff[np.arange(self.dims[j]), np.arange(1, self.k[j])] = 1.0
                 blocks = dict(verts)
-                blocks[j] = np.broadcast_to(diff, (B, *diff.shape))
-                vals = _contract(self.tensors[i], i, blocks)  # (B, m_i, dims_j * P')
+                blocks[j] = np.broadcast_to(self._diff[j], (B, *self._diff[j].shape))
+                vals = _contract(self.tensors[i], i, blocks)  # (B, m_i, prod p)
+                p_sizes = [blocks[o].shape[1] for o in others]
+                vals = vals.reshape(B, vals.shape[1], *p_sizes)
+                vals = np.moveaxis(vals, 2 + others.index(j), 2)
                 vals = vals.reshape(B, vals.shape[1], self.dims[j], -1)
                 sup = self.supports[i]
                 dv = vals[:, sup[1:], :, :] - vals[:, sup[:1], :, :]  # (B, d_i, d_j, P')
@@ -189,13 +203,20 @@ class _SupportSystem:
                 jhi[:, rows, cols] = dv.max(axis=3)
         return jlo, jhi
 
+    def _interval_jacobian(
+        self, lo: NDArray[np.float64], hi: NDArray[np.float64]
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """Exact componentwise bounds of the Jacobian of F over each box."""
+        lo_b, hi_b = self.split(lo), self.split(hi)
+        return self._jacobian_range({j: _box_vertices(lo_b[j], hi_b[j]) for j in range(self.n)})
+
     def value_and_jacobian(
         self, z: NDArray[np.float64]
     ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """F and its Jacobian at points ``z`` (shape ``(B, N)``)."""
-        jlo, _ = self._interval_jacobian(z, z)
         zb = self.split(z)
         point = {j: _centre(zb[j], zb[j]) for j in range(self.n)}
+        jac, _ = self._jacobian_range(point)
         F = np.zeros((len(z), self.N))
         for i in range(self.n):
             if self.dims[i] == 0:
@@ -203,7 +224,7 @@ class _SupportSystem:
             vals = _contract(self.tensors[i], i, point)[:, :, 0]
             sup = self.supports[i]
             F[:, self.offsets[i] : self.offsets[i + 1]] = vals[:, sup[1:]] - vals[:, sup[:1]]
-        return F, jlo
+        return F, jac
 
     def profile(self, z: NDArray[np.float64], shape: tuple[int, ...]) -> tuple[NDArray[np.float64], ...]:
         out = []
@@ -214,24 +235,63 @@ class _SupportSystem:
         return tuple(out)
 
 
-def _newton(system: _SupportSystem, z: NDArray[np.float64], iters: int = 30) -> NDArray[np.float64] | None:
+def _krawczyk(
+    system: _SupportSystem, c: NDArray[np.float64], r: NDArray[np.float64]
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """Krawczyk test on the boxes ``[c - r, c + r]`` (batched).
+
+    Returns ``(unique, empty)``: ``unique[b]`` proves box ``b`` holds exactly
+    one root of F (the Krawczyk image lies in its interior), ``empty[b]``
+    proves it holds none (the image misses the box).  The interval Jacobian
+    is exact (vertex values of multilinear entries).
+    """
+    F, Jc = system.value_and_jacobian(c)
+    jlo, jhi = system._interval_jacobian(c - r, c + r)
+    det_ok = np.abs(np.linalg.det(Jc)) > 1e-300
+    Y = np.zeros_like(Jc)
+    if det_ok.any():
+        Y[det_ok] = np.linalg.inv(Jc[det_ok])
+    jm, jr = 0.5 * (jlo + jhi), 0.5 * (jhi - jlo)
+    M = np.abs(np.eye(system.N) - Y @ jm) + np.abs(Y) @ jr
+    step = np.abs(np.einsum("bij,bj->bi", Y, F))
+    spread = np.einsum("bij,bj->bi", M, r)
+    slack = 1e-12 * (1.0 + np.abs(c))
+    unique = det_ok & np.all(step + spread < r - slack, axis=1)
+    empty = det_ok & np.any(step - spread > r + slack, axis=1)
+    return unique, empty
+
+
+def _batched_newton(
+    system: _SupportSystem, z: NDArray[np.float64], iters: int = 12
+) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    """Newton's method from many starts at once; returns (points, converged)."""
     z = z.copy()
+    converged = np.zeros(len(z), dtype=bool)
     for _ in range(iters):
-        F, J = system.value_and_jacobian(z[None, :])
-        try:
-            step = np.linalg.solve(J[0], F[0])
-        except np.linalg.LinAlgError:
-            return None
-        z -= step
-        if np.max(np.abs(step)) < 1e-15:
+        F, J = system.value_and_jacobian(np.nan_to_num(z))
+        with np.errstate(all="ignore"):
+            ok = np.all(np.isfinite(z), axis=1) & (np.abs(np.linalg.det(J)) > 1e-300)
+        step = np.zeros_like(z)
+        if ok.any():
+            step[ok] = np.linalg.solve(J[ok], F[ok][..., None])[..., 0]
+        z = np.where(ok[:, None], z - step, np.nan)
+        converged = ok & np.all(np.abs(step) <= 1e-14 * (1.0 + np.abs(z)), axis=1)
+        if converged.all() or not np.isfinite(z).any():
             break
-    return z
+    return z, converged & np.all(np.isfinite(z), axis=1)
 
 
 def _solve_support(
     system: _SupportSystem, *, max_depth: int, max_boxes: int
 ) -> tuple[list[NDArray[np.float64]], int, bool]:
-    """Roots of one support system in ``[0, 1]^N``; returns (roots, boxes, resolved)."""
+    """Roots of one support system in ``[0, 1]^N``; returns (roots, boxes, resolved).
+
+    Each level: exclude boxes by exact ranges; certify boxes by the Krawczyk
+    test centred at the box, or centred at the root Newton's method finds
+    from the box's centre (a box around a root, wide enough to contain the
+    whole original box, passes far sooner than one centred elsewhere);
+    bisect the rest.
+    """
     N = system.N
     # The box reaches slightly beyond [0, 1] and is split off-centre, so that
     # roots at "round" probabilities (0, 1/2, 1/4, ...) never lie on a box face,
@@ -241,36 +301,28 @@ def _solve_support(
     roots: list[NDArray[np.float64]] = []
     n_boxes = 0
     for _ in range(max_depth):
-        if not len(lo):
-            return roots, n_boxes, True
         n_boxes += len(lo)
         excluded, _ = system.ranges(lo, hi)
         lo, hi = lo[~excluded], hi[~excluded]
         if not len(lo):
             return roots, n_boxes, True
-        # Krawczyk test
-        c = 0.5 * (lo + hi)
-        r = 0.5 * (hi - lo)
-        F, Jc = system.value_and_jacobian(c)
-        jlo, jhi = system._interval_jacobian(lo, hi)
-        det_ok = np.abs(np.linalg.det(Jc)) > 1e-300
-        Y = np.zeros_like(Jc)
-        if det_ok.any():
-            Y[det_ok] = np.linalg.inv(Jc[det_ok])
-        jm, jr = 0.5 * (jlo + jhi), 0.5 * (jhi - jlo)
-        eye = np.eye(N)
-        M = np.abs(eye - Y @ jm) + np.abs(Y) @ jr
-        newton_step = np.einsum("bij,bj->bi", Y, F)
-        spread = np.einsum("bij,bj->bi", M, r)
-        slack = 1e-12 * (1.0 + np.abs(c))
-        inside = det_ok & np.all(np.abs(newton_step) + spread < r - slack, axis=1)
-        disjoint = det_ok & np.any(np.abs(newton_step) - spread > r + slack, axis=1)
-        for b in np.flatnonzero(inside):
-            root = _newton(system, c[b])
-            if root is not None:
-                roots.append(root)
-        rest = ~(inside | disjoint)
+        c, r = 0.5 * (lo + hi), 0.5 * (hi - lo)
+        unique, empty = _krawczyk(system, c, r)
+        z, converged = _batched_newton(system, c)
+        roots.extend(z[unique & converged])
+        rest = ~(unique | empty)
+        # root-centred test: the box [z - R, z + R] contains [lo, hi]
+        tol = 1e-9 * (hi - lo)
+        near = rest & converged & np.all((z >= lo - tol) & (z <= hi + tol), axis=1)
+        if near.any():
+            idx = np.flatnonzero(near)
+            R = np.maximum(z[idx] - lo[idx], hi[idx] - z[idx]) * (1.0 + 1e-6) + 1e-12
+            ok, _ = _krawczyk(system, z[idx], R)
+            roots.extend(z[idx[ok]])
+            rest[idx[ok]] = False
         lo, hi = lo[rest], hi[rest]
+        if not len(lo):
+            return roots, n_boxes, True
         if len(lo) > max_boxes:
             break
         # bisect along the widest side
@@ -278,15 +330,13 @@ def _solve_support(
         rows = np.arange(len(lo))
         mid = lo[rows, widest] + _SPLIT * (hi[rows, widest] - lo[rows, widest])
         lo2, hi2 = lo.copy(), hi.copy()
-        hi[np.arange(len(lo)), widest] = mid
-        lo2[np.arange(len(lo2)), widest] = mid
+        hi[rows, widest] = mid
+        lo2[rows, widest] = mid
         lo, hi = np.concatenate([lo, lo2]), np.concatenate([hi, hi2])
     # unresolved boxes: try Newton from their centres, report incompleteness
-    for box in range(min(len(lo), 64)):
-        root = _newton(system, 0.5 * (lo[box] + hi[box]))
-        if root is not None:
-            roots.append(root)
-    return roots, n_boxes, not len(lo)
+    z, converged = _batched_newton(system, 0.5 * (lo[:256] + hi[:256]))
+    roots.extend(z[converged])
+    return roots, n_boxes, False
 
 
 def enumerate_kernel(
@@ -304,7 +354,9 @@ def enumerate_kernel(
     """
     payoffs = tuple(np.asarray(p, dtype=np.float64) for p in game.payoffs)
     scale = game.payoff_ranges
-    payoffs = tuple(p / s for p, s in zip(payoffs, scale, strict=True))
+    # Payoffs in [0, 1] per player, so that the exclusion tolerance below means
+    # the same for every game (positive affine maps change no equilibrium).
+    payoffs = tuple((p - p.min()) / s for p, s in zip(payoffs, scale, strict=True))
     alive = _surviving_strategies(payoffs)
     n = game.n_players
     per_player = [
