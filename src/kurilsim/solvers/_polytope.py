@@ -61,9 +61,12 @@ def positive_scaled(matrix: NDArray[np.float64]) -> NDArray[np.float64]:
 
 
 def solve_square_systems(
-    matrices: NDArray[np.float64], *, rcond: float = 1e-11
+    matrices: NDArray[np.float64],
+    rhs: NDArray[np.float64] | None = None,
+    *,
+    rcond: float = 1e-11,
 ) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
-    """Solve ``matrices[b] @ z = 1`` for a stack of square matrices.
+    """Solve ``matrices[b] @ z = rhs[b]`` (default: all ones) for a stack of systems.
 
     Returns ``(z, ok)``; ``ok[b]`` is false where matrix ``b`` is numerically
     singular: its smallest singular value is below ``rcond`` times its
@@ -72,6 +75,8 @@ def solve_square_systems(
     norms), which every singular matrix's is.
     """
     k = matrices.shape[-1]
+    if rhs is None:
+        rhs = np.ones(matrices.shape[:-1])
     det = np.linalg.det(matrices)
     bound = np.prod(np.linalg.norm(matrices, axis=-1), axis=-1)
     ok = np.abs(det) > 1e-8 * bound
@@ -80,7 +85,7 @@ def solve_square_systems(
         sv = np.linalg.svd(matrices[doubtful], compute_uv=False)
         ok[doubtful] = sv[:, -1] > rcond * sv[:, 0]
     safe = np.where(ok[:, None, None], matrices, np.eye(k))
-    z = np.linalg.solve(safe, np.ones((*matrices.shape[:-1], 1)))[..., 0]
+    z = np.linalg.solve(safe, rhs[..., None])[..., 0]
     return z, ok
 
 

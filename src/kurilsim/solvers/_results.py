@@ -209,23 +209,24 @@ def certify(
     n_rejected = int(k - ok.sum())
     idx = np.flatnonzero(ok)
     flat = np.concatenate([b[idx] for b in blocks], axis=1)
-    distance = np.abs(flat[:, None, :] - flat[None, :, :]).max(axis=2)
     dropped = np.zeros(len(idx), dtype=bool)
-    for p in range(len(idx)):
-        if not dropped[p]:
-            dropped[p + 1 :] |= distance[p, p + 1 :] <= dedupe_atol
-    kept = []
-    for q in np.flatnonzero(~dropped):
-        c = idx[q]
-        sigma = tuple(_frozen(b[c]) for b in blocks)
-        kept.append(
-            Equilibrium(sigma, payoffs=_frozen(values[c]), regret=max(0.0, float(gains[c].max())))
+    if len(idx) > 1:
+        distance = np.abs(flat[:, None, :] - flat[None, :, :]).max(axis=2)
+        for p in range(len(idx)):
+            if not dropped[p]:
+                dropped[p + 1 :] |= distance[p, p + 1 :] <= dedupe_atol
+    for block in blocks:
+        block.flags.writeable = False
+    values.flags.writeable = False
+    regrets = np.maximum(gains.max(axis=1), 0.0)
+    survivors = idx[~dropped]
+    order = np.lexsort(-flat[~dropped].T[::-1]) if len(survivors) > 1 else np.zeros(
+        len(survivors), dtype=np.intp
+    )
+    kept = tuple(
+        Equilibrium(
+            tuple(b[c] for b in blocks), payoffs=values[c], regret=float(regrets[c])
         )
-    order = np.lexsort(-flat[~dropped].T[::-1]) if kept else np.array([], dtype=np.intp)
-    return tuple(kept[i] for i in order), k, n_rejected
-
-
-def _frozen(array: NDArray[np.float64]) -> NDArray[np.float64]:
-    out = np.array(array, dtype=np.float64)
-    out.flags.writeable = False
-    return out
+        for c in survivors[order]
+    )
+    return kept, k, n_rejected

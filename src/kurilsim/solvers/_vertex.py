@@ -82,12 +82,12 @@ def vertex_enumeration_kernel(
     m, n = A.shape
     a_pos, b_pos = positive_scaled(A), positive_scaled(B)
     xv, xzero, xtight, route_p = polytope_vertices(b_pos.T, route=route)
-    yv, yzero, ytight, route_q = polytope_vertices(a_pos, route=route)
     x_idx = np.flatnonzero(~xzero.all(axis=1))
-    y_idx = np.flatnonzero(~yzero.all(axis=1))
     x_labels = np.concatenate([xzero, xtight], axis=1)[x_idx]
-    y_labels = np.concatenate([ytight, yzero], axis=1)[y_idx]
     out = []
+    yv, yzero, ytight, route_q = polytope_vertices(a_pos, route=route)
+    y_idx = np.flatnonzero(~yzero.all(axis=1))
+    y_labels = np.concatenate([ytight, yzero], axis=1)[y_idx]
     for p, q in _complete_pairs(x_labels, y_labels, m, n):
         i, j = x_idx[p], y_idx[q]
         x = xv[i] if x_labels[p].sum() == m else refine_vertex(b_pos.T, xzero[i], xtight[i])
