@@ -1,0 +1,645 @@
+"""The Lemke–Howson algorithm for bimatrix games, with lexicographic pivoting.
+
+:func:`lemke_howson_kernel` follows one Lemke–Howson path (Lemke & Howson
+1964) by complementary pivoting on two tableaux, one per best-response
+polytope, exactly as in von Stengel (2007, §3.4–3.5).  Ties in the minimum
+ratio test, which occur in degenerate games, are broken by the lexicographic
+rule of von Stengel (2007, §3.5.3), so no path can cycle.  The path is
+followed in floating point; if rounding makes it go astray (a repeated
+basis, a singular basis, or an end point that is not an equilibrium), it is
+followed again in exact integer arithmetic (von Stengel 2007, §3.5.2).
+
+:func:`savani_von_stengel_game` builds the "hard-to-solve" games of Savani &
+von Stengel (2006), on which every Lemke–Howson path is exponentially long:
+a stress test for this kernel and a benchmark for the other solvers.
+
+References
+----------
+.. [LH64] C. E. Lemke and J. T. Howson, Jr., "Equilibrium points of bimatrix
+   games", *J. SIAM* 12(2):413–423, 1964.
+.. [vS07] B. von Stengel, "Equilibrium computation for two-player games in
+   strategic and extensive form", ch. 3 of N. Nisan, T. Roughgarden, É. Tardos
+   and V. V. Vazirani (eds.), *Algorithmic Game Theory*, Cambridge University
+   Press, 2007.
+.. [SvS06] R. Savani and B. von Stengel, "Hard-to-solve bimatrix games",
+   *Econometrica* 74(2):397–429, 2006.
+.. [vS99] B. von Stengel, "New maximal numbers of equilibria in bimatrix
+   games", *Discrete Comput. Geom.* 21:557–568, 1999.
+"""
+
+from __future__ import annotations
+
+import numbers
+from fractions import Fraction
+
+import numpy as np
+from numpy.typing import NDArray
+
+from kurilsim._errors import InvalidGameError, SolverError
+
+__all__ = ["lemke_howson_kernel", "savani_von_stengel_game"]
+
+#: Relative tolerance of the floating-point ratio test.  The rounding error of
+#: every entry of tableau row ``i`` is proportional to the largest magnitude
+#: ``s_i`` of row ``i`` of the basis inverse; entries within ``_RTOL * s_i``
+#: of each other (after division by the pivot entry) are treated as equal.
+_RTOL = 1e-13
+_RREL = 0.0
+
+#: A floating-point end point is accepted if no player can gain more than
+#: this by deviating, in the payoffs rescaled to ``[1, 2]``; otherwise the
+#: path is recomputed in exact arithmetic.
+_ACCEPT_REGRET = 1e-11
+
+#: The floating-point tableaux are recomputed from the original matrices and
+#: the current bases after this many pivots.
+_REFRESH_EVERY = 10
+
+
+class _NumericalFailure(Exception):
+    """The floating-point path went astray; recompute it exactly."""
+
+
+def _positive_scaled(matrix: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``1 + (M - min M) / ptp(M)``, entries in [1, 2] (all ones if ``M`` is constant).
+
+    A positive affine change of a player's payoffs leaves the equilibria
+    unchanged; this one makes both best-response polytopes bounded and well
+    scaled, whatever the units of the payoffs.
+    """
+    span = float(np.ptp(matrix))
+    if span == 0.0:
+        return np.ones_like(matrix, dtype=np.float64)
+    return 1.0 + (matrix - matrix.min()) / span
+
+
+def _validated_label(initial_label: object, n_labels: int) -> int:
+    valid = f"an integer in [0, {n_labels}) (0..{n_labels - 1})"
+    if isinstance(initial_label, bool | np.bool_) or not isinstance(
+        initial_label, numbers.Integral
+    ):
+        raise InvalidGameError(
+            f"initial_label must be {valid}, got {initial_label!r} "
+            f"of type {type(initial_label).__name__}"
+        )
+    label = int(initial_label)
+    if not 0 <= label < n_labels:
+        raise InvalidGameError(f"initial_label must be {valid}, got {label}")
+    return label
+
+
+def _too_many_pivots(label: int, max_pivots: int) -> SolverError:
+    return SolverError(
+        f"Lemke–Howson from initial label {label} did not reach an equilibrium "
+        f"within max_pivots={max_pivots} pivots"
+    )
+
+
+# ---------------------------------------------------------------------------
+# Floating point
+
+
+def _lex_min_ratio_row(
+    column: NDArray[np.float64],
+    rhs: NDArray[np.float64],
+    inverse: NDArray[np.float64],
+) -> int | None:
+    """Row of the lexicographic minimum ratio test, or ``None`` if unbounded.
+
+    Among the rows ``i`` with ``column[i] > 0`` choose the one minimising
+    ``(rhs[i], inverse[i, 0], inverse[i, 1], ...) / column[i]``
+    lexicographically (von Stengel 2007, §3.5.3).  The rows of the basis
+    inverse are linearly independent, so in exact arithmetic the minimum is
+    unique; this is the tableau form of perturbing the right-hand side by
+    ``(eps, eps**2, ...)``.
+
+    Tolerances are per row.  Every entry of tableau row ``i`` is the row
+    ``inverse[i]`` times a column of the original constraint matrix (entries
+    in ``[0, 2]``), so its rounding error is proportional to
+    ``s_i = max |inverse[i]|``, however small the entry itself is after
+    cancellation.  Hence ``column[i]`` counts as positive if it exceeds
+    ``_RTOL * s_i``, and two ratios tie if they differ by at most their
+    combined uncertainty ``_RTOL * s_i / column[i] * (1 + |ratio|)``.
+    """
+    candidates = np.flatnonzero(column > 0.0)
+    if candidates.size:
+        row_scale = np.max(np.abs(inverse[candidates]), axis=1)
+        significant = column[candidates] > _RTOL * row_scale
+        candidates, row_scale = candidates[significant], row_scale[significant]
+    if candidates.size <= 1:
+        return int(candidates[0]) if candidates.size else None
+    pivots = column[candidates]
+    for k in range(-1, inverse.shape[1]):
+        values = rhs if k < 0 else inverse[:, k]
+        ratios = values[candidates] / pivots
+        noise = (_RTOL * row_scale / pivots + _RREL) * (1.0 + np.abs(ratios))
+        best = int(np.argmin(ratios))
+        keep = ratios - ratios[best] <= noise + noise[best]
+        candidates, pivots, row_scale = candidates[keep], pivots[keep], row_scale[keep]
+        if candidates.size == 1:
+            return int(candidates[0])
+    # Numerically indistinguishable rows (impossible in exact arithmetic):
+    # take the largest pivot element, the most stable choice.
+    return int(candidates[np.argmax(pivots)])
+
+
+class _FloatTableau:
+    """``M z = 1, z >= 0`` for one best-response polytope, with its basis.
+
+    The columns of ``M`` are indexed by labels (``0 .. m+n-1``); the initial
+    basis is the identity block ``slack`` of the slack variables.  ``table``
+    is the tableau ``[rhs | B^-1 M]`` of the current basis ``B``; its columns
+    ``slack`` hold ``B^-1``.  It is updated by ordinary pivoting (one
+    vectorised rank-one update) and recomputed from the original ``M`` and the
+    current basis by one small linear solve every ``_REFRESH_EVERY`` pivots,
+    so rounding errors cannot accumulate along long paths.
+    """
+
+    __slots__ = ("basis", "full", "inverse_columns", "matrix", "stale", "table")
+
+    def __init__(self, matrix: NDArray[np.float64], slack: NDArray[np.intp]) -> None:
+        self.matrix = matrix
+        self.basis = slack.copy()
+        self.full = np.column_stack([np.ones(matrix.shape[0]), matrix])
+        self.table = self.full.copy()  # the initial basis is the identity
+        self.inverse_columns = slice(1 + int(slack[0]), 2 + int(slack[-1]))
+        self.stale = 0
+
+    def _solve(self, rhs: NDArray[np.float64]) -> NDArray[np.float64]:
+        try:
+            result: NDArray[np.float64] = np.linalg.solve(
+                self.matrix[:, self.basis], rhs
+            )
+        except np.linalg.LinAlgError as exc:
+            raise _NumericalFailure from exc
+        return result
+
+    def pivot(self, entering: int) -> int:
+        """Bring the variable ``entering`` into the basis; return the one leaving."""
+        if self.stale >= _REFRESH_EVERY:
+            self.table = self._solve(self.full)
+            self.stale = 0
+        table = self.table
+        column = table[:, 1 + entering].copy()
+        row = _lex_min_ratio_row(column, table[:, 0], table[:, self.inverse_columns])
+        if row is None:  # impossible for bounded polytopes: rounding error
+            raise _NumericalFailure
+        pivot_row = table[row] / column[row]
+        column[row] = 0.0
+        table -= np.outer(column, pivot_row)
+        table[row] = pivot_row
+        self.stale += 1
+        leaving = int(self.basis[row])
+        self.basis[row] = entering
+        return leaving
+
+    def values(self) -> NDArray[np.float64]:
+        """The values of all ``m + n`` variables at the current basic solution."""
+        values = np.zeros(self.matrix.shape[1])
+        values[self.basis] = self._solve(self.full[:, 0])
+        return values
+
+
+def _probabilities(weights: NDArray[np.float64]) -> NDArray[np.float64]:
+    clipped = np.clip(weights, 0.0, None)
+    total = float(clipped.sum())
+    if not total > 0.0:
+        raise _NumericalFailure
+    result: NDArray[np.float64] = clipped / total
+    return result
+
+
+def _float_path(
+    a_pos: NDArray[np.float64],
+    b_pos: NDArray[np.float64],
+    label: int,
+    max_pivots: int,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], int]:
+    """The Lemke–Howson path in floating point; ``_NumericalFailure`` if it fails.
+
+    In exact arithmetic the lexicographic path never visits a pair of bases
+    twice, so a repeated state proves that rounding errors took over.
+    """
+    m, n = a_pos.shape
+    # Columns are indexed by label: P has [x (0..m-1), r (m..m+n-1)],
+    # Q has [s (0..m-1), y (m..m+n-1)].
+    p_tab = _FloatTableau(np.hstack([b_pos.T, np.eye(n)]), np.arange(m, m + n))
+    q_tab = _FloatTableau(np.hstack([np.eye(m), a_pos]), np.arange(m))
+    tableau, other = (p_tab, q_tab) if label < m else (q_tab, p_tab)
+    entering = label
+    seen: set[int] = set()
+    n_pivots = 0
+    while True:
+        if n_pivots >= max_pivots:
+            raise _too_many_pivots(label, max_pivots)
+        leaving = tableau.pivot(entering)
+        n_pivots += 1
+        if leaving == label:
+            break
+        entering = leaving
+        tableau, other = other, tableau
+        state = hash(
+            (
+                tableau is p_tab,
+                entering,
+                np.sort(p_tab.basis).tobytes(),
+                np.sort(q_tab.basis).tobytes(),
+            )
+        )
+        if state in seen:
+            raise _NumericalFailure
+        seen.add(state)
+    x = _probabilities(p_tab.values()[:m])
+    y = _probabilities(q_tab.values()[m:])
+    return x, y, n_pivots
+
+
+def _scaled_regret(
+    a_pos: NDArray[np.float64],
+    b_pos: NDArray[np.float64],
+    x: NDArray[np.float64],
+    y: NDArray[np.float64],
+) -> float:
+    ay, xb = a_pos @ y, x @ b_pos
+    return max(float(ay.max() - x @ ay), float(xb.max() - xb @ y))
+
+
+# ---------------------------------------------------------------------------
+# Exact integer pivoting
+
+
+def _integer_positive(matrix: NDArray[np.float64]) -> list[list[int]]:
+    """Positive integers proportional to :func:`_positive_scaled` ``(matrix)``.
+
+    Every float is a dyadic rational, so ``M - min M + ptp M`` (``ptp M`` times
+    the rescaled matrix) is exactly a matrix of integers divided by a power of
+    two.  A common positive factor does not change the Lemke–Howson path.
+    """
+    entries = [[Fraction(float(v)) for v in row] for row in matrix]
+    low = min(min(row) for row in entries)
+    span = max(max(row) for row in entries) - low
+    if span == 0:
+        return [[1] * len(row) for row in entries]
+    shifted = [[v - low + span for v in row] for row in entries]
+    denominator = max(v.denominator for row in shifted for v in row)  # powers of 2
+    return [
+        [v.numerator * (denominator // v.denominator) for v in row] for row in shifted
+    ]
+
+
+class _IntegerTableau:
+    """Exact tableau by integer pivoting (von Stengel 2007, §3.5.2).
+
+    Row ``i`` is ``[rhs, column 0, ..., column m+n-1]`` times the current
+    determinant ``det``, all integers; ``slack`` lists the columns of the
+    initial identity basis, whose entries are ``det`` times the basis inverse.
+    """
+
+    __slots__ = ("basis", "det", "rows", "slack")
+
+    def __init__(self, rows: list[list[int]], slack: list[int]) -> None:
+        self.rows = rows
+        self.slack = slack
+        self.basis = list(slack)
+        self.det = 1
+
+    def _lex_min_ratio_row(self, entering: int) -> int | None:
+        col = 1 + entering
+        keys = [0] + [1 + s for s in self.slack]
+        best: int | None = None
+        for i, row in enumerate(self.rows):
+            if row[col] <= 0:
+                continue
+            if best is None:
+                best = i
+                continue
+            top = self.rows[best]
+            for key in keys:  # compare row[key] / row[col] with top[key] / top[col]
+                diff = row[key] * top[col] - top[key] * row[col]
+                if diff:
+                    if diff < 0:
+                        best = i
+                    break
+        return best
+
+    def pivot(self, entering: int) -> int:
+        r = self._lex_min_ratio_row(entering)
+        if r is None:  # pragma: no cover - impossible for bounded polytopes
+            raise SolverError("Lemke–Howson: unbounded ray in exact arithmetic")
+        col = 1 + entering
+        pivot_row = self.rows[r]
+        pivot = pivot_row[col]
+        det = self.det
+        for i, row in enumerate(self.rows):
+            if i != r:
+                factor = row[col]
+                self.rows[i] = [
+                    (v * pivot - factor * p) // det
+                    for v, p in zip(row, pivot_row, strict=True)
+                ]
+        self.det = pivot
+        leaving = self.basis[r]
+        self.basis[r] = entering
+        return leaving
+
+    def values(self, first: int, stop: int) -> list[Fraction]:
+        """Values of the variables ``first .. stop-1`` (times a common factor)."""
+        values = [Fraction(0)] * (stop - first)
+        for row, var in zip(self.rows, self.basis, strict=True):
+            if first <= var < stop:
+                values[var - first] = Fraction(row[0], self.det)
+        return values
+
+
+def _exact_probabilities(values: list[Fraction]) -> NDArray[np.float64]:
+    total = sum(values)
+    return np.array([float(v / total) for v in values], dtype=np.float64)
+
+
+def _exact_path(
+    a: NDArray[np.float64], b: NDArray[np.float64], label: int, max_pivots: int
+) -> tuple[NDArray[np.float64], NDArray[np.float64], int]:
+    """The same lexicographic Lemke–Howson path, in exact integer arithmetic."""
+    m, n = a.shape
+    a_int, b_int = _integer_positive(a), _integer_positive(b)
+    p_rows = [
+        [1, *(b_int[i][j] for i in range(m)), *(int(j == c) for c in range(n))]
+        for j in range(n)
+    ]
+    q_rows = [[1, *(int(i == c) for c in range(m)), *a_int[i]] for i in range(m)]
+    p_tab = _IntegerTableau(p_rows, list(range(m, m + n)))
+    q_tab = _IntegerTableau(q_rows, list(range(m)))
+    tableau, other = (p_tab, q_tab) if label < m else (q_tab, p_tab)
+    entering = label
+    n_pivots = 0
+    while True:
+        if n_pivots >= max_pivots:
+            raise _too_many_pivots(label, max_pivots)
+        leaving = tableau.pivot(entering)
+        n_pivots += 1
+        if leaving == label:
+            break
+        entering = leaving
+        tableau, other = other, tableau
+    x = _exact_probabilities(p_tab.values(0, m))
+    y = _exact_probabilities(q_tab.values(m, m + n))
+    return x, y, n_pivots
+
+
+# ---------------------------------------------------------------------------
+# The kernel
+
+
+def lemke_howson_kernel(
+    A: NDArray[np.float64],
+    B: NDArray[np.float64],
+    initial_label: int,
+    *,
+    max_pivots: int = 1_000_000,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], int]:
+    """One Nash equilibrium of the bimatrix game ``(A, B)`` by Lemke–Howson.
+
+    Parameters
+    ----------
+    A, B : ndarray, shape (m, n)
+        Finite payoffs of the row player and of the column player.
+    initial_label : int
+        The label dropped first: ``0 .. m-1`` are the row player's pure
+        strategies, ``m .. m+n-1`` the column player's.
+    max_pivots : int, optional
+        Limit on the number of pivots (both tableaux together).
+
+    Returns
+    -------
+    x : ndarray, shape (m,)
+        The row player's equilibrium strategy (a probability vector).
+    y : ndarray, shape (n,)
+        The column player's equilibrium strategy.
+    n_pivots : int
+        The number of pivots performed, i.e. the number of edges of the
+        Lemke–Howson path in ``P x Q``.
+
+    Raises
+    ------
+    InvalidGameError
+        If ``initial_label`` is not an integer in ``[0, m + n)``, or ``A`` and
+        ``B`` are not finite matrices of one shape with ``m, n >= 1``.
+    SolverError
+        If the path needs more than ``max_pivots`` pivots.
+
+    Notes
+    -----
+    The algorithm (von Stengel 2007, §3.4–3.5):
+
+    1. Replace the payoffs by ``A' = 1 + (A - min A) / ptp(A)`` and likewise
+       ``B'`` (entries in ``[1, 2]``; a constant matrix becomes all ones).  This
+       does not change the equilibria and makes the best-response polytopes
+       ``P = {x >= 0 : B'^T x <= 1}`` and ``Q = {y >= 0 : A' y <= 1}`` bounded.
+    2. Write them as the tableaux ``B'^T x + r = 1`` and ``s + A' y = 1`` with
+       slacks ``r, s >= 0``.  Variable ``x_i`` and slack ``s_i`` carry label
+       ``i``; ``r_j`` and ``y_j`` carry label ``m + j``.  Start at the
+       artificial equilibrium ``(0, 0)``: the slacks are basic.
+    3. The variable with the dropped label ``k`` enters the basis of its
+       tableau (``x_k`` in ``P`` if ``k < m``, else ``y_{k-m}`` in ``Q``).  The
+       leaving variable is chosen by the *lexicographic* minimum ratio test:
+       rows are compared on ``(rhs, columns of the basis inverse)`` divided by
+       the pivot-column entry (§3.5.3).  This simulates a perturbation of the
+       right-hand side, so degenerate games cannot make the path cycle.
+    4. The leaving variable's label is now duplicate; its complement (the
+       variable with the same label in the other tableau) enters next.
+       Repeat until the leaving variable has label ``k``: the pair of basic
+       solutions is then completely labelled, i.e. a Nash equilibrium.
+    5. Read ``x`` and ``y`` off the final bases and normalise them to
+       probability vectors (tiny negative rounding errors are clipped to 0).
+
+    Floating point.  Pivots are vectorised rank-one updates of the tableau;
+    every 10 pivots of a tableau it is recomputed from the original matrices
+    and the current basis by one linear solve of size ``n`` (in ``P``) or
+    ``m`` (in ``Q``), so rounding errors do not accumulate along long
+    paths.  The ratio test uses
+    relative tolerances of ``1e-13`` times the magnitude of each tableau row
+    (the scale of its rounding error).  In nearly degenerate games rounding
+    can still mislead the path; this is detected (a pair of bases repeats,
+    which the exact path never does; a basis becomes singular; or the end
+    point is not an equilibrium to within ``1e-11`` of the payoff range), and
+    then the path is recomputed in exact integer arithmetic (integer
+    pivoting, §3.5.2, on the payoffs as the exact dyadic rationals they are),
+    which is slower but always right.
+
+    The equilibrium found depends on ``initial_label``; different labels may
+    lead to different equilibria, and not every equilibrium is reachable
+    (Shapley 1974).  On the games of :func:`savani_von_stengel_game` every
+    path is exponentially long in the dimension.
+
+    References
+    ----------
+    C. E. Lemke and J. T. Howson, Jr., "Equilibrium points of bimatrix
+    games", J. SIAM 12(2):413–423, 1964.
+
+    B. von Stengel, "Equilibrium computation for two-player games in
+    strategic and extensive form", ch. 3 of Nisan, Roughgarden, Tardos and
+    Vazirani (eds.), Algorithmic Game Theory, Cambridge University Press, 2007.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> A = np.array([[3.0, 3.0], [2.0, 5.0], [0.0, 6.0]])
+    >>> B = np.array([[3.0, 2.0], [2.0, 6.0], [3.0, 1.0]])
+    >>> x, y, n_pivots = lemke_howson_kernel(A, B, 0)
+    >>> x, y, n_pivots
+    (array([1., 0., 0.]), array([1., 0.]), 2)
+    """
+    a = np.asarray(A, dtype=np.float64)
+    b = np.asarray(B, dtype=np.float64)
+    if a.ndim != 2 or a.shape != b.shape or 0 in a.shape:
+        raise InvalidGameError(
+            "A and B must be non-empty matrices of the same shape, got shapes "
+            f"{np.shape(A)} and {np.shape(B)}"
+        )
+    if not (np.isfinite(a).all() and np.isfinite(b).all()):
+        raise InvalidGameError("payoffs must be finite (no NaN or infinity)")
+    m, n = a.shape
+    label = _validated_label(initial_label, m + n)
+
+    a_pos, b_pos = _positive_scaled(a), _positive_scaled(b)
+    try:
+        x, y, n_pivots = _float_path(a_pos, b_pos, label, max_pivots)
+    except _NumericalFailure:
+        pass
+    else:
+        if _scaled_regret(a_pos, b_pos, x, y) <= _ACCEPT_REGRET:
+            return x, y, n_pivots
+    return _exact_path(a, b, label, max_pivots)
+
+
+def _second_player_labels(d: int) -> NDArray[np.intp]:
+    """Labels ``l'(k)`` (0-based) of the facets ``k = 0 .. 2d-1`` of the second polytope.
+
+    In the 1-based notation of [SvS06]: ``l'(1) = 1``, ``l'(d) = d``, the pairs
+    ``(2, 3), (4, 5), ..., (d-2, d-1)`` and ``(d+1, d+2), ..., (2d-1, 2d)`` are
+    swapped.  The first polytope has the identity labelling ``l(k) = k``.
+    """
+    labels = np.arange(2 * d)
+    inner = np.arange(1, d - 1, 2)  # 0-based (1, 2), (3, 4), ..., (d-3, d-2)
+    labels[inner], labels[inner + 1] = inner + 1, inner
+    outer = np.arange(d, 2 * d, 2)  # 0-based (d, d+1), ..., (2d-2, 2d-1)
+    labels[outer], labels[outer + 1] = outer + 1, outer
+    return labels
+
+
+def savani_von_stengel_game(d: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The ``d x d`` "hard-to-solve" bimatrix game of Savani and von Stengel (2006).
+
+    Both best-response polytopes are dual cyclic polytopes in dimension ``d``
+    with ``2d`` facets, labelled so that the game has a unique Nash
+    equilibrium (completely mixed) and *every* Lemke–Howson path, from each
+    of the ``2d`` initial labels, is exponentially long in ``d`` [SvS06].
+
+    Parameters
+    ----------
+    d : int
+        The number of pure strategies of each player; even and ``>= 2``.
+
+    Returns
+    -------
+    A, B : ndarray, shape (d, d)
+        The payoffs of the row player and of the column player.
+
+    Raises
+    ------
+    InvalidGameError
+        If ``d`` is not an even integer ``>= 2``.
+
+    Notes
+    -----
+    Construction.  Take ``2d`` points ``t_0 < t_1 < ... < t_{2d-1}`` on the
+    moment curve.  A polynomial ``f`` of degree ``<= d`` with ``f(t_k) >= 0``
+    for all ``k`` is a point of the cone over the dual cyclic polytope; facet
+    ``k`` is ``f(t_k) = 0``, and the vertices are the polynomials with ``d``
+    roots among the ``t_k`` whose root sets satisfy Gale's evenness condition.
+
+    * ``P`` (row player's ``x``): the vertex ``f = prod_{i<d} (t - t_i)``
+      becomes the origin, with coordinates ``x_i = f(t_i)`` (facets ``0..d-1``,
+      labels ``0..d-1``); facet ``d + j`` (label ``d + j``, the column
+      player's strategy ``j``) is the inequality
+      ``sum_i x_i / ((t_{d+j} - t_i) w_i) <= 1`` up to an irrelevant
+      constant per row, with ``w_i = prod_{k<d, k != i} (t_i - t_k)`` from
+      Lagrange interpolation.  Rescaling the coordinate ``x_i`` by ``|w_i|``
+      (which keeps the combinatorics) gives
+      ``B[i, j] = (-1)**i / (t_{d+j} - t_i)``.
+    * ``Q`` (column player's ``y``): the same with the roles of the two halves
+      swapped: the facets ``d..2d-1`` are ``y >= 0`` and facet ``i < d`` is a
+      row of ``A``, so ``A[l'(i), l'(d+j) - d] = (-1)**(j+1) / (t_{d+j} - t_i)``
+      where ``l'`` is the labelling of [SvS06]: in 1-based notation
+      ``l'(1) = 1``, ``l'(d) = d``, and the label pairs ``(2, 3), (4, 5), ...,
+      (d-2, d-1)`` and ``(d+1, d+2), ..., (2d-1, 2d)`` swapped.
+
+    Adding a constant to a row of ``B`` or to a column of ``A`` does not change
+    the game's equilibria, so these are the payoffs themselves.  Any
+    increasing ``t`` gives the same combinatorial game (the same labels at
+    every vertex, hence the same equilibrium supports and Lemke–Howson path
+    lengths); this function uses ``t_k = tan(theta_k / 2)`` with
+    ``theta_k = -pi + (2k + 1) pi / (2d)``, points equally spaced on the circle,
+    which is far better conditioned in floating point than ``t_k = k``
+    (for ``d = 8`` the condition number of ``A`` is about ``5e6`` instead of
+    ``1.5e10``).  The conditioning still grows roughly a hundredfold per two
+    dimensions: floating-point Lemke–Howson follows the exact paths up to
+    ``d = 14`` at least, but very large ``d`` is beyond float64.
+
+    Path lengths.  The number of pivots of :func:`lemke_howson_kernel` per
+    initial label ``0 .. 2d-1`` (equal to the lengths of the Lemke–Howson
+    paths on the labelled Gale strings):
+
+    ======  ============================================================
+    ``d``   pivots per initial label
+    ======  ============================================================
+    2       4, 4, 4, 4
+    4       20, 8, 8, 20, 10, 10, 10, 10
+    6       88, 24, 24, 24, 24, 88, 36, 36, 16, 16, 36, 36
+    8       376, 92, 92, 40, 40, 92, 92, 376,
+            146, 146, 42, 42, 42, 42, 146, 146
+    10      shortest 68, longest 1596 (8336 in total)
+    12      shortest 176, longest 6764 (35392 in total)
+    ======  ============================================================
+
+    For ``d = 6`` the unique equilibrium is completely mixed; exact rational
+    support enumeration (with ``t_k = k + 1``) confirms there is no other.
+
+    The labelling is the one of [SvS06] as implemented in B. von Stengel's
+    program ``lhpaths`` for Lemke–Howson paths on cyclic polytopes (2003,
+    with a correction by R. Savani, 2012); the geometric realisation is the
+    standard one of dual cyclic polytopes in best-response form [vS99].
+
+    References
+    ----------
+    R. Savani and B. von Stengel, "Hard-to-solve bimatrix games",
+    Econometrica 74(2):397–429, 2006.
+
+    B. von Stengel, "New maximal numbers of equilibria in bimatrix games",
+    Discrete Comput. Geom. 21:557–568, 1999.
+
+    Examples
+    --------
+    >>> A, B = savani_von_stengel_game(6)
+    >>> A.shape, B.shape
+    ((6, 6), (6, 6))
+    >>> [lemke_howson_kernel(A, B, k)[2] for k in range(12)]
+    [88, 24, 24, 24, 24, 88, 36, 36, 16, 16, 36, 36]
+    """
+    if isinstance(d, bool | np.bool_) or not isinstance(d, numbers.Integral):
+        raise InvalidGameError(
+            f"d must be an even integer >= 2, got {d!r} of type {type(d).__name__}"
+        )
+    d = int(d)
+    if d < 2 or d % 2:
+        raise InvalidGameError(f"d must be an even integer >= 2, got {d}")
+    n = 2 * d
+    theta = np.pi * (2 * np.arange(n) + 1 - n) / n
+    t = np.tan(theta / 2)
+    gaps = t[d:][None, :] - t[:d][:, None]  # gaps[i, j] = t_{d+j} - t_i > 0
+    sign = np.where(np.arange(d) % 2 == 0, 1.0, -1.0)  # (-1)**k
+    b = sign[:, None] / gaps
+    labels = _second_player_labels(d)
+    a = np.empty((d, d))
+    a[np.ix_(labels[:d], labels[d:] - d)] = -sign[None, :] / gaps
+    return a, b
