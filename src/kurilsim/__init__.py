@@ -18,7 +18,14 @@ from kurilsim._errors import (
 )
 from kurilsim import dynamics
 from kurilsim.games import NormalFormGame
-from kurilsim.solvers import Equilibrium, NashResult, solve_nash
+from kurilsim.solvers import (
+    Equilibrium,
+    NashResult,
+    QREPath,
+    logit_qre,
+    qre_path,
+    solve_nash,
+)
 
 try:
     __version__ = version("kurilsim")
@@ -34,8 +41,11 @@ __all__ = [
     "KurilsimWarning",
     "NashResult",
     "NormalFormGame",
+    "QREPath",
     "SolverError",
     "__version__",
     "dynamics",
+    "logit_qre",
+    "qre_path",
     "solve_nash",
 ]

@@ -143,3 +143,23 @@ def test_support_results_are_certified(game: NormalFormGame) -> None:
     if result.complete:
         assert close_sets(result.equilibria, vertex)
     assume(True)
+
+
+@given(generic_games(n_players=3, min_strategies=2, max_strategies=2))
+def test_logit_answer_is_in_the_enumerated_set_three_players(game: NormalFormGame) -> None:
+    enumerated = solve_nash(game, "enumerate")
+    check_certified(game, enumerated.equilibria)
+    logit = solve_nash(game, "logit").equilibria
+    check_certified(game, logit, tol=1e-10)
+    if enumerated.complete:
+        assert any(logit[0].isclose(eq, atol=1e-6) for eq in enumerated.equilibria)
+
+
+@given(generic_games(n_players=3, min_strategies=1, max_strategies=2), st.floats(0.1, 10), st.integers(0, 2))
+def test_enumerate_invariant_under_affine_transform(game: NormalFormGame, scale: float, player: int) -> None:
+    payoffs = list(game.payoffs)
+    payoffs[player] = scale * payoffs[player] - 3.0
+    assert close_sets(
+        solve_nash(game, "enumerate").equilibria,
+        solve_nash(NormalFormGame(payoffs), "enumerate").equilibria,
+    )

@@ -118,3 +118,21 @@ def test_generic_games_have_an_odd_number_of_equilibria(seed: int) -> None:
     result = solve_nash(game, "enumerate")
     assert result.complete
     assert len(result.equilibria) % 2 == 1
+
+
+def test_logit_answer_is_a_member_of_the_enumerated_set() -> None:
+    game = mckelvey_mclennan()
+    logit = solve_nash(game, "logit")
+    assert logit.method == "logit"
+    assert len(logit.equilibria) == 1
+    assert logit.equilibria[0].regret <= 1e-10 * game.payoff_range
+    assert any(logit.equilibria[0].isclose(eq, atol=1e-7) for eq in solve_nash(game).equilibria)
+
+
+def test_auto_picks_logit_for_large_games() -> None:
+    rng = np.random.default_rng(0)
+    shape = (5, 4, 4)  # 31 * 15 * 15 support profiles > AUTO_ENUMERATE_LIMIT
+    game = NormalFormGame([rng.standard_normal(shape) for _ in shape])
+    result = solve_nash(game)
+    assert result.method == "logit"
+    assert game.is_nash(result.equilibria[0].strategies, tol=1e-10)

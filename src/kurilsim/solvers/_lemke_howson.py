@@ -45,6 +45,7 @@ __all__ = ["lemke_howson_kernel", "savani_von_stengel_game"]
 #: of each other (after division by the pivot entry) are treated as equal.
 _RTOL = 1e-13
 _RREL = 0.0
+_PIVOT_RTOL = 1e-13
 
 #: A floating-point end point is accepted if no player can gain more than
 #: this by deviating, in the payoffs rescaled to ``[1, 2]``; otherwise the
@@ -124,7 +125,7 @@ def _lex_min_ratio_row(
     candidates = np.flatnonzero(column > 0.0)
     if candidates.size:
         row_scale = np.max(np.abs(inverse[candidates]), axis=1)
-        significant = column[candidates] > _RTOL * row_scale
+        significant = column[candidates] > _PIVOT_RTOL * row_scale
         candidates, row_scale = candidates[significant], row_scale[significant]
     if candidates.size <= 1:
         return int(candidates[0]) if candidates.size else None

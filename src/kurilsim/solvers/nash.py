@@ -12,21 +12,29 @@ from kurilsim._errors import DegenerateGameWarning, InvalidGameError, SolverErro
 from kurilsim.games.normal_form import DEFAULT_TOL, NormalFormGame
 from kurilsim.solvers._enumerate import enumerate_kernel
 from kurilsim.solvers._lemke_howson import lemke_howson_kernel
+from kurilsim.solvers._logit import logit_solve_kernel
 from kurilsim.solvers._pure import pure_equilibria_kernel
 from kurilsim.solvers._results import NashResult, certify
 from kurilsim.solvers._support import support_enumeration_kernel
 from kurilsim.solvers._vertex import vertex_enumeration_kernel
 from kurilsim.solvers._zero_sum import zero_sum_kernel
 
-__all__ = ["METHODS", "solve_nash"]
+__all__ = ["AUTO_ENUMERATE_LIMIT", "METHODS", "solve_nash"]
 
-Method = Literal["auto", "pure", "enumerate", "support", "vertex", "lemke-howson", "lp"]
+Method = Literal[
+    "auto", "pure", "enumerate", "logit", "support", "vertex", "lemke-howson", "lp"
+]
+
+#: ``"auto"`` uses ``"enumerate"`` for n-player games with at most this many
+#: support profiles (3x3x3 has 343, 2x2x2x2 has 81), ``"logit"`` above.
+AUTO_ENUMERATE_LIMIT = 400
 
 #: The methods :func:`solve_nash` accepts, with the players they support.
 METHODS: dict[str, str] = {
-    "auto": "any number of players: 'vertex' for two players, 'enumerate' otherwise",
+    "auto": "'vertex' for two players, 'enumerate' for small games, else 'logit'",
     "pure": "any number of players: every pure-strategy equilibrium",
     "enumerate": "any number of players: every equilibrium of a generic game",
+    "logit": "any number of players: one equilibrium, the limit of the logit QRE branch",
     "support": "two players: every equilibrium of a nondegenerate game",
     "vertex": "two players: every extreme equilibrium, degenerate games included",
     "lemke-howson": "two players: one equilibrium from an initial label",
@@ -71,8 +79,14 @@ def solve_nash(
           degenerate games terminate.
         * ``"lp"``: optimal strategies of a two-player constant-sum game by
           linear programming; the result carries the game's ``value``.
-        * ``"auto"`` (default): ``"vertex"`` for two players,
-          ``"enumerate"`` otherwise.
+        * ``"logit"``: one equilibrium of any game, the limit of the
+          principal branch of logit quantal response equilibria followed
+          from the centroid as the precision grows (predictor-corrector
+          continuation), polished by Newton's method on its support to
+          regret at most ``1e-10`` × the payoff range.
+        * ``"auto"`` (default): ``"vertex"`` for two players;
+          ``"enumerate"`` for n-player games with at most
+          ``AUTO_ENUMERATE_LIMIT`` support profiles; ``"logit"`` otherwise.
     tol : float, default 1e-9
         Relative tolerance.  An equilibrium is returned only if no player
         ``i`` gains more than ``tol * game.payoff_ranges[i]`` by deviating.
@@ -151,13 +165,19 @@ def solve_nash(
         raise InvalidGameError(f"tol must be a number in (0, 1), got {tol!r}")
     tol = float(tol)
     if method == "auto":
-        method = "vertex" if game.n_players == 2 else "enumerate"
+        if game.n_players == 2:
+            method = "vertex"
+        else:
+            profiles = int(np.prod([2.0**m - 1 for m in game.shape]))
+            method = "enumerate" if profiles <= AUTO_ENUMERATE_LIMIT else "logit"
     if method == "enumerate" and game.n_players == 2:
         method = "vertex"
     if method == "pure":
         return _solve_pure(game, tol)
     if method == "enumerate":
         return _solve_enumerate(game, tol)
+    if method == "logit":
+        return _solve_logit(game, tol)
     if game.n_players != 2:
         raise InvalidGameError(
             f"method {method!r} needs a two-player game; this game has "
@@ -212,6 +232,30 @@ def _solve_enumerate(game: NormalFormGame, tol: float) -> NashResult:
         complete=not out.unresolved,
         n_candidates=n_cand,
         n_rejected=n_rej,
+    )
+
+
+def _solve_logit(game: NormalFormGame, tol: float) -> NashResult:
+    profile, info = logit_solve_kernel(game, tol=tol)
+    equilibria, n_cand, _ = certify(game, [profile], tol=tol)
+    if not equilibria:
+        raise SolverError(
+            f"the logit branch ended at lambda={info['lam']:.6g} on a profile with "
+            f"regret {info['regret']:.3g}, which failed certification"
+        )
+    return NashResult(
+        equilibria,
+        method="logit",
+        tol=tol,
+        payoff_range=game.payoff_range,
+        success=True,
+        message=(
+            f"one equilibrium at the end of the logit QRE branch (lambda="
+            f"{info['lam']:.6g}, {info['steps']} steps, "
+            f"{info['polish_attempts']} polish attempts)"
+        ),
+        complete=False,
+        n_candidates=n_cand,
     )
 
 
