@@ -8,6 +8,7 @@ certified Nash equilibria (:func:`solve_nash`).
 
 from importlib.metadata import PackageNotFoundError, version
 
+from kurilsim import dynamics
 from kurilsim._errors import (
     DegenerateGameWarning,
     InvalidGameError,
@@ -16,7 +17,6 @@ from kurilsim._errors import (
     KurilsimWarning,
     SolverError,
 )
-from kurilsim import dynamics
 from kurilsim.games import NormalFormGame
 from kurilsim.solvers import (
     Equilibrium,
