@@ -284,3 +284,16 @@ def test_one_strategy_players() -> None:
     game = NormalFormGame([[[1.0, 3.0, 3.0]], [[0.0, 2.0, 2.0]]])
     result = solve_nash(game, "vertex")
     assert as_set(result.equilibria) == expected(([1], [0, 1, 0]), ([1], [0, 0, 1]))
+
+
+def test_threaded_polytope_enumeration_matches_sequential(monkeypatch: pytest.MonkeyPatch) -> None:
+    import kurilsim.solvers._vertex as vertex_module
+
+    rng = np.random.default_rng(8)
+    A, B = rng.standard_normal((8, 8)), rng.standard_normal((8, 8))
+    assert vertex_module.PARALLEL_BASES <= 12870  # 8x8 takes the threaded path
+    threaded, _ = vertex_enumeration_kernel(A, B)
+    monkeypatch.setattr(vertex_module, "PARALLEL_BASES", 10**12)
+    sequential, _ = vertex_enumeration_kernel(A, B)
+    assert as_set(threaded) == as_set(sequential)
+    assert len(threaded) % 2 == 1

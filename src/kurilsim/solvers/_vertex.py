@@ -11,6 +11,9 @@ returns.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+from math import comb
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -21,7 +24,20 @@ from kurilsim.solvers._polytope import (
     refine_vertex,
 )
 
-__all__ = ["vertex_enumeration_kernel"]
+__all__ = ["PARALLEL_BASES", "vertex_enumeration_kernel"]
+
+#: Games with at least this many square subsystems (``binomial(m + n, m)``;
+#: 8x8 has 12,870) enumerate the two polytopes in two threads.
+PARALLEL_BASES = 10_000
+
+_EXECUTOR: ThreadPoolExecutor | None = None
+
+
+def _executor() -> ThreadPoolExecutor:
+    global _EXECUTOR
+    if _EXECUTOR is None:
+        _EXECUTOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kurilsim-vertex")
+    return _EXECUTOR
 
 
 def _complete_pairs(
@@ -81,11 +97,18 @@ def vertex_enumeration_kernel(
     """
     m, n = A.shape
     a_pos, b_pos = positive_scaled(A), positive_scaled(B)
-    xv, xzero, xtight, route_p = polytope_vertices(b_pos.T, route=route)
+    if comb(m + n, m) >= PARALLEL_BASES and route != "bases":
+        # Qhull releases the GIL: enumerate P in a worker thread while this
+        # thread enumerates Q (about 1.5x faster on two cores at 10x10).
+        future = _executor().submit(polytope_vertices, b_pos.T, route=route)
+        yv, yzero, ytight, route_q = polytope_vertices(a_pos, route=route)
+        xv, xzero, xtight, route_p = future.result()
+    else:
+        xv, xzero, xtight, route_p = polytope_vertices(b_pos.T, route=route)
+        yv, yzero, ytight, route_q = polytope_vertices(a_pos, route=route)
     x_idx = np.flatnonzero(~xzero.all(axis=1))
     x_labels = np.concatenate([xzero, xtight], axis=1)[x_idx]
     out = []
-    yv, yzero, ytight, route_q = polytope_vertices(a_pos, route=route)
     y_idx = np.flatnonzero(~yzero.all(axis=1))
     y_labels = np.concatenate([ytight, yzero], axis=1)[y_idx]
     for p, q in _complete_pairs(x_labels, y_labels, m, n):
