@@ -44,6 +44,7 @@ _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _MARGIN = 1.0 / 1021.0
 _SPLIT = 0.4937
 _EXCLUDE_TOL = 1e-12
+_NEWTON_WIDTH = 0.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,18 +309,25 @@ def _solve_support(
             return roots, n_boxes, True
         c, r = 0.5 * (lo + hi), 0.5 * (hi - lo)
         unique, empty = _krawczyk(system, c, r)
-        z, converged = _batched_newton(system, c)
-        roots.extend(z[unique & converged])
+        if unique.any():
+            z, converged = _batched_newton(system, c[unique])
+            roots.extend(z[converged])
         rest = ~(unique | empty)
-        # root-centred test: the box [z - R, z + R] contains [lo, hi]
-        tol = 1e-9 * (hi - lo)
-        near = rest & converged & np.all((z >= lo - tol) & (z <= hi + tol), axis=1)
-        if near.any():
-            idx = np.flatnonzero(near)
-            R = np.maximum(z[idx] - lo[idx], hi[idx] - z[idx]) * (1.0 + 1e-6) + 1e-12
-            ok, _ = _krawczyk(system, z[idx], R)
-            roots.extend(z[idx[ok]])
-            rest[idx[ok]] = False
+        # Root-centred test on small boxes: Newton from the centre; if it
+        # lands in the box, the box [z - R, z + R] around the root contains
+        # [lo, hi], and passes the Krawczyk test far sooner.
+        small = rest & (np.max(hi - lo, axis=1) <= _NEWTON_WIDTH)
+        if small.any():
+            idx = np.flatnonzero(small)
+            z, converged = _batched_newton(system, c[idx], iters=8)
+            tol = 1e-9 * (hi[idx] - lo[idx])
+            inside = converged & np.all((z >= lo[idx] - tol) & (z <= hi[idx] + tol), axis=1)
+            idx, z = idx[inside], z[inside]
+            if len(idx):
+                R = np.maximum(z - lo[idx], hi[idx] - z) * (1.0 + 1e-6) + 1e-12
+                ok, _ = _krawczyk(system, z, R)
+                roots.extend(z[ok])
+                rest[idx[ok]] = False
         lo, hi = lo[rest], hi[rest]
         if not len(lo):
             return roots, n_boxes, True
