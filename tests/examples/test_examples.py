@@ -1,0 +1,27 @@
+"""Every script in examples/ runs to completion (Agg backend, no display)."""
+
+from __future__ import annotations
+
+import runpy
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.py"))
+
+
+@pytest.mark.parametrize("script", EXAMPLES, ids=[p.name for p in EXAMPLES])
+def test_example_runs(script: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(script.parent)
+    runpy.run_path(str(script), run_name="__main__")
+    out = capsys.readouterr().out
+    assert out.strip(), f"{script.name} printed nothing"
+
+
+def test_classic_games_example_reports_known_equilibria(capsys: pytest.CaptureFixture[str]) -> None:
+    script = next(p for p in EXAMPLES if p.name == "classic_games.py")
+    runpy.run_path(str(script), run_name="__main__")
+    out = capsys.readouterr().out
+    assert "Battle of the sexes" in out
+    assert "[0.6 0.4]  [0.4 0.6]" in out  # the mixed equilibrium of battle of the sexes
+    assert "value 0" in out  # rock-paper-scissors by LP
