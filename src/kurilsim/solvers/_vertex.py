@@ -72,7 +72,11 @@ def _complete_pairs(
         found.append(np.column_stack([p, y_deg[q]]))
     if not found:
         return np.empty((0, 2), dtype=np.intp)
-    return np.unique(np.concatenate(found), axis=0)
+    if len(found) == 1:
+        return found[0]
+    pairs = np.concatenate(found)
+    _, first = np.unique(pairs[:, 0] * len(y_labels) + pairs[:, 1], return_index=True)
+    return pairs[np.sort(first)]
 
 
 def vertex_enumeration_kernel(
