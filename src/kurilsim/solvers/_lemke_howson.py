@@ -29,6 +29,7 @@ References
 
 from __future__ import annotations
 
+import hashlib
 import numbers
 from fractions import Fraction
 
@@ -39,13 +40,16 @@ from kurilsim._errors import InvalidGameError, SolverError
 
 __all__ = ["lemke_howson_kernel", "savani_von_stengel_game"]
 
-#: Relative tolerance of the floating-point ratio test.  The rounding error of
-#: every entry of tableau row ``i`` is proportional to the largest magnitude
-#: ``s_i`` of row ``i`` of the basis inverse; entries within ``_RTOL * s_i``
-#: of each other (after division by the pivot entry) are treated as equal.
-_RTOL = 1e-13
-_RREL = 0.0
+#: Tolerances of the floating-point ratio test, relative to the rounding scale
+#: of each tableau row: the rounding error of every entry of row ``i`` is
+#: proportional to ``s_i``, the largest magnitude in row ``i`` of the basis
+#: inverse.  A pivot-column entry counts as positive if it exceeds
+#: ``_PIVOT_RTOL * s_i``; two ratios tie if they agree to within
+#: ``_TIE_RTOL * s_i / (pivot entry)``.  Tie detection only needs to absorb
+#: the rounding of exact ties (degenerate games); a larger tolerance would
+#: merge the nearly equal ratios of ill-conditioned nondegenerate games.
 _PIVOT_RTOL = 1e-13
+_TIE_RTOL = 1e-15
 
 #: A floating-point end point is accepted if no player can gain more than
 #: this by deviating, in the payoffs rescaled to ``[1, 2]``; otherwise the
@@ -71,7 +75,8 @@ def _positive_scaled(matrix: NDArray[np.float64]) -> NDArray[np.float64]:
     span = float(np.ptp(matrix))
     if span == 0.0:
         return np.ones_like(matrix, dtype=np.float64)
-    return 1.0 + (matrix - matrix.min()) / span
+    scaled: NDArray[np.float64] = 1.0 + (matrix - matrix.min()) / span
+    return scaled
 
 
 def _validated_label(initial_label: object, n_labels: int) -> int:
@@ -119,21 +124,20 @@ def _lex_min_ratio_row(
     in ``[0, 2]``), so its rounding error is proportional to
     ``s_i = max |inverse[i]|``, however small the entry itself is after
     cancellation.  Hence ``column[i]`` counts as positive if it exceeds
-    ``_RTOL * s_i``, and two ratios tie if they differ by at most their
-    combined uncertainty ``_RTOL * s_i / column[i] * (1 + |ratio|)``.
+    ``_PIVOT_RTOL * s_i``, and two ratios tie if they differ by at most their
+    combined uncertainty ``_TIE_RTOL * s_i / column[i] * (1 + |ratio|)``.
     """
     candidates = np.flatnonzero(column > 0.0)
-    if candidates.size:
-        row_scale = np.max(np.abs(inverse[candidates]), axis=1)
-        significant = column[candidates] > _PIVOT_RTOL * row_scale
-        candidates, row_scale = candidates[significant], row_scale[significant]
+    row_scale = np.abs(inverse[candidates]).max(axis=1, initial=0.0)
+    significant = column[candidates] > _PIVOT_RTOL * row_scale
+    candidates, row_scale = candidates[significant], row_scale[significant]
     if candidates.size <= 1:
         return int(candidates[0]) if candidates.size else None
     pivots = column[candidates]
     for k in range(-1, inverse.shape[1]):
         values = rhs if k < 0 else inverse[:, k]
         ratios = values[candidates] / pivots
-        noise = (_RTOL * row_scale / pivots + _RREL) * (1.0 + np.abs(ratios))
+        noise = _TIE_RTOL * row_scale / pivots * (1.0 + np.abs(ratios))
         best = int(np.argmin(ratios))
         keep = ratios - ratios[best] <= noise + noise[best]
         candidates, pivots, row_scale = candidates[keep], pivots[keep], row_scale[keep]
@@ -150,7 +154,7 @@ class _FloatTableau:
     The columns of ``M`` are indexed by labels (``0 .. m+n-1``); the initial
     basis is the identity block ``slack`` of the slack variables.  ``table``
     is the tableau ``[rhs | B^-1 M]`` of the current basis ``B``; its columns
-    ``slack`` hold ``B^-1``.  It is updated by ordinary pivoting (one
+    ``1 + slack`` hold ``B^-1``.  It is updated by ordinary pivoting (one
     vectorised rank-one update) and recomputed from the original ``M`` and the
     current basis by one small linear solve every ``_REFRESH_EVERY`` pivots,
     so rounding errors cannot accumulate along long paths.
@@ -168,12 +172,10 @@ class _FloatTableau:
 
     def _solve(self, rhs: NDArray[np.float64]) -> NDArray[np.float64]:
         try:
-            result: NDArray[np.float64] = np.linalg.solve(
-                self.matrix[:, self.basis], rhs
-            )
+            result = np.linalg.solve(self.matrix[:, self.basis], rhs)
         except np.linalg.LinAlgError as exc:
             raise _NumericalFailure from exc
-        return result
+        return np.asarray(result, dtype=np.float64)
 
     def pivot(self, entering: int) -> int:
         """Bring the variable ``entering`` into the basis; return the one leaving."""
@@ -219,7 +221,8 @@ def _float_path(
     """The Lemke–Howson path in floating point; ``_NumericalFailure`` if it fails.
 
     In exact arithmetic the lexicographic path never visits a pair of bases
-    twice, so a repeated state proves that rounding errors took over.
+    twice, so a repeated state proves that rounding errors took over.  States
+    are remembered by a 128-bit digest (deterministic, unlike ``hash``).
     """
     m, n = a_pos.shape
     # Columns are indexed by label: P has [x (0..m-1), r (m..m+n-1)],
@@ -228,7 +231,7 @@ def _float_path(
     q_tab = _FloatTableau(np.hstack([np.eye(m), a_pos]), np.arange(m))
     tableau, other = (p_tab, q_tab) if label < m else (q_tab, p_tab)
     entering = label
-    seen: set[int] = set()
+    seen: set[bytes] = set()
     n_pivots = 0
     while True:
         if n_pivots >= max_pivots:
@@ -239,14 +242,18 @@ def _float_path(
             break
         entering = leaving
         tableau, other = other, tableau
-        state = hash(
-            (
-                tableau is p_tab,
-                entering,
-                np.sort(p_tab.basis).tobytes(),
-                np.sort(q_tab.basis).tobytes(),
+        state = hashlib.blake2b(
+            np.concatenate(
+                [
+                    [tableau is p_tab, entering],
+                    np.sort(p_tab.basis),
+                    np.sort(q_tab.basis),
+                ]
             )
-        )
+            .astype(np.int64)
+            .tobytes(),
+            digest_size=16,
+        ).digest()
         if state in seen:
             raise _NumericalFailure
         seen.add(state)
@@ -457,9 +464,9 @@ def lemke_howson_kernel(
     every 10 pivots of a tableau it is recomputed from the original matrices
     and the current basis by one linear solve of size ``n`` (in ``P``) or
     ``m`` (in ``Q``), so rounding errors do not accumulate along long
-    paths.  The ratio test uses
-    relative tolerances of ``1e-13`` times the magnitude of each tableau row
-    (the scale of its rounding error).  In nearly degenerate games rounding
+    paths.  The ratio test compares with tolerances relative to the rounding
+    scale of each tableau row (``1e-13`` for the sign of a pivot entry,
+    ``1e-15`` for ties).  In nearly degenerate games rounding
     can still mislead the path; this is detected (a pair of bases repeats,
     which the exact path never does; a basis becomes singular; or the end
     point is not an equilibrium to within ``1e-11`` of the payoff range), and
@@ -561,13 +568,13 @@ def savani_von_stengel_game(d: int) -> tuple[NDArray[np.float64], NDArray[np.flo
 
     * ``P`` (row player's ``x``): the vertex ``f = prod_{i<d} (t - t_i)``
       becomes the origin, with coordinates ``x_i = f(t_i)`` (facets ``0..d-1``,
-      labels ``0..d-1``); facet ``d + j`` (label ``d + j``, the column
-      player's strategy ``j``) is the inequality
-      ``sum_i x_i / ((t_{d+j} - t_i) w_i) <= 1`` up to an irrelevant
-      constant per row, with ``w_i = prod_{k<d, k != i} (t_i - t_k)`` from
-      Lagrange interpolation.  Rescaling the coordinate ``x_i`` by ``|w_i|``
-      (which keeps the combinatorics) gives
-      ``B[i, j] = (-1)**i / (t_{d+j} - t_i)``.
+      labels ``0..d-1``); by Lagrange interpolation, facet ``d + j`` (label
+      ``d + j``, the column player's strategy ``j``) is the inequality
+      ``sum_i x_i (mu_i - 1 / ((t_{d+j} - t_i) w_i)) <= 1`` with
+      ``w_i = prod_{k<d, k != i} (t_i - t_k)``, where any constants ``mu_i``
+      large enough to keep ``P`` bounded fix the normalisation.  Rescaling
+      the coordinate ``x_i`` by ``|w_i|`` (which keeps the combinatorics)
+      gives ``B[i, j] = mu'_i + (-1)**i / (t_{d+j} - t_i)``.
     * ``Q`` (column player's ``y``): the same with the roles of the two halves
       swapped: the facets ``d..2d-1`` are ``y >= 0`` and facet ``i < d`` is a
       row of ``A``, so ``A[l'(i), l'(d+j) - d] = (-1)**(j+1) / (t_{d+j} - t_i)``
@@ -576,7 +583,8 @@ def savani_von_stengel_game(d: int) -> tuple[NDArray[np.float64], NDArray[np.flo
       (d-2, d-1)`` and ``(d+1, d+2), ..., (2d-1, 2d)`` swapped.
 
     Adding a constant to a row of ``B`` or to a column of ``A`` does not change
-    the game's equilibria, so these are the payoffs themselves.  Any
+    the game (the column player's choice against ``x``, or the row player's
+    against ``y``, is unaffected), so the returned payoffs drop ``mu'``.  Any
     increasing ``t`` gives the same combinatorial game (the same labels at
     every vertex, hence the same equilibrium supports and Lemke–Howson path
     lengths); this function uses ``t_k = tan(theta_k / 2)`` with
@@ -601,10 +609,13 @@ def savani_von_stengel_game(d: int) -> tuple[NDArray[np.float64], NDArray[np.flo
             146, 146, 42, 42, 42, 42, 146, 146
     10      shortest 68, longest 1596 (8336 in total)
     12      shortest 176, longest 6764 (35392 in total)
+    14      shortest 288, longest 28656 (150016 in total)
     ======  ============================================================
 
     For ``d = 6`` the unique equilibrium is completely mixed; exact rational
-    support enumeration (with ``t_k = k + 1``) confirms there is no other.
+    support enumeration (with ``t_k = k + 1``) confirms there is no other,
+    and Gambit's ``enummixed`` finds exactly one equilibrium of the returned
+    games for ``d = 6`` and ``d = 8``.
 
     The labelling is the one of [SvS06] as implemented in B. von Stengel's
     program ``lhpaths`` for Lemke–Howson paths on cyclic polytopes (2003,
