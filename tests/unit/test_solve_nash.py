@@ -297,3 +297,19 @@ def test_threaded_polytope_enumeration_matches_sequential(monkeypatch: pytest.Mo
     sequential, _ = vertex_enumeration_kernel(A, B)
     assert as_set(threaded) == as_set(sequential)
     assert len(threaded) % 2 == 1
+
+
+def test_von_stengel_6x6_game_has_75_equilibria() -> None:
+    """von Stengel (1999): a nondegenerate 6x6 game with 75 equilibria, more
+    than the 2^6 - 1 = 63 once conjectured to be the maximum."""
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "data" / "vonstengel1999_6x6_75eq.nfg"
+    game = NormalFormGame.from_nfg(path)
+    vertex = solve_nash(game, "vertex")
+    assert len(vertex.equilibria) == 75
+    support = solve_nash(game, "support")
+    assert support.complete
+    assert as_set(support.equilibria) == as_set(vertex.equilibria)
+    for eq in vertex.equilibria:
+        assert game.is_nash(eq.strategies)

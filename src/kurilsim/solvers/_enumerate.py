@@ -45,6 +45,9 @@ _MARGIN = 1.0 / 1021.0
 _SPLIT = 0.4937
 _EXCLUDE_TOL = 1e-12
 _NEWTON_WIDTH = 0.3
+# Strategies dominated by less than this (payoffs normalised to [0, 1]) are
+# kept: they may carry equilibria certified within the default tolerance.
+_DOMINANCE_MARGIN = 1e-9
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +71,9 @@ def _surviving_strategies(payoffs: tuple[NDArray[np.float64], ...]) -> list[NDAr
         for i in range(n):
             sub = payoffs[i][np.ix_(*alive)]
             flat = np.moveaxis(sub, i, 0).reshape(sub.shape[i], -1)
-            dominated = np.any(np.all(flat[:, None, :] > flat[None, :, :], axis=2), axis=0)
+            dominated = np.any(
+                np.all(flat[:, None, :] > flat[None, :, :] + _DOMINANCE_MARGIN, axis=2), axis=0
+            )
             if dominated.any():
                 alive[i] = alive[i][~dominated]
                 changed = True
@@ -411,6 +416,6 @@ def _conditionally_dominated(
         sub = np.moveaxis(payoffs[i][np.ix_(*index)], i, 0)
         flat = sub.reshape(sub.shape[0], -1)
         inside = flat[supports[i]]
-        if np.any(np.all(flat[:, None, :] > inside[None, :, :], axis=2)):
+        if np.any(np.all(flat[:, None, :] > inside[None, :, :] + _DOMINANCE_MARGIN, axis=2)):
             return True
     return False

@@ -26,21 +26,24 @@ class SupportEnumerationOutput:
 
 
 def iterated_strict_dominance(
-    A: NDArray[np.float64], B: NDArray[np.float64]
+    A: NDArray[np.float64], B: NDArray[np.float64], *, margin: float = 0.0
 ) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
     """Rows and columns that survive iterated elimination of pure strategies
-    strictly dominated by another pure strategy.
+    strictly dominated (by more than ``margin`` everywhere) by another pure
+    strategy.
 
     No equilibrium plays a strictly dominated strategy, so enumerating on the
-    survivors loses nothing.
+    survivors loses nothing.  A positive ``margin`` keeps strategies that are
+    only dominated within the tolerance at which equilibria are certified
+    (they may belong to certified near-equilibria).
     """
     rows = np.arange(A.shape[0])
     cols = np.arange(A.shape[1])
     while True:
         a = A[np.ix_(rows, cols)]
-        dominated_rows = np.any(np.all(a[:, None, :] > a[None, :, :], axis=2), axis=0)
+        dominated_rows = np.any(np.all(a[:, None, :] > a[None, :, :] + margin, axis=2), axis=0)
         b = B[np.ix_(rows, cols)]
-        dominated_cols = np.any(np.all(b[:, :, None] > b[:, None, :], axis=0), axis=0)
+        dominated_cols = np.any(np.all(b[:, :, None] > b[:, None, :] + margin, axis=0), axis=0)
         if not dominated_rows.any() and not dominated_cols.any():
             return rows, cols
         rows = rows[~dominated_rows]
@@ -53,7 +56,7 @@ def _conditionally_dominated(payoff: NDArray[np.float64], subsets: NDArray[np.in
     column support)."""
     sub = payoff[:, subsets]  # (rows, n_subsets, k)
     sub = np.moveaxis(sub, 1, 0)  # (n_subsets, rows, k)
-    beats = np.all(sub[:, :, None, :] > sub[:, None, :, :], axis=3)  # [s, i', i]
+    beats = np.all(sub[:, :, None, :] > sub[:, None, :, :] + LABEL_TOL, axis=3)  # [s, i', i]
     return np.asarray(beats.any(axis=1), dtype=bool)
 
 
@@ -80,8 +83,8 @@ def support_enumeration_kernel(
     singular support system, a zero weight inside a support, or an extra
     best reply outside it).
     """
-    rows, cols = iterated_strict_dominance(A, B)
     a_full, b_full = positive_scaled(A), positive_scaled(B)
+    rows, cols = iterated_strict_dominance(a_full, b_full, margin=tol)
     a = a_full[np.ix_(rows, cols)]
     b = b_full[np.ix_(rows, cols)]
     m, n = a.shape
