@@ -21,6 +21,9 @@ import numpy as np
 import pytest
 
 from kurilsim import NormalFormGame, solve_nash
+from kurilsim.testing.compare import distinct_profiles as distinct
+from kurilsim.testing.compare import format_profiles as fmt
+from kurilsim.testing.compare import same_profile
 
 pygambit = pytest.importorskip("pygambit")
 
@@ -61,26 +64,10 @@ def kurilsim_equilibria(A, B, method: str = "vertex") -> list[Profile]:
     return [eq.strategies for eq in solve_nash(game, method).equilibria]
 
 
-def same(p: Profile, q: Profile, atol: float = ATOL) -> bool:
-    return len(p) == len(q) and all(
-        np.shape(a) == np.shape(b) and np.allclose(a, b, rtol=0.0, atol=atol)
-        for a, b in zip(p, q, strict=True)
-    )
 
 
-def distinct(profiles: list[Profile]) -> list[Profile]:
-    out: list[Profile] = []
-    for p in profiles:
-        if not any(same(p, q) for q in out):
-            out.append(p)
-    return out
 
 
-def fmt(profiles: list[Profile]) -> str:
-    return "\n".join(
-        "    (" + ", ".join(np.array2string(s, precision=6, separator=", ") for s in p) + ")"
-        for p in profiles
-    )
 
 
 def assert_same_set(
@@ -93,8 +80,8 @@ def assert_same_set(
     """
     if dedupe:
         theirs = distinct(theirs)
-    missing = [p for p in theirs if not any(same(p, q) for q in ours)]
-    extra = [p for p in ours if not any(same(p, q) for q in theirs)]
+    missing = [p for p in theirs if not any(same_profile(p, q) for q in ours)]
+    extra = [p for p in ours if not any(same_profile(p, q) for q in theirs)]
     duplicated = len(distinct(ours)) != len(ours)
     if missing or extra or duplicated or len(ours) != len(theirs):
         pytest.fail(
@@ -179,7 +166,7 @@ def test_lcp_equilibria_are_among_the_extreme_equilibria(m, n):
         ours = kurilsim_equilibria(A, B, "vertex")
         assert found
         for p in found:
-            assert any(same(p, q) for q in ours), (A.tolist(), B.tolist(), p)
+            assert any(same_profile(p, q) for q in ours), (A.tolist(), B.tolist(), p)
 
 
 # --------------------------------------------------------------- degenerate games
@@ -287,7 +274,7 @@ def test_catalog_two_player_games_match_exact_enummixed():
         )
         ours = kurilsim_equilibria(A.astype(float), B.astype(float), "vertex")
         if len(ours) != len(reference) or not all(
-            any(same(p, q) for q in ours) for p in reference
+            any(same_profile(p, q) for q in ours) for p in reference
         ):
             failures.append(f"{slug}: kurilsim {len(ours)}, Gambit {len(reference)}")
     assert not failures, "\n".join(failures)

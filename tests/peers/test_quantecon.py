@@ -23,6 +23,9 @@ import numpy as np
 import pytest
 
 from kurilsim import NormalFormGame, solve_nash
+from kurilsim.testing.compare import distinct_profiles as distinct
+from kurilsim.testing.compare import format_profiles as fmt
+from kurilsim.testing.compare import same_profile
 
 quantecon = pytest.importorskip("quantecon")
 qe_gt = pytest.importorskip("quantecon.game_theory")
@@ -52,26 +55,10 @@ def ks_equilibria(A, B, method: str) -> list[Profile]:
     return [eq.strategies for eq in solve_nash(ks_game(A, B), method).equilibria]
 
 
-def same(p: Profile, q: Profile, atol: float = ATOL) -> bool:
-    return len(p) == len(q) and all(
-        np.shape(a) == np.shape(b) and np.allclose(a, b, rtol=0.0, atol=atol)
-        for a, b in zip(p, q, strict=True)
-    )
 
 
-def distinct(profiles: list[Profile]) -> list[Profile]:
-    out: list[Profile] = []
-    for p in profiles:
-        if not any(same(p, q) for q in out):
-            out.append(p)
-    return out
 
 
-def fmt(profiles: list[Profile]) -> str:
-    return "\n".join(
-        "    (" + ", ".join(np.array2string(s, precision=6, separator=", ") for s in p) + ")"
-        for p in profiles
-    )
 
 
 def describe(A, B, ours, theirs) -> str:
@@ -82,14 +69,14 @@ def describe(A, B, ours, theirs) -> str:
 
 
 def assert_same_set(ours, theirs, A, B, what: str) -> None:
-    missing = [p for p in theirs if not any(same(p, q) for q in ours)]
-    extra = [p for p in ours if not any(same(p, q) for q in theirs)]
+    missing = [p for p in theirs if not any(same_profile(p, q) for q in ours)]
+    extra = [p for p in ours if not any(same_profile(p, q) for q in theirs)]
     if missing or extra or len(ours) != len(theirs) or len(distinct(ours)) != len(ours):
         pytest.fail(f"{what}: kurilsim and QuantEcon disagree" + describe(A, B, ours, theirs))
 
 
 def assert_superset(ours, theirs, A, B, what: str) -> None:
-    missing = [p for p in theirs if not any(same(p, q) for q in ours)]
+    missing = [p for p in theirs if not any(same_profile(p, q) for q in ours)]
     if missing:
         pytest.fail(
             f"{what}: QuantEcon equilibria not found by kurilsim:\n{fmt(missing)}"
@@ -207,14 +194,14 @@ def test_quantecon_vertex_enumeration_misses_extreme_equilibria():
     theirs = qe_gt.vertex_enumeration(g)
     assert_superset(ours, theirs, ENTRY_A, ENTRY_B, "entry deterrence")
     assert len(theirs) == 1
-    assert same(theirs[0], ENTRY_EXTREME[2])
-    assert not any(same(ENTRY_EXTREME[0], p) for p in theirs)
+    assert same_profile(theirs[0], ENTRY_EXTREME[2])
+    assert not any(same_profile(ENTRY_EXTREME[0], p) for p in theirs)
 
 
 @pytest.mark.slow
 def test_quantecon_support_enumeration_finds_the_pure_equilibrium_vertex_misses():
     found = qe_gt.support_enumeration(qe_game(ENTRY_A, ENTRY_B))
-    assert any(same(ENTRY_EXTREME[0], p) for p in found)
+    assert any(same_profile(ENTRY_EXTREME[0], p) for p in found)
     assert_superset(
         ks_equilibria(ENTRY_A, ENTRY_B, "vertex"), found, ENTRY_A, ENTRY_B, "entry deterrence"
     )

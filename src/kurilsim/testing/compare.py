@@ -1,0 +1,55 @@
+"""Comparing sets of strategy profiles, e.g. one solver's equilibria with another's.
+
+Plain numpy (no hypothesis needed).  Used by kurilsim's cross-checks against
+Gambit and QuantEcon, and usable for your own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["distinct_profiles", "format_profiles", "same_profile", "set_difference"]
+
+Profile = Sequence[NDArray[np.float64]]
+
+
+def same_profile(p: Profile, q: Profile, atol: float = 1e-6) -> bool:
+    """Whether two profiles have the same shape and entries within ``atol``.
+
+    >>> import numpy as np
+    >>> same_profile((np.array([0.5, 0.5]),), (np.array([0.5, 0.5 + 1e-9]),))
+    True
+    """
+    return len(p) == len(q) and all(
+        np.shape(a) == np.shape(b) and np.allclose(a, b, rtol=0.0, atol=atol)
+        for a, b in zip(p, q, strict=True)
+    )
+
+
+def distinct_profiles(profiles: Sequence[Profile], atol: float = 1e-6) -> list[Profile]:
+    """``profiles`` without near-duplicates (first occurrence kept)."""
+    out: list[Profile] = []
+    for p in profiles:
+        if not any(same_profile(p, q, atol) for q in out):
+            out.append(p)
+    return out
+
+
+def set_difference(
+    ours: Sequence[Profile], theirs: Sequence[Profile], atol: float = 1e-6
+) -> tuple[list[Profile], list[Profile]]:
+    """``(missing, extra)``: profiles of ``theirs`` not in ``ours``, and vice versa."""
+    missing = [p for p in theirs if not any(same_profile(p, q, atol) for q in ours)]
+    extra = [p for p in ours if not any(same_profile(p, q, atol) for q in theirs)]
+    return missing, extra
+
+
+def format_profiles(profiles: Sequence[Profile]) -> str:
+    """One indented line per profile, six decimals, for assertion messages."""
+    return "\n".join(
+        "    (" + ", ".join(np.array2string(np.asarray(s), precision=6, separator=", ") for s in p) + ")"
+        for p in profiles
+    )
