@@ -169,18 +169,18 @@ def polytope_vertices(
     return verts[first], zero[first], tight[first], route
 
 
-def label_keys(labels: NDArray[np.bool_]) -> NDArray[np.uint64] | NDArray[np.void]:
-    """One sortable key per row of a boolean label matrix (``uint64`` bit sets
-    when there are at most 64 labels, packed bytes otherwise)."""
+def label_keys(labels: NDArray[np.bool_]) -> NDArray[np.float64] | NDArray[np.void]:
+    """One sortable key per row of a boolean label matrix.
+
+    Up to 52 labels the key is the bit set as an exact float64 integer (one
+    matrix product); wider label sets are packed into bytes.
+    """
     width = labels.shape[1]
-    if width <= 64:
-        weights = np.left_shift(np.uint64(1), np.arange(width, dtype=np.uint64))
-        keys: NDArray[np.uint64] = np.bitwise_or.reduce(
-            np.where(labels, weights, np.uint64(0)), axis=1
-        )
+    if width <= 52:
+        keys: NDArray[np.float64] = labels @ np.exp2(np.arange(width, dtype=np.float64))
         return keys
-    keys = np.ascontiguousarray(np.packbits(labels, axis=1))
-    return keys.view(np.dtype((np.void, keys.shape[1]))).ravel()
+    packed = np.ascontiguousarray(np.packbits(labels, axis=1))
+    return packed.view(np.dtype((np.void, packed.shape[1]))).ravel()
 
 
 def refine_vertex(

@@ -19,7 +19,16 @@ def _maximin(A: NDArray[np.float64]) -> tuple[NDArray[np.float64], float]:
     a_ub = np.hstack([-A.T, np.ones((n, 1))])
     a_eq = np.concatenate([np.ones(m), [0.0]])[None, :]
     bounds = [(0.0, None)] * m + [(None, None)]
-    res = linprog(c, A_ub=a_ub, b_ub=np.zeros(n), A_eq=a_eq, b_eq=[1.0], bounds=bounds, method="highs")
+    res = linprog(
+        c,
+        A_ub=a_ub,
+        b_ub=np.zeros(n),
+        A_eq=a_eq,
+        b_eq=[1.0],
+        bounds=bounds,
+        method="highs-ds",
+        options={"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10},
+    )
     if res.status != 0:
         raise SolverError(f"linprog failed on the zero-sum game: {res.message}")
     return np.asarray(res.x[:m]), float(res.x[-1])
