@@ -85,8 +85,8 @@ def solve_square_systems(
         sv = np.linalg.svd(matrices[doubtful], compute_uv=False)
         ok[doubtful] = sv[:, -1] > rcond * sv[:, 0]
     safe = np.where(ok[:, None, None], matrices, np.eye(k))
-    z = np.linalg.solve(safe, rhs[..., None])[..., 0]
-    return z, ok
+    z = np.asarray(np.linalg.solve(safe, rhs[..., None])[..., 0], dtype=np.float64)
+    return z, np.asarray(ok, dtype=bool)
 
 
 def _vertices_by_bases(matrix: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -177,8 +177,8 @@ def label_keys(labels: NDArray[np.bool_]) -> NDArray[np.float64] | NDArray[np.vo
     """
     width = labels.shape[1]
     if width <= 52:
-        keys: NDArray[np.float64] = labels @ np.exp2(np.arange(width, dtype=np.float64))
-        return keys
+        weights = np.exp2(np.arange(width, dtype=np.float64))
+        return np.asarray(labels.astype(np.float64) @ weights, dtype=np.float64)
     packed = np.ascontiguousarray(np.packbits(labels, axis=1))
     return packed.view(np.dtype((np.void, packed.shape[1]))).ravel()
 
