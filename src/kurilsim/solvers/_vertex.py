@@ -112,14 +112,20 @@ def vertex_enumeration_kernel(
         yv, yzero, ytight, route_q = polytope_vertices(a_pos, route=route)
     x_idx = np.flatnonzero(~xzero.all(axis=1))
     x_labels = np.concatenate([xzero, xtight], axis=1)[x_idx]
-    out = []
     y_idx = np.flatnonzero(~yzero.all(axis=1))
     y_labels = np.concatenate([ytight, yzero], axis=1)[y_idx]
-    for p, q in _complete_pairs(x_labels, y_labels, m, n):
-        i, j = x_idx[p], y_idx[q]
-        x = xv[i] if x_labels[p].sum() == m else refine_vertex(b_pos.T, xzero[i], xtight[i])
-        y = yv[j] if y_labels[q].sum() == n else refine_vertex(a_pos, yzero[j], ytight[j])
-        x = np.where(xzero[i], 0.0, x)
-        y = np.where(yzero[j], 0.0, y)
-        out.append((x / x.sum(), y / y.sum()))
-    return out, route_p if route_p == route_q else f"{route_p}/{route_q}"
+    used = route_p if route_p == route_q else f"{route_p}/{route_q}"
+    pairs = _complete_pairs(x_labels, y_labels, m, n)
+    if not len(pairs):
+        return [], used
+    i, j = x_idx[pairs[:, 0]], y_idx[pairs[:, 1]]
+    X = np.where(xzero[i], 0.0, xv[i])
+    Y = np.where(yzero[j], 0.0, yv[j])
+    # degenerate vertices (surplus labels): re-solve from their tight inequalities
+    for r in np.flatnonzero(x_labels[pairs[:, 0]].sum(axis=1) > m):
+        X[r] = np.where(xzero[i[r]], 0.0, refine_vertex(b_pos.T, xzero[i[r]], xtight[i[r]]))
+    for r in np.flatnonzero(y_labels[pairs[:, 1]].sum(axis=1) > n):
+        Y[r] = np.where(yzero[j[r]], 0.0, refine_vertex(a_pos, yzero[j[r]], ytight[j[r]]))
+    X /= X.sum(axis=1, keepdims=True)
+    Y /= Y.sum(axis=1, keepdims=True)
+    return list(zip(X, Y, strict=True)), used
