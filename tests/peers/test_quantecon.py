@@ -25,7 +25,11 @@ import pytest
 from kurilsim import NormalFormGame, solve_nash
 from kurilsim.testing.compare import distinct_profiles as distinct
 from kurilsim.testing.compare import format_profiles as fmt
-from kurilsim.testing.compare import same_profile
+from kurilsim.testing.compare import (
+    same_profile,
+    seeded_gaussian_bimatrix,
+    seeded_integer_bimatrix,
+)
 
 quantecon = pytest.importorskip("quantecon")
 qe_gt = pytest.importorskip("quantecon.game_theory")
@@ -84,15 +88,8 @@ def assert_superset(ours, theirs, A, B, what: str) -> None:
         )
 
 
-def gaussian_game(m: int, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    rng = np.random.default_rng([m, n, seed])
-    return rng.standard_normal((m, n)), rng.standard_normal((m, n))
-
-
-def small_integer_game(m: int, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Payoffs in {0, 1, 2}: ties everywhere, so usually degenerate."""
-    rng = np.random.default_rng([m, n, seed, 3])
-    return rng.integers(0, 3, (m, n)), rng.integers(0, 3, (m, n))
+gaussian_game = seeded_gaussian_bimatrix
+small_integer_game = seeded_integer_bimatrix
 
 
 SMALL_SHAPES = [(m, n) for m in range(2, 7) for n in range(2, 7)]

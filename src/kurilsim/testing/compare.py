@@ -11,7 +11,14 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["distinct_profiles", "format_profiles", "same_profile", "set_difference"]
+__all__ = [
+    "distinct_profiles",
+    "format_profiles",
+    "same_profile",
+    "seeded_gaussian_bimatrix",
+    "seeded_integer_bimatrix",
+    "set_difference",
+]
 
 Profile = Sequence[NDArray[np.float64]]
 
@@ -53,3 +60,20 @@ def format_profiles(profiles: Sequence[Profile]) -> str:
         "    (" + ", ".join(np.array2string(np.asarray(s), precision=6, separator=", ") for s in p) + ")"
         for p in profiles
     )
+
+
+def seeded_gaussian_bimatrix(
+    m: int, n: int, seed: int
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Standard-normal ``m x n`` payoff matrices (nondegenerate with probability
+    one), reproducible from ``(m, n, seed)``."""
+    rng = np.random.default_rng([m, n, seed])
+    return rng.standard_normal((m, n)), rng.standard_normal((m, n))
+
+
+def seeded_integer_bimatrix(
+    m: int, n: int, seed: int
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Payoffs in {0, 1, 2}: ties everywhere, so usually degenerate games."""
+    rng = np.random.default_rng([m, n, seed, 3])
+    return rng.integers(0, 3, (m, n)), rng.integers(0, 3, (m, n))
