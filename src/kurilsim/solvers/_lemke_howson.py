@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import numbers
+from collections.abc import Callable
 from fractions import Fraction
 
 import numpy as np
@@ -212,6 +213,37 @@ def _probabilities(weights: NDArray[np.float64]) -> NDArray[np.float64]:
     return result
 
 
+def _complementary_path(
+    p_tab: _FloatTableau | _IntegerTableau,
+    q_tab: _FloatTableau | _IntegerTableau,
+    label: int,
+    m: int,
+    max_pivots: int,
+    on_step: Callable[[int, bool], None] | None = None,
+) -> int:
+    """Follow the Lemke-Howson path that drops ``label``; return the pivot count.
+
+    Pivots alternate between the two tableaux: the variable that leaves one
+    enters the other, until ``label`` itself leaves.  ``on_step(entering,
+    in_p)`` is called before each later pivot (the float path uses it to
+    detect cycling).
+    """
+    tableau, other = (p_tab, q_tab) if label < m else (q_tab, p_tab)
+    entering = label
+    n_pivots = 0
+    while True:
+        if n_pivots >= max_pivots:
+            raise _too_many_pivots(label, max_pivots)
+        leaving = tableau.pivot(entering)
+        n_pivots += 1
+        if leaving == label:
+            return n_pivots
+        entering = leaving
+        tableau, other = other, tableau
+        if on_step is not None:
+            on_step(entering, tableau is p_tab)
+
+
 def _float_path(
     a_pos: NDArray[np.float64],
     b_pos: NDArray[np.float64],
@@ -229,26 +261,12 @@ def _float_path(
     # Q has [s (0..m-1), y (m..m+n-1)].
     p_tab = _FloatTableau(np.hstack([b_pos.T, np.eye(n)]), np.arange(m, m + n))
     q_tab = _FloatTableau(np.hstack([np.eye(m), a_pos]), np.arange(m))
-    tableau, other = (p_tab, q_tab) if label < m else (q_tab, p_tab)
-    entering = label
     seen: set[bytes] = set()
-    n_pivots = 0
-    while True:
-        if n_pivots >= max_pivots:
-            raise _too_many_pivots(label, max_pivots)
-        leaving = tableau.pivot(entering)
-        n_pivots += 1
-        if leaving == label:
-            break
-        entering = leaving
-        tableau, other = other, tableau
+
+    def check_cycle(entering: int, in_p: bool) -> None:
         state = hashlib.blake2b(
             np.concatenate(
-                [
-                    [tableau is p_tab, entering],
-                    np.sort(p_tab.basis),
-                    np.sort(q_tab.basis),
-                ]
+                [[in_p, entering], np.sort(p_tab.basis), np.sort(q_tab.basis)]
             )
             .astype(np.int64)
             .tobytes(),
@@ -257,6 +275,8 @@ def _float_path(
         if state in seen:
             raise _NumericalFailure
         seen.add(state)
+
+    n_pivots = _complementary_path(p_tab, q_tab, label, m, max_pivots, check_cycle)
     x = _probabilities(p_tab.values()[:m])
     y = _probabilities(q_tab.values()[m:])
     return x, y, n_pivots
@@ -377,18 +397,7 @@ def _exact_path(
     q_rows = [[1, *(int(i == c) for c in range(m)), *a_int[i]] for i in range(m)]
     p_tab = _IntegerTableau(p_rows, list(range(m, m + n)))
     q_tab = _IntegerTableau(q_rows, list(range(m)))
-    tableau, other = (p_tab, q_tab) if label < m else (q_tab, p_tab)
-    entering = label
-    n_pivots = 0
-    while True:
-        if n_pivots >= max_pivots:
-            raise _too_many_pivots(label, max_pivots)
-        leaving = tableau.pivot(entering)
-        n_pivots += 1
-        if leaving == label:
-            break
-        entering = leaving
-        tableau, other = other, tableau
+    n_pivots = _complementary_path(p_tab, q_tab, label, m, max_pivots)
     x = _exact_probabilities(p_tab.values(0, m))
     y = _exact_probabilities(q_tab.values(m, m + n))
     return x, y, n_pivots
