@@ -14,7 +14,7 @@ from kurilsim.solvers._enumerate import enumerate_kernel
 from kurilsim.solvers._lemke_howson import lemke_howson_kernel
 from kurilsim.solvers._logit import logit_solve_kernel
 from kurilsim.solvers._pure import pure_equilibria_kernel
-from kurilsim.solvers._results import NashResult, certify
+from kurilsim.solvers._results import Equilibrium, NashResult, certify
 from kurilsim.solvers._support import support_enumeration_kernel
 from kurilsim.solvers._vertex import vertex_enumeration_kernel
 from kurilsim.solvers._zero_sum import zero_sum_kernel
@@ -192,17 +192,43 @@ def solve_nash(
     return _solve_lp(game, tol)
 
 
+def _result(
+    game: NormalFormGame,
+    tol: float,
+    method: str,
+    equilibria: tuple[Equilibrium, ...],
+    *,
+    message: str,
+    complete: bool,
+    n_candidates: int,
+    n_rejected: int = 0,
+    value: float | None = None,
+) -> NashResult:
+    """The ``NashResult`` of a method that ran to completion."""
+    return NashResult(
+        equilibria,
+        method=method,
+        tol=tol,
+        payoff_range=game.payoff_range,
+        success=True,
+        message=message,
+        complete=complete,
+        n_candidates=n_candidates,
+        n_rejected=n_rejected,
+        value=value,
+    )
+
+
 def _solve_pure(game: NormalFormGame, tol: float) -> NashResult:
     profiles = pure_equilibria_kernel(game.payoffs, atol=tol * game.payoff_ranges)
     equilibria, n_cand, n_rej = certify(
         game, (game.pure_profile(row) for row in profiles.tolist()), tol=tol
     )
-    return NashResult(
+    return _result(
+        game,
+        tol,
+        "pure",
         equilibria,
-        method="pure",
-        tol=tol,
-        payoff_range=game.payoff_range,
-        success=True,
         message=f"{len(equilibria)} pure equilibria among {int(np.prod(game.shape))} profiles",
         complete=True,
         n_candidates=n_cand,
@@ -222,12 +248,11 @@ def _solve_enumerate(game: NormalFormGame, tol: float) -> NashResult:
             f"; {len(out.unresolved)} support profiles had singular or non-isolated "
             f"solutions and may hide equilibria: {', '.join(out.unresolved[:5])}"
         )
-    return NashResult(
+    return _result(
+        game,
+        tol,
+        "enumerate",
         equilibria,
-        method="enumerate",
-        tol=tol,
-        payoff_range=game.payoff_range,
-        success=True,
         message=message,
         complete=not out.unresolved,
         n_candidates=n_cand,
@@ -243,12 +268,11 @@ def _solve_logit(game: NormalFormGame, tol: float) -> NashResult:
             f"the logit branch ended at lambda={info['lam']:.6g} on a profile with "
             f"regret {info['regret']:.3g}, which failed certification"
         )
-    return NashResult(
+    return _result(
+        game,
+        tol,
+        "logit",
         equilibria,
-        method="logit",
-        tol=tol,
-        payoff_range=game.payoff_range,
-        success=True,
         message=(
             f"one equilibrium at the end of the logit QRE branch (lambda="
             f"{info['lam']:.6g}, {info['steps']} steps, "
@@ -263,12 +287,11 @@ def _solve_vertex(game: NormalFormGame, tol: float) -> NashResult:
     A, B = game.payoffs
     candidates, route = vertex_enumeration_kernel(A, B)
     equilibria, n_cand, n_rej = certify(game, candidates, tol=tol)
-    return NashResult(
+    return _result(
+        game,
+        tol,
+        "vertex",
         equilibria,
-        method="vertex",
-        tol=tol,
-        payoff_range=game.payoff_range,
-        success=True,
         message=(
             f"{len(equilibria)} extreme equilibria from {n_cand} completely "
             f"labelled vertex pairs (polytope route: {route})"
@@ -297,12 +320,11 @@ def _solve_support(game: NormalFormGame, tol: float) -> NashResult:
             stacklevel=3,
         )
         message += f"; degenerate game ({out.degeneracy}), result may be incomplete"
-    return NashResult(
+    return _result(
+        game,
+        tol,
+        "support",
         equilibria,
-        method="support",
-        tol=tol,
-        payoff_range=game.payoff_range,
-        success=True,
         message=message,
         complete=out.degeneracy is None,
         n_candidates=n_cand,
@@ -322,12 +344,11 @@ def _solve_lemke_howson(
             f"a profile with regret {game.regret((x / x.sum(), y / y.sum())):.3g} "
             f"> tol × payoff range = {tol * game.payoff_range:.3g}"
         )
-    return NashResult(
+    return _result(
+        game,
+        tol,
+        "lemke-howson",
         equilibria,
-        method="lemke-howson",
-        tol=tol,
-        payoff_range=game.payoff_range,
-        success=True,
         message=f"one equilibrium from label {initial_label} after {pivots} pivots",
         complete=False,
         n_candidates=n_cand,
@@ -351,12 +372,11 @@ def _solve_lp(game: NormalFormGame, tol: float) -> NashResult:
             f"{game.regret((np.clip(x, 0, None) / np.clip(x, 0, None).sum(), np.clip(y, 0, None) / np.clip(y, 0, None).sum())):.3g})"
         )
     value = float(equilibria[0].payoffs[0])
-    return NashResult(
+    return _result(
+        game,
+        tol,
+        "lp",
         equilibria,
-        method="lp",
-        tol=tol,
-        payoff_range=game.payoff_range,
-        success=True,
         message=f"optimal strategies by linear programming (HiGHS); value {value:.6g}",
         complete=False,
         n_candidates=n_cand,
