@@ -145,7 +145,6 @@ def test_support_results_are_certified(game: NormalFormGame) -> None:
     vertex = solve_nash(game, "vertex").equilibria
     if result.complete:
         assert close_sets(result.equilibria, vertex)
-    assume(True)
 
 
 @given(generic_games(n_players=3, min_strategies=2, max_strategies=2))

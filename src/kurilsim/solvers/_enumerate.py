@@ -151,9 +151,9 @@ class _SupportSystem:
 
     def ranges(
         self, lo: NDArray[np.float64], hi: NDArray[np.float64]
-    ) -> tuple[NDArray[np.bool_], list[tuple[NDArray[np.float64], NDArray[np.float64]]]]:
-        """Exclusion flags of boxes ``[lo, hi]`` (shape ``(B, N)``) and per-player
-        payoff values at box vertices."""
+    ) -> NDArray[np.bool_]:
+        """Whether each box ``[lo, hi]`` (shape ``(B, N)``) provably holds no
+        solution (exact ranges from vertex values)."""
         lo_b, hi_b = self.split(lo), self.split(hi)
         verts = {j: _box_vertices(lo_b[j], hi_b[j]) for j in range(self.n)}
         excluded = np.zeros(len(lo), dtype=bool)
@@ -171,7 +171,7 @@ class _SupportSystem:
             if len(self.outside[i]):
                 diff_out = vals[:, self.outside[i], :] - base[:, None, :]
                 excluded |= np.any(diff_out.min(axis=2) > _EXCLUDE_TOL, axis=1)
-        return excluded, []
+        return excluded
 
     def _jacobian_range(
         self, verts: dict[int, NDArray[np.float64]]
@@ -308,7 +308,7 @@ def _solve_support(
     n_boxes = 0
     for _ in range(max_depth):
         n_boxes += len(lo)
-        excluded, _ = system.ranges(lo, hi)
+        excluded = system.ranges(lo, hi)
         lo, hi = lo[~excluded], hi[~excluded]
         if not len(lo):
             return roots, n_boxes, True
@@ -371,7 +371,6 @@ def enumerate_kernel(
     # the same for every game (positive affine maps change no equilibrium).
     payoffs = tuple((p - p.min()) / s for p, s in zip(payoffs, scale, strict=True))
     alive = _surviving_strategies(payoffs)
-    n = game.n_players
     per_player = [
         [np.array(c, dtype=np.intp) for k in range(1, len(a) + 1) for c in itertools.combinations(a, k)]
         for a in alive
@@ -388,7 +387,7 @@ def enumerate_kernel(
             continue
         system = _SupportSystem(payoffs, supports)
         if system.N == 0:
-            excluded, _ = system.ranges(np.zeros((1, 0)), np.zeros((1, 0)))
+            excluded = system.ranges(np.zeros((1, 0)), np.zeros((1, 0)))
             if not excluded[0]:
                 candidates.append(system.profile(np.zeros(0), game.shape))
             continue
@@ -397,7 +396,6 @@ def enumerate_kernel(
         if not resolved:
             unresolved.append(str(tuple(s.tolist() for s in supports)))
         candidates.extend(system.profile(root, game.shape) for root in roots)
-    del n
     return EnumerationOutput(candidates, n_supports, n_pruned, n_boxes, unresolved)
 
 

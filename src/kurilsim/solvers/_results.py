@@ -141,17 +141,6 @@ class NashResult:
         return "\n".join(lines)
 
 
-def clean_strategy(vector: NDArray[np.float64], *, zero_tol: float = 1e-12) -> NDArray[np.float64]:
-    """Clip round-off below zero, zero out tiny entries and renormalise."""
-    vec = np.where(vector > zero_tol, vector, 0.0)
-    total = vec.sum()
-    if total <= 0:
-        return vec
-    out: NDArray[np.float64] = vec / total
-    out.flags.writeable = False
-    return out
-
-
 def _clean_rows(matrix: NDArray[np.float64], zero_tol: float = 1e-12) -> NDArray[np.float64]:
     rows = np.where(matrix > zero_tol, matrix, 0.0)
     total = rows.sum(axis=1, keepdims=True)
