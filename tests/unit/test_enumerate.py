@@ -55,22 +55,20 @@ def test_three_player_matching_pennies_unique_mixed() -> None:
 
 
 def test_unique_fully_mixed_2x2x2() -> None:
-    # Each player wants to mismatch the next one: a cyclic game whose only
-    # equilibrium is fully mixed.
+    """Each player gains by mismatching the next one (cyclically).  Player i is
+    indifferent only if player i+1 mixes 1/2, so the unique equilibrium is
+    (1/2, 1/2, 1/2).  Player 0 also gets a bonus that depends on player 2's
+    action only, which moves its payoffs but not its incentives."""
     shape = (2, 2, 2)
     u = [np.zeros(shape) for _ in range(3)]
     for cell in np.ndindex(*shape):
         for i in range(3):
             u[i][cell] = 1.0 if cell[i] != cell[(i + 1) % 3] else 0.0
-    # break the symmetry so the equilibrium is not at 1/2
     u[0] = u[0] * 2.0 + np.array([[[0.0, 0.5], [0.0, 0.5]], [[0.0, 0.5], [0.0, 0.5]]])
-    game = NormalFormGame(u)
-    result = solve_nash(game)
+    result = solve_nash(NormalFormGame(u))
     assert result.complete
-    for eq in result.equilibria:
-        assert game.is_nash(eq.strategies)
-    mixed = [eq for eq in result.equilibria if all(np.all(s > 0) for s in eq.strategies)]
-    assert len(mixed) >= 1
+    assert len(result.equilibria) == 1
+    assert result.equilibria[0].isclose(([0.5, 0.5],) * 3, atol=1e-12)
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -83,7 +81,7 @@ def test_enumerate_invariant_under_player_and_strategy_relabelling(seed: int) ->
     # permute players (1, 2, 0) and strategies of player 1
     order = (1, 2, 0)
     perm = rng.permutation(3)
-    permuted = [np.transpose(payoffs[p], order)[:, :, :] for p in order]
+    permuted = [np.transpose(payoffs[p], order) for p in order]
     permuted = [np.take(p, perm, axis=0) for p in permuted]
     other = solve_nash(NormalFormGame(permuted), "enumerate").equilibria
     assert len(other) == len(base)
