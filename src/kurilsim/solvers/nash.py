@@ -367,9 +367,11 @@ def _solve_lp(game: NormalFormGame, tol: float) -> NashResult:
     x, y, value = zero_sum_kernel(A)
     equilibria, n_cand, _ = certify(game, [(x, y)], tol=tol)
     if not equilibria:
+        clipped = tuple(np.clip(v, 0.0, None) for v in (x, y))
+        regret = game.regret(tuple(v / v.sum() for v in clipped))
         raise SolverError(
-            "the LP solution failed certification (regret "
-            f"{game.regret((np.clip(x, 0, None) / np.clip(x, 0, None).sum(), np.clip(y, 0, None) / np.clip(y, 0, None).sum())):.3g})"
+            f"the LP solution failed certification: regret {regret:.3g} > "
+            f"tol × payoff range = {tol * game.payoff_range:.3g}"
         )
     value = float(equilibria[0].payoffs[0])
     return _result(
