@@ -38,6 +38,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kurilsim._errors import InvalidGameError, SolverError
+from kurilsim.solvers._polytope import positive_scaled
 
 __all__ = ["lemke_howson_kernel", "savani_von_stengel_game"]
 
@@ -64,20 +65,6 @@ _REFRESH_EVERY = 10
 
 class _NumericalFailure(Exception):
     """The floating-point path went astray; recompute it exactly."""
-
-
-def _positive_scaled(matrix: NDArray[np.float64]) -> NDArray[np.float64]:
-    """``1 + (M - min M) / ptp(M)``, entries in [1, 2] (all ones if ``M`` is constant).
-
-    A positive affine change of a player's payoffs leaves the equilibria
-    unchanged; this one makes both best-response polytopes bounded and well
-    scaled, whatever the units of the payoffs.
-    """
-    span = float(np.ptp(matrix))
-    if span == 0.0:
-        return np.ones_like(matrix, dtype=np.float64)
-    scaled: NDArray[np.float64] = 1.0 + (matrix - matrix.min()) / span
-    return scaled
 
 
 def _validated_label(initial_label: object, n_labels: int) -> int:
@@ -518,7 +505,7 @@ def lemke_howson_kernel(
     m, n = a.shape
     label = _validated_label(initial_label, m + n)
 
-    a_pos, b_pos = _positive_scaled(a), _positive_scaled(b)
+    a_pos, b_pos = positive_scaled(a, offset=1.0), positive_scaled(b, offset=1.0)
     try:
         x, y, n_pivots = _float_path(a_pos, b_pos, label, max_pivots)
     except _NumericalFailure:

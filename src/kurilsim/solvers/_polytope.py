@@ -46,18 +46,19 @@ BASES_LIMIT = 20
 _CHUNK = 1 << 17
 
 
-def positive_scaled(matrix: NDArray[np.float64]) -> NDArray[np.float64]:
-    """``0.01 + (M - min M) / ptp(M)``: a positive affine copy with entries in [0.01, 1.01].
+def positive_scaled(matrix: NDArray[np.float64], *, offset: float = 0.01) -> NDArray[np.float64]:
+    """``offset + (M - min M) / ptp(M)``: a positive affine copy (all ones if constant).
 
     Positive affine transforms of a player's payoffs do not change the
     equilibria; this one makes the best-response polytopes bounded (every
-    entry is positive) while keeping their square subsystems well conditioned
-    (entries near a common constant would make them nearly rank one).
+    entry is positive).  The default small offset keeps the square subsystems
+    of vertex enumeration well conditioned (entries near a common constant
+    would make them nearly rank one); Lemke-Howson uses ``offset=1``.
     """
     span = float(np.ptp(matrix))
     if span == 0.0:
         return np.ones_like(matrix, dtype=np.float64)
-    return np.asarray(0.01 + (matrix - matrix.min()) / span, dtype=np.float64)
+    return np.asarray(offset + (matrix - matrix.min()) / span, dtype=np.float64)
 
 
 def solve_square_systems(
