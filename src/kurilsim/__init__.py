@@ -1,9 +1,10 @@
 """kurilsim: game-theoretic simulation of multi-party negotiation.
 
 The flagship, calibrated scenario is the Japan-Russia peace treaty and the
-dispute over the four southern Kuril Islands (Northern Territories).  This
-release provides the equilibrium engine: n-player normal-form games and
-certified Nash equilibria (:func:`solve_nash`).
+dispute over the four southern Kuril Islands (Northern Territories).  It provides
+the negotiation model (islands, agreements, agents, historical scenarios:
+:func:`load_scenario`) and the equilibrium engine: n-player normal-form games
+and certified Nash equilibria (:func:`solve_nash`).
 """
 
 from importlib.metadata import PackageNotFoundError, version
@@ -12,10 +13,33 @@ from kurilsim import dynamics
 from kurilsim._errors import (
     DegenerateGameWarning,
     InvalidGameError,
+    InvalidModelError,
     InvalidProfileError,
     KurilsimError,
     KurilsimWarning,
+    ScenarioFileError,
     SolverError,
+)
+from kurilsim.domain import (
+    ISLANDS,
+    NO_DEAL,
+    STATUS_QUO,
+    Agent,
+    Agreement,
+    AgreementSpace,
+    Constraint,
+    Island,
+    Issue,
+    Japan,
+    LinearAgent,
+    NegotiationProtocol,
+    ParametricAgent,
+    Russia,
+    Scenario,
+    UnitedStates,
+    kuril_space,
+    list_scenarios,
+    load_scenario,
 )
 from kurilsim.games import NormalFormGame
 from kurilsim.solvers import (
@@ -33,18 +57,39 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
 
 __all__ = [
+    "ISLANDS",
+    "NO_DEAL",
+    "STATUS_QUO",
+    "Agent",
+    "Agreement",
+    "AgreementSpace",
+    "Constraint",
     "DegenerateGameWarning",
     "Equilibrium",
     "InvalidGameError",
+    "InvalidModelError",
     "InvalidProfileError",
+    "Island",
+    "Issue",
+    "Japan",
     "KurilsimError",
     "KurilsimWarning",
+    "LinearAgent",
     "NashResult",
+    "NegotiationProtocol",
     "NormalFormGame",
+    "ParametricAgent",
     "QREPath",
+    "Russia",
+    "Scenario",
+    "ScenarioFileError",
     "SolverError",
+    "UnitedStates",
     "__version__",
     "dynamics",
+    "kuril_space",
+    "list_scenarios",
+    "load_scenario",
     "logit_qre",
     "qre_path",
     "solve_nash",

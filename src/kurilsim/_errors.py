@@ -9,9 +9,11 @@ from __future__ import annotations
 __all__ = [
     "DegenerateGameWarning",
     "InvalidGameError",
+    "InvalidModelError",
     "InvalidProfileError",
     "KurilsimError",
     "KurilsimWarning",
+    "ScenarioFileError",
     "SolverError",
 ]
 
@@ -26,6 +28,14 @@ class InvalidGameError(KurilsimError, ValueError):
 
 class InvalidProfileError(KurilsimError, ValueError):
     """A strategy profile does not fit a game or is not a probability vector."""
+
+
+class InvalidModelError(KurilsimError, ValueError):
+    """An issue, agreement space, agent, parameter or scenario is not valid."""
+
+
+class ScenarioFileError(InvalidModelError):
+    """A scenario file (TOML) cannot be read: the message names the file and key."""
 
 
 class SolverError(KurilsimError, RuntimeError):

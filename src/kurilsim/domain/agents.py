@@ -1,0 +1,1060 @@
+"""Agents: parametrised utility functions over the outcomes of an agreement space.
+
+Every agent's utility is *linear in features*: for an agreement space with
+outcome feature table ``X`` (agreements, then the status quo) the agent builds
+a term matrix ``F = terms(X)`` of shape ``(n_outcomes, n_terms)`` -- products
+and selections of features that do not depend on parameters -- and a
+coefficient vector ``c(θ)`` that depends only on parameters.  Utilities are
+``F @ c(θ)``.  Because :meth:`ParametricAgent.coefficients` broadcasts over
+arrays of parameter values, a sweep evaluates millions of parameter points as
+one matrix product ``C @ F.T`` without building an agent per point.
+
+Units: one utility unit is Japan's value of all four islands under full
+sovereignty (``Japan.territory_value = 1``); the other agents' defaults are set
+on the same scale so that the default scenario's trade-offs are of the
+magnitudes the sources suggest.  All defaults are *modelling* choices, each
+documented with its reasoning (see :meth:`ParametricAgent.describe`).
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+from collections.abc import Mapping
+from dataclasses import MISSING, dataclass, field, fields, replace
+from typing import Any, ClassVar, Protocol, Self, runtime_checkable
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from kurilsim._errors import InvalidModelError
+from kurilsim.domain.agreements import AgreementSpace
+from kurilsim.domain.islands import ISLANDS, island_shares
+
+__all__ = [
+    "SECURITY_EXPOSURE",
+    "Agent",
+    "Japan",
+    "LinearAgent",
+    "ParameterSpec",
+    "ParametricAgent",
+    "Russia",
+    "UnitedStates",
+    "agent_from_dict",
+]
+
+#: How much US forces on each island would threaten Russia's Sea of Okhotsk
+#: bastion (sums to one; *modelling*): Kunashir and Iturup flank the Catherine
+#: Strait, Habomai and Shikotan face the open Pacific near Hokkaido.
+SECURITY_EXPOSURE: dict[str, float] = {
+    "habomai": 0.05,
+    "shikotan": 0.15,
+    "kunashir": 0.40,
+    "iturup": 0.40,
+}
+
+#: Share of the strait-control value lost with each island (*modelling*).
+STRAIT_CONTROL: dict[str, float] = {
+    "habomai": 0.0,
+    "shikotan": 0.0,
+    "kunashir": 0.5,
+    "iturup": 0.5,
+}
+
+Coefficients = dict[str, NDArray[np.float64]]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ParameterSpec:
+    """Documentation and bounds of one agent parameter.
+
+    Attributes
+    ----------
+    name, doc, units : str
+        The parameter, its meaning and its units.
+    default : float
+        Default value.
+    bounds : tuple of float
+        Closed interval of valid values.
+    integer : bool
+        Whether only integers are valid.
+    linear : bool
+        Whether utilities are linear (affine) in this parameter, all others
+        fixed: then ``utility_gradient`` gives the exact derivative.
+    source : str
+        The reasoning or source behind the default.
+    """
+
+    name: str
+    doc: str
+    units: str
+    default: float
+    bounds: tuple[float, float]
+    integer: bool
+    linear: bool
+    source: str
+
+
+def parameter(
+    default: float,
+    *,
+    doc: str,
+    units: str = "utility",
+    bounds: tuple[float, float] = (0.0, math.inf),
+    integer: bool = False,
+    linear: bool = True,
+    source: str,
+) -> Any:
+    """A dataclass field for an agent parameter, with its documentation."""
+    return field(
+        default=default,
+        metadata={
+            "doc": doc,
+            "units": units,
+            "bounds": bounds,
+            "integer": integer,
+            "linear": linear,
+            "source": source,
+        },
+    )
+
+
+@runtime_checkable
+class Agent(Protocol):
+    """What kurilsim needs from an agent (implement this for your own agents).
+
+    An agent has a ``name`` (its key in a scenario: ``"japan"``), named numeric
+    parameters, and a utility that is linear in features of the agreement
+    space: ``outcome_utilities(space) == coefficients() @ utility_terms(space).T``.
+    Subclassing :class:`ParametricAgent` provides everything except the terms
+    and coefficients; :class:`LinearAgent` needs no code at all.
+    """
+
+    @property
+    def name(self) -> str: ...
+
+    def parameters(self) -> dict[str, float]: ...
+
+    def with_params(self, changes: Mapping[str, float], /) -> Self: ...
+
+    def term_names(self) -> tuple[str, ...]: ...
+
+    def utility_terms(self, space: AgreementSpace) -> NDArray[np.float64]: ...
+
+    def coefficients(
+        self, overrides: Mapping[str, ArrayLike] | None = None
+    ) -> NDArray[np.float64]: ...
+
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+def _check_value(owner: str, spec: ParameterSpec, value: Any) -> None:
+    array = np.asarray(value)
+    if array.dtype == bool or not np.issubdtype(array.dtype, np.number):
+        raise InvalidModelError(
+            f"{owner}.{spec.name} must be a number ({spec.doc}), got {value!r}"
+        )
+    low, high = spec.bounds
+    bad = ~np.isfinite(array) | (array < low) | (array > high)
+    if spec.integer:
+        bad |= array != np.round(array)
+    if np.any(bad):
+        first = array[bad].ravel()[0] if array.ndim else array
+        kind = "an integer" if spec.integer else "a number"
+        raise InvalidModelError(
+            f"{owner}.{spec.name} must be {kind} in [{low}, {high}] ({spec.units}), "
+            f"got {first!r}"
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ParametricAgent:
+    """Base class of agents whose parameters are dataclass fields.
+
+    Subclasses declare parameters with :func:`parameter` and implement
+    :meth:`_terms` (feature products, a dict of term name to column over
+    outcomes) and :meth:`_coefficients` (a dict with the same keys, of arrays
+    broadcast over parameter arrays).
+    """
+
+    name: str = ""
+    TERMS: ClassVar[tuple[str, ...]] = ()
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name or "." in self.name:
+            raise InvalidModelError(
+                f"{type(self).__name__}.name must be a non-empty string without "
+                f"'.', got {self.name!r}"
+            )
+        for spec in self.parameter_specs():
+            value = getattr(self, spec.name)
+            if np.ndim(value) != 0:
+                raise InvalidModelError(
+                    f"{type(self).__name__}.{spec.name} must be a single number, got "
+                    f"{value!r} (pass arrays of values to coefficients() instead)"
+                )
+            _check_value(type(self).__name__, spec, value)
+            if isinstance(value, np.generic):
+                object.__setattr__(self, spec.name, value.item())
+        self._check_joint(self.parameters())
+
+    # -- parameters -------------------------------------------------------------
+    @classmethod
+    def parameter_specs(cls) -> tuple[ParameterSpec, ...]:
+        """Documentation, default and bounds of every parameter."""
+        specs = []
+        for item in fields(cls):
+            if "doc" not in item.metadata:
+                continue
+            default = item.default
+            assert default is not MISSING
+            specs.append(
+                ParameterSpec(name=item.name, default=float(default), **item.metadata)
+            )
+        return tuple(specs)
+
+    def parameters(self) -> dict[str, float]:
+        """Current parameter values by name."""
+        return {spec.name: getattr(self, spec.name) for spec in self.parameter_specs()}
+
+    def with_params(self, changes: Mapping[str, float], /) -> Self:
+        """A copy with some parameters changed (validated).
+
+        Raises
+        ------
+        InvalidModelError
+            If a name is not a parameter (the message lists the valid ones)
+            or a value is out of bounds.
+        """
+        valid = {spec.name for spec in self.parameter_specs()}
+        unknown = sorted(set(changes) - valid)
+        if unknown:
+            raise InvalidModelError(
+                f"{type(self).__name__} has no parameter {unknown[0]!r}; valid "
+                f"parameters are {sorted(valid)}"
+            )
+        updates: dict[str, Any] = dict(changes)
+        return replace(self, **updates)
+
+    def _check_joint(self, values: Mapping[str, NDArray[np.float64] | float]) -> None:
+        """Checks that involve several parameters (override when needed)."""
+
+    # -- utilities --------------------------------------------------------------
+    def term_names(self) -> tuple[str, ...]:
+        """Names of the utility terms, in the order of columns and coefficients."""
+        return self.TERMS
+
+    def _terms(self, space: AgreementSpace) -> dict[str, NDArray[np.float64]]:
+        raise NotImplementedError
+
+    def _coefficients(self, p: Mapping[str, NDArray[np.float64]]) -> Coefficients:
+        raise NotImplementedError
+
+    def utility_terms(self, space: AgreementSpace) -> NDArray[np.float64]:
+        """Term matrix over outcomes, shape ``(len(space) + 1, n_terms)``."""
+        columns = self._terms(space)
+        return np.stack([columns[name] for name in self.term_names()], axis=1)
+
+    def coefficients(
+        self, overrides: Mapping[str, ArrayLike] | None = None
+    ) -> NDArray[np.float64]:
+        """Coefficients of the terms, broadcast over arrays of parameter values.
+
+        Parameters
+        ----------
+        overrides : mapping of str to array_like, optional
+            Parameter values replacing the agent's own; arrays broadcast
+            against each other, giving coefficients of shape
+            ``broadcast_shape + (n_terms,)``.
+        """
+        values: dict[str, NDArray[np.float64]] = {}
+        overrides = dict(overrides or {})
+        specs = {spec.name: spec for spec in self.parameter_specs()}
+        unknown = sorted(set(overrides) - set(specs))
+        if unknown:
+            raise InvalidModelError(
+                f"{type(self).__name__} has no parameter {unknown[0]!r}; valid "
+                f"parameters are {sorted(specs)}"
+            )
+        for name, spec in specs.items():
+            if name in overrides:
+                _check_value(type(self).__name__, spec, overrides[name])
+                values[name] = np.asarray(overrides[name], dtype=np.float64)
+            else:
+                values[name] = np.asarray(getattr(self, name), dtype=np.float64)
+        if overrides:
+            self._check_joint(values)
+        coefficients = self._coefficients(values)
+        arrays = np.broadcast_arrays(*(coefficients[t] for t in self.term_names()))
+        return np.stack(arrays, axis=-1)
+
+    def outcome_utilities(
+        self, space: AgreementSpace, overrides: Mapping[str, ArrayLike] | None = None
+    ) -> NDArray[np.float64]:
+        """Utilities of every outcome (agreements, then the status quo last)."""
+        result: NDArray[np.float64] = (
+            self.coefficients(overrides) @ self.utility_terms(space).T
+        )
+        return result
+
+    def utilities(self, space: AgreementSpace) -> NDArray[np.float64]:
+        """Utility of every agreement of ``space``, shape ``(len(space),)``."""
+        return self.outcome_utilities(space)[..., :-1]
+
+    def status_quo_utility(self, space: AgreementSpace) -> float:
+        """Utility of the status quo (no treaty)."""
+        return float(self.outcome_utilities(space)[-1])
+
+    def utility_gradient(self, space: AgreementSpace, name: str) -> NDArray[np.float64]:
+        """Exact derivative of the outcome utilities in a *linear* parameter.
+
+        Raises
+        ------
+        InvalidModelError
+            If ``name`` is not a parameter in which utilities are linear.
+        """
+        specs = {spec.name: spec for spec in self.parameter_specs()}
+        linear = sorted(n for n, s in specs.items() if s.linear)
+        if name not in linear:
+            raise InvalidModelError(
+                f"{type(self).__name__}: utilities are not linear in {name!r}; "
+                f"linear parameters are {linear}"
+            )
+        terms = self.utility_terms(space)
+        low = self._coefficients_at(name, 0.0)
+        high = self._coefficients_at(name, 1.0)
+        gradient: NDArray[np.float64] = (high - low) @ terms.T
+        return gradient
+
+    def _coefficients_at(self, name: str, value: float) -> NDArray[np.float64]:
+        values = {
+            k: np.asarray(v, dtype=np.float64) for k, v in self.parameters().items()
+        }
+        values[name] = np.asarray(value)
+        coefficients = self._coefficients(values)
+        return np.stack(
+            np.broadcast_arrays(*(coefficients[t] for t in self.term_names())), axis=-1
+        )
+
+    # -- documentation and serialisation ---------------------------------------------
+    @classmethod
+    def describe(cls) -> str:
+        """A plain-text table of the parameters: meaning, units, default, source."""
+        lines = [f"{cls.__name__} parameters:"]
+        for spec in cls.parameter_specs():
+            low, high = spec.bounds
+            lines.append(
+                f"  {spec.name} = {spec.default:g} [{spec.units}; "
+                f"{low:g}..{high:g}]: {spec.doc} ({spec.source})"
+            )
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A TOML-ready dict: ``type``, ``name`` and every parameter.
+
+        ``type`` is the class name for kurilsim's agents and
+        ``"module:Class"`` for user subclasses.
+        """
+        cls = type(self)
+        kind = (
+            cls.__name__
+            if cls.__module__ == __name__
+            else f"{cls.__module__}:{cls.__qualname__}"
+        )
+        return {"type": kind, "name": self.name, **self.parameters()}
+
+
+def _islands(space: AgreementSpace) -> dict[str, NDArray[np.float64]]:
+    """Island transfer indicators times the share of control passing to Japan."""
+    control = space.feature("sovereignty.control", default=1.0)
+    return {
+        each.key: space.feature(f"islands.{each.key}", default=0.0) * control
+        for each in ISLANDS
+    }
+
+
+def _any_transfer(space: AgreementSpace) -> NDArray[np.float64]:
+    return space.feature("islands.any", default=0.0)
+
+
+def _exposure(space: AgreementSpace) -> NDArray[np.float64]:
+    islands = _islands(space)
+    return sum(
+        (SECURITY_EXPOSURE[key] * islands[key] for key in islands),
+        start=np.zeros(len(space) + 1),
+    )
+
+
+_AREA = dict(zip([i.key for i in ISLANDS], island_shares("area"), strict=True))
+_POP_1945 = dict(
+    zip([i.key for i in ISLANDS], island_shares("population_1945"), strict=True)
+)
+_POP_NOW = dict(
+    zip([i.key for i in ISLANDS], island_shares("population_recent"), strict=True)
+)
+_FISH = dict(zip([i.key for i in ISLANDS], island_shares("fish_catch"), strict=True))
+_KEYS = tuple(i.key for i in ISLANDS)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Japan(ParametricAgent):
+    """Japan: values territory and a treaty, pays for restrictions and packages.
+
+    Utility of an agreement with transferred islands ``T`` (times the share of
+    control passing to Japan, 1 under full sovereignty)::
+
+        territory_value * Σ_{i∈T} w_i  +  treaty_value
+        - audience_cost * [the deal does not include the first `demand` islands]
+        - alliance_cost * [islands transferred with US forces excluded]
+        - demilitarisation_cost * [islands transferred demilitarised]
+        - economic_cost * package size  +  fisheries_value * access
+
+    with island weights ``w_i`` mixing shares of area, 1945 population,
+    pre-war fish catch and an equal symbolic share, in proportions
+    ``weight_area : weight_population : weight_fish : weight_symbolic``.  The
+    status quo is worth ``status_quo``.
+
+    Examples
+    --------
+    >>> from kurilsim import Japan, kuril_space
+    >>> space = kuril_space()
+    >>> japan = Japan()
+    >>> u = japan.utilities(space)
+    >>> two = space.agreement(islands="H+S", security="no-us-forces", economic="none")
+    >>> four = space.agreement(islands="all four islands", security="no-us-forces",
+    ...                        economic="none")
+    >>> bool(u[space.index(four)] > u[space.index(two)])
+    True
+    >>> Japan(demand=2).with_params({"audience_cost": 0.5}).audience_cost
+    0.5
+    """
+
+    name: str = "japan"
+    demand: int = parameter(
+        4,
+        doc="islands demanded, counted outward from Hokkaido (2 = the 1956 formula)",
+        units="islands",
+        bounds=(0, 4),
+        integer=True,
+        linear=False,
+        source="official position since the 1993 Tokyo Declaration: all four",
+    )
+    territory_value: float = parameter(
+        1.0,
+        doc="value of all four islands under full sovereignty",
+        source="unit of the utility scale",
+    )
+    weight_area: float = parameter(
+        0.35,
+        doc="weight of land area in the island weights",
+        units="relative weight",
+        linear=False,
+        source="modelling: area is the usual measure of the dispute (1956 = ~7%)",
+    )
+    weight_population: float = parameter(
+        0.25,
+        doc="weight of the 1945 Japanese population in the island weights",
+        units="relative weight",
+        linear=False,
+        source="modelling: former residents and their descendants drive the issue",
+    )
+    weight_fish: float = parameter(
+        0.15,
+        doc="weight of the pre-war fish catch in the island weights",
+        units="relative weight",
+        linear=False,
+        source="modelling: fisheries are Hokkaido's material stake",
+    )
+    weight_symbolic: float = parameter(
+        0.25,
+        doc="weight of an equal symbolic share per island",
+        units="relative weight",
+        linear=False,
+        source="modelling: all four are 'inherent territory' in Japan's position",
+    )
+    treaty_value: float = parameter(
+        0.15,
+        doc="value of a peace treaty as such (normalised relations)",
+        source="modelling: Abe's priority, but below the territorial stake",
+    )
+    audience_cost: float = parameter(
+        0.3,
+        doc="domestic cost of a deal short of the stated demand",
+        source="modelling: 29-33% of Japanese wanted all four at once (2018 polls)",
+    )
+    alliance_cost: float = parameter(
+        0.1,
+        doc="cost of excluding US forces from transferred islands (weaker alliance)",
+        source="modelling: a carve-out from Art. VI of the 1960 treaty",
+    )
+    demilitarisation_cost: float = parameter(
+        0.05,
+        doc="extra cost of fully demilitarised transferred islands",
+        source="modelling: no Self-Defense Forces on Japanese territory",
+    )
+    economic_cost: float = parameter(
+        0.03,
+        doc="cost per unit of economic package (Nagato = 1 unit, ~¥300 bn)",
+        units="utility per package unit",
+        source="modelling: small against Japan's economy and the territorial stake",
+    )
+    fisheries_value: float = parameter(
+        0.05,
+        doc="value of Japanese fishing access around the islands",
+        source="modelling: the 1998 fisheries agreement was valued by Hokkaido",
+    )
+    status_quo: float = parameter(
+        0.0,
+        doc="utility of the status quo (no treaty)",
+        bounds=(-math.inf, math.inf),
+        source="normalisation: no treaty is the zero of the scale",
+    )
+    TERMS: ClassVar[tuple[str, ...]] = (
+        *(f"territory.{key}" for key in _KEYS),
+        "treaty",
+        *(f"short_of.{k}" for k in range(1, len(_KEYS) + 1)),
+        "alliance",
+        "demilitarisation",
+        "economic",
+        "fisheries",
+        "status_quo",
+    )
+
+    def _check_joint(self, values: Mapping[str, NDArray[np.float64] | float]) -> None:
+        total = sum(
+            np.asarray(values[name])
+            for name in (
+                "weight_area",
+                "weight_population",
+                "weight_fish",
+                "weight_symbolic",
+            )
+        )
+        if np.any(np.asarray(total) <= 0):
+            raise InvalidModelError(
+                "Japan's island weights (weight_area, weight_population, weight_fish, "
+                "weight_symbolic) must not all be zero"
+            )
+
+    def island_weights(self) -> dict[str, float]:
+        """The weight of each island in Japan's territorial value (sums to one).
+
+        Examples
+        --------
+        >>> from kurilsim import Japan
+        >>> {k: round(v, 3) for k, v in Japan().island_weights().items()}
+        {'habomai': 0.239, 'shikotan': 0.103, 'kunashir': 0.305, 'iturup': 0.352}
+        """
+        p = {k: np.asarray(v, dtype=np.float64) for k, v in self.parameters().items()}
+        weights = self._weights(p)
+        return {key: float(weights[key]) for key in _KEYS}
+
+    @staticmethod
+    def _weights(p: Mapping[str, NDArray[np.float64]]) -> Coefficients:
+        total = (
+            p["weight_area"]
+            + p["weight_population"]
+            + p["weight_fish"]
+            + p["weight_symbolic"]
+        )
+        return {
+            key: (
+                p["weight_area"] * _AREA[key]
+                + p["weight_population"] * _POP_1945[key]
+                + p["weight_fish"] * _FISH[key]
+                + p["weight_symbolic"] / len(_KEYS)
+            )
+            / total
+            for key in _KEYS
+        }
+
+    def _terms(self, space: AgreementSpace) -> dict[str, NDArray[np.float64]]:
+        islands = _islands(space)
+        treaty = space.feature("treaty")
+        transferred = {
+            key: space.feature(f"islands.{key}", default=0.0) for key in _KEYS
+        }
+        terms = {f"territory.{key}": islands[key] for key in _KEYS}
+        terms["treaty"] = treaty
+        has_first = np.ones(len(space) + 1)
+        for k, key in enumerate(_KEYS, start=1):
+            has_first = has_first * transferred[key]
+            terms[f"short_of.{k}"] = treaty * (1.0 - has_first)
+        anyone = _any_transfer(space)
+        us = space.feature("security.us_forces_allowed", default=1.0)
+        terms["alliance"] = anyone * (1.0 - us)
+        terms["demilitarisation"] = anyone * space.feature(
+            "security.demilitarised", default=0.0
+        )
+        terms["economic"] = space.feature("economic.size", default=0.0)
+        terms["fisheries"] = space.feature("fisheries.access", default=0.0)
+        terms["status_quo"] = space.feature("status_quo")
+        return terms
+
+    def _coefficients(self, p: Mapping[str, NDArray[np.float64]]) -> Coefficients:
+        weights = self._weights(p)
+        coefficients = {
+            f"territory.{key}": p["territory_value"] * weights[key] for key in _KEYS
+        }
+        coefficients["treaty"] = p["treaty_value"]
+        for k in range(1, len(_KEYS) + 1):
+            coefficients[f"short_of.{k}"] = np.where(
+                p["demand"] == k, -p["audience_cost"], 0.0
+            )
+        coefficients["alliance"] = -p["alliance_cost"]
+        coefficients["demilitarisation"] = -p["demilitarisation_cost"]
+        coefficients["economic"] = -p["economic_cost"]
+        coefficients["fisheries"] = p["fisheries_value"]
+        coefficients["status_quo"] = p["status_quo"]
+        return coefficients
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Russia(ParametricAgent):
+    """Russia: loses territory and security, gains a treaty and a package.
+
+    Utility of an agreement with transferred islands ``T`` (times the share of
+    control passing to Japan)::
+
+        - Σ_{i∈T} (cession_cost * b_i + strategic_cost * s_i)
+        - security_weight * E(T) * P(US forces | regime)
+        + treaty_value + economic_value * package size
+        - constitutional_penalty * [any island transferred]
+        - fisheries_cost * access
+
+    where ``b_i`` mixes area and current-population shares
+    (``residents_weight``), ``s_i`` is the island's share of control of the
+    Catherine Strait (Kunashir and Iturup, ½ each), ``E(T) = Σ e_i`` sums the
+    :data:`SECURITY_EXPOSURE` of the transferred islands, and
+    ``P(US forces)`` is 1 if US forces are allowed, ``1 - pledge_credibility``
+    under a no-US-forces pledge, and ``(1 - pledge_credibility) *
+    (1 - demilitarisation_assurance)`` under full demilitarisation.
+
+    Examples
+    --------
+    >>> from kurilsim import Russia, kuril_space
+    >>> space = kuril_space()
+    >>> u = Russia().utilities(space)
+    >>> allowed = space.agreement(islands="H+S", security="us-forces-allowed",
+    ...                           economic="none")
+    >>> barred = space.agreement(islands="H+S", security="no-us-forces",
+    ...                          economic="none")
+    >>> bool(u[space.index(barred)] > u[space.index(allowed)])
+    True
+    """
+
+    name: str = "russia"
+    cession_cost: float = parameter(
+        0.4,
+        doc="cost of ceding all four islands' land and residents (no strategic part)",
+        source="modelling: 74-77% of Russians opposed any transfer (2018-19 polls)",
+    )
+    residents_weight: float = parameter(
+        0.5,
+        doc="weight of current residents (vs land area) in the cession cost",
+        units="fraction",
+        bounds=(0.0, 1.0),
+        linear=False,
+        source="modelling: ~18,000 residents, none on Habomai",
+    )
+    strategic_cost: float = parameter(
+        0.6,
+        doc="cost of losing the coasts of the Catherine Strait (Kunashir, Iturup)",
+        source="modelling: exit of the Sea of Okhotsk bastion; 2016 missile sites",
+    )
+    security_weight: float = parameter(
+        1.0,
+        doc="cost if US forces could be stationed on all four islands",
+        source="modelling: Putin's stated worry (2018-12-20) about US bases",
+    )
+    pledge_credibility: float = parameter(
+        0.3,
+        doc="probability Russia assigns to a no-US-forces pledge holding",
+        units="probability",
+        bounds=(0.0, 1.0),
+        source="modelling: Putin doubted Japan could promise it (citing Okinawa)",
+    )
+    demilitarisation_assurance: float = parameter(
+        0.5,
+        doc="extra reduction of the US-forces risk under full demilitarisation",
+        units="fraction",
+        bounds=(0.0, 1.0),
+        source="modelling: an unarmed island is easier to verify",
+    )
+    treaty_value: float = parameter(
+        0.1,
+        doc="value of a peace treaty as such",
+        source="modelling: Russia has long said a treaty is not urgent",
+    )
+    economic_value: float = parameter(
+        0.1,
+        doc="value per unit of economic package (Nagato = 1 unit, ~¥300 bn)",
+        units="utility per package unit",
+        source="modelling: development of the Far East; the 2016 Nagato deals",
+    )
+    constitutional_penalty: float = parameter(
+        0.0,
+        doc="cost of any transfer under a constitution that forbids ceding territory",
+        source="0 before the 2020 amendment; historical scenarios raise it after",
+    )
+    fisheries_cost: float = parameter(
+        0.02,
+        doc="cost of Japanese fishing access around the islands",
+        source="modelling: lost fees and catch",
+    )
+    status_quo: float = parameter(
+        0.0,
+        doc="utility of the status quo (no treaty)",
+        bounds=(-math.inf, math.inf),
+        source="normalisation: no treaty is the zero of the scale",
+    )
+    TERMS: ClassVar[tuple[str, ...]] = (
+        *(f"cession.{key}" for key in _KEYS),
+        "security.us_allowed",
+        "security.pledge",
+        "security.demilitarised",
+        "treaty",
+        "economic",
+        "constitution",
+        "fisheries",
+        "status_quo",
+    )
+
+    def _terms(self, space: AgreementSpace) -> dict[str, NDArray[np.float64]]:
+        islands = _islands(space)
+        exposure = _exposure(space)
+        us = space.feature("security.us_forces_allowed", default=1.0)
+        demilitarised = space.feature("security.demilitarised", default=0.0)
+        terms = {f"cession.{key}": islands[key] for key in _KEYS}
+        terms["security.us_allowed"] = exposure * us
+        terms["security.pledge"] = exposure * (1.0 - us) * (1.0 - demilitarised)
+        terms["security.demilitarised"] = exposure * demilitarised
+        terms["treaty"] = space.feature("treaty")
+        terms["economic"] = space.feature("economic.size", default=0.0)
+        terms["constitution"] = _any_transfer(space)
+        terms["fisheries"] = space.feature("fisheries.access", default=0.0)
+        terms["status_quo"] = space.feature("status_quo")
+        return terms
+
+    def _coefficients(self, p: Mapping[str, NDArray[np.float64]]) -> Coefficients:
+        w = p["residents_weight"]
+        coefficients = {
+            f"cession.{key}": -(
+                p["cession_cost"] * ((1.0 - w) * _AREA[key] + w * _POP_NOW[key])
+                + p["strategic_cost"] * STRAIT_CONTROL[key]
+            )
+            for key in _KEYS
+        }
+        doubt = 1.0 - p["pledge_credibility"]
+        coefficients["security.us_allowed"] = -p["security_weight"]
+        coefficients["security.pledge"] = -p["security_weight"] * doubt
+        coefficients["security.demilitarised"] = (
+            -p["security_weight"] * doubt * (1.0 - p["demilitarisation_assurance"])
+        )
+        coefficients["treaty"] = p["treaty_value"]
+        coefficients["economic"] = p["economic_value"]
+        coefficients["constitution"] = -p["constitutional_penalty"]
+        coefficients["fisheries"] = -p["fisheries_cost"]
+        coefficients["status_quo"] = p["status_quo"]
+        return coefficients
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UnitedStates(ParametricAgent):
+    """The United States: guards treaty coverage, weighs Japan-Russia détente.
+
+    Utility of an agreement::
+
+        - carveout_cost * [islands transferred with US forces excluded]
+        + detente_value  (any treaty)
+        + access_value * E(T) * [US forces allowed]
+
+    where ``E(T)`` is the :data:`SECURITY_EXPOSURE` of the transferred islands
+    (strategic access near the Sea of Okhotsk).  In the sequential game the
+    United States may object to agreements that restrict its rights; what that
+    costs Japan is a protocol setting of the scenario.
+
+    Examples
+    --------
+    >>> from kurilsim import UnitedStates, kuril_space
+    >>> space = kuril_space()
+    >>> us = UnitedStates()
+    >>> deal = space.agreement(islands="H+S", security="demilitarised", economic="none")
+    >>> round(float(us.utilities(space)[space.index(deal)]), 3)
+    -0.2
+    """
+
+    name: str = "united_states"
+    carveout_cost: float = parameter(
+        0.2,
+        doc="cost of a carve-out from the security treaty on Japanese territory",
+        source="modelling: precedent for Okinawa and elsewhere (Art. V/VI coverage)",
+    )
+    detente_value: float = parameter(
+        0.0,
+        doc="value (or, if negative, cost) of a Japan-Russia peace treaty",
+        bounds=(-math.inf, math.inf),
+        source="modelling: negative in 1956 and after 2022, about neutral in 2018",
+    )
+    access_value: float = parameter(
+        0.05,
+        doc="value of access to transferred islands near the Sea of Okhotsk",
+        source="modelling: small; the US has not sought bases there",
+    )
+    status_quo: float = parameter(
+        0.0,
+        doc="utility of the status quo (no treaty)",
+        bounds=(-math.inf, math.inf),
+        source="normalisation: no treaty is the zero of the scale",
+    )
+    TERMS: ClassVar[tuple[str, ...]] = ("carveout", "detente", "access", "status_quo")
+
+    def _terms(self, space: AgreementSpace) -> dict[str, NDArray[np.float64]]:
+        us = space.feature("security.us_forces_allowed", default=1.0)
+        return {
+            "carveout": _any_transfer(space) * (1.0 - us),
+            "detente": space.feature("treaty"),
+            "access": _exposure(space) * us,
+            "status_quo": space.feature("status_quo"),
+        }
+
+    def _coefficients(self, p: Mapping[str, NDArray[np.float64]]) -> Coefficients:
+        return {
+            "carveout": -p["carveout_cost"],
+            "detente": p["detente_value"],
+            "access": p["access_value"],
+            "status_quo": p["status_quo"],
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LinearAgent:
+    """A generic agent: a weighted sum of features, with interaction terms.
+
+    Parameters
+    ----------
+    name : str
+        Key of the agent in a scenario.
+    weights : mapping of str to float
+        Term to weight.  A term is a feature name of the agreement space
+        (``"islands.kunashir"``, ``"security=no-us-forces"``, ``"treaty"``) or
+        a product of feature names joined by ``"*"`` (an interaction:
+        ``"islands.kunashir*security.us_forces_allowed"``).
+    status_quo : float, optional
+        Utility of the status quo (no treaty); default 0.
+    description : str, optional
+
+    Notes
+    -----
+    Its parameters are ``status_quo`` and ``w[term]`` for each weight, so a
+    scenario parameter reads e.g. ``"fishers.w[fisheries.access]"``.
+
+    Examples
+    --------
+    >>> from kurilsim import LinearAgent, kuril_space
+    >>> space = kuril_space()
+    >>> hokkaido = LinearAgent(name="hokkaido", weights={
+    ...     "islands.habomai": 1.0,
+    ...     "islands.habomai*security.demilitarised": -0.2,
+    ... })
+    >>> deal = space.agreement(islands="H", security="demilitarised", economic="none")
+    >>> float(hokkaido.utilities(space)[space.index(deal)])
+    0.8
+    >>> hokkaido.with_params({"w[islands.habomai]": 2.0}).weights["islands.habomai"]
+    2.0
+    """
+
+    name: str
+    weights: dict[str, float]
+    status_quo: float = 0.0
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name or "." in self.name:
+            raise InvalidModelError(
+                f"LinearAgent.name must be a non-empty string without '.', "
+                f"got {self.name!r}"
+            )
+        if not isinstance(self.weights, Mapping):
+            raise InvalidModelError(
+                f"LinearAgent {self.name!r}: weights must map terms to numbers, "
+                f"got {self.weights!r}"
+            )
+        weights = {}
+        for term, weight in self.weights.items():
+            if not isinstance(term, str) or not term or term == "status_quo":
+                raise InvalidModelError(
+                    f"LinearAgent {self.name!r}: bad term {term!r} (expected a "
+                    "feature name or a '*'-product of feature names)"
+                )
+            if (
+                isinstance(weight, bool)
+                or not isinstance(weight, int | float | np.number)
+                or not math.isfinite(weight)
+            ):
+                raise InvalidModelError(
+                    f"LinearAgent {self.name!r}: weight of {term!r} must be a finite "
+                    f"number, got {weight!r}"
+                )
+            weights[term] = float(weight)
+        object.__setattr__(self, "weights", weights)
+        if isinstance(self.status_quo, bool) or not math.isfinite(self.status_quo):
+            raise InvalidModelError(
+                f"LinearAgent {self.name!r}: status_quo must be a finite number, "
+                f"got {self.status_quo!r}"
+            )
+        object.__setattr__(self, "status_quo", float(self.status_quo))
+
+    def __hash__(self) -> int:
+        return hash((self.name, tuple(sorted(self.weights))))
+
+    def parameters(self) -> dict[str, float]:
+        """``status_quo`` and ``w[term]`` for every weighted term."""
+        return {
+            "status_quo": self.status_quo,
+            **{f"w[{term}]": weight for term, weight in self.weights.items()},
+        }
+
+    def with_params(self, changes: Mapping[str, float], /) -> Self:
+        """A copy with some parameters changed (only existing terms)."""
+        valid = self.parameters()
+        unknown = sorted(set(changes) - set(valid))
+        if unknown:
+            raise InvalidModelError(
+                f"LinearAgent {self.name!r} has no parameter {unknown[0]!r}; valid "
+                f"parameters are {sorted(valid)}"
+            )
+        weights = dict(self.weights)
+        status_quo = self.status_quo
+        for key, value in changes.items():
+            if key == "status_quo":
+                status_quo = value
+            else:
+                weights[key[2:-1]] = value
+        return replace(self, weights=weights, status_quo=status_quo)
+
+    def term_names(self) -> tuple[str, ...]:
+        """The weighted terms, then ``"status_quo"``."""
+        return (*self.weights, "status_quo")
+
+    def utility_terms(self, space: AgreementSpace) -> NDArray[np.float64]:
+        """Term matrix over outcomes, shape ``(len(space) + 1, n_terms)``."""
+        columns = []
+        for term in self.weights:
+            column = np.ones(len(space) + 1)
+            for feature in term.split("*"):
+                column = column * space.feature(feature.strip())
+            columns.append(column)
+        columns.append(space.feature("status_quo"))
+        return np.stack(columns, axis=1)
+
+    def coefficients(
+        self, overrides: Mapping[str, ArrayLike] | None = None
+    ) -> NDArray[np.float64]:
+        """Weights (and the status-quo utility), broadcast over override arrays."""
+        values = {
+            k: np.asarray(v, dtype=np.float64) for k, v in self.parameters().items()
+        }
+        for key, value in dict(overrides or {}).items():
+            if key not in values:
+                raise InvalidModelError(
+                    f"LinearAgent {self.name!r} has no parameter {key!r}; valid "
+                    f"parameters are {sorted(values)}"
+                )
+            array = np.asarray(value, dtype=np.float64)
+            if not np.all(np.isfinite(array)):
+                raise InvalidModelError(
+                    f"LinearAgent {self.name!r}: {key} must be finite, got {value!r}"
+                )
+            values[key] = array
+        ordered = [values[f"w[{term}]"] for term in self.weights]
+        ordered.append(values["status_quo"])
+        return np.stack(np.broadcast_arrays(*ordered), axis=-1)
+
+    def outcome_utilities(
+        self, space: AgreementSpace, overrides: Mapping[str, ArrayLike] | None = None
+    ) -> NDArray[np.float64]:
+        """Utilities of every outcome (agreements, then the status quo last)."""
+        result: NDArray[np.float64] = (
+            self.coefficients(overrides) @ self.utility_terms(space).T
+        )
+        return result
+
+    def utilities(self, space: AgreementSpace) -> NDArray[np.float64]:
+        """Utility of every agreement of ``space``."""
+        return self.outcome_utilities(space)[..., :-1]
+
+    def status_quo_utility(self, space: AgreementSpace) -> float:
+        """Utility of the status quo."""
+        return self.status_quo
+
+    def to_dict(self) -> dict[str, Any]:
+        """A TOML-ready dict."""
+        return {
+            "type": "LinearAgent",
+            "name": self.name,
+            "status_quo": self.status_quo,
+            "description": self.description,
+            "weights": dict(self.weights),
+        }
+
+
+_BUILT_IN: dict[str, type[Any]] = {
+    "Japan": Japan,
+    "Russia": Russia,
+    "UnitedStates": UnitedStates,
+    "LinearAgent": LinearAgent,
+}
+
+
+def agent_from_dict(data: Mapping[str, Any]) -> Agent:
+    """Rebuild an agent from :meth:`to_dict` output (e.g. a TOML table).
+
+    ``type`` is a built-in agent class name (``"Japan"``, ``"Russia"``,
+    ``"UnitedStates"``, ``"LinearAgent"``) or ``"module:Class"`` for a user
+    agent class whose constructor takes the other keys as keyword arguments.
+
+    Raises
+    ------
+    InvalidModelError
+        On a missing or unknown ``type``, unknown parameters or bad values.
+    """
+    data = dict(data)
+    kind = data.pop("type", None)
+    if not isinstance(kind, str):
+        raise InvalidModelError(
+            f"an agent table needs a 'type' (one of {sorted(_BUILT_IN)} or "
+            f"'module:Class'), got {kind!r}"
+        )
+    if kind in _BUILT_IN:
+        cls = _BUILT_IN[kind]
+    elif ":" in kind:
+        module_name, _, qualname = kind.partition(":")
+        try:
+            cls = getattr(importlib.import_module(module_name), qualname)
+        except (ImportError, AttributeError) as error:
+            raise InvalidModelError(
+                f"cannot import agent type {kind!r}: {error}"
+            ) from None
+    else:
+        raise InvalidModelError(
+            f"unknown agent type {kind!r}; expected one of {sorted(_BUILT_IN)} or "
+            "'module:Class'"
+        )
+    if isinstance(cls, type) and issubclass(cls, ParametricAgent):
+        valid = {spec.name for spec in cls.parameter_specs()} | {"name"}
+        unknown = sorted(set(data) - valid)
+        if unknown:
+            raise InvalidModelError(
+                f"{kind} has no parameter {unknown[0]!r}; valid parameters are "
+                f"{sorted(valid - {'name'})}"
+            )
+    try:
+        agent = cls(**data)
+    except TypeError as error:
+        raise InvalidModelError(
+            f"cannot build a {kind} agent from {data}: {error}"
+        ) from None
+    if not isinstance(agent, Agent):
+        raise InvalidModelError(f"{kind} does not implement the Agent protocol")
+    return agent
