@@ -41,14 +41,17 @@ from kurilsim.domain import (
     list_scenarios,
     load_scenario,
 )
-from kurilsim.games import NormalFormGame
+from kurilsim.games import Chance, Decision, NormalFormGame, SequentialGame, Terminal
 from kurilsim.solvers import (
     Equilibrium,
     NashResult,
     QREPath,
+    SPEResult,
     logit_qre,
     qre_path,
     solve_nash,
+    solve_spe,
+    spe_outcomes,
 )
 
 try:
@@ -63,7 +66,9 @@ __all__ = [
     "Agent",
     "Agreement",
     "AgreementSpace",
+    "Chance",
     "Constraint",
+    "Decision",
     "DegenerateGameWarning",
     "Equilibrium",
     "InvalidGameError",
@@ -81,9 +86,12 @@ __all__ = [
     "ParametricAgent",
     "QREPath",
     "Russia",
+    "SPEResult",
     "Scenario",
     "ScenarioFileError",
+    "SequentialGame",
     "SolverError",
+    "Terminal",
     "UnitedStates",
     "__version__",
     "dynamics",
@@ -93,4 +101,6 @@ __all__ = [
     "logit_qre",
     "qre_path",
     "solve_nash",
+    "solve_spe",
+    "spe_outcomes",
 ]

@@ -1,5 +1,6 @@
-"""Games: normal-form games (and, later, sequential games and bargaining problems)."""
+"""Games: normal-form games, sequential games and games built from scenarios."""
 
 from kurilsim.games.normal_form import NormalFormGame, Profile
+from kurilsim.games.sequential import Chance, Decision, SequentialGame, Terminal
 
-__all__ = ["NormalFormGame", "Profile"]
+__all__ = ["Chance", "Decision", "NormalFormGame", "Profile", "SequentialGame", "Terminal"]

@@ -3,13 +3,27 @@
 from kurilsim.solvers._logit import QREPath, logit_qre, qre_path
 from kurilsim.solvers._results import Equilibrium, NashResult
 from kurilsim.solvers.nash import METHODS, solve_nash
+from kurilsim.solvers.spe import (
+    PathStep,
+    SPEOutcome,
+    SPEResult,
+    check_spe,
+    solve_spe,
+    spe_outcomes,
+)
 
 __all__ = [
     "METHODS",
     "Equilibrium",
     "NashResult",
+    "PathStep",
     "QREPath",
+    "SPEOutcome",
+    "SPEResult",
+    "check_spe",
     "logit_qre",
     "qre_path",
     "solve_nash",
+    "solve_spe",
+    "spe_outcomes",
 ]

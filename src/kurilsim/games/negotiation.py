@@ -1,0 +1,266 @@
+"""Games built from a negotiation scenario."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from kurilsim._errors import InvalidModelError
+from kurilsim.domain.agreements import NO_DEAL, AgreementSpace
+from kurilsim.domain.scenario import Scenario
+from kurilsim.games.normal_form import NormalFormGame
+from kurilsim.games.sequential import Decision, SequentialGame, Terminal
+
+__all__ = [
+    "NO_PROPOSAL",
+    "StrategicNegotiation",
+    "proposal_game",
+    "restricts_objector",
+    "strategic_game",
+]
+
+#: Action label of the proposer's option not to propose (the status quo).
+NO_PROPOSAL = "no proposal"
+
+
+def restricts_objector(space: AgreementSpace) -> NDArray[np.bool_]:
+    """Which agreements restrict US rights: islands change hands and US forces
+    may not be stationed on them (the security regime is not
+    ``"us-forces-allowed"``).  Spaces without these features restrict nothing.
+    """
+    transferred = space.feature("islands.any", default=0.0)[:-1] > 0
+    allowed = space.feature("security.us_forces_allowed", default=1.0)[:-1] > 0
+    mask: NDArray[np.bool_] = transferred & ~allowed
+    return mask
+
+
+def proposal_game(scenario: Scenario) -> SequentialGame:
+    """The sequential proposal game with US consent, as a game tree.
+
+    Moves (the protocol of ``scenario`` names the roles):
+
+    1. The proposer (Japan) proposes an agreement, or makes no proposal
+       (status quo).  Actions are the agreements in space order, then
+       ``"no proposal"``.
+    2. If the agreement restricts the objector's rights (see
+       :func:`restricts_objector`) the objector (the United States) consents
+       or objects.  If ``protocol.objection_blocks`` an objection ends the
+       negotiation in the status quo; otherwise the proposer, now facing a
+       cost ``protocol.objection_cost``, either proceeds (paying it whatever
+       the responder does) or withdraws (status quo, no cost).
+    3. The responder (Russia) accepts (the agreement is concluded) or rejects
+       (status quo).
+
+    Action orders make the default tie-break of :func:`kurilsim.solve_spe`
+    mean: the responder accepts when indifferent, the objector consents, the
+    proposer proceeds, and the proposer prefers an earlier agreement.
+    Terminal outcomes are agreement indices, or :data:`kurilsim.NO_DEAL`.
+
+    Examples
+    --------
+    >>> import kurilsim
+    >>> from kurilsim.games.negotiation import proposal_game
+    >>> game = proposal_game(kurilsim.Scenario(name="default"))
+    >>> game.players
+    ('japan', 'russia', 'united_states')
+    >>> len(game.children[0])  # 39 agreements + no proposal
+    40
+    """
+    names = scenario.agent_names
+    protocol = scenario.protocol
+    utilities = scenario.outcome_utilities()
+    status_quo = tuple(float(u) for u in utilities[:, -1])
+    proposer = names.index(protocol.proposer)
+    objector = names.index(protocol.objector) if protocol.objector else None
+    restricted = restricts_objector(scenario.space)
+
+    def no_deal(cost: float = 0.0) -> Terminal:
+        payoffs = list(status_quo)
+        payoffs[proposer] -= cost
+        return Terminal(tuple(payoffs), outcome=NO_DEAL)
+
+    def respond(index: int, cost: float = 0.0) -> Decision:
+        payoffs = [float(u) for u in utilities[:, index]]
+        payoffs[proposer] -= cost
+        return Decision(
+            protocol.responder,
+            (
+                ("accept", Terminal(tuple(payoffs), outcome=index)),
+                ("reject", no_deal(cost)),
+            ),
+        )
+
+    labels = [f"propose {agreement}" for agreement in scenario.space]
+    if len(set(labels)) < len(labels):  # ambiguous option labels: add indices
+        labels = [f"propose #{k}: {a}" for k, a in enumerate(scenario.space)]
+    moves: list[tuple[str, Any]] = []
+    for index, label in enumerate(labels):
+        subtree: Any = respond(index)
+        if objector is not None and restricted[index]:
+            if protocol.objection_blocks:
+                after_objection: Any = no_deal()
+            else:
+                after_objection = Decision(
+                    protocol.proposer,
+                    (
+                        ("proceed", respond(index, protocol.objection_cost)),
+                        ("withdraw", no_deal()),
+                    ),
+                )
+            subtree = Decision(
+                protocol.objector,
+                (("consent", subtree), ("object", after_objection)),
+            )
+        moves.append((label, subtree))
+    moves.append((NO_PROPOSAL, no_deal()))
+    return SequentialGame(Decision(protocol.proposer, tuple(moves)), names)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class StrategicNegotiation:
+    """The negotiation as a simultaneous-move game, with the deal each profile makes.
+
+    Attributes
+    ----------
+    game : NormalFormGame
+        Players in scenario order; labelled strategies.
+    outcomes : ndarray of int
+        Same shape as the game: the agreement index each pure profile leads
+        to, or ``NO_DEAL``.
+    scenario : Scenario
+    """
+
+    game: NormalFormGame
+    outcomes: NDArray[np.intp]
+    scenario: Scenario
+
+    def outcome_distribution(self, strategies: Sequence[ArrayLike]) -> dict[int, float]:
+        """Probability of each agreement index (and ``NO_DEAL``) under a profile.
+
+        Examples
+        --------
+        >>> import kurilsim
+        >>> from kurilsim.games.negotiation import strategic_game
+        >>> sg = strategic_game(kurilsim.Scenario(name="default"))
+        >>> result = kurilsim.solve_nash(sg.game, method="pure")
+        >>> dist = sg.outcome_distribution(result.equilibria[0].strategies)
+        >>> round(sum(dist.values()), 12)
+        1.0
+        """
+        profile = self.game.validate_profile(strategies)
+        probabilities = functools.reduce(np.multiply.outer, profile)
+        totals = np.bincount(
+            (self.outcomes.ravel() + 1), weights=probabilities.ravel(),
+            minlength=len(self.scenario.space) + 1,
+        )
+        return {
+            int(index) - 1: float(p) for index, p in enumerate(totals) if p > 1e-15
+        }
+
+
+def strategic_game(
+    scenario: Scenario, *, proposals: Sequence[int] | None = None
+) -> StrategicNegotiation:
+    """The negotiation as a simultaneous-move (normal-form) game.
+
+    Players choose at once:
+
+    * the proposer (Japan) its *demand and offer*: an agreement to propose
+      (by default every agreement; ``proposals`` restricts them, by index),
+      or ``"no proposal"``;
+    * the responder (Russia) its *concession*: the least favourable (to
+      itself) of the proposals it will still accept -- "concede down to X"
+      accepts every proposal it values at least as much as X -- or
+      ``"concede nothing"``;
+    * the objector (the United States), if any, its *stance*: ``"consent"``
+      to agreements that restrict its rights, or ``"object"``.  An objection
+      blocks such an agreement if ``protocol.objection_blocks``; otherwise
+      the agreement stands and the proposer pays ``protocol.objection_cost``.
+
+    Any other agents of the scenario get their utility of the outcome without
+    moving (they are not players of the game).
+
+    Returns
+    -------
+    StrategicNegotiation
+        The :class:`~kurilsim.NormalFormGame` (solvable by every
+        :func:`~kurilsim.solve_nash` method that supports its number of
+        players) and the outcome of each pure profile.
+
+    Examples
+    --------
+    >>> import kurilsim
+    >>> from kurilsim.games.negotiation import strategic_game
+    >>> sg = strategic_game(kurilsim.Scenario(name="default"), proposals=[0, 14, 21])
+    >>> sg.game.shape
+    (4, 4, 2)
+    >>> sg.game.strategies[1][-1]
+    'concede nothing'
+    """
+    names = scenario.agent_names
+    protocol = scenario.protocol
+    space = scenario.space
+    utilities = scenario.outcome_utilities()
+    if proposals is None:
+        offered = np.arange(len(space))
+    else:
+        offered = np.asarray(list(proposals), dtype=np.intp)
+        if offered.ndim != 1 or offered.size == 0 or np.any(
+            (offered < 0) | (offered >= len(space))
+        ) or len(set(offered.tolist())) != offered.size:
+            raise InvalidModelError(
+                f"proposals must be distinct agreement indices in [0, {len(space)}), "
+                f"got {proposals!r}"
+            )
+    proposer = names.index(protocol.proposer)
+    responder = names.index(protocol.responder)
+    objector = names.index(protocol.objector) if protocol.objector else None
+    responder_values = utilities[responder, offered]
+    levels = np.unique(responder_values)[::-1]  # from the best for the responder
+    # concession k accepts proposals the responder values >= levels[k]
+    lowest = [
+        offered[np.flatnonzero(responder_values == level)[0]] for level in levels
+    ]
+    n_prop, n_conc = len(offered) + 1, len(levels) + 1
+    accepted = np.zeros((n_prop, n_conc), dtype=bool)
+    accepted[:-1, :-1] = responder_values[:, None] >= levels[None, :]
+    restricted = np.zeros(n_prop, dtype=bool)
+    restricted[:-1] = restricts_objector(space)[offered]
+    deal_index = np.append(offered, NO_DEAL)
+    stances = ("consent", "object") if objector is not None else ("consent",)
+    outcomes = np.full((n_prop, n_conc, len(stances)), NO_DEAL, dtype=np.intp)
+    cost = np.zeros((n_prop, n_conc, len(stances)))
+    for s, stance in enumerate(stances):
+        blocked = restricted & (stance == "object") & protocol.objection_blocks
+        deal = accepted & ~blocked[:, None]
+        outcomes[:, :, s] = np.where(deal, deal_index[:, None], NO_DEAL)
+        if stance == "object" and not protocol.objection_blocks:
+            cost[:, :, s] = np.where(restricted[:, None], protocol.objection_cost, 0.0)
+    payoffs = utilities[:, outcomes]  # (n_agents, n_prop, n_conc, n_stances)
+    payoffs[proposer] -= cost
+    labels_prop = [f"propose {space[int(k)]}" for k in offered] + [NO_PROPOSAL]
+    if len(set(labels_prop)) < len(labels_prop):
+        labels_prop = [f"propose #{int(k)}: {space[int(k)]}" for k in offered]
+        labels_prop.append(NO_PROPOSAL)
+    labels_conc = [f"concede down to {space[int(k)]}" for k in lowest]
+    if len(set(labels_conc)) < len(labels_conc):
+        labels_conc = [f"concede down to #{int(k)}" for k in lowest]
+    labels_conc.append("concede nothing")
+    if objector is None:
+        players = [names[proposer], names[responder]]
+        arrays = [payoffs[proposer][..., 0], payoffs[responder][..., 0]]
+        strategies = [labels_prop, labels_conc]
+        outcome_table = outcomes[..., 0]
+    else:
+        players = [names[proposer], names[responder], names[objector]]
+        arrays = [payoffs[proposer], payoffs[responder], payoffs[objector]]
+        strategies = [labels_prop, labels_conc, list(stances)]
+        outcome_table = outcomes
+    game = NormalFormGame(arrays, players=players, strategies=strategies)
+    outcome_table.flags.writeable = False
+    return StrategicNegotiation(game=game, outcomes=outcome_table, scenario=scenario)
