@@ -1,0 +1,179 @@
+"""Games built from scenarios: the proposal game, its vectorised SPE, the strategic game."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import kurilsim
+from kurilsim import NO_DEAL, Scenario, solve_nash, solve_spe, spe_outcomes
+from kurilsim.games.negotiation import (
+    NO_PROPOSAL,
+    proposal_game,
+    restricts_objector,
+    strategic_game,
+)
+from kurilsim.solvers.proposal import proposal_spe
+
+PARAMETERS = st.fixed_dictionaries(
+    {
+        "japan.demand": st.integers(0, 4),
+        "japan.audience_cost": st.floats(0, 1),
+        "japan.alliance_cost": st.floats(0, 0.5),
+        "russia.security_weight": st.floats(0, 3),
+        "russia.pledge_credibility": st.floats(0, 1),
+        "russia.economic_value": st.floats(0, 0.3),
+        "russia.constitutional_penalty": st.floats(0, 1),
+        "united_states.carveout_cost": st.floats(0, 0.5),
+        "united_states.detente_value": st.floats(-0.5, 0.5),
+        "protocol.objection_cost": st.floats(0, 0.5),
+        "protocol.objection_blocks": st.booleans(),
+    }
+)
+
+
+def vectorised(scenario: Scenario) -> tuple[int, np.ndarray]:
+    names = scenario.agent_names
+    protocol = scenario.protocol
+    agreement, payoffs = proposal_spe(
+        scenario.outcome_utilities(),
+        restricts_objector(scenario.space),
+        proposer=names.index(protocol.proposer),
+        responder=names.index(protocol.responder),
+        objector=names.index(protocol.objector) if protocol.objector else None,
+        objection_cost=protocol.objection_cost,
+        objection_blocks=protocol.objection_blocks,
+    )
+    return int(agreement), payoffs
+
+
+def test_proposal_game_structure() -> None:
+    scenario = Scenario(name="t")
+    game = proposal_game(scenario)
+    root_actions = game.actions[0]
+    assert len(root_actions) == len(scenario.space) + 1
+    assert root_actions[-1] == NO_PROPOSAL
+    restricted = restricts_objector(scenario.space)
+    # the objector moves exactly after the restricted proposals
+    for index, child in enumerate(game.children[0][:-1]):
+        mover = game.players[game.player[child]]
+        assert mover == ("united_states" if restricted[index] else "russia")
+    # restricted: islands transferred and US forces excluded
+    for index in np.flatnonzero(restricted):
+        deal = scenario.space[int(index)]
+        assert deal["islands"] != "none"
+        assert deal["security"] != "us-forces-allowed"
+
+
+def test_objection_that_blocks_ends_in_status_quo() -> None:
+    scenario = Scenario(name="t").with_params({"protocol.objection_blocks": True})
+    game = proposal_game(scenario)
+    restricted = int(np.flatnonzero(restricts_objector(scenario.space))[0])
+    us_node = game.children[0][restricted]
+    objected = game.children[us_node][1]
+    assert game.outcomes[objected] == NO_DEAL
+
+
+@settings(max_examples=40, deadline=None)
+@given(PARAMETERS)
+def test_vectorised_spe_equals_backward_induction(params: dict) -> None:  # type: ignore[type-arg]
+    scenario = Scenario(name="t").with_params(params)
+    tree = solve_spe(proposal_game(scenario))
+    agreement, payoffs = vectorised(scenario)
+    assert agreement == tree.outcome
+    np.testing.assert_allclose(payoffs, tree.payoffs, atol=1e-12)
+
+
+@settings(max_examples=30, deadline=None)
+@given(PARAMETERS)
+def test_spe_outcome_is_individually_rational_for_veto_players(params: dict) -> None:  # type: ignore[type-arg]
+    scenario = Scenario(name="t").with_params(params)
+    result = solve_spe(proposal_game(scenario))
+    status_quo = scenario.status_quo_utilities()
+    names = scenario.agent_names
+    # the proposer can always propose nothing, the responder can always reject
+    for role in ("proposer", "responder"):
+        who = names.index(getattr(scenario.protocol, role))
+        assert result.payoffs[who] >= status_quo[who] - 1e-12
+    # a blocking objection gives the US a veto over the agreements restricting it
+    outcome = result.outcome
+    if (
+        scenario.protocol.objection_blocks
+        and outcome != NO_DEAL
+        and restricts_objector(scenario.space)[outcome]
+    ):
+        us = names.index("united_states")
+        assert result.payoffs[us] >= status_quo[us] - 1e-12
+
+
+def test_vectorised_spe_broadcasts_over_parameter_points() -> None:
+    scenario = Scenario(name="t")
+    weights = np.linspace(0, 3, 7)
+    table = scenario.outcome_utilities({"russia.security_weight": weights})
+    names = scenario.agent_names
+    agreement, payoffs = proposal_spe(
+        table,
+        restricts_objector(scenario.space),
+        proposer=0,
+        responder=1,
+        objector=2,
+        objection_cost=scenario.protocol.objection_cost,
+    )
+    assert agreement.shape == (7,) and payoffs.shape == (7, len(names))
+    for k, weight in enumerate(weights):
+        point = scenario.with_params({"russia.security_weight": float(weight)})
+        assert agreement[k] == solve_spe(proposal_game(point)).outcome
+
+
+def test_spe_outcomes_lists_the_tie_alternatives() -> None:
+    scenario = Scenario(name="t")
+    outcomes = spe_outcomes(proposal_game(scenario))
+    chosen = solve_spe(proposal_game(scenario))
+    assert any(np.allclose(o.payoffs, chosen.payoffs) for o in outcomes)
+
+
+def test_strategic_game_outcomes_and_equilibria() -> None:
+    scenario = kurilsim.Scenario(name="t")
+    negotiation = strategic_game(scenario)
+    game = negotiation.game
+    assert game.players == ("japan", "russia", "united_states")
+    n = len(scenario.space)
+    assert game.shape[0] == n + 1 and game.shape[2] == 2
+    # "no proposal" and "concede nothing" never make a deal
+    assert np.all(negotiation.outcomes[-1] == NO_DEAL)
+    assert np.all(negotiation.outcomes[:, -1] == NO_DEAL)
+    pure = solve_nash(game, method="pure")
+    assert len(pure.equilibria) > 0
+    for equilibrium in pure.equilibria:
+        assert game.is_nash(equilibrium.strategies)
+        distribution = negotiation.outcome_distribution(equilibrium.strategies)
+        assert sum(distribution.values()) == pytest.approx(1.0)
+    # the SPE outcome is a pure Nash equilibrium outcome of the strategic game
+    spe = solve_spe(proposal_game(scenario)).outcome
+    outcomes = {
+        max(negotiation.outcome_distribution(e.strategies).items(), key=lambda kv: kv[1])[0]
+        for e in pure.equilibria
+    }
+    assert spe in outcomes
+
+
+def test_two_player_strategic_game_solvable_by_two_player_methods() -> None:
+    scenario = Scenario(name="t", protocol=kurilsim.NegotiationProtocol(objector=""))
+    negotiation = strategic_game(scenario, proposals=[0, 12, 14, 21, 30])
+    game = negotiation.game
+    assert game.n_players == 2
+    vertex = solve_nash(game, method="vertex")
+    assert len(vertex.equilibria) >= 1
+    for method in ("lemke-howson", "pure", "enumerate", "logit"):
+        result = solve_nash(game, method=method)
+        for equilibrium in result.equilibria:
+            assert game.is_nash(equilibrium.strategies)
+
+
+def test_strategic_game_rejects_bad_proposals() -> None:
+    with pytest.raises(kurilsim.InvalidModelError, match="proposals"):
+        strategic_game(Scenario(name="t"), proposals=[0, 0])
+    with pytest.raises(kurilsim.InvalidModelError, match="proposals"):
+        strategic_game(Scenario(name="t"), proposals=[99])
