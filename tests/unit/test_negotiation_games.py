@@ -121,7 +121,8 @@ def test_vectorised_spe_broadcasts_over_parameter_points() -> None:
         objector=2,
         objection_cost=scenario.protocol.objection_cost,
     )
-    assert agreement.shape == (7,) and payoffs.shape == (7, len(names))
+    assert agreement.shape == (7,)
+    assert payoffs.shape == (7, len(names))
     for k, weight in enumerate(weights):
         point = scenario.with_params({"russia.security_weight": float(weight)})
         assert agreement[k] == solve_spe(proposal_game(point)).outcome
@@ -140,7 +141,8 @@ def test_strategic_game_outcomes_and_equilibria() -> None:
     game = negotiation.game
     assert game.players == ("japan", "russia", "united_states")
     n = len(scenario.space)
-    assert game.shape[0] == n + 1 and game.shape[2] == 2
+    assert game.shape[0] == n + 1
+    assert game.shape[2] == 2
     # "no proposal" and "concede nothing" never make a deal
     assert np.all(negotiation.outcomes[-1] == NO_DEAL)
     assert np.all(negotiation.outcomes[:, -1] == NO_DEAL)

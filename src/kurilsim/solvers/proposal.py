@@ -120,7 +120,7 @@ def proposal_spe(
     payoff_table = np.concatenate([final, status_quo], axis=-1)  # (..., agents, n+1)
     payoffs = np.take_along_axis(payoff_table, choice[..., None, None], axis=-1)[..., 0]
     deal_flags = np.concatenate(
-        [final_deal, np.zeros(final_deal.shape[:-1] + (1,), dtype=bool)], axis=-1
+        [final_deal, np.zeros((*final_deal.shape[:-1], 1), dtype=bool)], axis=-1
     )
     reached = np.take_along_axis(deal_flags, choice[..., None], axis=-1)[..., 0]
     agreement = np.where(reached, choice, NO_DEAL).astype(np.intp)
