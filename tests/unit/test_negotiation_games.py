@@ -11,6 +11,7 @@ import kurilsim
 from kurilsim import NO_DEAL, Scenario, solve_nash, solve_spe, spe_outcomes
 from kurilsim.games.negotiation import (
     NO_PROPOSAL,
+    objectionable,
     proposal_game,
     restricts_objector,
     strategic_game,
@@ -30,6 +31,7 @@ PARAMETERS = st.fixed_dictionaries(
         "united_states.detente_value": st.floats(-0.5, 0.5),
         "protocol.objection_cost": st.floats(0, 0.5),
         "protocol.objection_blocks": st.booleans(),
+        "protocol.objection_scope": st.sampled_from(["restrictions", "any"]),
     }
 )
 
@@ -39,7 +41,7 @@ def vectorised(scenario: Scenario) -> tuple[int, np.ndarray]:
     protocol = scenario.protocol
     agreement, payoffs = proposal_spe(
         scenario.outcome_utilities(),
-        restricts_objector(scenario.space),
+        objectionable(scenario),
         proposer=names.index(protocol.proposer),
         responder=names.index(protocol.responder),
         objector=names.index(protocol.objector) if protocol.objector else None,
@@ -102,7 +104,7 @@ def test_spe_outcome_is_individually_rational_for_veto_players(params: dict) -> 
     if (
         scenario.protocol.objection_blocks
         and outcome != NO_DEAL
-        and restricts_objector(scenario.space)[outcome]
+        and objectionable(scenario)[outcome]
     ):
         us = names.index("united_states")
         assert result.payoffs[us] >= status_quo[us] - 1e-12

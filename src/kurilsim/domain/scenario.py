@@ -39,6 +39,11 @@ class NegotiationProtocol:
     objection_blocks : bool
         Whether an objection blocks the agreement (status quo) instead of
         only costing the proposer.
+    objection_scope : {"restrictions", "any"}
+        Which agreements the objector may object to: only those restricting
+        its rights (islands transferred without US forces; default), or any
+        agreement (as when the United States warned Japan in 1956 against
+        conceding Kunashir and Iturup).
     discount : mapping of str to float
         Per-round discount factor of each agent, in (0, 1], used by
         alternating-offers bargaining; agents not listed use 0.9.
@@ -55,6 +60,7 @@ class NegotiationProtocol:
     objector: str = "united_states"
     objection_cost: float = 0.2
     objection_blocks: bool = False
+    objection_scope: str = "restrictions"
     discount: dict[str, float] = field(default_factory=dict)
 
     DEFAULT_DISCOUNT = 0.9
@@ -89,6 +95,11 @@ class NegotiationProtocol:
                 f"protocol.objection_blocks must be true or false, got "
                 f"{self.objection_blocks!r}"
             )
+        if self.objection_scope not in ("restrictions", "any"):
+            raise InvalidModelError(
+                "protocol.objection_scope must be 'restrictions' or 'any', got "
+                f"{self.objection_scope!r}"
+            )
         discount = {}
         for agent, delta in dict(self.discount).items():
             if (
@@ -117,6 +128,7 @@ class NegotiationProtocol:
             "objector": self.objector,
             "objection_cost": self.objection_cost,
             "objection_blocks": self.objection_blocks,
+            "objection_scope": self.objection_scope,
         }
         values.update({f"discount.{k}": v for k, v in self.discount.items()})
         return values

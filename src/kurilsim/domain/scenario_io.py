@@ -349,6 +349,7 @@ def scenario_from_dict(data: Mapping[str, Any], source: str = "<dict>") -> Scena
         "objector",
         "objection_cost",
         "objection_blocks",
+        "objection_scope",
         "discount",
     }
     unknown = sorted(set(raw_protocol) - allowed_protocol)

@@ -19,6 +19,7 @@ from kurilsim.games.sequential import Decision, SequentialGame, Terminal
 __all__ = [
     "NO_PROPOSAL",
     "StrategicNegotiation",
+    "objectionable",
     "proposal_game",
     "restricts_objector",
     "strategic_game",
@@ -26,6 +27,20 @@ __all__ = [
 
 #: Action label of the proposer's option not to propose (the status quo).
 NO_PROPOSAL = "no proposal"
+
+
+def objectionable(scenario: Scenario) -> NDArray[np.bool_]:
+    """Which agreements the protocol's objector may object to.
+
+    All of them if ``protocol.objection_scope == "any"``, else those that
+    :func:`restricts_objector`; none if the protocol names no objector.
+    """
+    n = len(scenario.space)
+    if not scenario.protocol.objector:
+        return np.zeros(n, dtype=bool)
+    if scenario.protocol.objection_scope == "any":
+        return np.ones(n, dtype=bool)
+    return restricts_objector(scenario.space)
 
 
 def restricts_objector(space: AgreementSpace) -> NDArray[np.bool_]:
@@ -47,9 +62,9 @@ def proposal_game(scenario: Scenario) -> SequentialGame:
     1. The proposer (Japan) proposes an agreement, or makes no proposal
        (status quo).  Actions are the agreements in space order, then
        ``"no proposal"``.
-    2. If the agreement restricts the objector's rights (see
-       :func:`restricts_objector`) the objector (the United States) consents
-       or objects.  If ``protocol.objection_blocks`` an objection ends the
+    2. If the objector may object to the agreement (see :func:`objectionable`:
+       by default when it restricts US rights) the objector (the United
+       States) consents or objects.  If ``protocol.objection_blocks`` an objection ends the
        negotiation in the status quo; otherwise the proposer, now facing a
        cost ``protocol.objection_cost``, either proceeds (paying it whatever
        the responder does) or withdraws (status quo, no cost).
@@ -77,7 +92,7 @@ def proposal_game(scenario: Scenario) -> SequentialGame:
     status_quo = tuple(float(u) for u in utilities[:, -1])
     proposer = names.index(protocol.proposer)
     objector = names.index(protocol.objector) if protocol.objector else None
-    restricted = restricts_objector(scenario.space)
+    restricted = objectionable(scenario)
 
     def no_deal(cost: float = 0.0) -> Terminal:
         payoffs = list(status_quo)
@@ -230,7 +245,7 @@ def strategic_game(
     accepted = np.zeros((n_prop, n_conc), dtype=bool)
     accepted[:-1, :-1] = responder_values[:, None] >= levels[None, :]
     restricted = np.zeros(n_prop, dtype=bool)
-    restricted[:-1] = restricts_objector(space)[offered]
+    restricted[:-1] = objectionable(scenario)[offered]
     deal_index = np.append(offered, NO_DEAL)
     stances = ("consent", "object") if objector is not None else ("consent",)
     outcomes = np.full((n_prop, n_conc, len(stances)), NO_DEAL, dtype=np.intp)
