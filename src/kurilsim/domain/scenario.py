@@ -367,6 +367,11 @@ class Scenario:
         ]
         return np.stack(np.broadcast_arrays(*rows), axis=-2)
 
+    def terms_of(self, agent: str) -> NDArray[np.float64]:
+        """The term matrix ``(len(space) + 1, n_terms)`` of one agent (read-only):
+        its outcome utilities are ``agent.coefficients() @ terms.T``."""
+        return self._terms[self.agent_names.index(self.agent(agent).name)]
+
     # -- parameters -----------------------------------------------------------------
     def parameters(self) -> dict[str, Any]:
         """Every parameter by dotted name: ``agent.parameter`` and ``protocol.*``."""

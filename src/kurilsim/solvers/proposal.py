@@ -11,13 +11,95 @@ with "no proposal" last.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from kurilsim._errors import InvalidGameError
 from kurilsim.domain.agreements import NO_DEAL
 
-__all__ = ["proposal_spe"]
+__all__ = ["proposal_spe", "spe_kernel"]
+
+
+def _tolerance(
+    row: NDArray[np.float64], tol: float, low: NDArray[np.float64] | None = None
+) -> NDArray[np.float64]:
+    """``tol`` times a mover's payoff range over the game's terminals, per point,
+    as in :func:`kurilsim.solve_spe` (``tol`` itself when the range is 0)."""
+    bottom = row.min(axis=0) if low is None else low
+    spread = row.max(axis=0) - bottom
+    result: NDArray[np.float64] = tol * np.where(spread > 0, spread, 1.0)
+    return result
+
+
+def spe_kernel(
+    proposer: NDArray[np.float64],
+    responder: NDArray[np.float64],
+    objector: NDArray[np.float64] | None,
+    restricted: NDArray[np.bool_],
+    cost: NDArray[np.float64],
+    *,
+    objection_blocks: bool,
+    tol: float,
+) -> NDArray[np.intp]:
+    """The proposal game's SPE for ``m`` points at once (the sweep's hot loop).
+
+    Each utility array has shape ``(n_agreements + 1, m)``: one row per
+    outcome (the status quo last), one column per point, so every step is a
+    pass over contiguous memory.  Returns the outcome row reached at each
+    point (``n_agreements`` for the status quo).
+
+    The reasoning, point by point, with ties broken as in
+    :func:`~kurilsim.games.negotiation.proposal_game`: the responder accepts
+    ``a`` iff it values ``a`` at least as much as the status quo.  After an
+    objection the proposer proceeds iff what it then gets, minus the cost, is
+    at least the status quo -- and if it proceeds the objector's payoff is
+    the same as after consenting, so an indifferent objector consents.  Hence
+    the objector objects iff it strictly prefers the status quo to the
+    consented outcome and the objection changes the outcome (it blocks, or
+    the proposer would withdraw); the objection cost is then never paid on
+    the path.  The proposer picks the first agreement (or the status quo,
+    last) with the highest resulting value.
+    """
+    n, m = proposer.shape[0] - 1, proposer.shape[1]
+    j0 = proposer[n]
+    threshold = responder[n] - _tolerance(responder, tol)
+    charged = objector is not None and not objection_blocks and bool(restricted.any())
+    if charged:
+        low = np.minimum(proposer.min(axis=0), j0 - cost)
+        for a in np.flatnonzero(restricted):
+            np.minimum(low, proposer[a] - cost, out=low)
+        eps_j = _tolerance(proposer, tol, low)
+    else:
+        eps_j = _tolerance(proposer, tol)
+    if objector is not None:
+        o0 = objector[n]
+        o_threshold = -_tolerance(objector, tol)
+        limit = cost - eps_j
+    # one agreement (row) at a time keeps the working set in cache
+    gains = np.empty((n, m))
+    dealt = np.empty((n, m), dtype=bool)
+    for a in range(n):
+        accepts = responder[a] >= threshold
+        gain = np.subtract(proposer[a], j0, out=gains[a])
+        gain *= accepts
+        if objector is not None and restricted[a]:
+            objects = (objector[a] - o0) * accepts < o_threshold
+            if not objection_blocks:
+                objects &= gain < limit  # the proposer would withdraw
+            gain *= ~objects
+            np.logical_and(accepts, ~objects, out=dealt[a])
+        else:
+            dealt[a] = accepts
+    best = np.maximum(gains.max(axis=0), 0.0)
+    within = gains >= best - eps_j
+    # the first agreement within tolerance of the best, else the status quo
+    weights = np.arange(n, 0, -1, dtype=np.int32)[:, None]
+    first = (n - (within * weights).max(axis=0)).astype(np.intp)
+    reached = dealt[np.minimum(first, n - 1), np.arange(m)] & (first < n)
+    result: NDArray[np.intp] = np.where(reached, first, n).astype(np.intp)
+    return result
 
 
 def proposal_spe(
@@ -27,7 +109,7 @@ def proposal_spe(
     proposer: int,
     responder: int,
     objector: int | None,
-    objection_cost: float = 0.0,
+    objection_cost: ArrayLike = 0.0,
     objection_blocks: bool = False,
     tol: float = 1e-12,
 ) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
@@ -42,8 +124,9 @@ def proposal_spe(
         Which agreements the objector may object to.
     proposer, responder, objector : int
         Agent indices (``objector=None``: nobody may object).
-    objection_cost : float
-        What an objection costs the proposer if it goes ahead.
+    objection_cost : float or array_like
+        What an objection costs the proposer if it goes ahead; an array
+        broadcasts against the leading axes of ``utilities``.
     objection_blocks : bool
         Whether an objection ends in the status quo.
     tol : float
@@ -80,48 +163,30 @@ def proposal_spe(
     roles = [proposer, responder] + ([] if objector is None else [objector])
     if any(not 0 <= r < n_agents for r in roles) or proposer == responder:
         raise InvalidGameError(f"bad role indices {roles} for {n_agents} agents")
-    spread = u.max(axis=-1) - u.min(axis=-1)
-    spread[..., proposer] += objection_cost
-    eps = tol * np.where(spread > 0, spread, 1.0)  # (..., n_agents)
-    deals = u[..., :n]  # (..., n_agents, n)
-    status_quo = u[..., n:]  # (..., n_agents, 1)
-
-    accepts = deals[..., responder, :] >= status_quo[..., responder, :] - eps[
-        ..., responder, None
-    ]
-    # outcome if everyone consents: the agreement when accepted, else status quo
-    consent = np.where(accepts[..., None, :], deals, status_quo)  # (..., agents, n)
-    consent_deal = accepts
-    if objector is None:
-        final, final_deal = consent, consent_deal
-    else:
-        if objection_blocks:
-            objected = np.broadcast_to(status_quo, consent.shape)
-            objected_deal = np.zeros_like(consent_deal)
-        else:
-            proceed_value = consent[..., proposer, :] - objection_cost
-            proceed = proceed_value >= status_quo[..., proposer, :] - eps[
-                ..., proposer, None
-            ]
-            after = consent.copy()
-            after[..., proposer, :] -= objection_cost
-            objected = np.where(proceed[..., None, :], after, status_quo)
-            objected_deal = proceed & consent_deal
-        objects = mask & (
-            objected[..., objector, :]
-            > consent[..., objector, :] + eps[..., objector, None]
-        )
-        final = np.where(objects[..., None, :], objected, consent)
-        final_deal = np.where(objects, objected_deal, consent_deal)
-    # the proposer's choice: agreements in order, then "no proposal" (last)
-    values = np.concatenate([final[..., proposer, :], status_quo[..., proposer, :]], -1)
-    best = values.max(axis=-1, keepdims=True)
-    choice = np.argmax(values >= best - eps[..., proposer, None], axis=-1)
-    payoff_table = np.concatenate([final, status_quo], axis=-1)  # (..., agents, n+1)
-    payoffs = np.take_along_axis(payoff_table, choice[..., None, None], axis=-1)[..., 0]
-    deal_flags = np.concatenate(
-        [final_deal, np.zeros((*final_deal.shape[:-1], 1), dtype=bool)], axis=-1
+    cost = np.asarray(objection_cost, dtype=np.float64)
+    if np.any(cost < 0) or not np.all(np.isfinite(cost)):
+        raise InvalidGameError(f"objection_cost must be finite and >= 0, got {cost}")
+    lead = np.broadcast_shapes(u.shape[:-2], cost.shape)
+    m = math.prod(lead)
+    # kernel layout: one row per outcome, one column per parameter point
+    table = np.moveaxis(
+        np.broadcast_to(u, (*lead, n_agents, n_outcomes)).reshape(m, n_agents, n_outcomes),
+        0,
+        -1,
     )
-    reached = np.take_along_axis(deal_flags, choice[..., None], axis=-1)[..., 0]
-    agreement = np.where(reached, choice, NO_DEAL).astype(np.intp)
+    rows = [np.ascontiguousarray(table[i]) for i in range(n_agents)]
+    column = spe_kernel(
+        rows[proposer],
+        rows[responder],
+        None if objector is None else rows[objector],
+        mask,
+        np.broadcast_to(cost, lead).reshape(m),
+        objection_blocks=objection_blocks,
+        tol=tol,
+    )
+    points = np.arange(m)
+    payoffs = np.stack([row[column, points] for row in rows], axis=-1)
+    agreement = np.where(column < n, column, NO_DEAL).astype(np.intp)
+    agreement = agreement.reshape(lead)
+    payoffs = payoffs.reshape((*lead, n_agents))
     return agreement, payoffs
