@@ -41,6 +41,13 @@ from kurilsim.domain import (
     list_scenarios,
     load_scenario,
 )
+from kurilsim.analysis import (
+    CONCEPTS,
+    ConceptComparison,
+    Outcome,
+    compare_concepts,
+    solve_scenario,
+)
 from kurilsim.games import Chance, Decision, NormalFormGame, SequentialGame, Terminal
 from kurilsim.solvers import (
     Equilibrium,
@@ -54,12 +61,15 @@ from kurilsim.solvers import (
     spe_outcomes,
 )
 
+from kurilsim.sweeps import SweepResult, sweep
+
 try:
     __version__ = version("kurilsim")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
 
 __all__ = [
+    "CONCEPTS",
     "ISLANDS",
     "NO_DEAL",
     "STATUS_QUO",
@@ -67,6 +77,7 @@ __all__ = [
     "Agreement",
     "AgreementSpace",
     "Chance",
+    "ConceptComparison",
     "Constraint",
     "Decision",
     "DegenerateGameWarning",
@@ -83,6 +94,7 @@ __all__ = [
     "NashResult",
     "NegotiationProtocol",
     "NormalFormGame",
+    "Outcome",
     "ParametricAgent",
     "QREPath",
     "Russia",
@@ -93,7 +105,9 @@ __all__ = [
     "SolverError",
     "Terminal",
     "UnitedStates",
+    "SweepResult",
     "__version__",
+    "compare_concepts",
     "dynamics",
     "kuril_space",
     "list_scenarios",
@@ -101,6 +115,8 @@ __all__ = [
     "logit_qre",
     "qre_path",
     "solve_nash",
+    "solve_scenario",
     "solve_spe",
     "spe_outcomes",
+    "sweep",
 ]
