@@ -61,6 +61,7 @@ from kurilsim.solvers import (
     spe_outcomes,
 )
 
+from kurilsim.studies import two_vs_four_islands
 from kurilsim.sweeps import SweepResult, sweep
 
 try:
@@ -119,4 +120,5 @@ __all__ = [
     "solve_spe",
     "spe_outcomes",
     "sweep",
+    "two_vs_four_islands",
 ]

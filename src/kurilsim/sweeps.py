@@ -259,6 +259,18 @@ def _check_names(scenario: Scenario, names: Sequence[str]) -> None:
             scenario.with_params({name: None})  # raises the "unknown" message
 
 
+def _validate_values(scenario: Scenario, name: str, values: NDArray[Any]) -> None:
+    """Check every value of one parameter at once (agent parameters vectorised)."""
+    owner, _, parameter = name.partition(".")
+    if owner != "protocol":
+        agent = scenario.agent(owner)
+        if np.issubdtype(values.dtype, np.number) and values.dtype != bool:
+            agent.coefficients({parameter: values})
+            return
+    for value in np.unique(values):
+        scenario.with_params({name: value.item()})
+
+
 def _grid_axes(scenario: Scenario, grid: Mapping[str, ArrayLike]) -> dict[str, NDArray[Any]]:
     axes: dict[str, NDArray[Any]] = {}
     _check_names(scenario, list(grid))
@@ -271,8 +283,7 @@ def _grid_axes(scenario: Scenario, grid: Mapping[str, ArrayLike]) -> dict[str, N
                 f"grid values of {name!r} must be a non-empty 1-D sequence, got "
                 f"shape {array.shape}"
             )
-        for value in np.unique(array):
-            scenario.with_params({name: value.item()})  # validates each value
+        _validate_values(scenario, name, array)
         axes[name] = _readonly(array.copy())
     return axes
 
@@ -310,8 +321,7 @@ def _sample_points(
             values = np.minimum(values, int(high))
         else:
             values = low + unit[:, k] * (high - low)
-        for value in (values.min(), values.max()):
-            scenario.with_params({name: value.item()})
+        _validate_values(scenario, name, values)
         points[name] = _readonly(values)
     return points
 
@@ -376,8 +386,7 @@ def _fast_spe(scenario: Scenario, names: Sequence[str],
             owner, _, parameter = name.partition(".")
             per_agent.setdefault(owner, {})[parameter] = column
     rows = [
-        _utility_rows(scenario.terms_of(agent.name),
-                      agent.coefficients(per_agent.get(agent.name)), m)
+        _utility_rows(agent, scenario.terms_of(agent.name), per_agent.get(agent.name), m)
         for agent in scenario.agents
     ]
     column_index = spe_kernel(
@@ -397,19 +406,28 @@ def _fast_spe(scenario: Scenario, names: Sequence[str],
     return _Chunk(agreement, probability, utilities, {})
 
 
-def _utility_rows(
-    terms: NDArray[np.float64], coefficients: NDArray[np.float64], m: int
-) -> NDArray[np.float64]:
-    """Outcome x point utilities ``terms @ coefficients.T``, multiplying only the
-    terms whose coefficient varies across the points (the rest is one vector)."""
-    if coefficients.ndim == 1:
-        return np.broadcast_to((terms @ coefficients)[:, None], (terms.shape[0], m))
-    coefficients = np.broadcast_to(coefficients, (m, coefficients.shape[-1]))
-    varying = np.any(coefficients != coefficients[0], axis=0)
-    base = terms[:, ~varying] @ coefficients[0, ~varying]
-    if not varying.any():
+def _utility_rows(agent: Any, terms: NDArray[np.float64],
+                  overrides: Mapping[str, NDArray[Any]] | None, m: int
+                  ) -> NDArray[np.float64]:
+    """Outcome x point utilities of one agent: the terms whose coefficient does
+    not depend on the swept parameters add up to one vector; only the others
+    are multiplied per point."""
+    if hasattr(agent, "coefficient_columns"):
+        columns = agent.coefficient_columns(overrides)
+    else:  # a user agent implementing only the Agent protocol
+        stacked = agent.coefficients(overrides)
+        columns = tuple(stacked[..., k] for k in range(stacked.shape[-1]))
+    fixed = [k for k, c in enumerate(columns) if c.ndim == 0]
+    varying = [k for k, c in enumerate(columns) if c.ndim > 0]
+    base = terms[:, fixed] @ np.array([columns[k] for k in fixed]) if fixed else (
+        np.zeros(terms.shape[0])
+    )
+    if not varying:
         return np.broadcast_to(base[:, None], (terms.shape[0], m))
-    table = terms[:, varying] @ coefficients[:, varying].T
+    block = np.empty((len(varying), m))
+    for row, k in enumerate(varying):
+        block[row] = columns[k]
+    table = terms[:, varying] @ block
     table += base[:, None]
     return table
 

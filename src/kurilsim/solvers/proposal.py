@@ -22,6 +22,10 @@ from kurilsim.domain.agreements import NO_DEAL
 __all__ = ["proposal_spe", "spe_kernel"]
 
 
+#: Points per block of the kernel (a few hundred KB per array: stays in cache).
+_BLOCK = 4096
+
+
 def _tolerance(
     row: NDArray[np.float64], tol: float, low: NDArray[np.float64] | None = None
 ) -> NDArray[np.float64]:
@@ -63,42 +67,49 @@ def spe_kernel(
     last) with the highest resulting value.
     """
     n, m = proposer.shape[0] - 1, proposer.shape[1]
-    j0 = proposer[n]
-    threshold = responder[n] - _tolerance(responder, tol)
-    charged = objector is not None and not objection_blocks and bool(restricted.any())
-    if charged:
-        low = np.minimum(proposer.min(axis=0), j0 - cost)
-        for a in np.flatnonzero(restricted):
-            np.minimum(low, proposer[a] - cost, out=low)
-        eps_j = _tolerance(proposer, tol, low)
-    else:
-        eps_j = _tolerance(proposer, tol)
-    if objector is not None:
-        o0 = objector[n]
-        o_threshold = -_tolerance(objector, tol)
-        limit = cost - eps_j
-    # one agreement (row) at a time keeps the working set in cache
-    gains = np.empty((n, m))
-    dealt = np.empty((n, m), dtype=bool)
-    for a in range(n):
-        accepts = responder[a] >= threshold
-        gain = np.subtract(proposer[a], j0, out=gains[a])
-        gain *= accepts
-        if objector is not None and restricted[a]:
-            objects = (objector[a] - o0) * accepts < o_threshold
-            if not objection_blocks:
-                objects &= gain < limit  # the proposer would withdraw
-            gain *= ~objects
-            np.logical_and(accepts, ~objects, out=dealt[a])
-        else:
-            dealt[a] = accepts
-    best = np.maximum(gains.max(axis=0), 0.0)
-    within = gains >= best - eps_j
-    # the first agreement within tolerance of the best, else the status quo
+    result = np.empty(m, dtype=np.intp)
+    rows = np.flatnonzero(restricted) if objector is not None else np.empty(0, np.intp)
     weights = np.arange(n, 0, -1, dtype=np.int32)[:, None]
-    first = (n - (within * weights).max(axis=0)).astype(np.intp)
-    reached = dealt[np.minimum(first, n - 1), np.arange(m)] & (first < n)
-    result: NDArray[np.intp] = np.where(reached, first, n).astype(np.intp)
+    constant_objector = objector is not None and objector.strides[1] == 0
+    if constant_objector and len(rows):
+        assert objector is not None
+        column = objector[:, :1]
+        worse_everywhere = column[rows] - column[n] < -_tolerance(column, tol)
+    # blocks of points small enough for the working set to stay in cache
+    for start in range(0, m, _BLOCK):
+        stop = min(start + _BLOCK, m)
+        p, r = proposer[:, start:stop], responder[:, start:stop]
+        j0 = p[n]
+        accepts = r[:n] >= r[n] - _tolerance(r, tol)
+        gain = p[:n] - j0
+        if len(rows):
+            c = cost[start:stop]
+            if objection_blocks:
+                eps_j = _tolerance(p, tol)
+            else:  # the proposer's payoffs include "agreement minus cost" leaves
+                low = np.minimum(p[rows].min(axis=0), j0) - c
+                eps_j = _tolerance(p, tol, np.minimum(p.min(axis=0), low))
+            if constant_objector:
+                worse = worse_everywhere
+            else:
+                assert objector is not None
+                o = objector[:, start:stop]
+                worse = o[rows] - o[n] < -_tolerance(o, tol)
+            # the objector objects iff it prefers the status quo to the
+            # accepted agreement and the objection changes the outcome
+            objects = accepts[rows] & worse
+            if not objection_blocks:
+                objects &= gain[rows] < c - eps_j  # the proposer would withdraw
+            accepts[rows] &= ~objects
+        else:
+            eps_j = _tolerance(p, tol)
+        gain *= accepts
+        best = np.maximum(gain.max(axis=0), 0.0)
+        within = gain >= best - eps_j
+        # the first agreement within tolerance of the best, else the status quo
+        first = n - (within * weights).max(axis=0)
+        reached = accepts[np.minimum(first, n - 1), np.arange(stop - start)] & (first < n)
+        result[start:stop] = np.where(reached, first, n)
     return result
 
 
