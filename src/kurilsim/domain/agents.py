@@ -63,6 +63,9 @@ STRAIT_CONTROL: dict[str, float] = {
 
 Coefficients = dict[str, NDArray[np.float64]]
 
+#: Parameter specifications per agent class (computed once).
+_SPECS: dict[type, tuple[Any, ...]] = {}
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ParameterSpec:
@@ -159,7 +162,7 @@ def _check_value(owner: str, spec: ParameterSpec, value: Any) -> None:
     if spec.integer:
         bad |= array != np.round(array)
     if np.any(bad):
-        first = array[bad].ravel()[0] if array.ndim else array
+        first = (array[bad].ravel()[0] if array.ndim else array).item()
         kind = "an integer" if spec.integer else "a number"
         raise InvalidModelError(
             f"{owner}.{spec.name} must be {kind} in [{low}, {high}] ({spec.units}), "
@@ -202,6 +205,9 @@ class ParametricAgent:
     @classmethod
     def parameter_specs(cls) -> tuple[ParameterSpec, ...]:
         """Documentation, default and bounds of every parameter."""
+        cached = _SPECS.get(cls)
+        if cached is not None:
+            return cached
         specs = []
         for item in fields(cls):
             if "doc" not in item.metadata:
@@ -211,7 +217,8 @@ class ParametricAgent:
             specs.append(
                 ParameterSpec(name=item.name, default=float(default), **item.metadata)
             )
-        return tuple(specs)
+        _SPECS[cls] = tuple(specs)
+        return _SPECS[cls]
 
     def parameters(self) -> dict[str, float]:
         """Current parameter values by name."""
@@ -267,6 +274,15 @@ class ParametricAgent:
             against each other, giving coefficients of shape
             ``broadcast_shape + (n_terms,)``.
         """
+        columns = self.coefficient_columns(overrides)
+        return np.stack(np.broadcast_arrays(*columns), axis=-1)
+
+    def coefficient_columns(
+        self, overrides: Mapping[str, ArrayLike] | None = None
+    ) -> tuple[NDArray[np.float64], ...]:
+        """The coefficient of each term, *not* broadcast: terms that do not
+        depend on the overridden parameters stay 0-d (a sweep multiplies only
+        the others per point)."""
         values: dict[str, NDArray[np.float64]] = {}
         overrides = dict(overrides or {})
         specs = {spec.name: spec for spec in self.parameter_specs()}
@@ -285,8 +301,9 @@ class ParametricAgent:
         if overrides:
             self._check_joint(values)
         coefficients = self._coefficients(values)
-        arrays = np.broadcast_arrays(*(coefficients[t] for t in self.term_names()))
-        return np.stack(arrays, axis=-1)
+        return tuple(
+            np.asarray(coefficients[t], dtype=np.float64) for t in self.term_names()
+        )
 
     def outcome_utilities(
         self, space: AgreementSpace, overrides: Mapping[str, ArrayLike] | None = None
@@ -898,7 +915,11 @@ class LinearAgent:
                 )
             weights[term] = float(weight)
         object.__setattr__(self, "weights", weights)
-        if isinstance(self.status_quo, bool) or not math.isfinite(self.status_quo):
+        if (
+            isinstance(self.status_quo, bool)
+            or not isinstance(self.status_quo, int | float | np.number)
+            or not math.isfinite(self.status_quo)
+        ):
             raise InvalidModelError(
                 f"LinearAgent {self.name!r}: status_quo must be a finite number, "
                 f"got {self.status_quo!r}"
@@ -971,6 +992,13 @@ class LinearAgent:
         ordered.append(values["status_quo"])
         return np.stack(np.broadcast_arrays(*ordered), axis=-1)
 
+    def coefficient_columns(
+        self, overrides: Mapping[str, ArrayLike] | None = None
+    ) -> tuple[NDArray[np.float64], ...]:
+        """The coefficient of each term, not broadcast (see :meth:`coefficients`)."""
+        stacked = self.coefficients(overrides)
+        return tuple(stacked[..., k] for k in range(stacked.shape[-1]))
+
     def outcome_utilities(
         self, space: AgreementSpace, overrides: Mapping[str, ArrayLike] | None = None
     ) -> NDArray[np.float64]:
@@ -985,8 +1013,9 @@ class LinearAgent:
         return self.outcome_utilities(space)[..., :-1]
 
     def status_quo_utility(self, space: AgreementSpace) -> float:
-        """Utility of the status quo."""
-        return self.status_quo
+        """Utility of the status quo (the last entry of :meth:`outcome_utilities`:
+        ``status_quo`` plus the weighted status-quo features of the space)."""
+        return float(self.outcome_utilities(space)[-1])
 
     def to_dict(self) -> dict[str, Any]:
         """A TOML-ready dict."""

@@ -131,6 +131,12 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
     return data
 
 
+def _toml_string(text: str) -> str:
+    # JSON string escapes are valid TOML basic-string escapes, but JSON leaves
+    # DEL (U+007F) unescaped and TOML forbids it raw.
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
 def _value(value: Any, where: str) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -141,7 +147,7 @@ def _value(value: Any, where: str) -> str:
             raise InvalidModelError(f"cannot save non-finite {where} = {value!r}")
         return repr(value)
     if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
+        return _toml_string(value)
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_value(v, where) for v in value) + "]"
     if isinstance(value, Mapping):
@@ -155,7 +161,7 @@ def _value(value: Any, where: str) -> str:
 def _key(key: str) -> str:
     if key and all(c.isalnum() or c in "_-" for c in key) and key.isascii():
         return key
-    return json.dumps(key, ensure_ascii=False)
+    return _toml_string(key)
 
 
 def _table(lines: list[str], header: str, data: Mapping[str, Any], where: str) -> None:
@@ -338,8 +344,12 @@ def scenario_from_dict(data: Mapping[str, Any], source: str = "<dict>") -> Scena
         try:
             agents.append(agent_from_dict(item))
         except InvalidModelError as error:
-            label = item.get("name") or _DEFAULT_NAMES.get(item.get("type", ""), where)
-            raise _fail(source, f"agents.{label}", str(error)) from None
+            kind = item.get("type")
+            label = item.get("name") or (
+                _DEFAULT_NAMES.get(kind) if isinstance(kind, str) else None
+            )
+            key = f"agents.{label}" if label else where
+            raise _fail(source, key, str(error)) from None
     raw_protocol = _expect(
         source, "protocol", data.get("protocol", {}), dict, "a table"
     )
