@@ -254,12 +254,13 @@ class Scenario:
                     f"agents are {names}"
                 )
         terms = tuple(_readonly(agent.utility_terms(self.space)) for agent in agents)
-        utilities = np.stack(
-            [
-                agent.coefficients() @ matrix.T
-                for agent, matrix in zip(agents, terms, strict=True)
-            ]
-        )
+        with np.errstate(over="ignore", invalid="ignore"):
+            utilities = np.stack(
+                [
+                    agent.coefficients() @ matrix.T
+                    for agent, matrix in zip(agents, terms, strict=True)
+                ]
+            )
         if not np.all(np.isfinite(utilities)):
             raise InvalidModelError("the agents' utilities are not all finite")
         object.__setattr__(self, "notes", notes)

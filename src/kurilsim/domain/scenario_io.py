@@ -60,6 +60,12 @@ _BUILTIN_DIR = "scenarios"
 
 # -- writing -----------------------------------------------------------------------
 def _kuril_flags(space: AgreementSpace) -> dict[str, Any] | None:
+    names = space.issue_names
+    if names[:3] != ("islands", "security", "economic") or not set(names[3:]) <= {
+        "sovereignty",
+        "fisheries",
+    }:
+        return None
     chains: tuple[Literal["nested", "subsets"], ...] = ("nested", "subsets")
     for islands in chains:
         for sovereignty in (False, True):

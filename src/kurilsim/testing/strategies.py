@@ -5,24 +5,47 @@ kurilsim's own property tests draw their inputs from here, and so can yours.
 Shrinking: games shrink towards fewer players, fewer strategies and payoffs
 closer to zero (integer payoffs shrink towards 0, the most degenerate game),
 so a failing example is reported as the smallest, simplest game hypothesis
-can find.
+can find.  Negotiation models shrink towards fewer issues, options, features
+and terms, and parameters towards their lower bounds.
 """
 
 from __future__ import annotations
 
+import math
+import string
 from collections.abc import Sequence
+from typing import Any, Literal
 
 import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from kurilsim.domain.agents import (
+    Agent,
+    Japan,
+    LinearAgent,
+    ParametricAgent,
+    Russia,
+    UnitedStates,
+)
+from kurilsim.domain.agreements import AgreementSpace, Constraint, Issue
+from kurilsim.domain.kuril import kuril_space
+from kurilsim.domain.scenario import NegotiationProtocol, Scenario
 from kurilsim.games.normal_form import NormalFormGame
 
 __all__ = [
+    "agreement_spaces",
     "generic_games",
+    "issues",
+    "japan_agents",
+    "linear_agents",
     "mixed_profiles",
     "normal_form_games",
+    "parameter_values",
     "permutations_of",
+    "russia_agents",
+    "scenarios",
+    "united_states_agents",
 ]
 
 
@@ -110,3 +133,277 @@ def mixed_profiles(draw: st.DrawFn, game: NormalFormGame) -> tuple[np.ndarray, .
 def permutations_of(n: int) -> st.SearchStrategy[np.ndarray]:
     """Permutations of ``range(n)`` as integer arrays."""
     return st.permutations(list(range(n))).map(lambda p: np.array(p, dtype=np.intp))
+
+
+# -- negotiation models -------------------------------------------------------------
+#: Identifiers for issue, feature and agent names: lower-case letters, digits
+#: and underscores (no '.', '=', '*', '[' or ']', which have a meaning in
+#: feature and parameter names).
+_IDENTIFIERS = st.builds(
+    str.__add__,
+    st.sampled_from(string.ascii_lowercase),
+    st.text(string.ascii_lowercase + string.digits + "_", max_size=7),
+)
+#: Option keys may also contain '+', '-' and '.' (like ``"H+S"``).
+_OPTION_KEYS = st.builds(
+    str.__add__,
+    st.sampled_from(string.ascii_lowercase + string.digits),
+    st.text(string.ascii_lowercase + string.digits + "+-.", max_size=5),
+)
+#: Free text (labels, descriptions, notes): any characters, to exercise escaping.
+_TEXT = st.text(max_size=12)
+
+
+def _floats(low: float, high: float) -> st.SearchStrategy[float]:
+    return st.floats(low, high, allow_nan=False, allow_subnormal=False)
+
+
+@st.composite
+def issues(
+    draw: st.DrawFn,
+    *,
+    name: str | None = None,
+    min_options: int = 1,
+    max_options: int = 4,
+    max_features: int = 3,
+    max_abs: float = 10.0,
+) -> Issue:
+    """Issues with random options, labels, features and status-quo values.
+
+    Parameters
+    ----------
+    name : str, optional
+        The issue's name (default: a drawn identifier).
+    min_options, max_options : int
+        Bounds of the number of options.
+    max_features : int
+        At most this many numeric features (possibly none).
+    max_abs : float
+        Bound of the absolute feature values.
+    """
+    issue_name = name if name is not None else draw(_IDENTIFIERS)
+    options = draw(
+        st.lists(_OPTION_KEYS, min_size=min_options, max_size=max_options, unique=True)
+    )
+    labels = draw(st.lists(_TEXT, min_size=len(options), max_size=len(options)))
+    feature_names = draw(
+        st.lists(_IDENTIFIERS, min_size=0, max_size=max_features, unique=True)
+    )
+    values = _floats(-max_abs, max_abs)
+    features = {
+        feature: tuple(
+            draw(st.lists(values, min_size=len(options), max_size=len(options)))
+        )
+        for feature in feature_names
+    }
+    status_quo = {
+        feature: draw(values) for feature in feature_names if draw(st.booleans())
+    }
+    return Issue(
+        name=issue_name,
+        options=tuple(options),
+        labels=tuple(labels) if draw(st.booleans()) else (),
+        features=features,
+        status_quo=status_quo,
+        description=draw(_TEXT),
+    )
+
+
+@st.composite
+def agreement_spaces(
+    draw: st.DrawFn,
+    *,
+    min_issues: int = 1,
+    max_issues: int = 3,
+    max_options: int = 4,
+    constraint: bool | None = None,
+) -> AgreementSpace:
+    """Agreement spaces of random issues, with an optional :class:`Constraint`.
+
+    Parameters
+    ----------
+    min_issues, max_issues : int
+        Bounds of the number of issues (their names are unique).
+    max_options : int
+        At most this many options per issue.
+    constraint : bool, optional
+        Whether to add a random constraint (default: drawn).  One constraint
+        never leaves the space empty: an agreement taking the required options
+        satisfies it.
+    """
+    names = draw(
+        st.lists(_IDENTIFIERS, min_size=min_issues, max_size=max_issues, unique=True)
+    )
+    drawn = tuple(draw(issues(name=name, max_options=max_options)) for name in names)
+    rules: list[Constraint] = []
+    if constraint if constraint is not None else draw(st.booleans()):
+
+        def clause(issue: Issue) -> tuple[str, ...]:
+            return tuple(
+                draw(
+                    st.lists(
+                        st.sampled_from(issue.options),
+                        min_size=1,
+                        max_size=len(issue),
+                        unique=True,
+                    )
+                )
+            )
+
+        when = draw(st.sampled_from(drawn))
+        require = draw(st.sampled_from(drawn))
+        rules.append(
+            Constraint(
+                when={when.name: clause(when)},
+                require={require.name: clause(require)},
+                description=draw(_TEXT),
+            )
+        )
+    return AgreementSpace(drawn, tuple(rules))
+
+
+@st.composite
+def parameter_values(
+    draw: st.DrawFn, agent_type: type[ParametricAgent], *, max_abs: float = 10.0
+) -> dict[str, float]:
+    """Valid parameters of a :class:`ParametricAgent` subclass, from its specs.
+
+    Each value is drawn within the :class:`ParameterSpec` bounds, with
+    infinite bounds replaced by ``±max_abs`` (integers for integer
+    parameters).  Values shrink towards the lower bound.
+    """
+    values: dict[str, float] = {}
+    for spec in agent_type.parameter_specs():
+        low, high = spec.bounds
+        low = low if math.isfinite(low) else -max_abs
+        high = high if math.isfinite(high) else max(max_abs, low)
+        if spec.integer:
+            values[spec.name] = draw(st.integers(math.ceil(low), math.floor(high)))
+        else:
+            values[spec.name] = draw(_floats(low, high))
+    return values
+
+
+@st.composite
+def japan_agents(
+    draw: st.DrawFn, *, name: str = "japan", max_abs: float = 10.0
+) -> Japan:
+    """:class:`Japan` agents with random valid parameters.
+
+    The four island-weight parameters are never all zero (an invalid
+    combination): then ``weight_symbolic`` takes its default.
+    """
+    values: dict[str, Any] = draw(parameter_values(Japan, max_abs=max_abs))
+    weights = ("weight_area", "weight_population", "weight_fish", "weight_symbolic")
+    if all(values[key] == 0 for key in weights):
+        values["weight_symbolic"] = 0.25
+    return Japan(name=name, **values)
+
+
+@st.composite
+def russia_agents(
+    draw: st.DrawFn, *, name: str = "russia", max_abs: float = 10.0
+) -> Russia:
+    """:class:`Russia` agents with random valid parameters."""
+    values: dict[str, Any] = draw(parameter_values(Russia, max_abs=max_abs))
+    return Russia(name=name, **values)
+
+
+@st.composite
+def united_states_agents(
+    draw: st.DrawFn, *, name: str = "united_states", max_abs: float = 10.0
+) -> UnitedStates:
+    """:class:`UnitedStates` agents with random valid parameters."""
+    values: dict[str, Any] = draw(parameter_values(UnitedStates, max_abs=max_abs))
+    return UnitedStates(name=name, **values)
+
+
+@st.composite
+def linear_agents(
+    draw: st.DrawFn,
+    space: AgreementSpace,
+    *,
+    name: str | None = None,
+    max_terms: int = 4,
+    max_abs: float = 10.0,
+) -> LinearAgent:
+    """:class:`LinearAgent` s over the features of ``space``.
+
+    Terms are feature names of ``space`` (not ``"status_quo"``, which is the
+    agent's own parameter) or products of two of them (interactions).
+    """
+    features = [f for f in space.feature_names if f != "status_quo"]
+    single = st.sampled_from(features)
+    product = st.tuples(single, single).map(lambda pair: "*".join(pair))
+    terms = draw(st.lists(single | product, max_size=max_terms, unique=True))
+    weight = _floats(-max_abs, max_abs)
+    return LinearAgent(
+        name=name if name is not None else draw(_IDENTIFIERS),
+        weights={term: draw(weight) for term in terms},
+        status_quo=draw(weight),
+        description=draw(_TEXT),
+    )
+
+
+@st.composite
+def _protocols(draw: st.DrawFn, agent_names: Sequence[str]) -> NegotiationProtocol:
+    proposer, responder = draw(
+        st.lists(st.sampled_from(agent_names), min_size=2, max_size=2, unique=True)
+    )
+    objector = draw(st.sampled_from(["", *agent_names]))
+    discounted = draw(st.lists(st.sampled_from(agent_names), unique=True))
+    return NegotiationProtocol(
+        proposer=proposer,
+        responder=responder,
+        objector=objector,
+        objection_cost=draw(_floats(0.0, 1.0)),
+        objection_blocks=draw(st.booleans()),
+        discount={who: draw(_floats(0.01, 1.0)) for who in discounted},
+    )
+
+
+@st.composite
+def scenarios(
+    draw: st.DrawFn, *, kind: Literal["kuril", "linear"] | None = None
+) -> Scenario:
+    """Scenarios with random agents and protocol.
+
+    Parameters
+    ----------
+    kind : {"kuril", "linear"}, optional
+        ``"kuril"``: a variant of :func:`kuril_space` (nested or subset island
+        transfers, with or without sovereignty and fisheries) with random
+        :class:`Japan`, :class:`Russia` and :class:`UnitedStates` agents.
+        ``"linear"``: a random :func:`agreement_spaces` space with two or three
+        random :class:`LinearAgent` s.  Default: drawn.
+    """
+    if kind is None:
+        kind = draw(st.sampled_from(["kuril", "linear"]))
+    agents: tuple[Agent, ...]
+    if kind == "kuril":
+        chain: Literal["nested", "subsets"] = draw(
+            st.sampled_from(["nested", "subsets"])
+        )
+        space = kuril_space(
+            islands=chain,
+            sovereignty=draw(st.booleans()),
+            fisheries=draw(st.booleans()),
+        )
+        agents = (
+            draw(japan_agents()),
+            draw(russia_agents()),
+            draw(united_states_agents()),
+        )
+    else:
+        space = draw(agreement_spaces())
+        names = draw(st.lists(_IDENTIFIERS, min_size=2, max_size=3, unique=True))
+        agents = tuple(draw(linear_agents(space, name=name)) for name in names)
+    return Scenario(
+        name=draw(st.text(min_size=1, max_size=12).filter(lambda s: bool(s.strip()))),
+        title=draw(_TEXT),
+        description=draw(_TEXT),
+        notes=tuple(draw(st.lists(_TEXT, max_size=2))),
+        space=space,
+        agents=agents,
+        protocol=draw(_protocols([agent.name for agent in agents])),
+    )
