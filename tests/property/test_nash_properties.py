@@ -9,6 +9,13 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from kurilsim import DegenerateGameWarning, Equilibrium, NormalFormGame, solve_nash
+from kurilsim.testing.invariants import (
+    check_equilibria_certified,
+    check_player_swap,
+    check_relabel_invariance,
+    equilibrium_profiles,
+    same_profile_sets,
+)
 from kurilsim.testing.strategies import (
     generic_games,
     normal_form_games,
@@ -18,27 +25,16 @@ from kurilsim.testing.strategies import (
 ANY_GAMES = normal_form_games(max_strategies=4) | normal_form_games(max_strategies=4, integer=True, max_abs=3)
 
 
-def strategy_set(equilibria: tuple[Equilibrium, ...], digits: int = 6) -> set[tuple[float, ...]]:
-    return {tuple(np.round(np.concatenate(eq.strategies), digits) + 0.0) for eq in equilibria}
-
-
 def close_sets(a: tuple[Equilibrium, ...], b: tuple[Equilibrium, ...], atol: float = 1e-6) -> bool:
-    if len(a) != len(b):
-        return False
-    return all(any(x.isclose(y, atol=atol) for y in b) for x in a) and all(
-        any(y.isclose(x, atol=atol) for x in a) for y in b
-    )
+    return same_profile_sets(equilibrium_profiles(a), equilibrium_profiles(b), atol=atol)
 
 
 def check_certified(game: NormalFormGame, equilibria: tuple[Equilibrium, ...], tol: float = 1e-9) -> None:
-    for eq in equilibria:
-        for s, m in zip(eq.strategies, game.shape, strict=True):
-            assert s.shape == (m,)
-            assert np.all(s >= 0)
-            assert abs(s.sum() - 1) <= 1e-12
-        assert eq.regret <= tol * game.payoff_range
-        assert np.all(game.gains(eq.strategies) <= tol * game.payoff_ranges)
-        assert game.is_nash(eq.strategies, tol=tol)
+    check_equilibria_certified(game, equilibria, tol=tol, nonempty=False)
+
+
+def vertex(game: NormalFormGame) -> tuple[Equilibrium, ...]:
+    return solve_nash(game, "vertex").equilibria
 
 
 @given(ANY_GAMES)
@@ -64,25 +60,13 @@ def test_vertex_invariant_under_positive_affine_transform(
 @given(st.data())
 def test_vertex_invariant_under_relabelling(data: st.DataObject) -> None:
     game = data.draw(ANY_GAMES)
-    m, n = game.shape
-    rows, cols = data.draw(permutations_of(m)), data.draw(permutations_of(n))
-    relabelled = NormalFormGame([p[np.ix_(rows, cols)] for p in game.payoffs])
-    original = solve_nash(game, "vertex").equilibria
-    mapped = []
-    for eq in solve_nash(relabelled, "vertex").equilibria:
-        x, y = np.zeros(m), np.zeros(n)
-        x[rows], y[cols] = eq.strategies
-        mapped.append(Equilibrium((x, y), payoffs=eq.payoffs, regret=eq.regret))
-    assert close_sets(original, tuple(mapped))
+    orders = [data.draw(permutations_of(m)) for m in game.shape]
+    check_relabel_invariance(vertex, game, orders)
 
 
 @given(ANY_GAMES)
 def test_vertex_mirrors_when_players_swap(game: NormalFormGame) -> None:
-    swapped = solve_nash(game.transpose(), "vertex").equilibria
-    mirrored = tuple(
-        Equilibrium(eq.strategies[::-1], payoffs=eq.payoffs[::-1], regret=eq.regret) for eq in swapped
-    )
-    assert close_sets(solve_nash(game, "vertex").equilibria, mirrored)
+    check_player_swap(vertex, game)
 
 
 @given(ANY_GAMES)

@@ -8,15 +8,16 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from hypothesis.extra.numpy import arrays
 from numpy.typing import NDArray
 
+from kurilsim import NormalFormGame
 from kurilsim._errors import InvalidGameError, SolverError
 from kurilsim.solvers import _lemke_howson as lh_module
 from kurilsim.solvers._lemke_howson import (
     lemke_howson_kernel,
     savani_von_stengel_game,
 )
+from kurilsim.testing.strategies import normal_form_games
 
 Matrix = NDArray[np.float64]
 
@@ -473,38 +474,22 @@ def test_zero_max_pivots_raises() -> None:
 # ---------------------------------------------------------------------------
 # Property-based tests
 
-_shapes = st.tuples(st.integers(1, 6), st.integers(1, 6))
+# Small integer ranges make ties (degeneracy) frequent.
+_integer_games = st.sampled_from([1, 2, 5, 100]).flatmap(
+    lambda bound: normal_form_games(max_strategies=6, integer=True, max_abs=bound)
+)
+_float_games = normal_form_games(max_strategies=6, max_abs=1e3)
 
 
-@st.composite
-def _integer_games(draw: st.DrawFn) -> tuple[Matrix, Matrix]:
-    shape = draw(_shapes)
-    # Small ranges make ties (degeneracy) frequent.
-    bound = draw(st.sampled_from([1, 2, 5, 100]))
-    elements = st.integers(-bound, bound)
-    A = draw(arrays(np.int64, shape, elements=elements)).astype(float)
-    B = draw(arrays(np.int64, shape, elements=elements)).astype(float)
-    return A, B
-
-
-@st.composite
-def _float_games(draw: st.DrawFn) -> tuple[Matrix, Matrix]:
-    shape = draw(_shapes)
-    elements = st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False)
-    A = draw(arrays(np.float64, shape, elements=elements))
-    B = draw(arrays(np.float64, shape, elements=elements))
-    return A, B
-
-
-@given(_integer_games())
-def test_random_integer_games_every_label(game: tuple[Matrix, Matrix]) -> None:
-    A, B = game
+@given(_integer_games)
+def test_random_integer_games_every_label(game: NormalFormGame) -> None:
+    A, B = game.payoffs
     for x, y, _ in _all_labels(A, B, max_pivots=10_000):
         _assert_equilibrium(A, B, x, y)
 
 
-@given(_float_games())
-def test_random_float_games_every_label(game: tuple[Matrix, Matrix]) -> None:
-    A, B = game
+@given(_float_games)
+def test_random_float_games_every_label(game: NormalFormGame) -> None:
+    A, B = game.payoffs
     for x, y, _ in _all_labels(A, B, max_pivots=10_000):
         _assert_equilibrium(A, B, x, y)

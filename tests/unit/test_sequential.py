@@ -17,6 +17,8 @@ from kurilsim import (
     spe_outcomes,
 )
 from kurilsim.solvers.spe import check_spe, strategy_values
+from kurilsim.testing.invariants import check_spe as assert_subgame_perfect
+from kurilsim.testing.strategies import sequential_games
 
 
 def ultimatum(pie: int = 2) -> SequentialGame:
@@ -168,38 +170,11 @@ def test_bad_arguments() -> None:
 
 
 # -- properties on random trees ------------------------------------------------------
-@st.composite
-def random_trees(draw: st.DrawFn, n_players: int = 2, integer: bool = False) -> SequentialGame:
-    payoff = (
-        st.integers(-3, 3).map(float)
-        if integer
-        else st.floats(-10, 10, allow_nan=False, allow_infinity=False)
-    )
-    counter = iter(range(10_000))
-
-    def build(depth: int) -> Decision | Chance | Terminal:
-        kind = draw(st.sampled_from(["terminal", "decision", "chance"]) if depth else
-                    st.just("terminal"))
-        if kind == "terminal":
-            values = tuple(draw(payoff) for _ in range(n_players))
-            return Terminal(values, outcome=next(counter))
-        width = draw(st.integers(1, 3))
-        if kind == "decision":
-            player = draw(st.integers(0, n_players - 1))
-            return Decision(player, [(f"a{k}", build(depth - 1)) for k in range(width)])
-        weights = np.array([draw(st.integers(1, 4)) for _ in range(width)], dtype=float)
-        weights /= weights.sum()
-        return Chance(tuple((f"c{k}", float(w), build(depth - 1))
-                            for k, w in enumerate(weights)))
-
-    return SequentialGame(build(draw(st.integers(1, 4))), players=[f"p{i}" for i in
-                                                                   range(n_players)])
-
-
-@given(random_trees(n_players=3))
+@given(sequential_games(n_players=3))
 def test_spe_is_certified_and_consistent(game: SequentialGame) -> None:
     result = solve_spe(game)
     assert result.regret <= 1e-9
+    assert_subgame_perfect(game, result)
     np.testing.assert_allclose(strategy_values(game, result.strategy)[0], result.payoffs)
     assert sum(result.outcomes.values()) == pytest.approx(1.0)
     # the backward-induction equilibrium is one of all SPE outcomes
@@ -209,7 +184,7 @@ def test_spe_is_certified_and_consistent(game: SequentialGame) -> None:
     )
 
 
-@given(random_trees(n_players=2), st.floats(0.1, 10), st.floats(-5, 5), st.integers(0, 1))
+@given(sequential_games(n_players=2), st.floats(0.1, 10), st.floats(-5, 5), st.integers(0, 1))
 def test_spe_invariant_under_positive_affine_transform(
     game: SequentialGame, scale: float, shift: float, player: int
 ) -> None:
@@ -229,7 +204,7 @@ def test_spe_invariant_under_positive_affine_transform(
 
 
 @settings(max_examples=40)
-@given(random_trees(n_players=2, integer=True))
+@given(sequential_games(n_players=2, integer=True))
 def test_every_listed_spe_outcome_is_reached_by_some_tie_break(game: SequentialGame) -> None:
     outcomes = spe_outcomes(game)
     assert len(outcomes) >= 1

@@ -7,10 +7,12 @@ import json
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
 
 import kurilsim
 from kurilsim import InvalidModelError, Scenario, sweep
 from kurilsim.sweeps import ERROR
+from kurilsim.testing.strategies import sweep_grids
 
 SCENARIO = Scenario(name="sweep-test")
 GRID = {
@@ -229,3 +231,12 @@ def test_dask_local_cluster_equals_serial() -> None:
         )
     np.testing.assert_array_equal(result.agreement, serial.agreement)
     np.testing.assert_array_equal(result.utilities, serial.utilities)
+
+
+@settings(max_examples=10, deadline=None)
+@given(grid=sweep_grids(SCENARIO, max_parameters=2, max_values=3))
+def test_fast_path_equals_per_point_path_on_random_grids(grid: dict) -> None:  # type: ignore[type-arg]
+    fast = sweep(SCENARIO, grid, progress=False)
+    slow = sweep(SCENARIO, grid, progress=False, fast=False)
+    np.testing.assert_array_equal(fast.agreement, slow.agreement)
+    np.testing.assert_allclose(fast.utilities, slow.utilities, atol=1e-12)

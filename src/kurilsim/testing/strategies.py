@@ -32,6 +32,7 @@ from kurilsim.domain.agreements import AgreementSpace, Constraint, Issue
 from kurilsim.domain.kuril import kuril_space
 from kurilsim.domain.scenario import NegotiationProtocol, Scenario
 from kurilsim.games.normal_form import NormalFormGame
+from kurilsim.games.sequential import Chance, Decision, SequentialGame, Terminal
 
 __all__ = [
     "agreement_spaces",
@@ -45,6 +46,8 @@ __all__ = [
     "permutations_of",
     "russia_agents",
     "scenarios",
+    "sequential_games",
+    "sweep_grids",
     "united_states_agents",
 ]
 
@@ -407,3 +410,82 @@ def scenarios(
         agents=agents,
         protocol=draw(_protocols([agent.name for agent in agents])),
     )
+
+
+# -- sequential games and sweeps ------------------------------------------------------
+@st.composite
+def sequential_games(
+    draw: st.DrawFn,
+    *,
+    n_players: int = 2,
+    max_depth: int = 4,
+    max_actions: int = 3,
+    integer: bool = False,
+    chance: bool = True,
+) -> SequentialGame:
+    """Random perfect-information game trees (optionally with chance nodes).
+
+    Integer payoffs in ``[-3, 3]`` make ties -- several subgame-perfect
+    equilibria -- frequent.  Trees shrink towards a single terminal node and
+    payoffs towards 0.
+    """
+    payoff = (
+        st.integers(-3, 3).map(float)
+        if integer
+        else st.floats(-10, 10, allow_nan=False, allow_infinity=False, allow_subnormal=False)
+    )
+    counter = iter(range(10**9))
+    kinds = ["terminal", "decision", *(["chance"] if chance else [])]
+
+    def build(depth: int) -> Terminal | Decision | Chance:
+        kind = draw(st.sampled_from(kinds)) if depth else "terminal"
+        if kind == "terminal":
+            values = tuple(draw(payoff) for _ in range(n_players))
+            return Terminal(values, outcome=next(counter))
+        width = draw(st.integers(1, max_actions))
+        if kind == "decision":
+            player = draw(st.integers(0, n_players - 1))
+            return Decision(player, [(f"a{k}", build(depth - 1)) for k in range(width)])
+        weights = np.array([draw(st.integers(1, 4)) for _ in range(width)], dtype=float)
+        weights /= weights.sum()
+        return Chance(
+            tuple((f"c{k}", float(w), build(depth - 1)) for k, w in enumerate(weights))
+        )
+
+    root = build(draw(st.integers(0, max_depth)))
+    return SequentialGame(root, players=[f"p{i}" for i in range(n_players)])
+
+
+@st.composite
+def sweep_grids(
+    draw: st.DrawFn, scenario: Scenario, *, max_parameters: int = 3, max_values: int = 4
+) -> dict[str, np.ndarray]:
+    """Full-factorial grids over a scenario's numeric agent parameters.
+
+    Values are drawn within each parameter's bounds (integers for integer
+    parameters); grids shrink towards one parameter with one value.
+    """
+    candidates = []
+    for agent in scenario.agents:
+        specs = getattr(agent, "parameter_specs", None)
+        if specs is None:
+            continue
+        for spec in specs():
+            candidates.append((f"{agent.name}.{spec.name}", spec))
+    chosen = draw(
+        st.lists(st.sampled_from(candidates), min_size=1, max_size=max_parameters,
+                 unique_by=lambda item: item[0])
+    )
+    grid: dict[str, np.ndarray] = {}
+    for name, spec in chosen:
+        low, high = spec.bounds
+        low = max(low, -5.0)
+        high = min(high, 5.0)
+        if spec.integer:
+            element: st.SearchStrategy[float] = st.integers(int(low), int(high)).map(float)
+        else:
+            element = _floats(low, high)
+        values = draw(st.lists(element, min_size=1, max_size=max_values, unique=True))
+        array = np.array(values, dtype=np.int64 if spec.integer else np.float64)
+        grid[name] = array
+    return grid
