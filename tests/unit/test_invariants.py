@@ -66,7 +66,7 @@ def test_certification_catches_a_non_equilibrium_and_a_wrong_regret() -> None:
         strategies = (np.array([0.0, 1.0]), np.array([0.0, 1.0]))
         regret = 0.7
 
-    with pytest.raises(AssertionError, match="reported regret 0.7"):
+    with pytest.raises(AssertionError, match=r"reported regret 0\.7"):
         check_equilibria_certified(PRISONERS_DILEMMA, [Claimed()])
 
 
@@ -106,7 +106,7 @@ def test_same_profile_sets() -> None:
     b = [(np.array([1.0, 1e-9]), np.array([0.5, 0.5]))]
     assert same_profile_sets(a, b)
     assert not same_profile_sets(a, [])
-    assert not same_profile_sets(a, a + [(np.array([0.0, 1.0]), np.array([1.0, 0.0]))])
+    assert not same_profile_sets(a, [*a, (np.array([0.0, 1.0]), np.array([1.0, 0.0]))])
 
 
 def entry_game() -> SequentialGame:

@@ -406,4 +406,4 @@ def solver_property_suite(
         test_solver_properties = settings(max_examples=max_examples)(
             test_solver_properties
         )
-    return test_solver_properties  # type: ignore[no-any-return]
+    return test_solver_properties

@@ -445,7 +445,7 @@ def sequential_games(
         width = draw(st.integers(1, max_actions))
         if kind == "decision":
             player = draw(st.integers(0, n_players - 1))
-            return Decision(player, [(f"a{k}", build(depth - 1)) for k in range(width)])
+            return Decision(player, tuple((f"a{k}", build(depth - 1)) for k in range(width)))
         weights = np.array([draw(st.integers(1, 4)) for _ in range(width)], dtype=float)
         weights /= weights.sum()
         return Chance(
@@ -453,7 +453,7 @@ def sequential_games(
         )
 
     root = build(draw(st.integers(0, max_depth)))
-    return SequentialGame(root, players=[f"p{i}" for i in range(n_players)])
+    return SequentialGame(root, players=tuple(f"p{i}" for i in range(n_players)))
 
 
 @st.composite
