@@ -53,6 +53,8 @@ class Outcome:
     evidence : object
         The solver's full result (``SPEResult``, ``NashResult``,
         ``BargainingSolution``).
+    labels : dict of int to str
+        Readable name of each outcome in ``distribution``.
     """
 
     concept: str
@@ -64,6 +66,7 @@ class Outcome:
     agents: tuple[str, ...]
     certificate: float
     evidence: Any = field(repr=False)
+    labels: dict[int, str] = field(default_factory=dict, repr=False)
 
     @property
     def agreement_index(self) -> int:
@@ -74,8 +77,18 @@ class Outcome:
 
     @property
     def deal(self) -> str:
-        """The agreement as text, or ``"no deal"``."""
-        return "no deal" if self.agreement is None else str(self.agreement)
+        """The agreement as text, or ``"no deal"``; a lottery lists its weights."""
+        if self.agreement is None:
+            return "no deal"
+        if len(self.distribution) == 1:
+            return str(self.agreement)
+        parts = sorted(self.distribution.items(), key=lambda item: -item[1])
+        shown = [
+            f"{p:.0%} {self.labels.get(k, str(k))}"
+            for k, p in parts[:2]
+        ]
+        more = " + ..." if len(parts) > 2 else ""
+        return "lottery: " + " / ".join(shown) + more
 
     def __str__(self) -> str:
         values = ", ".join(
@@ -124,6 +137,9 @@ def _outcome(
         agents=scenario.agent_names,
         certificate=float(certificate),
         evidence=evidence,
+        labels={
+            k: "no deal" if k == NO_DEAL else str(scenario.space[k]) for k in distribution
+        },
     )
 
 
