@@ -24,6 +24,8 @@ CONCEPTS: Final[dict[str, str]] = {
     "nash-bargaining": "Nash bargaining solution between proposer and responder",
     "kalai-smorodinsky": "Kalai-Smorodinsky solution between proposer and responder",
     "rubinstein": "alternating offers (stationary SPE) with the scenario's discounts",
+    "nash-bargaining-discrete": "Nash bargaining restricted to single agreements",
+    "kalai-smorodinsky-discrete": "Kalai-Smorodinsky restricted to single agreements",
 }
 
 
@@ -175,7 +177,10 @@ def solve_scenario(scenario: Scenario, concept: str = "spe") -> Outcome:
         ``"nash-bargaining"``, ``"kalai-smorodinsky"`` and ``"rubinstein"``
         (bargaining between the protocol's proposer and responder over
         lotteries of agreements, disagreement = status quo; Rubinstein uses
-        the protocol's discount factors, the proposer moving first).
+        the protocol's discount factors, the proposer moving first), and
+        ``"nash-bargaining-discrete"`` / ``"kalai-smorodinsky-discrete"`` (the
+        same between single agreements, no lotteries: see
+        :mod:`kurilsim.solvers.discrete_bargaining`).
 
     Returns
     -------
@@ -206,6 +211,8 @@ def solve_scenario(scenario: Scenario, concept: str = "spe") -> Outcome:
         return _outcome(
             scenario, concept, distribution, spe.regret, spe, utilities=spe.payoffs
         )
+    if concept.endswith("-discrete"):
+        return _discrete(scenario, concept)
     if concept == "nash":
         negotiation = strategic_game(scenario)
         result = solve_nash(negotiation.game, method="logit")
@@ -237,6 +244,23 @@ def solve_scenario(scenario: Scenario, concept: str = "spe") -> Outcome:
     return _from_lottery(
         scenario, concept, solve_rubinstein(problem, discounts, proposer=0)
     )
+
+
+def _discrete(scenario: Scenario, concept: str) -> Outcome:
+    from kurilsim.solvers.discrete_bargaining import discrete_bargaining
+
+    table = scenario.outcome_utilities()
+    parties = [
+        scenario.agent_names.index(scenario.protocol.proposer),
+        scenario.agent_names.index(scenario.protocol.responder),
+    ]
+    rule = "nash" if concept.startswith("nash") else "kalai-smorodinsky"
+    index = discrete_bargaining(table[parties[0]], table[parties[1]], rule=rule)
+    distribution = {NO_DEAL: 1.0} if index < 0 else {index: 1.0}
+    # certificate: how far the chosen outcome falls short of individual rationality
+    chosen = table[parties, index if index >= 0 else -1]
+    shortfall = float(np.max(np.maximum(table[parties, -1] - chosen, 0.0)))
+    return _outcome(scenario, concept, distribution, shortfall, index)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -303,7 +327,7 @@ def compare_concepts(
     --------
     >>> import kurilsim
     >>> table = kurilsim.compare_concepts(kurilsim.Scenario(name="default"))
-    >>> [row["concept"] for row in table.rows()]
+    >>> [row["concept"] for row in table.rows()][:5]
     ['spe', 'nash', 'nash-bargaining', 'kalai-smorodinsky', 'rubinstein']
     """
     chosen = tuple(CONCEPTS) if concepts is None else tuple(concepts)

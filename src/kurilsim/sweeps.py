@@ -42,7 +42,9 @@ __all__ = ["ERROR", "FAST_CONCEPTS", "SweepResult", "sweep"]
 ERROR: Final = -2
 
 #: Concepts with a vectorised fast path.
-FAST_CONCEPTS: Final = frozenset({"spe"})
+FAST_CONCEPTS: Final = frozenset(
+    {"spe", "nash-bargaining-discrete", "kalai-smorodinsky-discrete"}
+)
 
 #: Protocol settings the SPE fast path vectorises (others are grouped).
 _FAST_PROTOCOL = frozenset({"protocol.objection_cost"})
@@ -432,9 +434,37 @@ def _utility_rows(agent: Any, terms: NDArray[np.float64],
     return table
 
 
-def _fast_vectorisable(scenario: Scenario, name: str) -> bool:
+def _fast_discrete(scenario: Scenario, concept: str, names: Sequence[str],
+                   values: Sequence[NDArray[Any]]) -> _Chunk:
+    """Discrete Nash bargaining / Kalai-Smorodinsky at ``m`` points at once."""
+    from kurilsim.solvers.discrete_bargaining import discrete_bargaining_kernel
+
+    m = len(values[0])
+    per_agent: dict[str, dict[str, NDArray[Any]]] = {}
+    for name, column in zip(names, values, strict=True):
+        owner, _, parameter = name.partition(".")
+        per_agent.setdefault(owner, {})[parameter] = column
+    rows = [
+        _utility_rows(agent, scenario.terms_of(agent.name), per_agent.get(agent.name), m)
+        for agent in scenario.agents
+    ]
+    agent_names = scenario.agent_names
+    index = discrete_bargaining_kernel(
+        rows[agent_names.index(scenario.protocol.proposer)],
+        rows[agent_names.index(scenario.protocol.responder)],
+        rule="nash" if concept.startswith("nash") else "kalai-smorodinsky",
+    )
+    n = len(scenario.space)
+    column_index = np.where(index >= 0, index, n)
+    points = np.arange(m)
+    utilities = np.stack([row[column_index, points] for row in rows], axis=-1)
+    agreement = np.where(index >= 0, index, NO_DEAL).astype(np.intp)
+    return _Chunk(agreement, (agreement != NO_DEAL).astype(np.float64), utilities, {})
+
+
+def _fast_vectorisable(scenario: Scenario, name: str, concept: str = "spe") -> bool:
     if name.startswith("protocol."):
-        return name in _FAST_PROTOCOL
+        return concept == "spe" and name in _FAST_PROTOCOL
     return True
 
 
@@ -449,8 +479,8 @@ def _evaluate_chunk(
     if not (fast and concept in FAST_CONCEPTS and names):
         return _per_point(scenario, concept, names, values)
     m = len(values[0])
-    grouped = [n for n in names if not _fast_vectorisable(scenario, n)]
-    vector = [n for n in names if _fast_vectorisable(scenario, n)]
+    grouped = [n for n in names if not _fast_vectorisable(scenario, n, concept)]
+    vector = [n for n in names if _fast_vectorisable(scenario, n, concept)]
     column = dict(zip(names, values, strict=True))
     agreement = np.empty(m, dtype=np.intp)
     probability = np.empty(m)
@@ -467,9 +497,18 @@ def _evaluate_chunk(
         first = int(rows[0])
         try:
             base = scenario.with_params({n: column[n][first].item() for n in grouped})
-            part = _fast_spe(base, vector, [column[n][rows] for n in vector]) if vector \
-                else _fast_spe(base, ["protocol.objection_cost"],
-                               [np.full(len(rows), base.protocol.objection_cost)])
+            if not vector:  # nothing to vectorise: sweep a constant agent parameter
+                first_agent = base.agents[0]
+                parameter = next(iter(first_agent.parameters()))
+                vector_names = [f"{first_agent.name}.{parameter}"]
+                vector_values = [np.full(len(rows), first_agent.parameters()[parameter])]
+            else:
+                vector_names = vector
+                vector_values = [column[n][rows] for n in vector]
+            if concept == "spe":
+                part = _fast_spe(base, vector_names, vector_values)
+            else:
+                part = _fast_discrete(base, concept, vector_names, vector_values)
         except KurilsimError:
             # some point is invalid: fall back to per-point so each error is recorded
             part = _per_point(scenario, concept, names, [v[rows] for v in values])

@@ -36,6 +36,19 @@ def test_grid_shape_axes_and_points() -> None:
     assert not result.agreement.flags.writeable
 
 
+@pytest.mark.parametrize(
+    "concept", ["spe", "nash-bargaining-discrete", "kalai-smorodinsky-discrete"]
+)
+def test_every_fast_concept_equals_its_per_point_path(concept: str) -> None:
+    scenario = kurilsim.load_scenario("2018-singapore")
+    fast = sweep(scenario, GRID, concept=concept, progress=False, chunk_size=16)
+    slow = sweep(scenario, GRID, concept=concept, progress=False, fast=False)
+    assert fast.metadata["fast"]
+    np.testing.assert_array_equal(fast.agreement, slow.agreement)
+    np.testing.assert_allclose(fast.utilities, slow.utilities, atol=1e-12)
+    assert len(set(fast.agreement.ravel().tolist())) > 1  # the grid is not trivial
+
+
 def test_fast_path_equals_per_point_path() -> None:
     grid = {
         **GRID,
