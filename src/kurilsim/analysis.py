@@ -254,8 +254,11 @@ def _discrete(scenario: Scenario, concept: str) -> Outcome:
         scenario.agent_names.index(scenario.protocol.proposer),
         scenario.agent_names.index(scenario.protocol.responder),
     ]
-    rule = "nash" if concept.startswith("nash") else "kalai-smorodinsky"
-    index = discrete_bargaining(table[parties[0]], table[parties[1]], rule=rule)
+    index = discrete_bargaining(
+        table[parties[0]],
+        table[parties[1]],
+        rule="nash" if concept.startswith("nash") else "kalai-smorodinsky",
+    )
     distribution = {NO_DEAL: 1.0} if index < 0 else {index: 1.0}
     # certificate: how far the chosen outcome falls short of individual rationality
     chosen = table[parties, index if index >= 0 else -1]
