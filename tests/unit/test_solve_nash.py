@@ -286,17 +286,21 @@ def test_one_strategy_players() -> None:
     assert as_set(result.equilibria) == expected(([1], [0, 1, 0]), ([1], [0, 0, 1]))
 
 
-def test_threaded_polytope_enumeration_matches_sequential(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(("shape", "seed"), [((8, 8), 8), ((5, 9), 1), ((9, 4), 2), ((10, 10), 3)])
+def test_partner_solves_match_enumerating_both_polytopes(
+    monkeypatch: pytest.MonkeyPatch, shape: tuple[int, int], seed: int
+) -> None:
+    """The fast route (one polytope by Qhull, each vertex's partner by a linear
+    solve) finds exactly the pairs that enumerating both polytopes finds."""
     import kurilsim.solvers._vertex as vertex_module
 
-    rng = np.random.default_rng(8)
-    A, B = rng.standard_normal((8, 8)), rng.standard_normal((8, 8))
-    assert vertex_module.PARALLEL_BASES <= 12870  # 8x8 takes the threaded path
-    threaded, _ = vertex_enumeration_kernel(A, B)
-    monkeypatch.setattr(vertex_module, "PARALLEL_BASES", 10**12)
-    sequential, _ = vertex_enumeration_kernel(A, B)
-    assert as_set(threaded) == as_set(sequential)
-    assert len(threaded) % 2 == 1
+    rng = np.random.default_rng(seed)
+    A, B = rng.standard_normal(shape), rng.standard_normal(shape)
+    fast, _ = vertex_enumeration_kernel(A, B)
+    monkeypatch.setattr(vertex_module, "_partners", lambda *args: None)
+    exhaustive, _ = vertex_enumeration_kernel(A, B)
+    assert as_set(fast) == as_set(exhaustive)
+    assert len(fast) % 2 == 1
 
 
 def test_von_stengel_6x6_game_has_75_equilibria() -> None:

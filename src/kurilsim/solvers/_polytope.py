@@ -8,8 +8,9 @@ Two enumeration routes share one output format:
   such subsystem, so this route is complete; it costs
   ``binomial(d + r, d)`` small solves.
 * ``"qhull"``: the polar of the polytope (about an interior point) is a convex
-  hull whose facets are the polytope's vertices; Qhull (through
-  :class:`scipy.spatial.ConvexHull`) finds them.  Triangulated facets of a
+  hull whose facets are the polytope's vertices; Qhull finds them (the
+  computation of :class:`scipy.spatial.ConvexHull` without its unused volume
+  and area pass, see :func:`_hull_equations`).  Triangulated facets of a
   degenerate vertex share one hyperplane, so they are merged afterwards, and
   the labels are recomputed from the original inequalities, which makes the
   answer independent of how Qhull splits a degenerate facet.
@@ -27,13 +28,21 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.spatial import ConvexHull, QhullError
 
+try:  # the engine behind ConvexHull; used directly to skip its volume/area pass
+    from scipy.spatial._qhull import _Qhull
+except ImportError:  # pragma: no cover - private API; ConvexHull is the fallback
+    _Qhull = None
+
 __all__ = [
     "LABEL_TOL",
     "label_keys",
+    "merge_duplicates",
     "polytope_vertices",
     "positive_scaled",
+    "raw_polytope_vertices",
     "refine_vertex",
     "solve_square_systems",
+    "vertex_labels",
 ]
 
 #: Slack below which an inequality of the scaled polytope counts as tight.
@@ -46,7 +55,9 @@ BASES_LIMIT = 20
 _CHUNK = 1 << 17
 
 
-def positive_scaled(matrix: NDArray[np.float64], *, offset: float = 0.01) -> NDArray[np.float64]:
+def positive_scaled(
+    matrix: NDArray[np.float64], *, offset: float = 0.01
+) -> NDArray[np.float64]:
     """``offset + (M - min M) / ptp(M)``: a positive affine copy (all ones if constant).
 
     Positive affine transforms of a player's payoffs do not change the
@@ -55,10 +66,14 @@ def positive_scaled(matrix: NDArray[np.float64], *, offset: float = 0.01) -> NDA
     of vertex enumeration well conditioned (entries near a common constant
     would make them nearly rank one); Lemke-Howson uses ``offset=1``.
     """
-    span = float(np.ptp(matrix))
+    low = matrix.min()
+    span = float(matrix.max() - low)
     if span == 0.0:
         return np.ones_like(matrix, dtype=np.float64)
-    return np.asarray(offset + (matrix - matrix.min()) / span, dtype=np.float64)
+    out: NDArray[np.float64] = np.subtract(matrix, low, dtype=np.float64)
+    out /= span
+    out += offset
+    return out
 
 
 def solve_square_systems(
@@ -85,7 +100,7 @@ def solve_square_systems(
     if len(doubtful):
         sv = np.linalg.svd(matrices[doubtful], compute_uv=False)
         ok[doubtful] = sv[:, -1] > rcond * sv[:, 0]
-    safe = np.where(ok[:, None, None], matrices, np.eye(k))
+    safe = np.where(ok[:, None, None], matrices, np.eye(k)) if len(doubtful) else matrices
     z = np.asarray(np.linalg.solve(safe, rhs[..., None])[..., 0], dtype=np.float64)
     return z, np.asarray(ok, dtype=bool)
 
@@ -112,18 +127,90 @@ def _vertices_by_bases(matrix: NDArray[np.float64]) -> NDArray[np.float64]:
     return np.concatenate(found)
 
 
+def _hull_equations(points: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``ConvexHull(points).equations``, without the hull's volume and area.
+
+    :class:`scipy.spatial.ConvexHull` always computes the hull's volume and
+    area, about a fifth of its run time on the 10-dimensional hulls of 10x10
+    games; vertex enumeration only needs the facet equations.  The same Qhull
+    run (mode ``"i"``, options ``"Qt"`` plus ``"Qx"`` from five dimensions,
+    exactly ConvexHull's defaults) is made through SciPy's engine class, and
+    ConvexHull itself is used should that private interface change.
+    """
+    if _Qhull is not None:
+        try:
+            qhull = _Qhull(b"i", points, b"Qx" if points.shape[1] >= 5 else b"",
+                           required_options=b"Qt")
+        except TypeError:  # pragma: no cover - the private signature changed
+            pass
+        else:
+            try:
+                qhull.triangulate()
+                equations = np.asarray(qhull.get_simplex_facet_array()[2], dtype=np.float64)
+            finally:
+                qhull.close()
+            if equations.ndim == 2 and equations.shape[1] == points.shape[1] + 1:
+                return equations
+    return np.asarray(ConvexHull(points).equations, dtype=np.float64)  # pragma: no cover
+
+
 def _vertices_by_qhull(matrix: NDArray[np.float64]) -> NDArray[np.float64]:
     _r, d = matrix.shape
     # Interior point c = t * 1 with equal slack t on every inequality family.
-    t = 1.0 / (1.0 + matrix.sum(axis=1).max())
-    gmat = np.vstack([-np.eye(d), matrix])
-    slack = np.concatenate([np.full(d, t), 1.0 - t * matrix.sum(axis=1)])
-    polar = gmat / slack[:, None]
-    hull = ConvexHull(polar)
-    eq = hull.equations
+    row_sums = matrix.sum(axis=1)
+    t = 1.0 / (1.0 + row_sums.max())
+    polar = np.empty((d + len(matrix), d))
+    polar[:d] = np.diag(np.full(d, -1.0 / t))
+    polar[d:] = matrix / (1.0 - t * row_sums)[:, None]
+    eq = _hull_equations(polar)
     # Facet {p : a.p + b = 0} of the polar is the vertex z = -a / b (b < 0).
-    verts = -eq[:, :-1] / eq[:, -1:] + t
-    return np.asarray(verts, dtype=np.float64)
+    verts = eq[:, :-1] / -eq[:, -1:]
+    verts += t
+    return verts
+
+
+def raw_polytope_vertices(
+    matrix: NDArray[np.float64], *, route: str = "auto"
+) -> tuple[NDArray[np.float64], str]:
+    """The vertices of ``{z >= 0 : matrix @ z <= 1}`` as the route finds them.
+
+    Same routes as :func:`polytope_vertices`, but without labels and without
+    merging: the ``"qhull"`` route lists a degenerate vertex once per
+    triangulated piece of its polar facet.  Returns ``(vertices, route)``.
+    """
+    r, d = matrix.shape
+    if route == "auto":
+        route = "bases" if d < 2 or comb(r + d, d) <= BASES_LIMIT else "qhull"
+    if route == "qhull":
+        try:
+            return _vertices_by_qhull(matrix), route
+        except QhullError:
+            route = "bases"
+    return _vertices_by_bases(matrix), "bases"
+
+
+def vertex_labels(
+    matrix: NDArray[np.float64], verts: NDArray[np.float64]
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """``(zero, tight)``: the labels of points of ``{z >= 0 : matrix @ z <= 1}``.
+
+    ``zero[v, i]``: coordinate ``i`` of point ``v`` is zero; ``tight[v, j]``:
+    inequality ``j`` is tight; both up to :data:`LABEL_TOL`.
+    """
+    zero = np.abs(verts) <= LABEL_TOL
+    slack = verts @ matrix.T
+    slack -= 1.0
+    tight = np.abs(slack) <= LABEL_TOL
+    return zero, tight
+
+
+def merge_duplicates(
+    verts: NDArray[np.float64], zero: NDArray[np.bool_], tight: NDArray[np.bool_]
+) -> tuple[NDArray[np.float64], NDArray[np.bool_], NDArray[np.bool_]]:
+    """Keep the first of the vertices with equal labels (a vertex is determined by them)."""
+    _, first = np.unique(label_keys(np.concatenate([zero, tight], axis=1)), return_index=True)
+    first.sort()
+    return verts[first], zero[first], tight[first]
 
 
 def polytope_vertices(
@@ -151,23 +238,11 @@ def polytope_vertices(
     route : str
         The route that ran.
     """
-    r, d = matrix.shape
-    if route == "auto":
-        route = "bases" if d < 2 or comb(r + d, d) <= BASES_LIMIT else "qhull"
-    if route == "qhull":
-        try:
-            verts = _vertices_by_qhull(matrix)
-        except QhullError:
-            route = "bases"
-    if route == "bases":
-        verts = _vertices_by_bases(matrix)
-    zero = np.abs(verts) <= LABEL_TOL
-    tight = np.abs(1.0 - verts @ matrix.T) <= LABEL_TOL
+    verts, route = raw_polytope_vertices(matrix, route=route)
+    zero, tight = vertex_labels(matrix, verts)
     # A vertex is determined by its tight inequalities: merge duplicates
     # (Qhull's triangulated pieces of one degenerate facet) by their labels.
-    _, first = np.unique(label_keys(np.concatenate([zero, tight], axis=1)), return_index=True)
-    first.sort()
-    return verts[first], zero[first], tight[first], route
+    return (*merge_duplicates(verts, zero, tight), route)
 
 
 def label_keys(labels: NDArray[np.bool_]) -> NDArray[np.float64] | NDArray[np.void]:

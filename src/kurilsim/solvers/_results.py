@@ -10,7 +10,7 @@ from numpy.typing import NDArray
 
 from kurilsim.games.normal_form import NormalFormGame, Profile, _deviation_payoffs
 
-__all__ = ["Equilibrium", "NashResult"]
+__all__ = ["Equilibrium", "NashResult", "certify", "certify_blocks"]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -44,7 +44,9 @@ class Equilibrium:
         """Indices of the strategies each player plays with positive probability."""
         return tuple(tuple(int(k) for k in np.flatnonzero(s)) for s in self.strategies)
 
-    def isclose(self, other: Equilibrium | Sequence[NDArray[np.float64]], *, atol: float = 1e-7) -> bool:
+    def isclose(
+        self, other: Equilibrium | Sequence[NDArray[np.float64]], *, atol: float = 1e-7
+    ) -> bool:
         """Whether ``other`` has the same strategies up to ``atol`` per entry."""
         theirs = other.strategies if isinstance(other, Equilibrium) else other
         return len(theirs) == len(self.strategies) and all(
@@ -56,16 +58,21 @@ class Equilibrium:
         if not isinstance(other, Equilibrium):
             return NotImplemented
         return all(
-            np.array_equal(a, b) for a, b in zip(self.strategies, other.strategies, strict=True)
+            np.array_equal(a, b)
+            for a, b in zip(self.strategies, other.strategies, strict=True)
         ) and len(self.strategies) == len(other.strategies)
 
     def __hash__(self) -> int:
         return hash(tuple(s.tobytes() for s in self.strategies))
 
     def __repr__(self) -> str:
-        strategies = ", ".join(np.array2string(s, precision=4, separator=", ") for s in self.strategies)
+        strategies = ", ".join(
+            np.array2string(s, precision=4, separator=", ") for s in self.strategies
+        )
         payoffs = np.array2string(self.payoffs, precision=4, separator=", ")
-        return f"Equilibrium(({strategies}), payoffs={payoffs}, regret={self.regret:.2g})"
+        return (
+            f"Equilibrium(({strategies}), payoffs={payoffs}, regret={self.regret:.2g})"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,34 +137,17 @@ class NashResult:
 
     def __repr__(self) -> str:
         lines = [
-            (f"NashResult(method={self.method!r}, {len(self.equilibria)} equilibria, "
-            f"success={self.success}, complete={self.complete}, "
-            f"max_regret={self.max_regret:.2g})"),
+            (
+                f"NashResult(method={self.method!r}, {len(self.equilibria)} equilibria, "
+                f"success={self.success}, complete={self.complete}, "
+                f"max_regret={self.max_regret:.2g})"
+            ),
         ]
         lines += [f"  {eq!r}" for eq in self.equilibria]
         if self.value is not None:
             lines.append(f"  value={self.value:.6g}")
         lines.append(f"  message: {self.message}")
         return "\n".join(lines)
-
-
-def _clean_rows(matrix: NDArray[np.float64], zero_tol: float = 1e-12) -> NDArray[np.float64]:
-    rows = np.where(matrix > zero_tol, matrix, 0.0)
-    total = rows.sum(axis=1, keepdims=True)
-    out: NDArray[np.float64] = np.divide(rows, total, out=np.zeros_like(rows), where=total > 0)
-    return out
-
-
-def _gains_two_player(
-    game: NormalFormGame, X: NDArray[np.float64], Y: NDArray[np.float64]
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Payoffs ``(k, 2)`` and deviation gains ``(k, 2)`` of ``k`` profiles at once."""
-    A, B = game.payoffs
-    row_dev = Y @ A.T  # (k, m)
-    col_dev = X @ B  # (k, n)
-    values = np.column_stack([np.einsum("km,km->k", X, row_dev), np.einsum("kn,kn->k", Y, col_dev)])
-    best = np.column_stack([row_dev.max(axis=1), col_dev.max(axis=1)])
-    return values, best - values
 
 
 def certify(
@@ -177,45 +167,91 @@ def certify(
     candidates are checked in one batch of matrix products.
     """
     cands = [tuple(np.asarray(s, dtype=np.float64) for s in c) for c in candidates]
-    k = len(cands)
+    if not cands:
+        return (), 0, 0
+    blocks = [np.stack([c[i] for c in cands]) for i in range(game.n_players)]
+    return certify_blocks(game, blocks, tol=tol, dedupe_atol=dedupe_atol)
+
+
+def certify_blocks(
+    game: NormalFormGame,
+    blocks: Sequence[NDArray[np.float64]],
+    *,
+    tol: float,
+    dedupe_atol: float = 1e-9,
+) -> tuple[tuple[Equilibrium, ...], int, int]:
+    """:func:`certify` for candidates given as one ``(k, m_i)`` array per player.
+
+    Row ``c`` of ``blocks[i]`` is player ``i``'s strategy in candidate ``c``;
+    the arrays are not modified.  All players' strategies are cleaned,
+    checked and compared in one ``(k, sum m_i)`` array; for two players the
+    payoffs and gains of all candidates take two matrix products.
+    """
+    n = game.n_players
+    k = len(blocks[0])
     if k == 0:
         return (), 0, 0
-    n = game.n_players
-    blocks = [_clean_rows(np.stack([c[i] for c in cands])) for i in range(n)]
+    sizes = [int(np.shape(b)[1]) for b in blocks]
+    starts = [0]
+    for size in sizes[:-1]:
+        starts.append(starts[-1] + size)
+    flat = np.concatenate(blocks, axis=1, dtype=np.float64)
+    flat = np.where(flat > 1e-12, flat, 0.0)  # round-off (and NaN) to zero
+    totals = np.add.reduceat(flat, starts, axis=1)  # (k, n)
+    positive = totals > 0
+    if positive.all():
+        flat /= np.repeat(totals, sizes, axis=1)
+    else:  # rows with total 0 are all zero already
+        np.divide(flat, np.repeat(totals, sizes, axis=1), out=flat,
+                  where=np.repeat(positive, sizes, axis=1))
     if n == 2:
-        values, gains = _gains_two_player(game, blocks[0], blocks[1])
+        A, B = game.payoffs
+        m = sizes[0]
+        dev = np.empty_like(flat)
+        np.matmul(flat[:, m:], A.T, out=dev[:, :m])  # row player's deviation payoffs
+        np.matmul(flat[:, :m], B, out=dev[:, m:])  # column player's
+        values = np.add.reduceat(flat * dev, starts, axis=1)
+        gains = np.maximum.reduceat(dev, starts, axis=1)
+        gains -= values
     else:
         values = np.empty((k, n))
         gains = np.empty((k, n))
         for c in range(k):
-            sigma = tuple(b[c] for b in blocks)
-            dev = _deviation_payoffs(game.payoffs, sigma)
-            values[c] = [d @ s for d, s in zip(dev, sigma, strict=True)]
-            gains[c] = [d.max() for d in dev] - values[c]
-    valid = np.all([b.sum(axis=1) > 0 for b in blocks], axis=0)
-    valid &= np.all(np.isfinite(gains), axis=1)
-    ok = valid & np.all(gains <= tol * game.payoff_ranges, axis=1)
-    n_rejected = int(k - ok.sum())
-    idx = np.flatnonzero(ok)
-    flat = np.concatenate([b[idx] for b in blocks], axis=1)
-    dropped = np.zeros(len(idx), dtype=bool)
+            sigma = tuple(flat[c, a : a + b] for a, b in zip(starts, sizes, strict=True))
+            dev_c = _deviation_payoffs(game.payoffs, sigma)
+            values[c] = [d @ s for d, s in zip(dev_c, sigma, strict=True)]
+            gains[c] = [d.max() for d in dev_c] - values[c]
+    # within tolerance (NaN fails), finite, and a mixed strategy per player
+    ok = (gains <= tol * game.payoff_ranges) & np.isfinite(gains) & positive
+    idx = np.flatnonzero(ok.all(axis=1))
+    n_rejected = k - len(idx)
+    kept_flat = flat[idx]
     if len(idx) > 1:
-        distance = np.abs(flat[:, None, :] - flat[None, :, :]).max(axis=2)
-        for p in range(len(idx)):
-            if not dropped[p]:
-                dropped[p + 1 :] |= distance[p, p + 1 :] <= dedupe_atol
-    for block in blocks:
-        block.flags.writeable = False
+        # Greedy merge: a candidate goes if it is within dedupe_atol of an
+        # earlier kept one.  Distinct extreme equilibria are far apart, so
+        # the loop only runs when some pair other than (c, c) is close.
+        close = np.abs(kept_flat[:, None, :] - kept_flat[None, :, :]).max(axis=2) <= dedupe_atol
+        if np.count_nonzero(close) > len(idx):
+            dropped = np.zeros(len(idx), dtype=bool)
+            for p in range(len(idx)):
+                if not dropped[p]:
+                    dropped[p + 1 :] |= close[p, p + 1 :]
+            idx, kept_flat = idx[~dropped], kept_flat[~dropped]
+        if len(idx) > 1:
+            idx = idx[np.lexsort(-kept_flat.T[::-1])]
+    flat.flags.writeable = False
     values.flags.writeable = False
-    regrets = np.maximum(gains.max(axis=1), 0.0)
-    survivors = idx[~dropped]
-    order = np.lexsort(-flat[~dropped].T[::-1]) if len(survivors) > 1 else np.zeros(
-        len(survivors), dtype=np.intp
-    )
-    kept = tuple(
-        Equilibrium(
-            tuple(b[c] for b in blocks), payoffs=values[c], regret=float(regrets[c])
+    regrets = np.maximum(gains.max(axis=1), 0.0).tolist()
+    if n == 2:
+        m = sizes[0]
+        kept = tuple(
+            Equilibrium((flat[c, :m], flat[c, m:]), payoffs=values[c], regret=regrets[c])
+            for c in idx.tolist()
         )
-        for c in survivors[order]
-    )
+    else:
+        bounds = [(a, a + b) for a, b in zip(starts, sizes, strict=True)]
+        kept = tuple(
+            Equilibrium(tuple(flat[c, a:b] for a, b in bounds), payoffs=values[c], regret=regrets[c])
+            for c in idx.tolist()
+        )
     return kept, k, n_rejected

@@ -14,9 +14,9 @@ from kurilsim.solvers._enumerate import enumerate_kernel
 from kurilsim.solvers._lemke_howson import lemke_howson_kernel
 from kurilsim.solvers._logit import logit_solve_kernel
 from kurilsim.solvers._pure import pure_equilibria_kernel
-from kurilsim.solvers._results import Equilibrium, NashResult, certify
+from kurilsim.solvers._results import Equilibrium, NashResult, certify, certify_blocks
 from kurilsim.solvers._support import support_enumeration_kernel
-from kurilsim.solvers._vertex import vertex_enumeration_kernel
+from kurilsim.solvers._vertex import vertex_candidates
 from kurilsim.solvers._zero_sum import zero_sum_kernel
 
 __all__ = ["AUTO_ENUMERATE_LIMIT", "METHODS", "solve_nash"]
@@ -285,8 +285,8 @@ def _solve_logit(game: NormalFormGame, tol: float) -> NashResult:
 
 def _solve_vertex(game: NormalFormGame, tol: float) -> NashResult:
     A, B = game.payoffs
-    candidates, route = vertex_enumeration_kernel(A, B)
-    equilibria, n_cand, n_rej = certify(game, candidates, tol=tol)
+    X, Y, route = vertex_candidates(A, B)
+    equilibria, n_cand, n_rej = certify_blocks(game, (X, Y), tol=tol)
     return _result(
         game,
         tol,
@@ -359,7 +359,9 @@ def _solve_lp(game: NormalFormGame, tol: float) -> NashResult:
     A, B = game.payoffs
     total = A + B
     if np.ptp(total) > tol * game.payoff_range:
-        where = np.unravel_index(int(np.argmax(np.abs(total - total.flat[0]))), total.shape)
+        where = np.unravel_index(
+            int(np.argmax(np.abs(total - total.flat[0]))), total.shape
+        )
         raise InvalidGameError(
             "method 'lp' needs a zero-sum (or constant-sum) game; payoffs sum to "
             f"{total.flat[0]:.6g} at (0, 0) but {total[where]:.6g} at {tuple(map(int, where))}"
