@@ -20,6 +20,13 @@ from kurilsim._errors import (
     ScenarioFileError,
     SolverError,
 )
+from kurilsim.analysis import (
+    CONCEPTS,
+    ConceptComparison,
+    Outcome,
+    compare_concepts,
+    solve_scenario,
+)
 from kurilsim.domain import (
     ISLANDS,
     NO_DEAL,
@@ -41,14 +48,8 @@ from kurilsim.domain import (
     list_scenarios,
     load_scenario,
 )
-from kurilsim.analysis import (
-    CONCEPTS,
-    ConceptComparison,
-    Outcome,
-    compare_concepts,
-    solve_scenario,
-)
 from kurilsim.games import Chance, Decision, NormalFormGame, SequentialGame, Terminal
+from kurilsim.games.bargaining import BargainingProblem
 from kurilsim.solvers import (
     Equilibrium,
     NashResult,
@@ -60,7 +61,18 @@ from kurilsim.solvers import (
     solve_spe,
     spe_outcomes,
 )
-
+from kurilsim.solvers.bargaining import (
+    BargainingSolution,
+    baron_ferejohn_shares,
+    egalitarian,
+    kalai_smorodinsky,
+    nash_bargaining,
+    rubinstein_share,
+    solve_egalitarian,
+    solve_kalai_smorodinsky,
+    solve_nash_bargaining,
+    solve_rubinstein,
+)
 from kurilsim.studies import two_vs_four_islands
 from kurilsim.sweeps import SweepResult, sweep
 
@@ -77,6 +89,8 @@ __all__ = [
     "Agent",
     "Agreement",
     "AgreementSpace",
+    "BargainingProblem",
+    "BargainingSolution",
     "Chance",
     "ConceptComparison",
     "Constraint",
@@ -104,18 +118,27 @@ __all__ = [
     "ScenarioFileError",
     "SequentialGame",
     "SolverError",
+    "SweepResult",
     "Terminal",
     "UnitedStates",
-    "SweepResult",
     "__version__",
+    "baron_ferejohn_shares",
     "compare_concepts",
     "dynamics",
+    "egalitarian",
+    "kalai_smorodinsky",
     "kuril_space",
     "list_scenarios",
     "load_scenario",
     "logit_qre",
+    "nash_bargaining",
     "qre_path",
+    "rubinstein_share",
+    "solve_egalitarian",
+    "solve_kalai_smorodinsky",
     "solve_nash",
+    "solve_nash_bargaining",
+    "solve_rubinstein",
     "solve_scenario",
     "solve_spe",
     "spe_outcomes",

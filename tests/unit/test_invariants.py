@@ -15,6 +15,7 @@ from kurilsim import (
 )
 from kurilsim.testing.invariants import (
     check_affine_invariance,
+    check_bargaining_axioms,
     check_equilibria_certified,
     check_player_swap,
     check_relabel_invariance,
@@ -148,3 +149,31 @@ def test_property_suite_catches_a_broken_solver_with_a_small_counterexample() ->
     assert "Falsifying example" in notes or "Failing test case" in notes
     assert "NormalFormGame" in notes
     assert "no equilibrium" in str(caught.value) or "differ" in str(caught.value)
+
+
+def test_bargaining_axioms_pass_for_nash_and_catch_broken_solutions() -> None:
+    from kurilsim import BargainingProblem, solve_nash_bargaining
+
+    square = BargainingProblem([[0.0, 1.0], [0.75, 0.75], [1.0, 0.0]], [0.0, 0.0])
+    check_bargaining_axioms(solve_nash_bargaining, square)
+
+    def disagreement(problem: BargainingProblem) -> np.ndarray:
+        return np.asarray(problem.disagreement)
+
+    def utilitarian(problem: BargainingProblem) -> np.ndarray:
+        points = np.asarray(problem.points)
+        return points[np.argmax(points.sum(axis=1))]
+
+    def dictator(problem: BargainingProblem) -> np.ndarray:
+        points = np.asarray(problem.points)
+        return points[np.argmax(points[:, 0])]
+
+    with pytest.raises(AssertionError, match="not Pareto optimal"):
+        check_bargaining_axioms(disagreement, square)
+    with pytest.raises(AssertionError, match="not scale invariant"):
+        check_bargaining_axioms(utilitarian, BargainingProblem([[0.0, 1.0], [2.0, 0.0]], [0.0, 0.0]))
+    symmetric = BargainingProblem([[0.0, 1.0], [1.0, 0.0]], [0.0, 0.0])
+    with pytest.raises(AssertionError, match="symmetric problem but asymmetric"):
+        check_bargaining_axioms(dictator, symmetric, axioms=("symmetry",))
+    with pytest.raises(AssertionError, match="not individually rational"):
+        check_bargaining_axioms([-0.5, 1.0], symmetric)

@@ -31,11 +31,13 @@ from kurilsim.domain.agents import (
 from kurilsim.domain.agreements import AgreementSpace, Constraint, Issue
 from kurilsim.domain.kuril import kuril_space
 from kurilsim.domain.scenario import NegotiationProtocol, Scenario
+from kurilsim.games.bargaining import BargainingProblem
 from kurilsim.games.normal_form import NormalFormGame
 from kurilsim.games.sequential import Chance, Decision, SequentialGame, Terminal
 
 __all__ = [
     "agreement_spaces",
+    "bargaining_problems",
     "generic_games",
     "issues",
     "japan_agents",
@@ -44,10 +46,12 @@ __all__ = [
     "normal_form_games",
     "parameter_values",
     "permutations_of",
+    "point_clouds",
     "russia_agents",
     "scenarios",
     "sequential_games",
     "sweep_grids",
+    "symmetric_bargaining_problems",
     "united_states_agents",
 ]
 
@@ -489,3 +493,65 @@ def sweep_grids(
         array = np.array(values, dtype=np.int64 if spec.integer else np.float64)
         grid[name] = array
     return grid
+
+
+# -- bargaining problems -----------------------------------------------------------
+_COORDINATES = st.floats(-1, 1, allow_nan=False, allow_subnormal=False).map(
+    lambda x: round(x, 3)
+)
+
+
+@st.composite
+def point_clouds(
+    draw: st.DrawFn, n_players: int = 2, max_outcomes: int = 6
+) -> np.ndarray:
+    """Utility points of 1 to ``max_outcomes`` outcomes, coordinates in [-1, 1]
+    rounded to 3 decimals (so ties and collinear points occur); they shrink
+    towards one outcome at the origin."""
+    m = draw(st.integers(1, max_outcomes))
+    return draw(hnp.arrays(np.float64, (m, n_players), elements=_COORDINATES))
+
+
+@st.composite
+def bargaining_problems(
+    draw: st.DrawFn,
+    n_players: int = 2,
+    max_outcomes: int = 6,
+    disagreement: str = "any",
+) -> BargainingProblem:
+    """Bargaining problems: random point clouds with a disagreement point inside
+    the hull or below it.  They shrink towards one outcome and ``d`` just below.
+
+    ``disagreement``: ``"inside"`` (a lottery over the points), ``"below"``
+    (weakly below every point) or ``"any"``.
+    """
+    points = draw(point_clouds(n_players, max_outcomes))
+    kind = (
+        draw(st.sampled_from(["inside", "below"]))
+        if disagreement == "any"
+        else disagreement
+    )
+    if kind == "inside":
+        counts = st.lists(st.integers(0, 4), min_size=len(points), max_size=len(points))
+        weights = np.array([*draw(counts), draw(st.integers(0, 4))], dtype=float)
+        weights[-1] += 1.0  # some weight stays on the point below everything
+        floor = points.min(axis=0) - 0.5
+        d = (weights[:-1] @ points + weights[-1] * floor) / weights.sum()
+    else:
+        margin = np.array(
+            draw(st.lists(_COORDINATES, min_size=n_players, max_size=n_players))
+        )
+        d = points.min(axis=0) - np.abs(margin)
+    return BargainingProblem(points, d)
+
+
+def symmetric_bargaining_problems(n_players: int) -> st.SearchStrategy[BargainingProblem]:
+    """Problems closed under cyclic permutations of the players."""
+
+    def close(points: np.ndarray, level: float) -> BargainingProblem:
+        shifts = [np.roll(points, k, axis=1) for k in range(n_players)]
+        cloud = np.vstack(shifts)
+        d = np.full(n_players, min(level, float(cloud.min())))
+        return BargainingProblem(cloud, d)
+
+    return st.builds(close, point_clouds(n_players, 4), _COORDINATES)

@@ -1,0 +1,1276 @@
+"""Bargaining solutions: Nash, Kalai–Smorodinsky, egalitarian, Rubinstein, Baron–Ferejohn.
+
+Every ``solve_*`` function takes a :class:`~kurilsim.games.bargaining.BargainingProblem`
+and returns a :class:`BargainingSolution`: the utility vector, a lottery over
+the outcomes (and the disagreement point) that realises it, and a checked
+certificate -- the solution is feasible, individually rational and Pareto
+optimal within ``tol`` and satisfies its concept's defining condition, or
+:class:`~kurilsim.SolverError` is raised.  The array twins
+(:func:`nash_bargaining`, :func:`kalai_smorodinsky`, :func:`egalitarian`) take
+utility points and a disagreement point and return the utility vector only.
+
+References
+----------
+.. [1] J. F. Nash, "The bargaining problem", *Econometrica* 18(2), 155–162, 1950.
+.. [2] E. Kalai and M. Smorodinsky, "Other solutions to Nash's bargaining
+   problem", *Econometrica* 43(3), 513–518, 1975.
+.. [3] E. Kalai, "Proportional solutions to bargaining situations: interpersonal
+   utility comparisons", *Econometrica* 45(7), 1623–1630, 1977.
+.. [4] A. Rubinstein, "Perfect equilibrium in a bargaining model",
+   *Econometrica* 50(1), 97–109, 1982.
+.. [5] K. Binmore, A. Rubinstein and A. Wolinsky, "The Nash bargaining solution
+   in economic modelling", *RAND Journal of Economics* 17(2), 176–188, 1986.
+.. [6] D. P. Baron and J. A. Ferejohn, "Bargaining in legislatures", *American
+   Political Science Review* 83(4), 1181–1206, 1989.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Sequence
+from dataclasses import KW_ONLY, dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from kurilsim._errors import InvalidGameError, SolverError
+from kurilsim.games.bargaining import (
+    DEFAULT_TOL,
+    BargainingProblem,
+    _frontier_polyline,
+    _hull,
+    _ir_polyline,
+    _linprog,
+    _polyline_lottery,
+    _solve_lp,
+)
+
+__all__ = [
+    "BargainingSolution",
+    "baron_ferejohn_shares",
+    "egalitarian",
+    "kalai_smorodinsky",
+    "nash_bargaining",
+    "rubinstein_share",
+    "solve_egalitarian",
+    "solve_kalai_smorodinsky",
+    "solve_nash_bargaining",
+    "solve_rubinstein",
+]
+
+
+def _readonly(array: NDArray[Any]) -> NDArray[Any]:
+    array.flags.writeable = False
+    return array
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class BargainingSolution:
+    """A certified bargaining solution.
+
+    Attributes
+    ----------
+    concept : str
+        ``"nash"``, ``"kalai-smorodinsky"``, ``"egalitarian"`` or ``"rubinstein"``.
+    utilities : ndarray, shape (n,)
+        Each player's utility at the solution.
+    lottery : ndarray, shape (m + 1,)
+        Probabilities of the outcomes, the disagreement point last, whose
+        expected utilities are ``utilities`` (within ``tol``).
+    support : tuple of str
+        Labels of the outcomes the lottery uses (the problem's
+        ``disagreement_label`` for the disagreement point).
+    players : tuple of str
+    agreement_possible : bool
+        Whether some feasible point gives *every* player strictly more than
+        the disagreement point (by more than ``tol`` times their utility
+        range).  If not, the Nash solution is the disagreement point.
+    pareto_gap : float
+        The largest uniform improvement on ``utilities`` that a lottery
+        offers, in units of each player's utility range (a linear program,
+        :meth:`BargainingProblem.pareto_gap`); at most ``tol``.
+    ir_gap : float
+        The largest shortfall of any player below the disagreement point, in
+        units of their utility range; at most ``tol``.
+    optimality_gap : float
+        How far ``utilities`` is from meeting the concept's defining
+        condition; at most ``tol``.  Nash: the Frank–Wolfe gap ``max_v
+        sum_i w_i (v_i - u_i) / (u_i - d_i)`` over feasible ``v`` (weights
+        summing to one), an upper bound on how much the weighted log Nash
+        product could still grow, divided by the largest sum of the absolute
+        values of its terms when that exceeds 1 (tiny gains make the terms
+        large, and rounding would otherwise dominate).
+        Kalai–Smorodinsky: the shortfall of the smallest share ``(u_i -
+        d_i) / (I_i - d_i)`` of the ideal gains below the largest share
+        ``t*`` that some lottery gives everyone (where the segment from ``d``
+        to ``I`` leaves the set).  Egalitarian: the shortfall of the smallest
+        gain below the largest equal gain, relative to the largest utility
+        range.  Rubinstein: the violation of the acceptance (indifference)
+        conditions, relative to the ranges.
+    tol : float
+        The relative tolerance the certificate was checked against.
+    message : str
+        A one-line account of how the solution was computed.
+    """
+
+    concept: str
+    utilities: NDArray[np.float64]
+    lottery: NDArray[np.float64]
+    support: tuple[str, ...]
+    _: KW_ONLY
+    players: tuple[str, ...]
+    agreement_possible: bool
+    pareto_gap: float
+    ir_gap: float
+    optimality_gap: float
+    tol: float
+    message: str = ""
+
+    @property
+    def agreement_probability(self) -> float:
+        """Probability that the lottery ends in an agreement (not in ``d``)."""
+        return float(1.0 - self.lottery[-1])
+
+    def __repr__(self) -> str:
+        u = np.array2string(self.utilities, precision=6, separator=", ")
+        return (
+            f"BargainingSolution(concept={self.concept!r}, utilities={u}, "
+            f"support={list(self.support)!r}, pareto_gap={self.pareto_gap:.2g})"
+        )
+
+    def __str__(self) -> str:
+        values = ", ".join(
+            f"{name} {u:.6g}"
+            for name, u in zip(self.players, self.utilities, strict=True)
+        )
+        used = np.flatnonzero(self.lottery > 0)
+        parts = [
+            f"{p:.4g} × {label}"
+            for p, label in zip(self.lottery[used], self.support, strict=True)
+        ]
+        status = "" if self.agreement_possible else " (no agreement benefits everyone)"
+        lines = [
+            f"{_TITLES.get(self.concept, self.concept)}{status}",
+            f"  utilities: {values}",
+            f"  lottery:   {', '.join(parts)}",
+            (
+                f"  certificate: Pareto gap {self.pareto_gap:.2g}, IR gap "
+                f"{self.ir_gap:.2g}, optimality gap {self.optimality_gap:.2g} "
+                f"(tol {self.tol:.2g})"
+            ),
+        ]
+        if self.message:
+            lines.append(f"  {self.message}")
+        return "\n".join(lines)
+
+
+_TITLES = {
+    "nash": "Nash bargaining solution",
+    "kalai-smorodinsky": "Kalai–Smorodinsky solution",
+    "egalitarian": "Egalitarian (leximin) solution",
+    "rubinstein": "Rubinstein alternating-offers equilibrium",
+}
+
+
+# ---------------------------------------------------------------------------
+# Validation and certification
+# ---------------------------------------------------------------------------
+def _check_problem(problem: Any) -> BargainingProblem:
+    if not isinstance(problem, BargainingProblem):
+        raise InvalidGameError(
+            f"expected a BargainingProblem, got {type(problem).__name__}"
+        )
+    return problem
+
+
+def _check_tol(tol: Any) -> float:
+    if (
+        isinstance(tol, bool)
+        or not isinstance(tol, numbers.Real)
+        or not 0 < float(tol) < 1
+    ):
+        raise InvalidGameError(f"tol must be a number in (0, 1), got {tol!r}")
+    return float(tol)
+
+
+def _check_weights(weights: ArrayLike | None, n: int) -> NDArray[np.float64]:
+    if weights is None:
+        return np.full(n, 1.0 / n)
+    try:
+        w = np.array(weights, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise InvalidGameError(
+            f"weights must be {n} positive numbers, got {weights!r}"
+        ) from error
+    if w.shape != (n,) or not np.all(np.isfinite(w)) or np.any(w <= 0):
+        raise InvalidGameError(
+            f"weights must be {n} positive finite numbers (one per player), "
+            f"got {weights!r}"
+        )
+    normalised: NDArray[np.float64] = w / w.sum()
+    return normalised
+
+
+def _check_delta(value: Any, name: str) -> float:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, numbers.Real)
+        or not 0.0 <= float(value) <= 1.0
+    ):
+        raise InvalidGameError(
+            f"{name} must be a discount factor in [0, 1], got {value!r}"
+        )
+    return float(value)
+
+
+def _agreement_possible(problem: BargainingProblem, tol: float) -> bool:
+    return problem.disagreement_gap > tol
+
+
+def _certify(
+    problem: BargainingProblem,
+    concept: str,
+    utilities: NDArray[np.float64],
+    lottery: NDArray[np.float64],
+    *,
+    tol: float,
+    optimality_gap: float,
+    agreement_possible: bool,
+    message: str,
+) -> BargainingSolution:
+    """Check a candidate solution and wrap it; :class:`SolverError` if it fails."""
+    lottery = np.where(lottery > 1e-14, lottery, 0.0)
+    lottery = lottery / lottery.sum()
+    ranges = problem.utility_ranges
+    realised = problem.expected_utilities(lottery)
+    residual = float(np.max(np.abs(realised - utilities) / ranges))
+    pareto_gap = max(problem.pareto_gap(utilities), 0.0) + 0.0  # no -0.0
+    ir_gap = max(float(np.max((problem.disagreement - utilities) / ranges)), 0.0) + 0.0
+    failures = [
+        f"{name} {value:.3g}"
+        for name, value in (
+            ("lottery residual", residual),
+            ("Pareto gap", pareto_gap),
+            ("IR gap", ir_gap),
+            ("optimality gap", optimality_gap),
+        )
+        if not value <= tol
+    ]
+    if failures:
+        raise SolverError(
+            f"{_TITLES[concept]}: the candidate {utilities.tolist()} failed its "
+            f"certificate ({', '.join(failures)} > tol {tol:g})"
+        )
+    used = np.flatnonzero(lottery > 0)
+    names = (*problem.labels, problem.disagreement_label)
+    return BargainingSolution(
+        concept,
+        _readonly(np.array(utilities, dtype=np.float64)),
+        _readonly(lottery),
+        tuple(names[k] for k in used.tolist()),
+        players=problem.players,
+        agreement_possible=agreement_possible,
+        pareto_gap=pareto_gap,
+        ir_gap=ir_gap,
+        optimality_gap=float(optimality_gap),
+        tol=tol,
+        message=message,
+    )
+
+
+def _disagreement_solution(
+    problem: BargainingProblem, concept: str, tol: float, why: str
+) -> BargainingSolution:
+    lottery = np.zeros(problem.n_outcomes + 1)
+    lottery[-1] = 1.0
+    return _certify(
+        problem,
+        concept,
+        np.array(problem.disagreement),
+        lottery,
+        tol=tol,
+        optimality_gap=0.0,
+        agreement_possible=False,
+        message=why,
+    )
+
+
+# ---------------------------------------------------------------------------
+# Nash bargaining solution
+# ---------------------------------------------------------------------------
+def _nash_gap(
+    problem: BargainingProblem, u: NDArray[np.float64], w: NDArray[np.float64]
+) -> float:
+    """Relative Frank–Wolfe gap of ``sum w log(u - d)`` at ``u`` (``inf`` if a gain is <= 0).
+
+    The gap ``max_v sum_i w_i (v_i - u_i) / (u_i - d_i)`` over the vertices
+    ``v`` bounds how much the objective can still grow (it is concave).  It
+    is divided by the largest sum of the absolute terms (at least 1): when
+    some gains are tiny the terms are large and cancel, and rounding in the
+    gains would otherwise show up as a gap.
+    """
+    gains = u - problem.disagreement
+    if np.any(gains <= 0):
+        return math.inf
+    vertices = np.vstack([problem.points, problem.disagreement])
+    terms = (vertices - u) * (w / gains)
+    gap = max(float(terms.sum(axis=1).max()), 0.0)
+    return gap / max(1.0, float(np.abs(terms).sum(axis=1).max()))
+
+
+def _nash_two_players(
+    problem: BargainingProblem, w: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64], str] | None:
+    """Exact Nash solution of two players: the best edge of the frontier.
+
+    On the edge ``u(s) = a + s (b - a)`` the weighted log product is concave
+    with stationary point ``s* = -(w1 D1 y + w2 D2 x) / (D1 D2)`` (weights
+    summing to one, ``D = b - a``, ``(x, y) = a - d``); ``s*`` is clipped to
+    the edge.  Returns ``None`` if no frontier point strictly improves on
+    ``d`` for both players.
+    """
+    chain, rows = _frontier_polyline(problem)
+    d = problem.disagreement
+    best: tuple[float, NDArray[np.float64], NDArray[np.float64]] | None = None
+
+    def consider(u: NDArray[np.float64], lottery: NDArray[np.float64]) -> None:
+        nonlocal best
+        gains = u - d
+        if np.all(gains > 0):
+            value = float(w @ np.log(gains))
+            if best is None or value > best[0]:
+                best = (value, u, lottery)
+
+    for j in range(len(chain)):
+        lottery = np.zeros(problem.n_outcomes + 1)
+        lottery[rows[j]] = 1.0
+        consider(chain[j], lottery)
+    for j in range(len(chain) - 1):
+        a, b = chain[j], chain[j + 1]
+        D = b - a
+        x, y = a - d
+        s_low = max(0.0, -x / D[0])  # player 1's gain is positive for s > -x / D1
+        s_high = min(1.0, -y / D[1])  # player 2's gain is positive for s < -y / D2
+        if not s_low < s_high:
+            continue
+        s = -(w[0] * D[0] * y + w[1] * D[1] * x) / (D[0] * D[1])
+        if not 0.0 < s < 1.0:
+            continue  # the optimum on this edge is a vertex, considered above
+        u = a + s * D
+        lottery = np.zeros(problem.n_outcomes + 1)
+        lottery[rows[j]] += 1.0 - s
+        lottery[rows[j + 1]] += s
+        consider(u, lottery)
+    if best is None:
+        return None
+    return best[1], best[2], "closed form on the edges of the Pareto frontier"
+
+
+def _nash_on_facets(
+    problem: BargainingProblem, w: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]] | None:
+    """Closed-form Nash solution on a hull facet with positive normal, if inside it.
+
+    On the hyperplane ``a.z = b`` the weighted Nash product is maximised at
+    ``z_i = zd_i + w_i (b - a.zd) / a_i`` (``w`` summing to one).
+    """
+    reps, rep_rows, _ = problem._unique()
+    n = problem.n_players
+    hull = _hull(reps)
+    if hull is None:
+        return None
+    zd = problem._scaled()[-1]
+    normals = hull.equations[:, :n]
+    offsets = -hull.equations[:, n]
+    for f in np.flatnonzero(np.all(normals > 1e-9, axis=1)).tolist():
+        a, b = normals[f], offsets[f]
+        room = b - a @ zd
+        if room <= 0:
+            continue
+        z = zd + w * room / a
+        corners = reps[hull.simplices[f]]
+        system = np.vstack([corners.T, np.ones(n)])
+        mu, *_ = np.linalg.lstsq(system, np.concatenate([z, [1.0]]), rcond=None)
+        if (
+            np.all(mu >= -1e-12)
+            and np.max(np.abs(system @ mu - np.concatenate([z, [1.0]]))) <= 1e-12
+        ):
+            lottery = np.zeros(problem.n_outcomes + 1)
+            np.add.at(lottery, rep_rows[hull.simplices[f]], np.clip(mu, 0.0, None))
+            return problem._to_utility(z), lottery / lottery.sum()
+    return None
+
+
+def _nash_on_affine_hull(
+    face: NDArray[np.float64],
+    zd: NDArray[np.float64],
+    w: NDArray[np.float64],
+    start: NDArray[np.float64],
+) -> NDArray[np.float64] | None:
+    """Maximise ``sum w log(z - zd)`` on the affine hull of ``face`` (damped Newton)."""
+    p0 = face[0]
+    if len(face) == 1:
+        return p0 if np.all(p0 - zd > 0) else None
+    _, singular, vt = np.linalg.svd(face[1:] - p0, full_matrices=False)
+    basis = vt[singular > 1e-10 * max(1.0, float(singular[0]))].T  # (n, r)
+    y = basis.T @ (start - p0)
+    gains = p0 + basis @ y - zd
+    if np.any(gains <= 0):
+        return None
+    value = float(w @ np.log(gains))
+    for _ in range(100):
+        grad = basis.T @ (w / gains)
+        hess = -(basis.T * (w / gains**2)) @ basis
+        step = np.linalg.solve(hess, -grad)
+        decrement = float(grad @ step)
+        if decrement < 1e-12:
+            # quadratic convergence: full steps (a line search would stall on
+            # rounding noise in the objective)
+            trial = p0 + basis @ (y + step) - zd
+            if not np.all(trial > 0):
+                return None
+            y, gains = y + step, trial
+            if decrement < 1e-24:
+                break
+            continue
+        alpha = 1.0
+        for _ in range(60):
+            trial = p0 + basis @ (y + alpha * step) - zd
+            if np.all(trial > 0):
+                trial_value = float(w @ np.log(trial))
+                if trial_value >= value + 0.25 * alpha * decrement:
+                    break
+            alpha *= 0.5
+        else:
+            return None
+        y, gains, value = y + alpha * step, trial, trial_value
+    result: NDArray[np.float64] = p0 + basis @ y
+    return result
+
+
+def _nash_dual_barrier(
+    gains: NDArray[np.float64], w: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Solve the dual of the Nash problem by a barrier method.
+
+    The primal ``max sum_i w_i log g_i`` over ``g`` in ``conv(rows of gains)``
+    (weights summing to one) has the dual ``max sum_i w_i log p_i`` subject
+    to ``gains @ p <= 1``, with ``g_i = w_i / p_i`` at the optimum.  Only
+    ``n`` variables: the log-barrier method (Boyd and Vandenberghe 2004,
+    §11.3) with Newton steps converges in a few dozen steps, to a duality
+    gap of about ``1e-10``; the caller polishes the answer.  Returns the
+    dual point ``p`` and the constraint slacks ``1 - gains @ p``.
+    """
+    rows = gains[np.any(gains > 0, axis=1)]
+    k = len(rows)
+    p = np.full(gains.shape[1], 0.5 / float(np.clip(rows, 0.0, None).sum(axis=1).max()))
+
+    def barrier(point: NDArray[np.float64], t: float) -> float:
+        slack = 1.0 - rows @ point
+        if np.any(point <= 0) or np.any(slack <= 0):
+            return math.inf
+        return -t * float(w @ np.log(point)) - float(np.sum(np.log(slack)))
+
+    t = 1.0
+    while True:
+        for _ in range(200):
+            slack = 1.0 - rows @ p
+            grad = -t * w / p + rows.T @ (1.0 / slack)
+            hess = np.diag(t * w / p**2) + (rows.T / slack**2) @ rows
+            try:  # Newton step, with the variables scaled by p for conditioning
+                step = p * np.linalg.solve(hess * np.outer(p, p), -grad * p)
+            except np.linalg.LinAlgError:
+                return p, 1.0 - gains @ p
+            decrement = float(-grad @ step)
+            if not decrement > 1e-9:
+                break
+            # largest step keeping p > 0 and the slacks > 0, then backtrack
+            alpha = 1.0
+            shrink = rows @ step
+            limits = np.concatenate(
+                [-p[step < 0] / step[step < 0], slack[shrink > 0] / shrink[shrink > 0]]
+            )
+            if limits.size:
+                alpha = min(1.0, 0.99 * float(limits.min()))
+            value = barrier(p, t)
+            for _ in range(50):
+                trial = p + alpha * step
+                if barrier(trial, t) <= value - 0.25 * alpha * decrement:
+                    break
+                alpha *= 0.5
+            else:
+                break  # no progress left at this precision
+            p = trial
+        if k / t < 1e-10:
+            break
+        t *= 50.0
+    return p, 1.0 - gains @ p
+
+
+def _nash_iterative(
+    problem: BargainingProblem, w: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64], str]:
+    """Nash solution through its convex dual, polished on the optimal face.
+
+    1. The dual (:func:`_nash_dual_barrier`) gives prices ``p`` and the
+       primal point ``z = zd + w / p``; its nearest lottery (a linear
+       program) is a feasible candidate.
+    2. Polish: the optimum maximises the objective on the affine hull of the
+       optimal face, which is exposed by the dual's active constraints
+       (``p.(z_k - d) = 1``); Newton's method finds that maximiser.  Faces
+       are read for a few slack thresholds; the feasible candidate with the
+       smallest Frank–Wolfe gap wins.
+    """
+    reps, _, _ = problem._unique()
+    zd = problem._scaled()[-1]
+    p, slack = _nash_dual_barrier(reps - zd, w)
+    # the primal optimum is z = zd + w / p; its nearest lottery is feasible
+    start = zd + w / p
+    lottery, _ = problem._nearest_lottery(start)
+    candidates = [(problem.expected_utilities(lottery), lottery)]
+    previous = -1
+    for eta in (1e-10, 1e-8, 1e-6, 1e-4):
+        on_face = slack <= eta
+        size = int(on_face.sum())
+        if size and size != previous:
+            polished = _nash_on_affine_hull(reps[on_face], zd, w, start)
+            if polished is not None:
+                weights, residual = problem._nearest_lottery(polished)
+                if residual <= 1e-12:
+                    candidates.append((problem._to_utility(polished), weights))
+        previous = size
+    gaps = [_nash_gap(problem, u, w) for u, _ in candidates]
+    best_u, lottery = candidates[int(np.argmin(gaps))]
+    return (
+        best_u,
+        lottery,
+        "barrier method on the dual, polished by Newton on the optimal face",
+    )
+
+
+def solve_nash_bargaining(
+    problem: BargainingProblem,
+    weights: ArrayLike | None = None,
+    *,
+    tol: float = DEFAULT_TOL,
+) -> BargainingSolution:
+    """The (weighted) Nash bargaining solution.
+
+    Maximises the weighted Nash product ``prod_i (u_i - d_i) ** w_i`` -- that
+    is ``sum_i w_i log(u_i - d_i)`` -- over the feasible points that give
+    every player strictly more than ``d`` (Nash 1950; asymmetric weights:
+    Kalai 1977, Binmore et al. 1986).  The maximiser is unique.
+
+    Parameters
+    ----------
+    problem : BargainingProblem
+    weights : array_like, shape (n,), optional
+        Positive bargaining weights (default equal); only their ratios matter.
+    tol : float
+        Relative tolerance of the certificate.
+
+    Returns
+    -------
+    BargainingSolution
+        With ``agreement_possible=False`` and the disagreement point if no
+        feasible point strictly improves on ``d`` for every player.
+
+    Raises
+    ------
+    InvalidGameError
+        For a bad problem, weights or tolerance.
+    SolverError
+        If the candidate fails its certificate.
+
+    Notes
+    -----
+    Two players: the maximiser lies on the Pareto frontier, a polyline; on
+    each edge the objective is concave with a closed-form stationary point,
+    which is clipped to the edge; the best edge wins (exact up to rounding).
+
+    More players:
+
+    1. On a hull facet ``a.u = b`` with strictly positive normal the
+       unconstrained maximiser is ``u_i = d_i + w_i (b - a.d) / (a_i sum(w))``;
+       if it lies inside the facet it is the solution (the objective
+       increases in every ``u_i``, so the halfspace ``a.u <= b``, which
+       contains the feasible set, has the same maximiser).
+    2. Otherwise (the optimum is on a lower-dimensional face, or the points
+       are not full-dimensional) SLSQP over lottery weights, then Newton's
+       method on the affine hull of the face exposed by the gradient.
+
+    The optimality certificate is the Frank–Wolfe gap (see
+    :class:`BargainingSolution`): ``u`` is optimal if no feasible point
+    improves the linearised objective.
+
+    Examples
+    --------
+    A unit pie with disagreement point ``(0.2, 0.1)``:
+    ``x1 = (1 + d1 - d2) / 2``.
+
+    >>> from kurilsim.games.bargaining import BargainingProblem
+    >>> from kurilsim.solvers.bargaining import solve_nash_bargaining
+    >>> pie = BargainingProblem([[1.0, 0.0], [0.0, 1.0]], [0.2, 0.1],
+    ...                         labels=["all to 1", "all to 2"])
+    >>> solution = solve_nash_bargaining(pie)
+    >>> solution.utilities
+    array([0.55, 0.45])
+    >>> print(solution)  # doctest: +ELLIPSIS
+    Nash bargaining solution
+      utilities: Player 1 0.55, Player 2 0.45
+      lottery:   0.55 × all to 1, 0.45 × all to 2
+      certificate: Pareto gap 0, IR gap 0, optimality gap ... (tol 1e-09)
+      closed form on the edges of the Pareto frontier
+    """
+    problem = _check_problem(problem)
+    tol = _check_tol(tol)
+    w = _check_weights(weights, problem.n_players)
+    if not _agreement_possible(problem, tol):
+        return _disagreement_solution(
+            problem, "nash", tol, "no feasible point improves on d for every player"
+        )
+    found: tuple[NDArray[np.float64], NDArray[np.float64], str] | None
+    if problem.n_players == 2:
+        found = _nash_two_players(problem, w)
+    else:
+        facet = _nash_on_facets(problem, w)
+        found = (
+            None
+            if facet is None
+            else (facet[0], facet[1], "closed form on a Pareto facet of the hull")
+        )
+        if found is None:
+            found = _nash_iterative(problem, w)
+    if found is None:  # pragma: no cover - the max-min gap said otherwise
+        raise SolverError("no frontier point improves on d although the LP says so")
+    u, lottery, how = found
+    return _certify(
+        problem,
+        "nash",
+        u,
+        lottery,
+        tol=tol,
+        optimality_gap=_nash_gap(problem, u, w),
+        agreement_possible=True,
+        message=how,
+    )
+
+
+def nash_bargaining(
+    points: ArrayLike,
+    disagreement: ArrayLike,
+    weights: ArrayLike | None = None,
+    *,
+    tol: float = DEFAULT_TOL,
+) -> NDArray[np.float64]:
+    """The (weighted) Nash bargaining solution's utilities.
+
+    The array twin of :func:`solve_nash_bargaining`: ``points`` of shape
+    ``(m, n)`` (utilities of the outcomes) and ``disagreement`` of shape
+    ``(n,)`` define the problem.
+
+    Examples
+    --------
+    With weight ``α = 0.7`` for player 1: ``x1 = d1 + α (1 - d1 - d2)``.
+
+    >>> from kurilsim.solvers.bargaining import nash_bargaining
+    >>> nash_bargaining([[1, 0], [0, 1]], [0.2, 0.1], weights=[0.7, 0.3])
+    array([0.69, 0.31])
+    """
+    problem = BargainingProblem(np.asarray(points), np.asarray(disagreement))
+    return solve_nash_bargaining(problem, weights, tol=tol).utilities
+
+
+# ---------------------------------------------------------------------------
+# Kalai–Smorodinsky and egalitarian: rays from d
+# ---------------------------------------------------------------------------
+def _ray_exit_two_players(
+    problem: BargainingProblem, direction: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], float]:
+    """Where the ray ``d + t * direction`` (direction > 0) leaves ``{v <= S, v >= d}``.
+
+    Returns the solution point and the exit parameter ``t``.  If the ray
+    leaves through the strong frontier, the point is the exit point; if
+    through a flat part (a player's maximum), the nearest end of the
+    individually rational frontier -- the leximin refinement along the ray.
+    """
+    chain = _ir_polyline(problem)
+    d = problem.disagreement
+    if len(chain) == 1:
+        return np.array(chain[0]), float(np.min((chain[0] - d) / direction))
+    for j in range(len(chain) - 1):
+        a, b = chain[j], chain[j + 1]
+        E = b - a
+        det = direction[1] * E[0] - direction[0] * E[1]  # > 0: E0 > 0 > E1
+        r = a - d
+        s = (direction[0] * r[1] - direction[1] * r[0]) / det
+        if -1e-15 <= s <= 1.0 + 1e-15:
+            t = float((E[0] * r[1] - E[1] * r[0]) / det)
+            if s <= 0.0:
+                return np.array(a), t
+            if s >= 1.0:
+                return np.array(b), t
+            exit_point: NDArray[np.float64] = d + t * direction
+            return exit_point, t
+    first, last = chain[0], chain[-1]
+    # above the first vertex: through the flat top; else through the flat side
+    if direction[1] * (first[0] - d[0]) >= direction[0] * (first[1] - d[1]):
+        return np.array(first), float((first[1] - d[1]) / direction[1])
+    return np.array(last), float((last[0] - d[0]) / direction[0])
+
+
+def solve_kalai_smorodinsky(
+    problem: BargainingProblem, *, tol: float = DEFAULT_TOL
+) -> BargainingSolution:
+    """The Kalai–Smorodinsky solution.
+
+    The largest point on the segment from ``d`` to the ideal point ``I``
+    (:attr:`BargainingProblem.ideal_point`): every player gets the same
+    share ``(u_i - d_i) / (I_i - d_i)`` of their ideal gain (Kalai and
+    Smorodinsky 1975).
+
+    Parameters
+    ----------
+    problem : BargainingProblem
+    tol : float
+        Relative tolerance of the certificate.
+
+    Returns
+    -------
+    BargainingSolution
+
+    Notes
+    -----
+    Two players: the exact intersection of the segment with the Pareto
+    frontier polyline (a 2×2 linear system per edge); the segment always
+    leaves the individually rational set through the frontier.
+
+    More players: the segment can leave the feasible set (which is not
+    comprehensive: lotteries cannot throw utility away) below its Pareto
+    frontier, and even on comprehensive sets the segment point is only
+    weakly Pareto optimal.  kurilsim therefore returns the lexicographic
+    maxmin of the shares (Imai 1983): first the largest common share ``t*``
+    such that some lottery gives every player at least ``d + t* (I - d)``
+    (a linear program), then the players who can get more do so, the
+    smallest of their shares maximised again, and so on.  When the segment
+    point ``d + t* (I - d)`` is Pareto optimal -- always with two players --
+    this is exactly the Kalai–Smorodinsky point.
+
+    Examples
+    --------
+    On ``T = conv{(0,0), (0,1), (1,0.7), (1,0)}`` the ideal point is (1, 1):
+
+    >>> from kurilsim.games.bargaining import BargainingProblem
+    >>> from kurilsim.solvers.bargaining import solve_kalai_smorodinsky
+    >>> T = BargainingProblem([[0, 1], [1, 0.7], [1, 0]], [0, 0])
+    >>> solve_kalai_smorodinsky(T).utilities  # 1 / 1.3
+    array([0.76923077, 0.76923077])
+    """
+    problem = _check_problem(problem)
+    tol = _check_tol(tol)
+    possible = _agreement_possible(problem, tol)
+    d = problem.disagreement
+    ideal = problem.ideal_point
+    units = np.where(ideal - d > tol * problem.utility_ranges, ideal - d, 0.0)
+    if not np.any(units > 0):
+        return _disagreement_solution(
+            problem,
+            "kalai-smorodinsky",
+            tol,
+            "the ideal point is the disagreement point",
+        )
+    if problem.n_players == 2 and possible:
+        u, first = _ray_exit_two_players(problem, ideal - d)
+        lottery = _polyline_lottery(problem, u)
+        how = "exact intersection of the segment d–I with the Pareto frontier"
+    else:
+        u, lottery, first = _leximin(problem, units)
+        how = "lexicographic maxmin of the shares of the ideal gains (linear programs)"
+    shares = (u - d)[units > 0] / units[units > 0]
+    shortfall = max(first - float(np.min(shares)), 0.0)
+    return _certify(
+        problem,
+        "kalai-smorodinsky",
+        u,
+        lottery,
+        tol=tol,
+        optimality_gap=shortfall,
+        agreement_possible=possible,
+        message=how,
+    )
+
+
+def kalai_smorodinsky(
+    points: ArrayLike, disagreement: ArrayLike, *, tol: float = DEFAULT_TOL
+) -> NDArray[np.float64]:
+    """The Kalai–Smorodinsky solution's utilities (twin of :func:`solve_kalai_smorodinsky`).
+
+    Examples
+    --------
+    >>> from kurilsim.solvers.bargaining import kalai_smorodinsky
+    >>> kalai_smorodinsky([[0, 1], [0.75, 0.75], [1, 0]], [0, 0])
+    array([0.75, 0.75])
+    """
+    problem = BargainingProblem(np.asarray(points), np.asarray(disagreement))
+    return solve_kalai_smorodinsky(problem, tol=tol).utilities
+
+
+# Relaxations of the fixed levels in the leximin rounds (in scaled gain units),
+# tried in turn if rounding makes a round infeasible.
+_LEVEL_SLACK = (1e-11, 1e-9)
+
+
+def _gain_rows(
+    problem: BargainingProblem, units: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Gains over ``d`` of the outcomes and ``d`` (rows), scaled per player.
+
+    Player ``i``'s gains are divided by ``min(units_i, range_i)`` (their
+    range if ``units_i = 0``), so that linear-programming tolerances are
+    relative both to the unit of the common gain and to the player's range.
+    Returns the scaled gains and each player's coefficient ``units_i /
+    scale_i`` of the common gain ``t``.
+    """
+    ranges = problem.utility_ranges
+    scale = np.where(units > 0, np.minimum(units, ranges), ranges)
+    every = np.vstack([problem.points, problem.disagreement])
+    rows: NDArray[np.float64] = (every - problem.disagreement) / scale
+    coef: NDArray[np.float64] = units / scale
+    return rows, coef
+
+
+def _common_gain_lp(
+    rows: NDArray[np.float64],
+    coef: NDArray[np.float64],
+    free: NDArray[np.bool_],
+    levels: NDArray[np.float64],
+) -> tuple[float, NDArray[np.float64]]:
+    """``max t``: some lottery gives each free player a gain of ``t`` units or more.
+
+    ``rows`` and ``coef`` come from :func:`_gain_rows`; fixed players keep
+    at least ``levels`` units.  Returns ``t`` and the dual values of the
+    players' constraints (nonnegative).
+    """
+    k = rows.shape[0]
+    A_ub = np.hstack([-rows.T, np.where(free, coef, 0.0)[:, None]])
+    c = np.zeros(k + 1)
+    c[-1] = -1.0
+    for slack in _LEVEL_SLACK:  # fixed levels are relaxed by rounding noise
+        result = _linprog(
+            c,
+            A_ub=A_ub,
+            b_ub=np.where(free, 0.0, -(levels * coef - slack)),
+            A_eq=np.hstack([np.ones((1, k)), np.zeros((1, 1))]),
+            b_eq=np.ones(1),
+            bounds=[(0.0, None)] * k + [(None, None)],
+        )
+        if result.status != 2:
+            break
+    if result.status != 0:
+        raise SolverError(f"the common-gain linear program failed: {result.message}")
+    duals = -np.asarray(result.ineqlin.marginals, dtype=np.float64)
+    return float(result.x[-1]), duals
+
+
+def _leximin(
+    problem: BargainingProblem, units: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64], float]:
+    """Lexicographic maxmin of the gains ``(u_i - d_i) / units_i`` over the feasible set.
+
+    Players with ``units_i = 0`` keep ``d_i``.  Each round maximises the
+    smallest gain of the players not yet fixed (a linear program); the
+    players whose constraints have a positive dual value cannot get more in
+    any optimal solution (complementary slackness), so they are fixed at that
+    level.  At least one player is fixed per round: at most ``n`` rounds.  A
+    last linear program maximises the sum of the (scaled) gains subject to
+    every player keeping their level, which removes the rounding slack of
+    the rounds and yields the lottery.
+
+    Returns the utility vector, its lottery and the first round's common gain.
+    """
+    n = problem.n_players
+    rows, coef = _gain_rows(problem, units)
+    free = units > 0
+    levels = np.zeros(n)
+    first = math.nan
+    while free.any():
+        t, duals = _common_gain_lp(rows, coef, free, levels)
+        if math.isnan(first):
+            first = t
+        stuck = free & (duals > 1e-9)
+        if not stuck.any():
+            stuck = free & (duals == np.max(duals[free]))
+        levels[stuck] = t
+        free &= ~stuck
+    k = rows.shape[0]
+    for slack in _LEVEL_SLACK:
+        x = _solve_lp(
+            -rows.sum(axis=1),
+            A_ub=-rows.T,
+            b_ub=-(levels * coef - slack),
+            A_eq=np.ones((1, k)),
+            b_eq=np.ones(1),
+        )
+        if x is not None:
+            break
+    else:
+        raise SolverError("the leximin polishing linear program is infeasible")
+    lottery = np.clip(x, 0.0, None)
+    lottery /= lottery.sum()
+    return problem.expected_utilities(lottery), lottery, first
+
+
+def solve_egalitarian(
+    problem: BargainingProblem, *, tol: float = DEFAULT_TOL
+) -> BargainingSolution:
+    """The egalitarian solution with its lexicographic (leximin) refinement.
+
+    First the largest equal gain: ``t* = max t`` such that some feasible
+    point gives every player at least ``d_i + t`` (Kalai 1977, in the
+    players' own utility units -- so, unlike Nash and Kalai–Smorodinsky, the
+    solution changes when one player's utility is rescaled).  If ``d + t*``
+    is not Pareto optimal, the players who can gain more do so, the smallest
+    of their gains maximised again, and so on (leximin), which makes the
+    solution Pareto optimal.
+
+    Parameters
+    ----------
+    problem : BargainingProblem
+    tol : float
+        Relative tolerance of the certificate.
+
+    Returns
+    -------
+    BargainingSolution
+
+    Notes
+    -----
+    Two players: the exact exit point of the diagonal ray ``d + t (1, 1)``
+    from the individually rational set (a 2×2 system per frontier edge; an
+    exit through a flat top or side is refined to the end of the frontier).
+    More players: one linear program per round of the leximin (at most
+    ``n`` rounds; after each, the players whose constraints have a positive
+    dual value are fixed) and a last one that maximises the total gain
+    subject to the fixed levels.
+
+    Examples
+    --------
+    >>> from kurilsim.games.bargaining import BargainingProblem
+    >>> from kurilsim.solvers.bargaining import solve_egalitarian
+    >>> pie = BargainingProblem([[1.0, 0.0], [0.0, 1.0]], [0.2, 0.0])
+    >>> solve_egalitarian(pie).utilities
+    array([0.6, 0.4])
+    """
+    problem = _check_problem(problem)
+    tol = _check_tol(tol)
+    possible = _agreement_possible(problem, tol)
+    d = problem.disagreement
+    # equal gains in the players' own units; measured in the largest range
+    scale = float(problem.utility_ranges.max())
+    units = np.full(problem.n_players, scale)
+    if problem.n_players == 2 and possible:
+        u, first = _ray_exit_two_players(problem, units)
+        lottery = _polyline_lottery(problem, u)
+        how = "exact exit of the diagonal ray from the feasible set"
+    else:
+        u, lottery, first = _leximin(problem, units)
+        how = "leximin by linear programs"
+    shortfall = max(first - float(np.min(u - d)) / scale, 0.0)
+    return _certify(
+        problem,
+        "egalitarian",
+        u,
+        lottery,
+        tol=tol,
+        optimality_gap=shortfall,
+        agreement_possible=possible,
+        message=how,
+    )
+
+
+def egalitarian(
+    points: ArrayLike, disagreement: ArrayLike, *, tol: float = DEFAULT_TOL
+) -> NDArray[np.float64]:
+    """The egalitarian (leximin) solution's utilities (twin of :func:`solve_egalitarian`).
+
+    Examples
+    --------
+    >>> from kurilsim.solvers.bargaining import egalitarian
+    >>> egalitarian([[2, 0], [0, 1]], [0, 0])
+    array([0.667, 0.667])
+    """
+    problem = BargainingProblem(np.asarray(points), np.asarray(disagreement))
+    return solve_egalitarian(problem, tol=tol).utilities
+
+
+# ---------------------------------------------------------------------------
+# Alternating offers
+# ---------------------------------------------------------------------------
+def rubinstein_share(delta1: float, delta2: float) -> float:
+    """The first proposer's share of a unit pie in Rubinstein's game.
+
+    In the unique subgame-perfect equilibrium of alternating offers with
+    discount factors ``delta1`` (first proposer) and ``delta2``, the first
+    offer is accepted and gives the proposer ``(1 - delta2) / (1 - delta1
+    delta2)`` (Rubinstein 1982).
+
+    Parameters
+    ----------
+    delta1, delta2 : float
+        Discount factors in [0, 1], not both 1.
+
+    Raises
+    ------
+    InvalidGameError
+        If a factor is outside [0, 1] or both are 1 (no unique equilibrium).
+
+    Examples
+    --------
+    >>> from kurilsim.solvers.bargaining import rubinstein_share
+    >>> rubinstein_share(0.9, 0.9)
+    0.526315789
+    >>> rubinstein_share(0.9, 0.8)
+    0.714285714
+    """
+    d1 = _check_delta(delta1, "delta1")
+    d2 = _check_delta(delta2, "delta2")
+    if d1 == 1.0 and d2 == 1.0:
+        raise InvalidGameError(
+            "delta1 and delta2 are both 1: without impatience every split is an "
+            "equilibrium; give at least one discount factor below 1"
+        )
+    return (1.0 - d2) / (1.0 - d1 * d2)
+
+
+def _rubinstein_first_mover(
+    problem: BargainingProblem, delta1: float, delta2: float
+) -> tuple[NDArray[np.float64], NDArray[np.float64], float]:
+    """Stationary SPE proposals ``(x, y)`` when player 0 proposes first.
+
+    ``G(s)`` is player 2's best gain when player 1 gains ``s`` (concave,
+    non-increasing, piecewise linear).  The equilibrium solves
+    ``Phi(s) = G(s) - delta2 G(delta1 s) = 0``; ``Phi`` is non-increasing
+    (``G`` concave) with ``Phi(0) > 0``, so ``s* = sup {s : Phi(s) >= 0}``.
+    ``Phi`` is linear between its breakpoints, so bracketing ``s*`` between
+    two breakpoints and solving the linear piece is exact.
+    """
+    chain = _ir_polyline(problem)
+    d = problem.disagreement
+    xs, ys = chain[:, 0], chain[:, 1]
+    span = float(xs[-1] - d[0])
+
+    def gain2(s: NDArray[np.float64]) -> NDArray[np.float64]:
+        result: NDArray[np.float64] = np.interp(d[0] + s, xs, ys) - d[1]
+        return result
+
+    def phi(s: NDArray[np.float64]) -> NDArray[np.float64]:
+        return gain2(s) - delta2 * gain2(delta1 * s)
+
+    kinks = xs - d[0]
+    breaks = [np.array([0.0, span]), kinks]
+    if delta1 > 0:  # s where delta1 * s reaches a kink
+        breaks.append(kinks[kinks <= delta1 * span] / delta1)
+    grid = np.unique(np.clip(np.concatenate(breaks), 0.0, span))
+    values = phi(grid)
+    nonnegative = np.flatnonzero(values >= 0)
+    j = int(nonnegative[-1])  # values[0] = (1 - delta2) G(0) >= 0
+    if j == len(grid) - 1:
+        s = span
+    else:
+        s0, s1, f0, f1 = grid[j], grid[j + 1], values[j], values[j + 1]
+        s = float(s0 + f0 * (s1 - s0) / (f0 - f1))
+    x = np.array([d[0] + s, d[1] + float(gain2(np.array([s]))[0])])
+    if s == span:
+        x = np.array(chain[-1])
+    y1 = max(d[0] + delta1 * s, float(xs[0]))
+    y = np.array([y1, float(np.interp(y1, xs, ys))])
+    ranges = problem.utility_ranges
+    accept_x = (d[1] + delta2 * (y[1] - d[1]) - x[1]) / ranges[1]  # <= 0: 2 accepts x
+    accept_y = (d[0] + delta1 * (x[0] - d[0]) - y[0]) / ranges[0]  # <= 0: 1 accepts y
+    # the proposer leaves no slack unless it already takes its maximum
+    slack_x = 0.0 if s == span else abs(accept_x)
+    slack_y = 0.0 if y1 == float(xs[0]) else abs(accept_y)
+    gap = max(accept_x, accept_y, slack_x, slack_y, 0.0)
+    return x, y, gap
+
+
+def solve_rubinstein(
+    problem: BargainingProblem,
+    discounts: Sequence[float],
+    proposer: int | str = 0,
+    *,
+    tol: float = DEFAULT_TOL,
+) -> BargainingSolution:
+    """Rubinstein's alternating offers over the feasible set of a two-player problem.
+
+    The players alternate proposals of feasible points (lotteries allowed);
+    a rejected proposal costs a period, in which player ``i``'s gain over
+    ``d`` shrinks by the factor ``delta_i`` (Binmore et al. 1986).  In the
+    stationary subgame-perfect equilibrium player 1 always proposes ``x``
+    and player 2 always proposes ``y``, both Pareto optimal, with each
+    responder indifferent between accepting and waiting::
+
+        y_1 - d_1 = delta_1 (x_1 - d_1),   x_2 - d_2 = delta_2 (y_2 - d_2)
+
+    (unless a proposer can take their maximum and still be accepted).  The
+    first proposal is accepted at once.
+
+    Parameters
+    ----------
+    problem : BargainingProblem
+        A two-player problem.
+    discounts : sequence of two floats
+        Each player's per-period discount factor in [0, 1], not both 1.
+    proposer : int or str
+        The player who proposes first (index or name).
+    tol : float
+        Relative tolerance of the certificate.
+
+    Returns
+    -------
+    BargainingSolution
+        The first proposal and a lottery realising it; ``message`` also
+        reports the counter-proposal the other player would make.
+
+    Raises
+    ------
+    InvalidGameError
+        If the problem does not have two players, or for bad discounts.
+
+    Notes
+    -----
+    On a unit pie with ``d = 0`` the first proposer gets
+    :func:`rubinstein_share`; as both discount factors tend to 1 the
+    proposals converge to the Nash bargaining solution (with weights
+    ``log(delta_j) / (log(delta_1) + log(delta_2))`` for player ``i``,
+    ``j != i``, as the period length shrinks).  The equation for ``x_1`` is
+    solved exactly: player 2's best gain ``G(s)`` when player 1 gains ``s``
+    is concave and piecewise linear, so ``Phi(s) = G(s) - delta2 G(delta1 s)``
+    is non-increasing and piecewise linear; ``s* = sup {s : Phi(s) >= 0}`` is
+    bracketed between two breakpoints and read off the linear piece.
+
+    Examples
+    --------
+    >>> from kurilsim.games.bargaining import BargainingProblem
+    >>> from kurilsim.solvers.bargaining import solve_rubinstein
+    >>> pie = BargainingProblem([[1.0, 0.0], [0.0, 1.0]], [0.0, 0.0])
+    >>> solve_rubinstein(pie, [0.9, 0.8]).utilities
+    array([0.714, 0.286])
+    >>> solve_rubinstein(pie, [0.9, 0.8], proposer=1).utilities
+    array([0.643, 0.357])
+    """
+    problem = _check_problem(problem)
+    tol = _check_tol(tol)
+    if problem.n_players != 2:
+        raise InvalidGameError(
+            f"alternating offers need a two-player problem, this one has "
+            f"{problem.n_players} players"
+        )
+    if (
+        isinstance(discounts, str)
+        or not hasattr(discounts, "__len__")
+        or len(discounts) != 2
+    ):
+        raise InvalidGameError(
+            f"discounts must be two discount factors (one per player), got {discounts!r}"
+        )
+    deltas = [_check_delta(v, f"discounts[{i}]") for i, v in enumerate(discounts)]
+    if deltas[0] == 1.0 and deltas[1] == 1.0:
+        raise InvalidGameError(
+            "both discount factors are 1: without impatience there is no unique "
+            "equilibrium; give at least one below 1"
+        )
+    first = problem.player_index(proposer)
+    if not _agreement_possible(problem, tol):
+        return _disagreement_solution(
+            problem,
+            "rubinstein",
+            tol,
+            "no feasible point improves on d for both players",
+        )
+    if first == 0:
+        x, y, gap = _rubinstein_first_mover(problem, deltas[0], deltas[1])
+    else:
+        swapped = BargainingProblem(
+            problem.points[:, ::-1],
+            problem.disagreement[::-1],
+            labels=problem.labels,
+            players=problem.players[::-1],
+            disagreement_label=problem.disagreement_label,
+        )
+        x, y, gap = _rubinstein_first_mover(swapped, deltas[1], deltas[0])
+        x, y = x[::-1].copy(), y[::-1].copy()
+    other = problem.players[1 - first]
+    counter = ", ".join(f"{v:.6g}" for v in y)
+    return _certify(
+        problem,
+        "rubinstein",
+        x,
+        _polyline_lottery(problem, x),
+        tol=tol,
+        optimality_gap=gap,
+        agreement_possible=True,
+        message=(
+            f"{problem.players[first]} proposes first; {other}'s counter-proposal "
+            f"would be ({counter})"
+        ),
+    )
+
+
+# ---------------------------------------------------------------------------
+# Legislative bargaining
+# ---------------------------------------------------------------------------
+def baron_ferejohn_shares(
+    n: int, delta: float, rule: str = "majority"
+) -> NDArray[np.float64]:
+    """Stationary equilibrium shares in Baron and Ferejohn's closed-rule game.
+
+    ``n`` players divide a unit pie; each period a player chosen with
+    probability ``1/n`` proposes a division, which passes with ``q`` votes
+    (``q = floor(n/2) + 1`` under majority rule, ``n`` under unanimity).  In
+    the symmetric stationary equilibrium every player's continuation value
+    is ``delta / n``, so the proposer buys the cheapest ``q - 1`` votes at
+    that price and keeps ``1 - delta (q - 1) / n`` (Baron and Ferejohn 1989).
+
+    Parameters
+    ----------
+    n : int
+        Number of players, at least 2.
+    delta : float
+        Common discount factor in [0, 1].
+    rule : {"majority", "unanimity"}
+
+    Returns
+    -------
+    ndarray, shape (n,)
+        The proposer's share, then the ``q - 1`` coalition partners' (each
+        ``delta / n``), then the excluded players' (0).
+
+    Raises
+    ------
+    InvalidGameError
+        For ``n < 2``, ``delta`` outside [0, 1] or an unknown rule.
+
+    Examples
+    --------
+    >>> from kurilsim.solvers.bargaining import baron_ferejohn_shares
+    >>> baron_ferejohn_shares(3, 1.0)
+    array([0.667, 0.333, 0.   ])
+    >>> baron_ferejohn_shares(3, 0.9, rule="unanimity")
+    array([0.4, 0.3, 0.3])
+    """
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 2:
+        raise InvalidGameError(f"n must be an integer >= 2 (players), got {n!r}")
+    delta = _check_delta(delta, "delta")
+    if rule == "majority":
+        quota = int(n) // 2 + 1
+    elif rule == "unanimity":
+        quota = int(n)
+    else:
+        raise InvalidGameError(f"rule must be 'majority' or 'unanimity', got {rule!r}")
+    shares = np.zeros(int(n))
+    shares[1:quota] = delta / n
+    shares[0] = 1.0 - delta * (quota - 1) / n
+    return shares
