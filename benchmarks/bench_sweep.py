@@ -28,10 +28,12 @@ It prints points per second and the ratios.  Benchmarks report; they never asser
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import platform
 import time
 import warnings
+from typing import Any
 
 import numpy as np
 
@@ -89,21 +91,43 @@ def numpy_floor(scenario: kurilsim.Scenario, points: dict[str, np.ndarray],
     return best_of(run, 3)
 
 
-def nashpy_loop(scenario: kurilsim.Scenario, points: list[dict[str, float]]) -> float:
-    """Seconds for the hand-written nashpy loop over ``points``."""
+def _nashpy_worker(name: str, points: list[dict[str, float]], queue: Any) -> None:
+    scenario = kurilsim.load_scenario(name)
     two_player = kurilsim.Scenario(
         name=scenario.name,
         space=scenario.space,
         agents=scenario.agents,
         protocol=kurilsim.NegotiationProtocol(objector=""),
     )
-    start = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for params in points:
             game = strategic_game(two_player.with_params(params)).game
             nashpy.Game(*game.payoffs).lemke_howson(initial_dropped_label=0)
-    return time.perf_counter() - start
+            queue.put(time.perf_counter())
+
+
+def nashpy_loop(name: str, points: list[dict[str, float]],
+                timeout: float) -> tuple[int, float]:
+    """(points done, seconds) for the hand-written nashpy loop over ``points``.
+
+    nashpy's Lemke-Howson can cycle on degenerate games (and these games are
+    degenerate), so the loop runs in a subprocess and stops after ``timeout``.
+    """
+    queue: Any = multiprocessing.Queue()
+    worker = multiprocessing.Process(target=_nashpy_worker, args=(name, points, queue))
+    start = time.perf_counter()
+    worker.start()
+    done, last = 0, start
+    while done < len(points):
+        try:
+            last = queue.get(timeout=max(0.0, start + timeout - time.perf_counter()))
+        except Exception:  # noqa: BLE001 - queue.Empty: the timeout passed
+            break
+        done += 1
+    worker.terminate()
+    worker.join()
+    return done, (last - start) if done else timeout
 
 
 def main() -> None:
@@ -111,10 +135,12 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small grid (smoke run)")
     parser.add_argument("--resolution", type=int, default=708,
                         help="points per continuous axis (default 708: ~1.0M points)")
-    parser.add_argument("--chunk-size", type=int, default=65_536)
+    parser.add_argument("--chunk-size", type=int, default=32_768)
     parser.add_argument("--per-point", type=int, default=200,
                         help="points timed on the per-point path")
     parser.add_argument("--nashpy-points", type=int, default=100)
+    parser.add_argument("--nashpy-timeout", type=float, default=60.0,
+                        help="seconds before the nashpy loop is stopped")
     args = parser.parse_args()
     resolution = 101 if args.quick else args.resolution
     per_point = 40 if args.quick else args.per_point
@@ -150,13 +176,18 @@ def main() -> None:
     slow_seconds = time.perf_counter() - slow_start
     slow_rate = len(sample) / slow_seconds
 
-    # the nashpy loop
+    # the nashpy loop (in a subprocess: nashpy's Lemke-Howson may cycle)
+    nashpy_note = ""
     if nashpy is not None:
         loop_points = [
             {name: values[k].item() for name, values in sample_points.items()}
             for k in range(min(nashpy_points, len(sample)))
         ]
-        nashpy_rate = len(loop_points) / nashpy_loop(scenario, loop_points)
+        done, seconds = nashpy_loop(scenario.name, loop_points, args.nashpy_timeout)
+        nashpy_rate = done / seconds if done else float("nan")
+        if done < len(loop_points):
+            nashpy_note = (f" (stopped after {done} of {len(loop_points)} points: "
+                           f"Lemke-Howson still running after {args.nashpy_timeout:g} s)")
     else:  # pragma: no cover
         nashpy_rate = float("nan")
 
@@ -176,6 +207,8 @@ def main() -> None:
     for label, rate in rows:
         ratio = fast_rate / rate
         print(f"{label:<34}{rate:>14,.0f}{ratio:>15.3g}x")
+    if nashpy_note:
+        print(f"nashpy loop{nashpy_note}")
     print(f"\nfast path time / numpy floor time = {fast_seconds / floor_seconds:.2f}")
     shares = result.sel({"japan.demand": 2}).outcome_shares()
     print("two-island panel outcomes:",

@@ -677,7 +677,7 @@ def sweep(
     samples: int | None = None,
     rng: np.random.Generator | int | None = None,
     fast: bool = True,
-    chunk_size: int = 65_536,
+    chunk_size: int = 32_768,
     executor: concurrent.futures.Executor | None = None,
     checkpoint: str | os.PathLike[str] | None = None,
     progress: bool | None = None,
