@@ -493,8 +493,9 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         metavar="N",
         help="points per chunk, the unit of parallel work and of checkpoints "
-        f"(default: 65536 for spe, {_SLOW_CHUNK_SIZE} for the point-by-point "
-        "concepts)",
+        "(default: 32768 for the vectorised concepts spe, "
+        "nash-bargaining-discrete and kalai-smorodinsky-discrete; "
+        f"{_SLOW_CHUNK_SIZE} for the point-by-point ones)",
     )
     sub.add_argument(
         "--no-progress",
