@@ -26,6 +26,10 @@ CONCEPTS: Final[dict[str, str]] = {
     "rubinstein": "alternating offers (stationary SPE) with the scenario's discounts",
     "nash-bargaining-discrete": "Nash bargaining restricted to single agreements",
     "kalai-smorodinsky-discrete": "Kalai-Smorodinsky restricted to single agreements",
+    "baron-ferejohn": (
+        "Baron-Ferejohn legislative bargaining among all agents, majority rule, "
+        "delta = mean of the agents' discounts (ex-ante expected outcome)"
+    ),
 }
 
 
@@ -51,7 +55,9 @@ class Outcome:
     certificate : float
         The checked error measure of the evidence: regret of the equilibrium
         (SPE: one-shot deviation gain; Nash: largest deviation gain) or, for
-        bargaining solutions, the Pareto gap.
+        bargaining solutions, the Pareto gap (Baron-Ferejohn: its optimality
+        gap, the equilibrium residual -- a majority's deal need not be
+        Pareto optimal).
     evidence : object
         The solver's full result (``SPEResult``, ``NashResult``,
         ``BargainingSolution``).
@@ -154,13 +160,15 @@ def _bargaining_problem(scenario: Scenario) -> tuple[Any, list[int]]:
 
 
 def _from_lottery(
-    scenario: Scenario, concept: str, solution: Any
+    scenario: Scenario, concept: str, solution: Any, certificate: float | None = None
 ) -> Outcome:
     lottery = np.asarray(solution.lottery, dtype=np.float64)
     distribution = {k: float(p) for k, p in enumerate(lottery[:-1]) if p > 1e-12}
     if lottery[-1] > 1e-12:
         distribution[NO_DEAL] = float(lottery[-1])
-    return _outcome(scenario, concept, distribution, solution.pareto_gap, solution)
+    if certificate is None:
+        certificate = solution.pareto_gap
+    return _outcome(scenario, concept, distribution, certificate, solution)
 
 
 def solve_scenario(scenario: Scenario, concept: str = "spe") -> Outcome:
@@ -180,7 +188,13 @@ def solve_scenario(scenario: Scenario, concept: str = "spe") -> Outcome:
         the protocol's discount factors, the proposer moving first), and
         ``"nash-bargaining-discrete"`` / ``"kalai-smorodinsky-discrete"`` (the
         same between single agreements, no lotteries: see
-        :mod:`kurilsim.solvers.discrete_bargaining`).
+        :mod:`kurilsim.solvers.discrete_bargaining`), and ``"baron-ferejohn"``
+        (the stationary equilibrium of Baron-Ferejohn legislative bargaining
+        among *all* the scenario's agents over lotteries of agreements,
+        majority rule, ``delta`` = the mean of the protocol's discount
+        factors of the agents: the ex-ante expected outcome, before the
+        proposer is drawn; see
+        :func:`~kurilsim.solvers.bargaining.solve_baron_ferejohn`).
 
     Returns
     -------
@@ -227,11 +241,24 @@ def solve_scenario(scenario: Scenario, concept: str = "spe") -> Outcome:
         return _outcome(scenario, concept, distribution, equilibrium.regret,
                         (negotiation, result), utilities=utilities)
     from kurilsim.solvers.bargaining import (
+        solve_baron_ferejohn,
         solve_kalai_smorodinsky,
         solve_nash_bargaining,
         solve_rubinstein,
     )
 
+    if concept == "baron-ferejohn":
+        from kurilsim.games.bargaining import BargainingProblem
+
+        delta = float(
+            np.mean([scenario.protocol.discount_factor(a) for a in scenario.agent_names])
+        )
+        solution = solve_baron_ferejohn(
+            BargainingProblem.from_scenario(scenario), delta, "majority"
+        )
+        return _from_lottery(
+            scenario, concept, solution, certificate=solution.optimality_gap
+        )
     problem, _ = _bargaining_problem(scenario)
     if concept == "nash-bargaining":
         return _from_lottery(scenario, concept, solve_nash_bargaining(problem))

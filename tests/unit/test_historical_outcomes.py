@@ -146,11 +146,21 @@ def test_2020_and_2022_the_constitutional_ban_binds(
     """2020 and 2022: the constitutional penalty (1.0) exceeds anything Russia
     gains from a treaty with any island, and Japan gains nothing from a treaty
     without islands: no agreement is better than the status quo for both, so
-    every concept gives no deal.  Lifting the penalty in 2020 restores the
-    2018 picture."""
+    every concept that needs Russia's consent gives no deal.  Lifting the
+    penalty in 2020 restores the 2018 picture.  Baron-Ferejohn's majority rule
+    does not need Russia: in 2020 Japan and the United States outvote it (a
+    deal with certainty, Russia below its status quo); in 2022 Russia
+    accepts nothing and no majority gains from a deal."""
     table = comparisons[name]
     for outcome in table:
-        assert outcome.agreement is None
+        if outcome.concept != "baron-ferejohn":
+            assert outcome.agreement is None
+    majority = table["baron-ferejohn"]
+    if name == "2020-constitution":
+        assert majority.probability == pytest.approx(1.0)
+        assert majority.utilities[1] < table.scenario.status_quo_utilities()[1]
+    else:
+        assert majority.agreement is None
     if name == "2020-constitution":
         lifted = table.scenario.with_params(
             {"russia.constitutional_penalty": 0.0, "russia.pledge_credibility": 0.7}

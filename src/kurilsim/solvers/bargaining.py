@@ -30,6 +30,7 @@ import math
 import numbers
 from collections.abc import Sequence
 from dataclasses import KW_ONLY, dataclass
+from itertools import combinations
 from typing import Any
 
 import numpy as np
@@ -54,6 +55,7 @@ __all__ = [
     "kalai_smorodinsky",
     "nash_bargaining",
     "rubinstein_share",
+    "solve_baron_ferejohn",
     "solve_egalitarian",
     "solve_kalai_smorodinsky",
     "solve_nash_bargaining",
@@ -73,9 +75,11 @@ class BargainingSolution:
     Attributes
     ----------
     concept : str
-        ``"nash"``, ``"kalai-smorodinsky"``, ``"egalitarian"`` or ``"rubinstein"``.
+        ``"nash"``, ``"kalai-smorodinsky"``, ``"egalitarian"``, ``"rubinstein"``
+        or ``"baron-ferejohn"``.
     utilities : ndarray, shape (n,)
-        Each player's utility at the solution.
+        Each player's utility at the solution (Baron–Ferejohn: the ex-ante
+        expected utilities, before the proposer is drawn).
     lottery : ndarray, shape (m + 1,)
         Probabilities of the outcomes, the disagreement point last, whose
         expected utilities are ``utilities`` (within ``tol``).
@@ -90,10 +94,12 @@ class BargainingSolution:
     pareto_gap : float
         The largest uniform improvement on ``utilities`` that a lottery
         offers, in units of each player's utility range (a linear program,
-        :meth:`BargainingProblem.pareto_gap`); at most ``tol``.
+        :meth:`BargainingProblem.pareto_gap`); at most ``tol`` (Baron–Ferejohn:
+        reported, not required -- a majority may impose an inefficient deal).
     ir_gap : float
         The largest shortfall of any player below the disagreement point, in
-        units of their utility range; at most ``tol``.
+        units of their utility range; at most ``tol`` (Baron–Ferejohn:
+        reported, not required -- a majority may impose a loss on the others).
     optimality_gap : float
         How far ``utilities`` is from meeting the concept's defining
         condition; at most ``tol``.  Nash: the Frank–Wolfe gap ``max_v
@@ -108,11 +114,19 @@ class BargainingSolution:
         to ``I`` leaves the set).  Egalitarian: the shortfall of the smallest
         gain below the largest equal gain, relative to the largest utility
         range.  Rubinstein: the violation of the acceptance (indifference)
-        conditions, relative to the ranges.
+        conditions, relative to the ranges.  Baron–Ferejohn: the largest of
+        the fixed-point residual ``|T(v) - v|`` of the continuation values,
+        the violation of any coalition member's acceptance condition and of
+        any proposer's preference for proposing over delay, relative to the
+        ranges.
     tol : float
         The relative tolerance the certificate was checked against.
     message : str
         A one-line account of how the solution was computed.
+    proposals : ndarray, shape (n, n), or None
+        Baron–Ferejohn only (``None`` otherwise): row ``i`` is the (expected)
+        utility vector that player ``i`` proposes when recognised; the
+        realised outcome is row ``i`` with probability ``1/n``.
     """
 
     concept: str
@@ -127,6 +141,7 @@ class BargainingSolution:
     optimality_gap: float
     tol: float
     message: str = ""
+    proposals: NDArray[np.float64] | None = None
 
     @property
     def agreement_probability(self) -> float:
@@ -171,6 +186,7 @@ _TITLES = {
     "kalai-smorodinsky": "Kalai–Smorodinsky solution",
     "egalitarian": "Egalitarian (leximin) solution",
     "rubinstein": "Rubinstein alternating-offers equilibrium",
+    "baron-ferejohn": "Baron–Ferejohn legislative bargaining (ex-ante expected outcome)",
 }
 
 
@@ -225,6 +241,15 @@ def _check_delta(value: Any, name: str) -> float:
     return float(value)
 
 
+def _check_rule(rule: Any, n: int) -> int:
+    """The number of votes ``q`` a proposal needs among ``n`` players."""
+    if isinstance(rule, str) and rule == "majority":
+        return n // 2 + 1
+    if isinstance(rule, str) and rule == "unanimity":
+        return n
+    raise InvalidGameError(f"rule must be 'majority' or 'unanimity', got {rule!r}")
+
+
 def _agreement_possible(problem: BargainingProblem, tol: float) -> bool:
     return problem.disagreement_gap > tol
 
@@ -239,8 +264,14 @@ def _certify(
     optimality_gap: float,
     agreement_possible: bool,
     message: str,
+    efficient: bool = True,
+    proposals: NDArray[np.float64] | None = None,
 ) -> BargainingSolution:
-    """Check a candidate solution and wrap it; :class:`SolverError` if it fails."""
+    """Check a candidate solution and wrap it; :class:`SolverError` if it fails.
+
+    With ``efficient=False`` the Pareto and IR gaps are reported but not
+    required to be at most ``tol``.
+    """
     lottery = np.where(lottery > 1e-14, lottery, 0.0)
     lottery = lottery / lottery.sum()
     ranges = problem.utility_ranges
@@ -252,8 +283,8 @@ def _certify(
         f"{name} {value:.3g}"
         for name, value in (
             ("lottery residual", residual),
-            ("Pareto gap", pareto_gap),
-            ("IR gap", ir_gap),
+            ("Pareto gap", pareto_gap if efficient else 0.0),
+            ("IR gap", ir_gap if efficient else 0.0),
             ("optimality gap", optimality_gap),
         )
         if not value <= tol
@@ -277,6 +308,7 @@ def _certify(
         optimality_gap=float(optimality_gap),
         tol=tol,
         message=message,
+        proposals=None if proposals is None else _readonly(proposals),
     )
 
 
@@ -1264,13 +1296,445 @@ def baron_ferejohn_shares(
     if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 2:
         raise InvalidGameError(f"n must be an integer >= 2 (players), got {n!r}")
     delta = _check_delta(delta, "delta")
-    if rule == "majority":
-        quota = int(n) // 2 + 1
-    elif rule == "unanimity":
-        quota = int(n)
-    else:
-        raise InvalidGameError(f"rule must be 'majority' or 'unanimity', got {rule!r}")
+    quota = _check_rule(rule, int(n))
     shares = np.zeros(int(n))
     shares[1:quota] = delta / n
     shares[0] = 1.0 - delta * (quota - 1) / n
     return shares
+
+
+#: Coalitions whose proposer values differ by less than this (in units of the
+#: proposer's utility range) tie; the proposer mixes them uniformly.
+_BF_TIE = 1e-10
+
+
+def _bf_best_proposal(
+    Z: NDArray[np.float64], i: int, coalition: tuple[int, ...], tau: NDArray[np.float64]
+) -> tuple[float, NDArray[np.float64]] | None:
+    """Proposer ``i``'s best lottery that ``coalition`` accepts (scaled units).
+
+    First ``max z_i`` subject to ``z_j >= tau_j`` for the coalition members
+    (a linear program over the lottery weights); then, keeping ``z_i`` at its
+    maximum, the range-scaled total utility of the other players is
+    maximised, which breaks ties in their favour and makes the proposal
+    Pareto optimal.  Returns the proposer's maximum and the lottery, or
+    ``None`` if no lottery satisfies the coalition.
+    """
+    k, n = Z.shape
+    members = list(coalition)
+    A_ub = -Z[:, members].T
+    b_ub = -tau[members]
+    A_eq = np.ones((1, k))
+    b_eq = np.ones(1)
+    x = _solve_lp(-Z[:, i], A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=b_eq)
+    if x is None:
+        return None
+    best = float(Z[:, i] @ x)
+    others = [j for j in range(n) if j != i]
+    for slack in _LEVEL_SLACK:
+        y = _solve_lp(
+            -Z[:, others].sum(axis=1),
+            A_ub=np.vstack([A_ub, -Z[:, i]]),
+            b_ub=np.concatenate([b_ub, [slack - best]]),
+            A_eq=A_eq,
+            b_eq=b_eq,
+        )
+        if y is not None:
+            x = y
+            break
+    lottery = np.where(x > 1e-14, x, 0.0)
+    return best, lottery / lottery.sum()
+
+
+def _bf_options(
+    Z: NDArray[np.float64], v: NDArray[np.float64], delta: float, quota: int
+) -> list[list[tuple[tuple[int, ...], float, NDArray[np.float64]]]]:
+    """Each proposer's best acceptable proposal for each coalition, given ``v``.
+
+    Entry ``[i]`` lists ``(coalition, proposer's value, lottery)`` for the
+    coalitions of ``quota - 1`` other players that some lottery satisfies;
+    if none does, proposer ``i`` proposes the disagreement point (coalition
+    ``()``).
+    """
+    k, n = Z.shape
+    zd = Z[-1]
+    tau = zd + delta * (v - zd)
+    options = []
+    for i in range(n):
+        others = [j for j in range(n) if j != i]
+        found = []
+        for coalition in combinations(others, quota - 1):
+            best = _bf_best_proposal(Z, i, coalition, tau)
+            if best is not None:
+                found.append((coalition, best[0], best[1]))
+        if not found:  # pragma: no cover - tau is feasible whenever v is
+            lottery = np.zeros(k)
+            lottery[-1] = 1.0
+            found.append(((), float(zd[i]), lottery))
+        options.append(found)
+    return options
+
+
+def _bf_mix(
+    Z: NDArray[np.float64],
+    options: list[list[tuple[tuple[int, ...], float, NDArray[np.float64]]]],
+    weights: list[NDArray[np.float64]],
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The proposers' mixed lotteries (rows) and the ex-ante values ``v``."""
+    lotteries = np.array(
+        [
+            np.einsum("c,ck->k", w, np.array([x for _, _, x in found]))
+            for found, w in zip(options, weights, strict=True)
+        ]
+    )
+    values: NDArray[np.float64] = (lotteries @ Z).mean(axis=0)
+    return lotteries, values
+
+
+def _bf_ties(
+    options: list[list[tuple[tuple[int, ...], float, NDArray[np.float64]]]],
+) -> list[NDArray[np.float64]]:
+    """Uniform weights over each proposer's best coalitions (within ``_BF_TIE``)."""
+    weights = []
+    for found in options:
+        values = np.array([value for _, value, _ in found])
+        tied = values >= values.max() - _BF_TIE
+        weights.append(tied / tied.sum())
+    return weights
+
+
+def _bf_newton(
+    Z: NDArray[np.float64],
+    delta: float,
+    quota: int,
+    v: NDArray[np.float64],
+    weights: list[NDArray[np.float64]],
+    tol: float,
+    budget: int,
+) -> tuple[
+    list[list[tuple[tuple[int, ...], float, NDArray[np.float64]]]],
+    list[NDArray[np.float64]],
+    NDArray[np.float64],
+    NDArray[np.float64],
+    float,
+    int,
+]:
+    """Mixed stationary equilibrium by Newton's method on ``(v, mixing weights)``.
+
+    The unknowns are the continuation values ``v`` and, for each proposer,
+    the weights of the coalitions it mixes (those it used in the stalled
+    cycle, ``weights > 0``); the equations are the fixed point ``v =
+    mean_i sum_c mu_ic P_ic(v)`` and the proposer's indifference between the
+    coalitions it mixes.  ``P_ic`` and the proposer's values are re-solved
+    by linear programs at every iterate (their derivatives in ``v`` by
+    finite differences), so the residual is exact.  A coalition whose weight
+    turns negative leaves the support.  Returns the options, weights,
+    lotteries and values at the solution, its fixed-point residual and the
+    number of iterations used; :class:`SolverError` if it does not converge.
+    """
+    n = Z.shape[1]
+    support = [[int(c) for c in np.flatnonzero(w > 0)] for w in weights]
+    mu = [
+        np.asarray(w, dtype=np.float64)[s] / w[s].sum()
+        for w, s in zip(weights, support, strict=True)
+    ]
+
+    def residual(
+        v: NDArray[np.float64], mu: list[NDArray[np.float64]]
+    ) -> tuple[NDArray[np.float64], Any]:
+        options = _bf_options(Z, v, delta, quota)
+        points = [np.array([Z.T @ x for _, _, x in found]) for found in options]
+        values = [np.array([f for _, f, _ in found]) for found in options]
+        mix = np.mean(
+            [m @ pts[s] for m, pts, s in zip(mu, points, support, strict=True)], axis=0
+        )
+        gaps = [values[i][support[i][1:]] - values[i][support[i][0]] for i in range(n)]
+        return np.concatenate([v - mix, *gaps]), (options, points)
+
+    def pack(
+        v: NDArray[np.float64], mu: list[NDArray[np.float64]]
+    ) -> NDArray[np.float64]:
+        return np.concatenate([v, *(m[1:] for m in mu)])
+
+    def unpack(
+        x: NDArray[np.float64],
+    ) -> tuple[NDArray[np.float64], list[NDArray[np.float64]]]:
+        out, at = [], n
+        for s in support:
+            free = x[at : at + len(s) - 1]
+            at += len(s) - 1
+            out.append(np.concatenate([[1.0 - free.sum()], free]))
+        return x[:n], out
+
+    F, (options, points) = residual(v, mu)
+    used = 0
+    while used < budget:
+        used += 1
+        norm = float(np.max(np.abs(F)))
+        if norm <= tol / 10:
+            # a coalition outside the support that beats the mixed ones joins it
+            grown = False
+            for i, found in enumerate(options):
+                value = np.array([f for _, f, _ in found])
+                best = int(np.argmax(value))
+                worst = value[support[i]].min()
+                if best not in support[i] and value[best] > worst + tol:
+                    support[i].append(best)
+                    mu[i] = np.concatenate([0.5 * mu[i], [0.5]])
+                    grown = True
+            if not grown:
+                break
+            F, (options, points) = residual(v, mu)
+            continue
+        x = pack(v, mu)
+        J = np.zeros((len(F), len(x)))
+        h = 1e-7
+        for k in range(n):
+            step = np.zeros(n)
+            step[k] = h
+            J[:, k] = (residual(v + step, mu)[0] - F) / h
+        col = n
+        for i, s in enumerate(support):
+            for c in s[1:]:
+                J[:n, col] = -(points[i][c] - points[i][s[0]]) / n
+                col += 1
+        dx = np.linalg.lstsq(J, -F, rcond=None)[0]
+        # stay inside the simplex of mixing weights (fraction to the boundary)
+        t = 1.0
+        for m, dm in zip(unpack(x)[1], unpack(x + dx)[1], strict=True):
+            dm = dm - m
+            shrinking = dm < 0
+            if shrinking.any():
+                t = min(t, float(np.min(m[shrinking] / -dm[shrinking])))
+        boundary = t < 1.0  # a weight reaches 0: step there, the coalition leaves
+        for _ in range(30):
+            v_try, mu_try = unpack(x + t * dx)
+            F_try, extra = residual(v_try, mu_try)
+            if boundary or float(np.max(np.abs(F_try))) < norm:
+                break
+            t *= 0.5
+        else:
+            raise SolverError(
+                f"{_TITLES['baron-ferejohn']}: Newton's method for the mixed "
+                f"equilibrium stalled at residual {norm:.3g}"
+            )
+        v, mu, F, (options, points) = v_try, mu_try, F_try, extra
+        for i, m in enumerate(mu):
+            if len(m) > 1 and m.min() <= 1e-12:  # drop the coalition, keep the rest
+                drop = int(np.argmin(m))
+                support[i].pop(drop)
+                kept = np.delete(np.clip(m, 0.0, None), drop)
+                mu[i] = (
+                    kept / kept.sum()
+                    if kept.sum() > 0
+                    else np.full(len(kept), 1.0 / len(kept))
+                )
+                F, (options, points) = residual(v, mu)
+    else:
+        raise SolverError(
+            f"{_TITLES['baron-ferejohn']}: Newton's method for the mixed equilibrium "
+            f"did not converge (residual {float(np.max(np.abs(F))):.3g})"
+        )
+    full = []
+    for found, s, m in zip(options, support, mu, strict=True):
+        w = np.zeros(len(found))
+        w[s] = np.clip(m, 0.0, None)
+        full.append(w / w.sum())
+    lotteries, new = _bf_mix(Z, options, full)
+    return options, full, lotteries, new, float(np.max(np.abs(new - v))), used
+
+
+def solve_baron_ferejohn(
+    problem: BargainingProblem,
+    delta: float,
+    rule: str = "majority",
+    *,
+    tol: float = DEFAULT_TOL,
+    max_iterations: int = 10_000,
+) -> BargainingSolution:
+    """Stationary equilibrium of Baron and Ferejohn's closed-rule bargaining game.
+
+    Every round one player, each with probability ``1/n``, is recognised and
+    proposes a feasible point (a lottery over the outcomes and ``d``); it
+    passes with ``q`` votes, the proposer's included (``q = floor(n/2) + 1``
+    under majority rule, ``n`` under unanimity).  After a rejection the game
+    continues with probability ``delta`` and ends in ``d`` otherwise, so
+    responder ``j`` accepts iff ``u_j >= d_j + delta (v_j - d_j)``, where
+    ``v`` are the ex-ante equilibrium (continuation) values.  In a stationary
+    subgame-perfect equilibrium proposer ``i`` picks, over the coalitions of
+    ``q - 1`` other players, the feasible point that maximises ``u_i``
+    subject to the coalition members' acceptance conditions, and
+    ``v`` is the average of the ``n`` proposals (Baron and Ferejohn 1989).
+
+    Parameters
+    ----------
+    problem : BargainingProblem
+    delta : float
+        Probability that bargaining continues after a rejection (or common
+        discount factor), in [0, 1).
+    rule : {"majority", "unanimity"}
+    tol : float
+        Relative tolerance of the fixed point and of the certificate.
+    max_iterations : int
+        Largest number of fixed-point (and Newton) iterations.
+
+    Returns
+    -------
+    BargainingSolution
+        The *ex-ante* expected outcome: ``utilities`` is ``v`` and
+        ``lottery`` the average of the proposers' lotteries.  The realised
+        outcome depends on who is recognised: ``proposals[i]`` is what player
+        ``i`` proposes (and gets passed), each with probability ``1/n``;
+        ``message`` also names each proposer's coalition partners.  Under
+        majority rule the solution need not be Pareto optimal or
+        individually rational (a majority may impose losses on the others):
+        its ``pareto_gap`` and ``ir_gap`` are reported, not required.
+
+    Raises
+    ------
+    InvalidGameError
+        For ``delta`` outside [0, 1), an unknown rule, a bad ``tol`` or
+        ``max_iterations``.
+    SolverError
+        If the iteration does not converge or the certificate fails.
+
+    Notes
+    -----
+    Each proposer's problem is a linear program over the lottery weights
+    (one per coalition; HiGHS); ties between the proposer's optima are
+    broken in favour of the other players (a second linear program
+    maximising their range-scaled total utility), which makes every proposal
+    Pareto optimal, and in the fixed-point iteration a proposer indifferent
+    between coalitions mixes them uniformly (the symmetric equilibrium of
+    the unit pie).  Whenever
+    ``v`` is feasible so is ``d + delta (v - d)``, which meets every
+    acceptance condition and gives the proposer at least its delay value:
+    an acceptable proposal always exists, and proposing beats delaying.
+    ``v`` is found by fixed-point iteration from ``v = d``, until it changes
+    by at most ``tol`` times each player's utility range.  That iteration
+    need not converge: where a proposer's best coalition depends on ``v``
+    (the cheaper partner becomes the dearer one once bought), it cycles, and
+    the equilibrium has that proposer *mix* coalitions so that it is
+    indifferent between them.  If the iteration stalls, Newton's method
+    solves for ``v`` and the mixing weights together (the fixed point and
+    the indifference conditions, started from the cycle's average; a
+    coalition whose weight reaches 0 leaves the mix, one that beats the mix
+    joins it).  The certificate checks that every proposal's lottery
+    reproduces it, meets its coalition's acceptance conditions, gives its
+    proposer at least the delay value and is, within ``tol``, the
+    proposer's best (no coalition is better than a mixed one), and that the
+    fixed-point residual is at most ``tol``.  Everything
+    is computed in range-scaled units, so the solution is equivariant under
+    a positive affine rescaling of any player's utility.  On a unit pie with
+    ``d = 0`` the proposals are :func:`baron_ferejohn_shares`.
+
+    Examples
+    --------
+    >>> from kurilsim.games.bargaining import BargainingProblem
+    >>> from kurilsim.solvers.bargaining import solve_baron_ferejohn
+    >>> pie = BargainingProblem([[1, 0, 0], [0, 1, 0], [0, 0, 1]], [0, 0, 0])
+    >>> solution = solve_baron_ferejohn(pie, 0.9)
+    >>> solution.utilities
+    array([0.333, 0.333, 0.333])
+    >>> solution.proposals[0]
+    array([0.7 , 0.15, 0.15])
+    """
+    problem = _check_problem(problem)
+    tol = _check_tol(tol)
+    delta = _check_delta(delta, "delta")
+    if delta == 1.0:
+        raise InvalidGameError(
+            "delta must be below 1 (the probability that bargaining continues "
+            "after a rejection); with delta = 1 the stationary equilibrium is "
+            "not unique"
+        )
+    n = problem.n_players
+    quota = _check_rule(rule, n)
+    if (
+        isinstance(max_iterations, bool)
+        or not isinstance(max_iterations, numbers.Integral)
+        or max_iterations < 1
+    ):
+        raise InvalidGameError(
+            f"max_iterations must be a positive integer, got {max_iterations!r}"
+        )
+    Z = problem._scaled()
+    v = Z[-1].copy()
+    change = math.inf
+    history: list[float] = []
+    recent: list[tuple[NDArray[np.float64], list[NDArray[np.float64]]]] = []
+    mixed = False
+    iteration = 0
+    for iteration in range(1, int(max_iterations) + 1):
+        options = _bf_options(Z, v, delta, quota)
+        weights = _bf_ties(options)
+        lotteries, new = _bf_mix(Z, options, weights)
+        change = float(np.max(np.abs(new - v)))
+        v = new
+        if change <= tol:
+            break
+        history.append(change)
+        recent = [*recent[-19:], (v, weights)]
+        if len(history) >= 40 and min(history[-20:]) > 0.5 * min(history[:-20]):
+            # the plain iteration stalls (it cycles): some proposer must mix
+            # coalitions; solve for the mixed equilibrium from the cycle
+            mixed = True
+            start_v = np.mean([u for u, _ in recent], axis=0)
+            start_w = [
+                np.mean(ws, axis=0)
+                for ws in zip(*(w for _, w in recent), strict=True)
+            ]
+            options, weights, lotteries, v, change, used = _bf_newton(
+                Z, delta, quota, start_v, start_w, tol, int(max_iterations) - iteration
+            )
+            iteration += used
+            break
+    else:
+        raise SolverError(
+            f"{_TITLES['baron-ferejohn']}: the continuation values did not converge "
+            f"in {max_iterations} iterations (last change {change:.3g} of the "
+            f"utility ranges > tol {tol:g})"
+        )
+    regret = 0.0
+    for found, w in zip(options, weights, strict=True):
+        value = np.array([f for _, f, _ in found])
+        regret = max(regret, float(value.max() - value[w > 0].min()))
+    # certificate at the reported values v: every used proposal is accepted
+    # by its coalition and gives its proposer at least the delay value
+    zd = Z[-1]
+    tau = zd + delta * (v - zd)
+    violation = 0.0
+    for i, (found, w) in enumerate(zip(options, weights, strict=True)):
+        for (coalition, _, x), p in zip(found, w, strict=True):
+            if p > 0:
+                z = Z.T @ x
+                for j in (i, *coalition):
+                    violation = max(violation, float(tau[j] - z[j]))
+    lottery = lotteries.mean(axis=0)
+    proposals = np.array([problem.expected_utilities(x) for x in lotteries])
+    partners = "; ".join(
+        f"{problem.players[i]} with "
+        + " or ".join(
+            (f"{p:.3g} × " if p < 1 else "")
+            + ("+".join(problem.players[j] for j in coalition) or "nobody")
+            for (coalition, _, _), p in zip(found, w, strict=True)
+            if p > 0
+        )
+        for i, (found, w) in enumerate(zip(options, weights, strict=True))
+    )
+    return _certify(
+        problem,
+        "baron-ferejohn",
+        problem.expected_utilities(lottery),
+        lottery,
+        tol=tol,
+        optimality_gap=max(change, regret, violation, 0.0),
+        agreement_possible=_agreement_possible(problem, tol),
+        message=(
+            f"{rule} rule (q = {quota}), delta = {delta:g}: fixed point after "
+            f"{iteration} iterations{' (mixed coalitions)' if mixed else ''}; "
+            f"coalitions: {partners}"
+        ),
+        efficient=False,
+        proposals=proposals,
+    )
