@@ -8,6 +8,7 @@ from typing import Any, Final
 import numpy as np
 from numpy.typing import NDArray
 
+from kurilsim._arrays import readonly
 from kurilsim._errors import InvalidModelError, SolverError
 from kurilsim.domain.agreements import NO_DEAL, Agreement
 from kurilsim.domain.scenario import Scenario
@@ -133,8 +134,7 @@ def _outcome(
         if best != NO_DEAL and deals[best] >= no_deal_weight
         else None
     )
-    values = np.array(utilities, dtype=np.float64)
-    values.flags.writeable = False
+    values = readonly(np.array(utilities, dtype=np.float64))
     return Outcome(
         concept=concept,
         scenario=scenario.name,

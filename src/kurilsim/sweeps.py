@@ -32,6 +32,7 @@ from typing import Any, Final, Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from kurilsim._arrays import readonly
 from kurilsim._errors import InvalidModelError, KurilsimError
 from kurilsim.domain.agreements import NO_DEAL
 from kurilsim.domain.scenario import Scenario
@@ -59,10 +60,6 @@ def _version() -> str:
 
 
 # -- the result -------------------------------------------------------------------------
-def _readonly(array: NDArray[Any]) -> NDArray[Any]:
-    array.flags.writeable = False
-    return array
-
 
 @dataclass(frozen=True, slots=True, eq=False)
 class SweepResult:
@@ -183,11 +180,11 @@ class SweepResult:
             concept=self.concept,
             design=self.design,
             axes={n: self.axes[n] for n in keep},
-            points={n: _readonly(v[flat]) for n, v in self.points.items() if n in keep},
+            points={n: readonly(v[flat]) for n, v in self.points.items() if n in keep},
             shape=tuple(shape),
-            agreement=_readonly(self.agreement.ravel()[flat].reshape(shape)),
-            probability=_readonly(self.probability.ravel()[flat].reshape(shape)),
-            utilities=_readonly(
+            agreement=readonly(self.agreement.ravel()[flat].reshape(shape)),
+            probability=readonly(self.probability.ravel()[flat].reshape(shape)),
+            utilities=readonly(
                 self.utilities.reshape(self.size, -1)[flat].reshape(
                     (*shape, len(self.agents))
                 )
@@ -286,7 +283,7 @@ def _grid_axes(scenario: Scenario, grid: Mapping[str, ArrayLike]) -> dict[str, N
                 f"shape {array.shape}"
             )
         _validate_values(scenario, name, array)
-        axes[name] = _readonly(array.copy())
+        axes[name] = readonly(array.copy())
     return axes
 
 
@@ -324,7 +321,7 @@ def _sample_points(
         else:
             values = low + unit[:, k] * (high - low)
         _validate_values(scenario, name, values)
-        points[name] = _readonly(values)
+        points[name] = readonly(values)
     return points
 
 
@@ -763,7 +760,7 @@ def sweep(
         index = np.indices(shape).reshape(len(shape), -1) if math.prod(shape) <= 10_000_000 \
             else None
         points = (
-            {n: _readonly(axes[n][index[k]]) for k, n in enumerate(names)}
+            {n: readonly(axes[n][index[k]]) for k, n in enumerate(names)}
             if index is not None
             else {}
         )
@@ -854,7 +851,7 @@ def sweep(
     }
     if not points and axes:  # huge grid: expand the points lazily here
         flat_index = np.unravel_index(np.arange(total), shape)
-        points = {n: _readonly(axes[n][flat_index[k]]) for k, n in enumerate(names)}
+        points = {n: readonly(axes[n][flat_index[k]]) for k, n in enumerate(names)}
     return SweepResult(
         scenario=scenario,
         concept=concept,
@@ -862,9 +859,9 @@ def sweep(
         axes=axes,
         points=points,
         shape=shape,
-        agreement=_readonly(agreement.reshape(shape)),
-        probability=_readonly(probability.reshape(shape)),
-        utilities=_readonly(utilities.reshape((*shape, len(scenario.agents)))),
+        agreement=readonly(agreement.reshape(shape)),
+        probability=readonly(probability.reshape(shape)),
+        utilities=readonly(utilities.reshape((*shape, len(scenario.agents)))),
         errors=errors,
         metadata=metadata,
     )

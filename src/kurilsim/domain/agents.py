@@ -170,8 +170,70 @@ def _check_value(owner: str, spec: ParameterSpec, value: Any) -> None:
         )
 
 
+class _LinearInTerms:
+    """Utility arithmetic shared by the built-in agent classes.
+
+    A subclass provides :meth:`utility_terms` (outcomes x terms) and
+    :meth:`coefficient_columns` (one coefficient per term, unbroadcast);
+    utilities are their product.
+    """
+
+    __slots__ = ()
+
+    def utility_terms(self, space: AgreementSpace) -> NDArray[np.float64]:
+        raise NotImplementedError
+
+    def coefficient_columns(
+        self, overrides: Mapping[str, ArrayLike] | None = None
+    ) -> tuple[NDArray[np.float64], ...]:
+        raise NotImplementedError
+
+    def coefficients(
+        self, overrides: Mapping[str, ArrayLike] | None = None
+    ) -> NDArray[np.float64]:
+        """Coefficients of the terms, broadcast over arrays of parameter values.
+
+        Parameters
+        ----------
+        overrides : mapping of str to array_like, optional
+            Parameter values replacing the agent's own; arrays broadcast
+            against each other, giving coefficients of shape
+            ``broadcast_shape + (n_terms,)``.
+        """
+        columns = self.coefficient_columns(overrides)
+        return np.stack(np.broadcast_arrays(*columns), axis=-1)
+
+    def outcome_utilities(
+        self, space: AgreementSpace, overrides: Mapping[str, ArrayLike] | None = None
+    ) -> NDArray[np.float64]:
+        """Utilities of every outcome (agreements, then the status quo last)."""
+        result: NDArray[np.float64] = (
+            self.coefficients(overrides) @ self.utility_terms(space).T
+        )
+        return result
+
+    def utilities(self, space: AgreementSpace) -> NDArray[np.float64]:
+        """Utility of every agreement of ``space``, shape ``(len(space),)``."""
+        return self.outcome_utilities(space)[..., :-1]
+
+    def status_quo_utility(self, space: AgreementSpace) -> float:
+        """Utility of the status quo (the last entry of :meth:`outcome_utilities`)."""
+        return float(self.outcome_utilities(space)[-1])
+
+
+def _finite_number(owner: str, what: str, value: Any) -> float:
+    """``value`` as a float, or an error naming it if it is not a finite number."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float | np.number)
+        or not math.isfinite(value)
+    ):
+        raise InvalidModelError(f"{owner}: {what} must be a finite number, got {value!r}")
+    return float(value)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ParametricAgent:
+class ParametricAgent(_LinearInTerms):
     """Base class of agents whose parameters are dataclass fields.
 
     Subclasses declare parameters with :func:`parameter` and implement
@@ -262,21 +324,6 @@ class ParametricAgent:
         columns = self._terms(space)
         return np.stack([columns[name] for name in self.term_names()], axis=1)
 
-    def coefficients(
-        self, overrides: Mapping[str, ArrayLike] | None = None
-    ) -> NDArray[np.float64]:
-        """Coefficients of the terms, broadcast over arrays of parameter values.
-
-        Parameters
-        ----------
-        overrides : mapping of str to array_like, optional
-            Parameter values replacing the agent's own; arrays broadcast
-            against each other, giving coefficients of shape
-            ``broadcast_shape + (n_terms,)``.
-        """
-        columns = self.coefficient_columns(overrides)
-        return np.stack(np.broadcast_arrays(*columns), axis=-1)
-
     def coefficient_columns(
         self, overrides: Mapping[str, ArrayLike] | None = None
     ) -> tuple[NDArray[np.float64], ...]:
@@ -305,23 +352,6 @@ class ParametricAgent:
             np.asarray(coefficients[t], dtype=np.float64) for t in self.term_names()
         )
 
-    def outcome_utilities(
-        self, space: AgreementSpace, overrides: Mapping[str, ArrayLike] | None = None
-    ) -> NDArray[np.float64]:
-        """Utilities of every outcome (agreements, then the status quo last)."""
-        result: NDArray[np.float64] = (
-            self.coefficients(overrides) @ self.utility_terms(space).T
-        )
-        return result
-
-    def utilities(self, space: AgreementSpace) -> NDArray[np.float64]:
-        """Utility of every agreement of ``space``, shape ``(len(space),)``."""
-        return self.outcome_utilities(space)[..., :-1]
-
-    def status_quo_utility(self, space: AgreementSpace) -> float:
-        """Utility of the status quo (no treaty)."""
-        return float(self.outcome_utilities(space)[-1])
-
     def utility_gradient(self, space: AgreementSpace, name: str) -> NDArray[np.float64]:
         """Exact derivative of the outcome utilities in a *linear* parameter.
 
@@ -337,21 +367,10 @@ class ParametricAgent:
                 f"{type(self).__name__}: utilities are not linear in {name!r}; "
                 f"linear parameters are {linear}"
             )
-        terms = self.utility_terms(space)
-        low = self._coefficients_at(name, 0.0)
-        high = self._coefficients_at(name, 1.0)
-        gradient: NDArray[np.float64] = (high - low) @ terms.T
+        # utilities are affine in a linear parameter: U(1) - U(0) is the slope
+        slope = self.coefficients({name: 1.0}) - self.coefficients({name: 0.0})
+        gradient: NDArray[np.float64] = slope @ self.utility_terms(space).T
         return gradient
-
-    def _coefficients_at(self, name: str, value: float) -> NDArray[np.float64]:
-        values = {
-            k: np.asarray(v, dtype=np.float64) for k, v in self.parameters().items()
-        }
-        values[name] = np.asarray(value)
-        coefficients = self._coefficients(values)
-        return np.stack(
-            np.broadcast_arrays(*(coefficients[t] for t in self.term_names())), axis=-1
-        )
 
     # -- documentation and serialisation ---------------------------------------------
     @classmethod
@@ -845,7 +864,7 @@ class UnitedStates(ParametricAgent):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class LinearAgent:
+class LinearAgent(_LinearInTerms):
     """A generic agent: a weighted sum of features, with interaction terms.
 
     Parameters
@@ -897,34 +916,19 @@ class LinearAgent:
                 f"LinearAgent {self.name!r}: weights must map terms to numbers, "
                 f"got {self.weights!r}"
             )
+        owner = f"LinearAgent {self.name!r}"
         weights = {}
         for term, weight in self.weights.items():
             if not isinstance(term, str) or not term or term == "status_quo":
                 raise InvalidModelError(
-                    f"LinearAgent {self.name!r}: bad term {term!r} (expected a "
-                    "feature name or a '*'-product of feature names)"
+                    f"{owner}: bad term {term!r} (expected a feature name or a "
+                    "'*'-product of feature names)"
                 )
-            if (
-                isinstance(weight, bool)
-                or not isinstance(weight, int | float | np.number)
-                or not math.isfinite(weight)
-            ):
-                raise InvalidModelError(
-                    f"LinearAgent {self.name!r}: weight of {term!r} must be a finite "
-                    f"number, got {weight!r}"
-                )
-            weights[term] = float(weight)
+            weights[term] = _finite_number(owner, f"weight of {term!r}", weight)
         object.__setattr__(self, "weights", weights)
-        if (
-            isinstance(self.status_quo, bool)
-            or not isinstance(self.status_quo, int | float | np.number)
-            or not math.isfinite(self.status_quo)
-        ):
-            raise InvalidModelError(
-                f"LinearAgent {self.name!r}: status_quo must be a finite number, "
-                f"got {self.status_quo!r}"
-            )
-        object.__setattr__(self, "status_quo", float(self.status_quo))
+        object.__setattr__(
+            self, "status_quo", _finite_number(owner, "status_quo", self.status_quo)
+        )
 
     def __hash__(self) -> int:
         return hash((self.name, tuple(sorted(self.weights))))
@@ -969,10 +973,11 @@ class LinearAgent:
         columns.append(space.feature("status_quo"))
         return np.stack(columns, axis=1)
 
-    def coefficients(
+    def coefficient_columns(
         self, overrides: Mapping[str, ArrayLike] | None = None
-    ) -> NDArray[np.float64]:
-        """Weights (and the status-quo utility), broadcast over override arrays."""
+    ) -> tuple[NDArray[np.float64], ...]:
+        """The weights, then the status-quo utility; overridden ones as arrays
+        (see :meth:`coefficients` for the broadcast stack)."""
         values = {
             k: np.asarray(v, dtype=np.float64) for k, v in self.parameters().items()
         }
@@ -988,34 +993,7 @@ class LinearAgent:
                     f"LinearAgent {self.name!r}: {key} must be finite, got {value!r}"
                 )
             values[key] = array
-        ordered = [values[f"w[{term}]"] for term in self.weights]
-        ordered.append(values["status_quo"])
-        return np.stack(np.broadcast_arrays(*ordered), axis=-1)
-
-    def coefficient_columns(
-        self, overrides: Mapping[str, ArrayLike] | None = None
-    ) -> tuple[NDArray[np.float64], ...]:
-        """The coefficient of each term, not broadcast (see :meth:`coefficients`)."""
-        stacked = self.coefficients(overrides)
-        return tuple(stacked[..., k] for k in range(stacked.shape[-1]))
-
-    def outcome_utilities(
-        self, space: AgreementSpace, overrides: Mapping[str, ArrayLike] | None = None
-    ) -> NDArray[np.float64]:
-        """Utilities of every outcome (agreements, then the status quo last)."""
-        result: NDArray[np.float64] = (
-            self.coefficients(overrides) @ self.utility_terms(space).T
-        )
-        return result
-
-    def utilities(self, space: AgreementSpace) -> NDArray[np.float64]:
-        """Utility of every agreement of ``space``."""
-        return self.outcome_utilities(space)[..., :-1]
-
-    def status_quo_utility(self, space: AgreementSpace) -> float:
-        """Utility of the status quo (the last entry of :meth:`outcome_utilities`:
-        ``status_quo`` plus the weighted status-quo features of the space)."""
-        return float(self.outcome_utilities(space)[-1])
+        return (*(values[f"w[{term}]"] for term in self.weights), values["status_quo"])
 
     def to_dict(self) -> dict[str, Any]:
         """A TOML-ready dict."""

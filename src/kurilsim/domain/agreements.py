@@ -16,11 +16,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Final
 
 import numpy as np
 from numpy.typing import NDArray
 
+from kurilsim._arrays import readonly
 from kurilsim._errors import InvalidModelError
 
 __all__ = [
@@ -51,10 +52,6 @@ def _check_name(kind: str, value: object) -> str:
         )
     return value
 
-
-def _readonly(array: NDArray[Any]) -> NDArray[Any]:
-    array.flags.writeable = False
-    return array
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -474,9 +471,9 @@ class AgreementSpace:
 
         object.__setattr__(self, "issues", issues)
         object.__setattr__(self, "constraints", constraints)
-        object.__setattr__(self, "options", _readonly(table))
+        object.__setattr__(self, "options", readonly(table))
         object.__setattr__(self, "feature_names", tuple(columns))
-        object.__setattr__(self, "outcome_features", _readonly(matrix))
+        object.__setattr__(self, "outcome_features", readonly(matrix))
         object.__setattr__(self, "agreements", tuple(agreements))
         object.__setattr__(
             self, "_index", {deal: k for k, deal in enumerate(agreements)}
@@ -571,7 +568,7 @@ class AgreementSpace:
             )
         values = np.full(len(self) + 1, float(default))
         values[-1] = 0.0
-        return _readonly(values)
+        return readonly(values)
 
     def index(self, agreement: Agreement | StatusQuo) -> int:
         """Row of ``agreement`` in the table (``NO_DEAL`` for the status quo)."""

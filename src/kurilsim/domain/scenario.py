@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from kurilsim._arrays import readonly
 from kurilsim._errors import InvalidModelError
 from kurilsim.domain.agents import Agent, Japan, Russia, UnitedStates
 from kurilsim.domain.agreements import AgreementSpace
@@ -141,10 +142,6 @@ class NegotiationProtocol:
         return data
 
 
-def _readonly(array: NDArray[Any]) -> NDArray[Any]:
-    array.flags.writeable = False
-    return array
-
 
 def _default_agents() -> tuple[Agent, ...]:
     return (Japan(), Russia(), UnitedStates())
@@ -253,7 +250,7 @@ class Scenario:
                     f"protocol.discount names {who!r}, which is not an agent; "
                     f"agents are {names}"
                 )
-        terms = tuple(_readonly(agent.utility_terms(self.space)) for agent in agents)
+        terms = tuple(readonly(agent.utility_terms(self.space)) for agent in agents)
         with np.errstate(over="ignore", invalid="ignore"):
             utilities = np.stack(
                 [
@@ -266,7 +263,7 @@ class Scenario:
         object.__setattr__(self, "notes", notes)
         object.__setattr__(self, "agents", agents)
         object.__setattr__(self, "_terms", terms)
-        object.__setattr__(self, "_outcome_utilities", _readonly(utilities))
+        object.__setattr__(self, "_outcome_utilities", readonly(utilities))
 
     # -- identity -------------------------------------------------------------------
     def __eq__(self, other: object) -> bool:

@@ -28,6 +28,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import linprog
 from scipy.spatial import ConvexHull, QhullError
 
+from kurilsim._arrays import readonly
 from kurilsim._errors import InvalidGameError, InvalidProfileError, SolverError
 from kurilsim.domain.scenario import Scenario
 
@@ -45,10 +46,6 @@ _LP_OPTIONS: Final = {
     "dual_feasibility_tolerance": 1e-10,
 }
 
-
-def _readonly(array: NDArray[Any]) -> NDArray[Any]:
-    array.flags.writeable = False
-    return array
 
 
 def _linprog(
@@ -291,12 +288,12 @@ class BargainingProblem:
                 f"the utilities of player {i} span more than the largest float; "
                 "rescale them"
             )
-        object.__setattr__(self, "points", _readonly(points))
-        object.__setattr__(self, "disagreement", _readonly(d))
+        object.__setattr__(self, "points", readonly(points))
+        object.__setattr__(self, "disagreement", readonly(d))
         object.__setattr__(self, "labels", labels)
         object.__setattr__(self, "players", players)
-        object.__setattr__(self, "_lo", _readonly(lo))
-        object.__setattr__(self, "_ranges", _readonly(np.where(spans > 0, spans, 1.0)))
+        object.__setattr__(self, "_lo", readonly(lo))
+        object.__setattr__(self, "_ranges", readonly(np.where(spans > 0, spans, 1.0)))
 
     # ---------------------------------------------------------------- basics
     @property
@@ -344,7 +341,7 @@ class BargainingProblem:
         cached = self._cache.get("scaled")
         if cached is None:
             every = np.vstack([self.points, self.disagreement])
-            cached = _readonly((every - self._lo) / self._ranges)
+            cached = readonly((every - self._lo) / self._ranges)
             self._cache["scaled"] = cached
         result: NDArray[np.float64] = cached
         return result
@@ -368,9 +365,9 @@ class BargainingProblem:
                 keys, axis=0, return_index=True, return_inverse=True
             )
             cached = (
-                _readonly(scaled[first]),
-                _readonly(first.astype(np.intp)),
-                _readonly(np.asarray(inverse, dtype=np.intp).reshape(-1)),
+                readonly(scaled[first]),
+                readonly(first.astype(np.intp)),
+                readonly(np.asarray(inverse, dtype=np.intp).reshape(-1)),
             )
             self._cache["unique"] = cached
         result: tuple[NDArray[np.float64], NDArray[np.intp], NDArray[np.intp]] = cached
@@ -407,7 +404,7 @@ class BargainingProblem:
         cached = self._cache.get("ir")
         if cached is None:
             slack = (self.points - self.disagreement) / self._ranges
-            cached = _readonly(np.all(slack >= -DEFAULT_TOL, axis=1))
+            cached = readonly(np.all(slack >= -DEFAULT_TOL, axis=1))
             self._cache["ir"] = cached
         result: NDArray[np.bool_] = cached
         return result
@@ -439,7 +436,7 @@ class BargainingProblem:
                 )
             else:
                 ideal = self._ideal_lp()
-            cached = _readonly(np.maximum(ideal, self.disagreement))
+            cached = readonly(np.maximum(ideal, self.disagreement))
             self._cache["ideal"] = cached
         result: NDArray[np.float64] = cached
         return result
@@ -509,7 +506,7 @@ class BargainingProblem:
             else:
                 chain = _frontier_reps_nd(reps)
             on_frontier = np.isin(inverse[: self.n_outcomes], chain)
-            cached = _readonly(np.flatnonzero(on_frontier).astype(np.intp))
+            cached = readonly(np.flatnonzero(on_frontier).astype(np.intp))
             self._cache["frontier"] = cached
         result: NDArray[np.intp] = cached
         return result
@@ -918,7 +915,7 @@ def _polyline_reps(problem: BargainingProblem) -> NDArray[np.intp]:
                     break
                 chain.pop()
             chain.append(int(j))
-        cached = _readonly(np.array(chain, dtype=np.intp))
+        cached = readonly(np.array(chain, dtype=np.intp))
         problem._cache["polyline_reps"] = cached
     result: NDArray[np.intp] = cached
     return result
@@ -933,7 +930,7 @@ def _frontier_polyline(
         _, rep_rows, _ = problem._unique()
         rows = rep_rows[_polyline_reps(problem)]
         every = np.vstack([problem.points, problem.disagreement])
-        cached = (_readonly(every[rows].copy()), _readonly(rows.copy()))
+        cached = (readonly(every[rows].copy()), readonly(rows.copy()))
         problem._cache["polyline"] = cached
     result: tuple[NDArray[np.float64], NDArray[np.intp]] = cached
     return result
@@ -947,7 +944,7 @@ def _ir_polyline(problem: BargainingProblem) -> NDArray[np.float64]:
         d = problem.disagreement
         clipped = _clip_axis(np.array(chain), 0, float(d[0]))
         clipped = _clip_axis(clipped, 1, float(d[1]))
-        cached = _readonly(clipped)
+        cached = readonly(clipped)
         problem._cache["ir_polyline"] = cached
     result: NDArray[np.float64] = cached
     return result

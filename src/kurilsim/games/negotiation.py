@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from kurilsim._arrays import readonly
 from kurilsim._errors import InvalidModelError
 from kurilsim.domain.agreements import NO_DEAL, AgreementSpace
 from kurilsim.domain.scenario import Scenario
@@ -277,5 +278,6 @@ def strategic_game(
         strategies = [labels_prop, labels_conc, list(stances)]
         outcome_table = outcomes
     game = NormalFormGame(arrays, players=players, strategies=strategies)
-    outcome_table.flags.writeable = False
-    return StrategicNegotiation(game=game, outcomes=outcome_table, scenario=scenario)
+    return StrategicNegotiation(
+        game=game, outcomes=readonly(outcome_table), scenario=scenario
+    )

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from kurilsim._arrays import readonly
 from kurilsim._errors import InvalidGameError, InvalidProfileError
 
 if TYPE_CHECKING:
@@ -23,10 +24,6 @@ Profile = tuple[NDArray[np.float64], ...]
 #: Default relative tolerance of equilibrium checks (multiplied by the payoff range).
 DEFAULT_TOL = 1e-9
 
-
-def _readonly(array: NDArray[Any]) -> NDArray[Any]:
-    array.flags.writeable = False
-    return array
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -127,7 +124,7 @@ class NormalFormGame:
                 f"the payoffs of player {bad} span more than the largest float "
                 f"({float(arrays[bad].min())} to {float(arrays[bad].max())}); rescale them"
             )
-        ranges = _readonly(np.where(spans > 0, spans, 1.0))
+        ranges = readonly(np.where(spans > 0, spans, 1.0))
         object.__setattr__(self, "payoffs", arrays)
         object.__setattr__(self, "players", names)
         object.__setattr__(self, "strategies", labels)
@@ -401,7 +398,7 @@ def _validate_payoffs(payoffs: Sequence[ArrayLike] | NDArray[Any]) -> tuple[NDAr
             raise InvalidGameError(
                 f"payoffs must be finite; player {i}'s payoff at {where} is {float(arr[where])}"
             )
-    return tuple(_readonly(a) for a in arrays)
+    return tuple(readonly(a) for a in arrays)
 
 
 def _deviation_payoffs(

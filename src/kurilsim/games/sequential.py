@@ -13,11 +13,12 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Union
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from kurilsim._arrays import readonly
 from kurilsim._errors import InvalidGameError
 
 __all__ = ["Chance", "Decision", "Node", "SequentialGame", "Terminal"]
@@ -152,10 +153,6 @@ def _moves(
     return tuple(result)
 
 
-def _readonly(array: NDArray[Any]) -> NDArray[Any]:
-    array.flags.writeable = False
-    return array
-
 
 #: Node kinds in :attr:`SequentialGame.kind`.
 TERMINAL, DECISION, CHANCE = 0, 1, 2
@@ -273,7 +270,7 @@ class SequentialGame:
                 movers.append(-1)
                 actions.append(tuple(action for action, _, _ in node.moves))
                 probabilities.append(
-                    _readonly(np.array([p for _, p, _ in node.moves]))
+                    readonly(np.array([p for _, p, _ in node.moves]))
                 )
                 subtrees = [child for _, _, child in node.moves]
             # push in reverse so children are visited (and numbered) in order
@@ -284,15 +281,15 @@ class SequentialGame:
             if row is not None:
                 payoffs[index] = row
         object.__setattr__(self, "players", players)
-        object.__setattr__(self, "kind", _readonly(np.array(kinds, dtype=np.int8)))
-        object.__setattr__(self, "player", _readonly(np.array(movers, dtype=np.intp)))
+        object.__setattr__(self, "kind", readonly(np.array(kinds, dtype=np.int8)))
+        object.__setattr__(self, "player", readonly(np.array(movers, dtype=np.intp)))
         object.__setattr__(self, "children", tuple(tuple(c) for c in children))
         object.__setattr__(self, "actions", tuple(actions))
         object.__setattr__(self, "probabilities", tuple(probabilities))
-        object.__setattr__(self, "payoffs", _readonly(payoffs))
+        object.__setattr__(self, "payoffs", readonly(payoffs))
         object.__setattr__(self, "outcomes", tuple(outcomes))
         object.__setattr__(self, "labels", tuple(labels))
-        object.__setattr__(self, "parent", _readonly(np.array(parents, dtype=np.intp)))
+        object.__setattr__(self, "parent", readonly(np.array(parents, dtype=np.intp)))
 
     @staticmethod
     def _player_index(player: int | str, players: tuple[str, ...]) -> int:

@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from kurilsim._arrays import readonly
 from kurilsim._errors import InvalidGameError, SolverError
 from kurilsim.games.bargaining import (
     DEFAULT_TOL,
@@ -62,10 +63,6 @@ __all__ = [
     "solve_rubinstein",
 ]
 
-
-def _readonly(array: NDArray[Any]) -> NDArray[Any]:
-    array.flags.writeable = False
-    return array
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -298,8 +295,8 @@ def _certify(
     names = (*problem.labels, problem.disagreement_label)
     return BargainingSolution(
         concept,
-        _readonly(np.array(utilities, dtype=np.float64)),
-        _readonly(lottery),
+        readonly(np.array(utilities, dtype=np.float64)),
+        readonly(lottery),
         tuple(names[k] for k in used.tolist()),
         players=problem.players,
         agreement_possible=agreement_possible,
@@ -308,7 +305,7 @@ def _certify(
         optimality_gap=float(optimality_gap),
         tol=tol,
         message=message,
-        proposals=None if proposals is None else _readonly(proposals),
+        proposals=None if proposals is None else readonly(proposals),
     )
 
 

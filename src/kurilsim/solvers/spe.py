@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
+from kurilsim._arrays import readonly
 from kurilsim._errors import InvalidGameError, SolverError
 from kurilsim.games.sequential import CHANCE, DECISION, TERMINAL, SequentialGame
 
@@ -31,10 +32,6 @@ class PathStep:
         chance = f" (p={self.probability:g})" if self.player == "chance" else ""
         return f"{self.player}: {self.action}{chance}"
 
-
-def _readonly(array: NDArray[Any]) -> NDArray[Any]:
-    array.flags.writeable = False
-    return array
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -201,9 +198,9 @@ def solve_spe(
     path, outcomes = _follow(game, strategy)
     return SPEResult(
         game=game,
-        strategy=_readonly(strategy),
-        values=_readonly(values),
-        payoffs=_readonly(values[0].copy()),
+        strategy=readonly(strategy),
+        values=readonly(values),
+        payoffs=readonly(values[0].copy()),
         path=path,
         outcomes=outcomes,
         ties=tuple(sorted(ties)),
