@@ -810,18 +810,46 @@ def solve_kalai_smorodinsky(
             tol,
             "the ideal point is the disagreement point",
         )
+    return _along_direction(
+        problem,
+        "kalai-smorodinsky",
+        units,
+        tol,
+        possible,
+        ray="exact intersection of the segment d–I with the Pareto frontier",
+        leximin="lexicographic maxmin of the shares of the ideal gains (linear programs)",
+    )
+
+
+def _along_direction(
+    problem: BargainingProblem,
+    concept: str,
+    units: NDArray[np.float64],
+    tol: float,
+    possible: bool,
+    *,
+    ray: str,
+    leximin: str,
+) -> BargainingSolution:
+    """The lexicographic maxmin of the gains measured in ``units`` (0: ignored).
+
+    Two players: where the ray ``d + t * units`` leaves the feasible set, in
+    closed form; otherwise by linear programs.  Kalai-Smorodinsky measures
+    gains in shares of the ideal gains, the egalitarian solution in one unit.
+    """
+    d = problem.disagreement
     if problem.n_players == 2 and possible:
-        u, first = _ray_exit_two_players(problem, ideal - d)
+        u, first = _ray_exit_two_players(problem, units)
         lottery = _polyline_lottery(problem, u)
-        how = "exact intersection of the segment d–I with the Pareto frontier"
+        how = ray
     else:
         u, lottery, first = _leximin(problem, units)
-        how = "lexicographic maxmin of the shares of the ideal gains (linear programs)"
+        how = leximin
     shares = (u - d)[units > 0] / units[units > 0]
     shortfall = max(first - float(np.min(shares)), 0.0)
     return _certify(
         problem,
-        "kalai-smorodinsky",
+        concept,
         u,
         lottery,
         tol=tol,
@@ -995,27 +1023,17 @@ def solve_egalitarian(
     problem = _check_problem(problem)
     tol = _check_tol(tol)
     possible = _agreement_possible(problem, tol)
-    d = problem.disagreement
     # equal gains in the players' own units; measured in the largest range
     scale = float(problem.utility_ranges.max())
     units = np.full(problem.n_players, scale)
-    if problem.n_players == 2 and possible:
-        u, first = _ray_exit_two_players(problem, units)
-        lottery = _polyline_lottery(problem, u)
-        how = "exact exit of the diagonal ray from the feasible set"
-    else:
-        u, lottery, first = _leximin(problem, units)
-        how = "leximin by linear programs"
-    shortfall = max(first - float(np.min(u - d)) / scale, 0.0)
-    return _certify(
+    return _along_direction(
         problem,
         "egalitarian",
-        u,
-        lottery,
-        tol=tol,
-        optimality_gap=shortfall,
-        agreement_possible=possible,
-        message=how,
+        units,
+        tol,
+        possible,
+        ray="exact exit of the diagonal ray from the feasible set",
+        leximin="leximin by linear programs",
     )
 
 
