@@ -39,8 +39,6 @@ __all__ = ["main", "parse_grid"]
 
 _PROG = "kurilsim"
 _HEADLINE_STEM = "two_vs_four_islands"
-#: Default points per chunk of sweeps without a vectorised fast path.
-_SLOW_CHUNK_SIZE = 64
 
 
 # -- argument helpers -------------------------------------------------------------------
@@ -251,17 +249,10 @@ def _cmd_solve(args: argparse.Namespace) -> int:
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
     from kurilsim.domain.scenario_io import load_scenario
-    from kurilsim.sweeps import FAST_CONCEPTS, sweep
+    from kurilsim.sweeps import sweep
 
     scenario = load_scenario(args.scenario)
     grid = parse_grid(args.grid, scenario.parameters())
-    options: dict[str, Any] = {}
-    if args.chunk_size is not None:
-        options["chunk_size"] = args.chunk_size
-    elif args.concept not in FAST_CONCEPTS:
-        # point-by-point concepts take ~0.1 s a point: small chunks let
-        # --workers share the work and --checkpoint save it often
-        options["chunk_size"] = _SLOW_CHUNK_SIZE
     with _executor(args.workers) as executor:
         result = sweep(
             scenario,
@@ -270,7 +261,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
             executor=executor,
             checkpoint=args.checkpoint,
             progress=not args.no_progress,
-            **options,
+            chunk_size=args.chunk_size,
         )
     _report_run(result, args.checkpoint)
     if args.out is not None:
@@ -495,7 +486,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="points per chunk, the unit of parallel work and of checkpoints "
         "(default: 32768 for the vectorised concepts spe, "
         "nash-bargaining-discrete and kalai-smorodinsky-discrete; "
-        f"{_SLOW_CHUNK_SIZE} for the point-by-point ones)",
+        "64 for the point-by-point ones)",
     )
     sub.add_argument(
         "--no-progress",

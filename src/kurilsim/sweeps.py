@@ -50,6 +50,11 @@ FAST_CONCEPTS: Final = frozenset(
 #: Protocol settings the SPE fast path vectorises (others are grouped).
 _FAST_PROTOCOL = frozenset({"protocol.objection_cost"})
 
+#: Default points per chunk on the fast path (a few MB per array: stays in cache).
+FAST_CHUNK_SIZE: Final = 32_768
+#: Default points per chunk point by point.
+SLOW_CHUNK_SIZE: Final = 64
+
 _CHECKPOINT_FORMAT = 1
 
 
@@ -364,45 +369,61 @@ def _per_point(scenario: Scenario, concept: str, names: Sequence[str],
     return _Chunk(agreement, probability, utilities, errors)
 
 
-def _fast_spe(scenario: Scenario, names: Sequence[str],
-              values: Sequence[NDArray[Any]]) -> _Chunk:
-    """The SPE of the proposal game at ``m`` points with one matrix product per
-    agent (utilities laid out outcome x point) and :func:`spe_kernel`."""
-    from kurilsim.games.negotiation import objectionable
-    from kurilsim.solvers.proposal import spe_kernel
-
-    protocol = scenario.protocol
-    agent_names = scenario.agent_names
-    m = len(values[0])
+def _fast_chunk(
+    scenario: Scenario, concept: str, swept: Mapping[str, NDArray[Any]], m: int
+) -> _Chunk:
+    """A fast concept at ``m`` points at once: one matrix product per agent
+    (utilities laid out outcome x point), then the concept's array kernel."""
     per_agent: dict[str, dict[str, NDArray[Any]]] = {}
-    cost = np.full(m, protocol.objection_cost)
-    for name, column in zip(names, values, strict=True):
-        if name == "protocol.objection_cost":
-            cost = column.astype(np.float64)
-            if np.any(~np.isfinite(cost) | (cost < 0)):
-                raise InvalidModelError("protocol.objection_cost must be finite and >= 0")
-        else:
+    for name, column in swept.items():
+        if name != "protocol.objection_cost":
             owner, _, parameter = name.partition(".")
             per_agent.setdefault(owner, {})[parameter] = column
     rows = [
         _utility_rows(agent, scenario.terms_of(agent.name), per_agent.get(agent.name), m)
         for agent in scenario.agents
     ]
-    column_index = spe_kernel(
-        rows[agent_names.index(protocol.proposer)],
-        rows[agent_names.index(protocol.responder)],
-        rows[agent_names.index(protocol.objector)] if protocol.objector else None,
-        objectionable(scenario),
-        cost,
-        objection_blocks=protocol.objection_blocks,
-        tol=1e-12,
-    )
+    protocol = scenario.protocol
+    agent_names = scenario.agent_names
+    proposer = rows[agent_names.index(protocol.proposer)]
+    responder = rows[agent_names.index(protocol.responder)]
+    n = len(scenario.space)
+    if concept == "spe":
+        from kurilsim.games.negotiation import objectionable
+        from kurilsim.solvers.proposal import spe_kernel
+
+        cost = np.broadcast_to(
+            np.asarray(swept.get("protocol.objection_cost", protocol.objection_cost),
+                       dtype=np.float64),
+            (m,),
+        )
+        bad = ~np.isfinite(cost) | (cost < 0)
+        if np.any(bad):
+            raise InvalidModelError(
+                f"protocol.objection_cost must be finite and >= 0, got {cost[bad][0]!r}"
+            )
+        column_index = spe_kernel(
+            proposer,
+            responder,
+            rows[agent_names.index(protocol.objector)] if protocol.objector else None,
+            objectionable(scenario),
+            cost,
+            objection_blocks=protocol.objection_blocks,
+            tol=1e-12,
+        )
+    else:
+        from kurilsim.solvers.discrete_bargaining import discrete_bargaining_kernel
+
+        index = discrete_bargaining_kernel(
+            proposer,
+            responder,
+            rule="nash" if concept.startswith("nash") else "kalai-smorodinsky",
+        )
+        column_index = np.where(index >= 0, index, n)
     points = np.arange(m)
     utilities = np.stack([row[column_index, points] for row in rows], axis=-1)
-    n = len(scenario.space)
     agreement = np.where(column_index < n, column_index, NO_DEAL).astype(np.intp)
-    probability = (agreement != NO_DEAL).astype(np.float64)
-    return _Chunk(agreement, probability, utilities, {})
+    return _Chunk(agreement, (agreement != NO_DEAL).astype(np.float64), utilities, {})
 
 
 def _utility_rows(agent: Any, terms: NDArray[np.float64],
@@ -431,35 +452,10 @@ def _utility_rows(agent: Any, terms: NDArray[np.float64],
     return table
 
 
-def _fast_discrete(scenario: Scenario, concept: str, names: Sequence[str],
-                   values: Sequence[NDArray[Any]]) -> _Chunk:
-    """Discrete Nash bargaining / Kalai-Smorodinsky at ``m`` points at once."""
-    from kurilsim.solvers.discrete_bargaining import discrete_bargaining_kernel
-
-    m = len(values[0])
-    per_agent: dict[str, dict[str, NDArray[Any]]] = {}
-    for name, column in zip(names, values, strict=True):
-        owner, _, parameter = name.partition(".")
-        per_agent.setdefault(owner, {})[parameter] = column
-    rows = [
-        _utility_rows(agent, scenario.terms_of(agent.name), per_agent.get(agent.name), m)
-        for agent in scenario.agents
-    ]
-    agent_names = scenario.agent_names
-    index = discrete_bargaining_kernel(
-        rows[agent_names.index(scenario.protocol.proposer)],
-        rows[agent_names.index(scenario.protocol.responder)],
-        rule="nash" if concept.startswith("nash") else "kalai-smorodinsky",
-    )
-    n = len(scenario.space)
-    column_index = np.where(index >= 0, index, n)
-    points = np.arange(m)
-    utilities = np.stack([row[column_index, points] for row in rows], axis=-1)
-    agreement = np.where(index >= 0, index, NO_DEAL).astype(np.intp)
-    return _Chunk(agreement, (agreement != NO_DEAL).astype(np.float64), utilities, {})
-
-
-def _fast_vectorisable(scenario: Scenario, name: str, concept: str = "spe") -> bool:
+def _fast_vectorisable(name: str, concept: str) -> bool:
+    """Whether the fast path takes arrays of ``name`` (else it groups points by
+    its value and rebuilds the scenario per group): agent parameters always,
+    protocol settings only the SPE's objection cost."""
     if name.startswith("protocol."):
         return concept == "spe" and name in _FAST_PROTOCOL
     return True
@@ -476,8 +472,8 @@ def _evaluate_chunk(
     if not (fast and concept in FAST_CONCEPTS and names):
         return _per_point(scenario, concept, names, values)
     m = len(values[0])
-    grouped = [n for n in names if not _fast_vectorisable(scenario, n, concept)]
-    vector = [n for n in names if _fast_vectorisable(scenario, n, concept)]
+    grouped = [n for n in names if not _fast_vectorisable(n, concept)]
+    vector = [n for n in names if _fast_vectorisable(n, concept)]
     column = dict(zip(names, values, strict=True))
     agreement = np.empty(m, dtype=np.intp)
     probability = np.empty(m)
@@ -494,18 +490,8 @@ def _evaluate_chunk(
         first = int(rows[0])
         try:
             base = scenario.with_params({n: column[n][first].item() for n in grouped})
-            if not vector:  # nothing to vectorise: sweep a constant agent parameter
-                first_agent = base.agents[0]
-                parameter = next(iter(first_agent.parameters()))
-                vector_names = [f"{first_agent.name}.{parameter}"]
-                vector_values = [np.full(len(rows), first_agent.parameters()[parameter])]
-            else:
-                vector_names = vector
-                vector_values = [column[n][rows] for n in vector]
-            if concept == "spe":
-                part = _fast_spe(base, vector_names, vector_values)
-            else:
-                part = _fast_discrete(base, concept, vector_names, vector_values)
+            swept = {n: column[n][rows] for n in vector}
+            part = _fast_chunk(base, concept, swept, len(rows))
         except KurilsimError:
             # some point is invalid: fall back to per-point so each error is recorded
             part = _per_point(scenario, concept, names, [v[rows] for v in values])
@@ -674,7 +660,7 @@ def sweep(
     samples: int | None = None,
     rng: np.random.Generator | int | None = None,
     fast: bool = True,
-    chunk_size: int = 32_768,
+    chunk_size: int | None = None,
     executor: concurrent.futures.Executor | None = None,
     checkpoint: str | os.PathLike[str] | None = None,
     progress: bool | None = None,
@@ -700,9 +686,12 @@ def sweep(
     fast : bool
         Use the vectorised path where the concept has one (default).  Its
         answers equal the per-point path (``fast=False``) at every point.
-    chunk_size : int
+    chunk_size : int, optional
         Points per chunk (bounds memory; the unit of parallel work and of
-        checkpoints).
+        checkpoints).  Default: :data:`FAST_CHUNK_SIZE` (32,768, sized for
+        cache) on the fast path, :data:`SLOW_CHUNK_SIZE` (64) point by point,
+        where a point takes milliseconds to a second and small chunks let
+        workers share the work and checkpoints save it often.
     executor : concurrent.futures.Executor, optional
         Where chunks run (e.g. ``ProcessPoolExecutor()`` or a Dask
         ``client.get_executor()``); default: in this process.
@@ -747,6 +736,9 @@ def sweep(
         raise InvalidModelError(
             f"grid must map parameter names to values, got {grid!r}"
         )
+    if chunk_size is None:
+        fast_path = fast and concept in FAST_CONCEPTS
+        chunk_size = FAST_CHUNK_SIZE if fast_path else SLOW_CHUNK_SIZE
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
         raise InvalidModelError(f"chunk_size must be a positive integer, got {chunk_size!r}")
     generator = np.random.default_rng(rng)
