@@ -1,14 +1,17 @@
-"""Small array helpers shared by the package (private)."""
+"""Small helpers shared by the package (private)."""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from numpy.typing import NDArray
 
-__all__ = ["readonly"]
+__all__ = ["duplicates", "readonly"]
 
 ArrayT = TypeVar("ArrayT", bound=NDArray[Any])
+T = TypeVar("T")
 
 
 def readonly(array: ArrayT) -> ArrayT:
@@ -25,3 +28,16 @@ def readonly(array: ArrayT) -> ArrayT:
     return array
 
 
+
+
+def duplicates(items: Sequence[T]) -> list[T]:
+    """The items that occur more than once, each once, sorted.
+
+    Examples
+    --------
+    >>> from kurilsim._arrays import duplicates
+    >>> duplicates(["a", "b", "a", "c", "b"])
+    ['a', 'b']
+    """
+    counts = Counter(items)
+    return sorted(item for item, count in counts.items() if count > 1)  # type: ignore[type-var]

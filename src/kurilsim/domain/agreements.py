@@ -21,7 +21,7 @@ from typing import Final
 import numpy as np
 from numpy.typing import NDArray
 
-from kurilsim._arrays import readonly
+from kurilsim._arrays import duplicates, readonly
 from kurilsim._errors import InvalidModelError
 
 __all__ = [
@@ -118,10 +118,10 @@ class Issue:
             raise InvalidModelError(f"Issue {self.name!r} needs at least one option")
         for option in options:
             _check_name(f"option of issue {self.name!r}", option)
-        duplicates = sorted({o for o in options if options.count(o) > 1})
-        if duplicates:
+        repeated = duplicates(options)
+        if repeated:
             raise InvalidModelError(
-                f"Issue {self.name!r} has duplicate options {duplicates}"
+                f"Issue {self.name!r} has duplicate options {repeated}"
             )
         labels = tuple(self.labels) if self.labels else options
         if len(labels) != len(options) or not all(
@@ -392,9 +392,9 @@ class AgreementSpace:
                 f"an AgreementSpace needs a non-empty sequence of Issue, got {issues!r}"
             )
         names = [issue.name for issue in issues]
-        duplicates = sorted({name for name in names if names.count(name) > 1})
-        if duplicates:
-            raise InvalidModelError(f"duplicate issue names {duplicates}")
+        repeated = duplicates(names)
+        if repeated:
+            raise InvalidModelError(f"duplicate issue names {repeated}")
         constraints = tuple(self.constraints)
         by_name = {issue.name: issue for issue in issues}
         for rule in constraints:

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from kurilsim._arrays import readonly
+from kurilsim._arrays import duplicates, readonly
 from kurilsim._errors import InvalidModelError
 from kurilsim.domain.agents import Agent, Japan, Russia, UnitedStates
 from kurilsim.domain.agreements import AgreementSpace
@@ -229,9 +229,9 @@ class Scenario:
                     f"{agent!r} does not implement the kurilsim.Agent protocol"
                 )
         names = [agent.name for agent in agents]
-        duplicates = sorted({n for n in names if names.count(n) > 1})
-        if duplicates:
-            raise InvalidModelError(f"duplicate agent names {duplicates}")
+        repeated = duplicates(names)
+        if repeated:
+            raise InvalidModelError(f"duplicate agent names {repeated}")
         if not isinstance(self.protocol, NegotiationProtocol):
             raise InvalidModelError(
                 f"Scenario.protocol must be a NegotiationProtocol, got "

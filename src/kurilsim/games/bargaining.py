@@ -28,7 +28,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import linprog
 from scipy.spatial import ConvexHull, QhullError
 
-from kurilsim._arrays import readonly
+from kurilsim._arrays import duplicates, readonly
 from kurilsim._errors import InvalidGameError, InvalidProfileError, SolverError
 from kurilsim.domain.scenario import Scenario
 
@@ -132,8 +132,8 @@ def _names(
     if not all(isinstance(name, str) for name in names):
         raise InvalidGameError(f"{what} must be strings, got {names!r}")
     if len(set(names)) != count:
-        duplicates = sorted({name for name in names if names.count(name) > 1})
-        raise InvalidGameError(f"{what} must be distinct; repeated: {duplicates}")
+        repeated = duplicates(names)
+        raise InvalidGameError(f"{what} must be distinct; repeated: {repeated}")
     return names
 
 

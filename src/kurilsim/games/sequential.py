@@ -18,7 +18,7 @@ from typing import Union
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from kurilsim._arrays import readonly
+from kurilsim._arrays import duplicates, readonly
 from kurilsim._errors import InvalidGameError
 
 __all__ = ["Chance", "Decision", "Node", "SequentialGame", "Terminal"]
@@ -147,9 +147,9 @@ def _moves(
         _check_child(child, owner)
         result.append((str(action), child))
     labels = [action for action, _ in result]
-    duplicates = sorted({a for a in labels if labels.count(a) > 1})
-    if duplicates:
-        raise InvalidGameError(f"a {owner} node has duplicate actions {duplicates}")
+    repeated = duplicates(labels)
+    if repeated:
+        raise InvalidGameError(f"a {owner} node has duplicate actions {repeated}")
     return tuple(result)
 
 
