@@ -567,9 +567,14 @@ class Japan(ParametricAgent):
             )
         )
         if np.any(np.asarray(total) <= 0):
+            names = ("weight_area", "weight_population", "weight_fish", "weight_symbolic")
+            columns = np.broadcast_arrays(*(np.asarray(values[n]) for n in names))
+            first = int(np.flatnonzero(np.ravel(np.asarray(total) <= 0))[0])
+            got = ", ".join(
+                f"{n}={c.ravel()[first].item()!r}" for n, c in zip(names, columns, strict=True)
+            )
             raise InvalidModelError(
-                "Japan's island weights (weight_area, weight_population, weight_fish, "
-                "weight_symbolic) must not all be zero"
+                f"Japan's island weights must not all be zero, got {got}"
             )
 
     def island_weights(self) -> dict[str, float]:

@@ -74,7 +74,10 @@ class NegotiationProtocol:
                     f"protocol.{name} must be an agent name (a string), got {value!r}"
                 )
         if not self.proposer or not self.responder:
-            raise InvalidModelError("protocol.proposer and .responder must be named")
+            raise InvalidModelError(
+                "protocol.proposer and .responder must name agents, got "
+                f"{self.proposer!r} and {self.responder!r}"
+            )
         if self.proposer == self.responder:
             raise InvalidModelError(
                 f"protocol.proposer and .responder must differ, both are "
@@ -258,8 +261,13 @@ class Scenario:
                     for agent, matrix in zip(agents, terms, strict=True)
                 ]
             )
-        if not np.all(np.isfinite(utilities)):
-            raise InvalidModelError("the agents' utilities are not all finite")
+        finite = np.isfinite(utilities).all(axis=1)
+        if not finite.all():
+            bad = [agents[k].name for k in np.flatnonzero(~finite)]
+            raise InvalidModelError(
+                f"the utilities of {bad} are not all finite (overflow?); rescale "
+                "their parameters"
+            )
         object.__setattr__(self, "notes", notes)
         object.__setattr__(self, "agents", agents)
         object.__setattr__(self, "_terms", terms)
