@@ -194,21 +194,27 @@ class SweepResult:
                     (*shape, len(self.agents))
                 )
             ),
-            errors={
-                int(k): self.errors[int(old)]
-                for k, old in enumerate(flat)
-                if int(old) in self.errors
-            },
+            errors=self._errors_within(flat),
             metadata={**self.metadata, "selection": dict(selection)},
         )
+
+    def _errors_within(self, flat: NDArray[np.intp]) -> dict[int, str]:
+        """The errors at the points ``flat`` (increasing), keyed by new position."""
+        found: dict[int, str] = {}
+        for old, message in self.errors.items():
+            k = int(np.searchsorted(flat, old))
+            if k < len(flat) and flat[k] == old:
+                found[k] = message
+        return found
 
     def columns(self) -> dict[str, NDArray[Any]]:
         """Flat columns: parameters, agreement, its label, probability, utilities."""
         data: dict[str, NDArray[Any]] = dict(self.points)
         codes = self.agreement.ravel()
         data["agreement"] = codes
-        labels = {int(c): self.label(int(c)) for c in np.unique(codes)}
-        data["outcome"] = np.array([labels[int(c)] for c in codes], dtype=str)
+        codes_seen, position = np.unique(codes, return_inverse=True)
+        labels = np.array([self.label(int(c)) for c in codes_seen], dtype=str)
+        data["outcome"] = labels[position.ravel()]
         data["probability"] = self.probability.ravel()
         flat = self.utilities.reshape(self.size, -1)
         for k, name in enumerate(self.agents):

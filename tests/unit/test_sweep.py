@@ -143,6 +143,11 @@ def test_errors_are_recorded_per_point(monkeypatch: pytest.MonkeyPatch) -> None:
     assert np.all(np.isnan(result.utilities[1]))
     assert result.agreement[0] != ERROR
     assert result.outcome_shares()["error"] == pytest.approx(1 / 3)
+    # a selection keeps the errors of its points, re-indexed
+    assert result.sel({"russia.security_weight": 1.5}).errors == {
+        0: "SolverError: no certified answer here"
+    }
+    assert result.sel({"russia.security_weight": 2.0}).errors == {}
 
 
 def test_exports_csv_numpy_pandas_and_selection(tmp_path) -> None:  # type: ignore[no-untyped-def]
