@@ -225,19 +225,25 @@ def _expect(
     return value
 
 
+def _check_keys(source: str, prefix: str, table: Mapping[str, Any],
+                allowed: set[str]) -> None:
+    """Refuse a table with keys outside ``allowed``, naming the first one."""
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        raise _fail(
+            source,
+            f"{prefix}{unknown[0]}",
+            f"unknown key; expected one of {sorted(allowed)}",
+        )
+
+
 def _space_from_dict(data: Any, source: str) -> AgreementSpace:
     if data is None:
         return kuril_space()
     _expect(source, "space", data, dict, "a table")
     if "builtin" in data:
-        unknown = sorted(set(data) - {"builtin", "islands", "sovereignty", "fisheries"})
-        if unknown:
-            raise _fail(
-                source,
-                f"space.{unknown[0]}",
-                "unknown key for the built-in space; expected builtin, islands, "
-                "sovereignty, fisheries",
-            )
+        _check_keys(source, "space.", data,
+                    {"builtin", "islands", "sovereignty", "fisheries"})
         if data["builtin"] != "kuril":
             raise _fail(
                 source, "space.builtin", f'expected "kuril", got {data["builtin"]!r}'
@@ -255,13 +261,7 @@ def _space_from_dict(data: Any, source: str) -> AgreementSpace:
                 source, f"space.{key}", data.get(key, False), bool, "true or false"
             )
         return kuril_space(islands=islands, **flags)
-    unknown = sorted(set(data) - {"issues", "constraints"})
-    if unknown:
-        raise _fail(
-            source,
-            f"space.{unknown[0]}",
-            "unknown key; expected 'builtin' or 'issues' and 'constraints'",
-        )
+    _check_keys(source, "space.", data, {"builtin", "issues", "constraints"})
     issues = []
     for k, item in enumerate(
         _expect(
@@ -270,14 +270,8 @@ def _space_from_dict(data: Any, source: str) -> AgreementSpace:
     ):
         where = f"space.issues[{k}]"
         _expect(source, where, item, dict, "a table")
-        allowed = {"name", "options", "labels", "features", "status_quo", "description"}
-        unknown = sorted(set(item) - allowed)
-        if unknown:
-            raise _fail(
-                source,
-                f"{where}.{unknown[0]}",
-                f"unknown key; expected one of {sorted(allowed)}",
-            )
+        _check_keys(source, f"{where}.", item,
+                    {"name", "options", "labels", "features", "status_quo", "description"})
         try:
             issues.append(Issue(**item))
         except (InvalidModelError, TypeError) as error:
@@ -315,12 +309,8 @@ def scenario_from_dict(data: Mapping[str, Any], source: str = "<dict>") -> Scena
     ScenarioFileError
         Naming ``source`` and the offending key.
     """
-    allowed = {"name", "title", "description", "notes", "space", "agents", "protocol"}
-    unknown = sorted(set(data) - allowed)
-    if unknown:
-        raise _fail(
-            source, unknown[0], f"unknown key; expected one of {sorted(allowed)}"
-        )
+    _check_keys(source, "", data,
+                {"name", "title", "description", "notes", "space", "agents", "protocol"})
     if "name" not in data:
         raise _fail(source, "name", "missing (every scenario needs a name)")
     name = _expect(source, "name", data["name"], str, "a string")
@@ -359,7 +349,7 @@ def scenario_from_dict(data: Mapping[str, Any], source: str = "<dict>") -> Scena
     raw_protocol = _expect(
         source, "protocol", data.get("protocol", {}), dict, "a table"
     )
-    allowed_protocol = {
+    _check_keys(source, "protocol.", raw_protocol, {
         "proposer",
         "responder",
         "objector",
@@ -367,14 +357,7 @@ def scenario_from_dict(data: Mapping[str, Any], source: str = "<dict>") -> Scena
         "objection_blocks",
         "objection_scope",
         "discount",
-    }
-    unknown = sorted(set(raw_protocol) - allowed_protocol)
-    if unknown:
-        raise _fail(
-            source,
-            f"protocol.{unknown[0]}",
-            f"unknown key; expected one of {sorted(allowed_protocol)}",
-        )
+    })
     try:
         protocol = NegotiationProtocol(**raw_protocol)
     except (InvalidModelError, TypeError) as error:
