@@ -642,21 +642,6 @@ class _Progress:
 
 
 # -- the entry point ------------------------------------------------------------------
-def _chunk_values(
-    names: Sequence[str],
-    axes: Mapping[str, NDArray[Any]],
-    points: Mapping[str, NDArray[Any]],
-    shape: tuple[int, ...],
-    start: int,
-    stop: int,
-) -> list[NDArray[Any]]:
-    flat = np.arange(start, stop)
-    if axes:
-        index = np.unravel_index(flat, shape)
-        return [axes[name][index[k]] for k, name in enumerate(names)]
-    return [points[name][flat] for name in names]
-
-
 def sweep(
     scenario: Scenario,
     grid: Mapping[str, ArrayLike],
@@ -755,13 +740,9 @@ def sweep(
             raise InvalidModelError("samples= is only for design='random' or 'lhs'")
         axes = _grid_axes(scenario, grid)
         shape = tuple(len(axes[n]) for n in names)
-        index = np.indices(shape).reshape(len(shape), -1) if math.prod(shape) <= 10_000_000 \
-            else None
-        points = (
-            {n: readonly(axes[n][index[k]]) for k, n in enumerate(names)}
-            if index is not None
-            else {}
-        )
+        # every point's values, in C order (the last parameter varies fastest)
+        index = np.unravel_index(np.arange(math.prod(shape)), shape)
+        points = {n: readonly(axes[n][index[k]]) for k, n in enumerate(names)}
     elif design in ("random", "lhs"):
         if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
             raise InvalidModelError(
@@ -815,7 +796,7 @@ def sweep(
         start = starts[position]
         stop = min(start + chunk_size, total)
         return (scenario, concept, names,
-                _chunk_values(names, axes, points, shape, start, stop), fast)
+                [points[name][start:stop] for name in names], fast)
 
     def finish(position: int, chunk: _Chunk) -> None:
         if folder is not None:
@@ -847,9 +828,6 @@ def sweep(
         "seconds": elapsed,
         "points_per_second": total / elapsed if elapsed > 0 else math.inf,
     }
-    if not points and axes:  # huge grid: expand the points lazily here
-        flat_index = np.unravel_index(np.arange(total), shape)
-        points = {n: readonly(axes[n][flat_index[k]]) for k, n in enumerate(names)}
     return SweepResult(
         scenario=scenario,
         concept=concept,
