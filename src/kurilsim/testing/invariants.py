@@ -51,33 +51,34 @@ def _describe(profile: Profile) -> str:
     return "(" + ", ".join(np.array2string(s, precision=4) for s in profile) + ")"
 
 
+def _member(profile: Profile, pool: Sequence[Profile], atol: float) -> bool:
+    """Whether ``pool`` holds ``profile``, entrywise within ``atol``."""
+    return any(
+        len(profile) == len(other)
+        and all(
+            a.shape == b.shape and np.allclose(a, b, rtol=0, atol=atol)
+            for a, b in zip(profile, other, strict=True)
+        )
+        for other in pool
+    )
+
+
 def same_profile_sets(
     first: Sequence[Profile], second: Sequence[Profile], *, atol: float = 1e-6
 ) -> bool:
     """Whether two collections of profiles are equal as sets, entrywise within ``atol``."""
-
-    def member(profile: Profile, pool: Sequence[Profile]) -> bool:
-        return any(
-            len(profile) == len(other)
-            and all(
-                a.shape == b.shape and np.allclose(a, b, rtol=0, atol=atol)
-                for a, b in zip(profile, other, strict=True)
-            )
-            for other in pool
-        )
-
-    return all(member(p, second) for p in first) and all(member(p, first) for p in second)
+    return all(_member(p, second, atol) for p in first) and all(
+        _member(p, first, atol) for p in second
+    )
 
 
 def _assert_same(
     expected: Sequence[Profile], got: Sequence[Profile], what: str, atol: float
 ) -> None:
-    if same_profile_sets(expected, got, atol=atol):
+    missing = [p for p in expected if not _member(p, got, atol)]
+    extra = [q for q in got if not _member(q, expected, atol)]
+    if not missing and not extra:
         return
-    missing = [p for p in expected if not same_profile_sets([p], got, atol=atol)
-               and not any(same_profile_sets([p], [q], atol=atol) for q in got)]
-    extra = [q for q in got if not any(same_profile_sets([q], [p], atol=atol)
-                                       for p in expected)]
     raise AssertionError(
         f"{what}: the equilibrium sets differ.\n"
         f"  expected {len(expected)}: {', '.join(map(_describe, expected)) or '-'}\n"
@@ -174,10 +175,23 @@ def check_affine_invariance(
     transformed = NormalFormGame(payoffs)
     got = equilibrium_profiles(solver(transformed))
     what = f"payoffs of player {player} mapped to {scale:g} u + {shift:g}"
+    _check_transformed(solver, game, got, what, atol, kind)
+
+
+def _check_transformed(
+    solver: NashSolver,
+    game: NormalFormGame,
+    mapped: Sequence[Profile],
+    what: str,
+    atol: float,
+    kind: str,
+) -> None:
+    """Compare the answers for a transformed game, mapped back, with ``game``'s:
+    as sets (``kind="all"``) or each as an equilibrium of ``game`` ("one")."""
     if kind == "all":
-        _assert_same(equilibrium_profiles(solver(game)), got, what, atol)
+        _assert_same(equilibrium_profiles(solver(game)), mapped, what, atol)
     else:
-        _check_members(game, got, what)
+        _check_members(game, mapped, what)
 
 
 def _check_members(game: NormalFormGame, profiles: Sequence[Profile], what: str) -> None:
@@ -217,10 +231,7 @@ def check_relabel_invariance(
             back.append(original)
         mapped.append(tuple(back))
     what = f"strategies relabelled by {[o.tolist() for o in orders]}"
-    if kind == "all":
-        _assert_same(equilibrium_profiles(solver(game)), mapped, what, atol)
-    else:
-        _check_members(game, mapped, what)
+    _check_transformed(solver, game, mapped, what, atol, kind)
 
 
 def check_player_swap(
@@ -233,10 +244,7 @@ def check_player_swap(
     """Reversing the order of the players reverses every equilibrium profile."""
     mirrored = [profile[::-1] for profile in equilibrium_profiles(solver(game.transpose()))]
     what = "players in reverse order"
-    if kind == "all":
-        _assert_same(equilibrium_profiles(solver(game)), mirrored, what, atol)
-    else:
-        _check_members(game, mirrored, what)
+    _check_transformed(solver, game, mirrored, what, atol, kind)
 
 
 def check_bargaining_axioms(
