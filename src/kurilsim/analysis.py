@@ -12,7 +12,14 @@ from kurilsim._arrays import readonly
 from kurilsim._errors import InvalidModelError, SolverError
 from kurilsim.domain.agreements import NO_DEAL, Agreement
 from kurilsim.domain.scenario import Scenario
+from kurilsim.games.bargaining import BargainingProblem
 from kurilsim.games.negotiation import proposal_game, strategic_game
+from kurilsim.solvers.bargaining import (
+    solve_baron_ferejohn,
+    solve_kalai_smorodinsky,
+    solve_nash_bargaining,
+    solve_rubinstein,
+)
 from kurilsim.solvers.nash import solve_nash
 from kurilsim.solvers.spe import solve_spe
 
@@ -151,14 +158,6 @@ def _outcome(
     )
 
 
-def _bargaining_problem(scenario: Scenario) -> tuple[Any, list[int]]:
-    from kurilsim.games.bargaining import BargainingProblem
-
-    parties = [scenario.protocol.proposer, scenario.protocol.responder]
-    rows = [scenario.agent_names.index(name) for name in parties]
-    return BargainingProblem.from_scenario(scenario, parties=parties), rows
-
-
 def _from_lottery(
     scenario: Scenario, concept: str, solution: Any, certificate: float | None = None
 ) -> Outcome:
@@ -240,16 +239,7 @@ def solve_scenario(scenario: Scenario, concept: str = "spe") -> Outcome:
         utilities[players] = equilibrium.payoffs
         return _outcome(scenario, concept, distribution, equilibrium.regret,
                         (negotiation, result), utilities=utilities)
-    from kurilsim.solvers.bargaining import (
-        solve_baron_ferejohn,
-        solve_kalai_smorodinsky,
-        solve_nash_bargaining,
-        solve_rubinstein,
-    )
-
     if concept == "baron-ferejohn":
-        from kurilsim.games.bargaining import BargainingProblem
-
         delta = float(
             np.mean([scenario.protocol.discount_factor(a) for a in scenario.agent_names])
         )
@@ -259,7 +249,10 @@ def solve_scenario(scenario: Scenario, concept: str = "spe") -> Outcome:
         return _from_lottery(
             scenario, concept, solution, certificate=solution.optimality_gap
         )
-    problem, _ = _bargaining_problem(scenario)
+    # two-party bargaining between the protocol's proposer and responder
+    problem = BargainingProblem.from_scenario(
+        scenario, parties=[scenario.protocol.proposer, scenario.protocol.responder]
+    )
     if concept == "nash-bargaining":
         return _from_lottery(scenario, concept, solve_nash_bargaining(problem))
     if concept == "kalai-smorodinsky":
