@@ -262,13 +262,6 @@ class SweepResult:
 
 
 # -- designs -----------------------------------------------------------------------
-def _check_names(scenario: Scenario, names: Sequence[str]) -> None:
-    valid = scenario.parameters()
-    for name in names:
-        if name not in valid:
-            scenario.with_params({name: None})  # raises the "unknown" message
-
-
 def _validate_values(scenario: Scenario, name: str, values: NDArray[Any]) -> None:
     """Check every value of one parameter at once (agent parameters vectorised)."""
     owner, _, parameter = name.partition(".")
@@ -283,7 +276,7 @@ def _validate_values(scenario: Scenario, name: str, values: NDArray[Any]) -> Non
 
 def _grid_axes(scenario: Scenario, grid: Mapping[str, ArrayLike]) -> dict[str, NDArray[Any]]:
     axes: dict[str, NDArray[Any]] = {}
-    _check_names(scenario, list(grid))
+    scenario.check_parameter_names(grid)
     for name, values in grid.items():
         array = np.asarray(values)
         if array.ndim == 0:
@@ -305,7 +298,7 @@ def _sample_points(
     samples: int,
     rng: np.random.Generator,
 ) -> dict[str, NDArray[Any]]:
-    _check_names(scenario, list(grid))
+    scenario.check_parameter_names(grid)
     names = list(grid)
     if design == "lhs":
         from scipy.stats import qmc

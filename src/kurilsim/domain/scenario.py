@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import math
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -414,6 +414,19 @@ class Scenario:
             f"{', '.join(names)}"
         )
 
+    def check_parameter_names(self, names: Iterable[str]) -> None:
+        """Raise for the first name that is not a parameter of the scenario.
+
+        Raises
+        ------
+        InvalidModelError
+            Naming it, with the closest valid name and the list of valid ones.
+        """
+        valid = self.parameters()
+        for dotted in names:
+            if dotted not in valid:
+                raise InvalidModelError(self._unknown(dotted))
+
     def with_params(self, changes: Mapping[str, Any], /) -> Scenario:
         """A copy with parameters changed by dotted name (validated).
 
@@ -423,10 +436,7 @@ class Scenario:
             On an unknown name (the message lists the valid ones) or an
             invalid value.
         """
-        valid = self.parameters()
-        for dotted in changes:
-            if dotted not in valid:
-                raise InvalidModelError(self._unknown(dotted))
+        self.check_parameter_names(changes)
         per_agent: dict[str, dict[str, Any]] = {}
         protocol_changes: dict[str, Any] = {}
         discount = dict(self.protocol.discount)
