@@ -229,8 +229,7 @@ def override_grids(
 
 
 def _valid_japan(point: dict[str, float], base: Japan) -> bool:
-    weights = ("weight_area", "weight_population", "weight_fish", "weight_symbolic")
-    return sum(point.get(w, getattr(base, w)) for w in weights) > 0
+    return sum(point.get(w, getattr(base, w)) for w in Japan.ISLAND_WEIGHTS) > 0
 
 
 @given(

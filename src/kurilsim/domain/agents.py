@@ -556,18 +556,18 @@ class Japan(ParametricAgent):
         "status_quo",
     )
 
+    #: The parameters mixing the island measures; they must not all be zero.
+    ISLAND_WEIGHTS: ClassVar[tuple[str, ...]] = (
+        "weight_area",
+        "weight_population",
+        "weight_fish",
+        "weight_symbolic",
+    )
+
     def _check_joint(self, values: Mapping[str, NDArray[np.float64] | float]) -> None:
-        total = sum(
-            np.asarray(values[name])
-            for name in (
-                "weight_area",
-                "weight_population",
-                "weight_fish",
-                "weight_symbolic",
-            )
-        )
+        names = self.ISLAND_WEIGHTS
+        total = sum(np.asarray(values[name]) for name in names)
         if np.any(np.asarray(total) <= 0):
-            names = ("weight_area", "weight_population", "weight_fish", "weight_symbolic")
             columns = np.broadcast_arrays(*(np.asarray(values[n]) for n in names))
             first = int(np.flatnonzero(np.ravel(np.asarray(total) <= 0))[0])
             got = ", ".join(
@@ -592,12 +592,7 @@ class Japan(ParametricAgent):
 
     @staticmethod
     def _weights(p: Mapping[str, NDArray[np.float64]]) -> Coefficients:
-        total = (
-            p["weight_area"]
-            + p["weight_population"]
-            + p["weight_fish"]
-            + p["weight_symbolic"]
-        )
+        total = sum(p[name] for name in Japan.ISLAND_WEIGHTS)
         return {
             key: (
                 p["weight_area"] * _AREA[key]

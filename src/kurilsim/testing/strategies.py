@@ -301,8 +301,7 @@ def japan_agents(
     combination): then ``weight_symbolic`` takes its default.
     """
     values: dict[str, Any] = draw(parameter_values(Japan, max_abs=max_abs))
-    weights = ("weight_area", "weight_population", "weight_fish", "weight_symbolic")
-    if all(values[key] == 0 for key in weights):
+    if all(values[key] == 0 for key in Japan.ISLAND_WEIGHTS):
         values["weight_symbolic"] = 0.25
     return Japan(name=name, **values)
 
