@@ -417,6 +417,32 @@ def _deviation_payoffs(
     return tuple(out)
 
 
+def _deviation_payoffs_batch(
+    payoffs: tuple[NDArray[np.float64], ...], blocks: Sequence[NDArray[np.float64]]
+) -> tuple[NDArray[np.float64], ...]:
+    """Kernel: :func:`_deviation_payoffs` for many profiles at once.
+
+    ``blocks[j]`` has shape ``(C, m_j)`` (row ``c``: player ``j``'s strategy in
+    profile ``c``); returns one ``(C, m_i)`` array per player.  The other
+    players' axes are contracted one at a time, by batched matrix products.
+    """
+    n = len(payoffs)
+    out = []
+    for i in range(n):
+        others = [j for j in range(n) if j != i]
+        if not others:  # a one-player game: nobody else to average over
+            out.append(np.broadcast_to(payoffs[i], blocks[i].shape).astype(np.float64))
+            continue
+        work = np.moveaxis(payoffs[i], i, -1)  # the others' axes in order, then i's
+        work = np.tensordot(blocks[others[0]], work, axes=([1], [0]))  # (C, ..., m_i)
+        C = work.shape[0]
+        for j in others[1:]:
+            rest = work.shape[2:]
+            work = (blocks[j][:, None, :] @ work.reshape(C, work.shape[1], -1)).reshape(C, *rest)
+        out.append(np.asarray(work, dtype=np.float64))
+    return tuple(out)
+
+
 def _gains(payoffs: tuple[NDArray[np.float64], ...], sigma: Profile) -> NDArray[np.float64]:
     dev = _deviation_payoffs(payoffs, sigma)
     return np.array([max(0.0, float(d.max() - d @ s)) for d, s in zip(dev, sigma, strict=True)])

@@ -1,4 +1,11 @@
-"""All equilibria of small n-player games: support enumeration + certified subdivision.
+"""All equilibria of small n-player games: support enumeration, then elimination or
+certified subdivision.
+
+Support profiles are pruned by conditional dominance and grouped by their sizes.
+Profiles where at most three players mix (or four, each over two strategies)
+are solved in batches by elimination to one polynomial
+(:mod:`kurilsim.solvers._algebraic`).  Every other profile, and any profile
+whose elimination is singular, is solved by certified subdivision, below.
 
 For each support profile ``S = (S_1, ..., S_n)`` the equilibria with those
 supports solve a square polynomial system in the free coordinates
@@ -26,6 +33,8 @@ every box excluded or certified, all roots were found.  That happens for every
 game whose roots are nonsingular (generic games); otherwise the depth limit
 stops it and the result is reported incomplete.  Gambit's ``enumpoly`` uses the
 same decomposition (support profiles, then a polynomial solver on a box).
+``enumerate_kernel(game, route="subdivision")`` subdivides every profile, an
+independent route the tests compare with elimination.
 """
 
 from __future__ import annotations
@@ -37,6 +46,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kurilsim.games.normal_form import NormalFormGame
+from kurilsim.solvers._algebraic import (
+    solve_four_binary,
+    solve_three_mixing,
+    solve_two_mixing,
+)
 
 __all__ = ["EnumerationOutput", "enumerate_kernel"]
 
@@ -52,12 +66,18 @@ _DOMINANCE_MARGIN = 1e-9
 
 @dataclass(frozen=True, slots=True)
 class EnumerationOutput:
-    """Candidates and bookkeeping of :func:`enumerate_kernel`."""
+    """Candidates and bookkeeping of :func:`enumerate_kernel`.
 
-    candidates: list[tuple[NDArray[np.float64], ...]]
+    ``candidates[i]`` holds player ``i``'s strategy in every candidate (one
+    row each); ``n_subdivided`` counts the support profiles solved by
+    subdivision and ``n_boxes`` the boxes they took.
+    """
+
+    candidates: tuple[NDArray[np.float64], ...]
     n_supports: int
     n_pruned: int
     n_boxes: int
+    n_subdivided: int
     unresolved: list[str]
 
 
@@ -353,17 +373,28 @@ def _solve_support(
 
 
 def enumerate_kernel(
-    game: NormalFormGame, *, max_depth: int = 60, max_boxes: int = 20_000
+    game: NormalFormGame,
+    *,
+    route: str = "algebraic",
+    max_depth: int = 60,
+    max_boxes: int = 20_000,
 ) -> EnumerationOutput:
     """Candidate equilibria of ``game`` from every support profile.
 
     Steps
     -----
     1. Remove pure strategies that are iteratively strictly dominated.
-    2. For each support profile of the survivors, with no strategy in a
-       support strictly dominated on the others' supports: solve its
-       indifference system by certified subdivision (module docstring).
-    3. Map roots back to full profiles (the caller certifies them).
+    2. Drop every support profile in which some support strategy is
+       strictly dominated, on the others' supports, by another strategy of
+       the same player (one matrix product per player for all profiles).
+    3. Group the remaining profiles by their support sizes and solve each
+       group in one batch: pure profiles by a best-reply check; profiles
+       with two or three mixing players by elimination
+       (:mod:`kurilsim.solvers._algebraic`); any other profile, and any
+       profile whose elimination is singular, by certified subdivision
+       (module docstring).  ``route="subdivision"`` subdivides every profile
+       (an independent cross-check).
+    4. Map roots back to full profiles (the caller certifies them).
     """
     payoffs = tuple(np.asarray(p, dtype=np.float64) for p in game.payoffs)
     scale = game.payoff_ranges
@@ -371,49 +402,223 @@ def enumerate_kernel(
     # the same for every game (positive affine maps change no equilibrium).
     payoffs = tuple((p - p.min()) / s for p, s in zip(payoffs, scale, strict=True))
     alive = _surviving_strategies(payoffs)
-    per_player = [
-        [np.array(c, dtype=np.intp) for k in range(1, len(a) + 1) for c in itertools.combinations(a, k)]
+    n = len(payoffs)
+    by_size = [
+        {k: np.array(list(itertools.combinations(a, k)), dtype=np.intp).reshape(-1, k)
+         for k in range(1, len(a) + 1)}
         for a in alive
     ]
-    candidates: list[tuple[NDArray[np.float64], ...]] = []
+    masks = [
+        np.concatenate([_masks(table, payoffs[i].shape[i]) for table in by_size[i].values()])
+        for i in range(n)
+    ]
+    keep = _unpruned(payoffs, masks)
+    profiles = np.argwhere(keep)
+    blocks: list[list[NDArray[np.float64]]] = [[] for _ in range(n)]
     unresolved: list[str] = []
-    n_supports = 0
-    n_pruned = 0
     n_boxes = 0
-    for supports in itertools.product(*per_player):
-        n_supports += 1
-        if _conditionally_dominated(payoffs, supports):
-            n_pruned += 1
+    fallback: list[tuple[NDArray[np.intp], ...]] = []
+    sizes_of = [np.concatenate([np.full(len(t), k) for k, t in by_size[i].items()]) for i in range(n)]
+    starts_of = [
+        dict(zip(by_size[i], np.cumsum([0] + [len(t) for t in by_size[i].values()])[:-1], strict=True))
+        for i in range(n)
+    ]
+    sizes = np.stack([sizes_of[i][profiles[:, i]] for i in range(n)], axis=1).reshape(-1, n)
+    groups = np.unique(sizes, axis=0) if len(profiles) else np.zeros((0, n), dtype=np.intp)
+    buckets: dict[tuple[int, ...], list[_Job]] = {}
+    for ks in groups:
+        rows = profiles[np.all(sizes == ks, axis=1)]
+        idx = [by_size[i][int(ks[i])][rows[:, i] - starts_of[i][int(ks[i])]] for i in range(n)]
+        if route == "subdivision":
+            fallback.extend(zip(*idx, strict=True))
             continue
+        job = _job(payoffs, idx)
+        buckets.setdefault(job.key, []).append(job)
+    for jobs in buckets.values():
+        for job, owner, mixtures, degenerate in _solve_bucket(payoffs, jobs):
+            for i, block in enumerate(_full_blocks(payoffs, job, owner, mixtures)):
+                blocks[i].append(block)
+            fallback.extend(tuple(s[b] for s in job.idx) for b in np.flatnonzero(degenerate))
+    for supports in fallback:
         system = _SupportSystem(payoffs, supports)
         if system.N == 0:
-            excluded = system.ranges(np.zeros((1, 0)), np.zeros((1, 0)))
-            if not excluded[0]:
-                candidates.append(system.profile(np.zeros(0), game.shape))
+            if not system.ranges(np.zeros((1, 0)), np.zeros((1, 0)))[0]:
+                _append(blocks, system.profile(np.zeros(0), game.shape))
             continue
         roots, boxes, resolved = _solve_support(system, max_depth=max_depth, max_boxes=max_boxes)
         n_boxes += boxes
         if not resolved:
             unresolved.append(str(tuple(s.tolist() for s in supports)))
-        candidates.extend(system.profile(root, game.shape) for root in roots)
-    return EnumerationOutput(candidates, n_supports, n_pruned, n_boxes, unresolved)
+        for root in roots:
+            _append(blocks, system.profile(root, game.shape))
+    candidates = tuple(
+        np.concatenate(b) if b else np.zeros((0, m)) for b, m in zip(blocks, game.shape, strict=True)
+    )
+    return EnumerationOutput(
+        candidates, keep.size, keep.size - len(profiles), n_boxes, len(fallback), unresolved
+    )
 
 
-def _conditionally_dominated(
-    payoffs: tuple[NDArray[np.float64], ...], supports: tuple[NDArray[np.intp], ...]
-) -> bool:
-    """Whether some strategy in a support is strictly dominated, on the others'
-    supports, by another strategy of the same player."""
+def _append(blocks: list[list[NDArray[np.float64]]], profile: tuple[NDArray[np.float64], ...]) -> None:
+    for block, sigma in zip(blocks, profile, strict=True):
+        block.append(sigma[None, :])
+
+
+def _masks(table: NDArray[np.intp], m: int) -> NDArray[np.bool_]:
+    """Indicator rows (``(len(table), m)``) of the supports listed in ``table``."""
+    mask = np.zeros((len(table), m), dtype=bool)
+    np.put_along_axis(mask, table, True, axis=1)
+    return mask
+
+
+def _unpruned(payoffs: tuple[NDArray[np.float64], ...], masks: list[NDArray[np.bool_]]) -> NDArray[np.bool_]:
+    """Support profiles (one axis per player, indexing ``masks[i]``) in which
+    no support strategy is strictly dominated, on the others' supports, by
+    another strategy of the same player.
+
+    Strategy ``a'`` dominates ``a`` on a set of the others' pure profiles when
+    it is better by the margin at every one of them, so for all sets at once:
+    count the profiles in each set where it is *not* better (a matrix product)
+    and look for zeros.
+    """
     n = len(payoffs)
+    keep = np.ones(tuple(len(m) for m in masks), dtype=bool)
     for i in range(n):
-        if len(supports[i]) == 0:
-            return True
-        index = tuple(
-            np.arange(payoffs[i].shape[i]) if j == i else supports[j] for j in range(n)
+        U = np.moveaxis(payoffs[i], i, 0).reshape(payoffs[i].shape[i], -1)
+        m = U.shape[0]
+        not_better = ~(U[:, None, :] > U[None, :, :] + _DOMINANCE_MARGIN)  # [a', a, s]
+        others = [masks[j] for j in range(n) if j != i]
+        sets = others[0].astype(np.float64)
+        for extra in others[1:]:  # indicator of the product set, others in player order
+            sets = (sets[:, None, :, None] * extra[None, :, None, :]).reshape(
+                sets.shape[0] * extra.shape[0], -1
+            )
+        counts = sets @ not_better.reshape(m * m, -1).T.astype(np.float64)  # (sets, m*m)
+        dominated = np.any(counts.reshape(-1, m, m) == 0, axis=1)  # (sets, m)
+        clash = dominated.astype(np.float64) @ masks[i].T.astype(np.float64)  # (sets, n_i)
+        shape = [len(masks[j]) for j in range(n) if j != i] + [len(masks[i])]
+        keep &= np.moveaxis(clash.reshape(shape) == 0, -1, i)
+    return keep
+
+
+def _gather(U: NDArray[np.float64], idx: list[NDArray[np.intp]]) -> NDArray[np.float64]:
+    """``U`` on each profile's supports: ``(B, k_0, ..., k_{n-1})``."""
+    n = len(idx)
+    parts = []
+    for j, a in enumerate(idx):
+        shape = [a.shape[0]] + [1] * n
+        shape[1 + j] = a.shape[1]
+        parts.append(a.reshape(shape))
+    return np.asarray(U[tuple(parts)], dtype=np.float64)
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """A batch of support profiles with equal sizes, ready for one solver.
+
+    ``roles`` are the mixing players in the order the solver expects
+    (:func:`solve_two_mixing`: ``p, q``; :func:`solve_three_mixing`:
+    ``p, q, h``), ``tensors`` their payoffs on the supports in that axis
+    order, and ``key`` the bucket of jobs that can be solved together.
+    """
+
+    key: tuple[int, ...]
+    idx: list[NDArray[np.intp]]
+    roles: tuple[int, ...]
+    tensors: tuple[NDArray[np.float64], ...]
+
+
+def _job(payoffs: tuple[NDArray[np.float64], ...], idx: list[NDArray[np.intp]]) -> _Job:
+    """Roles and role-ordered payoff tensors of a batch of support profiles."""
+    n = len(payoffs)
+    B = idx[0].shape[0]
+    ks = [a.shape[1] for a in idx]
+    mixing = [j for j in range(n) if ks[j] >= 2]
+    if len(mixing) == 2:
+        roles: tuple[int, ...] = tuple(sorted(mixing, key=lambda j: ks[j]))
+    elif len(mixing) == 3:
+        h = min(reversed(mixing), key=lambda j: ks[j])  # smallest support, last on ties
+        p, q = sorted((j for j in mixing if j != h), key=lambda j: ks[j])
+        roles = (p, q, h)
+    else:
+        roles = tuple(mixing)
+    elimination = len(mixing) in (2, 3) or (len(mixing) == 4 and all(ks[j] == 2 for j in mixing))
+    if elimination:
+        axes = (0, *(1 + mixing.index(r) for r in roles))
+        tensors = tuple(
+            np.transpose(_gather(payoffs[r], idx).reshape(B, *(ks[j] for j in mixing)), axes)
+            for r in roles
         )
-        sub = np.moveaxis(payoffs[i][np.ix_(*index)], i, 0)
-        flat = sub.reshape(sub.shape[0], -1)
-        inside = flat[supports[i]]
-        if np.any(np.all(flat[:, None, :] > inside[None, :, :] + _DOMINANCE_MARGIN, axis=2)):
-            return True
-    return False
+        key = (len(mixing), *(ks[r] for r in roles))
+    else:  # solved per job
+        tensors = ()
+        key = (len(mixing), *ks, id(idx))
+    return _Job(key, idx, roles, tensors)
+
+
+def _solve_bucket(
+    payoffs: tuple[NDArray[np.float64], ...], jobs: list[_Job]
+) -> list[tuple[_Job, NDArray[np.intp], tuple[NDArray[np.float64], ...], NDArray[np.bool_]]]:
+    """Solve jobs with equal keys in one batch; per job ``(job, owner,
+    mixtures, degenerate)``: candidate rows, the roles' mixtures, and the
+    profiles left to subdivision."""
+    n = len(payoffs)
+    m = jobs[0].key[0]
+    if jobs[0].tensors:
+        tensors = tuple(np.concatenate([job.tensors[r] for job in jobs]) for r in range(m))
+        out = (
+            solve_two_mixing(*tensors) if m == 2
+            else solve_three_mixing(*tensors) if m == 3
+            else solve_four_binary(*tensors)
+        )
+        sizes = [job.idx[0].shape[0] for job in jobs]
+        offsets = np.concatenate([[0], np.cumsum(sizes)])
+        if out is None:
+            return [(job, np.zeros(0, dtype=np.intp), (), np.ones(size, dtype=bool))
+                    for job, size in zip(jobs, sizes, strict=True)]
+        which = np.searchsorted(offsets, out.owner, side="right") - 1
+        results = []
+        for j, job in enumerate(jobs):
+            mine = which == j
+            results.append((
+                job,
+                out.owner[mine] - offsets[j],
+                tuple(mix[mine] for mix in out.mixtures),
+                out.degenerate[offsets[j] : offsets[j + 1]],
+            ))
+        return results
+    (job,) = jobs
+    idx = job.idx
+    B = idx[0].shape[0]
+    if m == 0:  # pure profiles: keep those where everyone best-replies
+        ok = np.ones(B, dtype=bool)
+        for i in range(n):
+            own_last = np.moveaxis(payoffs[i], i, -1)
+            vals = own_last[tuple(idx[j][:, 0] for j in range(n) if j != i)]  # (B, m_i)
+            ok &= vals[np.arange(B), idx[i][:, 0]] >= vals.max(axis=1) - _DOMINANCE_MARGIN
+        return [(job, np.flatnonzero(ok), (), np.zeros(B, dtype=bool))]
+    if m == 1:  # one mixer facing pure strategies: generically no solution
+        (i,) = job.roles
+        T = _gather(payoffs[i], idx).reshape(B, idx[i].shape[1])
+        degenerate = np.abs(T[:, 1:] - T[:, :1]).max(axis=1) <= _EXCLUDE_TOL
+        return [(job, np.zeros(0, dtype=np.intp), (), degenerate)]
+    return [(job, np.zeros(0, dtype=np.intp), (), np.ones(B, dtype=bool))]
+
+
+def _full_blocks(
+    payoffs: tuple[NDArray[np.float64], ...],
+    job: _Job,
+    owner: NDArray[np.intp],
+    mixtures: tuple[NDArray[np.float64], ...],
+) -> list[NDArray[np.float64]]:
+    """Full strategy blocks (one ``(C, m_i)`` array per player) of candidates
+    ``owner`` of ``job``; players outside ``job.roles`` play their pure strategy."""
+    blocks = []
+    for j, sup in enumerate(job.idx):
+        block = np.zeros((len(owner), payoffs[j].shape[j]))
+        if j in job.roles and mixtures:
+            np.put_along_axis(block, sup[owner], mixtures[job.roles.index(j)], axis=1)
+        else:
+            np.put_along_axis(block, sup[owner], 1.0, axis=1)
+        blocks.append(block)
+    return blocks

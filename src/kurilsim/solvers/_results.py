@@ -8,7 +8,7 @@ from dataclasses import KW_ONLY, dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from kurilsim.games.normal_form import NormalFormGame, Profile, _deviation_payoffs
+from kurilsim.games.normal_form import NormalFormGame, Profile, _deviation_payoffs_batch
 
 __all__ = ["Equilibrium", "NashResult", "certify", "certify_blocks"]
 
@@ -214,13 +214,15 @@ def certify_blocks(
         gains = np.maximum.reduceat(dev, starts, axis=1)
         gains -= values
     else:
-        values = np.empty((k, n))
-        gains = np.empty((k, n))
-        for c in range(k):
-            sigma = tuple(flat[c, a : a + b] for a, b in zip(starts, sizes, strict=True))
-            dev_c = _deviation_payoffs(game.payoffs, sigma)
-            values[c] = [d @ s for d, s in zip(dev_c, sigma, strict=True)]
-            gains[c] = [d.max() for d in dev_c] - values[c]
+        dev = np.concatenate(
+            _deviation_payoffs_batch(
+                game.payoffs, [flat[:, a : a + b] for a, b in zip(starts, sizes, strict=True)]
+            ),
+            axis=1,
+        )
+        values = np.add.reduceat(flat * dev, starts, axis=1)
+        gains = np.maximum.reduceat(dev, starts, axis=1)
+        gains -= values
     # within tolerance (NaN fails), finite, and a mixed strategy per player
     ok = (gains <= tol * game.payoff_ranges) & np.isfinite(gains) & positive
     idx = np.flatnonzero(ok.all(axis=1))

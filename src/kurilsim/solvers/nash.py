@@ -60,12 +60,15 @@ def solve_nash(
         * ``"pure"``: every pure-strategy equilibrium of an n-player game, by
           one vectorised pass over the payoff tensors.
         * ``"enumerate"``: every equilibrium of a generic n-player game, by
-          enumerating support profiles and solving each one's polynomial
-          indifference system by certified subdivision (exact multilinear
-          range bounds to exclude boxes, the Krawczyk test to certify a
-          unique root).  Two-player games go to ``"vertex"``.  If some
-          support system has a singular or non-isolated solution set the
-          result is marked ``complete=False``.
+          enumerating support profiles (pruned by conditional dominance) and
+          solving each one's polynomial indifference system: by elimination
+          to one polynomial whose roots are matrix eigenvalues where at most
+          three players mix (or four, each over two strategies), by
+          certified subdivision otherwise (exact multilinear range bounds to
+          exclude boxes, the Krawczyk test to certify a unique root).
+          Two-player games go to ``"vertex"``.  If some support system has a
+          singular or non-isolated solution set the result is marked
+          ``complete=False``.
         * ``"support"``: every equilibrium of a *nondegenerate* two-player
           game by support enumeration (batched, with dominance pruning).  On
           a degenerate game it warns (:class:`DegenerateGameWarning`) and
@@ -238,10 +241,11 @@ def _solve_pure(game: NormalFormGame, tol: float) -> NashResult:
 
 def _solve_enumerate(game: NormalFormGame, tol: float) -> NashResult:
     out = enumerate_kernel(game)
-    equilibria, n_cand, n_rej = certify(game, out.candidates, tol=tol)
+    equilibria, n_cand, n_rej = certify_blocks(game, out.candidates, tol=tol)
     message = (
         f"{len(equilibria)} equilibria from {out.n_supports} support profiles "
-        f"({out.n_pruned} pruned by conditional dominance, {out.n_boxes} boxes examined)"
+        f"({out.n_pruned} pruned by conditional dominance; {out.n_subdivided} solved "
+        f"by subdivision, {out.n_boxes} boxes; the rest by elimination)"
     )
     if out.unresolved:
         message += (

@@ -1,0 +1,600 @@
+"""Support systems with at most three mixing players, solved by elimination.
+
+Fix a support profile and the pure strategies of the players who do not mix.
+When two players ``p`` and ``q`` mix (supports of sizes ``k_p``, ``k_q``),
+player ``p``'s indifference conditions are ``k_p - 1`` *linear* equations
+``D_p sigma_q = 0`` in ``q``'s mixture, and vice versa.  When a third player
+``h`` mixes too, the coefficients of ``D_p`` and ``D_q`` are affine in
+``h``'s mixture ``z``, and ``h``'s own conditions are bilinear forms
+``sigma_p^T C_c sigma_q = 0``.  Eliminating ``sigma_p`` and ``sigma_q`` leaves
+polynomial equations in ``z`` alone:
+
+* ``k_p = k_q = k``: ``sigma_q(z)`` is the generalised cross product of the
+  rows of ``D_p(z)`` (its signed maximal minors), a polynomial of degree
+  ``k - 1``, and likewise ``sigma_p(z)``; ``h``'s conditions become
+  ``P_c(z) = sigma_p(z)^T C_c sigma_q(z) = 0``, of degree ``2(k - 1)``.
+* ``k_q = k_p + 1``: ``D_q(z)`` is square and must be singular:
+  ``det D_q(z) = 0``; then ``sigma_p`` spans its kernel and ``sigma_q`` is
+  fixed by ``D_p`` together with ``h``'s condition (linear in ``sigma_q``).
+
+With ``h`` mixing over two strategies (``z = (1 - t, t)``) these are
+univariate; their coefficients come from exact values at Chebyshev points
+(interpolation is exact for polynomials of known degree) and their roots are
+the eigenvalues of the colleague matrix (Good 1961), polished by Newton's
+method.  With ``h`` mixing over three strategies and ``k_p = k_q``, the two
+equations ``P_1 = P_2 = 0`` in ``(s, t)`` are reduced to one in ``s`` by the
+Sylvester resultant in ``t``, computed the same way (values at Chebyshev
+points); each real root ``s`` gives candidate ``t`` as the real roots of
+``P_1(s, .)`` and ``P_2(s, .)``, and Newton's method on the pair polishes
+them.  The elimination introduces *spurious* roots where ``sigma_p(z)`` or
+``sigma_q(z)`` vanishes; they are recognised (the cross product is zero) and
+dropped.
+
+Every root of the original system is a root of the eliminated polynomial, so
+all solutions are found whenever the eliminated polynomial is not identically
+zero.  When it is (or when a root lands where the elimination is singular),
+the profile is reported *degenerate* and the caller falls back to certified
+subdivision.  The caller also certifies every candidate (regret, including
+strategies outside the supports), so a spurious root can never become an
+answer.
+
+All functions work on a batch of ``B`` support profiles with the same sizes;
+tensors are given in the role order ``(p, q, h)`` and hold payoffs on the
+supports only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = [
+    "AlgebraicOutput",
+    "cross",
+    "real_roots_chebyshev",
+    "solve_four_binary",
+    "solve_three_mixing",
+    "solve_two_mixing",
+]
+
+# A real root may leave [0, 1] by this much (it is then a root on the
+# boundary of the support, which certification cleans up or rejects).
+_MARGIN = 1e-7
+# Eigenvalues with a larger imaginary part (relative) are not real roots.
+_IMAG_TOL = 1e-6
+# Relative size below which a polynomial coefficient or minor counts as zero.
+_ZERO_REL = 1e-11
+
+
+@dataclass(frozen=True, slots=True)
+class AlgebraicOutput:
+    """Candidate mixtures of a batch of support profiles.
+
+    ``owner[c]`` is the profile (row of the batch) candidate ``c`` belongs to;
+    ``mixtures[r]`` is ``(C, k_r)`` for role ``r``; ``degenerate[b]`` says the
+    elimination was singular for profile ``b`` (its candidates are incomplete).
+    """
+
+    owner: NDArray[np.intp]
+    mixtures: tuple[NDArray[np.float64], ...]
+    degenerate: NDArray[np.bool_]
+
+
+def cross(D: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Generalised cross product of the rows of ``D`` (shape ``(..., r, r+1)``).
+
+    Entry ``j`` is ``(-1)**j`` times the minor without column ``j``, so the
+    result is orthogonal to every row, and zero exactly when the rows are
+    linearly dependent.
+
+    >>> cross(np.array([[1.0, 2.0, 0.0], [0.0, 1.0, 3.0]])).tolist()
+    [6.0, -3.0, 1.0]
+    """
+    r = D.shape[-2]
+    if r == 0:
+        return np.ones((*D.shape[:-2], 1))
+    if r == 1:
+        return np.stack([D[..., 0, 1], -D[..., 0, 0]], axis=-1)
+    if r == 2:
+        a, b = D[..., 0, :], D[..., 1, :]
+        return np.stack(
+            [
+                a[..., 1] * b[..., 2] - a[..., 2] * b[..., 1],
+                a[..., 2] * b[..., 0] - a[..., 0] * b[..., 2],
+                a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0],
+            ],
+            axis=-1,
+        )
+    cols = [
+        (-1.0) ** j * np.linalg.det(np.delete(D, j, axis=-1)) for j in range(r + 1)
+    ]
+    return np.stack(cols, axis=-1)
+
+
+@cache
+def _chebyshev_nodes(n: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """``n`` Chebyshev points on ``[0, 1]`` and the matrix mapping values there
+    to Chebyshev coefficients (in ``x = 2t - 1``)."""
+    x = np.cos(np.pi * (np.arange(n) + 0.5) / n)
+    V = np.polynomial.chebyshev.chebvander(x, n - 1)
+    return (x + 1.0) / 2.0, np.asarray(np.linalg.inv(V), dtype=np.float64)
+
+
+@cache
+def _monomial_nodes(n: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """``n`` Chebyshev points on ``[0, 1]`` and the matrix mapping values there
+    to monomial coefficients in ``t`` (ascending)."""
+    t, _ = _chebyshev_nodes(n)
+    return t, np.asarray(np.linalg.inv(np.vander(t, n, increasing=True)), dtype=np.float64)
+
+
+def _effective_degree(coeffs: NDArray[np.float64]) -> NDArray[np.intp]:
+    """Index of the last coefficient that is not negligible (-1: all are)."""
+    size = np.abs(coeffs)
+    big = size > _ZERO_REL * size.max(axis=-1, keepdims=True)
+    big &= size > 0
+    last = coeffs.shape[-1] - 1 - np.argmax(big[..., ::-1], axis=-1)
+    return np.where(big.any(axis=-1), last, -1)
+
+
+def real_roots_chebyshev(
+    coeffs: NDArray[np.float64], lo: float = 0.0, hi: float = 1.0
+) -> tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.bool_]]:
+    """Real roots in ``[lo, hi]`` (plus a margin) of a batch of Chebyshev series.
+
+    ``coeffs`` has shape ``(B, n + 1)``, in ``x = 2t - 1``.  Returns
+    ``(owner, t, zero)``: roots ``t`` of series ``owner``, Newton-polished on
+    the series, and ``zero[b]`` for series that vanish identically.
+
+    >>> from numpy.polynomial import chebyshev as C
+    >>> c = C.poly2cheb(np.polynomial.polynomial.polyfromroots([-0.5, 0.0]))
+    >>> owner, t, zero = real_roots_chebyshev(c[None, :])  # (x + .5) x, x = 2t - 1
+    >>> sorted(np.round(t, 12).tolist())
+    [0.25, 0.5]
+    """
+    degree = _effective_degree(coeffs)
+    owners, xs = [], []
+    for d in np.unique(degree):
+        if d <= 0:
+            continue
+        rows = np.flatnonzero(degree == d)
+        c = coeffs[rows, : d + 1]
+        if d == 1:
+            x = (-c[:, 0] / c[:, 1])[:, None].astype(np.complex128)
+        else:
+            # colleague matrix, scaled as in numpy.polynomial.chebyshev.chebcompanion
+            mat = np.zeros((d, d))
+            off = np.full(d - 1, 0.5)
+            off[0] = np.sqrt(0.5)
+            mat[np.arange(d - 1), np.arange(1, d)] = off
+            mat[np.arange(1, d), np.arange(d - 1)] = off
+            scl = np.ones(d)
+            scl[1:] = np.sqrt(0.5)
+            mats = np.repeat(mat[None], len(rows), axis=0)
+            mats[:, :, -1] -= (c[:, :-1] / c[:, -1:]) * (scl / scl[-1]) * 0.5
+            x = np.linalg.eigvals(mats)
+        real = np.abs(x.imag) <= _IMAG_TOL * (1.0 + np.abs(x.real))
+        xr = x.real
+        xlo, xhi = 2.0 * lo - 1.0 - 2 * _MARGIN, 2.0 * hi - 1.0 + 2 * _MARGIN
+        keep = real & (xr >= xlo) & (xr <= xhi)
+        r_idx, col = np.nonzero(keep)
+        owners.append(rows[r_idx])
+        xs.append(_polish_chebyshev(c[r_idx], xr[r_idx, col]))
+    if not owners:
+        return np.zeros(0, dtype=np.intp), np.zeros(0), degree < 0
+    owner = np.concatenate(owners)
+    t = np.asarray((np.concatenate(xs) + 1.0) / 2.0, dtype=np.float64)
+    return owner, t, degree < 0
+
+
+def _polish_chebyshev(c: NDArray[np.float64], x: NDArray[np.float64], steps: int = 3) -> NDArray[np.float64]:
+    """Newton steps on Chebyshev series ``c[r]`` from ``x[r]`` (in ``[-1, 1]`` coords)."""
+    n = c.shape[1]
+    for _ in range(steps):
+        T = np.empty((len(x), n))
+        U = np.empty((len(x), n))
+        T[:, 0], U[:, 0] = 1.0, 1.0
+        if n > 1:
+            T[:, 1], U[:, 1] = x, 2.0 * x
+        for k in range(2, n):
+            T[:, k] = 2.0 * x * T[:, k - 1] - T[:, k - 2]
+            U[:, k] = 2.0 * x * U[:, k - 1] - U[:, k - 2]
+        f = np.einsum("rk,rk->r", c, T)
+        df = np.einsum("rk,rk->r", c[:, 1:] * np.arange(1, n), U[:, : n - 1])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            step = np.where(df != 0.0, f / df, 0.0)
+        # keep a step only where it does not run away (a near-double root)
+        step = np.where(np.abs(step) < 1e-3, step, 0.0)
+        x = x - step
+    return x
+
+
+def _normalise(sigma: NDArray[np.float64], scale: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    """Mixtures from unnormalised kernel vectors; ``ok`` where the vector is
+    not (relatively) zero and all its entries share a sign."""
+    total = sigma.sum(axis=-1)
+    norm = np.abs(sigma).max(axis=-1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mix = sigma / total[..., None]
+    ok = (norm > _ZERO_REL * scale) & (np.abs(total) >= 0.5 * norm) & np.all(mix >= -_MARGIN, axis=-1)
+    return np.where(ok[..., None], mix, 0.0), ok
+
+
+def _row_scale(D: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Hadamard bound on the minors of ``D``: the product of its row norms."""
+    return np.asarray(np.prod(np.linalg.norm(D, axis=-1), axis=-1) + 1e-300, dtype=np.float64)
+
+
+def _empty(B: int, sizes: tuple[int, ...], degenerate: NDArray[np.bool_]) -> AlgebraicOutput:
+    return AlgebraicOutput(
+        np.zeros(0, dtype=np.intp), tuple(np.zeros((0, k)) for k in sizes), degenerate
+    )
+
+
+def _differences(T: NDArray[np.float64], axis: int) -> NDArray[np.float64]:
+    """Payoff of each support strategy after the first, minus the first's,
+    along ``axis`` (the player's own axis, counting the batch axis)."""
+    first = np.take(T, [0], axis=axis)
+    rest = np.take(T, np.arange(1, T.shape[axis]), axis=axis)
+    return np.asarray(rest - first, dtype=np.float64)
+
+
+def solve_two_mixing(Tp: NDArray[np.float64], Tq: NDArray[np.float64]) -> AlgebraicOutput:
+    """Supports where exactly two players, ``p`` and ``q``, mix.
+
+    ``Tp``, ``Tq`` have shape ``(B, k_p, k_q)``: each player's payoffs on the
+    supports (the other players' pure strategies fixed).  With
+    ``k_p == k_q`` each mixture is the cross product of the other player's
+    indifference rows; with ``k_p != k_q`` a generic game has no solution and
+    a profile is degenerate when the larger player's conditions are
+    (relatively) rank deficient.
+    """
+    B, kp, kq = Tp.shape
+    Dp = _differences(Tp, 1)  # (B, kp-1, kq): Dp @ sigma_q = 0
+    Dq = np.swapaxes(_differences(Tq, 2), 1, 2)  # (B, kq-1, kp): Dq @ sigma_p = 0
+    if kp != kq:
+        big = Dq if kq > kp else Dp  # more equations than the other's unknowns
+        sv = np.linalg.svd(big, compute_uv=False)
+        degenerate = sv[:, -1] <= _ZERO_REL * (sv[:, 0] + 1e-300)
+        if big.shape[1] > big.shape[2]:
+            degenerate = sv[:, big.shape[2] - 1] <= _ZERO_REL * (sv[:, 0] + 1e-300)
+        return _empty(B, (kp, kq), degenerate)
+    sq, ok_q = _normalise(cross(Dp), _row_scale(Dp))
+    sp, ok_p = _normalise(cross(Dq), _row_scale(Dq))
+    degenerate = (np.abs(cross(Dp)).max(axis=-1) <= _ZERO_REL * _row_scale(Dp)) | (
+        np.abs(cross(Dq)).max(axis=-1) <= _ZERO_REL * _row_scale(Dq)
+    )
+    keep = np.flatnonzero(ok_p & ok_q)
+    return AlgebraicOutput(keep, (sp[keep], sq[keep]), degenerate)
+
+
+def solve_three_mixing(
+    Tp: NDArray[np.float64], Tq: NDArray[np.float64], Th: NDArray[np.float64]
+) -> AlgebraicOutput | None:
+    """Supports where exactly three players ``p``, ``q``, ``h`` mix.
+
+    Tensors have shape ``(B, k_p, k_q, k_h)``.  Handles ``k_h = 2`` (any
+    ``k_p``, ``k_q``) and ``k_h = 3`` with ``k_p = k_q``; returns ``None`` for
+    other sizes (the caller subdivides).
+    """
+    _, kp, kq, kh = Tp.shape
+    if kp > kq:
+        out = solve_three_mixing(
+            np.swapaxes(Tq, 1, 2), np.swapaxes(Tp, 1, 2), np.swapaxes(Th, 1, 2)
+        )
+        if out is None:
+            return None
+        return AlgebraicOutput(out.owner, (out.mixtures[1], out.mixtures[0], out.mixtures[2]), out.degenerate)
+    # Dp[c] @ sigma_q = 0 and Dq[c] @ sigma_p = 0 when h plays its c-th strategy
+    Dp = np.moveaxis(_differences(Tp, 1), 3, 1)  # (B, kh, kp-1, kq)
+    Dq = np.moveaxis(np.swapaxes(_differences(Tq, 2), 1, 2), 3, 1)  # (B, kh, kq-1, kp)
+    C = np.moveaxis(_differences(Th, 3), 3, 1)  # (B, kh-1, kp, kq)
+    if kh == 2 and kq == kp:
+        return _univariate_square(Dp, Dq, C)
+    if kh == 2 and kq == kp + 1:
+        return _univariate_rectangular(Dp, Dq, C)
+    if kh == 2 and kq >= kp + 2:
+        return _univariate_overdetermined(Dp, Dq)
+    if kh == 3 and kq == kp:
+        return _bivariate_square(Dp, Dq, C)
+    return None
+
+
+def _univariate_overdetermined(Dp: NDArray[np.float64], Dq: NDArray[np.float64]) -> AlgebraicOutput:
+    """``k_h = 2``, ``k_q >= k_p + 2``: ``D_q(t)`` has more rows than columns and
+    must lose rank for ``sigma_p`` to exist, which a generic game never allows.
+
+    The determinant of its top square block must vanish; at each real root
+    of that polynomial the whole matrix is checked, and a profile where it
+    does lose rank (or the polynomial vanishes identically) is reported
+    degenerate.  There are no other candidates.
+    """
+    B, kp = Dp.shape[0], Dq.shape[3]
+    t, to_coeffs = _chebyshev_nodes(kp + 1)
+    z = np.stack([1.0 - t, t], axis=-1)
+    top = _affine(Dq[:, :, :kp, :], np.broadcast_to(z, (B, *z.shape)))
+    owner, roots, zero = real_roots_chebyshev(np.linalg.det(top) @ to_coeffs.T)
+    full = np.einsum("rc,rcik->rik", np.stack([1.0 - roots, roots], axis=-1), Dq[owner])
+    degenerate = zero.copy()
+    if len(owner):
+        sv = np.linalg.svd(full, compute_uv=False)
+        degenerate[owner[sv[:, -1] <= 1e-8 * (sv[:, 0] + 1e-300)]] = True
+    return _empty(B, (kp, Dp.shape[3], 2), degenerate)
+
+
+def _affine(D: NDArray[np.float64], z: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``sum_c z[..., c] D[:, c]`` for a batch: ``D`` is ``(B, kh, r, k)``,
+    ``z`` is ``(B, ..., kh)``; returns ``(B, ..., r, k)``."""
+    B, kh = D.shape[:2]
+    zf = z.reshape(B, int(np.prod(z.shape[1:-1])), kh)
+    out = np.einsum("bnc,bcrk->bnrk", zf, D)
+    return np.asarray(out.reshape(*z.shape[:-1], *D.shape[2:]), dtype=np.float64)
+
+
+def _finish(
+    owner: NDArray[np.intp],
+    z: NDArray[np.float64],
+    sp: NDArray[np.float64],
+    sq: NDArray[np.float64],
+    scale_p: NDArray[np.float64],
+    scale_q: NDArray[np.float64],
+    degenerate: NDArray[np.bool_],
+) -> AlgebraicOutput:
+    """Normalise candidate mixtures and keep those that are probabilities."""
+    mp, ok_p = _normalise(sp, scale_p)
+    mq, ok_q = _normalise(sq, scale_q)
+    ok = ok_p & ok_q & np.all(z >= -_MARGIN, axis=-1)
+    return AlgebraicOutput(owner[ok], (mp[ok], mq[ok], np.clip(z[ok], 0.0, None)), degenerate)
+
+
+def _univariate_square(
+    Dp: NDArray[np.float64], Dq: NDArray[np.float64], C: NDArray[np.float64]
+) -> AlgebraicOutput:
+    """``k_h = 2``, ``k_p = k_q = k``: ``P(t) = sigma_p(t)^T C sigma_q(t)``,
+    of degree ``2(k - 1)``."""
+    B = Dp.shape[0]
+    k = Dp.shape[3]
+    degree = 2 * (k - 1)
+    t, to_coeffs = _chebyshev_nodes(degree + 1)
+    z = np.stack([1.0 - t, t], axis=-1)
+    zb = np.broadcast_to(z, (B, *z.shape))
+    Dpt, Dqt = _affine(Dp, zb), _affine(Dq, zb)  # (B, n, k-1, k)
+    sq, sp = cross(Dpt), cross(Dqt)
+    P = np.einsum("xna,xab,xnb->xn", sp, C[:, 0], sq)
+    coeffs = P @ to_coeffs.T
+    owner, roots, zero = real_roots_chebyshev(coeffs)
+    scale_p = _row_scale(Dqt).max(axis=1)
+    scale_q = _row_scale(Dpt).max(axis=1)
+    zr = np.stack([1.0 - roots, roots], axis=-1)
+    Dp_r = np.einsum("rc,rcik->rik", zr, Dp[owner])
+    Dq_r = np.einsum("rc,rcik->rik", zr, Dq[owner])
+    sq_r, sp_r = cross(Dp_r), cross(Dq_r)
+    # a root where a cross product vanishes is a singular point of the elimination
+    singular = (np.abs(sq_r).max(axis=-1) <= 1e-8 * scale_q[owner]) | (
+        np.abs(sp_r).max(axis=-1) <= 1e-8 * scale_p[owner]
+    )
+    degenerate = zero.copy()
+    degenerate[owner[singular]] = True
+    return _finish(owner, zr, sp_r, sq_r, scale_p[owner], scale_q[owner], degenerate)
+
+
+def _univariate_rectangular(
+    Dp: NDArray[np.float64], Dq: NDArray[np.float64], C: NDArray[np.float64]
+) -> AlgebraicOutput:
+    """``k_h = 2``, ``k_q = k_p + 1``: ``det D_q(t) = 0`` (degree ``k_p``), then
+    ``sigma_p`` spans the kernel of ``D_q(t)`` and ``sigma_q`` is the cross
+    product of ``D_p(t)``'s rows and ``sigma_p^T C``."""
+    B = Dp.shape[0]
+    kp = Dp.shape[2] + 1
+    t, to_coeffs = _chebyshev_nodes(kp + 1)
+    z = np.stack([1.0 - t, t], axis=-1)
+    Dqt = _affine(Dq, np.broadcast_to(z, (B, *z.shape)))  # (B, n, kp, kp)
+    det = np.linalg.det(Dqt)
+    coeffs = det @ to_coeffs.T
+    owner, roots, zero = real_roots_chebyshev(coeffs)
+    zr = np.stack([1.0 - roots, roots], axis=-1)
+    Dq_r = np.einsum("rc,rcik->rik", zr, Dq[owner])
+    Dp_r = np.einsum("rc,rcik->rik", zr, Dp[owner])
+    if len(owner):
+        _, sv, Vh = np.linalg.svd(Dq_r)
+        sp_r = Vh[:, -1, :]
+        # a kernel of dimension >= 2 makes sigma_p (and the count) non-isolated
+        singular = sv[:, -2] <= 1e-8 * (sv[:, 0] + 1e-300) if kp > 1 else np.zeros(len(owner), bool)
+    else:
+        sp_r = np.zeros((0, kp))
+        singular = np.zeros(0, dtype=bool)
+    rows = np.concatenate([Dp_r, np.einsum("ra,rab->rb", sp_r, C[owner, 0])[:, None, :]], axis=1)
+    sq_r = cross(rows)
+    scale_q = _row_scale(rows)
+    singular |= np.abs(sq_r).max(axis=-1) <= 1e-8 * scale_q
+    degenerate = zero.copy()
+    degenerate[owner[singular]] = True
+    return _finish(owner, zr, sp_r, sq_r, np.ones(len(owner)), scale_q, degenerate)
+
+
+# Values of a pair of bivariate polynomials on a batch: ``values(rows, s, t)``
+# with ``rows`` (R,) indices into the batch and ``s``, ``t`` of shape (R, n)
+# returns ``(P, sigmas, scales)``: ``P`` (R, n, 2), and the eliminated
+# mixtures (R, n, k) with their scales (R, n), to recognise spurious roots.
+Values = Callable[
+    [NDArray[np.intp], NDArray[np.float64], NDArray[np.float64]],
+    tuple[NDArray[np.float64], tuple[NDArray[np.float64], ...], tuple[NDArray[np.float64], ...]],
+]
+
+
+def _solve_bivariate(
+    values: Values, B: int, degrees_t: tuple[int, int], resultant_degree: int
+) -> tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
+    """Real common roots ``(s, t)`` near ``[0, 1]^2`` of ``P_1 = P_2 = 0``.
+
+    ``degrees_t`` bounds each polynomial's degree in ``t`` and
+    ``resultant_degree`` the degree in ``s`` of their Sylvester resultant in
+    ``t``.  Returns ``(owner, s, t, degenerate)``: Newton-polished roots
+    (spurious ones, where an eliminated mixture vanishes, dropped) and the
+    batch rows whose resultant vanishes identically.
+    """
+    d1, d2 = degrees_t
+    nt = max(d1, d2) + 1
+    s_nodes, s_to_cheb = _chebyshev_nodes(resultant_degree + 1)
+    t_nodes, t_to_mono = _monomial_nodes(nt)
+    rows = np.arange(B)
+    S = np.broadcast_to(np.repeat(s_nodes, nt), (B, len(s_nodes) * nt))
+    T = np.broadcast_to(np.tile(t_nodes, len(s_nodes)), S.shape)
+    P = values(rows, S, T)[0].reshape(B, len(s_nodes), nt, 2)
+    mono = np.einsum("bsnc,mn->bscm", P, t_to_mono)  # ascending in t
+    res = np.linalg.det(_sylvester(mono[:, :, 0, : d1 + 1], mono[:, :, 1, : d2 + 1]))
+    owner, s_roots, zero = real_roots_chebyshev(res @ s_to_cheb.T)
+    # starting t: the real roots of P_1(s, .) and P_2(s, .) at each root s
+    Pr = values(owner, np.repeat(s_roots[:, None], nt, axis=1), np.broadcast_to(t_nodes, (len(owner), nt)))[0]
+    mono_r = np.einsum("rnc,mn->rcm", Pr, t_to_mono).reshape(-1, nt)
+    start_of, t0 = _real_monomial_roots(mono_r, -_MARGIN, 1.0 + _MARGIN)
+    root = start_of // 2
+    prof = owner[root]
+    s, t, converged = _newton_bivariate(values, prof, s_roots[root], t0)
+    _, sigmas, scales = values(prof, s[:, None], t[:, None])
+    proper = np.ones(len(prof), dtype=bool)
+    for sigma, scale in zip(sigmas, scales, strict=True):
+        proper &= np.abs(sigma[:, 0]).max(axis=-1) > 1e-7 * scale[:, 0]
+    keep = converged & proper
+    return prof[keep], s[keep], t[keep], zero
+
+
+def _newton_bivariate(
+    values: Values,
+    rows: NDArray[np.intp],
+    s: NDArray[np.float64],
+    t: NDArray[np.float64],
+    iters: int = 10,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
+    """Newton's method on ``(P_1, P_2)`` in ``(s, t)``, one start per row, with
+    a forward-difference Jacobian (its error ~1e-8 only slows the last steps
+    from quadratic to linear with rate ~1e-8)."""
+    if len(s) == 0:
+        return s, t, np.zeros(0, dtype=bool)
+    h = 1e-7
+    ds = dt = np.full(len(s), np.inf)
+    for _ in range(iters):
+        S = np.stack([s, s + h, s], axis=1)
+        T = np.stack([t, t, t + h], axis=1)
+        P = values(rows, S, T)[0]  # (R, 3, 2)
+        F = P[:, 0]
+        Js, Jt = (P[:, 1] - F) / h, (P[:, 2] - F) / h
+        det = Js[:, 0] * Jt[:, 1] - Jt[:, 0] * Js[:, 1]
+        ok = np.abs(det) > 1e-300
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            ds = np.where(ok, (Jt[:, 1] * F[:, 0] - Jt[:, 0] * F[:, 1]) / det, np.inf)
+            dt = np.where(ok, (Js[:, 0] * F[:, 1] - Js[:, 1] * F[:, 0]) / det, np.inf)
+        step = np.isfinite(ds) & np.isfinite(dt) & (np.abs(ds) < 10) & (np.abs(dt) < 10)
+        s = np.where(step, s - ds, s)
+        t = np.where(step, t - dt, t)
+        if np.all(~step | ((np.abs(ds) <= 1e-15) & (np.abs(dt) <= 1e-15))):
+            break
+    # Near a simple root the steps shrink fast: a last step below 1e-10 means
+    # the start was in its basin (certification checks the rest).
+    converged = (np.abs(ds) <= 1e-10) & (np.abs(dt) <= 1e-10)
+    return s, t, converged
+
+
+def _bivariate_square(
+    Dp: NDArray[np.float64], Dq: NDArray[np.float64], C: NDArray[np.float64]
+) -> AlgebraicOutput:
+    """``k_h = 3``, ``k_p = k_q = k``: ``P_c(s, t) = sigma_p^T C_c sigma_q``,
+    ``c = 1, 2``, of total degree ``g = 2(k - 1)``, with ``z = (1 - s - t, s, t)``;
+    their resultant in ``t`` has degree at most ``g**2`` in ``s``."""
+
+    def values(rows: NDArray[np.intp], s: NDArray[np.float64], t: NDArray[np.float64]) -> Any:
+        z = np.stack([1.0 - s - t, s, t], axis=-1)
+        Dpz, Dqz = _affine(Dp[rows], z), _affine(Dq[rows], z)
+        sq, sp = cross(Dpz), cross(Dqz)
+        P = np.einsum("rna,rcak,rnk->rnc", sp, C[rows], sq)
+        return P, (sp, sq), (_row_scale(Dqz), _row_scale(Dpz))
+
+    g = 2 * (Dp.shape[3] - 1)
+    owner, s, t, degenerate = _solve_bivariate(values, Dp.shape[0], (g, g), g * g)
+    _, (sp, sq), (scale_p, scale_q) = values(owner, s[:, None], t[:, None])
+    z = np.stack([1.0 - s - t, s, t], axis=-1)
+    return _finish(owner, z, sp[:, 0], sq[:, 0], scale_p[:, 0], scale_q[:, 0], degenerate)
+
+
+def solve_four_binary(
+    Ta: NDArray[np.float64], Tb: NDArray[np.float64], Tc: NDArray[np.float64], Td: NDArray[np.float64]
+) -> AlgebraicOutput:
+    """Supports where exactly four players mix, each over two strategies.
+
+    Tensors have shape ``(B, 2, 2, 2, 2)`` in the role order ``(a, b, c, d)``.
+    With ``c`` and ``d`` playing ``(1 - s, s)`` and ``(1 - t, t)``, player
+    ``a``'s condition is linear in ``sigma_b`` (so ``sigma_b(s, t)`` is the
+    cross product of one row bilinear in ``(s, t)``) and ``b``'s in
+    ``sigma_a``; ``c``'s and ``d``'s conditions become
+    ``sigma_a^T C(t) sigma_b = 0`` (degrees 2 in ``s``, 3 in ``t``) and
+    ``sigma_a^T D(s) sigma_b = 0`` (3 in ``s``, 2 in ``t``), whose resultant
+    in ``t`` has degree at most ``2*2 + 3*3 = 13`` in ``s``.
+    """
+    Da = Ta[:, 1] - Ta[:, 0]  # (B, b, c, d)
+    Db = Tb[:, :, 1] - Tb[:, :, 0]  # (B, a, c, d)
+    Dc = Tc[:, :, :, 1] - Tc[:, :, :, 0]  # (B, a, b, d)
+    Dd = Td[..., 1] - Td[..., 0]  # (B, a, b, c)
+
+    def values(rows: NDArray[np.intp], s: NDArray[np.float64], t: NDArray[np.float64]) -> Any:
+        zc = np.stack([1.0 - s, s], axis=-1)
+        zd = np.stack([1.0 - t, t], axis=-1)
+        row_a = np.einsum("rbcd,rnc,rnd->rnb", Da[rows], zc, zd)
+        row_b = np.einsum("racd,rnc,rnd->rna", Db[rows], zc, zd)
+        sb = np.stack([row_a[..., 1], -row_a[..., 0]], axis=-1)
+        sa = np.stack([row_b[..., 1], -row_b[..., 0]], axis=-1)
+        Pc = np.einsum("rna,rabd,rnd,rnb->rn", sa, Dc[rows], zd, sb)
+        Pd = np.einsum("rna,rabc,rnc,rnb->rn", sa, Dd[rows], zc, sb)
+        scale_a = np.linalg.norm(row_b, axis=-1) + 1e-300
+        scale_b = np.linalg.norm(row_a, axis=-1) + 1e-300
+        return np.stack([Pc, Pd], axis=-1), (sa, sb), (scale_a, scale_b)
+
+    owner, s, t, degenerate = _solve_bivariate(values, Ta.shape[0], (3, 2), 13)
+    _, (sa, sb), (scale_a, scale_b) = values(owner, s[:, None], t[:, None])
+    ma, ok_a = _normalise(sa[:, 0], scale_a[:, 0])
+    mb, ok_b = _normalise(sb[:, 0], scale_b[:, 0])
+    st = np.stack([s, t], axis=-1)
+    ok = ok_a & ok_b & np.all(st >= -_MARGIN, axis=-1) & np.all(st <= 1.0 + _MARGIN, axis=-1)
+    mc = np.clip(np.stack([1.0 - s, s], axis=-1), 0.0, None)
+    md = np.clip(np.stack([1.0 - t, t], axis=-1), 0.0, None)
+    return AlgebraicOutput(owner[ok], (ma[ok], mb[ok], mc[ok], md[ok]), degenerate)
+
+
+def _sylvester(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Sylvester matrices of ascending coefficient arrays ``a`` (``(..., d1+1)``)
+    and ``b`` (``(..., d2+1)``): size ``d1 + d2``."""
+    d1, d2 = a.shape[-1] - 1, b.shape[-1] - 1
+    M = np.zeros((*a.shape[:-1], d1 + d2, d1 + d2))
+    for i in range(d2):
+        M[..., i, i : i + d1 + 1] = a[..., ::-1]
+    for i in range(d1):
+        M[..., d2 + i, i : i + d2 + 1] = b[..., ::-1]
+    return M
+
+
+def _real_monomial_roots(
+    coeffs: NDArray[np.float64], lo: float, hi: float
+) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
+    """Real roots in ``[lo, hi]`` of polynomials with ascending coefficients."""
+    degree = _effective_degree(coeffs)
+    owners, roots = [], []
+    for d in np.unique(degree):
+        if d <= 0:
+            continue
+        rows = np.flatnonzero(degree == d)
+        c = coeffs[rows, : d + 1]
+        comp = np.zeros((len(rows), d, d))
+        comp[:, np.arange(1, d), np.arange(d - 1)] = 1.0
+        comp[:, :, -1] = -c[:, :-1] / c[:, -1:]
+        x = np.linalg.eigvals(comp)
+        keep = (np.abs(x.imag) <= 1e-4 * (1.0 + np.abs(x.real))) & (x.real >= lo) & (x.real <= hi)
+        r_idx, col = np.nonzero(keep)
+        owners.append(rows[r_idx])
+        roots.append(x.real[r_idx, col])
+    if not owners:
+        return np.zeros(0, dtype=np.intp), np.zeros(0)
+    return np.concatenate(owners), np.concatenate(roots)
