@@ -58,7 +58,8 @@ def test_real_roots_chebyshev_recovers_planted_roots(roots: list[float], scale: 
 def test_real_roots_chebyshev_flags_the_zero_series() -> None:
     owner, t, zero = real_roots_chebyshev(np.zeros((2, 4)) + np.array([[0.0], [1.0]]) * [0, 1, 0, 0])
     assert zero.tolist() == [True, False]
-    assert owner.tolist() == [1] and np.allclose(t, [0.5])  # T_1(x) = x: t = 1/2
+    assert owner.tolist() == [1]
+    assert np.allclose(t, [0.5])
 
 
 def planted_game(shape: tuple[int, ...], seed: int) -> tuple[NormalFormGame, tuple[np.ndarray, ...]]:
@@ -94,7 +95,8 @@ def test_two_mixing_solves_matching_pennies() -> None:
     Tp = np.array([[[1.0, -1.0], [-1.0, 1.0]]])
     out = solve_two_mixing(Tp, -Tp)
     assert out.owner.tolist() == [0]
-    assert np.allclose(out.mixtures[0], 0.5) and np.allclose(out.mixtures[1], 0.5)
+    assert np.allclose(out.mixtures[0], 0.5)
+    assert np.allclose(out.mixtures[1], 0.5)
     assert not out.degenerate.any()
 
 
@@ -106,7 +108,9 @@ def test_two_mixing_flags_a_constant_row_player_as_degenerate() -> None:
 
 
 @pytest.mark.parametrize(
-    "sizes", [(2, 2, 2), (2, 3, 2), (3, 2, 2), (3, 3, 2), (3, 3, 3), (4, 3, 2), (4, 4, 2), (4, 4, 3)]
+    "sizes",
+    [(2, 2, 2), (2, 3, 2), (3, 2, 2), (3, 3, 2), (3, 3, 3), (4, 3, 2), (4, 4, 2), (4, 4, 3), (3, 4, 3),
+     (4, 3, 3)],
 )
 def test_three_mixing_recovers_planted_mixtures(sizes: tuple[int, int, int]) -> None:
     """Roles as enumerate_kernel assigns them: h has the smallest support, then
@@ -124,8 +128,18 @@ def test_three_mixing_recovers_planted_mixtures(sizes: tuple[int, int, int]) -> 
 
 
 def test_three_mixing_declines_sizes_it_cannot_eliminate() -> None:
-    T = np.zeros((1, 3, 4, 3))
-    assert solve_three_mixing(T, T, T) is None
+    T = np.ones((1, 3, 5, 3))
+    assert solve_three_mixing(T, T, T) is None  # h mixes over 3, p and q over 3 and 5
+    T = np.ones((1, 4, 4, 4))
+    assert solve_three_mixing(T, T, T) is None  # three unknowns after elimination
+
+
+@pytest.mark.parametrize("sizes", [(2, 2, 2), (3, 3, 2), (3, 4, 2), (3, 5, 2), (3, 3, 3), (3, 4, 3)])
+def test_three_mixing_flags_an_all_indifferent_game_as_degenerate(sizes: tuple[int, int, int]) -> None:
+    T = np.ones((1, *sizes))
+    out = solve_three_mixing(T, T, T)
+    assert out is not None
+    assert out.degenerate.tolist() == [True]
 
 
 def test_four_binary_recovers_planted_mixtures() -> None:
@@ -147,7 +161,7 @@ def check_routes_agree(shape: tuple[int, ...], seed: int) -> None:
     fast, fast_complete, subdivided = equilibria(game, "algebraic")
     slow, slow_complete, _ = equilibria(game, "subdivision")
     assert fast_complete
-    if len(shape) == 3 and (max(shape) <= 3 or min(shape) == 2) or max(shape) == 2:
+    if (len(shape) == 3 and (max(shape) <= 3 or min(shape) == 2)) or max(shape) == 2:
         assert subdivided == 0  # every profile of these shapes is eliminated
     if slow_complete:
         assert len(fast) == len(slow)

@@ -279,8 +279,8 @@ def solve_three_mixing(
     """Supports where exactly three players ``p``, ``q``, ``h`` mix.
 
     Tensors have shape ``(B, k_p, k_q, k_h)``.  Handles ``k_h = 2`` (any
-    ``k_p``, ``k_q``) and ``k_h = 3`` with ``k_p = k_q``; returns ``None`` for
-    other sizes (the caller subdivides).
+    ``k_p``, ``k_q``) and ``k_h = 3`` with ``|k_p - k_q| <= 1``; returns
+    ``None`` for other sizes (the caller subdivides).
     """
     _, kp, kq, kh = Tp.shape
     if kp > kq:
@@ -302,6 +302,8 @@ def solve_three_mixing(
         return _univariate_overdetermined(Dp, Dq)
     if kh == 3 and kq == kp:
         return _bivariate_square(Dp, Dq, C)
+    if kh == 3 and kq == kp + 1:
+        return _bivariate_rectangular(Dp, Dq, C)
     return None
 
 
@@ -516,6 +518,34 @@ def _bivariate_square(
 
     g = 2 * (Dp.shape[3] - 1)
     owner, s, t, degenerate = _solve_bivariate(values, Dp.shape[0], (g, g), g * g)
+    _, (sp, sq), (scale_p, scale_q) = values(owner, s[:, None], t[:, None])
+    z = np.stack([1.0 - s - t, s, t], axis=-1)
+    return _finish(owner, z, sp[:, 0], sq[:, 0], scale_p[:, 0], scale_q[:, 0], degenerate)
+
+
+def _bivariate_rectangular(
+    Dp: NDArray[np.float64], Dq: NDArray[np.float64], C: NDArray[np.float64]
+) -> AlgebraicOutput:
+    """``k_h = 3``, ``k_q = k_p + 1``: ``D_q(z)`` is square and singular, so
+    ``f_1 = det D_q(z) = 0`` (degree ``k_p``); ``sigma_p`` is the cross product
+    of its first ``k_p - 1`` rows, and ``sigma_q`` spans the kernel of the
+    square matrix ``M(z)`` stacking ``D_p(z)`` and the rows ``sigma_p^T C_c``,
+    so ``f_2 = det M(z) = 0`` (degree ``3(k_p - 1)``).  The resultant in ``t``
+    has degree at most ``3 k_p (k_p - 1)`` in ``s``."""
+    kp = Dq.shape[3]
+
+    def values(rows: NDArray[np.intp], s: NDArray[np.float64], t: NDArray[np.float64]) -> Any:
+        z = np.stack([1.0 - s - t, s, t], axis=-1)
+        Dqz, Dpz = _affine(Dq[rows], z), _affine(Dp[rows], z)
+        sp = cross(Dqz[..., : kp - 1, :])
+        M = np.concatenate([Dpz, np.einsum("rna,rcak->rnck", sp, C[rows])], axis=-2)
+        sq = cross(M[..., :kp, :])
+        P = np.stack([np.linalg.det(Dqz), np.linalg.det(M)], axis=-1)
+        return P, (sp, sq), (_row_scale(Dqz[..., : kp - 1, :]), _row_scale(M[..., :kp, :]))
+
+    owner, s, t, degenerate = _solve_bivariate(
+        values, Dp.shape[0], (kp, 3 * (kp - 1)), 3 * kp * (kp - 1)
+    )
     _, (sp, sq), (scale_p, scale_q) = values(owner, s[:, None], t[:, None])
     z = np.stack([1.0 - s - t, s, t], axis=-1)
     return _finish(owner, z, sp[:, 0], sq[:, 0], scale_p[:, 0], scale_q[:, 0], degenerate)
