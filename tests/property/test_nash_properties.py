@@ -8,13 +8,20 @@ import numpy as np
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from kurilsim import DegenerateGameWarning, Equilibrium, NormalFormGame, solve_nash
+from kurilsim import (
+    DegenerateGameWarning,
+    Equilibrium,
+    NashResult,
+    NormalFormGame,
+    solve_nash,
+)
 from kurilsim.testing.invariants import (
     check_equilibria_certified,
     check_player_swap,
     check_relabel_invariance,
     equilibrium_profiles,
     same_profile_sets,
+    solver_property_suite,
 )
 from kurilsim.testing.strategies import (
     generic_games,
@@ -149,3 +156,18 @@ def test_enumerate_invariant_under_affine_transform(game: NormalFormGame, scale:
         solve_nash(game, "enumerate").equilibria,
         solve_nash(NormalFormGame(payoffs), "enumerate").equilibria,
     )
+
+
+def _enumerate(game: NormalFormGame) -> NashResult:
+    return solve_nash(game, "enumerate")
+
+
+# Certified answers, and the same set after positive affine payoff maps,
+# relabelled strategies and reversed players, on generic games (where
+# "enumerate" is complete).
+test_enumerate_invariants_three_players = solver_property_suite(
+    _enumerate, games=generic_games(n_players=3, max_strategies=3), max_examples=25
+)
+test_enumerate_invariants_four_players = solver_property_suite(
+    _enumerate, games=generic_games(n_players=4, max_strategies=2), max_examples=15
+)

@@ -62,6 +62,10 @@ _NEWTON_WIDTH = 0.3
 # Strategies dominated by less than this (payoffs normalised to [0, 1]) are
 # kept: they may carry equilibria certified within the default tolerance.
 _DOMINANCE_MARGIN = 1e-9
+# Boxes subdivision may spend on a support system whose elimination is
+# singular: its solutions are not isolated (a degenerate game), so subdivision
+# cannot resolve it either and only samples points for certification.
+_SINGULAR_BUDGET = 1_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,9 +312,12 @@ def _batched_newton(
 
 
 def _solve_support(
-    system: _SupportSystem, *, max_depth: int, max_boxes: int
+    system: _SupportSystem, *, max_depth: int, max_boxes: int, budget: int | None = None
 ) -> tuple[list[NDArray[np.float64]], int, bool]:
     """Roots of one support system in ``[0, 1]^N``; returns (roots, boxes, resolved).
+
+    Stops unresolved after ``max_depth`` levels, with more than ``max_boxes``
+    live boxes, or after examining more than ``budget`` boxes in all.
 
     Each level: exclude boxes by exact ranges; certify boxes by the Krawczyk
     test centred at the box, or centred at the root Newton's method finds
@@ -327,6 +334,8 @@ def _solve_support(
     roots: list[NDArray[np.float64]] = []
     n_boxes = 0
     for _ in range(max_depth):
+        if budget is not None and n_boxes + len(lo) > budget:
+            break
         n_boxes += len(lo)
         excluded = system.ranges(lo, hi)
         lo, hi = lo[~excluded], hi[~excluded]
@@ -417,7 +426,11 @@ def enumerate_kernel(
     blocks: list[list[NDArray[np.float64]]] = [[] for _ in range(n)]
     unresolved: list[str] = []
     n_boxes = 0
-    fallback: list[tuple[NDArray[np.intp], ...]] = []
+    # (supports, box budget): full effort for profiles elimination does not
+    # cover, a small one where it found a singular system (a continuum of
+    # solutions, which subdivision cannot resolve either; it only samples it)
+    fallback: list[tuple[tuple[NDArray[np.intp], ...], int]] = []
+    full = max_depth * max_boxes
     sizes_of = [np.concatenate([np.full(len(t), k) for k, t in by_size[i].items()]) for i in range(n)]
     starts_of = [
         dict(zip(by_size[i], np.cumsum([0] + [len(t) for t in by_size[i].values()])[:-1], strict=True))
@@ -430,22 +443,27 @@ def enumerate_kernel(
         rows = profiles[np.all(sizes == ks, axis=1)]
         idx = [by_size[i][int(ks[i])][rows[:, i] - starts_of[i][int(ks[i])]] for i in range(n)]
         if route == "subdivision":
-            fallback.extend(zip(*idx, strict=True))
+            fallback.extend((sup, full) for sup in zip(*idx, strict=True))
             continue
         job = _job(payoffs, idx)
         buckets.setdefault(job.key, []).append(job)
     for jobs in buckets.values():
-        for job, owner, mixtures, degenerate in _solve_bucket(payoffs, jobs):
+        for job, owner, mixtures, degenerate, covered in _solve_bucket(payoffs, jobs):
             for i, block in enumerate(_full_blocks(payoffs, job, owner, mixtures)):
                 blocks[i].append(block)
-            fallback.extend(tuple(s[b] for s in job.idx) for b in np.flatnonzero(degenerate))
-    for supports in fallback:
+            budget = _SINGULAR_BUDGET if covered else full
+            fallback.extend(
+                (tuple(s[b] for s in job.idx), budget) for b in np.flatnonzero(degenerate)
+            )
+    for supports, budget in fallback:
         system = _SupportSystem(payoffs, supports)
         if system.N == 0:
             if not system.ranges(np.zeros((1, 0)), np.zeros((1, 0)))[0]:
                 _append(blocks, system.profile(np.zeros(0), game.shape))
             continue
-        roots, boxes, resolved = _solve_support(system, max_depth=max_depth, max_boxes=max_boxes)
+        roots, boxes, resolved = _solve_support(
+            system, max_depth=max_depth, max_boxes=max_boxes, budget=budget
+        )
         n_boxes += boxes
         if not resolved:
             unresolved.append(str(tuple(s.tolist() for s in supports)))
@@ -558,10 +576,11 @@ def _job(payoffs: tuple[NDArray[np.float64], ...], idx: list[NDArray[np.intp]]) 
 
 def _solve_bucket(
     payoffs: tuple[NDArray[np.float64], ...], jobs: list[_Job]
-) -> list[tuple[_Job, NDArray[np.intp], tuple[NDArray[np.float64], ...], NDArray[np.bool_]]]:
+) -> list[tuple[_Job, NDArray[np.intp], tuple[NDArray[np.float64], ...], NDArray[np.bool_], bool]]:
     """Solve jobs with equal keys in one batch; per job ``(job, owner,
-    mixtures, degenerate)``: candidate rows, the roles' mixtures, and the
-    profiles left to subdivision."""
+    mixtures, degenerate, covered)``: candidate rows, the roles' mixtures,
+    the profiles left to subdivision, and whether elimination covers the
+    job's sizes (if so, its degenerate profiles are singular systems)."""
     n = len(payoffs)
     m = jobs[0].key[0]
     if jobs[0].tensors:
@@ -574,7 +593,7 @@ def _solve_bucket(
         sizes = [job.idx[0].shape[0] for job in jobs]
         offsets = np.concatenate([[0], np.cumsum(sizes)])
         if out is None:
-            return [(job, np.zeros(0, dtype=np.intp), (), np.ones(size, dtype=bool))
+            return [(job, np.zeros(0, dtype=np.intp), (), np.ones(size, dtype=bool), False)
                     for job, size in zip(jobs, sizes, strict=True)]
         which = np.searchsorted(offsets, out.owner, side="right") - 1
         results = []
@@ -585,6 +604,7 @@ def _solve_bucket(
                 out.owner[mine] - offsets[j],
                 tuple(mix[mine] for mix in out.mixtures),
                 out.degenerate[offsets[j] : offsets[j + 1]],
+                True,
             ))
         return results
     (job,) = jobs
@@ -596,13 +616,13 @@ def _solve_bucket(
             own_last = np.moveaxis(payoffs[i], i, -1)
             vals = own_last[tuple(idx[j][:, 0] for j in range(n) if j != i)]  # (B, m_i)
             ok &= vals[np.arange(B), idx[i][:, 0]] >= vals.max(axis=1) - _DOMINANCE_MARGIN
-        return [(job, np.flatnonzero(ok), (), np.zeros(B, dtype=bool))]
+        return [(job, np.flatnonzero(ok), (), np.zeros(B, dtype=bool), True)]
     if m == 1:  # one mixer facing pure strategies: generically no solution
         (i,) = job.roles
         T = _gather(payoffs[i], idx).reshape(B, idx[i].shape[1])
         degenerate = np.abs(T[:, 1:] - T[:, :1]).max(axis=1) <= _EXCLUDE_TOL
-        return [(job, np.zeros(0, dtype=np.intp), (), degenerate)]
-    return [(job, np.zeros(0, dtype=np.intp), (), np.ones(B, dtype=bool))]
+        return [(job, np.zeros(0, dtype=np.intp), (), degenerate, True)]
+    return [(job, np.zeros(0, dtype=np.intp), (), np.ones(B, dtype=bool), False)]
 
 
 def _full_blocks(

@@ -13,13 +13,16 @@ or a sequence of profiles (one probability vector per player).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from kurilsim.games.normal_form import NormalFormGame
 from kurilsim.games.sequential import SequentialGame
+
+if TYPE_CHECKING:
+    from hypothesis.strategies import SearchStrategy
 
 __all__ = [
     "check_affine_invariance",
@@ -366,6 +369,7 @@ def solver_property_suite(
     max_strategies: int = 3,
     integer: bool = True,
     max_examples: int | None = None,
+    games: SearchStrategy[NormalFormGame] | None = None,
 ) -> Callable[[], None]:
     """A ready hypothesis test of a Nash solver's invariants.
 
@@ -387,6 +391,10 @@ def solver_property_suite(
         The games drawn (integer payoffs give degenerate games often).
     max_examples : int, optional
         Hypothesis examples (default: the active settings profile).
+    games : hypothesis strategy, optional
+        The games to draw instead, e.g.
+        :func:`kurilsim.testing.strategies.generic_games` for a solver that
+        is only complete on generic games.
 
     Examples
     --------
@@ -402,13 +410,14 @@ def solver_property_suite(
 
     from kurilsim.testing.strategies import normal_form_games, permutations_of
 
-    games = normal_form_games(
-        n_players=n_players,
-        min_strategies=1,
-        max_strategies=max_strategies,
-        integer=integer,
-        max_abs=3.0 if integer else 10.0,
-    )
+    if games is None:
+        games = normal_form_games(
+            n_players=n_players,
+            min_strategies=1,
+            max_strategies=max_strategies,
+            integer=integer,
+            max_abs=3.0 if integer else 10.0,
+        )
 
     @given(game=games, data=st.data())
     def test_solver_properties(game: NormalFormGame, data: st.DataObject) -> None:
