@@ -456,8 +456,19 @@ def _solve_bivariate(
     mono_r = np.einsum("rnc,mn->rcm", Pr, t_to_mono).reshape(-1, nt)
     start_of, t0 = _real_monomial_roots(mono_r, -_MARGIN, 1.0 + _MARGIN)
     root = start_of // 2
-    prof = owner[root]
-    s, t, converged = _newton_bivariate(values, prof, s_roots[root], t0)
+    prof, s0 = owner[root], s_roots[root]
+    # Keep starts where both polynomials nearly vanish and neither eliminated
+    # mixture does (a spurious root), once each: Newton then takes a step or two.
+    size = np.abs(P).max(axis=(1, 2, 3))  # each profile's scale of P on the grid
+    P0, sigmas0, scales0 = values(prof, s0[:, None], t0[:, None])
+    good = np.abs(P0[:, 0]).max(axis=-1) <= 1e-5 * size[prof]
+    for sigma, scale in zip(sigmas0, scales0, strict=True):
+        good &= np.abs(sigma[:, 0]).max(axis=-1) > 1e-5 * scale[:, 0]
+    key = np.stack([prof, np.round(s0 * 1e7), np.round(t0 * 1e7)], axis=1)
+    _, first = np.unique(key[good], axis=0, return_index=True)
+    pick = np.flatnonzero(good)[np.sort(first)]
+    prof, s0, t0 = prof[pick], s0[pick], t0[pick]
+    s, t, converged = _newton_bivariate(values, prof, s0, t0)
     _, sigmas, scales = values(prof, s[:, None], t[:, None])
     proper = np.ones(len(prof), dtype=bool)
     for sigma, scale in zip(sigmas, scales, strict=True):
@@ -471,34 +482,43 @@ def _newton_bivariate(
     rows: NDArray[np.intp],
     s: NDArray[np.float64],
     t: NDArray[np.float64],
-    iters: int = 10,
+    iters: int = 12,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
     """Newton's method on ``(P_1, P_2)`` in ``(s, t)``, one start per row, with
     a forward-difference Jacobian (its error ~1e-8 only slows the last steps
-    from quadratic to linear with rate ~1e-8)."""
-    if len(s) == 0:
-        return s, t, np.zeros(0, dtype=bool)
+    from quadratic to linear with rate ~1e-8).
+
+    A start stops as converged when its step falls below 1e-13, or below
+    1e-10 without shrinking (round-off level) or at the last iteration; it
+    stops as not converged when it leaves ``[-2, 3]^2`` or meets a singular
+    Jacobian.  Certification checks every candidate anyway.
+    """
+    s, t = s.copy(), t.copy()
+    converged = np.zeros(len(s), dtype=bool)
+    active = np.arange(len(s))
+    last = np.full(len(s), np.inf)
     h = 1e-7
-    ds = dt = np.full(len(s), np.inf)
-    for _ in range(iters):
-        S = np.stack([s, s + h, s], axis=1)
-        T = np.stack([t, t, t + h], axis=1)
-        P = values(rows, S, T)[0]  # (R, 3, 2)
+    for it in range(iters):
+        if not len(active):
+            break
+        sa, ta = s[active], t[active]
+        P = values(rows[active], np.stack([sa, sa + h, sa], axis=1), np.stack([ta, ta, ta + h], axis=1))[0]
         F = P[:, 0]
         Js, Jt = (P[:, 1] - F) / h, (P[:, 2] - F) / h
         det = Js[:, 0] * Jt[:, 1] - Jt[:, 0] * Js[:, 1]
-        ok = np.abs(det) > 1e-300
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            ds = np.where(ok, (Jt[:, 1] * F[:, 0] - Jt[:, 0] * F[:, 1]) / det, np.inf)
-            dt = np.where(ok, (Js[:, 0] * F[:, 1] - Js[:, 1] * F[:, 0]) / det, np.inf)
-        step = np.isfinite(ds) & np.isfinite(dt) & (np.abs(ds) < 10) & (np.abs(dt) < 10)
-        s = np.where(step, s - ds, s)
-        t = np.where(step, t - dt, t)
-        if np.all(~step | ((np.abs(ds) <= 1e-15) & (np.abs(dt) <= 1e-15))):
-            break
-    # Near a simple root the steps shrink fast: a last step below 1e-10 means
-    # the start was in its basin (certification checks the rest).
-    converged = (np.abs(ds) <= 1e-10) & (np.abs(dt) <= 1e-10)
+            ds = (Jt[:, 1] * F[:, 0] - Jt[:, 0] * F[:, 1]) / det
+            dt = (Js[:, 0] * F[:, 1] - Js[:, 1] * F[:, 0]) / det
+        ok = np.isfinite(ds) & np.isfinite(dt)
+        s[active] = np.where(ok, sa - ds, sa)
+        t[active] = np.where(ok, ta - dt, ta)
+        size = np.maximum(np.abs(ds), np.abs(dt))
+        # done: a tiny step, or a small one that no longer shrinks (round-off)
+        done = ok & ((size <= 1e-13) | ((size <= 1e-10) & ((size >= 0.5 * last[active]) | (it == iters - 1))))
+        last[active] = size
+        converged[active[done]] = True
+        inside = (np.abs(s[active] - 0.5) <= 2.5) & (np.abs(t[active] - 0.5) <= 2.5)
+        active = active[ok & ~done & inside]
     return s, t, converged
 
 

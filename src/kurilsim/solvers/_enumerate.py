@@ -449,8 +449,9 @@ def enumerate_kernel(
         buckets.setdefault(job.key, []).append(job)
     for jobs in buckets.values():
         for job, owner, mixtures, degenerate, covered in _solve_bucket(payoffs, jobs):
-            for i, block in enumerate(_full_blocks(payoffs, job, owner, mixtures)):
-                blocks[i].append(block)
+            if len(owner):
+                for i, block in enumerate(_full_blocks(payoffs, job, owner, mixtures)):
+                    blocks[i].append(block)
             budget = _SINGULAR_BUDGET if covered else full
             fallback.extend(
                 (tuple(s[b] for s in job.idx), budget) for b in np.flatnonzero(degenerate)
