@@ -453,8 +453,8 @@ def _solve_bivariate(
     owner, s_roots, zero = real_roots_chebyshev(res @ s_to_cheb.T)
     # starting t: the real roots of P_1(s, .) and P_2(s, .) at each root s
     Pr = values(owner, np.repeat(s_roots[:, None], nt, axis=1), np.broadcast_to(t_nodes, (len(owner), nt)))[0]
-    mono_r = np.einsum("rnc,mn->rcm", Pr, t_to_mono).reshape(-1, nt)
-    start_of, t0 = _real_monomial_roots(mono_r, -_MARGIN, 1.0 + _MARGIN)
+    cheb_r = np.einsum("rnc,mn->rcm", Pr, _chebyshev_nodes(nt)[1]).reshape(-1, nt)
+    start_of, t0, _ = real_roots_chebyshev(cheb_r)
     root = start_of // 2
     prof, s0 = owner[root], s_roots[root]
     # Keep starts where both polynomials nearly vanish and neither eliminated
@@ -624,27 +624,3 @@ def _sylvester(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.flo
     for i in range(d1):
         M[..., d2 + i, i : i + d2 + 1] = b[..., ::-1]
     return M
-
-
-def _real_monomial_roots(
-    coeffs: NDArray[np.float64], lo: float, hi: float
-) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
-    """Real roots in ``[lo, hi]`` of polynomials with ascending coefficients."""
-    degree = _effective_degree(coeffs)
-    owners, roots = [], []
-    for d in np.unique(degree):
-        if d <= 0:
-            continue
-        rows = np.flatnonzero(degree == d)
-        c = coeffs[rows, : d + 1]
-        comp = np.zeros((len(rows), d, d))
-        comp[:, np.arange(1, d), np.arange(d - 1)] = 1.0
-        comp[:, :, -1] = -c[:, :-1] / c[:, -1:]
-        x = np.linalg.eigvals(comp)
-        keep = (np.abs(x.imag) <= 1e-4 * (1.0 + np.abs(x.real))) & (x.real >= lo) & (x.real <= hi)
-        r_idx, col = np.nonzero(keep)
-        owners.append(rows[r_idx])
-        roots.append(x.real[r_idx, col])
-    if not owners:
-        return np.zeros(0, dtype=np.intp), np.zeros(0)
-    return np.concatenate(owners), np.concatenate(roots)
