@@ -12,8 +12,10 @@ without ``--quick``, 4x4x4) it times, side by side in one run:
 * one equilibrium: kurilsim ``"logit"`` (when available) and pygambit
   ``nash.logit_solve`` and ``nash.gnm_solve``.
 
-It prints the median time per game, the number of equilibria each found and the
-ratio kurilsim / peer (below 1 means kurilsim is faster).  pygambit calls run in
+It prints the median time per game (of 5 calls for games up to 3x3x3, after a
+warm-up call for kurilsim; pygambit's calls run in one fresh process), the
+number of equilibria each found and the ratio kurilsim / peer (below 1 means
+kurilsim is faster).  pygambit calls run in
 a subprocess with a time limit (``--limit``), since ``gnm`` can run for a long
 time on some games.  Benchmarks report; they never assert.
 """
@@ -40,27 +42,36 @@ def _game_arrays(shape: tuple[int, ...], seed: int) -> list[np.ndarray]:
     return [rng.standard_normal(shape) for _ in shape]
 
 
-def _gambit_worker(name: str, arrays: list[np.ndarray], queue: Any) -> None:
+def _gambit_worker(name: str, arrays: list[np.ndarray], repeats: int, queue: Any) -> None:
     import pygambit as gbt
 
     game = gbt.Game.from_arrays(*arrays)
     solver = getattr(gbt.nash, f"{name}_solve")
-    start = time.perf_counter()
-    result = solver(game)
-    queue.put((time.perf_counter() - start, len(result.equilibria)))
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = solver(game)
+        times.append(time.perf_counter() - start)
+        queue.put((statistics.median(times), len(result.equilibria)))
 
 
-def time_gambit(name: str, arrays: list[np.ndarray], limit: float) -> tuple[float, int] | None:
+def time_gambit(
+    name: str, arrays: list[np.ndarray], limit: float, repeats: int = 1
+) -> tuple[float, int] | None:
+    """Median time of ``repeats`` calls in a fresh process (the median so far
+    if the time limit cuts it short), and the number of equilibria."""
     ctx = multiprocessing.get_context("spawn")
     queue = ctx.Queue()
-    proc = ctx.Process(target=_gambit_worker, args=(name, arrays, queue))
+    proc = ctx.Process(target=_gambit_worker, args=(name, arrays, repeats, queue))
     proc.start()
     proc.join(limit)
     if proc.is_alive():
         proc.terminate()
         proc.join()
-        return None
-    return queue.get() if not queue.empty() else None
+    last = None
+    while not queue.empty():
+        last = queue.get()
+    return last
 
 
 def time_call(func: Callable[[], Any], repeats: int) -> tuple[float, Any]:
@@ -94,13 +105,14 @@ def main() -> None:
         for seed in range(args.seeds):
             arrays = _game_arrays(shape, seed)
             game = NormalFormGame(arrays)
-            t_enum, res = time_call(lambda game=game: solve_nash(game, "enumerate"), 1 if max(shape) > 3 else 3)
+            repeats = 1 if max(shape) > 3 else 5
+            t_enum, res = time_call(lambda game=game: solve_nash(game, "enumerate"), repeats)
             t_logit = float("nan")
             if has_logit:
                 t_logit, _ = time_call(lambda game=game: solve_nash(game, "logit"), 3)
             gb_enum = gb_logit = gb_gnm = None
             if have_gambit:
-                gb_enum = time_gambit("enumpoly", arrays, args.limit)
+                gb_enum = time_gambit("enumpoly", arrays, args.limit, repeats)
                 gb_logit = time_gambit("logit", arrays, args.limit)
                 gb_gnm = time_gambit("gnm", arrays, args.limit)
             ratio = t_enum / gb_enum[0] if gb_enum else float("nan")

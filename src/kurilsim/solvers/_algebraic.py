@@ -192,26 +192,19 @@ def real_roots_chebyshev(
     return owner, t, degree < 0
 
 
-def _polish_chebyshev(c: NDArray[np.float64], x: NDArray[np.float64], steps: int = 3) -> NDArray[np.float64]:
+def _polish_chebyshev(c: NDArray[np.float64], x: NDArray[np.float64], steps: int = 2) -> NDArray[np.float64]:
     """Newton steps on Chebyshev series ``c[r]`` from ``x[r]`` (in ``[-1, 1]`` coords)."""
-    n = c.shape[1]
+    cheb = np.polynomial.chebyshev
+    coeffs = c.T  # one column per series: chebval evaluates column r at x[r]
+    slopes = cheb.chebder(coeffs, axis=0)
     for _ in range(steps):
-        T = np.empty((len(x), n))
-        U = np.empty((len(x), n))
-        T[:, 0], U[:, 0] = 1.0, 1.0
-        if n > 1:
-            T[:, 1], U[:, 1] = x, 2.0 * x
-        for k in range(2, n):
-            T[:, k] = 2.0 * x * T[:, k - 1] - T[:, k - 2]
-            U[:, k] = 2.0 * x * U[:, k - 1] - U[:, k - 2]
-        f = np.einsum("rk,rk->r", c, T)
-        df = np.einsum("rk,rk->r", c[:, 1:] * np.arange(1, n), U[:, : n - 1])
+        f = cheb.chebval(x, coeffs, tensor=False)
+        df = cheb.chebval(x, slopes, tensor=False)
         with np.errstate(divide="ignore", invalid="ignore"):
             step = np.where(df != 0.0, f / df, 0.0)
         # keep a step only where it does not run away (a near-double root)
-        step = np.where(np.abs(step) < 1e-3, step, 0.0)
-        x = x - step
-    return x
+        x = x - np.where(np.abs(step) < 1e-3, step, 0.0)
+    return np.asarray(x, dtype=np.float64)
 
 
 def _normalise(sigma: NDArray[np.float64], scale: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
