@@ -134,3 +134,23 @@ def test_auto_picks_logit_for_large_games() -> None:
     result = solve_nash(game)
     assert result.method == "logit"
     assert game.is_nash(result.equilibria[0].strategies, tol=1e-10)
+
+
+def test_one_player_game_best_strategy_and_a_tie() -> None:
+    result = solve_nash(NormalFormGame([np.array([0.3, 0.8, -1.0])]), "enumerate")
+    assert [eq.strategies[0].tolist() for eq in result.equilibria] == [[0.0, 1.0, 0.0]]
+    assert result.complete
+    tie = solve_nash(NormalFormGame([np.array([1.0, 1.0, 0.0])]), "enumerate")
+    assert not tie.complete  # every mixture of the first two strategies is optimal
+    assert {tuple(eq.strategies[0]) for eq in tie.equilibria} >= {(1.0, 0.0, 0.0), (0.0, 1.0, 0.0)}
+
+
+@pytest.mark.parametrize("shape", [(1, 3, 3), (2, 1, 2), (2, 2, 2, 2, 2), (1, 1, 1)])
+def test_players_with_one_strategy_and_five_players(shape: tuple[int, ...]) -> None:
+    rng = np.random.default_rng(4)
+    game = NormalFormGame([rng.standard_normal(shape) for _ in shape])
+    result = solve_nash(game, "enumerate")
+    assert result.complete
+    assert len(result.equilibria) % 2 == 1
+    for eq in result.equilibria:
+        assert game.is_nash(eq.strategies, tol=1e-9)

@@ -507,7 +507,7 @@ def _unpruned(payoffs: tuple[NDArray[np.float64], ...], masks: list[NDArray[np.b
         m = U.shape[0]
         not_better = ~(U[:, None, :] > U[None, :, :] + _DOMINANCE_MARGIN)  # [a', a, s]
         others = [masks[j] for j in range(n) if j != i]
-        sets = others[0].astype(np.float64)
+        sets = others[0].astype(np.float64) if others else np.ones((1, 1))
         for extra in others[1:]:  # indicator of the product set, others in player order
             sets = (sets[:, None, :, None] * extra[None, :, None, :]).reshape(
                 sets.shape[0] * extra.shape[0], -1
@@ -615,7 +615,9 @@ def _solve_bucket(
         ok = np.ones(B, dtype=bool)
         for i in range(n):
             own_last = np.moveaxis(payoffs[i], i, -1)
-            vals = own_last[tuple(idx[j][:, 0] for j in range(n) if j != i)]  # (B, m_i)
+            vals = np.broadcast_to(  # (B, m_i); a one-player game has no others to index by
+                own_last[tuple(idx[j][:, 0] for j in range(n) if j != i)], (B, own_last.shape[-1])
+            )
             ok &= vals[np.arange(B), idx[i][:, 0]] >= vals.max(axis=1) - _DOMINANCE_MARGIN
         return [(job, np.flatnonzero(ok), (), np.zeros(B, dtype=bool), True)]
     if m == 1:  # one mixer facing pure strategies: generically no solution
