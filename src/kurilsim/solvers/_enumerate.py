@@ -412,15 +412,18 @@ def enumerate_kernel(
     payoffs = tuple((p - p.min()) / s for p, s in zip(payoffs, scale, strict=True))
     alive = _surviving_strategies(payoffs)
     n = len(payoffs)
-    by_size = [
-        {k: np.array(list(itertools.combinations(a, k)), dtype=np.intp).reshape(-1, k)
-         for k in range(1, len(a) + 1)}
+    if route not in ("algebraic", "subdivision"):
+        raise ValueError(f"route must be 'algebraic' or 'subdivision', got {route!r}")
+    support_lists = [
+        [np.array(c, dtype=np.intp) for k in range(1, len(a) + 1) for c in itertools.combinations(a, k)]
         for a in alive
     ]
-    masks = [
-        np.concatenate([_masks(table, payoffs[i].shape[i]) for table in by_size[i].values()])
-        for i in range(n)
-    ]
+    masks = []
+    for i in range(n):
+        mask = np.zeros((len(support_lists[i]), payoffs[i].shape[i]), dtype=bool)
+        for row, support in enumerate(support_lists[i]):
+            mask[row, support] = True
+        masks.append(mask)
     keep = _unpruned(payoffs, masks)
     profiles = np.argwhere(keep)
     blocks: list[list[NDArray[np.float64]]] = [[] for _ in range(n)]
@@ -431,17 +434,13 @@ def enumerate_kernel(
     # solutions, which subdivision cannot resolve either; it only samples it)
     fallback: list[tuple[tuple[NDArray[np.intp], ...], int]] = []
     full = max_depth * max_boxes
-    sizes_of = [np.concatenate([np.full(len(t), k) for k, t in by_size[i].items()]) for i in range(n)]
-    starts_of = [
-        dict(zip(by_size[i], np.cumsum([0] + [len(t) for t in by_size[i].values()])[:-1], strict=True))
-        for i in range(n)
-    ]
-    sizes = np.stack([sizes_of[i][profiles[:, i]] for i in range(n)], axis=1).reshape(-1, n)
+    support_sizes = [m.sum(axis=1) for m in masks]
+    sizes = np.stack([support_sizes[i][profiles[:, i]] for i in range(n)], axis=1).reshape(-1, n)
     groups = np.unique(sizes, axis=0) if len(profiles) else np.zeros((0, n), dtype=np.intp)
     buckets: dict[tuple[int, ...], list[_Job]] = {}
     for ks in groups:
         rows = profiles[np.all(sizes == ks, axis=1)]
-        idx = [by_size[i][int(ks[i])][rows[:, i] - starts_of[i][int(ks[i])]] for i in range(n)]
+        idx = [np.stack([support_lists[i][r] for r in rows[:, i]]) for i in range(n)]
         if route == "subdivision":
             fallback.extend((sup, full) for sup in zip(*idx, strict=True))
             continue
@@ -481,13 +480,6 @@ def enumerate_kernel(
 def _append(blocks: list[list[NDArray[np.float64]]], profile: tuple[NDArray[np.float64], ...]) -> None:
     for block, sigma in zip(blocks, profile, strict=True):
         block.append(sigma[None, :])
-
-
-def _masks(table: NDArray[np.intp], m: int) -> NDArray[np.bool_]:
-    """Indicator rows (``(len(table), m)``) of the supports listed in ``table``."""
-    mask = np.zeros((len(table), m), dtype=bool)
-    np.put_along_axis(mask, table, True, axis=1)
-    return mask
 
 
 def _unpruned(payoffs: tuple[NDArray[np.float64], ...], masks: list[NDArray[np.bool_]]) -> NDArray[np.bool_]:
