@@ -251,16 +251,17 @@ def solve_two_mixing(Tp: NDArray[np.float64], Tq: NDArray[np.float64]) -> Algebr
     Dp = _differences(Tp, 1)  # (B, kp-1, kq): Dp @ sigma_q = 0
     Dq = np.swapaxes(_differences(Tq, 2), 1, 2)  # (B, kq-1, kp): Dq @ sigma_p = 0
     if kp != kq:
-        big = Dq if kq > kp else Dp  # more equations than the other's unknowns
+        # The larger player has at least as many equations as the other has
+        # probabilities: a solution needs its matrix to have a nonzero kernel.
+        big = Dq if kq > kp else Dp
         sv = np.linalg.svd(big, compute_uv=False)
-        degenerate = sv[:, -1] <= _ZERO_REL * (sv[:, 0] + 1e-300)
-        if big.shape[1] > big.shape[2]:
-            degenerate = sv[:, big.shape[2] - 1] <= _ZERO_REL * (sv[:, 0] + 1e-300)
-        return _empty(B, (kp, kq), degenerate)
-    sq, ok_q = _normalise(cross(Dp), _row_scale(Dp))
-    sp, ok_p = _normalise(cross(Dq), _row_scale(Dq))
-    degenerate = (np.abs(cross(Dp)).max(axis=-1) <= _ZERO_REL * _row_scale(Dp)) | (
-        np.abs(cross(Dq)).max(axis=-1) <= _ZERO_REL * _row_scale(Dq)
+        return _empty(B, (kp, kq), sv[:, -1] <= _ZERO_REL * (sv[:, 0] + 1e-300))
+    cq, cp = cross(Dp), cross(Dq)
+    scale_q, scale_p = _row_scale(Dp), _row_scale(Dq)
+    sq, ok_q = _normalise(cq, scale_q)
+    sp, ok_p = _normalise(cp, scale_p)
+    degenerate = (np.abs(cq).max(axis=-1) <= _ZERO_REL * scale_q) | (
+        np.abs(cp).max(axis=-1) <= _ZERO_REL * scale_p
     )
     keep = np.flatnonzero(ok_p & ok_q)
     return AlgebraicOutput(keep, (sp[keep], sq[keep]), degenerate)
