@@ -404,17 +404,10 @@ def _validate_payoffs(payoffs: Sequence[ArrayLike] | NDArray[Any]) -> tuple[NDAr
 def _deviation_payoffs(
     payoffs: tuple[NDArray[np.float64], ...], sigma: Profile
 ) -> Profile:
-    """Kernel: ``out[i][s] = E[u_i(s, sigma_-i)]`` by tensor contraction."""
-    n = len(payoffs)
-    out = []
-    for i in range(n):
-        operands: list[Any] = [payoffs[i], list(range(n))]
-        for j in range(n):
-            if j != i:
-                operands += [sigma[j], [j]]
-        operands.append([i])
-        out.append(np.einsum(*operands, optimize=n > 2))
-    return tuple(out)
+    """Kernel: ``out[i][s] = E[u_i(s, sigma_-i)]`` (one profile of
+    :func:`_deviation_payoffs_batch`)."""
+    batch = _deviation_payoffs_batch(payoffs, [np.asarray(s, dtype=np.float64)[None, :] for s in sigma])
+    return tuple(d[0] for d in batch)
 
 
 def _deviation_payoffs_batch(

@@ -223,7 +223,8 @@ def _row_scale(D: NDArray[np.float64]) -> NDArray[np.float64]:
     return np.asarray(np.prod(np.linalg.norm(D, axis=-1), axis=-1) + 1e-300, dtype=np.float64)
 
 
-def _empty(B: int, sizes: tuple[int, ...], degenerate: NDArray[np.bool_]) -> AlgebraicOutput:
+def _empty(sizes: tuple[int, ...], degenerate: NDArray[np.bool_]) -> AlgebraicOutput:
+    """No candidates: every profile either has no solution or is degenerate."""
     return AlgebraicOutput(
         np.zeros(0, dtype=np.intp), tuple(np.zeros((0, k)) for k in sizes), degenerate
     )
@@ -247,7 +248,7 @@ def solve_two_mixing(Tp: NDArray[np.float64], Tq: NDArray[np.float64]) -> Algebr
     a profile is degenerate when the larger player's conditions are
     (relatively) rank deficient.
     """
-    B, kp, kq = Tp.shape
+    _, kp, kq = Tp.shape
     Dp = _differences(Tp, 1)  # (B, kp-1, kq): Dp @ sigma_q = 0
     Dq = np.swapaxes(_differences(Tq, 2), 1, 2)  # (B, kq-1, kp): Dq @ sigma_p = 0
     if kp != kq:
@@ -255,7 +256,7 @@ def solve_two_mixing(Tp: NDArray[np.float64], Tq: NDArray[np.float64]) -> Algebr
         # probabilities: a solution needs its matrix to have a nonzero kernel.
         big = Dq if kq > kp else Dp
         sv = np.linalg.svd(big, compute_uv=False)
-        return _empty(B, (kp, kq), sv[:, -1] <= _ZERO_REL * (sv[:, 0] + 1e-300))
+        return _empty((kp, kq), sv[:, -1] <= _ZERO_REL * (sv[:, 0] + 1e-300))
     cq, cp = cross(Dp), cross(Dq)
     scale_q, scale_p = _row_scale(Dp), _row_scale(Dq)
     sq, ok_q = _normalise(cq, scale_q)
@@ -301,28 +302,6 @@ def solve_three_mixing(
     return None
 
 
-def _univariate_overdetermined(Dp: NDArray[np.float64], Dq: NDArray[np.float64]) -> AlgebraicOutput:
-    """``k_h = 2``, ``k_q >= k_p + 2``: ``D_q(t)`` has more rows than columns and
-    must lose rank for ``sigma_p`` to exist, which a generic game never allows.
-
-    The determinant of its top square block must vanish; at each real root
-    of that polynomial the whole matrix is checked, and a profile where it
-    does lose rank (or the polynomial vanishes identically) is reported
-    degenerate.  There are no other candidates.
-    """
-    B, kp = Dp.shape[0], Dq.shape[3]
-    t, to_coeffs = _chebyshev_nodes(kp + 1)
-    z = np.stack([1.0 - t, t], axis=-1)
-    top = _affine(Dq[:, :, :kp, :], np.broadcast_to(z, (B, *z.shape)))
-    owner, roots, zero = real_roots_chebyshev(np.linalg.det(top) @ to_coeffs.T)
-    full = np.einsum("rc,rcik->rik", np.stack([1.0 - roots, roots], axis=-1), Dq[owner])
-    degenerate = zero.copy()
-    if len(owner):
-        sv = np.linalg.svd(full, compute_uv=False)
-        degenerate[owner[sv[:, -1] <= 1e-8 * (sv[:, 0] + 1e-300)]] = True
-    return _empty(B, (kp, Dp.shape[3], 2), degenerate)
-
-
 def _affine(D: NDArray[np.float64], z: NDArray[np.float64]) -> NDArray[np.float64]:
     """``sum_c z[..., c] D[:, c]`` for a batch: ``D`` is ``(B, kh, r, k)``,
     ``z`` is ``(B, ..., kh)``; returns ``(B, ..., r, k)``."""
@@ -348,35 +327,50 @@ def _finish(
     return AlgebraicOutput(owner[ok], (mp[ok], mq[ok], np.clip(z[ok], 0.0, None)), degenerate)
 
 
+def _segment(t: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``h``'s mixture ``(1 - t, t)`` over two strategies."""
+    return np.stack([1.0 - t, t], axis=-1)
+
+
+def _univariate(
+    values: Callable[[NDArray[np.float64]], NDArray[np.float64]], B: int, degree: int
+) -> tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.bool_], NDArray[np.float64]]:
+    """Real roots ``t`` in ``[0, 1]`` of a batch of polynomials of degree at
+    most ``degree``, given by their values ``values(z)`` at mixtures ``z``
+    (shape ``(B, n, 2)``) of ``h``.  Returns ``(owner, z, zero, nodes)``: each
+    root as ``h``'s mixture, the profiles whose polynomial vanishes
+    identically, and the interpolation nodes (as mixtures, ``(B, n, 2)``)."""
+    t, to_coeffs = _chebyshev_nodes(degree + 1)
+    nodes = np.broadcast_to(_segment(t), (B, degree + 1, 2))
+    owner, roots, zero = real_roots_chebyshev(values(nodes) @ to_coeffs.T)
+    return owner, _segment(roots), zero, nodes
+
+
+def _marked(zero: NDArray[np.bool_], owner: NDArray[np.intp], singular: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """Profiles whose polynomial vanishes identically or has a singular root."""
+    degenerate = zero.copy()
+    degenerate[owner[singular]] = True
+    return degenerate
+
+
 def _univariate_square(
     Dp: NDArray[np.float64], Dq: NDArray[np.float64], C: NDArray[np.float64]
 ) -> AlgebraicOutput:
     """``k_h = 2``, ``k_p = k_q = k``: ``P(t) = sigma_p(t)^T C sigma_q(t)``,
     of degree ``2(k - 1)``."""
-    B = Dp.shape[0]
-    k = Dp.shape[3]
-    degree = 2 * (k - 1)
-    t, to_coeffs = _chebyshev_nodes(degree + 1)
-    z = np.stack([1.0 - t, t], axis=-1)
-    zb = np.broadcast_to(z, (B, *z.shape))
-    Dpt, Dqt = _affine(Dp, zb), _affine(Dq, zb)  # (B, n, k-1, k)
-    sq, sp = cross(Dpt), cross(Dqt)
-    P = np.einsum("xna,xab,xnb->xn", sp, C[:, 0], sq)
-    coeffs = P @ to_coeffs.T
-    owner, roots, zero = real_roots_chebyshev(coeffs)
-    scale_p = _row_scale(Dqt).max(axis=1)
-    scale_q = _row_scale(Dpt).max(axis=1)
-    zr = np.stack([1.0 - roots, roots], axis=-1)
-    Dp_r = np.einsum("rc,rcik->rik", zr, Dp[owner])
-    Dq_r = np.einsum("rc,rcik->rik", zr, Dq[owner])
-    sq_r, sp_r = cross(Dp_r), cross(Dq_r)
+
+    def values(z: NDArray[np.float64]) -> NDArray[np.float64]:
+        sq, sp = cross(_affine(Dp, z)), cross(_affine(Dq, z))
+        return np.asarray(np.einsum("xna,xab,xnb->xn", sp, C[:, 0], sq), dtype=np.float64)
+
+    owner, z, zero, nodes = _univariate(values, Dp.shape[0], 2 * (Dp.shape[3] - 1))
+    sq, sp = cross(_affine(Dp[owner], z)), cross(_affine(Dq[owner], z))
+    # scales: the largest Hadamard bound over the nodes
+    scale_p = _row_scale(_affine(Dq, nodes)).max(axis=1)[owner]
+    scale_q = _row_scale(_affine(Dp, nodes)).max(axis=1)[owner]
     # a root where a cross product vanishes is a singular point of the elimination
-    singular = (np.abs(sq_r).max(axis=-1) <= 1e-8 * scale_q[owner]) | (
-        np.abs(sp_r).max(axis=-1) <= 1e-8 * scale_p[owner]
-    )
-    degenerate = zero.copy()
-    degenerate[owner[singular]] = True
-    return _finish(owner, zr, sp_r, sq_r, scale_p[owner], scale_q[owner], degenerate)
+    singular = (np.abs(sq).max(axis=-1) <= 1e-8 * scale_q) | (np.abs(sp).max(axis=-1) <= 1e-8 * scale_p)
+    return _finish(owner, z, sp, sq, scale_p, scale_q, _marked(zero, owner, singular))
 
 
 def _univariate_rectangular(
@@ -385,32 +379,33 @@ def _univariate_rectangular(
     """``k_h = 2``, ``k_q = k_p + 1``: ``det D_q(t) = 0`` (degree ``k_p``), then
     ``sigma_p`` spans the kernel of ``D_q(t)`` and ``sigma_q`` is the cross
     product of ``D_p(t)``'s rows and ``sigma_p^T C``."""
-    B = Dp.shape[0]
-    kp = Dp.shape[2] + 1
-    t, to_coeffs = _chebyshev_nodes(kp + 1)
-    z = np.stack([1.0 - t, t], axis=-1)
-    Dqt = _affine(Dq, np.broadcast_to(z, (B, *z.shape)))  # (B, n, kp, kp)
-    det = np.linalg.det(Dqt)
-    coeffs = det @ to_coeffs.T
-    owner, roots, zero = real_roots_chebyshev(coeffs)
-    zr = np.stack([1.0 - roots, roots], axis=-1)
-    Dq_r = np.einsum("rc,rcik->rik", zr, Dq[owner])
-    Dp_r = np.einsum("rc,rcik->rik", zr, Dp[owner])
-    if len(owner):
-        _, sv, Vh = np.linalg.svd(Dq_r)
-        sp_r = Vh[:, -1, :]
-        # a kernel of dimension >= 2 makes sigma_p (and the count) non-isolated
-        singular = sv[:, -2] <= 1e-8 * (sv[:, 0] + 1e-300) if kp > 1 else np.zeros(len(owner), bool)
-    else:
-        sp_r = np.zeros((0, kp))
-        singular = np.zeros(0, dtype=bool)
-    rows = np.concatenate([Dp_r, np.einsum("ra,rab->rb", sp_r, C[owner, 0])[:, None, :]], axis=1)
-    sq_r = cross(rows)
+    kp = Dq.shape[3]
+    owner, z, zero, _ = _univariate(lambda z: np.linalg.det(_affine(Dq, z)), Dp.shape[0], kp)
+    _, sv, Vh = np.linalg.svd(_affine(Dq[owner], z))
+    sp = Vh[:, -1, :]
+    # a kernel of dimension >= 2 makes sigma_p (and the count) non-isolated
+    singular = sv[:, -2] <= 1e-8 * (sv[:, 0] + 1e-300)
+    rows = np.concatenate([_affine(Dp[owner], z), np.einsum("ra,rab->rb", sp, C[owner, 0])[:, None, :]], axis=1)
+    sq = cross(rows)
     scale_q = _row_scale(rows)
-    singular |= np.abs(sq_r).max(axis=-1) <= 1e-8 * scale_q
-    degenerate = zero.copy()
-    degenerate[owner[singular]] = True
-    return _finish(owner, zr, sp_r, sq_r, np.ones(len(owner)), scale_q, degenerate)
+    singular |= np.abs(sq).max(axis=-1) <= 1e-8 * scale_q
+    return _finish(owner, z, sp, sq, np.ones(len(owner)), scale_q, _marked(zero, owner, singular))
+
+
+def _univariate_overdetermined(Dp: NDArray[np.float64], Dq: NDArray[np.float64]) -> AlgebraicOutput:
+    """``k_h = 2``, ``k_q >= k_p + 2``: ``D_q(t)`` has more rows than columns and
+    must lose rank for ``sigma_p`` to exist, which a generic game never allows.
+
+    The determinant of its top square block must vanish; at each real root
+    of that polynomial the whole matrix is checked, and a profile where it
+    does lose rank (or the polynomial vanishes identically) is reported
+    degenerate.  There are no other candidates.
+    """
+    kp = Dq.shape[3]
+    owner, z, zero, _ = _univariate(lambda z: np.linalg.det(_affine(Dq[:, :, :kp, :], z)), Dp.shape[0], kp)
+    sv = np.linalg.svd(_affine(Dq[owner], z), compute_uv=False)
+    singular = sv[:, -1] <= 1e-8 * (sv[:, 0] + 1e-300)
+    return _empty((kp, Dp.shape[3], 2), _marked(zero, owner, singular))
 
 
 # Values of a pair of bivariate polynomials on a batch: ``values(rows, s, t)``

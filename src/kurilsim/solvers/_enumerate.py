@@ -530,7 +530,8 @@ class _Job:
     ``roles`` are the mixing players in the order the solver expects
     (:func:`solve_two_mixing`: ``p, q``; :func:`solve_three_mixing`:
     ``p, q, h``), ``tensors`` their payoffs on the supports in that axis
-    order, and ``key`` the bucket of jobs that can be solved together.
+    order (empty when no elimination applies), and ``key`` the bucket of
+    jobs that can be solved together.
     """
 
     key: tuple[int, ...]
@@ -560,10 +561,10 @@ def _job(payoffs: tuple[NDArray[np.float64], ...], idx: list[NDArray[np.intp]]) 
             np.transpose(_gather(payoffs[r], idx).reshape(B, *(ks[j] for j in mixing)), axes)
             for r in roles
         )
-        key = (len(mixing), *(ks[r] for r in roles))
-    else:  # solved per job
+        key = (1, *(ks[r] for r in roles))  # same role sizes: one batch
+    else:  # solved on its own (a job holds all profiles of its support sizes)
         tensors = ()
-        key = (len(mixing), *ks, id(idx))
+        key = (0, *ks)
     return _Job(key, idx, roles, tensors)
 
 
@@ -575,7 +576,7 @@ def _solve_bucket(
     the profiles left to subdivision, and whether elimination covers the
     job's sizes (if so, its degenerate profiles are singular systems)."""
     n = len(payoffs)
-    m = jobs[0].key[0]
+    m = len(jobs[0].roles)
     if jobs[0].tensors:
         tensors = tuple(np.concatenate([job.tensors[r] for job in jobs]) for r in range(m))
         out = (
