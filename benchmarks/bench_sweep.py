@@ -33,12 +33,14 @@ import os
 import platform
 import time
 import warnings
+from queue import Empty
 from typing import Any
 
 import numpy as np
 
 import kurilsim
 from kurilsim.games.negotiation import strategic_game
+from kurilsim.sweeps import FAST_CHUNK_SIZE
 
 try:
     import nashpy
@@ -122,7 +124,7 @@ def nashpy_loop(name: str, points: list[dict[str, float]],
     while done < len(points):
         try:
             last = queue.get(timeout=max(0.0, start + timeout - time.perf_counter()))
-        except Exception:  # noqa: BLE001 - queue.Empty: the timeout passed
+        except Empty:  # the timeout passed
             break
         done += 1
     worker.terminate()
@@ -135,7 +137,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small grid (smoke run)")
     parser.add_argument("--resolution", type=int, default=708,
                         help="points per continuous axis (default 708: ~1.0M points)")
-    parser.add_argument("--chunk-size", type=int, default=32_768)
+    parser.add_argument("--chunk-size", type=int, default=FAST_CHUNK_SIZE)
     parser.add_argument("--per-point", type=int, default=200,
                         help="points timed on the per-point path")
     parser.add_argument("--nashpy-points", type=int, default=100)

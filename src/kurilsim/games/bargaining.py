@@ -74,17 +74,9 @@ def _linprog(
     )
 
 
-def _solve_lp(
-    c: NDArray[np.float64],
-    *,
-    A_ub: NDArray[np.float64] | None = None,
-    b_ub: NDArray[np.float64] | None = None,
-    A_eq: NDArray[np.float64] | None = None,
-    b_eq: NDArray[np.float64] | None = None,
-    bounds: Any = (0, None),
-) -> NDArray[np.float64] | None:
+def _solve_lp(c: NDArray[np.float64], **constraints: Any) -> NDArray[np.float64] | None:
     """Minimise ``c @ x`` (see :func:`_linprog`); ``None`` if infeasible."""
-    result = _linprog(c, A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=b_eq, bounds=bounds)
+    result = _linprog(c, **constraints)
     if result.status == 2:
         return None
     if result.status != 0 or result.x is None:
@@ -150,8 +142,10 @@ def _clip_axis(
 ) -> NDArray[np.float64]:
     """The part of a monotone polyline with coordinate ``axis`` at least ``level``."""
     keep = chain[:, axis] >= level
-    if keep.all() or not keep.any():
-        return chain if keep.all() else chain[:0]
+    if keep.all():
+        return chain
+    if not keep.any():
+        return chain[:0]
     out: list[NDArray[np.float64]] = []
     for j in range(len(chain)):
         if j > 0 and keep[j] != keep[j - 1]:
@@ -336,12 +330,20 @@ class BargainingProblem:
         )
 
     # -------------------------------------------------------- scaled geometry
+    def _rows(self) -> NDArray[np.float64]:
+        """Rows: the outcomes' utilities, then ``d`` (read-only, computed once)."""
+        cached = self._cache.get("rows")
+        if cached is None:
+            cached = readonly(np.vstack([self.points, self.disagreement]))
+            self._cache["rows"] = cached
+        result: NDArray[np.float64] = cached
+        return result
+
     def _scaled(self) -> NDArray[np.float64]:
         """Rows: outcomes then ``d``, each player's utility mapped into [0, 1]."""
         cached = self._cache.get("scaled")
         if cached is None:
-            every = np.vstack([self.points, self.disagreement])
-            cached = readonly((every - self._lo) / self._ranges)
+            cached = readonly((self._rows() - self._lo) / self._ranges)
             self._cache["scaled"] = cached
         result: NDArray[np.float64] = cached
         return result
@@ -444,7 +446,7 @@ class BargainingProblem:
     def _ideal_lp(self) -> NDArray[np.float64]:
         Z = self._scaled()
         k, n = Z.shape
-        every = np.vstack([self.points, self.disagreement])
+        every = self._rows()
         ideal = np.empty(n)
         for i in range(n):
             x = _solve_lp(
@@ -602,17 +604,8 @@ class BargainingProblem:
     ) -> tuple[NDArray[np.float64], float]:
         """Lottery whose scaled utilities are closest (L1) to ``z``, and the distance."""
         Z = self._scaled()
-        k, n = Z.shape
-        # variables: lottery (k), e+ (n), e- (n); min sum(e) s.t. Z^T l + e+ - e- = z
-        c = np.concatenate([np.zeros(k), np.ones(2 * n)])
-        A_eq = np.block(
-            [
-                [Z.T, np.eye(n), -np.eye(n)],
-                [np.ones((1, k)), np.zeros((1, 2 * n))],
-            ]
-        )
-        b_eq = np.concatenate([z, [1.0]])
-        x = _solve_lp(c, A_eq=A_eq, b_eq=b_eq)
+        k = Z.shape[0]
+        x = _l1_fit(Z, z)
         if x is None:  # pragma: no cover - always feasible with slacks
             raise SolverError("the lottery linear program is infeasible")
         weights = np.where(x[:k] > 1e-13, x[:k], 0.0)
@@ -878,8 +871,11 @@ class BargainingProblem:
                     f"unknown parties {unknown}; the agents of scenario "
                     f"{scenario.name!r} are {list(names)}"
                 )
-            if len(set(chosen)) != len(chosen):
-                raise InvalidGameError(f"parties must be distinct, got {list(chosen)}")
+            repeated = duplicates(chosen)
+            if repeated:
+                raise InvalidGameError(
+                    f"parties must be distinct, got {list(chosen)}; repeated: {repeated}"
+                )
         if len(chosen) < 2:
             raise InvalidGameError(
                 f"bargaining needs at least two parties, got {list(chosen)}"
@@ -928,9 +924,8 @@ def _frontier_polyline(
     cached = problem._cache.get("polyline")
     if cached is None:
         _, rep_rows, _ = problem._unique()
-        rows = rep_rows[_polyline_reps(problem)]
-        every = np.vstack([problem.points, problem.disagreement])
-        cached = (readonly(every[rows].copy()), readonly(rows.copy()))
+        rows = rep_rows[_polyline_reps(problem)]  # fancy indexing: new arrays
+        cached = (readonly(problem._rows()[rows]), readonly(rows))
         problem._cache["polyline"] = cached
     result: tuple[NDArray[np.float64], NDArray[np.intp]] = cached
     return result
@@ -1023,17 +1018,29 @@ def _strictly_improvable(reps: NDArray[np.float64], j: int, tol: float) -> bool:
     return x is not None and _improves(reps, x[:k], reps[j], tol)
 
 
+def _l1_fit(
+    points: NDArray[np.float64], z: NDArray[np.float64]
+) -> NDArray[np.float64] | None:
+    """Lottery over ``points`` (rows) closest to ``z`` in L1: the LP's ``(l, e+, e-)``.
+
+    Minimises ``sum(e+ + e-)`` subject to ``points^T l + e+ - e- = z`` and
+    ``l`` in the simplex; the first ``len(points)`` entries are the lottery.
+    """
+    k, n = points.shape
+    c = np.concatenate([np.zeros(k), np.ones(2 * n)])
+    A_eq = np.block(
+        [[points.T, np.eye(n), -np.eye(n)], [np.ones((1, k)), np.zeros((1, 2 * n))]]
+    )
+    return _solve_lp(c, A_eq=A_eq, b_eq=np.concatenate([z, [1.0]]))
+
+
 def _is_extreme(reps: NDArray[np.float64], j: int) -> bool:
     """Whether ``reps[j]`` is not a convex combination of the other points."""
     others = np.delete(reps, j, axis=0)
-    k, n = others.shape
+    k = others.shape[0]
     if k == 0:
         return True
-    c = np.concatenate([np.zeros(k), np.ones(2 * n)])
-    A_eq = np.block(
-        [[others.T, np.eye(n), -np.eye(n)], [np.ones((1, k)), np.zeros((1, 2 * n))]]
-    )
-    x = _solve_lp(c, A_eq=A_eq, b_eq=np.concatenate([reps[j], [1.0]]))
+    x = _l1_fit(others, reps[j])
     return x is None or float(x[k:].sum()) > _MERGE
 
 

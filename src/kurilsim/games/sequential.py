@@ -153,7 +153,6 @@ def _moves(
     return tuple(result)
 
 
-
 #: Node kinds in :attr:`SequentialGame.kind`.
 TERMINAL, DECISION, CHANCE = 0, 1, 2
 

@@ -343,8 +343,7 @@ def _nash_gap(
     gains = u - problem.disagreement
     if np.any(gains <= 0):
         return math.inf
-    vertices = np.vstack([problem.points, problem.disagreement])
-    terms = (vertices - u) * (w / gains)
+    terms = (problem._rows() - u) * (w / gains)
     gap = max(float(terms.sum(axis=1).max()), 0.0)
     return gap / max(1.0, float(np.abs(terms).sum(axis=1).max()))
 
@@ -421,11 +420,9 @@ def _nash_on_facets(
         z = zd + w * room / a
         corners = reps[hull.simplices[f]]
         system = np.vstack([corners.T, np.ones(n)])
-        mu, *_ = np.linalg.lstsq(system, np.concatenate([z, [1.0]]), rcond=None)
-        if (
-            np.all(mu >= -1e-12)
-            and np.max(np.abs(system @ mu - np.concatenate([z, [1.0]]))) <= 1e-12
-        ):
+        target = np.concatenate([z, [1.0]])
+        mu, *_ = np.linalg.lstsq(system, target, rcond=None)
+        if np.all(mu >= -1e-12) and np.max(np.abs(system @ mu - target)) <= 1e-12:
             lottery = np.zeros(problem.n_outcomes + 1)
             np.add.at(lottery, rep_rows[hull.simplices[f]], np.clip(mu, 0.0, None))
             return problem._to_utility(z), lottery / lottery.sum()
@@ -666,12 +663,10 @@ def solve_nash_bargaining(
     else:
         facet = _nash_on_facets(problem, w)
         found = (
-            None
+            _nash_iterative(problem, w)
             if facet is None
-            else (facet[0], facet[1], "closed form on a Pareto facet of the hull")
+            else (*facet, "closed form on a Pareto facet of the hull")
         )
-        if found is None:
-            found = _nash_iterative(problem, w)
     if found is None:  # pragma: no cover - the max-min gap said otherwise
         raise SolverError("no frontier point improves on d although the LP says so")
     u, lottery, how = found
@@ -892,8 +887,7 @@ def _gain_rows(
     """
     ranges = problem.utility_ranges
     scale = np.where(units > 0, np.minimum(units, ranges), ranges)
-    every = np.vstack([problem.points, problem.disagreement])
-    rows: NDArray[np.float64] = (every - problem.disagreement) / scale
+    rows: NDArray[np.float64] = (problem._rows() - problem.disagreement) / scale
     coef: NDArray[np.float64] = units / scale
     return rows, coef
 
@@ -1322,6 +1316,9 @@ def baron_ferejohn_shares(
 #: proposer's utility range) tie; the proposer mixes them uniformly.
 _BF_TIE = 1e-10
 
+#: One proposer's options: ``(coalition, proposer's value, lottery)`` per coalition.
+_Options = list[tuple[tuple[int, ...], float, NDArray[np.float64]]]
+
 
 def _bf_best_proposal(
     Z: NDArray[np.float64], i: int, coalition: tuple[int, ...], tau: NDArray[np.float64]
@@ -1363,7 +1360,7 @@ def _bf_best_proposal(
 
 def _bf_options(
     Z: NDArray[np.float64], v: NDArray[np.float64], delta: float, quota: int
-) -> list[list[tuple[tuple[int, ...], float, NDArray[np.float64]]]]:
+) -> list[_Options]:
     """Each proposer's best acceptable proposal for each coalition, given ``v``.
 
     Entry ``[i]`` lists ``(coalition, proposer's value, lottery)`` for the
@@ -1390,9 +1387,16 @@ def _bf_options(
     return options
 
 
+def _bf_values(
+    found: _Options,
+) -> NDArray[np.float64]:
+    """The proposer's value of each of its coalitions (an entry of :func:`_bf_options`)."""
+    return np.array([value for _, value, _ in found])
+
+
 def _bf_mix(
     Z: NDArray[np.float64],
-    options: list[list[tuple[tuple[int, ...], float, NDArray[np.float64]]]],
+    options: list[_Options],
     weights: list[NDArray[np.float64]],
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """The proposers' mixed lotteries (rows) and the ex-ante values ``v``."""
@@ -1407,12 +1411,12 @@ def _bf_mix(
 
 
 def _bf_ties(
-    options: list[list[tuple[tuple[int, ...], float, NDArray[np.float64]]]],
+    options: list[_Options],
 ) -> list[NDArray[np.float64]]:
     """Uniform weights over each proposer's best coalitions (within ``_BF_TIE``)."""
     weights = []
     for found in options:
-        values = np.array([value for _, value, _ in found])
+        values = _bf_values(found)
         tied = values >= values.max() - _BF_TIE
         weights.append(tied / tied.sum())
     return weights
@@ -1427,7 +1431,7 @@ def _bf_newton(
     tol: float,
     budget: int,
 ) -> tuple[
-    list[list[tuple[tuple[int, ...], float, NDArray[np.float64]]]],
+    list[_Options],
     list[NDArray[np.float64]],
     NDArray[np.float64],
     NDArray[np.float64],
@@ -1459,7 +1463,7 @@ def _bf_newton(
     ) -> tuple[NDArray[np.float64], Any]:
         options = _bf_options(Z, v, delta, quota)
         points = [np.array([Z.T @ x for _, _, x in found]) for found in options]
-        values = [np.array([f for _, f, _ in found]) for found in options]
+        values = [_bf_values(found) for found in options]
         mix = np.mean(
             [m @ pts[s] for m, pts, s in zip(mu, points, support, strict=True)], axis=0
         )
@@ -1490,7 +1494,7 @@ def _bf_newton(
             # a coalition outside the support that beats the mixed ones joins it
             grown = False
             for i, found in enumerate(options):
-                value = np.array([f for _, f, _ in found])
+                value = _bf_values(found)
                 best = int(np.argmax(value))
                 worst = value[support[i]].min()
                 if best not in support[i] and value[best] > worst + tol:
@@ -1712,7 +1716,7 @@ def solve_baron_ferejohn(
         )
     regret = 0.0
     for found, w in zip(options, weights, strict=True):
-        value = np.array([f for _, f, _ in found])
+        value = _bf_values(found)
         regret = max(regret, float(value.max() - value[w > 0].min()))
     # certificate at the reported values v: every used proposal is accepted
     # by its coalition and gives its proposer at least the delay value

@@ -33,7 +33,6 @@ class PathStep:
         return f"{self.player}: {self.action}{chance}"
 
 
-
 @dataclass(frozen=True, slots=True, eq=False)
 class SPEResult:
     """A subgame-perfect equilibrium found by backward induction.
