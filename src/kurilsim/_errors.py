@@ -7,12 +7,18 @@ Every exception subclasses :class:`KurilsimError` *and* the matching builtin, so
 from __future__ import annotations
 
 __all__ = [
+    "CheckpointError",
     "DegenerateGameWarning",
+    "InvalidArgumentError",
     "InvalidGameError",
     "InvalidModelError",
     "InvalidProfileError",
+    "InvalidScenarioError",
     "KurilsimError",
     "KurilsimWarning",
+    "OutputError",
+    "PrecisionError",
+    "ProblemTooLargeError",
     "ScenarioFileError",
     "SolverError",
 ]
@@ -34,12 +40,54 @@ class InvalidModelError(KurilsimError, ValueError):
     """An issue, agreement space, agent, parameter or scenario is not valid."""
 
 
-class ScenarioFileError(InvalidModelError):
+class InvalidScenarioError(InvalidModelError):
+    """A scenario, or a scenario file's content, is not valid."""
+
+
+class ScenarioFileError(InvalidScenarioError):
     """A scenario file (TOML) cannot be read: the message names the file and key."""
+
+
+class InvalidArgumentError(KurilsimError, TypeError, ValueError):
+    """A public function got an argument of the wrong type or value.
+
+    The message names the argument, the value received and what was expected.
+    It subclasses both :class:`TypeError` and :class:`ValueError`, so callers
+    that catch either builtin keep working.
+    """
 
 
 class SolverError(KurilsimError, RuntimeError):
     """A solver could not produce a certified answer (e.g. an iteration limit)."""
+
+
+class PrecisionError(SolverError):
+    """Float64 cannot resolve the payoff differences that decide the answer.
+
+    Raised instead of certifying a profile whose deviation gains fall below
+    what double precision can distinguish for the game's payoffs; the
+    two-player exact methods (``exact=True``) answer such games in rational
+    arithmetic.
+    """
+
+
+class ProblemTooLargeError(KurilsimError, MemoryError):
+    """The work or memory a call would commit to exceeds its budget.
+
+    Raised before any large allocation; the message gives the estimate and
+    the keyword argument that raises the budget.
+    """
+
+
+class CheckpointError(KurilsimError, RuntimeError):
+    """A sweep checkpoint directory belongs to another sweep or is unusable."""
+
+
+class OutputError(KurilsimError, OSError):
+    """An output file cannot be written; the message names the file.
+
+    Any earlier file at that path is left untouched.
+    """
 
 
 class KurilsimWarning(UserWarning):

@@ -1,0 +1,128 @@
+"""Output files that are never half-written (private).
+
+Every file kurilsim writes (CSV tables, figures, checkpoints, scenario TOML)
+goes through :func:`atomic_output` or :func:`atomic_path`: the content is
+written to a temporary file beside the target, flushed to disk, and renamed
+over the target only when complete.  A failure at any point (full disk,
+``MemoryError``, Ctrl-C) leaves an earlier file at that path untouched and
+raises :class:`~kurilsim.OutputError` naming the file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from kurilsim._errors import OutputError
+
+__all__ = ["atomic_output", "atomic_path", "check_output_path"]
+
+
+def check_output_path(
+    path: str | os.PathLike[str], *, suffixes: tuple[str, ...] | None = None,
+    what: str = "output file",
+) -> Path:
+    """Check, before any work starts, that ``path`` can be written.
+
+    The parent directory must exist and be writable, ``path`` must not be a
+    directory, and its suffix (case-insensitive) must be one of ``suffixes``
+    when given.
+
+    Raises
+    ------
+    OutputError
+        Naming the path and what is wrong with it.
+
+    Examples
+    --------
+    >>> from kurilsim._io import check_output_path
+    >>> check_output_path("result.csv", suffixes=(".csv",)).name
+    'result.csv'
+    >>> check_output_path("result.xyz", suffixes=(".csv",))
+    Traceback (most recent call last):
+    ...
+    kurilsim._errors.OutputError: output file result.xyz: expected a file name ending in .csv, got '.xyz'
+    """
+    target = Path(path)
+    if suffixes is not None and target.suffix.lower() not in suffixes:
+        raise OutputError(
+            f"{what} {target}: expected a file name ending in "
+            f"{' or '.join(suffixes)}, got {target.suffix or 'no suffix'!r}"
+        )
+    if target.is_dir():
+        raise OutputError(f"{what} {target}: is a directory")
+    parent = target.parent if str(target.parent) else Path(".")
+    if not parent.is_dir():
+        raise OutputError(f"{what} {target}: directory {parent} does not exist")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise OutputError(f"{what} {target}: directory {parent} is not writable")
+    return target
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """A temporary path beside ``path``, renamed onto it if the block succeeds.
+
+    For writers that need a file name (``matplotlib``'s ``savefig``,
+    ``numpy.savez``).  The temporary file keeps the target's suffix.
+    """
+    target = Path(path)
+    try:
+        handle, name = tempfile.mkstemp(
+            dir=target.parent if str(target.parent) else ".",
+            prefix=f".{target.name}.",
+            suffix=f".tmp{target.suffix}",
+        )
+    except OSError as error:
+        raise OutputError(f"cannot write {target}: {error.strerror or error}") from None
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        yield temporary
+        with open(temporary, "rb+") as stream:
+            os.fsync(stream.fileno())
+        os.replace(temporary, target)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        if isinstance(error, OutputError):
+            raise
+        raise OutputError(
+            f"cannot write {target}: {error.strerror or error}; "
+            "any earlier file there is unchanged"
+        ) from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise
+
+
+@contextlib.contextmanager
+def atomic_output(
+    path: str | os.PathLike[str], mode: str = "w", **open_kwargs: Any
+) -> Iterator[IO[Any]]:
+    """An open file whose content replaces ``path`` only once it is complete.
+
+    ``mode`` is ``"w"`` (text; ``open_kwargs`` such as ``newline=""`` and
+    ``encoding`` are passed to :func:`open`, UTF-8 by default) or ``"wb"``.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from kurilsim._io import atomic_output
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "table.csv"
+    >>> with atomic_output(target, newline="") as stream:
+    ...     _ = stream.write("a,b\\n1,2\\n")
+    >>> target.read_text()
+    'a,b\\n1,2\\n'
+    """
+    if mode not in ("w", "wb"):
+        raise ValueError(f"mode must be 'w' or 'wb', got {mode!r}")
+    if mode == "w":
+        open_kwargs.setdefault("encoding", "utf-8")
+    with atomic_path(path) as temporary, open(temporary, mode, **open_kwargs) as stream:
+        yield stream
