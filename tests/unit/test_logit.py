@@ -86,10 +86,21 @@ def logit_residual(game: NormalFormGame, lam: float, profile: Profile) -> float:
     return worst
 
 
+def recentred(game: NormalFormGame) -> NormalFormGame:
+    """``game`` with each player's payoffs minus their minimum.
+
+    Deviation gains are the same, but computed without losing digits to a
+    large common payoff level (a payoff range of 1e-6 around 3 leaves only
+    about ten significant digits of the differences).
+    """
+    return NormalFormGame([p - p.min() for p in game.payoffs])
+
+
 def assert_nash(game: NormalFormGame, profile: Profile, rel: float = 1e-10) -> None:
     for sigma in profile:
         assert sigma.min() >= 0.0
         assert sigma.sum() == pytest.approx(1.0, abs=1e-12)
+    game = recentred(game)
     gains = game.gains(profile)
     assert np.all(gains <= rel * game.payoff_ranges), gains
     assert gains.max() <= rel * game.payoff_range
@@ -349,7 +360,10 @@ def test_solver_regret_on_random_n_player_games(
     game = random_game(shape, seed, scale=10.0)
     profile, info = logit_solve_kernel(game)
     assert_nash(game, profile)
-    assert info["regret"] == pytest.approx(game.regret(profile), abs=1e-15)
+    # two computations of the same regret agree to round-off of the payoffs
+    assert info["regret"] == pytest.approx(
+        game.regret(profile), abs=1e-14 * game.payoff_range
+    )
 
 
 @pytest.mark.parametrize(
@@ -404,6 +418,124 @@ def test_solver_on_a_6x6x6_game() -> None:
     elapsed = time.perf_counter() - start
     print(f"6x6x6: {elapsed:.3f} s, {info['steps']} steps, lambda {info['lam']:.4g}")
     assert_nash(game, profile)
+
+
+# ------------------------------------------- robustness at bifurcations
+
+
+def anti_coordination(n: int, v: float) -> NormalFormGame:
+    """QuantEcon's ``anti_coordination(N, v)`` (its McLennan-Tourky tests).
+
+    Each of ``n`` players gets 1 for action 0; action 1 pays ``v`` if every
+    other player plays 0, else 0.  The game is symmetric; its unique
+    symmetric equilibrium plays 0 with probability ``v ** (-1 / (n - 1))``.
+    """
+    shape = (2,) * n
+    payoffs = []
+    for i in range(n):
+        grid = np.indices(shape)
+        others_zero = np.all(np.delete(grid, i, axis=0) == 0, axis=0)
+        payoffs.append(np.where(grid[i] == 0, 1.0, np.where(others_zero, v, 0.0)))
+    return NormalFormGame(payoffs)
+
+
+def coordination(n: int, m: int) -> NormalFormGame:
+    """``n`` players, ``m`` actions each, 1 to everyone if all choose alike."""
+    common = np.zeros((m,) * n)
+    for k in range(m):
+        common[(k,) * n] = 1.0
+    return NormalFormGame([common] * n)
+
+
+#: Games whose principal branch meets bifurcation points (all symmetric).
+SYMMETRIC_GAMES = {
+    "battle": BATTLE,
+    "mckelvey-mclennan": mckelvey_mclennan(),
+    **{
+        f"anti-coordination-{n}-{v}": anti_coordination(n, v)
+        for n in range(2, 7)
+        for v in (2.0, 3.0)
+    },
+    **{f"coordination-{n}x{m}": coordination(n, m) for n in (2, 3, 4) for m in (2, 3)},
+}
+
+
+def disguised(game: NormalFormGame, seed: int) -> NormalFormGame:
+    """``game`` rescaled and shifted per player, and perturbed at round-off.
+
+    Multiplying payoffs by 1e-6 and adding a shift of order 1 leaves
+    perturbations of about 1e-10 of the payoff range, like a different BLAS
+    kernel or summation order would at a smaller scale: the symmetry that
+    makes the bifurcations is broken at round-off level only.
+    """
+    rng = np.random.default_rng(seed)
+    scale = [1.0, 1e-6, 1e6, 7.3, 1e-3][seed % 5]
+    noise = [0.0, 1e-16, 1e-14, 1e-12][seed % 4]
+    return NormalFormGame(
+        [
+            scale * (p + noise * rng.standard_normal(p.shape)) + float(rng.integers(-3, 4))
+            for p in game.payoffs
+        ]
+    )
+
+
+@pytest.mark.parametrize("name", list(SYMMETRIC_GAMES))
+def test_solver_is_robust_at_bifurcations(name: str) -> None:
+    # The tracer crosses bifurcation points deliberately, on scales far above
+    # round-off, so every disguise of the game gets the same equilibrium.
+    game = SYMMETRIC_GAMES[name]
+    reference, _ = logit_solve_kernel(game)
+    assert_nash(game, reference)
+    for seed in range(8):
+        variant = disguised(game, seed)
+        profile, _ = logit_solve_kernel(variant)
+        assert_nash(variant, profile)
+        assert same(profile, reference, atol=1e-6), (seed, profile, reference)
+
+
+@pytest.mark.parametrize("n", range(2, 7))
+def test_anti_coordination_goes_to_the_symmetric_equilibrium(n: int) -> None:
+    # Straight through every bifurcation of the symmetric branch.
+    for v in (2.0, 3.0):
+        profile, _ = logit_solve_kernel(anti_coordination(n, v))
+        expected = v ** (-1 / (n - 1))
+        for sigma in profile:
+            assert sigma[0] == pytest.approx(expected, abs=1e-12)
+
+
+def test_branch_through_a_bifurcation_does_not_depend_on_round_off() -> None:
+    # The branch of battle of the sexes and of disguised copies (lambda
+    # rescaled to the copy's units) agree beyond the bifurcation at 0.808.
+    lam = 5.0
+    reference = logit_qre(BATTLE, lam)
+    for seed in range(1, 8):
+        variant = disguised(BATTLE, seed)
+        unit = variant.payoff_range / BATTLE.payoff_range
+        profile = logit_qre(variant, lam / unit)
+        assert same(profile, reference, atol=1e-6), seed
+
+
+@settings(max_examples=30, deadline=None)
+@given(generic_games(n_players=3, max_strategies=3))
+def test_solver_is_invariant_to_each_players_units(game: NormalFormGame) -> None:
+    # Payoffs are normalised per player before tracing, so a positive affine
+    # map of each player's payoffs, however unequal, gives the same answer.
+    profile, _ = logit_solve_kernel(game)
+    factors = (1e-8, 1.0, 1e8)
+    mapped = NormalFormGame(
+        [f * (p + 3.0) for f, p in zip(factors, game.payoffs, strict=True)]
+    )
+    mapped_profile, _ = logit_solve_kernel(mapped)
+    assert_nash(mapped, mapped_profile)
+    assert same(mapped_profile, profile, atol=1e-8)
+
+
+def test_players_whose_payoffs_differ_in_scale_by_1e300() -> None:
+    game = random_game((3, 3), 5)
+    extreme = NormalFormGame([1e-150 * game.payoffs[0], 1e150 * game.payoffs[1]])
+    profile, _ = logit_solve_kernel(extreme)
+    assert_nash(extreme, profile)
+    assert same(profile, logit_solve_kernel(game)[0], atol=1e-9)
 
 
 # ----------------------------------------------------------------- arguments

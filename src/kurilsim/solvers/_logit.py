@@ -35,9 +35,28 @@ continuation (Allgower & Georg 1990):
 * a step is also rejected if the orientation ``sign det [J; t^T]`` flips:
   it is constant along a regular path, so a flip reveals a jump to a nearby
   branch (two branches pass close to each other).  A flip that persists
-  down to a tiny step is a genuine bifurcation point, which only
+  down to a step of ``1e-3 (1 + ν)`` is a bifurcation point, which only
   non-generic games have (symmetric games, e.g. battle of the sexes with
-  payoffs (3, 2)/(2, 3)); the path goes straight through it.
+  payoffs (3, 2)/(2, 3)); the path goes straight through it, along the
+  branch with the same tangent.
+
+Bifurcations and round-off
+--------------------------
+In floating point a symmetric game is never exactly symmetric: round-off
+perturbs the equations by about ``1e-16`` and unfolds each bifurcation
+point into branches that pass within about ``1e-5`` of each other (the cube
+root of the perturbation, for a pitchfork).  A tracer that approaches such
+a point with ever shorter steps ends up resolving that unfolding, so which
+branch it takes, or whether it stalls, depends on the BLAS kernel and the
+summation order.  This tracer decides on scales far above round-off
+instead: it accepts a crossing once the orientation flip persists at a step
+of ``1e-3 (1 + ν)``, and if it stalls (steps below ``1e-6 (1 + ν)``) next to a
+singular point it jumps over it with steps of ``2e-3 (1 + ν)`` or longer
+(:meth:`_Tracer.jump`).  Games within about ``1e-9`` of a symmetric game
+therefore follow the symmetric continuation on every machine.  Payoffs are
+shifted to start at zero for each player (and, for Nash solving, divided by
+that player's range), so a large common payoff level or unequal payoff
+units do not add cancellation error.
 
 The branch may bend back in ``λ`` (Gambit's ``loopback.nfg``); the
 continuation follows the arclength, not ``λ``.  The Jacobian is assembled,
@@ -96,9 +115,26 @@ _CORRECTOR_TOL = 1e-10
 _CORRECTOR_ITER = 12
 #: Smallest step length, relative to ``1 + |ν|``, before tracing gives up.
 _MIN_STEP = 1e-13
-#: A change of orientation is accepted as a bifurcation crossing only after
-#: the step length has shrunk to this (relative to ``1 + |ν|``).
-_BIFURCATION_STEP = 1e-7
+#: A change of orientation is accepted as a bifurcation crossing once the
+#: step length has shrunk to this (relative to ``1 + |ν|``).  The scale is
+#: far above round-off: near a bifurcation point, round-off perturbs the
+#: equations by about 1e-16 and so unfolds the bifurcation on a scale of
+#: about 1e-5 (the cube root, for a pitchfork), where a tracer that
+#: approaches it with ever shorter steps ends up following round-off.
+_BIFURCATION_STEP = 1e-3
+#: A stalled tracer (steps shorter than this, relative to ``1 + |ν|``) next
+#: to a singular point jumps over it (see :meth:`_Tracer.jump`).
+_STALL_STEP = 1e-6
+#: ``[J; t^T]`` counts as nearly singular when its smallest singular value
+#: is at most this times its largest.
+_SINGULAR = 1e-3
+#: Jump lengths tried over a singular point (relative to ``1 + |ν|``): the
+#: first, and the factor between successive tries.
+_JUMP_FIRST = 2e-3
+_JUMP_TRIES = 8
+#: Largest ``ν`` (precision times the payoff range) the tracer goes to: far
+#: beyond it every probability that is not maximal underflows.
+_MAX_NU = 1e15
 
 # ------------------------------------------------------------- Nash polishing
 #: The solver tries to polish once the path's regret (relative to the largest
@@ -166,13 +202,26 @@ class _LogitSystem:
     of every strategy's payoff against the others' mix.
     """
 
-    def __init__(self, game: NormalFormGame) -> None:
+    def __init__(self, game: NormalFormGame, *, per_player: bool = False) -> None:
         self.game = game
-        self.scale = float(game.payoff_range)
-        self.payoffs = tuple(
-            np.asarray(p, dtype=np.float64) / self.scale for p in game.payoffs
+        # Each player's payoffs are shifted to start at 0: the logit response
+        # does not change, and the payoff differences the homotopy takes are
+        # then computed without cancellation against a large common level.
+        # ``per_player`` (for Nash solving) also divides each player's payoffs
+        # by its own range, which leaves the Nash equilibria unchanged.
+        ranges = np.asarray(game.payoff_ranges, dtype=np.float64)
+        self.scale = float(ranges.max())
+        units = ranges if per_player else np.full(len(ranges), self.scale)
+        #: Each player's payoffs minus their minimum, in the game's units:
+        #: deviation gains computed from these do not lose digits to a large
+        #: common payoff level (certification uses them).
+        self.shifted: tuple[NDArray[np.float64], ...] = tuple(
+            np.asarray(p, dtype=np.float64) - float(np.min(p)) for p in game.payoffs
         )
-        self.ranges = np.asarray(game.payoff_ranges, dtype=np.float64) / self.scale
+        self.payoffs: tuple[NDArray[np.float64], ...] = tuple(
+            p / unit for p, unit in zip(self.shifted, units, strict=True)
+        )
+        self.ranges = ranges / units
         self.shape = tuple(int(m) for m in game.shape)
         self.n = n = len(self.shape)
         self.starts = np.concatenate([[0], np.cumsum(self.shape)[:-1]]).astype(np.intp)
@@ -408,13 +457,25 @@ class _Tracer:
         A step is rejected, and retried at half the length, if the corrector
         fails, the tangent turns by more than 30 degrees, ``λ`` becomes
         negative (only the centroid has ``λ = 0`` on the branch), or the
-        orientation ``sign det [J; t^T]`` flips: along a regular path it is
-        constant, so a flip means the step jumped to a nearby branch, unless
-        it persists down to a tiny step, which marks a genuine bifurcation
-        point (non-generic games); the path then goes straight through it.
+        orientation ``sign det [J; t^T]`` flips.  Along a regular path the
+        orientation is constant, so a flip means that the step either jumped
+        to a nearby branch or crossed a bifurcation point (which only
+        non-generic games have, e.g. symmetric ones).  A flip that persists
+        down to a step of ``1e-3 (1 + |ν|)`` is taken as a crossing: the path
+        goes straight through the bifurcation point, along the branch with
+        the same tangent.  If the steps stall (shorter than ``1e-6 (1 + |ν|)``)
+        next to a singular point, the tracer jumps over it
+        (:meth:`jump`).  Both decisions are made on scales far above
+        round-off, so the branch followed does not depend on the machine.
         """
+        jumped = False
         while True:
-            if self.h <= _MIN_STEP * (1.0 + abs(self.nu)):
+            scale = 1.0 + abs(self.nu)
+            if self.h <= _STALL_STEP * scale and not jumped:
+                jumped = True
+                if self.jump():
+                    return
+            if self.h <= _MIN_STEP * scale or not math.isfinite(scale):
                 raise SolverError(
                     "logit path following failed: the step length underflowed "
                     f"at lambda = {self.nu / self.system.scale:.6g} after "
@@ -426,19 +487,76 @@ class _Tracer:
                 continue
             u, J, decel = result
             t, orientation = _tangent(J, self.t)
-            if float(t @ self.t) < _MIN_COS or u[-1] < 0:
+            if float(t @ self.t) < _MIN_COS or not 0 <= u[-1] < _MAX_NU:
                 self.h /= _MAX_DECEL
                 continue
             if orientation != self.orientation:
-                if self.h > _BIFURCATION_STEP * (1.0 + abs(self.nu)):
+                if self.h > _BIFURCATION_STEP * scale:
                     self.h /= _MAX_DECEL
                     continue
                 self.orientation = orientation
-            self.previous = (self.y, self.t, self.h)
-            self.y, self.t = u, t
-            self.h /= min(decel, _MAX_DECEL)
-            self.steps += 1
+            self._accept(u, t, self.h / min(decel, _MAX_DECEL))
             return
+
+    def _accept(self, u: Vector, t: Vector, h: float) -> None:
+        self.previous = (self.y, self.t, self.h)
+        self.y, self.t = u, t
+        self.h = h
+        self.steps += 1
+
+    def jump(self) -> bool:
+        """Jump over a singular point next to which the tracer has stalled.
+
+        Near a bifurcation point the Jacobian ``[J; t^T]`` is nearly
+        singular, Newton's method contracts slowly and ever shorter steps are
+        rejected.  Steps of length ``2e-3 (1 + |ν|)``, then twice, four
+        times ... that, are tried along the tangent, each corrected by
+        Newton's method without the contraction test.  The first whose
+        tangent continues the current one (within 30 degrees) is accepted if
+        the orientation flipped on the way (a bifurcation point was crossed)
+        or ``[J; t^T]`` is nearly singular where the tracer stalled (smallest
+        singular value at most ``1e-3`` times the largest: several branches
+        meet there and the orientation need not flip).  Returns whether a
+        jump was taken.
+        """
+        _, J = self.system.evaluate(self.y)
+        singular = np.linalg.svd(np.vstack([J, self.t]), compute_uv=False)
+        near_singular = bool(singular[-1] <= _SINGULAR * singular[0])
+        length = _JUMP_FIRST * (1.0 + abs(self.nu))
+        for _ in range(_JUMP_TRIES):
+            found = self._newton_on_plane(self.y + length * self.t)
+            if found is not None:
+                u, J_u = found
+                t, orientation = _tangent(J_u, self.t)
+                if float(t @ self.t) >= _MIN_COS and 0 <= u[-1] < _MAX_NU:
+                    if orientation == self.orientation and not near_singular:
+                        return False
+                    self.orientation = orientation
+                    self._accept(u, t, length)
+                    return True
+            length *= 2.0
+        return False
+
+    def _newton_on_plane(
+        self, u: Vector, max_iter: int = 50
+    ) -> tuple[Vector, NDArray[np.float64]] | None:
+        """Newton's method on ``H = 0`` in the hyperplane through ``u`` (no step control)."""
+        rhs = self._rhs
+        for _ in range(max_iter):
+            H, J = self.system.evaluate(u)
+            rhs[:-1] = -H
+            try:
+                delta = np.linalg.solve(np.vstack([J, self.t]), rhs)
+            except np.linalg.LinAlgError:
+                return None
+            if not np.all(np.isfinite(delta)):
+                return None
+            u = u + delta
+            if float(np.linalg.norm(delta)) <= _CORRECTOR_TOL * (
+                1.0 + float(np.abs(u).max())
+            ):
+                return u, J
+        return None
 
     def land(self, nu: float, *, tol: float) -> Vector:
         """The point with ``ν = nu`` between the last two accepted points.
@@ -929,7 +1047,7 @@ def logit_solve_kernel(
         raise InvalidGameError(f"tol must be a number in (0, 1), got {tol!r}")
     max_steps = _check_steps(max_steps)
     target = min(float(tol), _NASH_TOL)
-    system = _LogitSystem(game)
+    system = _LogitSystem(game, per_player=True)
     accept = target * np.asarray(game.payoff_ranges)
     y = system.centroid_point()
     tracer: _Tracer | None = None
@@ -983,8 +1101,13 @@ def _certified(
     accept: Vector,
     radius: float,
 ) -> tuple[Profile, Vector] | None:
-    """The first polished candidate within ``radius`` of ``sigma`` that passes."""
-    payoffs = system.game.payoffs
+    """The first polished candidate within ``radius`` of ``sigma`` that passes.
+
+    Deviation gains are computed from each player's payoffs minus their
+    minimum (the gains are the same, and are not swamped by the rounding of
+    a large common payoff level).
+    """
+    payoffs = system.shifted
     for support in supports:
         candidate = _polish_support(system, sigma, support)
         if candidate is None:
