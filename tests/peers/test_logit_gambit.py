@@ -100,10 +100,19 @@ def test_path_points_match_gambit(name: str) -> None:
         assert max_difference(path.profile(int(k)), expected) <= ATOL
 
 
+def normalised(game: NormalFormGame) -> NormalFormGame:
+    """Each player's payoffs mapped affinely onto [0, 1]."""
+    return NormalFormGame([(p - p.min()) / np.ptp(p) for p in game.payoffs])
+
+
 @pytest.mark.parametrize("name", list(GAMES))
 def test_logit_solver_matches_gambit_logit_solve(name: str) -> None:
+    # kurilsim's solver traces the branch of the game with each player's
+    # payoffs normalised to [0, 1] (so its answer does not depend on any
+    # player's payoff units); Gambit traces the payoffs as given, so it gets
+    # the normalised game.
     game = GAMES[name]
-    gbt_game = gambit_game(game)
+    gbt_game = gambit_game(normalised(game))
     result = pygambit.nash.logit_solve(gbt_game)
     expected = gambit_profile(gbt_game, result.equilibria[0])
     ours, _ = logit_solve_kernel(game)

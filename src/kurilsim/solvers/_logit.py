@@ -970,7 +970,13 @@ def logit_solve_kernel(
 ) -> tuple[Profile, dict[str, Any]]:
     """One Nash equilibrium: the limit of the principal logit QRE branch.
 
-    Follows the branch (as :func:`qre_path`) while ``λ`` grows.  Once the
+    The branch traced is that of the game with each player's payoffs mapped
+    affinely onto ``[0, 1]`` (the *normalised* logit solution): the answer
+    does not depend on any player's payoff units or level, which the logit
+    solution of the raw payoffs does when players' payoff ranges differ
+    (Gambit's ``logit_solve`` traces the raw payoffs; on the normalised game
+    the two agree).  Follows the branch (as :func:`qre_path`) while ``λ``
+    grows.  Once the
     regret of the branch's profile is below ``1e-3`` times the largest payoff
     range, the profile suggests supports: strategies whose probability, in
     log scale, stays within a bounded distance of the player's most likely
@@ -1000,7 +1006,9 @@ def logit_solve_kernel(
     profile : tuple of ndarray
         One probability vector per player.
     info : dict
-        ``lam`` (the precision where the polish succeeded, payoff units),
+        ``lam`` (the precision where the polish succeeded, in the units of
+        the largest payoff range: player ``i``'s precision is ``lam *
+        payoff_range / payoff_ranges[i]``),
         ``steps`` (continuation steps), ``regret`` (largest deviation gain of
         ``profile``), ``path_regret`` (regret of the QRE at ``lam``),
         ``polish_attempts`` and ``support`` (per player).
