@@ -576,8 +576,23 @@ def test_fast_and_token_paths_agree(monkeypatch: pytest.MonkeyPatch) -> None:
         'NFG 1 R "" { "A" } { 3 } 1/3 -2.5e-3 +7',
     ]
     fast = [read_nfg(text) for text in texts]
-    monkeypatch.setattr(nfg, "_fast_payoffs", lambda *args: None)
+    monkeypatch.setattr(nfg, "_fast_numbers", lambda text, pos, out, **kw: (0, pos))
     monkeypatch.setattr(nfg, "_fast_outcomes", lambda *args: None)
-    monkeypatch.setattr(nfg, "_rest_as_words", lambda *args: [])
     for text, expected in zip(texts, fast, strict=True):
         _assert_same(read_nfg(text), expected)
+    monkeypatch.undo()
+    monkeypatch.setattr(nfg, "_CHUNK", 3)  # many chunks, split anywhere
+    for text, expected in zip(texts, fast, strict=True):
+        _assert_same(read_nfg(text), expected)
+
+
+@pytest.mark.parametrize(("text", "message"), MALFORMED)
+def test_malformed_input_small_chunks(
+    text: str, message: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The chunked fast path hands every error to the token path unchanged."""
+    from kurilsim.games import nfg
+
+    monkeypatch.setattr(nfg, "_CHUNK", 2)
+    with pytest.raises(InvalidGameError, match="^" + message):
+        read_nfg(text)

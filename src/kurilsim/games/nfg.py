@@ -42,10 +42,13 @@ but dropped.
 from __future__ import annotations
 
 import math
+import numbers
 import os
 import re
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from decimal import Decimal
 from fractions import Fraction
 from functools import partial
 from pathlib import Path
@@ -54,10 +57,31 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from kurilsim._errors import InvalidGameError
+from kurilsim._errors import (
+    InvalidArgumentError,
+    InvalidGameError,
+    ProblemTooLargeError,
+)
+from kurilsim._io import atomic_output
 from kurilsim.games.normal_form import NormalFormGame
 
-__all__ = ["read_nfg", "write_nfg"]
+__all__ = ["DEFAULT_MAX_PAYOFFS", "read_nfg", "write_nfg"]
+
+#: Default budget of :func:`read_nfg`: the most payoffs (players x strategy
+#: profiles) a file may declare, 800 MB as float64.
+DEFAULT_MAX_PAYOFFS = 100_000_000
+
+# ``NormalFormGame`` stacks the payoffs in an array with one axis per player
+# plus one; numpy 1.x allows 32 axes.
+_MAX_PLAYERS = 31
+
+# Long payoff and index lists are converted chunk by chunk (about this many
+# characters each), so that memory stays a small multiple of the file size.
+_CHUNK = 1 << 16
+
+# Longer digit strings are converted through ``Decimal``: ``int(str)`` refuses
+# more than 4300 digits by default (``sys.set_int_max_str_digits``).
+_MAX_INT_DIGITS = 4000
 
 # ----------------------------------------------------------------- lexing
 
@@ -80,8 +104,16 @@ _DECIMAL_RE = re.compile(_DECIMAL)
 _RATIONAL_RE = re.compile(_RATIONAL)
 _INTEGER_RE = re.compile(r"[+-]?\d+")
 # Whole remaining texts of valid payoff and outcome-index lists (fast paths).
-_NUMBER_LIST_RE = re.compile(rf"(?:{_NUMBER})(?:\s+(?:{_NUMBER}))*\s*")
-_INTEGER_LIST_RE = re.compile(r"[+-]?\d+(?:\s+[+-]?\d+)*\s*")
+# Whole chunks of valid payoff and outcome-index lists (fast paths).  A chunk
+# ends just before whitespace, so no number is split between two chunks.
+_NUMBER_CHUNK_RE = re.compile(rf"\s*(?:(?:{_NUMBER})(?:\s+|\Z))*")
+_SPACE_RE = re.compile(r"\s")
+_NFG_START_RE = re.compile(r"\s*NFG")
+# Characters that cannot occur in a list of decimals or integers.  Within
+# the others, ``float`` and ``int`` accept exactly the words that ``_DECIMAL``
+# and ``_INTEGER_RE`` match, so the fast paths need no regex per number.
+_NOT_DECIMAL_RE = re.compile(r"[^0-9+\-.eE\s]")
+_NOT_INTEGER_RE = re.compile(r"[^0-9+\-\s]")
 # One complete outcome ``{ "name" 1, 2 }`` of an outcome list (fast path).
 _OUTCOME_RE = re.compile(
     rf"""\s*\{{\s*"(?:[^"\\]|\\.)*"\s*
@@ -101,9 +133,10 @@ class _Token(NamedTuple):
     def describe(self) -> str:
         if self.kind == "eof":
             return "end of input"
+        text = self.text if len(self.text) <= 60 else self.text[:57] + "..."
         if self.kind == "string":
-            return f"string {self.text!r}"
-        return repr(self.text)
+            return f"string {text!r}"
+        return repr(text)
 
 
 def _tokenize(text: str, start: int = 0) -> Iterator[_Token]:
@@ -157,6 +190,27 @@ class _Parser:
         return self.advance()
 
 
+def _to_int(text: str) -> int:
+    """``int(text)`` for a validated integer string of any length."""
+    if len(text) <= _MAX_INT_DIGITS:
+        return int(text)
+    return int(Decimal(text))
+
+
+def _to_float(word: str) -> float:
+    """The float nearest a validated number word; ``inf`` beyond the range.
+
+    Raises ``ZeroDivisionError`` for a zero denominator.
+    """
+    if "/" not in word:
+        return float(word)
+    numerator, denominator = word.split("/")
+    try:
+        return float(Fraction(_to_int(numerator), _to_int(denominator)))
+    except OverflowError:
+        return math.inf if numerator.lstrip("+")[:1] != "-" else -math.inf
+
+
 def _parse_number(token: _Token, describe: str | Callable[[], str]) -> float:
     """The float value of a numeric word token.
 
@@ -176,19 +230,13 @@ def _parse_number(token: _Token, describe: str | Callable[[], str]) -> float:
             f"{token.describe()} (numbers are integers, decimals or rationals "
             f"such as 3, -0.25, 1e-3 or 3/2)"
         )
-    if "/" in text:
-        numerator, denominator = text.split("/")
-        if int(denominator) == 0:
-            raise fail(f"{text!r} with a zero denominator")
-        try:
-            value = float(Fraction(int(numerator), int(denominator)))
-        except OverflowError:
-            value = math.inf
-    else:
-        value = float(text)
+    try:
+        value = _to_float(text)
+    except ZeroDivisionError:
+        raise fail(f"{token.describe()} with a zero denominator") from None
     if not math.isfinite(value):
         raise fail(
-            f"{text!r}, which is outside the range of a float (magnitude up to "
+            f"{token.describe()}, which is outside the range of a float (magnitude up to "
             f"{np.finfo(np.float64).max:.4g})"
         )
     return value
@@ -200,11 +248,11 @@ def _parse_count(token: _Token, player: str) -> int:
             f"line {token.line}: expected the number of strategies of player "
             f"{player!r} (a positive integer), got {token.describe()}"
         )
-    count = int(token.text)
+    count = _to_int(token.text)
     if count < 1:
         raise InvalidGameError(
             f"line {token.line}: expected the number of strategies of player "
-            f"{player!r} to be a positive integer, got {token.text!r}"
+            f"{player!r} to be a positive integer, got {token.describe()}"
         )
     return count
 
@@ -294,33 +342,85 @@ def _payoff_what(players: Sequence[str], k: int, n_profiles: int) -> str:
     )
 
 
-def _rest_as_words(parser: _Parser, pattern: re.Pattern[str], count: int) -> list[str]:
-    """The rest of the text split at whitespace, if it is ``count`` valid words.
+def _max_words(text: str, pos: int) -> int:
+    """An upper bound on the number of words in ``text[pos:]``.
 
-    This is the fast path of long payoff and index lists; an empty list sends
-    the caller to the token-by-token path, which finds and reports any error.
+    Each word but the last is followed by at least one separator; arrays
+    sized by this never exceed four times the text (8 bytes per 2 chars).
     """
-    if parser.tok.kind != "word":
-        return []
-    rest = parser.text[parser.tok.start :]
-    if not pattern.fullmatch(rest):
-        return []
-    words = rest.split()
-    return words if len(words) == count else []
+    return (len(text) - pos + 1) // 2 + 1
 
 
-def _fast_payoffs(parser: _Parser, expected: int) -> NDArray[np.float64] | None:
-    words = _rest_as_words(parser, _NUMBER_LIST_RE, expected)
-    if not words:
-        return None
-    try:
-        values = np.array(
-            [float(Fraction(w)) if "/" in w else float(w) for w in words],
-            dtype=np.float64,
-        )
-    except (ZeroDivisionError, OverflowError):
-        return None
-    return values if np.isfinite(values).all() else None
+def _chunks(text: str, pos: int) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of consecutive pieces of ``text[pos:]``.
+
+    Each piece is about ``_CHUNK`` characters long and ends at whitespace or
+    at the end of the text, so that no word is split.
+    """
+    size = len(text)
+    while pos < size:
+        end = pos + _CHUNK
+        if end >= size:
+            end = size
+        else:
+            space = _SPACE_RE.search(text, end)
+            end = size if space is None else space.start()
+        yield pos, end
+        pos = end
+
+
+def _fast_numbers(
+    text: str,
+    pos: int,
+    out: NDArray[np.float64] | NDArray[np.intp],
+    *,
+    integers: bool = False,
+    high: int = 0,
+) -> tuple[int, int]:
+    """Convert ``text[pos:]`` into ``out`` chunk by chunk while that is safe.
+
+    This is the fast path of long payoff lists (``integers=False``) and
+    outcome-index lists (``integers=True``, values from 0 to ``high``).
+    Returns ``(count, resume)``: ``count`` values were stored and the
+    token-by-token path must go on at offset ``resume`` with ``count``
+    values already read; ``resume == len(text)`` means everything was
+    read.  A chunk that holds anything unusual (a non-number, a value out of
+    range, too many values, or the last values when there are too few) is
+    left to the token-by-token path, which reports the error precisely.
+    """
+    count = 0
+    last: tuple[int, int] | None = None  # (start, count before) of the last words
+    for start, end in _chunks(text, pos):
+        piece = text[start:end]
+        if integers:
+            plain = _NOT_INTEGER_RE.search(piece) is None
+        else:
+            plain = _NOT_DECIMAL_RE.search(piece) is None
+        if not plain and (integers or _NUMBER_CHUNK_RE.fullmatch(piece) is None):
+            return count, start
+        words = piece.split()
+        if not words:
+            continue
+        if count + len(words) > len(out):
+            return count, start
+        try:
+            if integers:
+                values = np.fromiter(map(int, words), dtype=np.intp, count=len(words))
+                ok = bool(values.min() >= 0 and values.max() <= high)
+            else:
+                convert = float if plain else _to_float  # (rationals need _to_float)
+                values = np.fromiter(map(convert, words), np.float64, len(words))
+                ok = bool(np.isfinite(values).all())
+        except (ValueError, OverflowError, ZeroDivisionError):
+            ok = False
+        if not ok:
+            return count, start
+        last = (start, count)
+        out[count : count + len(words)] = values
+        count += len(words)
+    if count < len(out) and last is not None:
+        return last[1], last[0]  # too few: report on the line of the last word
+    return count, len(text)
 
 
 def _parse_payoff_body(
@@ -328,14 +428,16 @@ def _parse_payoff_body(
 ) -> NDArray[np.float64]:
     n = len(players)
     expected = n * n_profiles
-    fast = _fast_payoffs(parser, expected)
-    if fast is not None:
-        return fast.reshape((n_profiles, n))
-    values: list[float] = []
+    text = parser.text
+    out = np.empty(min(expected, _max_words(text, parser.tok.start)))
+    count, resume = _fast_numbers(text, parser.tok.start, out)
+    if count == expected and resume == len(text):
+        return out.reshape((n_profiles, n))
+    parser = _Parser(text, resume)
     last = parser.tok
     while parser.tok.kind == "word":
         last = parser.advance()
-        if len(values) == expected:
+        if count == expected:
             extra = 1
             while parser.tok.kind == "word":
                 parser.advance()
@@ -344,68 +446,68 @@ def _parse_payoff_body(
                 f"line {last.line}: expected {expected} payoffs ({n} per strategy "
                 f"profile, {n_profiles} profiles), found {expected + extra}"
             )
-        k = len(values)
-        values.append(
-            _parse_number(last, partial(_payoff_what, players, k, n_profiles))
-        )
-    if len(values) < expected:
+        value = _parse_number(last, partial(_payoff_what, players, count, n_profiles))
+        if count < len(out):
+            out[count] = value
+        count += 1
+    if count < expected:
         if parser.tok.kind != "eof":
-            raise parser.fail(
-                f"a numeric payoff (payoff {len(values) + 1} of {expected})"
-            )
+            raise parser.fail(f"a numeric payoff (payoff {count + 1} of {expected})")
         raise InvalidGameError(
             f"line {last.line}: expected {expected} payoffs ({n} per strategy "
-            f"profile, {n_profiles} profiles), found {len(values)}"
+            f"profile, {n_profiles} profiles), found {count}"
         )
     if parser.tok.kind != "eof":
         raise parser.fail(f"end of input after the {expected} payoffs")
-    return np.array(values, dtype=np.float64).reshape((n_profiles, n))
+    return out.reshape((n_profiles, n))
 
 
 def _outcome_what(player: str, number: int, name: str) -> str:
     return f"a numeric payoff of player {player!r} in outcome {number} ({name!r})"
 
 
-def _fast_outcomes(parser: _Parser, n: int) -> tuple[list[list[float]], int] | None:
-    """The outcome list and the offset after it, if it is valid (fast path).
+def _fast_outcomes(parser: _Parser, n: int, outcomes: array[float]) -> int | None:
+    """Append the outcome list to ``outcomes`` if it is valid (fast path).
 
-    ``None`` sends the caller to the token-by-token path, which finds and
-    reports any error.
+    Returns the offset after the list, or ``None`` (with ``outcomes``
+    unchanged) to send the caller to the token-by-token path, which finds
+    and reports any error.
     """
     text = parser.text
     pos = parser.tok.start
-    outcomes: list[list[float]] = []
+    size = len(outcomes)
     while match := _OUTCOME_RE.match(text, pos):
         words = _SEPARATOR_RE.split(match.group("payoffs"))
-        if len(words) != n:
-            return None
         try:
-            payoffs = [float(Fraction(w)) if "/" in w else float(w) for w in words]
-        except (ZeroDivisionError, OverflowError):
+            payoffs = [_to_float(w) for w in words]
+        except (ZeroDivisionError, ValueError):
+            payoffs = []
+        if len(payoffs) != n or not all(map(math.isfinite, payoffs)):
+            del outcomes[size:]
             return None
-        if not all(map(math.isfinite, payoffs)):
-            return None
-        outcomes.append(payoffs)
+        outcomes.extend(payoffs)
         pos = match.end()
     close = _CLOSE_RE.match(text, pos)
-    return None if close is None else (outcomes, close.end())
+    if close is None:
+        del outcomes[size:]
+        return None
+    return close.end()
 
 
 def _parse_outcome_list(
-    parser: _Parser, players: Sequence[str], outcomes: list[list[float]]
+    parser: _Parser, players: Sequence[str], outcomes: array[float]
 ) -> None:
     """Append the outcomes of the list to ``outcomes``, token by token."""
     n = len(players)
     while parser.tok.kind == "{":
         parser.advance()
-        number = len(outcomes)
+        number = len(outcomes) // n
         name = parser.expect("string", f"a quoted name of outcome {number}").text
-        payoffs: list[float] = []
         for player in players:
             what = partial(_outcome_what, player, number, name)
             if parser.tok.kind != "word":
                 raise parser.fail(what())
-            payoffs.append(_parse_number(parser.advance(), what))
+            outcomes.append(_parse_number(parser.advance(), what))
             if parser.tok.kind == ",":
                 parser.advance()
         if parser.tok.kind != "}":
@@ -413,7 +515,6 @@ def _parse_outcome_list(
                 f"'}}' after the {n} payoffs of outcome {number} ({name!r})"
             )
         parser.advance()
-        outcomes.append(payoffs)
     if parser.tok.kind != "}":
         raise parser.fail("'{' opening an outcome or '}' closing the outcome list")
     parser.advance()
@@ -424,56 +525,59 @@ def _parse_outcome_body(
 ) -> NDArray[np.float64]:
     n = len(players)
     parser.expect("{", "'{' opening the outcome list")
-    outcomes: list[list[float]] = [[0.0] * n]  # index 0: the null outcome
-    fast = _fast_outcomes(parser, n)
-    if fast is None:
+    outcomes = array("d", [0.0] * n)  # flat; outcome 0 is the null outcome
+    after = _fast_outcomes(parser, n, outcomes)
+    if after is None:
         _parse_outcome_list(parser, players, outcomes)
     else:
-        outcomes.extend(fast[0])
-        parser = _Parser(parser.text, fast[1])
+        parser = _Parser(parser.text, after)
+    table = np.frombuffer(outcomes, dtype=np.float64).reshape((-1, n)).copy()
+    del outcomes
+    n_outcomes = len(table) - 1
 
-    n_outcomes = len(outcomes) - 1
-    table = np.array(outcomes, dtype=np.float64)
-    words = _rest_as_words(parser, _INTEGER_LIST_RE, n_profiles)
-    if words:
-        chosen = np.array([int(w) for w in words], dtype=np.intp)
-        if chosen.min() >= 0 and chosen.max() <= n_outcomes:
-            return table[chosen]
-    indices: list[int] = []
+    text = parser.text
+    chosen = np.empty(min(n_profiles, _max_words(text, parser.tok.start)), np.intp)
+    count, resume = _fast_numbers(
+        text, parser.tok.start, chosen, integers=True, high=n_outcomes
+    )
+    if count == n_profiles and resume == len(text):
+        return table[chosen]
+    parser = _Parser(text, resume)
     last = parser.tok
     report: _Token | None = None  # the token whose line a count mismatch is reported on
     while parser.tok.kind == "word":
         last = parser.advance()
-        if len(indices) == n_profiles and report is None:
+        if count == n_profiles and report is None:
             report = last  # the first index too many
         if not _INTEGER_RE.fullmatch(last.text):
             raise InvalidGameError(
                 f"line {last.line}: expected an outcome index (a whole number from "
                 f"0 to {n_outcomes}), got {last.describe()}"
             )
-        index = int(last.text)
+        index = _to_int(last.text)
         if not 0 <= index <= n_outcomes:
             defined = {0: "no outcomes are defined", 1: "outcome 1 is defined"}.get(
                 n_outcomes, f"outcomes 1 to {n_outcomes} are defined"
             )
+            shown = str(index) if len(last.text) <= 60 else last.describe()
             raise InvalidGameError(
-                f"line {last.line}: unknown outcome index {index}: expected 0 (the "
+                f"line {last.line}: unknown outcome index {shown}: expected 0 (the "
                 f"null outcome) or an outcome of the list ({defined})"
             )
-        indices.append(index)
-    if len(indices) != n_profiles:
-        if len(indices) < n_profiles and parser.tok.kind != "eof":
-            raise parser.fail(
-                f"an outcome index (index {len(indices) + 1} of {n_profiles})"
-            )
+        if count < len(chosen):
+            chosen[count] = index
+        count += 1
+    if count != n_profiles:
+        if count < n_profiles and parser.tok.kind != "eof":
+            raise parser.fail(f"an outcome index (index {count + 1} of {n_profiles})")
         line = (report or last).line
         raise InvalidGameError(
             f"line {line}: expected {n_profiles} outcome indices (one per strategy "
-            f"profile), found {len(indices)}"
+            f"profile), found {count}"
         )
     if parser.tok.kind != "eof":
         raise parser.fail(f"end of input after the {n_profiles} outcome indices")
-    return table[np.array(indices, dtype=np.intp)]
+    return table[chosen]
 
 
 def _distinct(labels: Sequence[str]) -> list[str]:
@@ -500,28 +604,72 @@ def _distinct(labels: Sequence[str]) -> list[str]:
     return out
 
 
-def _parse(text: str, *, path_hint: bool = False) -> NormalFormGame:
+class _Parsed(NamedTuple):
+    """What a file says, before it becomes a game."""
+
+    table: NDArray[np.float64]  # table[k, i]: player i's payoff in profile k
+    players: list[str]
+    counts: list[int]
+    labels: list[list[str]] | None
+    line: int  # the line on which the payoffs start
+
+
+def _parse(text: str, *, path_hint: bool = False, max_payoffs: int) -> _Parsed:
     parser = _Parser(text)
     _parse_header(parser, path_hint)
     parser.expect("string", "a quoted game title")
     players = _parse_players(parser)
+    if len(players) > _MAX_PLAYERS:
+        raise InvalidGameError(
+            f"line {parser.tok.line}: expected at most {_MAX_PLAYERS} players "
+            f"(one array axis each), got {len(players)}"
+        )
+    strategies_line = parser.tok.line
     counts, labels = _parse_strategies(parser, players)
+    n_profiles = math.prod(counts)
+    n_payoffs = len(players) * n_profiles
+    if n_payoffs > max_payoffs:
+        dims = " x ".join(map(_show, counts)) if len(counts) <= 8 else "..."
+        raise ProblemTooLargeError(
+            f"line {strategies_line}: the file declares {len(players)} players and "
+            f"{dims} strategies, {_show(n_payoffs)} payoffs ({_show(8 * n_payoffs)} "
+            f"bytes as float64), above max_payoffs={max_payoffs:,}; pass a larger "
+            f"max_payoffs to read_nfg to read it"
+        )
     if parser.tok.kind == "string":  # the optional comment
         parser.advance()
-    n_profiles = math.prod(counts)
+    line = parser.tok.line
     if parser.tok.kind == "{":
         table = _parse_outcome_body(parser, players, n_profiles)
     elif parser.tok.kind == "word":
         table = _parse_payoff_body(parser, players, n_profiles)
     else:
         raise parser.fail("a list of payoffs or '{' opening an outcome list")
+    return _Parsed(table, players, counts, labels, line)
+
+
+def _show(count: int) -> str:
+    """A count for a message, in scientific notation when large."""
+    if count < 10**6:
+        return str(count)
+    bits = count.bit_length()
+    if bits < 1000:
+        return f"{float(count):.3g}"
+    return f"about 2**{bits - 1}"
+
+
+def _build(parsed: _Parsed) -> NormalFormGame:
+    table, players, counts, labels, line = parsed
     # ``table[k, i]``: payoff of player i in the k-th profile, first player fastest.
     stacked = table.T.reshape((len(players), *counts), order="F")
-    return NormalFormGame(
-        list(stacked),
-        players=_distinct(players),
-        strategies=None if labels is None else [_distinct(row) for row in labels],
-    )
+    try:
+        return NormalFormGame(
+            list(stacked),
+            players=_distinct(players),
+            strategies=None if labels is None else [_distinct(row) for row in labels],
+        )
+    except InvalidGameError as exc:
+        raise InvalidGameError(f"line {line}: {exc}") from None
 
 
 def _read_text(path: str | os.PathLike[str]) -> str:
@@ -532,7 +680,9 @@ def _read_text(path: str | os.PathLike[str]) -> str:
         return data.decode("latin-1")
 
 
-def read_nfg(source: str | os.PathLike[str]) -> NormalFormGame:
+def read_nfg(
+    source: str | os.PathLike[str], *, max_payoffs: int = DEFAULT_MAX_PAYOFFS
+) -> NormalFormGame:
     """Read a game from a Gambit ``.nfg`` file or from the text of one.
 
     Both versions of the format are understood: the *payoff version*, which
@@ -549,6 +699,10 @@ def read_nfg(source: str | os.PathLike[str]) -> NormalFormGame:
         existing file and does not start with ``NFG`` (after leading
         whitespace), and is parsed as the text otherwise.  Files are decoded
         as UTF-8, falling back to Latin-1.
+    max_payoffs : int, default DEFAULT_MAX_PAYOFFS
+        The most payoffs (number of players times number of strategy
+        profiles) the file may declare; larger games are refused before
+        anything is allocated.
 
     Returns
     -------
@@ -565,7 +719,12 @@ def read_nfg(source: str | os.PathLike[str]) -> NormalFormGame:
     InvalidGameError
         If the text is not a valid ``.nfg`` file; the message names the line
         (1-based) and what was expected there, e.g. ``line 3: expected 12
-        payoffs (2 per strategy profile, 6 profiles), found 11``.
+        payoffs (2 per strategy profile, 6 profiles), found 11``.  Every
+        error the reader raises about the content of a file names its line.
+    ProblemTooLargeError
+        If the strategy counts declare more than ``max_payoffs`` payoffs.
+    InvalidArgumentError
+        If ``max_payoffs`` is not a positive integer.
     OSError
         If ``source`` is a path object naming a file that cannot be read.
     TypeError
@@ -574,6 +733,16 @@ def read_nfg(source: str | os.PathLike[str]) -> NormalFormGame:
     See Also
     --------
     write_nfg : the inverse operation.
+
+    Notes
+    -----
+    Long payoff and outcome-index lists are converted in chunks of about 64k
+    characters straight into a preallocated float array, so the peak memory
+    is a small multiple of the file's size (about 3.6x for a 34 MB 1600x1600
+    file, of which 2.4x is the returned game itself) rather than one Python
+    object per number.  Any chunk that is not a plain list of numbers is
+    handed to the token-by-token parser, which reports the first error with
+    its line.
 
     Examples
     --------
@@ -603,19 +772,36 @@ def read_nfg(source: str | os.PathLike[str]) -> NormalFormGame:
     array([[3. , 2.5],
            [0. , 0. ]])
     """
+    if (
+        isinstance(max_payoffs, bool)
+        or not isinstance(max_payoffs, numbers.Integral)
+        or max_payoffs < 1
+    ):
+        raise InvalidArgumentError(
+            f"max_payoffs must be a positive integer, got {max_payoffs!r}"
+        )
+    limit = int(max_payoffs)
     if isinstance(source, os.PathLike):
-        return _parse(_read_text(source))
+        text = _read_text(source)
+        # (the text is released before the game's arrays are built)
+        parsed = _parse(text, max_payoffs=limit)
+        del text
+        return _build(parsed)
     if not isinstance(source, str):
-        raise TypeError(
+        raise InvalidArgumentError(
             f"source must be a path or the text of an .nfg file, got "
             f"{type(source).__name__}"
         )
-    if not source.lstrip().startswith("NFG"):
+    if not _NFG_START_RE.match(source):
         if os.path.isfile(source):
-            return _parse(_read_text(source))
+            text = _read_text(source)
+            parsed = _parse(text, max_payoffs=limit)
+            del text
+            return _build(parsed)
         stripped = source.strip()
-        return _parse(source, path_hint=bool(stripped) and "\n" not in stripped)
-    return _parse(source)
+        hint = bool(stripped) and "\n" not in stripped
+        return _build(_parse(source, path_hint=hint, max_payoffs=limit))
+    return _build(_parse(source, max_payoffs=limit))
 
 
 # ---------------------------------------------------------------- writing
@@ -659,7 +845,8 @@ def write_nfg(
         The game to write.
     path : str or os.PathLike, optional
         If given, the text is also written to this file (UTF-8), replacing
-        any existing file.
+        any existing file only once the new one is complete (written beside
+        it and renamed into place; on failure the old file is untouched).
     title : str, default ""
         The game title stored in the file.
     comment : str, default ""
@@ -684,10 +871,11 @@ def write_nfg(
     ------
     InvalidGameError
         If ``game`` is not a :class:`~kurilsim.NormalFormGame`.
-    TypeError
-        If ``title`` or ``comment`` is not a str.
-    OSError
-        If ``path`` cannot be written.
+    InvalidArgumentError
+        If ``title`` or ``comment`` is not a str (a :class:`TypeError`).
+    OutputError
+        If ``path`` cannot be written (an :class:`OSError`); an existing
+        file there is left as it was.
 
     See Also
     --------
@@ -750,7 +938,9 @@ def write_nfg(
         )
     for name, value in (("title", title), ("comment", comment)):
         if not isinstance(value, str):
-            raise TypeError(f"{name} must be a str, got {type(value).__name__}")
+            raise InvalidArgumentError(
+                f"{name} must be a str, got {type(value).__name__}"
+            )
     n = game.n_players
     players = " ".join(_quote(p) for p in game.players)
     strategies = "\n".join(
@@ -787,5 +977,6 @@ def write_nfg(
         lines.extend(" ".join(_format_number(v) for v in row) for row in table)
     text = "\n".join(lines) + "\n"
     if path is not None:
-        Path(path).write_text(text, encoding="utf-8")
+        with atomic_output(path, newline="") as stream:
+            stream.write(text)
     return text
