@@ -53,6 +53,8 @@ from kurilsim.domain import (
     kuril_space,
     list_scenarios,
     load_scenario,
+    register_agent_type,
+    registered_agent_types,
 )
 from kurilsim.games import Chance, Decision, NormalFormGame, SequentialGame, Terminal
 from kurilsim.games.bargaining import BargainingProblem
@@ -146,6 +148,8 @@ __all__ = [
     "logit_qre",
     "nash_bargaining",
     "qre_path",
+    "register_agent_type",
+    "registered_agent_types",
     "rubinstein_share",
     "solve_baron_ferejohn",
     "solve_egalitarian",

@@ -510,7 +510,7 @@ BAD_FILES: list[tuple[str, str, str]] = [
         "True",
     ),
     ('name = "x"\n[[agents]]\ntype = "China"\n', "agents[0]", "'China'"),
-    ('name = "x"\n[[agents]]\nname = "china"\n', "agents.china", "'type'"),
+    ('name = "x"\n[[agents]]\nname = "china"\n', "agents[0].type", "'type'"),
     ('name = "x"\n[[agents]]\ntype = ["Japan"]\n', "agents[0]", "'type'"),
     (
         'name = "x"\n[[agents]]\ntype = "Russia"\nname = "russia"\npledge = 1\n',

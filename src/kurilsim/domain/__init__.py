@@ -10,6 +10,8 @@ from kurilsim.domain.agents import (
     Russia,
     UnitedStates,
     agent_from_dict,
+    register_agent_type,
+    registered_agent_types,
 )
 from kurilsim.domain.agreements import (
     NO_DEAL,
@@ -62,6 +64,8 @@ __all__ = [
     "kuril_space",
     "list_scenarios",
     "load_scenario",
+    "register_agent_type",
+    "registered_agent_types",
     "security_regime",
     "sovereignty_form",
 ]

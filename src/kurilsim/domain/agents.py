@@ -18,20 +18,28 @@ documented with its reasoning (see :meth:`ParametricAgent.describe`).
 
 from __future__ import annotations
 
-import importlib
+import importlib.metadata
 import math
-from collections.abc import Mapping
+import reprlib
+from collections.abc import Callable, Mapping
 from dataclasses import MISSING, dataclass, field, fields, replace
-from typing import Any, ClassVar, Protocol, Self, runtime_checkable
+from types import MappingProxyType
+from typing import Any, ClassVar, Final, Protocol, Self, runtime_checkable
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from kurilsim._errors import InvalidModelError
+from kurilsim._errors import (
+    InvalidArgumentError,
+    InvalidModelError,
+    InvalidScenarioError,
+    KurilsimError,
+)
 from kurilsim.domain.agreements import AgreementSpace
 from kurilsim.domain.islands import ISLANDS, island_shares
 
 __all__ = [
+    "AGENT_ENTRY_POINT_GROUP",
     "SECURITY_EXPOSURE",
     "Agent",
     "Japan",
@@ -41,6 +49,10 @@ __all__ = [
     "Russia",
     "UnitedStates",
     "agent_from_dict",
+    "agent_type",
+    "agent_type_name",
+    "register_agent_type",
+    "registered_agent_types",
 ]
 
 #: How much US forces on each island would threaten Russia's Sea of Okhotsk
@@ -152,10 +164,16 @@ class Agent(Protocol):
 
 
 def _check_value(owner: str, spec: ParameterSpec, value: Any) -> None:
-    array = np.asarray(value)
-    if array.dtype == bool or not np.issubdtype(array.dtype, np.number):
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError, OverflowError):  # ragged sequences and the like
+        array = np.asarray(None)
+    if not (
+        np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)
+    ):
         raise InvalidModelError(
-            f"{owner}.{spec.name} must be a number ({spec.doc}), got {value!r}"
+            f"{owner}.{spec.name} must be a number ({spec.doc}), got "
+            f"{reprlib.repr(value)}"
         )
     low, high = spec.bounds
     bad = ~np.isfinite(array) | (array < low) | (array > high)
@@ -221,14 +239,31 @@ class _LinearInTerms:
         return float(self.outcome_utilities(space)[-1])
 
 
+def _check_changes(owner: str, changes: object) -> None:
+    if not isinstance(changes, Mapping):
+        raise InvalidArgumentError(
+            f"{owner}.with_params: changes must be a mapping of parameter names to "
+            f"values, got {reprlib.repr(changes)}"
+        )
+
+
+def _isfinite(value: Any) -> bool:
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int beyond the float range
+        return False
+
+
 def _finite_number(owner: str, what: str, value: Any) -> float:
     """``value`` as a float, or an error naming it if it is not a finite number."""
     if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float | np.number)
-        or not math.isfinite(value)
+        isinstance(value, bool | np.bool_ | np.complexfloating)
+        or not isinstance(value, int | float | np.integer | np.floating)
+        or not _isfinite(value)
     ):
-        raise InvalidModelError(f"{owner}: {what} must be a finite number, got {value!r}")
+        raise InvalidModelError(
+            f"{owner}: {what} must be a finite number, got {reprlib.repr(value)}"
+        )
     return float(value)
 
 
@@ -253,10 +288,15 @@ class ParametricAgent(_LinearInTerms):
             )
         for spec in self.parameter_specs():
             value = getattr(self, spec.name)
-            if np.ndim(value) != 0:
+            try:
+                ndim = np.ndim(value)
+            except (TypeError, ValueError):  # e.g. a ragged list
+                ndim = -1
+            if ndim != 0:
                 raise InvalidModelError(
                     f"{type(self).__name__}.{spec.name} must be a single number, got "
-                    f"{value!r} (pass arrays of values to coefficients() instead)"
+                    f"{reprlib.repr(value)} (pass arrays of values to coefficients() "
+                    "instead)"
                 )
             _check_value(type(self).__name__, spec, value)
             if isinstance(value, np.generic):
@@ -295,8 +335,9 @@ class ParametricAgent(_LinearInTerms):
             If a name is not a parameter (the message lists the valid ones)
             or a value is out of bounds.
         """
+        _check_changes(type(self).__name__, changes)
         valid = {spec.name for spec in self.parameter_specs()}
-        unknown = sorted(set(changes) - valid)
+        unknown = sorted(set(changes) - valid, key=str)
         if unknown:
             raise InvalidModelError(
                 f"{type(self).__name__} has no parameter {unknown[0]!r}; valid "
@@ -388,16 +429,12 @@ class ParametricAgent(_LinearInTerms):
     def to_dict(self) -> dict[str, Any]:
         """A TOML-ready dict: ``type``, ``name`` and every parameter.
 
-        ``type`` is the class name for kurilsim's agents and
-        ``"module:Class"`` for user subclasses.
+        ``type`` is the name the class is registered under (the class name
+        for kurilsim's agents; see :func:`register_agent_type`), or
+        ``"module:Class"`` for a class that is not registered.
         """
-        cls = type(self)
-        kind = (
-            cls.__name__
-            if cls.__module__ == __name__
-            else f"{cls.__module__}:{cls.__qualname__}"
-        )
-        return {"type": kind, "name": self.name, **self.parameters()}
+        return {"type": agent_type_name(type(self)), "name": self.name,
+                **self.parameters()}
 
 
 def _islands(space: AgreementSpace) -> dict[str, NDArray[np.float64]]:
@@ -566,10 +603,10 @@ class Japan(ParametricAgent):
 
     def _check_joint(self, values: Mapping[str, NDArray[np.float64] | float]) -> None:
         names = self.ISLAND_WEIGHTS
-        total = sum(np.asarray(values[name]) for name in names)
-        if np.any(np.asarray(total) <= 0):
-            columns = np.broadcast_arrays(*(np.asarray(values[n]) for n in names))
-            first = int(np.flatnonzero(np.ravel(np.asarray(total) <= 0))[0])
+        columns = np.broadcast_arrays(*(np.asarray(values[n]) for n in names))
+        bad = sum(columns) <= 0
+        if np.any(bad):
+            first = int(np.flatnonzero(bad)[0])
             got = ", ".join(
                 f"{n}={c.ravel()[first].item()!r}" for n, c in zip(names, columns, strict=True)
             )
@@ -917,6 +954,11 @@ class LinearAgent(_LinearInTerms):
                 f"got {self.weights!r}"
             )
         owner = f"LinearAgent {self.name!r}"
+        if not isinstance(self.description, str):
+            raise InvalidModelError(
+                f"{owner}: description must be a string, got "
+                f"{reprlib.repr(self.description)}"
+            )
         weights = {}
         for term, weight in self.weights.items():
             if not isinstance(term, str) or not term or term == "status_quo":
@@ -942,8 +984,9 @@ class LinearAgent(_LinearInTerms):
 
     def with_params(self, changes: Mapping[str, float], /) -> Self:
         """A copy with some parameters changed (only existing terms)."""
+        _check_changes(f"LinearAgent {self.name!r}", changes)
         valid = self.parameters()
-        unknown = sorted(set(changes) - set(valid))
+        unknown = sorted(set(changes) - set(valid), key=str)
         if unknown:
             raise InvalidModelError(
                 f"LinearAgent {self.name!r} has no parameter {unknown[0]!r}; valid "
@@ -998,7 +1041,7 @@ class LinearAgent(_LinearInTerms):
     def to_dict(self) -> dict[str, Any]:
         """A TOML-ready dict."""
         return {
-            "type": "LinearAgent",
+            "type": agent_type_name(type(self)),
             "name": self.name,
             "status_quo": self.status_quo,
             "description": self.description,
@@ -1006,62 +1049,275 @@ class LinearAgent(_LinearInTerms):
         }
 
 
-_BUILT_IN: dict[str, type[Any]] = {
-    "Japan": Japan,
-    "Russia": Russia,
-    "UnitedStates": UnitedStates,
-    "LinearAgent": LinearAgent,
-}
+#: Entry-point group through which an installed package declares agent types:
+#: ``[project.entry-points."kurilsim.agents"] name = "package.module:Class"``.
+AGENT_ENTRY_POINT_GROUP: Final = "kurilsim.agents"
+
+#: kurilsim's own agent types, by the name a scenario file gives as ``type``.
+_BUILT_IN: Final[Mapping[str, Callable[..., Any]]] = MappingProxyType(
+    {
+        "Japan": Japan,
+        "Russia": Russia,
+        "UnitedStates": UnitedStates,
+        "LinearAgent": LinearAgent,
+    }
+)
+
+#: Types registered from Python with :func:`register_agent_type` (these take
+#: precedence over the built-ins, which they may replace with ``replace=True``).
+_REGISTERED: dict[str, Callable[..., Any]] = {}
+
+
+def _qualified_name(factory: object) -> str:
+    module = getattr(factory, "__module__", None)
+    qualname = getattr(factory, "__qualname__", None)
+    if isinstance(module, str) and isinstance(qualname, str):
+        return f"{module}:{qualname}"
+    return repr(factory)
+
+
+def register_agent_type(
+    name: str, factory: Callable[..., Agent], *, replace: bool = False
+) -> None:
+    """Let scenario files name an agent type: ``type = "<name>"`` in ``[[agents]]``.
+
+    A scenario file never imports or calls anything on its own: its agent
+    types are looked up among kurilsim's built-in types (``"Japan"``,
+    ``"Russia"``, ``"UnitedStates"``, ``"LinearAgent"``), the types registered
+    with this function in the running Python session, and the entry points of
+    the group ``"kurilsim.agents"`` declared by installed packages.
+
+    Parameters
+    ----------
+    name : str
+        The type name files use (non-empty, no surrounding whitespace), e.g.
+        ``"RussiaWithStraits"``.  Saving an agent whose class is registered
+        writes this name, so the file loads again.
+    factory : callable
+        Called with the table's other keys as keyword arguments (``name`` and
+        the parameters); must return an :class:`Agent`.  Usually the agent
+        class itself.
+    replace : bool, optional
+        Allow replacing a built-in type or a different factory already
+        registered under ``name``.  Registering a class again under the same
+        name, or a redefinition of it (same module and qualified name, as when
+        a notebook cell runs again), needs no ``replace``.
+
+    Raises
+    ------
+    InvalidArgumentError
+        If ``name`` is not a non-empty string, ``factory`` is not callable, or
+        ``name`` is taken and ``replace`` is false.
+
+    See Also
+    --------
+    registered_agent_types : the names files may use.
+
+    Examples
+    --------
+    >>> import kurilsim
+    >>> from kurilsim import Japan
+    >>> class Hawk(Japan):
+    ...     pass
+    >>> kurilsim.register_agent_type("Hawk", Hawk)
+    >>> "Hawk" in kurilsim.registered_agent_types()
+    True
+    >>> Hawk(demand=4).to_dict()["type"]
+    'Hawk'
+    >>> kurilsim.register_agent_type("Japan", Hawk)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+      ...
+    kurilsim._errors.InvalidArgumentError: agent type 'Japan' is already ...
+    """
+    if not isinstance(name, str) or not name.strip() or name != name.strip():
+        raise InvalidArgumentError(
+            "register_agent_type: name must be a non-empty string without "
+            f"surrounding whitespace, got {name!r}"
+        )
+    if not callable(factory):
+        raise InvalidArgumentError(
+            f"register_agent_type: factory for {name!r} must be callable (an agent "
+            f"class or a function returning an agent), got {factory!r}"
+        )
+    if not isinstance(replace, bool):
+        raise InvalidArgumentError(
+            f"register_agent_type: replace must be True or False, got {replace!r}"
+        )
+    current = _REGISTERED.get(name, _BUILT_IN.get(name))
+    if (
+        current is not None
+        and current is not factory
+        and not replace
+        and (name in _BUILT_IN or _qualified_name(current) != _qualified_name(factory))
+    ):
+        kind = "a built-in type" if name in _BUILT_IN else "already registered"
+        raise InvalidArgumentError(
+            f"agent type {name!r} is already {kind} ({_qualified_name(current)}); "
+            f"choose another name or pass replace=True to replace it"
+        )
+    _REGISTERED[name] = factory
+
+
+def _agent_entry_points() -> tuple[Any, ...]:
+    """The entry points of the ``kurilsim.agents`` group (none is loaded)."""
+    return tuple(importlib.metadata.entry_points(group=AGENT_ENTRY_POINT_GROUP))
+
+
+def registered_agent_types() -> tuple[str, ...]:
+    """The agent type names scenario files may use, sorted.
+
+    The built-in types, those registered with :func:`register_agent_type`,
+    and the names of the entry points of the group ``"kurilsim.agents"``
+    (listed without being loaded).
+
+    Examples
+    --------
+    >>> import kurilsim
+    >>> {"Japan", "LinearAgent", "Russia", "UnitedStates"} <= set(
+    ...     kurilsim.registered_agent_types())
+    True
+    """
+    names = set(_BUILT_IN) | set(_REGISTERED)
+    names |= {point.name for point in _agent_entry_points()}
+    return tuple(sorted(names))
+
+
+def _unknown_type_message(kind: object) -> str:
+    hint = (
+        " (files cannot name Python objects; if this is your agent class, register "
+        f"it under that name with kurilsim.register_agent_type({kind!r}, cls))"
+        if isinstance(kind, str) and ":" in kind
+        else ""
+    )
+    return (
+        f"unknown agent type {kind!r}{hint}; registered types are "
+        f"{list(registered_agent_types())} (add one with "
+        "kurilsim.register_agent_type or the 'kurilsim.agents' entry-point group)"
+    )
+
+
+def agent_type(kind: str) -> Callable[..., Any]:
+    """The factory registered for the agent type ``kind``.
+
+    Looks in the types registered from Python first, then kurilsim's built-in
+    types, then the ``"kurilsim.agents"`` entry points of installed packages
+    (loading only the entry point called ``kind``).  Nothing else is imported.
+
+    Raises
+    ------
+    InvalidScenarioError
+        If no type has that name (the message lists the registered types), or
+        its entry point cannot be loaded.
+    """
+    if not isinstance(kind, str):
+        got = "none given" if kind is None else f"got {reprlib.repr(kind)}"
+        raise InvalidScenarioError(
+            f"an agent table needs a string 'type' ({got}); registered types are "
+            f"{list(registered_agent_types())}"
+        )
+    factory = _REGISTERED.get(kind, _BUILT_IN.get(kind))
+    if factory is not None:
+        return factory
+    for point in _agent_entry_points():
+        if point.name != kind:
+            continue
+        try:
+            loaded = point.load()
+        except Exception as error:  # any failure of a plugin's import
+            raise InvalidScenarioError(
+                f"agent type {kind!r}: cannot load entry point {point.value!r} of "
+                f"group {AGENT_ENTRY_POINT_GROUP!r}: {type(error).__name__}: {error}"
+            ) from error
+        if not callable(loaded):
+            raise InvalidScenarioError(
+                f"agent type {kind!r}: entry point {point.value!r} of group "
+                f"{AGENT_ENTRY_POINT_GROUP!r} is not callable"
+            )
+        return loaded  # type: ignore[no-any-return]
+    raise InvalidScenarioError(_unknown_type_message(kind))
+
+
+def agent_type_name(cls: type) -> str:
+    """The type name under which agents of class ``cls`` are saved.
+
+    The name ``cls`` is registered under (from Python, built in, or as an
+    entry point whose target is ``cls``'s ``module:qualname``); for a class
+    that is not registered, ``"module:qualname"``, which a file can only load
+    once that name is registered.
+    """
+    for name, factory in _REGISTERED.items():
+        if factory is cls:
+            return name
+    for name, factory in _BUILT_IN.items():
+        if factory is cls and name not in _REGISTERED:
+            return name
+    qualified = _qualified_name(cls)
+    for point in _agent_entry_points():
+        if str(point.value).strip() == qualified:
+            return str(point.name)
+    return qualified
+
+
+#: Keys of an agent table that are not numeric parameters.
+_TEXT_KEYS = frozenset({"type", "name", "description", "weights"})
 
 
 def agent_from_dict(data: Mapping[str, Any]) -> Agent:
     """Rebuild an agent from :meth:`to_dict` output (e.g. a TOML table).
 
-    ``type`` is a built-in agent class name (``"Japan"``, ``"Russia"``,
-    ``"UnitedStates"``, ``"LinearAgent"``) or ``"module:Class"`` for a user
-    agent class whose constructor takes the other keys as keyword arguments.
+    ``type`` names a registered agent type (see :func:`register_agent_type`):
+    a built-in (``"Japan"``, ``"Russia"``, ``"UnitedStates"``,
+    ``"LinearAgent"``), a type registered from Python, or an entry point of
+    the group ``"kurilsim.agents"``.  Its factory is called with the other
+    keys as keyword arguments.  No module is imported and nothing is called
+    because the data says so.
 
     Raises
     ------
+    InvalidScenarioError
+        On a missing or unknown ``type`` (the message lists the registered
+        types).
     InvalidModelError
-        On a missing or unknown ``type``, unknown parameters or bad values.
+        On unknown parameters or bad values.
+    InvalidArgumentError
+        If ``data`` is not a mapping.
+
+    Examples
+    --------
+    >>> from kurilsim.domain.agents import agent_from_dict
+    >>> agent_from_dict({"type": "Russia", "security_weight": 2.0}).security_weight
+    2.0
+    >>> agent_from_dict({"type": "os:makedirs", "name": "/tmp/x"})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+      ...
+    kurilsim._errors.InvalidScenarioError: unknown agent type 'os:makedirs' ...
     """
+    if not isinstance(data, Mapping):
+        raise InvalidArgumentError(
+            f"agent_from_dict: data must be a mapping (an agent table), got {data!r}"
+        )
     data = dict(data)
     kind = data.pop("type", None)
-    if not isinstance(kind, str):
-        raise InvalidModelError(
-            f"an agent table needs a 'type' (one of {sorted(_BUILT_IN)} or "
-            f"'module:Class'), got {kind!r}"
-        )
-    if kind in _BUILT_IN:
-        cls = _BUILT_IN[kind]
-    elif ":" in kind:
-        module_name, _, qualname = kind.partition(":")
-        try:
-            cls = getattr(importlib.import_module(module_name), qualname)
-        except (ImportError, AttributeError) as error:
-            raise InvalidModelError(
-                f"cannot import agent type {kind!r}: {error}"
-            ) from None
-    else:
-        raise InvalidModelError(
-            f"unknown agent type {kind!r}; expected one of {sorted(_BUILT_IN)} or "
-            "'module:Class'"
-        )
-    if isinstance(cls, type) and issubclass(cls, ParametricAgent):
-        valid = {spec.name for spec in cls.parameter_specs()} | {"name"}
-        unknown = sorted(set(data) - valid)
+    factory = agent_type(kind)
+    if isinstance(factory, type) and issubclass(factory, ParametricAgent):
+        valid = {spec.name for spec in factory.parameter_specs()} | {"name"}
+        unknown = sorted(set(map(str, data)) - valid)
         if unknown:
             raise InvalidModelError(
                 f"{kind} has no parameter {unknown[0]!r}; valid parameters are "
                 f"{sorted(valid - {'name'})}"
             )
     try:
-        agent = cls(**data)
-    except TypeError as error:
+        agent = factory(**data)
+    except KurilsimError:
+        raise
+    except (TypeError, ValueError, KeyError, AttributeError) as error:
         raise InvalidModelError(
-            f"cannot build a {kind} agent from {data}: {error}"
+            f"cannot build a {kind} agent from {reprlib.repr(data)}: {error}"
         ) from None
     if not isinstance(agent, Agent):
-        raise InvalidModelError(f"{kind} does not implement the Agent protocol")
+        raise InvalidModelError(
+            f"agent type {kind!r} gave {reprlib.repr(agent)}, which does not "
+            "implement the kurilsim.Agent protocol"
+        )
     return agent

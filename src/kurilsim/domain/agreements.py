@@ -14,17 +14,24 @@ product.  The status quo (no peace treaty) is the distinguished outcome
 from __future__ import annotations
 
 import math
+import reprlib
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 from numpy.typing import NDArray
 
 from kurilsim._arrays import duplicates, readonly
-from kurilsim._errors import InvalidModelError
+from kurilsim._errors import (
+    InvalidArgumentError,
+    InvalidModelError,
+    ProblemTooLargeError,
+)
 
 __all__ = [
+    "MAX_AGREEMENTS",
     "NO_DEAL",
     "STATUS_QUO",
     "Agreement",
@@ -37,21 +44,55 @@ __all__ = [
 #: Outcome index used for "no deal" (the status quo) in arrays of outcomes.
 NO_DEAL: Final = -1
 
+#: Default budget of :class:`AgreementSpace`: the most candidate agreements (the
+#: product of the issues' option counts) it enumerates; above it, building the
+#: space raises :class:`~kurilsim.ProblemTooLargeError` at once.  Each agreement
+#: costs about 8 bytes per issue and per feature column (roughly 0.5 GB for a
+#: million agreements over a dozen issues); raise it with ``max_agreements=``.
+MAX_AGREEMENTS: Final = 1_000_000
+
+#: Codes enumerated and filtered at a time while building a space.
+_BLOCK: Final = 1 << 16
+
+
+def _bytes(size: int) -> str:
+    """``size`` bytes in readable units."""
+    value = float(size)
+    for unit in ("bytes", "kB", "MB", "GB", "TB", "PB"):
+        if value < 1000 or unit == "PB":
+            return f"{value:.3g} {unit}" if unit != "bytes" else f"{size} bytes"
+        value /= 1000
+    raise AssertionError  # pragma: no cover - the loop always returns
+
+
 #: Name of the feature that is 1 for every agreement and 0 for the status quo.
 TREATY_FEATURE: Final = "treaty"
 #: Name of the feature that is 1 for the status quo and 0 for every agreement.
 STATUS_QUO_FEATURE: Final = "status_quo"
 
 
+def _is_finite_number(value: object) -> bool:
+    """Whether ``value`` is a real, finite int or float (not a bool or a string)."""
+    if isinstance(value, bool | np.bool_) or not isinstance(
+        value, int | float | np.integer | np.floating
+    ):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int beyond the float range
+        return False
+
+
 def _check_name(kind: str, value: object) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise InvalidModelError(f"{kind} must be a non-empty string, got {value!r}")
+        raise InvalidModelError(
+            f"{kind} must be a non-empty string, got {reprlib.repr(value)}"
+        )
     if any(char in value for char in "=*[]\n"):
         raise InvalidModelError(
             f"{kind} {value!r} must not contain '=', '*', '[', ']' or a newline"
         )
     return value
-
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -123,6 +164,11 @@ class Issue:
             raise InvalidModelError(
                 f"Issue {self.name!r} has duplicate options {repeated}"
             )
+        if isinstance(self.labels, str) or not isinstance(self.labels, Sequence):
+            raise InvalidModelError(
+                f"Issue {self.name!r}: labels must be a sequence of strings, got "
+                f"{reprlib.repr(self.labels)}"
+            )
         labels = tuple(self.labels) if self.labels else options
         if len(labels) != len(options) or not all(
             isinstance(label, str) for label in labels
@@ -131,33 +177,42 @@ class Issue:
                 f"Issue {self.name!r}: expected {len(options)} string labels "
                 f"(one per option), got {self.labels!r}"
             )
-        features: dict[str, tuple[float, ...]] = {}
-        for feature, values in dict(self.features).items():
-            _check_name(f"feature of issue {self.name!r}", feature)
-            try:
-                array = np.asarray(values, dtype=np.float64)
-            except (TypeError, ValueError) as error:
+        for key in ("features", "status_quo"):
+            if not isinstance(getattr(self, key), Mapping):
                 raise InvalidModelError(
-                    f"Issue {self.name!r}: feature {feature!r} must be numbers, "
-                    f"got {values!r}"
-                ) from error
-            if array.shape != (len(options),) or not np.all(np.isfinite(array)):
+                    f"Issue {self.name!r}: {key} must be a mapping of feature names "
+                    f"to numbers, got {reprlib.repr(getattr(self, key))}"
+                )
+        if not isinstance(self.description, str):
+            raise InvalidModelError(
+                f"Issue {self.name!r}: description must be a string, got "
+                f"{reprlib.repr(self.description)}"
+            )
+        features: dict[str, tuple[float, ...]] = {}
+        for feature, values in self.features.items():
+            _check_name(f"feature of issue {self.name!r}", feature)
+            if (
+                isinstance(values, str)
+                or not isinstance(values, Sequence | np.ndarray)
+                or len(values) != len(options)
+                or not all(_is_finite_number(x) for x in values)
+            ):
                 raise InvalidModelError(
                     f"Issue {self.name!r}: feature {feature!r} needs {len(options)} "
-                    f"finite values (one per option), got {values!r}"
+                    f"finite numbers (one per option), got {reprlib.repr(values)}"
                 )
-            features[feature] = tuple(float(x) for x in array)
+            features[feature] = tuple(float(x) for x in values)
         status_quo: dict[str, float] = {}
-        for feature, value in dict(self.status_quo).items():
+        for feature, value in self.status_quo.items():
             if feature not in features:
                 raise InvalidModelError(
                     f"Issue {self.name!r}: status_quo names unknown feature "
-                    f"{feature!r}; features are {sorted(features)}"
+                    f"{reprlib.repr(feature)}; features are {sorted(features)}"
                 )
-            if not isinstance(value, int | float) or not math.isfinite(value):
+            if not _is_finite_number(value):
                 raise InvalidModelError(
                     f"Issue {self.name!r}: status_quo[{feature!r}] must be a finite "
-                    f"number, got {value!r}"
+                    f"number, got {reprlib.repr(value)}"
                 )
             status_quo[feature] = float(value)
         object.__setattr__(self, "options", options)
@@ -238,16 +293,26 @@ class Constraint:
             if not isinstance(raw, Mapping) or not raw:
                 raise InvalidModelError(
                     f"Constraint.{kind} must be a non-empty mapping of issue names "
-                    f"to option keys, got {raw!r}"
+                    f"to option keys, got {reprlib.repr(raw)}"
                 )
             normalised: dict[str, tuple[str, ...]] = {}
             for issue, options in raw.items():
                 if isinstance(options, str):
                     options = (options,)
+                if not isinstance(options, Sequence):
+                    raise InvalidModelError(
+                        f"Constraint.{kind}[{issue!r}] must be a list of option keys, "
+                        f"got {reprlib.repr(options)}"
+                    )
                 normalised[_check_name("issue name", issue)] = tuple(
                     _check_name(f"option of {issue!r}", option) for option in options
                 )
             object.__setattr__(self, kind, normalised)
+        if not isinstance(self.description, str):
+            raise InvalidModelError(
+                "Constraint.description must be a string, got "
+                f"{reprlib.repr(self.description)}"
+            )
 
     def __hash__(self) -> int:
         return hash(tuple(sorted(self.when)) + tuple(sorted(self.require)))
@@ -354,12 +419,29 @@ class AgreementSpace:
     constraints : sequence of Constraint or callable, optional
         Feasibility rules; a callable gets an :class:`Agreement` and returns
         whether it is feasible (callables cannot be saved to TOML).
+    max_agreements : int, optional
+        Budget: the most candidate agreements (the product of the issues'
+        option counts) to enumerate; default :data:`MAX_AGREEMENTS`
+        (1,000,000).  Spaces derived with :meth:`with_issues` and
+        :meth:`without_issues` keep it.
 
     Raises
     ------
     InvalidModelError
         On duplicate issue names, constraints naming unknown issues or
         options, or when no agreement is feasible.
+    ProblemTooLargeError
+        Before anything is allocated, if the product of the option counts
+        exceeds ``max_agreements`` (the message gives the count, the memory it
+        would take and the keyword).
+
+    Notes
+    -----
+    The product of the issues' options is walked in blocks, each filtered by
+    the constraints at once, so memory stays proportional to the feasible
+    agreements.  The :class:`Agreement` objects are made on first use of
+    :attr:`agreements` (or of iteration or indexing); :meth:`index` and ``in``
+    find rows without them.
 
     Examples
     --------
@@ -374,28 +456,48 @@ class AgreementSpace:
     ['small, yes', 'small, no', 'large, yes', 'large, no']
     >>> space.feature("size.km2")
     array([ 1.,  1., 10., 10.,  0.])
+
+    Thirteen issues of three options are refused at once, before any work:
+
+    >>> many = [Issue(name=f"i{k}", options=["a", "b", "c"]) for k in range(13)]
+    >>> AgreementSpace(many)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+      ...
+    kurilsim._errors.ProblemTooLargeError: the agreement space has 1,594,323 ...
     """
 
     issues: tuple[Issue, ...]
     constraints: tuple[ConstraintLike, ...] = ()
+    max_agreements: int | None = field(default=None, kw_only=True, repr=False)
     options: NDArray[np.intp] = field(init=False, repr=False)
     feature_names: tuple[str, ...] = field(init=False, repr=False)
     outcome_features: NDArray[np.float64] = field(init=False, repr=False)
-    agreements: tuple[Agreement, ...] = field(init=False, repr=False)
-    _index: dict[Agreement, int] = field(init=False, repr=False)
+    _codes: NDArray[np.int64] = field(init=False, repr=False)
+    _agreements: tuple[Agreement, ...] | None = field(init=False, repr=False)
+    _some: dict[int, Agreement] = field(init=False, repr=False)
     _columns: dict[str, int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        issues = tuple(self.issues)
+        try:
+            issues = tuple(self.issues)
+        except TypeError:
+            issues = ()
         if not issues or not all(isinstance(issue, Issue) for issue in issues):
             raise InvalidModelError(
-                f"an AgreementSpace needs a non-empty sequence of Issue, got {issues!r}"
+                "an AgreementSpace needs a non-empty sequence of Issue, got "
+                f"{reprlib.repr(self.issues)}"
             )
         names = [issue.name for issue in issues]
         repeated = duplicates(names)
         if repeated:
             raise InvalidModelError(f"duplicate issue names {repeated}")
-        constraints = tuple(self.constraints)
+        try:
+            constraints = tuple(self.constraints)
+        except TypeError:
+            raise InvalidModelError(
+                "AgreementSpace constraints must be a sequence of Constraint or "
+                f"callables, got {reprlib.repr(self.constraints)}"
+            ) from None
         by_name = {issue.name: issue for issue in issues}
         for rule in constraints:
             if isinstance(rule, Constraint):
@@ -416,72 +518,130 @@ class AgreementSpace:
                 raise InvalidModelError(
                     f"a constraint must be a Constraint or a callable, got {rule!r}"
                 )
-
-        grids = np.meshgrid(*[np.arange(len(issue)) for issue in issues], indexing="ij")
-        table = np.stack([grid.ravel() for grid in grids], axis=1).astype(np.intp)
-        keep = np.ones(len(table), dtype=bool)
-        for rule in constraints:
-            if not isinstance(rule, Constraint):
-                continue
-            condition = np.ones(len(table), dtype=bool)
-            for issue_name, keys in rule.when.items():
-                where = names.index(issue_name)
-                allowed = [by_name[issue_name].options.index(key) for key in keys]
-                condition &= np.isin(table[:, where], allowed)
-            satisfied = np.ones(len(table), dtype=bool)
-            for issue_name, keys in rule.require.items():
-                where = names.index(issue_name)
-                allowed = [by_name[issue_name].options.index(key) for key in keys]
-                satisfied &= np.isin(table[:, where], allowed)
-            keep &= ~condition | satisfied
-        table = table[keep]
-        agreements = [self._make_agreement(issues, row) for row in table]
-        predicates = [rule for rule in constraints if not isinstance(rule, Constraint)]
-        if predicates:
-            mask = np.array(
-                [all(bool(rule(deal)) for rule in predicates) for deal in agreements],
-                dtype=bool,
-            )
-            table = table[mask]
-            agreements = [deal for deal, ok in zip(agreements, mask, strict=True) if ok]
-        if not agreements:
+        budget = self._check_size(issues)
+        codes = self._enumerate(issues, constraints)
+        if not len(codes):
             raise InvalidModelError("the constraints leave no feasible agreement")
+        counts = tuple(len(issue) for issue in issues)
+        table = np.stack(np.unravel_index(codes, counts), axis=1).astype(np.intp)
 
+        # the feature matrix, filled column by column (no per-column copies)
         columns: list[str] = []
-        values: list[NDArray[np.float64]] = []
+        for issue in issues:
+            columns += [f"{issue.name}.{feature}" for feature in issue.features]
+            columns += [f"{issue.name}={key}" for key in issue.options]
+        columns += [TREATY_FEATURE, STATUS_QUO_FEATURE]
         n = len(table)
+        matrix = np.zeros((n + 1, len(columns)))
+        column = 0
+        rows = np.arange(n)
         for position, issue in enumerate(issues):
             choice = table[:, position]
             for feature, feature_values in issue.features.items():
-                columns.append(f"{issue.name}.{feature}")
-                column: NDArray[np.float64] = np.empty(n + 1)
-                column[:n] = np.asarray(feature_values)[choice]
-                column[n] = issue.status_quo.get(feature, 0.0)
-                values.append(column)
-            for index, key in enumerate(issue.options):
-                columns.append(f"{issue.name}={key}")
-                column = np.zeros(n + 1)
-                column[:n] = choice == index
-                values.append(column)
-        treaty = np.ones(n + 1)
-        treaty[n] = 0.0
-        columns += [TREATY_FEATURE, STATUS_QUO_FEATURE]
-        values += [treaty, 1.0 - treaty]
-        matrix = np.stack(values, axis=1)
+                matrix[:n, column] = np.asarray(feature_values)[choice]
+                matrix[n, column] = issue.status_quo.get(feature, 0.0)
+                column += 1
+            matrix[rows, column + choice] = 1.0
+            column += len(issue)
+        matrix[:n, column] = 1.0  # treaty
+        matrix[n, column + 1] = 1.0  # status quo
 
         object.__setattr__(self, "issues", issues)
         object.__setattr__(self, "constraints", constraints)
+        object.__setattr__(self, "max_agreements", budget)
         object.__setattr__(self, "options", readonly(table))
         object.__setattr__(self, "feature_names", tuple(columns))
         object.__setattr__(self, "outcome_features", readonly(matrix))
-        object.__setattr__(self, "agreements", tuple(agreements))
-        object.__setattr__(
-            self, "_index", {deal: k for k, deal in enumerate(agreements)}
-        )
+        object.__setattr__(self, "_codes", readonly(codes))
+        object.__setattr__(self, "_agreements", None)
+        object.__setattr__(self, "_some", {})
         object.__setattr__(self, "_columns", {c: k for k, c in enumerate(columns)})
 
+    def _check_size(self, issues: tuple[Issue, ...]) -> int:
+        """The budget, after refusing a space whose enumeration would exceed it."""
+        budget = MAX_AGREEMENTS if self.max_agreements is None else self.max_agreements
+        if (
+            isinstance(budget, bool)
+            or not isinstance(budget, int | np.integer)
+            or budget < 1
+        ):
+            raise InvalidArgumentError(
+                "AgreementSpace: max_agreements must be a positive integer (or None "
+                f"for the default {MAX_AGREEMENTS:,}), got {reprlib.repr(budget)}"
+            )
+        budget = int(budget)
+        candidates = math.prod(len(issue) for issue in issues)
+        if candidates > budget:
+            n_columns = sum(len(i) + len(i.features) for i in issues) + 2
+            size = candidates * 8 * (len(issues) + n_columns)
+            counts = " x ".join(
+                f"{count}" if times == 1 else f"{count}^{times}"
+                for count, times in Counter(len(issue) for issue in issues).items()
+            )
+            raise ProblemTooLargeError(
+                f"the agreement space has {candidates:,} candidate agreements "
+                f"({len(issues)} issues, {counts} options), about {_bytes(size)} to enumerate, above the "
+                f"budget of max_agreements={budget:,}; pass a larger max_agreements= "
+                "(to AgreementSpace, or to load_scenario for a file) to build it"
+            )
+        return budget
+
     @staticmethod
-    def _make_agreement(issues: tuple[Issue, ...], row: NDArray[np.intp]) -> Agreement:
+    def _enumerate(
+        issues: tuple[Issue, ...], constraints: tuple[ConstraintLike, ...]
+    ) -> NDArray[np.int64]:
+        """Codes (row-major flat indices into the product of the issues' options)
+        of the feasible agreements, ascending.
+
+        The product is walked in blocks of :data:`_BLOCK` codes and each block
+        is filtered at once, so memory stays proportional to the result.
+        """
+        counts = tuple(len(issue) for issue in issues)
+        position = {issue.name: k for k, issue in enumerate(issues)}
+
+        def allowed(rule_part: Mapping[str, tuple[str, ...]]) -> list[tuple[int, Any]]:
+            masks = []
+            for issue_name, keys in rule_part.items():
+                k = position[issue_name]
+                masks.append((k, np.array([o in keys for o in issues[k].options])))
+            return masks
+
+        rules = [
+            (allowed(rule.when), allowed(rule.require))
+            for rule in constraints
+            if isinstance(rule, Constraint)
+        ]
+        predicates = [rule for rule in constraints if not isinstance(rule, Constraint)]
+        total = math.prod(counts)
+        kept: list[NDArray[np.int64]] = []
+        for start in range(0, total, _BLOCK):
+            codes = np.arange(start, min(start + _BLOCK, total), dtype=np.int64)
+            block = np.unravel_index(codes, counts)
+            keep = np.ones(len(codes), dtype=bool)
+            for when, require in rules:
+                condition = np.ones(len(codes), dtype=bool)
+                for k, mask in when:
+                    condition &= mask[block[k]]
+                satisfied = np.ones(len(codes), dtype=bool)
+                for k, mask in require:
+                    satisfied &= mask[block[k]]
+                keep &= ~condition | satisfied
+            codes = codes[keep]
+            if predicates and len(codes):
+                rows = np.stack(np.unravel_index(codes, counts), axis=1)
+                feasible = [
+                    all(
+                        bool(rule(AgreementSpace._make_agreement(issues, row)))
+                        for rule in predicates
+                    )
+                    for row in rows.tolist()
+                ]
+                codes = codes[np.asarray(feasible, dtype=bool)]
+            kept.append(codes)
+        return np.concatenate(kept)
+
+    @staticmethod
+    def _make_agreement(issues: tuple[Issue, ...], row: Sequence[int]) -> Agreement:
         return Agreement(
             tuple(
                 (issue.name, issue.options[k])
@@ -489,6 +649,48 @@ class AgreementSpace:
             ),
             tuple(issue.labels[k] for issue, k in zip(issues, row, strict=True)),
         )
+
+    @property
+    def agreements(self) -> tuple[Agreement, ...]:
+        """Every feasible agreement, in table order (built on first use)."""
+        cached = self._agreements
+        if cached is None:
+            # one column of shared (issue, option) pairs and labels per issue,
+            # zipped into rows in C
+            pairs, labels = [], []
+            for issue, column in zip(self.issues, self.options.T.tolist(), strict=True):
+                choice = [(issue.name, option) for option in issue.options]
+                pairs.append([choice[k] for k in column])
+                labels.append([issue.labels[k] for k in column])
+            built = list(
+                map(Agreement, zip(*pairs, strict=True), zip(*labels, strict=True))
+            )
+            for row, deal in self._some.items():  # keep the ones handed out
+                built[row] = deal
+            cached = tuple(built)
+            object.__setattr__(self, "_agreements", cached)
+        return cached
+
+    def _row(self, agreement: object) -> int | None:
+        """Row of a feasible agreement of this space, else None."""
+        if not isinstance(agreement, Agreement):
+            return None
+        try:
+            choices = dict(agreement.choices)
+        except (TypeError, ValueError):
+            return None
+        if len(choices) != len(self.issues):
+            return None
+        code = 0
+        for issue in self.issues:
+            option = choices.get(issue.name)
+            if option not in issue.options:
+                return None
+            code = code * len(issue) + issue.options.index(option)
+        row = int(np.searchsorted(self._codes, code))
+        if row < len(self._codes) and self._codes[row] == code:
+            return row
+        return None
 
     # -- equality: by issues and constraints, not by the derived tables ---------
     def __eq__(self, other: object) -> bool:
@@ -505,16 +707,26 @@ class AgreementSpace:
 
     # -- the table --------------------------------------------------------------
     def __len__(self) -> int:
-        return len(self.agreements)
+        return len(self.options)
 
     def __iter__(self) -> Iterator[Agreement]:
         return iter(self.agreements)
 
     def __getitem__(self, index: int) -> Agreement:
-        return self.agreements[index]
+        if self._agreements is not None or not isinstance(index, int | np.integer):
+            return self.agreements[index]
+        # one agreement, without building them all (a sweep labelling results)
+        row = self.options[index].tolist()  # IndexError as for a tuple
+        position = int(index) % len(self)
+        deal = self._some.get(position)
+        if deal is None:
+            deal = self._some.setdefault(
+                position, self._make_agreement(self.issues, row)
+            )
+        return deal
 
     def __contains__(self, agreement: object) -> bool:
-        return agreement in self._index
+        return self._row(agreement) is not None
 
     @property
     def issue_names(self) -> tuple[str, ...]:
@@ -574,18 +786,18 @@ class AgreementSpace:
         """Row of ``agreement`` in the table (``NO_DEAL`` for the status quo)."""
         if isinstance(agreement, StatusQuo):
             return NO_DEAL
-        try:
-            return self._index[agreement]
-        except (KeyError, TypeError):
+        row = self._row(agreement)
+        if row is None:
             raise InvalidModelError(
-                f"{agreement!r} is not a feasible agreement of this space"
-            ) from None
+                f"{reprlib.repr(agreement)} is not a feasible agreement of this space"
+            )
+        return row
 
     def outcome(self, index: int) -> Agreement | StatusQuo:
         """The agreement at ``index``, or :data:`STATUS_QUO` for ``NO_DEAL``."""
         if index == NO_DEAL:
             return STATUS_QUO
-        return self.agreements[index]
+        return self[index]
 
     def agreement(
         self, choices: Mapping[str, str] | None = None, /, **options: str
@@ -614,7 +826,7 @@ class AgreementSpace:
             mask &= self.options[:, position] == index
         matches = np.flatnonzero(mask)
         if len(matches) == 1:
-            return self.agreements[int(matches[0])]
+            return self[int(matches[0])]
         if len(matches) == 0:
             raise InvalidModelError(f"no feasible agreement has the options {wanted}")
         missing = [name for name in self.issue_names if name not in wanted]
@@ -647,7 +859,9 @@ class AgreementSpace:
     ) -> AgreementSpace:
         """A new space with extra issues (and extra constraints) appended."""
         return AgreementSpace(
-            self.issues + tuple(issues), self.constraints + tuple(constraints)
+            self.issues + tuple(issues),
+            self.constraints + tuple(constraints),
+            max_agreements=self.max_agreements,
         )
 
     def without_issues(self, *names: str) -> AgreementSpace:
@@ -663,4 +877,5 @@ class AgreementSpace:
         return AgreementSpace(
             tuple(issue for issue in self.issues if issue.name not in names),
             kept_rules,
+            max_agreements=self.max_agreements,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import math
 import os
+import reprlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -13,7 +14,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from kurilsim._arrays import duplicates, readonly
-from kurilsim._errors import InvalidModelError
+from kurilsim._errors import InvalidArgumentError, InvalidModelError
 from kurilsim.domain.agents import Agent, Japan, Russia, UnitedStates
 from kurilsim.domain.agreements import AgreementSpace
 from kurilsim.domain.kuril import kuril_space
@@ -71,7 +72,8 @@ class NegotiationProtocol:
             value = getattr(self, name)
             if not isinstance(value, str):
                 raise InvalidModelError(
-                    f"protocol.{name} must be an agent name (a string), got {value!r}"
+                    f"protocol.{name} must be an agent name (a string), got "
+                    f"{reprlib.repr(value)}"
                 )
         if not self.proposer or not self.responder:
             raise InvalidModelError(
@@ -86,12 +88,13 @@ class NegotiationProtocol:
         cost = self.objection_cost
         if (
             isinstance(cost, bool)
-            or not isinstance(cost, int | float)
-            or not math.isfinite(cost)
+            or not isinstance(cost, int | float | np.integer | np.floating)
+            or not _isfinite(cost)
             or cost < 0
         ):
             raise InvalidModelError(
-                f"protocol.objection_cost must be a finite number >= 0, got {cost!r}"
+                "protocol.objection_cost must be a finite number >= 0, got "
+                f"{reprlib.repr(cost)}"
             )
         object.__setattr__(self, "objection_cost", float(cost))
         if not isinstance(self.objection_blocks, bool):
@@ -99,22 +102,35 @@ class NegotiationProtocol:
                 f"protocol.objection_blocks must be true or false, got "
                 f"{self.objection_blocks!r}"
             )
-        if self.objection_scope not in ("restrictions", "any"):
+        if not isinstance(self.objection_scope, str) or self.objection_scope not in (
+            "restrictions",
+            "any",
+        ):
             raise InvalidModelError(
                 "protocol.objection_scope must be 'restrictions' or 'any', got "
-                f"{self.objection_scope!r}"
+                f"{reprlib.repr(self.objection_scope)}"
+            )
+        if not isinstance(self.discount, Mapping):
+            raise InvalidModelError(
+                "protocol.discount must map agent names to factors in (0, 1], got "
+                f"{reprlib.repr(self.discount)}"
             )
         discount = {}
-        for agent, delta in dict(self.discount).items():
+        for agent, delta in self.discount.items():
+            if not isinstance(agent, str) or not agent:
+                raise InvalidModelError(
+                    f"protocol.discount keys must be agent names, got {agent!r}"
+                )
             if (
                 isinstance(delta, bool)
-                or not isinstance(delta, int | float)
+                or not isinstance(delta, int | float | np.integer | np.floating)
                 or not 0 < delta <= 1
             ):
                 raise InvalidModelError(
-                    f"protocol.discount.{agent} must be in (0, 1], got {delta!r}"
+                    f"protocol.discount.{agent} must be in (0, 1], got "
+                    f"{reprlib.repr(delta)}"
                 )
-            discount[str(agent)] = float(delta)
+            discount[agent] = float(delta)
         object.__setattr__(self, "discount", discount)
 
     def __hash__(self) -> int:
@@ -144,6 +160,12 @@ class NegotiationProtocol:
         data["discount"] = dict(self.discount)
         return data
 
+
+def _isfinite(value: float) -> bool:
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int beyond the float range
+        return False
 
 
 def _default_agents() -> tuple[Agent, ...]:
@@ -253,14 +275,29 @@ class Scenario:
                     f"protocol.discount names {who!r}, which is not an agent; "
                     f"agents are {names}"
                 )
-        terms = tuple(readonly(agent.utility_terms(self.space)) for agent in agents)
-        with np.errstate(over="ignore", invalid="ignore"):
-            utilities = np.stack(
-                [
-                    agent.coefficients() @ matrix.T
-                    for agent, matrix in zip(agents, terms, strict=True)
-                ]
-            )
+        terms = []
+        rows = []
+        expected = (len(self.space) + 1,)
+        for agent in agents:
+            try:
+                matrix = readonly(np.asarray(agent.utility_terms(self.space), float))
+                with np.errstate(over="ignore", invalid="ignore"):
+                    row = np.asarray(agent.coefficients() @ matrix.T, float)
+            except (TypeError, ValueError) as error:
+                if isinstance(error, InvalidModelError):
+                    raise
+                raise InvalidModelError(
+                    f"agent {agent.name!r}: its utility terms and coefficients do not "
+                    f"fit ({error})"
+                ) from None
+            if row.shape != expected:
+                raise InvalidModelError(
+                    f"agent {agent.name!r}: expected {expected[0]} outcome utilities, "
+                    f"got an array of shape {row.shape}"
+                )
+            terms.append(matrix)
+            rows.append(row)
+        utilities = np.stack(rows)
         finite = np.isfinite(utilities).all(axis=1)
         if not finite.all():
             bad = [agents[k].name for k in np.flatnonzero(~finite)]
@@ -270,7 +307,7 @@ class Scenario:
             )
         object.__setattr__(self, "notes", notes)
         object.__setattr__(self, "agents", agents)
-        object.__setattr__(self, "_terms", terms)
+        object.__setattr__(self, "_terms", tuple(terms))
         object.__setattr__(self, "_outcome_utilities", readonly(utilities))
 
     # -- identity -------------------------------------------------------------------
@@ -434,8 +471,16 @@ class Scenario:
         ------
         InvalidModelError
             On an unknown name (the message lists the valid ones) or an
-            invalid value.
+            invalid value (out of bounds, or not a number: the message names
+            the parameter).
+        InvalidArgumentError
+            If ``changes`` is not a mapping.
         """
+        if not isinstance(changes, Mapping):
+            raise InvalidArgumentError(
+                "Scenario.with_params: changes must be a mapping of dotted parameter "
+                f"names to values, got {reprlib.repr(changes)}"
+            )
         self.check_parameter_names(changes)
         per_agent: dict[str, dict[str, Any]] = {}
         protocol_changes: dict[str, Any] = {}

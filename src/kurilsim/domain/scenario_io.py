@@ -24,7 +24,7 @@ File format (every key optional unless marked)::
     # require = { security = ["us-forces-allowed"] }
 
     [[agents]]                         # in row order of Scenario.utilities()
-    type = "Japan"                     # Japan, Russia, UnitedStates, LinearAgent
+    type = "Japan"                     # a registered agent type (see below)
     demand = 2                         # any parameter; the rest take defaults
 
     [protocol]
@@ -34,6 +34,16 @@ File format (every key optional unless marked)::
 Reading uses the standard library's :mod:`tomllib`; writing uses a small
 writer for exactly this schema, so no extra dependency is needed.  Errors name
 the file and the key.
+
+Reading a file never runs code.  An agent's ``type`` is looked up among the
+registered agent types: the built-ins (``Japan``, ``Russia``, ``UnitedStates``,
+``LinearAgent``), types registered from Python with
+:func:`kurilsim.register_agent_type`, and entry points of the group
+``"kurilsim.agents"`` declared by installed packages (only the entry point the
+file names is loaded).  Any other type is a
+:class:`~kurilsim.ScenarioFileError` naming the file, the table and the
+registered types.  The agreement space is checked against a budget before it
+is enumerated (``load_scenario(..., max_agreements=...)``).
 """
 
 from __future__ import annotations
@@ -41,14 +51,22 @@ from __future__ import annotations
 import json
 import math
 import os
+import reprlib
 import tomllib
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from kurilsim._errors import InvalidModelError, ScenarioFileError
-from kurilsim.domain.agents import agent_from_dict
+from kurilsim._errors import (
+    InvalidArgumentError,
+    InvalidModelError,
+    InvalidScenarioError,
+    ProblemTooLargeError,
+    ScenarioFileError,
+)
+from kurilsim._io import atomic_output
+from kurilsim.domain.agents import Agent, agent_from_dict
 from kurilsim.domain.agreements import AgreementSpace, Constraint, Issue
 from kurilsim.domain.kuril import kuril_space
 from kurilsim.domain.scenario import NegotiationProtocol, Scenario
@@ -205,11 +223,23 @@ def scenario_to_toml(
     """Write ``scenario`` as TOML to ``path`` (if given) and return the text."""
     text = dumps(scenario_to_dict(scenario))
     if path is not None:
-        Path(path).write_text(text, encoding="utf-8")
+        with atomic_output(path, "w", newline="\n") as stream:
+            stream.write(text)
     return text
 
 
 # -- reading -----------------------------------------------------------------------
+#: Short, bounded reprs of values from a file (deep or long values stay readable).
+_REPR = reprlib.Repr()
+_REPR.maxstring = 60
+_REPR.maxother = 60
+_REPR.maxlevel = 3
+
+
+def _show(value: object) -> str:
+    return _REPR.repr(value)
+
+
 def _fail(source: str, key: str, message: str) -> ScenarioFileError:
     return ScenarioFileError(f"{source}: {key}: {message}")
 
@@ -221,14 +251,14 @@ def _expect(
         isinstance(value, bool)
         and bool not in (kind if isinstance(kind, tuple) else (kind,))
     ):
-        raise _fail(source, key, f"expected {what}, got {value!r}")
+        raise _fail(source, key, f"expected {what}, got {_show(value)}")
     return value
 
 
-def _check_keys(source: str, prefix: str, table: Mapping[str, Any],
+def _check_keys(source: str, prefix: str, table: Mapping[Any, Any],
                 allowed: set[str]) -> None:
     """Refuse a table with keys outside ``allowed``, naming the first one."""
-    unknown = sorted(set(table) - allowed)
+    unknown = sorted(set(table) - allowed, key=str)
     if unknown:
         raise _fail(
             source,
@@ -237,7 +267,9 @@ def _check_keys(source: str, prefix: str, table: Mapping[str, Any],
         )
 
 
-def _space_from_dict(data: Any, source: str) -> AgreementSpace:
+def _space_from_dict(
+    data: Any, source: str, max_agreements: int | None
+) -> AgreementSpace:
     if data is None:
         return kuril_space()
     _expect(source, "space", data, dict, "a table")
@@ -246,21 +278,24 @@ def _space_from_dict(data: Any, source: str) -> AgreementSpace:
                     {"builtin", "islands", "sovereignty", "fisheries"})
         if data["builtin"] != "kuril":
             raise _fail(
-                source, "space.builtin", f'expected "kuril", got {data["builtin"]!r}'
+                source, "space.builtin", f'expected "kuril", got {_show(data["builtin"])}'
             )
         islands = data.get("islands", "nested")
-        if islands not in ("nested", "subsets"):
+        if not isinstance(islands, str) or islands not in ("nested", "subsets"):
             raise _fail(
                 source,
                 "space.islands",
-                f'expected "nested" or "subsets", got {islands!r}',
+                f'expected "nested" or "subsets", got {_show(islands)}',
             )
         flags = {}
         for key in ("sovereignty", "fisheries"):
             flags[key] = _expect(
                 source, f"space.{key}", data.get(key, False), bool, "true or false"
             )
-        return kuril_space(islands=islands, **flags)
+        chain: Literal["nested", "subsets"] = (
+            "nested" if islands == "nested" else "subsets"
+        )
+        return kuril_space(islands=chain, **flags)
     _check_keys(source, "space.", data, {"builtin", "issues", "constraints"})
     issues = []
     for k, item in enumerate(
@@ -272,9 +307,11 @@ def _space_from_dict(data: Any, source: str) -> AgreementSpace:
         _expect(source, where, item, dict, "a table")
         _check_keys(source, f"{where}.", item,
                     {"name", "options", "labels", "features", "status_quo", "description"})
+        if "name" not in item or "options" not in item:
+            raise _fail(source, where, "an issue needs a name and options")
         try:
             issues.append(Issue(**item))
-        except (InvalidModelError, TypeError) as error:
+        except InvalidModelError as error:
             raise _fail(source, where, str(error)) from None
     constraints = []
     for k, item in enumerate(
@@ -288,27 +325,126 @@ def _space_from_dict(data: Any, source: str) -> AgreementSpace:
     ):
         where = f"space.constraints[{k}]"
         _expect(source, where, item, dict, "a table")
+        _check_keys(source, f"{where}.", item, {"when", "require", "description"})
+        if "when" not in item or "require" not in item:
+            raise _fail(source, where, "a constraint needs 'when' and 'require'")
         try:
             constraints.append(Constraint(**item))
-        except (InvalidModelError, TypeError) as error:
+        except InvalidModelError as error:
             raise _fail(source, where, str(error)) from None
     try:
-        return AgreementSpace(tuple(issues), tuple(constraints))
+        return AgreementSpace(
+            tuple(issues), tuple(constraints), max_agreements=max_agreements
+        )
+    except ProblemTooLargeError as error:
+        raise ProblemTooLargeError(f"{source}: space: {error}") from None
     except InvalidModelError as error:
         raise _fail(source, "space", str(error)) from None
 
 
 _DEFAULT_NAMES = {"Japan": "japan", "Russia": "russia", "UnitedStates": "united_states"}
 
+_PROTOCOL_KEYS = {
+    "proposer",
+    "responder",
+    "objector",
+    "objection_cost",
+    "objection_blocks",
+    "objection_scope",
+    "discount",
+}
 
-def scenario_from_dict(data: Mapping[str, Any], source: str = "<dict>") -> Scenario:
+
+def _agents_from_list(raw_agents: Any, source: str) -> list[Agent]:
+    _expect(source, "agents", raw_agents, list, "an array of agent tables")
+    agents = []
+    for k, item in enumerate(raw_agents):
+        where = f"agents[{k}]"
+        _expect(source, where, item, dict, "a table")
+        for key, value in item.items():
+            if key not in ("type", "name", "description", "weights") and (
+                isinstance(value, bool) or not isinstance(value, int | float)
+            ):
+                raise _fail(
+                    source, f"{where}.{key}", f"expected a number, got {_show(value)}"
+                )
+        try:
+            agents.append(agent_from_dict(item))
+        except InvalidScenarioError as error:  # the type: unknown or not loadable
+            raise _fail(source, f"{where}.type", str(error)) from None
+        except InvalidModelError as error:
+            kind = item.get("type")
+            label = item.get("name") or (
+                _DEFAULT_NAMES.get(kind) if isinstance(kind, str) else None
+            )
+            key = f"agents.{label}" if isinstance(label, str) else where
+            raise _fail(source, key, str(error)) from None
+    return agents
+
+
+def _protocol_from_dict(data: Any, source: str) -> NegotiationProtocol:
+    raw = _expect(source, "protocol", data, dict, "a table")
+    _check_keys(source, "protocol.", raw, _PROTOCOL_KEYS)
+    for key in ("proposer", "responder", "objector", "objection_scope"):
+        if key in raw:
+            _expect(source, f"protocol.{key}", raw[key], str, "a string")
+    if "objection_cost" in raw:
+        _expect(source, "protocol.objection_cost", raw["objection_cost"],
+                (int, float), "a number")
+    if "objection_blocks" in raw:
+        _expect(source, "protocol.objection_blocks", raw["objection_blocks"], bool,
+                "true or false")
+    discount = _expect(source, "protocol.discount", raw.get("discount", {}), dict,
+                       "a table of agent names to numbers")
+    for agent, value in discount.items():
+        _expect(source, f"protocol.discount.{agent}", value, (int, float), "a number")
+    try:
+        return NegotiationProtocol(**raw)
+    except InvalidModelError as error:
+        message = str(error)
+        if message.startswith("protocol."):  # it names the key already
+            raise ScenarioFileError(f"{source}: {message}") from None
+        raise _fail(source, "protocol", message) from None
+
+
+def scenario_from_dict(
+    data: Mapping[str, Any],
+    source: str = "<dict>",
+    *,
+    max_agreements: int | None = None,
+) -> Scenario:
     """Build a scenario from the nested dict of a TOML file (validated).
+
+    Parameters
+    ----------
+    data : mapping
+        The parsed file: the tables and values of the schema above.
+    source : str, optional
+        What to call the data in error messages (the file's path).
+    max_agreements : int, optional
+        Budget of the agreement space (see :class:`~kurilsim.AgreementSpace`);
+        default :data:`~kurilsim.domain.agreements.MAX_AGREEMENTS`.
 
     Raises
     ------
     ScenarioFileError
-        Naming ``source`` and the offending key.
+        Naming ``source`` and the offending key, for any missing, unknown or
+        invalid key or value (wrong types included) and any agent type that
+        is not registered (see :func:`kurilsim.register_agent_type`).
+    ProblemTooLargeError
+        If the agreement space exceeds ``max_agreements`` (nothing is
+        allocated).
+    InvalidArgumentError
+        If ``source`` is not a string.
     """
+    if not isinstance(source, str):
+        raise InvalidArgumentError(
+            f"scenario_from_dict: source must be a string, got {_show(source)}"
+        )
+    if not isinstance(data, Mapping):
+        raise ScenarioFileError(
+            f"{source}: expected a table of scenario keys, got {_show(data)}"
+        )
     _check_keys(source, "", data,
                 {"name", "title", "description", "notes", "space", "agents", "protocol"})
     if "name" not in data:
@@ -321,47 +457,12 @@ def scenario_from_dict(data: Mapping[str, Any], source: str = "<dict>") -> Scena
     notes = _expect(source, "notes", data.get("notes", []), list, "an array of strings")
     for k, note in enumerate(notes):
         _expect(source, f"notes[{k}]", note, str, "a string")
-    space = _space_from_dict(data.get("space"), source)
-    agents = []
+    space = _space_from_dict(data.get("space"), source, max_agreements)
     raw_agents = data.get("agents")
     if raw_agents is None:
         raw_agents = [{"type": "Japan"}, {"type": "Russia"}, {"type": "UnitedStates"}]
-    _expect(source, "agents", raw_agents, list, "an array of agent tables")
-    for k, item in enumerate(raw_agents):
-        where = f"agents[{k}]"
-        _expect(source, where, item, dict, "a table")
-        for key, value in item.items():
-            if key not in ("type", "name", "description", "weights") and (
-                isinstance(value, bool) or not isinstance(value, int | float)
-            ):
-                raise _fail(
-                    source, f"{where}.{key}", f"expected a number, got {value!r}"
-                )
-        try:
-            agents.append(agent_from_dict(item))
-        except InvalidModelError as error:
-            kind = item.get("type")
-            label = item.get("name") or (
-                _DEFAULT_NAMES.get(kind) if isinstance(kind, str) else None
-            )
-            key = f"agents.{label}" if label else where
-            raise _fail(source, key, str(error)) from None
-    raw_protocol = _expect(
-        source, "protocol", data.get("protocol", {}), dict, "a table"
-    )
-    _check_keys(source, "protocol.", raw_protocol, {
-        "proposer",
-        "responder",
-        "objector",
-        "objection_cost",
-        "objection_blocks",
-        "objection_scope",
-        "discount",
-    })
-    try:
-        protocol = NegotiationProtocol(**raw_protocol)
-    except (InvalidModelError, TypeError) as error:
-        raise _fail(source, "protocol", str(error)) from None
+    agents = _agents_from_list(raw_agents, source)
+    protocol = _protocol_from_dict(data.get("protocol", {}), source)
     try:
         return Scenario(
             name=name,
@@ -397,20 +498,46 @@ def list_scenarios() -> tuple[str, ...]:
     return tuple(sorted(_builtin_files()))
 
 
-def load_scenario(name_or_path: str | os.PathLike[str]) -> Scenario:
+def _parse(text: str, source: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ScenarioFileError(f"{source}: not valid TOML: {error}") from None
+    except RecursionError:
+        raise ScenarioFileError(
+            f"{source}: not a scenario file: values are nested too deeply to parse"
+        ) from None
+
+
+def load_scenario(
+    name_or_path: str | os.PathLike[str], *, max_agreements: int | None = None
+) -> Scenario:
     """A built-in scenario by name, or a scenario from a TOML file.
+
+    Loading a file never runs code: agent types are looked up among the
+    registered ones (see :func:`kurilsim.register_agent_type`).
 
     Parameters
     ----------
     name_or_path : str or path
         A name from :func:`list_scenarios` or the path of a ``.toml`` file.
+    max_agreements : int, optional
+        Budget of the agreement space: the most candidate agreements (the
+        product of the issues' option counts) to enumerate; default
+        :data:`~kurilsim.domain.agreements.MAX_AGREEMENTS` (1,000,000).
 
     Raises
     ------
     ScenarioFileError
-        If the file cannot be read or parsed, or a key is missing, unknown or
-        invalid (the message names the file and key); or if the name is
-        neither a built-in scenario nor an existing file.
+        If the file cannot be read or parsed (not UTF-8 text, not TOML, nested
+        too deeply), or a key is missing, unknown or invalid, or an agent type
+        is not registered (the message names the file and key); or if the
+        name is neither a built-in scenario nor an existing file.
+    ProblemTooLargeError
+        If the file's agreement space exceeds ``max_agreements``; nothing is
+        allocated first.
+    InvalidArgumentError
+        If ``name_or_path`` is neither a string nor a path.
 
     Examples
     --------
@@ -421,25 +548,38 @@ def load_scenario(name_or_path: str | os.PathLike[str]) -> Scenario:
     >>> scenario.agent("japan").demand
     2
     """
+    key = os.fspath(name_or_path) if isinstance(name_or_path, os.PathLike) else (
+        name_or_path
+    )
+    if not isinstance(key, str):
+        raise InvalidArgumentError(
+            "load_scenario: name_or_path must be a scenario name or a path (str or "
+            f"os.PathLike), got {_show(name_or_path)}"
+        )
     builtins = _builtin_files()
-    key = os.fspath(name_or_path)
     if key in builtins:
         text = builtins[key].read_text(encoding="utf-8")
         source = f"built-in scenario {key!r}"
     else:
         path = Path(key)
-        if not path.is_file():
+        try:
+            is_file = path.is_file()
+        except (OSError, ValueError):  # e.g. an embedded NUL
+            is_file = False
+        if not is_file:
             raise ScenarioFileError(
                 f"{key!r} is neither a built-in scenario ({', '.join(sorted(builtins))}) "
                 "nor a TOML file"
             )
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
+            raw = path.read_bytes()
+        except OSError as error:
             raise ScenarioFileError(f"{path}: cannot read: {error}") from None
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise ScenarioFileError(
+                f"{path}: not a UTF-8 text file (byte {error.start}: {error.reason})"
+            ) from None
         source = str(path)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise ScenarioFileError(f"{source}: not valid TOML: {error}") from None
-    return scenario_from_dict(data, source)
+    return scenario_from_dict(_parse(text, source), source, max_agreements=max_agreements)
