@@ -13,8 +13,10 @@ from kurilsim import (
     Equilibrium,
     NashResult,
     NormalFormGame,
+    PrecisionError,
     solve_nash,
 )
+from kurilsim.solvers._results import check_resolution
 from kurilsim.testing.invariants import (
     check_equilibria_certified,
     check_player_swap,
@@ -29,7 +31,20 @@ from kurilsim.testing.strategies import (
     permutations_of,
 )
 
-ANY_GAMES = normal_form_games(max_strategies=4) | normal_form_games(max_strategies=4, integer=True, max_abs=3)
+
+def resolvable(game: NormalFormGame) -> bool:
+    """Whether float64 resolves the game's payoff differences (else every
+    float method raises PrecisionError, tested in test_precision.py)."""
+    try:
+        check_resolution(game, 1e-9, method="vertex")
+    except PrecisionError:
+        return False
+    return True
+
+
+ANY_GAMES = (
+    normal_form_games(max_strategies=4) | normal_form_games(max_strategies=4, integer=True, max_abs=3)
+).filter(resolvable)
 
 
 def close_sets(a: tuple[Equilibrium, ...], b: tuple[Equilibrium, ...], atol: float = 1e-6) -> bool:
@@ -61,6 +76,7 @@ def test_vertex_invariant_under_positive_affine_transform(
     spread = np.ptp(game.payoffs[player])
     assume(spread == 0 or spread > 1e-6 * abs(shift))
     transformed = NormalFormGame(payoffs)
+    assume(resolvable(transformed))
     assert close_sets(solve_nash(game, "vertex").equilibria, solve_nash(transformed, "vertex").equilibria)
 
 
@@ -104,7 +120,10 @@ def test_lemke_howson_finds_a_member_of_the_vertex_set(data: st.DataObject) -> N
     assert any(lh[0].isclose(eq, atol=1e-6) for eq in vertex)
 
 
-@given(normal_form_games(zero_sum=True, max_strategies=5) | normal_form_games(zero_sum=True, integer=True, max_abs=3))
+@given(
+    (normal_form_games(zero_sum=True, max_strategies=5) | normal_form_games(zero_sum=True, integer=True, max_abs=3))
+    .filter(resolvable)
+)
 def test_lp_agrees_with_vertex_on_zero_sum_games(game: NormalFormGame) -> None:
     lp = solve_nash(game, "lp")
     check_certified(game, lp.equilibria)
@@ -171,3 +190,53 @@ test_enumerate_invariants_three_players = solver_property_suite(
 test_enumerate_invariants_four_players = solver_property_suite(
     _enumerate, games=generic_games(n_players=4, max_strategies=2), max_examples=15
 )
+
+
+@st.composite
+def scaled_games(draw: st.DrawFn) -> NormalFormGame:
+    """Two-player games of small integers, scaled and shifted per player to
+    tiny (1e-10), ordinary and huge (up to 2**63) payoffs, with near-ties."""
+    shape = (draw(st.integers(1, 4)), draw(st.integers(1, 4)))
+    arrays = []
+    for _ in range(2):
+        ints = np.array(draw(st.lists(st.integers(-3, 3), min_size=shape[0] * shape[1],
+                                      max_size=shape[0] * shape[1])), dtype=float).reshape(shape)
+        scale = draw(st.sampled_from([1e-12, 1e-10, 1e-8, 1.0, 1e8, 1e12, 2048.0]))
+        shift = draw(st.sampled_from([0.0, 1e-10, 1.0, 1e6, 1e15, float(2**63)]))
+        nudge = draw(st.sampled_from([0.0, 1e-10, 1e-8, 1e-13]))
+        payoff = shift + scale * ints
+        if nudge and draw(st.booleans()):
+            payoff[tuple(draw(st.integers(0, m - 1)) for m in shape)] += nudge
+        arrays.append(payoff)
+    return NormalFormGame(arrays)
+
+
+def _pure_or_precision(game: NormalFormGame, method: str) -> tuple[Equilibrium, ...] | str:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DegenerateGameWarning)
+            result = solve_nash(game, method)
+    except PrecisionError:
+        return "PrecisionError"
+    return tuple(eq for eq in result.equilibria if eq.is_pure)
+
+
+@given(ANY_GAMES | scaled_games())
+def test_every_method_agrees_with_pure_on_pure_equilibria(game: NormalFormGame) -> None:
+    """One rule decides what counts as a deviation gain: "pure" and the pure
+    members of every exhaustive method's answer are the same set, or every
+    method refuses the game (PrecisionError), also at tiny and huge payoffs."""
+    pure = _pure_or_precision(game, "pure")
+    for method in ("vertex", "support"):
+        other = _pure_or_precision(game, method)
+        if isinstance(pure, str) or isinstance(other, str):
+            assert pure == other, (method, pure, other)
+        else:
+            assert close_sets(pure, other), (method, pure, other)
+    if not isinstance(pure, str):
+        # and "pure" is exactly the brute-force rule on every cell
+        limits = 1e-9 * game.payoff_ranges
+        found = {eq.support for eq in pure}
+        for cell in np.ndindex(*game.shape):
+            accepted = bool(np.all(game.gains(game.pure_profile(list(cell))) <= limits))
+            assert (tuple((c,) for c in cell) in found) == accepted

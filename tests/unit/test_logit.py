@@ -581,3 +581,26 @@ def test_step_limits_raise_solver_errors() -> None:
         logit_solve_kernel(game, max_steps=3)
     with pytest.raises(SolverError, match=r"max_steps = 2 .* lambda = "):
         qre_path(game, max_steps=2)
+
+
+def test_solve_nash_falls_back_when_the_tracer_fails(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # No known game makes the tracer fail any more; simulate a failure.
+    from kurilsim.solvers import nash
+
+    def failing(game: NormalFormGame, **kwargs: object) -> None:
+        raise SolverError("logit path following failed: simulated")
+
+    monkeypatch.setattr(nash, "logit_solve_kernel", failing)
+    for game, fallback in [(BATTLE, "'vertex'"), (mckelvey_mclennan(), "'enumerate'")]:
+        result = solve_nash(game, "logit")
+        assert result.method == "logit"
+        assert f"fell back to {fallback}" in result.message
+        assert "simulated" in result.message
+        (equilibrium,) = result.equilibria
+        assert_nash(game, equilibrium.strategies)
+        assert result.complete is False
+    # beyond the fallback's budget the tracer's error stands
+    with pytest.raises(SolverError, match="over budget"):
+        solve_nash(random_game((12, 12), 1), "logit", max_work=1e6)

@@ -200,3 +200,35 @@ def test_nfg_methods_round_trip(tmp_path: object) -> None:
 def test_overflowing_payoff_spread_is_rejected() -> None:
     with pytest.raises(InvalidGameError, match="span more than the largest float"):
         NormalFormGame([np.array([[-1.7e308, 1.7e308]]), np.zeros((1, 2))])
+
+
+@pytest.mark.parametrize(
+    ("build", "error", "message"),
+    [
+        (lambda: NormalFormGame([[[1, 2], [3]], [[1, 2], [3, 4]]]), InvalidGameError, "payoffs of player 0 are not a numeric"),
+        (lambda: NormalFormGame([PD, PD.T], players=5), InvalidGameError, "players must name each"),
+        (lambda: NormalFormGame([PD, PD.T], strategies=[5, 6]), InvalidGameError, "one label list per player"),
+        (lambda: NormalFormGame([PD, PD.T]).regret(5), InvalidProfileError, "sequence of one probability vector"),
+        (lambda: NormalFormGame([PD, PD.T]).is_nash([1, 2]), InvalidProfileError, r"strategy of player 0 must have shape \(2,\)"),
+        (lambda: NormalFormGame([PD, PD.T]).is_nash([["a", "b"], [1, 0]]), InvalidProfileError, "strategy of player 0 must be a vector"),
+        (lambda: NormalFormGame([PD, PD.T]).is_nash(([1, 0], [1, 0]), tol="x"), InvalidProfileError, "tol must be a non-negative number"),
+        (lambda: NormalFormGame([PD, PD.T]).pure_profile(1), InvalidProfileError, "actions must be a sequence"),
+    ],
+)
+def test_odd_arguments_name_the_argument(build: object, error: type, message: str) -> None:
+    with pytest.raises(error, match=message) as info:
+        build()  # type: ignore[operator]
+    assert isinstance(info.value, KurilsimError)
+
+
+def test_centred_payoffs_and_resolution() -> None:
+    big = 1e15
+    game = NormalFormGame([PD + big, PD.T - 7.0])
+    np.testing.assert_array_equal(game.centred_payoffs[0], PD)
+    np.testing.assert_array_equal(game.centred_payoffs[1], PD.T)
+    assert not game.centred_payoffs[0].flags.writeable
+    # bound relative to the range (5), not to the magnitude (1e15)
+    np.testing.assert_allclose(game.resolution, 6 * np.finfo(float).eps * 5.0)
+    # gains are the same as in the unshifted game
+    profile = ([0.5, 0.5], [0.25, 0.75])
+    np.testing.assert_array_equal(game.gains(profile), NormalFormGame([PD, PD.T]).gains(profile))

@@ -11,7 +11,9 @@ import pytest
 from kurilsim import (
     DegenerateGameWarning,
     Equilibrium,
+    InvalidArgumentError,
     InvalidGameError,
+    KurilsimError,
     NashResult,
     NormalFormGame,
     solve_nash,
@@ -249,17 +251,43 @@ def test_result_type_and_repr() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"method": "simplex"}, "unknown method 'simplex'"),
-        ({"tol": 0}, r"tol must be a number in \(0, 1\), got 0"),
+        ({"method": "simplex"}, "method must be one of .*got 'simplex'"),
+        ({"method": ["vertex"]}, r"method must be one of .*got \['vertex'\]"),
+        ({"method": None}, "method must be one of .*got None"),
+        ({"tol": 0}, r"tol must be a number in \[1e-15, 1\), got 0"),
         ({"tol": float("nan")}, "tol must be"),
-        ({"method": "lemke-howson", "initial_label": 4}, "initial_label"),
+        ({"tol": 1e-17}, r"tol must be a number in \[1e-15, 1\), got 1e-17"),
+        ({"tol": -1e-9}, "tol must be"),
+        ({"tol": 1.0}, "tol must be"),
+        ({"tol": "1e-9"}, "tol must be .*got '1e-9'"),
+        ({"tol": True}, "tol must be"),
+        ({"exact": "yes"}, "exact must be True or False"),
+        ({"max_memory": 0}, "max_memory must be a positive number"),
+        ({"max_work": "x"}, "max_work must be a positive number"),
+        ({"method": "lemke-howson", "initial_label": 4}, r"initial_label must be an integer in \[0, 4\)"),
         ({"method": "lemke-howson", "initial_label": -1}, "initial_label"),
+        ({"method": "lemke-howson", "initial_label": 1.5}, "initial_label"),
+        ({"method": "lemke-howson", "max_pivots": 0}, "max_pivots must be a positive integer"),
+        ({"method": "vertex", "initial_label": 1}, "initial_label=1 applies only to method 'lemke-howson', not to 'vertex'"),
+        ({"initial_label": 1}, "initial_label=1 applies only to method 'lemke-howson', not to 'vertex'"),
+        ({"method": "pure", "max_pivots": 10}, "max_pivots=10 applies only to method 'lemke-howson', not to 'pure'"),
+        ({"exact": True, "method": "lp"}, "exact=True supports methods"),
+        ({"exact": True, "method": "logit"}, "exact=True supports methods"),
     ],
 )
 def test_bad_arguments(kwargs: dict[str, object], message: str) -> None:
     game = NormalFormGame(KNOWN["battle-of-the-sexes"][0])
-    with pytest.raises(InvalidGameError, match=message):
+    with pytest.raises(InvalidArgumentError, match=message) as info:
         solve_nash(game, **kwargs)  # type: ignore[arg-type]
+    assert isinstance(info.value, TypeError)
+    assert isinstance(info.value, ValueError)
+    assert isinstance(info.value, KurilsimError)
+
+
+def test_exact_needs_two_players() -> None:
+    game = NormalFormGame([np.zeros((2, 2, 2))] * 3)
+    with pytest.raises(InvalidArgumentError, match="exact=True needs a two-player game; this game has 3"):
+        solve_nash(game, "pure", exact=True)
 
 
 def test_two_player_methods_reject_three_players() -> None:

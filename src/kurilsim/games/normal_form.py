@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 import os
 from collections.abc import Sequence
 from dataclasses import KW_ONLY, dataclass, field
@@ -11,18 +12,71 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from kurilsim._arrays import readonly
-from kurilsim._errors import InvalidGameError, InvalidProfileError
+from kurilsim._errors import (
+    InvalidArgumentError,
+    InvalidGameError,
+    InvalidProfileError,
+)
 
 if TYPE_CHECKING:
     import nashpy
 
-__all__ = ["NormalFormGame", "Profile"]
+__all__ = ["NormalFormGame", "Profile", "gains_exceed"]
 
 #: A mixed-strategy profile: one probability vector per player.
 Profile = tuple[NDArray[np.float64], ...]
 
 #: Default relative tolerance of equilibrium checks (multiplied by the payoff range).
 DEFAULT_TOL = 1e-9
+
+#: Machine epsilon of float64 (2**-52).
+EPS = float(np.finfo(np.float64).eps)
+
+
+def gains_exceed(
+    gains: ArrayLike, limits: ArrayLike
+) -> NDArray[np.bool_]:
+    """The one rule deciding whether a deviation gain counts: ``gain > limit``.
+
+    Every equilibrium check of kurilsim goes through this function: the
+    ``"pure"`` solver's best-reply test, the certification of every
+    solver's candidates and :meth:`NormalFormGame.is_nash`, so they agree on
+    what counts as a profitable deviation.  Gains are computed on the
+    recentred payoffs (:attr:`NormalFormGame.centred_payoffs`); a NaN gain
+    counts as exceeding.
+
+    Parameters
+    ----------
+    gains, limits : array_like
+        Deviation gains and the largest gains accepted (broadcast together;
+        ``limits`` is usually ``tol * game.payoff_ranges``).
+
+    Returns
+    -------
+    ndarray of bool
+        Where the gain exceeds its limit.
+
+    Examples
+    --------
+    >>> from kurilsim.games.normal_form import gains_exceed
+    >>> gains_exceed([0.0, 1e-10, 2e-9, float("nan")], 1e-9).tolist()
+    [False, False, True, True]
+    """
+    return np.asarray(~(np.asarray(gains) <= np.asarray(limits)), dtype=bool)
+
+
+def check_tol(tol: object, *, name: str = "tol", low: float = 0.0) -> float:
+    """``tol`` as a float after checking it is a real number in ``(low, 1)``."""
+    if (
+        isinstance(tol, bool | np.bool_)
+        or not isinstance(tol, numbers.Real)
+        or not low < float(tol) < 1.0
+    ):
+        bound = "0" if low == 0.0 else f"{low:g}"
+        raise InvalidArgumentError(
+            f"{name} must be a number in ({bound}, 1), got {tol!r}"
+        )
+    return float(tol)
 
 
 
@@ -77,6 +131,7 @@ class NormalFormGame:
     players: tuple[str, ...] = ()
     strategies: tuple[tuple[str, ...], ...] = ()
     _ranges: NDArray[np.float64] = field(init=False, repr=False)
+    _centred: tuple[NDArray[np.float64], ...] = field(init=False, repr=False)
 
     def __init__(
         self,
@@ -91,7 +146,11 @@ class NormalFormGame:
         if players is None:
             names = tuple(f"Player {i + 1}" for i in range(n))
         else:
-            if isinstance(players, str) or len(players) != n:
+            if (
+                isinstance(players, str)
+                or not isinstance(players, Sequence | np.ndarray)
+                or len(players) != n
+            ):
                 raise InvalidGameError(
                     f"players must name each of the {n} players, got {players!r}"
                 )
@@ -101,10 +160,18 @@ class NormalFormGame:
         if strategies is None:
             labels = tuple(tuple(f"s{k}" for k in range(m)) for m in shape)
         else:
-            if isinstance(strategies, str) or len(strategies) != n:
+            if (
+                isinstance(strategies, str)
+                or not isinstance(strategies, Sequence | np.ndarray)
+                or len(strategies) != n
+                or any(
+                    isinstance(row, str) or not isinstance(row, Sequence | np.ndarray)
+                    for row in strategies
+                )
+            ):
                 raise InvalidGameError(
                     f"strategies must give one label list per player ({n}), "
-                    f"got {strategies!r}"
+                    f"got {strategies!r:.200}"
                 )
             labels = tuple(tuple(str(s) for s in row) for row in strategies)
             for i, (row, m) in enumerate(zip(labels, shape, strict=True)):
@@ -125,10 +192,18 @@ class NormalFormGame:
                 f"({float(arrays[bad].min())} to {float(arrays[bad].max())}); rescale them"
             )
         ranges = readonly(np.where(spans > 0, spans, 1.0))
+        # Each player's payoffs minus their minimum: every entry is rounded
+        # once (relative error <= eps/2 of at most the range), so the
+        # recentred game differs from the given one by at most eps * range,
+        # however large the payoffs' magnitude (shift invariance).
+        centred = tuple(
+            a if float(a.min()) == 0.0 else readonly(a - float(a.min())) for a in arrays
+        )
         object.__setattr__(self, "payoffs", arrays)
         object.__setattr__(self, "players", names)
         object.__setattr__(self, "strategies", labels)
         object.__setattr__(self, "_ranges", ranges)
+        object.__setattr__(self, "_centred", centred)
 
     # ------------------------------------------------------------------ shape
     @property
@@ -155,6 +230,40 @@ class NormalFormGame:
     def payoff_range(self) -> float:
         """The largest of :attr:`payoff_ranges`."""
         return float(self._ranges.max())
+
+    @property
+    def centred_payoffs(self) -> tuple[NDArray[np.float64], ...]:
+        """Each player's payoffs minus that player's smallest payoff (read-only).
+
+        Subtracting a constant from a player's payoffs changes no deviation
+        gain, so gains are computed from these: their rounding error is
+        relative to the payoff *range*, not to the payoffs' magnitude
+        (``1e19 + k`` and ``k`` give the same gains).  Each entry is one
+        correctly rounded subtraction, within ``eps / 2 * range`` of the
+        exact difference.
+        """
+        return self._centred
+
+    @property
+    def resolution(self) -> NDArray[np.float64]:
+        """Per player, a bound on the rounding error of a computed deviation gain.
+
+        A deviation payoff is a convex combination of the (recentred)
+        payoffs, contracted one opponent at a time, and a gain the
+        difference of two such numbers, so its rounding error is at most
+        about ``(sum(shape) + 2) * eps * payoff_ranges[i]``
+        (``eps = 2**-52``).  Gains below this cannot be told apart from
+        zero in float64; equilibrium tolerances ``tol * payoff_ranges``
+        must exceed it.
+
+        Examples
+        --------
+        >>> from kurilsim import NormalFormGame
+        >>> game = NormalFormGame([[[1, 0], [0, 1]], [[0, 2], [2, 0]]])
+        >>> [f"{r:.2g}" for r in game.resolution]
+        ['1.3e-15', '2.7e-15']
+        """
+        return readonly((sum(self.shape) + 2) * EPS * self._ranges)
 
     @property
     def is_zero_sum(self) -> bool:
@@ -202,6 +311,11 @@ class NormalFormGame:
             If the number of vectors or their lengths do not match the game, or
             a vector has negative, non-finite entries or does not sum to one.
         """
+        if isinstance(profile, str | bytes) or not isinstance(profile, Sequence | np.ndarray):
+            raise InvalidProfileError(
+                f"a profile must be a sequence of one probability vector per player "
+                f"({self.n_players}), got {type(profile).__name__} {profile!r:.80}"
+            )
         if len(profile) != self.n_players:
             raise InvalidProfileError(
                 f"a profile needs one strategy per player ({self.n_players}), "
@@ -209,7 +323,13 @@ class NormalFormGame:
             )
         out = []
         for i, (sigma, m) in enumerate(zip(profile, self.shape, strict=True)):
-            vec = np.asarray(sigma, dtype=np.float64)
+            try:
+                vec = np.asarray(sigma, dtype=np.float64)
+            except (TypeError, ValueError):
+                raise InvalidProfileError(
+                    f"strategy of player {i} must be a vector of {m} probabilities, "
+                    f"got {sigma!r:.80}"
+                ) from None
             if vec.shape != (m,):
                 raise InvalidProfileError(
                     f"strategy of player {i} must have shape ({m},), got {vec.shape}"
@@ -255,7 +375,7 @@ class NormalFormGame:
     def gains(self, profile: Sequence[ArrayLike]) -> NDArray[np.float64]:
         """Each player's gain from its best unilateral deviation (≥ 0)."""
         sigma = self.validate_profile(profile)
-        return _gains(self.payoffs, sigma)
+        return _gains(self._centred, sigma)
 
     def is_nash(self, profile: Sequence[ArrayLike], *, tol: float = DEFAULT_TOL) -> bool:
         """Whether ``profile`` is a Nash equilibrium up to a relative tolerance.
@@ -266,14 +386,24 @@ class NormalFormGame:
             One probability vector per player.
         tol : float, default 1e-9
             Relative tolerance: player ``i`` may gain at most
-            ``tol * self.payoff_ranges[i]`` by deviating.
+            ``tol * self.payoff_ranges[i]`` by deviating (the rule of
+            :func:`gains_exceed`, the one every solver uses).
         """
-        if not tol >= 0:
+        if (
+            isinstance(tol, bool | np.bool_)
+            or not isinstance(tol, numbers.Real)
+            or not float(tol) >= 0
+        ):
             raise InvalidProfileError(f"tol must be a non-negative number, got {tol!r}")
-        return bool(np.all(self.gains(profile) <= tol * self._ranges))
+        return not bool(np.any(gains_exceed(self.gains(profile), tol * self._ranges)))
 
     def pure_profile(self, actions: Sequence[int]) -> Profile:
         """The mixed profile that plays pure strategy ``actions[i]`` for player i."""
+        if isinstance(actions, str | bytes) or not isinstance(actions, Sequence | np.ndarray):
+            raise InvalidProfileError(
+                f"actions must be a sequence of one pure strategy index per player "
+                f"({self.n_players}), got {actions!r:.80}"
+            )
         if len(actions) != self.n_players:
             raise InvalidProfileError(
                 f"need one action per player ({self.n_players}), got {actions!r}"

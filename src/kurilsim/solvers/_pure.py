@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from kurilsim.games.normal_form import gains_exceed
+
 __all__ = ["pure_equilibria_kernel"]
 
 
@@ -13,10 +15,12 @@ def pure_equilibria_kernel(
 ) -> NDArray[np.intp]:
     """Pure strategy profiles at which no player ``i`` gains more than ``atol[i]``.
 
-    For each player ``i`` the best-response indicator is
-    ``u_i(s) >= max_{s_i'} u_i(s_i', s_-i) - atol[i]``, computed for every cell
-    of the payoff tensor at once; equilibria are the cells where every
-    player's indicator holds.
+    For each player ``i`` the gain of every cell of the payoff tensor is
+    ``max_{s_i'} u_i(s_i', s_-i) - u_i(s)``, computed for all cells at once
+    and judged by :func:`~kurilsim.games.normal_form.gains_exceed`, the rule
+    every certifier uses (given the recentred payoffs, the same float
+    subtraction as certification performs, so the two agree to the bit);
+    equilibria are the cells where no player's gain exceeds its limit.
 
     Returns
     -------
@@ -25,5 +29,6 @@ def pure_equilibria_kernel(
     """
     mask = np.ones(payoffs[0].shape, dtype=bool)
     for i, u in enumerate(payoffs):
-        mask &= u >= u.max(axis=i, keepdims=True) - atol[i]
+        gain = np.subtract(u.max(axis=i, keepdims=True), u)
+        mask &= ~gains_exceed(gain, atol[i])
     return np.argwhere(mask)

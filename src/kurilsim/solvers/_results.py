@@ -4,13 +4,30 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import KW_ONLY, dataclass
+from fractions import Fraction
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from kurilsim.games.normal_form import NormalFormGame, Profile, _deviation_payoffs_batch
+from kurilsim._errors import PrecisionError
+from kurilsim.games.normal_form import (
+    EPS,
+    NormalFormGame,
+    Profile,
+    _deviation_payoffs_batch,
+    gains_exceed,
+)
 
-__all__ = ["Equilibrium", "NashResult", "certify", "certify_blocks"]
+__all__ = [
+    "Equilibrium",
+    "NashResult",
+    "certify",
+    "certify_blocks",
+    "certify_exact",
+    "check_resolution",
+    "smallest_differences",
+]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -27,12 +44,18 @@ class Equilibrium:
         The largest gain any player gets from a unilateral deviation: the
         profile is a ``regret``-equilibrium.  Solvers only return profiles in
         which each player ``i`` gains at most ``tol * game.payoff_ranges[i]``.
+
+    Notes
+    -----
+    With ``solve_nash(..., exact=True)`` the strategies and payoffs are
+    read-only object arrays of :class:`fractions.Fraction` and ``regret`` is
+    ``Fraction(0)``.
     """
 
     strategies: Profile
     _: KW_ONLY
     payoffs: NDArray[np.float64]
-    regret: float
+    regret: float | Fraction
 
     @property
     def is_pure(self) -> bool:
@@ -50,7 +73,13 @@ class Equilibrium:
         """Whether ``other`` has the same strategies up to ``atol`` per entry."""
         theirs = other.strategies if isinstance(other, Equilibrium) else other
         return len(theirs) == len(self.strategies) and all(
-            np.shape(a) == np.shape(b) and np.allclose(a, b, rtol=0.0, atol=atol)
+            np.shape(a) == np.shape(b)
+            and np.allclose(
+                np.asarray(a, dtype=np.float64),
+                np.asarray(b, dtype=np.float64),
+                rtol=0.0,
+                atol=atol,
+            )
             for a, b in zip(self.strategies, theirs, strict=True)
         )
 
@@ -63,16 +92,22 @@ class Equilibrium:
         ) and len(self.strategies) == len(other.strategies)
 
     def __hash__(self) -> int:
+        if any(s.dtype == object for s in self.strategies):  # exact (Fraction) entries
+            return hash(tuple(tuple(s.tolist()) for s in self.strategies))
         return hash(tuple(s.tobytes() for s in self.strategies))
 
     def __repr__(self) -> str:
+        exact = self.payoffs.dtype == object
+        formatter = {"all": str} if exact else None
         strategies = ", ".join(
-            np.array2string(s, precision=4, separator=", ") for s in self.strategies
+            np.array2string(s, precision=4, separator=", ", formatter=formatter)  # type: ignore[arg-type]
+            for s in self.strategies
         )
-        payoffs = np.array2string(self.payoffs, precision=4, separator=", ")
-        return (
-            f"Equilibrium(({strategies}), payoffs={payoffs}, regret={self.regret:.2g})"
+        payoffs = np.array2string(
+            self.payoffs, precision=4, separator=", ", formatter=formatter  # type: ignore[arg-type]
         )
+        regret = str(self.regret) if exact else f"{self.regret:.2g}"
+        return f"Equilibrium(({strategies}), payoffs={payoffs}, regret={regret})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +142,11 @@ class NashResult:
         Candidates that failed certification and were discarded.
     value : float or None
         For ``"lp"``: the value of the zero-sum game to player 1; else ``None``.
+    exact : bool
+        Whether the equilibria were computed in rational arithmetic
+        (``solve_nash(..., exact=True)``): their strategies and payoffs are
+        then read-only object arrays of :class:`fractions.Fraction` and
+        every regret is exactly ``Fraction(0)``; ``tol`` is 0.
     """
 
     equilibria: tuple[Equilibrium, ...]
@@ -120,6 +160,7 @@ class NashResult:
     n_candidates: int = 0
     n_rejected: int = 0
     value: float | None = None
+    exact: bool = False
 
     def __len__(self) -> int:
         return len(self.equilibria)
@@ -133,7 +174,7 @@ class NashResult:
     @property
     def max_regret(self) -> float:
         """The largest regret among the returned equilibria (0.0 if none)."""
-        return max((e.regret for e in self.equilibria), default=0.0)
+        return float(max((e.regret for e in self.equilibria), default=0.0))
 
     def __repr__(self) -> str:
         lines = [
@@ -204,44 +245,44 @@ def certify_blocks(
     else:  # rows with total 0 are all zero already
         np.divide(flat, np.repeat(totals, sizes, axis=1), out=flat,
                   where=np.repeat(positive, sizes, axis=1))
+    # Gains from the recentred payoffs (shift invariant: their rounding error
+    # is relative to each player's payoff range, not to the payoffs' size).
+    centred = game.centred_payoffs
     if n == 2:
-        A, B = game.payoffs
+        A, B = centred
         m = sizes[0]
         dev = np.empty_like(flat)
         np.matmul(flat[:, m:], A.T, out=dev[:, :m])  # row player's deviation payoffs
         np.matmul(flat[:, :m], B, out=dev[:, m:])  # column player's
-        values = np.add.reduceat(flat * dev, starts, axis=1)
-        gains = np.maximum.reduceat(dev, starts, axis=1)
-        gains -= values
     else:
         dev = np.concatenate(
             _deviation_payoffs_batch(
-                game.payoffs, [flat[:, a : a + b] for a, b in zip(starts, sizes, strict=True)]
+                centred, [flat[:, a : a + b] for a, b in zip(starts, sizes, strict=True)]
             ),
             axis=1,
         )
-        values = np.add.reduceat(flat * dev, starts, axis=1)
-        gains = np.maximum.reduceat(dev, starts, axis=1)
-        gains -= values
-    # within tolerance (NaN fails), finite, and a mixed strategy per player
-    ok = (gains <= tol * game.payoff_ranges) & np.isfinite(gains) & positive
+    values = np.add.reduceat(flat * dev, starts, axis=1)
+    gains = np.maximum.reduceat(dev, starts, axis=1)
+    gains -= values
+    # within tolerance (NaN fails) by the one rule, and a mixed strategy per player
+    ok = ~gains_exceed(gains, tol * game.payoff_ranges) & positive
     idx = np.flatnonzero(ok.all(axis=1))
     n_rejected = k - len(idx)
     kept_flat = flat[idx]
     if len(idx) > 1:
-        # Greedy merge: a candidate goes if it is within dedupe_atol of an
-        # earlier kept one.  Distinct extreme equilibria are far apart, so
-        # the loop only runs when some pair other than (c, c) is close.
-        close = np.abs(kept_flat[:, None, :] - kept_flat[None, :, :]).max(axis=2) <= dedupe_atol
-        if np.count_nonzero(close) > len(idx):
-            dropped = np.zeros(len(idx), dtype=bool)
-            for p in range(len(idx)):
-                if not dropped[p]:
-                    dropped[p + 1 :] |= close[p, p + 1 :]
-            idx, kept_flat = idx[~dropped], kept_flat[~dropped]
+        keep = _first_of_close(kept_flat, dedupe_atol)
+        idx, kept_flat = idx[keep], kept_flat[keep]
         if len(idx) > 1:
             idx = idx[np.lexsort(-kept_flat.T[::-1])]
     flat.flags.writeable = False
+    # Reported payoffs from the payoffs as given, for the kept candidates only.
+    values = np.zeros((k, n))
+    if len(idx):
+        kept_dev = _deviation_payoffs_batch(
+            game.payoffs, [flat[idx, a : a + b] for a, b in zip(starts, sizes, strict=True)]
+        )
+        for i, (a, b) in enumerate(zip(starts, sizes, strict=True)):
+            values[idx, i] = np.einsum("cj,cj->c", flat[idx, a : a + b], kept_dev[i])
     values.flags.writeable = False
     regrets = np.maximum(gains.max(axis=1), 0.0).tolist()
     if n == 2:
@@ -257,3 +298,182 @@ def certify_blocks(
             for c in idx.tolist()
         )
     return kept, k, n_rejected
+
+
+def _first_of_close(points: NDArray[np.float64], atol: float) -> NDArray[np.bool_]:
+    """Which rows to keep: a row goes if it is within ``atol`` (largest entry
+    difference) of an earlier kept row.
+
+    Sort-based, never a comparison of all pairs (a 16x16 coordination game
+    has 65,535 equilibria, whose pairwise comparison would need terabytes):
+    the rows are sorted by their projection on a fixed direction ``w`` with
+    positive weights; rows within ``atol`` of each other have projections
+    within ``atol * sum(w)``, so only rows that close in the sorted order are
+    compared, one offset at a time.  Time ``O(k log k)`` plus the number of
+    rows sharing a projection window (a handful, for distinct equilibria).
+    """
+    k, d = points.shape
+    # a fixed direction (deterministic answers), positive weights in [1, 2)
+    weights = np.asarray(np.random.default_rng(20240613).random((d,)), dtype=np.float64) + 1.0
+    projection = points @ weights
+    order = np.argsort(projection, kind="stable")
+    sorted_proj = projection[order]
+    window = atol * float(weights.sum()) * (1.0 + 1e-9) + 4 * EPS * (
+        1.0 + float(np.abs(sorted_proj).max(initial=0.0))
+    )
+    firsts: list[NDArray[np.intp]] = []
+    seconds: list[NDArray[np.intp]] = []
+    live = np.arange(k - 1)  # positions i whose partner i + offset is still in the window
+    offset = 1
+    while live.size:
+        live = live[live + offset < k]
+        live = live[sorted_proj[live + offset] - sorted_proj[live] <= window]
+        if not live.size:
+            break
+        a, b = order[live], order[live + offset]
+        close = np.abs(points[a] - points[b]).max(axis=1) <= atol
+        firsts.append(np.minimum(a, b)[close])
+        seconds.append(np.maximum(a, b)[close])
+        offset += 1
+    keep = np.ones(k, dtype=bool)
+    if firsts:
+        p_idx, q_idx = np.concatenate(firsts), np.concatenate(seconds)
+        if p_idx.size:
+            pairs = np.lexsort((q_idx, p_idx))
+            for p, q in zip(p_idx[pairs].tolist(), q_idx[pairs].tolist(), strict=True):
+                if keep[p]:
+                    keep[q] = False
+    return keep
+
+
+def smallest_differences(game: NormalFormGame) -> NDArray[np.float64]:
+    """Per player, the smallest nonzero difference between two of its own
+    strategies' payoffs against the same pure profile of the others (``inf``
+    if there is none).
+
+    These differences decide best replies.  Computed by sorting each player's
+    (recentred) payoffs along its own axis: memory and time linear in the
+    payoff tensor (times ``log m_i``).
+    """
+    out = np.full(game.n_players, np.inf)
+    for i, u in enumerate(game.centred_payoffs):
+        if u.shape[i] < 2:
+            continue
+        steps = np.diff(np.sort(u, axis=i), axis=i)
+        positive = steps[steps > 0]
+        if positive.size:
+            out[i] = float(positive.min())
+    return out
+
+
+def check_resolution(game: NormalFormGame, tol: float, *, method: str) -> None:
+    """Raise :class:`PrecisionError` if float64 cannot answer ``game`` at ``tol``.
+
+    Two conditions, per player ``i``, with ``r_i = game.resolution[i]`` the
+    rounding error bound of a computed deviation gain (relative to the
+    player's payoff range, since gains are computed from recentred
+    payoffs):
+
+    1. ``tol * payoff_ranges[i] < r_i``: no computed gain can be certified
+       to be within the tolerance.
+    2. some nonzero difference between player ``i``'s payoffs for two of its
+       strategies, against the same pure profile of the others, is at most
+       ``r_i``: whether that deviation gains is decided by rounding.
+       Payoffs such as ``2**63 + 2048 k`` next to payoffs near zero (Gambit's
+       ``large_payoff_game``) are of this kind.
+    """
+    resolution = game.resolution
+    limits = tol * game.payoff_ranges
+    short = np.flatnonzero(limits < resolution)
+    if short.size:
+        i = int(short[0])
+        raise PrecisionError(
+            f"tol={tol:g} is below what float64 resolves for this "
+            f"{'x'.join(map(str, game.shape))} game: a computed deviation gain of "
+            f"player {i} is uncertain by up to {resolution[i] / game.payoff_ranges[i]:.2g} "
+            f"of the payoff range; use tol >= {resolution[i] / game.payoff_ranges[i]:.2g}"
+            + (" or exact=True" if game.n_players == 2 and method != "lp" else "")
+        )
+    differences = smallest_differences(game)
+    tiny = np.flatnonzero(differences <= resolution)
+    if tiny.size:
+        i = int(tiny[0])
+        scale = max(abs(float(game.payoffs[i].min())), abs(float(game.payoffs[i].max())))
+        raise PrecisionError(
+            f"player {i}'s payoffs for two strategies differ by only "
+            f"{differences[i]:.3g}, below the {resolution[i]:.3g} that float64 resolves "
+            f"in expected payoffs of this game (payoff range {game.payoff_ranges[i]:.3g}, "
+            f"magnitude {scale:.3g}); method {method!r} could return wrong equilibria. "
+            + (
+                "Solve with exact=True, or rescale the payoffs"
+                if game.n_players == 2
+                else "Rescale the payoffs"
+            )
+            + " so that the differences that matter exceed "
+            f"{(sum(game.shape) + 2) * EPS:.1e} of the payoff range"
+        )
+
+
+def certify_exact(
+    game: NormalFormGame, profiles: Sequence[Sequence[Sequence[Fraction]]]
+) -> tuple[tuple[Equilibrium, ...], int]:
+    """Check rational profiles of a two-player game exactly; keep the equilibria.
+
+    The payoffs are taken as the exact rationals their floats are.  A
+    profile is kept when each strategy is a probability vector (entries
+    ``>= 0`` summing exactly to one) and no player gains anything by
+    deviating (regret exactly zero).  Returns ``(equilibria,
+    n_rejected)``; duplicates are dropped and the order is the one of
+    :func:`certify` (lexicographically decreasing strategy vectors).
+    """
+    A, B = ([[Fraction(float(v)) for v in row] for row in u] for u in game.payoffs)
+    m, n = game.shape
+    seen: set[tuple[tuple[Fraction, ...], ...]] = set()
+    kept: list[tuple[tuple[Fraction, ...], tuple[Fraction, ...], Fraction, Fraction]] = []
+    rejected = 0
+    for profile in profiles:
+        try:
+            x = tuple(Fraction(v) for v in profile[0])
+            y = tuple(Fraction(v) for v in profile[1])
+        except (TypeError, ValueError, IndexError):
+            rejected += 1
+            continue
+        if (
+            len(profile) != 2
+            or len(x) != m
+            or len(y) != n
+            or min(x) < 0
+            or min(y) < 0
+            or sum(x) != 1
+            or sum(y) != 1
+        ):
+            rejected += 1
+            continue
+        row = [sum((a * q for a, q in zip(A[j], y, strict=True)), Fraction(0)) for j in range(m)]
+        col = [
+            sum((B[j][k] * p for j, p in enumerate(x)), Fraction(0)) for k in range(n)
+        ]
+        v_row = sum((p * r for p, r in zip(x, row, strict=True)), Fraction(0))
+        v_col = sum((q * c for q, c in zip(y, col, strict=True)), Fraction(0))
+        if max(row) != v_row or max(col) != v_col:
+            rejected += 1
+            continue
+        if (x, y) not in seen:
+            seen.add((x, y))
+            kept.append((x, y, v_row, v_col))
+    kept.sort(key=lambda e: tuple(-v for v in e[0] + e[1]))
+    return tuple(
+        Equilibrium(
+            (_fraction_array(x), _fraction_array(y)),
+            payoffs=_fraction_array((v_row, v_col)),
+            regret=Fraction(0),
+        )
+        for x, y, v_row, v_col in kept
+    ), rejected
+
+
+def _fraction_array(values: Sequence[Fraction]) -> NDArray[Any]:
+    out = np.empty(len(values), dtype=object)
+    out[:] = list(values)
+    out.flags.writeable = False
+    return out

@@ -4,22 +4,46 @@ from __future__ import annotations
 
 import numbers
 import warnings
+from collections.abc import Callable
+from math import comb, prod
 from typing import Literal
 
 import numpy as np
 
-from kurilsim._errors import DegenerateGameWarning, InvalidGameError, SolverError
+from kurilsim._errors import (
+    DegenerateGameWarning,
+    InvalidArgumentError,
+    InvalidGameError,
+    ProblemTooLargeError,
+    SolverError,
+)
 from kurilsim.games.normal_form import DEFAULT_TOL, NormalFormGame
 from kurilsim.solvers._enumerate import enumerate_kernel
 from kurilsim.solvers._lemke_howson import lemke_howson_kernel
 from kurilsim.solvers._logit import logit_solve_kernel
 from kurilsim.solvers._pure import pure_equilibria_kernel
-from kurilsim.solvers._results import Equilibrium, NashResult, certify, certify_blocks
+from kurilsim.solvers._results import (
+    Equilibrium,
+    NashResult,
+    certify,
+    certify_blocks,
+    certify_exact,
+    check_resolution,
+)
 from kurilsim.solvers._support import support_enumeration_kernel
 from kurilsim.solvers._vertex import vertex_candidates
 from kurilsim.solvers._zero_sum import zero_sum_kernel
 
-__all__ = ["AUTO_ENUMERATE_LIMIT", "METHODS", "solve_nash"]
+__all__ = [
+    "AUTO_ENUMERATE_LIMIT",
+    "DEFAULT_MAX_MEMORY",
+    "DEFAULT_MAX_WORK",
+    "EXACT_METHODS",
+    "METHODS",
+    "MIN_TOL",
+    "estimate_cost",
+    "solve_nash",
+]
 
 Method = Literal[
     "auto", "pure", "enumerate", "logit", "support", "vertex", "lemke-howson", "lp"
@@ -41,14 +65,44 @@ METHODS: dict[str, str] = {
     "lp": "two-player zero-sum (or constant-sum) games: optimal strategies and value",
 }
 
+#: The methods that run in rational arithmetic with ``exact=True`` (two players).
+EXACT_METHODS = ("auto", "pure", "vertex", "support", "lemke-howson")
+
+#: Methods that promise every (extreme) equilibrium: finding none is impossible.
+_COMPLETE_METHODS = ("vertex", "enumerate", "support")
+
+#: Method-specific options and the methods that use them.
+_OPTIONS: dict[str, tuple[str, ...]] = {
+    "initial_label": ("lemke-howson",),
+    "max_pivots": ("lemke-howson",),
+}
+
+#: The smallest ``tol`` accepted: below about ``1e-15`` of the payoff range
+#: no deviation gain computed in float64 can be certified.
+MIN_TOL = 1e-15
+
+#: Default memory budget of one :func:`solve_nash` call, in bytes (2 GiB).
+DEFAULT_MAX_MEMORY = 2**31
+
+#: With ``exact=True`` one exact linear system or pivot counts as this many
+#: steps of ``max_work`` (the default budget allows a million of them).
+EXACT_STEP = 1e4
+
+#: Default work budget of one :func:`solve_nash` call, in elementary
+#: floating-point steps (about 1e8 per second: a few minutes at most).
+DEFAULT_MAX_WORK = 1e10
+
 
 def solve_nash(
     game: NormalFormGame,
     method: Method | str = "auto",
     *,
     tol: float = DEFAULT_TOL,
-    initial_label: int = 0,
-    max_pivots: int = 1_000_000,
+    exact: bool = False,
+    initial_label: int | None = None,
+    max_pivots: int | None = None,
+    max_memory: float = DEFAULT_MAX_MEMORY,
+    max_work: float = DEFAULT_MAX_WORK,
 ) -> NashResult:
     """Nash equilibria of a normal-form game, each certified by its regret.
 
@@ -56,7 +110,7 @@ def solve_nash(
     ----------
     game : NormalFormGame
         The game to solve.
-    method : {"auto", "pure", "support", "vertex", "lemke-howson", "lp"}
+    method : {"auto", "pure", "enumerate", "logit", "support", "vertex", "lemke-howson", "lp"}
         * ``"pure"``: every pure-strategy equilibrium of an n-player game, by
           one vectorised pass over the payoff tensors.
         * ``"enumerate"``: every equilibrium of a generic n-player game, by
@@ -85,19 +139,48 @@ def solve_nash(
         * ``"logit"``: one equilibrium of any game, the limit of the
           principal branch of logit quantal response equilibria followed
           from the centroid as the precision grows (predictor-corrector
-          continuation), polished by Newton's method on its support to
-          regret at most ``1e-10`` × the payoff range.
+          continuation, with each player's payoffs normalised to [0, 1]),
+          polished by Newton's method on its support.  Should the tracer
+          fail, a game small enough for ``"vertex"`` (two players) or
+          ``"enumerate"`` within the budgets gets that method's first
+          equilibrium instead, and the message says so.
         * ``"auto"`` (default): ``"vertex"`` for two players;
           ``"enumerate"`` for n-player games with at most
           ``AUTO_ENUMERATE_LIMIT`` support profiles; ``"logit"`` otherwise.
+
+        The exhaustive methods (``"vertex"``, ``"support"``,
+        ``"enumerate"``) also return every pure profile that ``"pure"``
+        accepts, so all methods agree on the pure equilibria.
     tol : float, default 1e-9
-        Relative tolerance.  An equilibrium is returned only if no player
-        ``i`` gains more than ``tol * game.payoff_ranges[i]`` by deviating.
-    initial_label : int, default 0
-        For ``"lemke-howson"``: the label dropped first, ``0 .. m+n-1``
-        (``i < m`` is row strategy ``i``, ``m + j`` column strategy ``j``).
-    max_pivots : int, default 1_000_000
-        For ``"lemke-howson"``: pivot limit before :class:`SolverError`.
+        Relative tolerance, in ``[MIN_TOL, 1)`` (``MIN_TOL = 1e-15``).  An
+        equilibrium is returned only if no player ``i`` gains more than
+        ``tol * game.payoff_ranges[i]`` by deviating (the rule of
+        :func:`~kurilsim.games.normal_form.gains_exceed`).
+    exact : bool, default False
+        Solve a two-player game in rational arithmetic: the payoffs are
+        taken as the exact rationals their floats are, and every
+        equilibrium is an exact one (regret exactly zero).  Methods
+        ``"auto"`` (as ``"vertex"``), ``"pure"``, ``"vertex"``,
+        ``"support"`` and ``"lemke-howson"``.  The strategies, payoffs and
+        regrets of the result are :class:`fractions.Fraction` (object
+        arrays, read-only); ``tol`` is not used.
+    initial_label : int, optional
+        For ``"lemke-howson"`` only: the label dropped first, ``0 .. m+n-1``
+        (``i < m`` is row strategy ``i``, ``m + j`` column strategy ``j``);
+        default 0.
+    max_pivots : int, optional
+        For ``"lemke-howson"`` only: pivot limit before
+        :class:`SolverError`; default 1,000,000.
+    max_memory : float, default 2**31 (2 GiB)
+        Memory budget in bytes.  Before solving, the memory the method may
+        need is estimated (a worst-case bound, e.g. from the upper bound
+        theorem for the vertices of the best-response polytopes, or the
+        number of support profiles); above the budget the call is refused.
+    max_work : float, default 1e10
+        Work budget, in elementary floating-point steps (about ``1e8`` per
+        second); estimated like ``max_memory``.  ``"lemke-howson"`` is
+        bounded by ``max_pivots`` instead.  With ``exact=True`` each exact
+        linear system or pivot counts ``EXACT_STEP = 1e4`` steps.
 
     Returns
     -------
@@ -107,13 +190,32 @@ def solve_nash(
 
     Raises
     ------
+    InvalidArgumentError
+        If an argument has the wrong type or value: an unknown ``method``,
+        ``tol`` outside ``[MIN_TOL, 1)``, an option the method does not
+        use (``initial_label`` for ``"vertex"``), ``exact=True`` with a
+        method or game it does not support.
     InvalidGameError
-        If the method does not apply to the game (wrong number of players,
-        ``"lp"`` on a game that is not constant-sum) or an argument is out of
-        range.
+        If ``game`` is not a :class:`NormalFormGame`, or the method does not
+        apply to it (a two-player method on more players, ``"lp"`` on a game
+        that is not constant-sum).
+    PrecisionError
+        If float64 cannot resolve the game at ``tol``: ``tol * payoff range``
+        is below the rounding error of a computed deviation gain
+        (:attr:`NormalFormGame.resolution`), or some player's payoffs
+        differ, between its strategies, by less than that error (payoffs
+        such as ``2**63 + 2048 k``).  ``exact=True`` solves two-player games
+        of this kind.
+    ProblemTooLargeError
+        If the estimated memory or work exceeds ``max_memory`` or
+        ``max_work`` (the message gives the estimate), or the solver runs
+        out of memory anyway.
     SolverError
-        If ``"lemke-howson"`` exceeds ``max_pivots`` or an iterative method
-        ends on a profile that fails certification.
+        If ``"lemke-howson"`` exceeds ``max_pivots``, an iterative method
+        ends on a profile that fails certification, or a method that
+        promises every equilibrium of its kind finds none (a finite game
+        always has one, so the game is beyond what float64 resolves at
+        ``tol``).
 
     Warns
     -----
@@ -123,6 +225,7 @@ def solve_nash(
     See Also
     --------
     NormalFormGame.is_nash : the check applied to every equilibrium.
+    estimate_cost : the memory and work estimates behind the budgets.
 
     References
     ----------
@@ -155,18 +258,40 @@ def solve_nash(
     >>> pennies = NormalFormGame([[[1, -1], [-1, 1]], [[-1, 1], [1, -1]]])
     >>> solve_nash(pennies, "lp").value
     0.0
+
+    Payoffs whose differences float64 cannot resolve are refused rather
+    than mis-solved:
+
+    >>> big = float(2**63)
+    >>> huge = NormalFormGame([[[big, 0], [big + 2048, 1]], [[0, 1], [1, 0]]])
+    >>> solve_nash(huge)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+      ...
+    kurilsim._errors.PrecisionError: player 0's payoffs for two strategies differ by only 1, ...
     """
     if not isinstance(game, NormalFormGame):
         raise InvalidGameError(
             f"solve_nash expects a NormalFormGame, got {type(game).__name__}"
         )
-    if method not in METHODS:
-        raise InvalidGameError(
-            f"unknown method {method!r}; expected one of {sorted(METHODS)}"
+    if not isinstance(method, str) or method not in METHODS:
+        raise InvalidArgumentError(
+            f"method must be one of {sorted(METHODS)}, got {method!r:.80}"
         )
-    if not (isinstance(tol, numbers.Real) and 0 < tol < 1):
-        raise InvalidGameError(f"tol must be a number in (0, 1), got {tol!r}")
+    if (
+        isinstance(tol, bool | np.bool_)
+        or not isinstance(tol, numbers.Real)
+        or not MIN_TOL <= float(tol) < 1
+    ):
+        raise InvalidArgumentError(
+            f"tol must be a number in [{MIN_TOL:g}, 1), got {tol!r:.80}: float64 "
+            f"cannot certify deviation gains below about {MIN_TOL:g} of the payoff range"
+        )
     tol = float(tol)
+    if not isinstance(exact, bool | np.bool_):
+        raise InvalidArgumentError(f"exact must be True or False, got {exact!r:.80}")
+    max_memory = _budget("max_memory", max_memory)
+    max_work = _budget("max_work", max_work)
+    given = {"initial_label": initial_label, "max_pivots": max_pivots}
     if method == "auto":
         if game.n_players == 2:
             method = "vertex"
@@ -175,24 +300,282 @@ def solve_nash(
             method = "enumerate" if profiles <= AUTO_ENUMERATE_LIMIT else "logit"
     if method == "enumerate" and game.n_players == 2:
         method = "vertex"
-    if method == "pure":
-        return _solve_pure(game, tol)
-    if method == "enumerate":
-        return _solve_enumerate(game, tol)
-    if method == "logit":
-        return _solve_logit(game, tol)
-    if game.n_players != 2:
+    for option, value in given.items():
+        if value is not None and method not in _OPTIONS[option]:
+            users = ", ".join(repr(m) for m in _OPTIONS[option])
+            raise InvalidArgumentError(
+                f"option {option}={value!r:.40} applies only to method {users}, "
+                f"not to {method!r}"
+            )
+    if initial_label is not None and (
+        isinstance(initial_label, bool | np.bool_)
+        or not isinstance(initial_label, numbers.Integral)
+        or not 0 <= int(initial_label) < sum(game.shape)
+    ):
+        raise InvalidArgumentError(
+            f"initial_label must be an integer in [0, {sum(game.shape)}) for this "
+            f"{'x'.join(map(str, game.shape))} game, got {initial_label!r:.40}"
+        )
+    if max_pivots is not None and (
+        isinstance(max_pivots, bool | np.bool_)
+        or not isinstance(max_pivots, numbers.Integral)
+        or max_pivots < 1
+    ):
+        raise InvalidArgumentError(
+            f"max_pivots must be a positive integer, got {max_pivots!r:.40}"
+        )
+    if exact:
+        if method not in EXACT_METHODS:
+            raise InvalidArgumentError(
+                f"exact=True supports methods {list(EXACT_METHODS)}, got {method!r}"
+            )
+        if game.n_players != 2:
+            raise InvalidArgumentError(
+                f"exact=True needs a two-player game; this game has {game.n_players} "
+                "players"
+            )
+    if method in ("vertex", "support", "lemke-howson", "lp") and game.n_players != 2:
         raise InvalidGameError(
             f"method {method!r} needs a two-player game; this game has "
             f"{game.n_players} players (use 'pure', or 'auto')"
         )
-    if method == "vertex":
-        return _solve_vertex(game, tol)
-    if method == "support":
-        return _solve_support(game, tol)
-    if method == "lemke-howson":
-        return _solve_lemke_howson(game, tol, initial_label, max_pivots)
-    return _solve_lp(game, tol)
+    memory, work, what = estimate_cost(game, method, exact=exact)
+    # exact=True: the exact kernels count their own work (exact systems or
+    # pivots, EXACT_STEP steps each) and refuse above the budget themselves
+    _check_budget(game, method, memory, 0.0 if exact else work, what, max_memory, max_work)
+    label = 0 if initial_label is None else int(initial_label)
+    pivots = 1_000_000 if max_pivots is None else int(max_pivots)
+    if exact:
+        units = max(1, int(min(max_work / EXACT_STEP, pivots if method == "lemke-howson" else 1e18)))
+        return _guarded(method, lambda: _solve_exact(game, method, units, label))
+    check_resolution(game, tol, method=method)
+    solvers: dict[str, Callable[[], NashResult]] = {
+        "pure": lambda: _solve_pure(game, tol),
+        "enumerate": lambda: _solve_enumerate(game, tol),
+        "logit": lambda: _solve_logit(game, tol, max_memory, max_work),
+        "vertex": lambda: _solve_vertex(game, tol),
+        "support": lambda: _solve_support(game, tol),
+        "lemke-howson": lambda: _solve_lemke_howson(game, tol, label, pivots),
+        "lp": lambda: _solve_lp(game, tol),
+    }
+    result = _guarded(method, solvers[method])
+    if method in _COMPLETE_METHODS and result.complete and not result.equilibria:
+        raise SolverError(
+            f"method {method!r} found no equilibrium ({result.n_candidates} candidates, "
+            f"{result.n_rejected} rejected at tol={tol:g}), but every finite game has one: "
+            "float64 does not resolve this game at this tolerance; try a larger tol"
+            + (" or exact=True" if game.n_players == 2 else "")
+        )
+    return result
+
+
+def _budget(name: str, value: object) -> float:
+    if (
+        isinstance(value, bool | np.bool_)
+        or not isinstance(value, numbers.Real)
+        or not float(value) > 0
+    ):
+        raise InvalidArgumentError(f"{name} must be a positive number, got {value!r:.80}")
+    return float(value)
+
+
+def _ubt(d: int, facets: int) -> int:
+    """McMullen's upper bound on the vertices of a ``d``-polytope with ``facets`` facets."""
+    if d <= 0:
+        return 1
+    return comb(facets - (d + 1) // 2, facets - d) + comb(facets - d // 2 - 1, facets - d)
+
+
+def estimate_cost(
+    game: NormalFormGame, method: str, *, exact: bool = False
+) -> tuple[float, float, str]:
+    """Estimated peak memory (bytes) and work of one :func:`solve_nash` call.
+
+    Worst-case bounds, computed from the game's shape alone, before any
+    allocation:
+
+    * ``"pure"``: a few arrays the size of the payoff tensor.
+    * ``"vertex"``: the upper bound theorem (McMullen 1970) on the
+      vertices ``V`` of the best-response polytope it enumerates
+      (dimension ``min(m, n)``, ``m + n`` facets): memory ``8 (m + n) V``
+      bytes, work ``V d**2``.  Random games have far fewer vertices
+      (a 16x16 game: about 1e6 by the bound, solved in seconds); games
+      built on cyclic polytopes reach the bound.
+    * ``"support"``: every pair of equal-size supports and the pair
+      tables of the largest support size.
+    * ``"enumerate"``: ``prod(2**m_i - 1)`` support profiles, each a
+      polynomial system in ``sum(m_i)`` unknowns.
+    * ``"lemke-howson"``, ``"lp"``, ``"logit"``: tableaux or tensors of the
+      game's size (Lemke-Howson's work is bounded by ``max_pivots``).
+
+    ``exact=True`` multiplies the work by 1000 (rational arithmetic).
+
+    Returns
+    -------
+    memory : float
+        Bytes.
+    work : float
+        Elementary floating-point steps (about 1e8 per second).
+    what : str
+        What the estimate counts, for messages.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kurilsim import NormalFormGame
+    >>> from kurilsim.solvers.nash import estimate_cost
+    >>> game = NormalFormGame([np.eye(30), np.eye(30)])
+    >>> memory, work, what = estimate_cost(game, "vertex")
+    >>> f"{memory:.1e}", what
+    ('2.2e+14', 'up to 4.6e+11 vertices of a 30-dimensional best-response polytope')
+    """
+    shape = game.shape
+    n_cells = float(prod(shape))
+    n = game.n_players
+    base = 8.0 * n * n_cells  # the payoffs, recentred copies and candidates
+    if method == "pure":
+        memory = base + n_cells * 18.0
+        work = 4.0 * n * n_cells
+        what = f"{n_cells:.3g} pure profiles"
+    elif method == "vertex":
+        m, k = shape
+        d = min(m, k)
+        V = float(_ubt(d, m + k))
+        memory = base + 8.0 * (m + k) * V
+        work = V * d * d
+        what = f"up to {V:.2g} vertices of a {d}-dimensional best-response polytope"
+    elif method == "support":
+        m, k = shape
+        pairs = 0.0
+        memory = base
+        work = 0.0
+        for s in range(1, min(m, k) + 1):
+            rows, cols = float(comb(m, s)), float(comb(k, s))
+            pairs += rows * cols
+            work += rows * cols * (s**3 + s * (m + k))
+            # pair tables (float64 and bool), conditional dominance tables
+            table = 17.0 * rows * cols + (rows * k * k + cols * m * m) * s
+            memory = max(memory, base + table)
+        memory += m * m * k + k * k * m  # iterated dominance
+        what = f"{pairs:.3g} support pairs"
+    elif method == "enumerate":
+        profiles = float(prod(2.0**m - 1 for m in shape))
+        unknowns = sum(shape)
+        memory = base + profiles * (8.0 * n + 8.0) + max(
+            float(prod(2.0**m - 1 for j, m in enumerate(shape) if j != i))
+            * float(prod(m for j, m in enumerate(shape) if j != i))
+            * 16.0
+            for i in range(n)
+        )
+        work = profiles * unknowns**3 * 50.0
+        what = f"{profiles:.3g} support profiles"
+    elif method == "lemke-howson":
+        size = float(sum(shape))
+        memory = base + 8.0 * 6 * size * size
+        work = size**3
+        what = f"tableaux of {size:.0f} labels"
+    elif method == "lp":
+        m, k = shape
+        memory = base + 8.0 * 20 * (m + 1) * (k + 1)
+        work = float(m * k) * (m + k)
+        what = f"a linear program with {m * k} coefficients"
+    else:  # logit: a few tensors of the game's size per Newton step
+        memory = base * 8.0
+        work = n_cells * n * 100.0
+        what = f"{n_cells:.3g} payoff cells"
+    if exact:
+        work *= 1000.0
+        memory *= 10.0
+    return memory, work, what
+
+
+def _check_budget(
+    game: NormalFormGame,
+    method: str,
+    memory: float,
+    work: float,
+    what: str,
+    max_memory: float,
+    max_work: float,
+) -> None:
+    dims = "x".join(map(str, game.shape))
+    if memory > max_memory:
+        raise ProblemTooLargeError(
+            f"method {method!r} on this {dims} game may need about {memory:.2g} bytes "
+            f"of memory ({what}), above max_memory={max_memory:.3g}; pass "
+            f"solve_nash(..., max_memory={_round_up(memory)}) to try anyway, or use "
+            "a method that finds one equilibrium ('lemke-howson', 'logit')"
+        )
+    if work > max_work:
+        raise ProblemTooLargeError(
+            f"method {method!r} on this {dims} game may take about {work:.2g} steps "
+            f"(about {work / 1e8:.2g} s; {what}), above max_work={max_work:.3g}; pass "
+            f"solve_nash(..., max_work={_round_up(work)}) to try anyway, or use a "
+            "method that finds one equilibrium ('lemke-howson', 'logit')"
+        )
+
+
+def _round_up(value: float) -> str:
+    exponent = int(np.floor(np.log10(value)))
+    mantissa = int(np.ceil(value / 10.0**exponent))
+    return f"{mantissa}e{exponent}"
+
+
+def _guarded(method: str, run: Callable[[], NashResult]) -> NashResult:
+    """Run a solver, turning an out-of-memory failure into ``ProblemTooLargeError``."""
+    try:
+        return run()
+    except ProblemTooLargeError:
+        raise
+    except MemoryError as exc:
+        raise ProblemTooLargeError(
+            f"method {method!r} ran out of memory ({exc or 'MemoryError'}); the game "
+            "is too large for it on this machine: lower max_memory so that it is "
+            "refused up front, or use a method that finds one equilibrium"
+        ) from None
+
+
+def _solve_exact(
+    game: NormalFormGame, method: str, max_units: int, initial_label: int
+) -> NashResult:
+    """``exact=True``: rational arithmetic by :mod:`kurilsim.solvers._exact`."""
+    from kurilsim.solvers._exact import solve_exact
+
+    try:
+        profiles, complete = solve_exact(
+            game, method, max_work=max_units, initial_label=initial_label
+        )
+    except ProblemTooLargeError as exc:
+        raise ProblemTooLargeError(
+            f"{exc} (solve_nash counts {EXACT_STEP:.0e} steps per exact system or "
+            f"pivot: pass solve_nash(..., exact=True, max_work=...) above "
+            f"{max_units * EXACT_STEP:.2g})"
+        ) from None
+    equilibria, n_rejected = certify_exact(game, profiles)
+    if n_rejected:
+        raise SolverError(
+            f"exact method {method!r} returned {n_rejected} profiles that are not exact "
+            "equilibria (a bug: please report it)"
+        )
+    if complete and not equilibria:
+        raise SolverError(
+            f"exact method {method!r} found no equilibrium, but every finite game has one "
+            "(a bug: please report it)"
+        )
+    complete = bool(complete) or method == "pure"  # every pure equilibrium, as in float
+    kind = "equilibrium" if len(equilibria) == 1 else "equilibria"
+    return NashResult(
+        equilibria,
+        method=method,
+        tol=0.0,
+        payoff_range=game.payoff_range,
+        success=True,
+        message=f"{len(equilibria)} {kind} in exact rational arithmetic",
+        complete=complete,
+        n_candidates=len(profiles),
+        n_rejected=0,
+        exact=True,
+    )
 
 
 def _result(
@@ -222,11 +605,33 @@ def _result(
     )
 
 
-def _solve_pure(game: NormalFormGame, tol: float) -> NashResult:
-    profiles = pure_equilibria_kernel(game.payoffs, atol=tol * game.payoff_ranges)
-    equilibria, n_cand, n_rej = certify(
-        game, (game.pure_profile(row) for row in profiles.tolist()), tol=tol
+def _pure_blocks(game: NormalFormGame, tol: float) -> tuple[np.ndarray, ...]:
+    """The pure profiles ``"pure"`` accepts, as one ``(k, m_i)`` block per player.
+
+    The exhaustive methods add these to their candidates, so that every
+    method returns the same pure equilibria: a pure profile whose gains are
+    within ``tol`` is accepted, whether or not it is an extreme point of an
+    equilibrium component of the game as given.
+    """
+    profiles = pure_equilibria_kernel(
+        game.centred_payoffs, atol=tol * game.payoff_ranges
     )
+    return tuple(np.eye(m)[profiles[:, i]] for i, m in enumerate(game.shape))
+
+
+def _with_pure(
+    game: NormalFormGame, tol: float, blocks: tuple[np.ndarray, ...] | list[np.ndarray]
+) -> tuple[np.ndarray, ...]:
+    pure = _pure_blocks(game, tol)
+    return tuple(
+        np.concatenate([np.asarray(b, dtype=np.float64).reshape(-1, m), p])
+        for b, p, m in zip(blocks, pure, game.shape, strict=True)
+    )
+
+
+def _solve_pure(game: NormalFormGame, tol: float) -> NashResult:
+    blocks = _pure_blocks(game, tol)
+    equilibria, n_cand, n_rej = certify_blocks(game, blocks, tol=tol)
     return _result(
         game,
         tol,
@@ -241,7 +646,9 @@ def _solve_pure(game: NormalFormGame, tol: float) -> NashResult:
 
 def _solve_enumerate(game: NormalFormGame, tol: float) -> NashResult:
     out = enumerate_kernel(game)
-    equilibria, n_cand, n_rej = certify_blocks(game, out.candidates, tol=tol)
+    equilibria, n_cand, n_rej = certify_blocks(
+        game, _with_pure(game, tol, out.candidates), tol=tol
+    )
     message = (
         f"{len(equilibria)} equilibria from {out.n_supports} support profiles "
         f"({out.n_pruned} pruned by conditional dominance; {out.n_subdivided} solved "
@@ -264,8 +671,43 @@ def _solve_enumerate(game: NormalFormGame, tol: float) -> NashResult:
     )
 
 
-def _solve_logit(game: NormalFormGame, tol: float) -> NashResult:
-    profile, info = logit_solve_kernel(game, tol=tol)
+def _solve_logit(
+    game: NormalFormGame, tol: float, max_memory: float, max_work: float
+) -> NashResult:
+    """The logit solver; if its tracer fails, a complete method on small games.
+
+    The fallback (``"vertex"`` for two players, ``"enumerate"`` otherwise)
+    runs only if its estimated cost is within ``max_memory`` and
+    ``max_work``; it returns the first equilibrium that method lists, and
+    the message says so.  Otherwise the tracer's :class:`SolverError` stands.
+    """
+    try:
+        profile, info = logit_solve_kernel(game, tol=tol)
+    except SolverError as error:
+        fallback = "vertex" if game.n_players == 2 else "enumerate"
+        memory, work, _ = estimate_cost(game, fallback)
+        if memory > max_memory or work > max_work:
+            raise SolverError(
+                f"{error}; the fallback {fallback!r} is over budget for this "
+                f"{'x'.join(map(str, game.shape))} game"
+            ) from error
+        found = _solve_vertex(game, tol) if fallback == "vertex" else _solve_enumerate(
+            game, tol
+        )
+        return _result(
+            game,
+            tol,
+            "logit",
+            found.equilibria[:1],
+            message=(
+                f"the logit tracer failed ({error}); fell back to {fallback!r}, "
+                f"which found {len(found.equilibria)} equilibria: the first is "
+                "returned"
+            ),
+            complete=False,
+            n_candidates=found.n_candidates,
+            n_rejected=found.n_rejected,
+        )
     equilibria, n_cand, _ = certify(game, [profile], tol=tol)
     if not equilibria:
         raise SolverError(
@@ -290,7 +732,7 @@ def _solve_logit(game: NormalFormGame, tol: float) -> NashResult:
 def _solve_vertex(game: NormalFormGame, tol: float) -> NashResult:
     A, B = game.payoffs
     X, Y, route = vertex_candidates(A, B)
-    equilibria, n_cand, n_rej = certify_blocks(game, (X, Y), tol=tol)
+    equilibria, n_cand, n_rej = certify_blocks(game, _with_pure(game, tol, [X, Y]), tol=tol)
     return _result(
         game,
         tol,
@@ -309,7 +751,9 @@ def _solve_vertex(game: NormalFormGame, tol: float) -> NashResult:
 def _solve_support(game: NormalFormGame, tol: float) -> NashResult:
     A, B = game.payoffs
     out = support_enumeration_kernel(A, B)
-    equilibria, n_cand, n_rej = certify(game, out.candidates, tol=tol)
+    blocks = [np.array([c[i] for c in out.candidates]).reshape(-1, m)
+              for i, m in enumerate(game.shape)]
+    equilibria, n_cand, n_rej = certify_blocks(game, _with_pure(game, tol, blocks), tol=tol)
     message = (
         f"{len(equilibria)} equilibria from {out.n_pairs} support pairs "
         f"({out.n_pruned} pruned before solving)"
@@ -321,7 +765,7 @@ def _solve_support(game: NormalFormGame, tol: float) -> NashResult:
             "others (e.g. a continuum's extreme points with unequal supports); "
             "use method='vertex' for all extreme equilibria",
             DegenerateGameWarning,
-            stacklevel=3,
+            stacklevel=5,
         )
         message += f"; degenerate game ({out.degeneracy}), result may be incomplete"
     return _result(
