@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -56,11 +57,34 @@ def check_output_path(
     if target.is_dir():
         raise OutputError(f"{what} {target}: is a directory")
     parent = target.parent if str(target.parent) else Path(".")
+    if parent.exists() and not parent.is_dir():
+        raise OutputError(f"{what} {target}: {parent} is not a directory")
     if not parent.is_dir():
         raise OutputError(f"{what} {target}: directory {parent} does not exist")
     if not os.access(parent, os.W_OK | os.X_OK):
         raise OutputError(f"{what} {target}: directory {parent} is not writable")
     return target
+
+
+def _umask() -> int:
+    """The process's umask (read without changing it where the OS allows)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)  # pragma: no cover - no /proc: set and restore
+    os.umask(mask)  # pragma: no cover
+    return mask  # pragma: no cover
+
+
+def _mode_for(target: Path) -> int:
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        return 0o666 & ~_umask()
 
 
 @contextlib.contextmanager
@@ -81,6 +105,10 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
         raise OutputError(f"cannot write {target}: {error.strerror or error}") from None
     os.close(handle)
     temporary = Path(name)
+    # mkstemp creates the file private (0600); give it the mode a plain
+    # open() would: the old file's, or 0666 less the umask.
+    with contextlib.suppress(OSError):
+        os.chmod(temporary, _mode_for(target))
     try:
         yield temporary
         with open(temporary, "rb+") as stream:

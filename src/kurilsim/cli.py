@@ -11,10 +11,26 @@ Subcommands::
     kurilsim headline [--out-dir DIR] [--resolution N] [--workers N]
 
 ``SCENARIO`` is a built-in name (``kurilsim scenarios``) or the path of a TOML
-file (see :func:`kurilsim.load_scenario`).  Errors the user can fix (a
-:class:`~kurilsim.KurilsimError`, :class:`OSError` or :class:`ValueError`)
-print one line ``kurilsim: error: <message>`` and exit with status 1; the
-global ``--debug`` option shows the traceback instead.
+file (see :func:`kurilsim.load_scenario`).
+
+Without the global ``--debug`` option every failure is one line on stderr and
+a documented exit status:
+
+* 2: a usage error (argparse: unknown option, bad ``--workers`` ...);
+* 1: a failure, printed as ``kurilsim: error: <message>``: any
+  :class:`~kurilsim.KurilsimError`, :class:`OSError`, :class:`ValueError`, a
+  corrupt file, :class:`MemoryError` or :class:`RecursionError`; an
+  unexpected exception is a bug and says so (re-run with ``--debug`` for
+  its traceback);
+* 130: interrupted (Ctrl-C), printed as ``kurilsim: interrupted`` (with a
+  hint to resume when a ``--checkpoint`` holds the finished chunks).
+
+Output paths and formats (``--out``, ``--plot``, ``--out-dir``) are checked
+before any work starts, and every file is written to a temporary file that
+replaces the target only once complete.  ``--workers`` is capped at the
+number of CPUs and of chunks (with a note on stderr); workers ignore Ctrl-C
+(the command stops them) and exit within about a second when the command
+dies.
 
 This module is I/O only: it parses arguments, calls the library and prints.
 """
@@ -22,13 +38,14 @@ This module is I/O only: it parses arguments, calls the library and prints.
 from __future__ import annotations
 
 import argparse
-import concurrent.futures
 import contextlib
 import math
-import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+import warnings
+import zipfile
+import zlib
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +56,11 @@ __all__ = ["main", "parse_grid"]
 
 _PROG = "kurilsim"
 _HEADLINE_STEM = "two_vs_four_islands"
+
+#: Exit status after Ctrl-C (128 + SIGINT, as shells report it).
+EXIT_INTERRUPTED = 130
+#: Exit status after a failure (usage errors exit 2, from argparse).
+EXIT_FAILURE = 1
 
 
 # -- argument helpers -------------------------------------------------------------------
@@ -75,7 +97,10 @@ def _scalar(text: str) -> Any:
 
 
 def parse_grid(
-    specs: Sequence[str], parameters: Mapping[str, Any] | None = None
+    specs: Sequence[str],
+    parameters: Mapping[str, Any] | None = None,
+    *,
+    max_points: int | None = None,
 ) -> dict[str, NDArray[Any]]:
     """The full-factorial grid described by ``--grid`` options.
 
@@ -90,6 +115,9 @@ def parse_grid(
         The scenario's current parameters (:meth:`Scenario.parameters`).  A
         ``START:STOP:NUM`` range of an integer parameter whose values are all
         whole numbers is made of integers (``japan.demand=2:4:2`` is 2, 4).
+    max_points : int, optional
+        Refuse a grid of more points than this, before allocating any axis
+        (default: no limit here; :func:`kurilsim.sweep` has its own).
 
     Returns
     -------
@@ -98,11 +126,16 @@ def parse_grid(
 
     Raises
     ------
-    ValueError
-        For a malformed option, a repeated name, or ``NUM`` not a positive
-        integer (the message quotes the option and the expected forms).
+    InvalidArgumentError
+        (a :class:`ValueError` and :class:`TypeError`) For ``specs`` not a
+        sequence of strings, ``parameters`` not a mapping, a malformed option,
+        a repeated name, or ``NUM`` not a positive integer (the message
+        quotes the option and the expected forms).
         Unknown names are left to :func:`kurilsim.sweep`, which suggests the
         closest valid one.
+    ProblemTooLargeError
+        (a :class:`MemoryError`) If the grid has more than ``max_points``
+        points.
 
     Examples
     --------
@@ -111,24 +144,56 @@ def parse_grid(
     {'russia.security_weight': [0.0, 1.0, 2.0, 3.0], 'japan.demand': [2, 4]}
     >>> parse_grid(["japan.demand=2:4:2"], {"japan.demand": 2})["japan.demand"].tolist()
     [2, 4]
+    >>> parse_grid(["a=0:1:100000", "b=0:1:100000"], max_points=10**6)
+    Traceback (most recent call last):
+    ...
+    kurilsim._errors.ProblemTooLargeError: the grid has 10,000,000,000 points (100000 x 100000), more than max_points=1,000,000; pass max_points=10000000000 (--max-points 10000000000) to allow it
     """
+    from kurilsim._errors import InvalidArgumentError, ProblemTooLargeError
+
+    if isinstance(specs, str | bytes) or not isinstance(specs, Sequence):
+        raise InvalidArgumentError(
+            f"specs must be a sequence of strings such as ['japan.demand=2,4'], "
+            f"got {specs!r}"
+        )
+    bad = [spec for spec in specs if not isinstance(spec, str)]
+    if bad:
+        raise InvalidArgumentError(
+            f"specs must be a sequence of strings, got the item {bad[0]!r}"
+        )
+    if parameters is not None and not isinstance(parameters, Mapping):
+        raise InvalidArgumentError(
+            f"parameters must be a mapping of parameter names to values, "
+            f"got {parameters!r}"
+        )
+    if max_points is not None and (
+        isinstance(max_points, bool)
+        or not isinstance(max_points, int)
+        or max_points < 1
+    ):
+        raise InvalidArgumentError(
+            f"max_points must be a positive integer, got {max_points!r}"
+        )
     forms = "expected NAME=START:STOP:NUM or NAME=V1,V2,..."
-    grid: dict[str, NDArray[Any]] = {}
+    # first the axes' lengths, then (within the budget) their values
+    plans: dict[str, tuple[float, float, int] | NDArray[Any]] = {}
     for spec in specs:
         name, equals, body = spec.partition("=")
         name, body = name.strip(), body.strip()
         if not equals or not name or not body:
-            raise ValueError(f"bad --grid {spec!r}: {forms}")
-        if name in grid:
-            raise ValueError(f"bad --grid {spec!r}: {name} is already on the grid")
+            raise InvalidArgumentError(f"bad --grid {spec!r}: {forms}")
+        if name in plans:
+            raise InvalidArgumentError(
+                f"bad --grid {spec!r}: {name} is already on the grid"
+            )
         if ":" in body:
             parts = [part.strip() for part in body.split(":")]
             if len(parts) != 3:
-                raise ValueError(f"bad --grid {spec!r}: {forms}")
+                raise InvalidArgumentError(f"bad --grid {spec!r}: {forms}")
             try:
                 start, stop = float(parts[0]), float(parts[1])
             except ValueError:
-                raise ValueError(
+                raise InvalidArgumentError(
                     f"bad --grid {spec!r}: START and STOP must be numbers"
                 ) from None
             try:
@@ -136,22 +201,42 @@ def parse_grid(
             except ValueError:
                 num = 0
             if num < 1:
-                raise ValueError(
+                raise InvalidArgumentError(
                     f"bad --grid {spec!r}: NUM must be a positive integer, "
                     f"got {parts[2]!r}"
                 )
             if not (math.isfinite(start) and math.isfinite(stop)):
-                raise ValueError(f"bad --grid {spec!r}: START and STOP must be finite")
-            values: NDArray[Any] = np.linspace(start, stop, num)
-            current = (parameters or {}).get(name)
-            is_int = isinstance(current, int) and not isinstance(current, bool)
-            if is_int and np.all(values == np.round(values)):
-                values = values.astype(np.int64)
+                raise InvalidArgumentError(
+                    f"bad --grid {spec!r}: START and STOP must be finite"
+                )
+            plans[name] = (start, stop, num)
         else:
             items = [item.strip() for item in body.split(",")]
             if any(not item for item in items):
-                raise ValueError(f"bad --grid {spec!r}: empty value in the list")
-            values = np.array([_scalar(item) for item in items])
+                raise InvalidArgumentError(
+                    f"bad --grid {spec!r}: empty value in the list"
+                )
+            plans[name] = np.array([_scalar(item) for item in items])
+    lengths = [
+        plan[2] if isinstance(plan, tuple) else len(plan) for plan in plans.values()
+    ]
+    total = math.prod(lengths)
+    if max_points is not None and total > max_points:
+        raise ProblemTooLargeError(
+            f"the grid has {total:,} points ({' x '.join(map(str, lengths))}), "
+            f"more than max_points={max_points:,}; pass max_points={total} "
+            f"(--max-points {total}) to allow it"
+        )
+    grid: dict[str, NDArray[Any]] = {}
+    for name, plan in plans.items():
+        if not isinstance(plan, tuple):
+            grid[name] = plan
+            continue
+        values: NDArray[Any] = np.linspace(*plan)
+        current = (parameters or {}).get(name)
+        is_int = isinstance(current, int) and not isinstance(current, bool)
+        if is_int and np.all(values == np.round(values)):
+            values = values.astype(np.int64)
         grid[name] = values
     return grid
 
@@ -162,14 +247,48 @@ def _print_shares(shares: Mapping[str, float], indent: str = "  ") -> None:
         print(f"{indent}{100 * share:6.2f}%  {label}")
 
 
+def _figure_formats() -> frozenset[str]:
+    """The file suffixes (without the dot) matplotlib can write."""
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    return frozenset(FigureCanvasBase.get_supported_filetypes())
+
+
+def _check_figure_path(path: str | os.PathLike[str], what: str) -> Path:
+    """Check, before any work, that a figure can be written to ``path``.
+
+    Raises
+    ------
+    OutputError
+        If the suffix is not a format matplotlib writes, or the directory is
+        missing or not writable.
+    """
+    from kurilsim._io import check_output_path
+
+    suffixes = tuple(sorted(f".{name}" for name in _figure_formats()))
+    return check_output_path(path, suffixes=suffixes, what=what)
+
+
 def _save_figure(axes: Any, path: Path) -> None:
-    """Save the figure holding ``axes`` (an Axes or a list of them) and close it."""
+    """Save the figure holding ``axes`` (an Axes or a list of them) and close it.
+
+    The figure is written to a temporary file beside ``path`` and renamed
+    onto it once complete, so a failure leaves an earlier file untouched.
+    """
     import matplotlib.pyplot as plt
+
+    from kurilsim._io import atomic_path
 
     first = axes[0] if isinstance(axes, Sequence | np.ndarray) else axes
     figure = first.figure
     try:
-        figure.savefig(path, dpi=150, bbox_inches="tight")
+        with atomic_path(path) as temporary:
+            figure.savefig(
+                temporary,
+                format=path.suffix[1:].lower(),
+                dpi=150,
+                bbox_inches="tight",
+            )
     finally:
         plt.close(figure)
 
@@ -184,28 +303,39 @@ def _phase_diagram(result: Any, path: Path, **options: Any) -> None:
     _save_figure(phase_diagram(result, **options), path)
 
 
-@contextlib.contextmanager
-def _executor(workers: int) -> Iterator[concurrent.futures.Executor | None]:
-    """A process pool for ``workers`` > 1, else None (run in this process).
+def _prepare_out_dir(text: str) -> Path:
+    """The ``--out-dir`` folder, created (with its parents) if missing.
 
-    Workers start from a fork server where the platform has one: forking this
-    process directly is unsafe once a thread runs (the progress bar's monitor).
+    Raises
+    ------
+    OutputError
+        If the folder cannot be created or is not a writable directory.
     """
-    if workers <= 1:
-        yield None
-        return
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context(
-        "forkserver" if "forkserver" in methods else None
-    )
-    with concurrent.futures.ProcessPoolExecutor(
-        max_workers=workers, mp_context=context
-    ) as pool:
-        yield pool
+    from kurilsim._errors import OutputError
+
+    folder = Path(text)
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"--out-dir {folder}: exists and is not a directory")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError(
+            f"--out-dir {folder}: cannot create it: {error.strerror or error}"
+        ) from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError(f"--out-dir {folder}: directory is not writable")
+    return folder
 
 
 def _report_run(result: Any, checkpoint: str | None) -> None:
     meta = result.metadata
+    requested, used = meta.get("workers_requested"), meta.get("workers")
+    if requested is not None and used is not None and used < requested:
+        print(
+            f"{_PROG}: note: --workers {requested} capped at {used} "
+            f"({meta['workers_limited_by']})",
+            file=sys.stderr,
+        )
     if checkpoint is not None:
         print(
             f"checkpoint {checkpoint}: resumed {meta['chunks_resumed']} of "
@@ -248,47 +378,73 @@ def _cmd_solve(args: argparse.Namespace) -> int:
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
+    from kurilsim._errors import InvalidArgumentError
+    from kurilsim._io import check_output_path
     from kurilsim.domain.scenario_io import load_scenario
     from kurilsim.sweeps import sweep
 
+    # every check that can fail comes before the work
+    out = (
+        None
+        if args.out is None
+        else check_output_path(args.out, suffixes=(".csv",), what="--out")
+    )
+    plot = None if args.plot is None else _check_figure_path(args.plot, "--plot")
     scenario = load_scenario(args.scenario)
-    grid = parse_grid(args.grid, scenario.parameters())
-    with _executor(args.workers) as executor:
-        result = sweep(
-            scenario,
-            grid,
-            concept=args.concept,
-            executor=executor,
-            checkpoint=args.checkpoint,
-            progress=not args.no_progress,
-            chunk_size=args.chunk_size,
+    grid = parse_grid(args.grid, scenario.parameters(), max_points=args.max_points)
+    if plot is not None and len(grid) not in (2, 3):
+        raise InvalidArgumentError(
+            f"--plot draws a phase diagram, which needs a grid sweep with 2 or 3 "
+            f"axes; got {len(grid)} ({', '.join(grid)})"
         )
+    result = sweep(
+        scenario,
+        grid,
+        concept=args.concept,
+        workers=args.workers,
+        checkpoint=args.checkpoint,
+        progress=False if args.no_progress else None,
+        chunk_size=args.chunk_size,
+        max_points=args.max_points,
+    )
     _report_run(result, args.checkpoint)
-    if args.out is not None:
-        print(f"wrote CSV: {result.to_csv(args.out)} ({result.size} rows)")
-    if args.plot is not None:
-        _phase_diagram(result, Path(args.plot))
-        print(f"wrote plot: {args.plot}")
+    if out is not None:
+        print(f"wrote CSV: {result.to_csv(out)} ({result.size} rows)")
+    if plot is not None:
+        _phase_diagram(result, plot)
+        print(f"wrote plot: {plot}")
     axes = " x ".join(f"{name}[{len(values)}]" for name, values in grid.items())
-    points = "1 point" if result.size == 1 else f"{result.size} points"
-    print(f"Outcome shares, {scenario.name} ({result.concept}), {points} over {axes}:")
+    points_text = "1 point" if result.size == 1 else f"{result.size} points"
+    print(
+        f"Outcome shares, {scenario.name} ({result.concept}), {points_text} "
+        f"over {axes}:"
+    )
     _print_shares(result.outcome_shares())
     return 0
 
 
 def _cmd_headline(args: argparse.Namespace) -> int:
+    from kurilsim._errors import ProblemTooLargeError
+    from kurilsim._io import check_output_path
     from kurilsim.studies import two_vs_four_islands
 
-    folder = Path(args.out_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    csv_path = folder / f"{_HEADLINE_STEM}.csv"
-    png_path = folder / f"{_HEADLINE_STEM}.png"
-    with _executor(args.workers) as executor:
-        result = two_vs_four_islands(
-            resolution=args.resolution,
-            executor=executor,
-            progress=not args.no_progress,
+    # every check that can fail comes before the work (and the folder)
+    points = 2 * args.resolution**2
+    if points > args.max_points:
+        raise ProblemTooLargeError(
+            f"--resolution {args.resolution} gives {points:,} points "
+            f"(2 x {args.resolution} x {args.resolution}), more than --max-points "
+            f"{args.max_points:,}; pass --max-points {points} to allow it"
         )
+    folder = _prepare_out_dir(args.out_dir)
+    csv_path = check_output_path(folder / f"{_HEADLINE_STEM}.csv", what="CSV")
+    png_path = _check_figure_path(folder / f"{_HEADLINE_STEM}.png", "plot")
+    result = two_vs_four_islands(
+        resolution=args.resolution,
+        workers=args.workers,
+        progress=False if args.no_progress else None,
+        max_points=args.max_points,
+    )
     _report_run(result, None)
     result.to_csv(csv_path)
     print(f"wrote CSV: {csv_path} ({result.size} rows)")
@@ -333,8 +489,14 @@ class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``kurilsim`` command (all subcommands)."""
     from kurilsim.analysis import CONCEPTS
+    from kurilsim.sweeps import DEFAULT_MAX_POINTS
 
     formatter = _HelpFormatter
+    max_points_help = (
+        "refuse, before any work, a sweep of more than N points "
+        f"(default: {DEFAULT_MAX_POINTS:,}; each point takes about 50 bytes of "
+        "memory)"
+    )
     concept_list = "\n".join(f"  {name:<18} {text}" for name, text in CONCEPTS.items())
 
     # --debug is accepted before or after the subcommand.
@@ -362,6 +524,8 @@ def build_parser() -> argparse.ArgumentParser:
             "  kurilsim sweep 2018-singapore --grid russia.security_weight=0:4:41 \\\n"
             "      --grid japan.demand=2,4 --out sweep.csv --plot sweep.png\n"
             "  kurilsim headline --out-dir kurilsim-output\n\n"
+            "exit status: 0 success, 1 failure (one line 'kurilsim: error: ...'),\n"
+            "2 usage error, 130 interrupted (Ctrl-C); --debug shows tracebacks.\n\n"
             "Run 'kurilsim COMMAND --help' for the options of one command."
         ),
     )
@@ -476,7 +640,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=_positive_int,
         default=1,
         metavar="N",
-        help="solve chunks in N worker processes (default: 1, this process)",
+        help="solve chunks in N worker processes (default: 1, this process; "
+        "at most the number of CPUs and of chunks)",
     )
     sub.add_argument(
         "--chunk-size",
@@ -489,9 +654,17 @@ def build_parser() -> argparse.ArgumentParser:
         "64 for the point-by-point ones)",
     )
     sub.add_argument(
+        "--max-points",
+        type=_positive_int,
+        default=DEFAULT_MAX_POINTS,
+        metavar="N",
+        help=max_points_help,
+    )
+    sub.add_argument(
         "--no-progress",
         action="store_true",
-        help="do not show the progress bar (shown on stderr if tqdm is installed)",
+        help="do not show the progress bar (by default shown on stderr when it "
+        "is a terminal and tqdm is installed)",
     )
     sub.set_defaults(handler=_cmd_sweep)
 
@@ -528,21 +701,119 @@ def build_parser() -> argparse.ArgumentParser:
         type=_positive_int,
         default=1,
         metavar="N",
-        help="solve chunks in N worker processes (default: 1, this process)",
+        help="solve chunks in N worker processes (default: 1, this process; "
+        "at most the number of CPUs and of chunks)",
+    )
+    sub.add_argument(
+        "--max-points",
+        type=_positive_int,
+        default=DEFAULT_MAX_POINTS,
+        metavar="N",
+        help=max_points_help,
     )
     sub.add_argument(
         "--no-progress",
         action="store_true",
-        help="do not show the progress bar (shown on stderr if tqdm is installed)",
+        help="do not show the progress bar (by default shown on stderr when it "
+        "is a terminal and tqdm is installed)",
     )
     sub.set_defaults(handler=_cmd_headline)
     return parser
 
 
 # -- the entry point --------------------------------------------------------------------
+#: Exceptions from a truncated or corrupt file (a checkpoint chunk, a TOML file).
+_CORRUPT_FILE_ERRORS: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+)
+
+
 def _one_line(error: BaseException) -> str:
     text = " ".join(line.strip() for line in str(error).splitlines() if line.strip())
     return text or type(error).__name__
+
+
+def _describe(error: BaseException, args: argparse.Namespace) -> str:
+    """The one-line message for an exception that ends the command."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from kurilsim._errors import KurilsimError
+
+    checkpoint = getattr(args, "checkpoint", None)
+    if isinstance(error, KurilsimError):
+        return _one_line(error)
+    if isinstance(error, MemoryError):
+        detail = _one_line(error)
+        detail = "" if detail == "MemoryError" else f" ({detail})"
+        return (
+            f"out of memory{detail}; try a smaller problem or grid, or a smaller "
+            "--chunk-size"
+        )
+    if isinstance(error, RecursionError):
+        return (
+            "input nested too deeply to process (Python's recursion limit was "
+            "reached); simplify the nested tables or lists in the input file"
+        )
+    if isinstance(error, _CORRUPT_FILE_ERRORS):
+        where = f" in checkpoint {checkpoint}" if checkpoint is not None else ""
+        return (
+            f"a file{where} is truncated or corrupt ({type(error).__name__}: "
+            f"{_one_line(error)})"
+        )
+    if isinstance(error, BrokenProcessPool):
+        return (
+            "a worker process died unexpectedly (out of memory or killed?); "
+            "try fewer --workers or a smaller --chunk-size"
+        )
+    if isinstance(error, OSError):
+        if error.filename is not None and error.strerror:
+            names = f"{error.filename}" + (
+                f" -> {error.filename2}" if error.filename2 is not None else ""
+            )
+            return f"{names}: {error.strerror}"
+        return _one_line(error)
+    if isinstance(error, ValueError | Warning):
+        # ValueError includes TOML and Unicode decoding errors; a Warning is
+        # raised only under ``python -W error``
+        return _one_line(error)
+    return (
+        f"internal error ({type(error).__name__}: {_one_line(error)}); this is a "
+        f"bug in kurilsim: please re-run with --debug for the traceback and "
+        "report it"
+    )
+
+
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: Any = None,
+    line: str | None = None,
+) -> None:
+    """Show a warning as one line ``kurilsim: warning: <message>`` on stderr."""
+    text = _one_line(message) if isinstance(message, Warning) else str(message)
+    print(f"{_PROG}: warning: {text}", file=sys.stderr if file is None else file)
+
+
+def _interrupted(args: argparse.Namespace) -> str:
+    """The one-line message after Ctrl-C."""
+    checkpoint = getattr(args, "checkpoint", None)
+    if args.command == "sweep" and checkpoint is not None:
+        return (
+            f"{_PROG}: interrupted; the finished chunks are saved in {checkpoint}: "
+            "re-run the same command to resume"
+        )
+    return f"{_PROG}: interrupted"
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so Python's flush at exit does not complain
+    (after the reader of a pipe went away)."""
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -556,10 +827,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        0 on success, 1 after an error the user can fix (a
-        :class:`~kurilsim.KurilsimError`, :class:`OSError` or
-        :class:`ValueError`, reported as one line on stderr unless
-        ``--debug`` is given, which re-raises it).
+        0 on success; 1 after a failure (reported as one line
+        ``kurilsim: error: <message>`` on stderr: a
+        :class:`~kurilsim.KurilsimError`, :class:`OSError`,
+        :class:`ValueError`, a corrupt file, :class:`MemoryError`,
+        :class:`RecursionError`, or an unexpected exception, which the line
+        calls a bug); 130 after Ctrl-C (one line ``kurilsim: interrupted``,
+        saying how to resume a sweep with ``--checkpoint``).  With
+        ``--debug`` the exception is raised instead, with its traceback.
 
     Raises
     ------
@@ -573,23 +848,47 @@ def main(argv: Sequence[str] | None = None) -> int:
     1956-declaration  Soviet-Japanese Joint Declaration: ...
     ...
     0
+    >>> main(["show", "no-such-scenario"])  # one line on stderr
+    1
     """
-    from kurilsim._errors import KurilsimError
+    if isinstance(argv, str | bytes):
+        from kurilsim._errors import InvalidArgumentError
 
+        raise InvalidArgumentError(
+            f"argv must be a sequence of arguments such as ['scenarios'], got {argv!r}"
+        )
     args = build_parser().parse_args(argv)
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
-        status = handler(args)
+        with warnings.catch_warnings():
+            if not args.debug:
+                warnings.showwarning = _show_warning
+            status = handler(args)
         sys.stdout.flush()
         return status
     except BrokenPipeError:
         # the reader went away (``kurilsim scenarios | head -1``): stay quiet,
         # and keep Python from complaining when it flushes stdout at exit
-        with contextlib.suppress(OSError, ValueError):
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 1
-    except (KurilsimError, OSError, ValueError) as error:
+        _quiet_stdout()
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
         if args.debug:
             raise
-        print(f"{_PROG}: error: {_one_line(error)}", file=sys.stderr)
-        return 1
+        _flush_quietly()
+        print(_interrupted(args), file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as error:
+        if args.debug:
+            raise
+        _flush_quietly()
+        print(f"{_PROG}: error: {_describe(error, args)}", file=sys.stderr)
+        return EXIT_FAILURE
+
+
+def _flush_quietly() -> None:
+    """Flush stdout before the error line (so the two stay in order); a reader
+    that went away is no reason for a second error."""
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        _quiet_stdout()

@@ -7,10 +7,10 @@ from typing import Any
 
 import numpy as np
 
-from kurilsim._errors import InvalidModelError
+from kurilsim._errors import InvalidArgumentError, ProblemTooLargeError
 from kurilsim.domain.scenario import Scenario
 from kurilsim.domain.scenario_io import load_scenario
-from kurilsim.sweeps import SweepResult, sweep
+from kurilsim.sweeps import DEFAULT_MAX_POINTS, SweepResult, sweep
 
 __all__ = ["two_vs_four_islands"]
 
@@ -46,8 +46,16 @@ def two_vs_four_islands(
     concept : str
         Any concept of :func:`kurilsim.solve_scenario`.
     **options
-        Passed to :func:`kurilsim.sweep` (``executor=``, ``checkpoint=``,
-        ``progress=``, ...).
+        Passed to :func:`kurilsim.sweep` (``workers=``, ``executor=``,
+        ``checkpoint=``, ``progress=``, ``max_points=``, ...).
+
+    Raises
+    ------
+    InvalidArgumentError
+        If ``resolution`` or a range is not valid.
+    ProblemTooLargeError
+        If the study has more than ``max_points`` points (checked before the
+        axes are built).
 
     Examples
     --------
@@ -59,12 +67,38 @@ def two_vs_four_islands(
     >>> bool((two.agreement >= 0).any()), bool((two.agreement < 0).any())
     (True, True)
     """
-    base = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     if isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 2:
-        raise InvalidModelError(f"resolution must be an integer >= 2, got {resolution!r}")
+        raise InvalidArgumentError(f"resolution must be an integer >= 2, got {resolution!r}")
+    for name, bounds in (("security_weight", security_weight),
+                         ("pledge_credibility", pledge_credibility)):
+        _check_range(name, bounds)
+    # refuse an oversized study before its axes are allocated (sweep() would
+    # refuse it too, but only after building them)
+    points = 2 * resolution**2
+    budget = options.get("max_points", DEFAULT_MAX_POINTS)
+    if isinstance(budget, int) and points > budget:
+        raise ProblemTooLargeError(
+            f"resolution={resolution} makes {points:,} points, more than max_points="
+            f"{budget:,}; pass two_vs_four_islands(..., max_points={points}) to allow it"
+        )
+    base = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     grid = {
         "japan.demand": np.array([2, 4]),
         "russia.security_weight": np.linspace(*security_weight, resolution),
         "russia.pledge_credibility": np.linspace(*pledge_credibility, resolution),
     }
     return sweep(base, grid, concept=concept, **options)
+
+
+def _check_range(name: str, bounds: object) -> None:
+    """``bounds`` must be a ``(low, high)`` pair of finite numbers, low <= high."""
+    try:
+        low, high = (float(v) for v in bounds)  # type: ignore[attr-defined]
+    except (TypeError, ValueError):
+        raise InvalidArgumentError(
+            f"{name} must be a (low, high) pair of numbers, got {bounds!r}"
+        ) from None
+    if not (np.isfinite(low) and np.isfinite(high) and low <= high):
+        raise InvalidArgumentError(
+            f"{name} must be a finite range with low <= high, got {bounds!r}"
+        )

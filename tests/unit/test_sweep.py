@@ -11,6 +11,7 @@ from hypothesis import given, settings
 
 import kurilsim
 from kurilsim import InvalidModelError, Scenario, sweep
+from kurilsim._errors import CheckpointError
 from kurilsim.sweeps import ERROR
 from kurilsim.testing.strategies import sweep_grids
 
@@ -120,7 +121,7 @@ def test_sampled_designs_are_reproducible_and_in_bounds(design: str) -> None:
     ],
 )
 def test_bad_arguments_raise_before_any_work(kwargs: dict, match: str) -> None:  # type: ignore[type-arg]
-    with pytest.raises(InvalidModelError, match=match):
+    with pytest.raises(kurilsim.KurilsimError, match=match):
         sweep(SCENARIO, progress=False, **kwargs)
 
 
@@ -206,7 +207,7 @@ def test_checkpoint_resume_after_interruption(tmp_path, monkeypatch) -> None:  #
         assert set(data.files) >= {"agreement", "utilities"}
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["scenario_name"] == "sweep-test"
-    assert not list(folder.glob(".tmp-*"))
+    assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".")) == []
 
 
 @pytest.mark.parametrize(
@@ -224,7 +225,7 @@ def test_checkpoint_of_another_sweep_is_refused(tmp_path, change) -> None:  # ty
     arguments = {"scenario": SCENARIO, "grid": GRID, "chunk_size": 5, **change}
     scenario = arguments.pop("scenario")
     grid = arguments.pop("grid")
-    with pytest.raises(InvalidModelError, match="belongs to a different sweep"):
+    with pytest.raises(CheckpointError, match="belongs to a different sweep"):
         sweep(scenario, grid, progress=False, checkpoint=folder, **arguments)
 
 
@@ -258,3 +259,27 @@ def test_fast_path_equals_per_point_path_on_random_grids(grid: dict) -> None:  #
     slow = sweep(SCENARIO, grid, progress=False, fast=False)
     np.testing.assert_array_equal(fast.agreement, slow.agreement)
     np.testing.assert_allclose(fast.utilities, slow.utilities, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("options", "error", "match"),
+    [
+        ({"resolution": 1}, kurilsim.KurilsimError, "resolution"),
+        ({"resolution": 2.5}, kurilsim.KurilsimError, "resolution"),
+        ({"security_weight": (0.0, "x")}, kurilsim.KurilsimError, "security_weight"),
+        ({"pledge_credibility": (1.0, 0.0)}, kurilsim.KurilsimError, "pledge_credibility"),
+        ({"resolution": 10**7}, MemoryError, "200,000,000,000,000 points"),
+        ({"resolution": 21, "max_points": 800}, MemoryError, "max_points=882"),
+    ],
+)
+def test_the_headline_study_checks_its_arguments_first(
+    options: dict, error: type[Exception], match: str  # type: ignore[type-arg]
+) -> None:
+    with pytest.raises(error, match=match):
+        kurilsim.two_vs_four_islands(progress=False, **options)
+
+
+def test_the_headline_study_passes_workers_on() -> None:
+    result = kurilsim.two_vs_four_islands(resolution=3, progress=False, workers=1)
+    assert result.shape == (2, 3, 3)
+    assert result.metadata["workers"] == 1
