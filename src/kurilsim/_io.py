@@ -20,7 +20,7 @@ from typing import IO, Any
 
 from kurilsim._errors import OutputError
 
-__all__ = ["atomic_output", "atomic_path", "check_output_path"]
+__all__ = ["atomic_output", "atomic_path", "check_output_path", "make_directory"]
 
 
 def check_output_path(
@@ -64,6 +64,35 @@ def check_output_path(
     if not os.access(parent, os.W_OK | os.X_OK):
         raise OutputError(f"{what} {target}: directory {parent} is not writable")
     return target
+
+
+def make_directory(
+    path: str | os.PathLike[str], *, what: str, error: type[Exception] = OutputError
+) -> Path:
+    """Create the directory ``path`` with its parents, unless it exists.
+
+    Raises ``error`` (one line, starting with ``what`` and the path) if
+    ``path`` exists and is not a directory, or cannot be created.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from kurilsim._io import make_directory
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> make_directory(root / "a" / "b", what="--out-dir").is_dir()
+    True
+    """
+    folder = Path(path)
+    if folder.exists() and not folder.is_dir():
+        raise error(f"{what} {folder}: exists and is not a directory")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as failure:
+        raise error(
+            f"{what} {folder}: cannot create the directory "
+            f"({failure.strerror or failure})"
+        ) from None
+    return folder
 
 
 def _umask() -> int:

@@ -9,6 +9,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kurilsim._arrays import readonly
+from kurilsim._checks import check_choice, check_instance, check_strings
 from kurilsim._errors import InvalidModelError, SolverError
 from kurilsim.domain.agreements import NO_DEAL, Agreement
 from kurilsim.domain.scenario import Scenario
@@ -202,7 +203,8 @@ def solve_scenario(scenario: Scenario, concept: str = "spe") -> Outcome:
     Raises
     ------
     InvalidModelError
-        For an unknown concept (the message lists the valid ones).
+        If ``scenario`` is not a Scenario, or for an unknown concept (the
+        message lists the valid ones).
 
     Examples
     --------
@@ -211,12 +213,8 @@ def solve_scenario(scenario: Scenario, concept: str = "spe") -> Outcome:
     >>> outcome.concept, outcome.probability
     ('spe', 1.0)
     """
-    if not isinstance(scenario, Scenario):
-        raise InvalidModelError(f"expected a Scenario, got {type(scenario).__name__}")
-    if concept not in CONCEPTS:
-        raise InvalidModelError(
-            f"unknown concept {concept!r}; expected one of {', '.join(CONCEPTS)}"
-        )
+    check_instance(scenario, Scenario, "scenario", error=InvalidModelError)
+    check_choice(concept, "concept", CONCEPTS, error=InvalidModelError)
     if concept == "spe":
         spe = solve_spe(proposal_game(scenario))
         distribution = {int(str(k)): p for k, p in spe.outcomes.items()}
@@ -233,11 +231,12 @@ def solve_scenario(scenario: Scenario, concept: str = "spe") -> Outcome:
             raise SolverError(f"no certified equilibrium for scenario {scenario.name!r}")
         equilibrium = result.equilibria[0]
         distribution = negotiation.outcome_distribution(equilibrium.strategies)
-        outcome = _outcome(scenario, concept, distribution, equilibrium.regret, result)
+        regret = float(equilibrium.regret)  # logit regrets are floats
+        outcome = _outcome(scenario, concept, distribution, regret, result)
         players = [scenario.agent_names.index(p) for p in negotiation.game.players]
         utilities = np.array(outcome.utilities)
         utilities[players] = equilibrium.payoffs
-        return _outcome(scenario, concept, distribution, equilibrium.regret,
+        return _outcome(scenario, concept, distribution, regret,
                         (negotiation, result), utilities=utilities)
     if concept == "baron-ferejohn":
         delta = float(
@@ -300,7 +299,8 @@ class ConceptComparison:
         for outcome in self.outcomes:
             if outcome.concept == concept:
                 return outcome
-        raise KeyError(concept)
+        known = [outcome.concept for outcome in self.outcomes]
+        raise KeyError(f"no outcome for concept {concept!r}; the concepts are {known}")
 
     @property
     def agree(self) -> bool:
@@ -346,6 +346,12 @@ def compare_concepts(
 ) -> ConceptComparison:
     """Solve ``scenario`` under every concept (default: all of :data:`CONCEPTS`).
 
+    Raises
+    ------
+    InvalidModelError
+        If ``scenario`` is not a Scenario, or ``concepts`` is not a non-empty
+        sequence of concepts of :data:`CONCEPTS` (checked before any is solved).
+
     Examples
     --------
     >>> import kurilsim
@@ -353,7 +359,17 @@ def compare_concepts(
     >>> [row["concept"] for row in table.rows()][:5]
     ['spe', 'nash', 'nash-bargaining', 'kalai-smorodinsky', 'rubinstein']
     """
-    chosen = tuple(CONCEPTS) if concepts is None else tuple(concepts)
+    check_instance(scenario, Scenario, "scenario", error=InvalidModelError)
+    if concepts is None:
+        chosen = tuple(CONCEPTS)
+    else:
+        chosen = check_strings(concepts, "concepts", error=InvalidModelError)
+        if not chosen:
+            raise InvalidModelError(
+                f"concepts must name at least one concept of {', '.join(CONCEPTS)}"
+            )
+        for concept in chosen:
+            check_choice(concept, "concepts", CONCEPTS, error=InvalidModelError)
     return ConceptComparison(
         scenario=scenario,
         outcomes=tuple(solve_scenario(scenario, concept) for concept in chosen),

@@ -312,16 +312,9 @@ def _prepare_out_dir(text: str) -> Path:
         If the folder cannot be created or is not a writable directory.
     """
     from kurilsim._errors import OutputError
+    from kurilsim._io import make_directory
 
-    folder = Path(text)
-    if folder.exists() and not folder.is_dir():
-        raise OutputError(f"--out-dir {folder}: exists and is not a directory")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise OutputError(
-            f"--out-dir {folder}: cannot create it: {error.strerror or error}"
-        ) from None
+    folder = make_directory(text, what="--out-dir")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise OutputError(f"--out-dir {folder}: directory is not writable")
     return folder
@@ -391,6 +384,8 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     )
     plot = None if args.plot is None else _check_figure_path(args.plot, "--plot")
     scenario = load_scenario(args.scenario)
+    # unknown names first: they are cheaper to check than the grid's size
+    scenario.check_parameter_names(spec.partition("=")[0].strip() for spec in args.grid)
     grid = parse_grid(args.grid, scenario.parameters(), max_points=args.max_points)
     if plot is not None and len(grid) not in (2, 3):
         raise InvalidArgumentError(

@@ -17,7 +17,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.integrate import solve_ivp
 
-from kurilsim._errors import InvalidProfileError, SolverError
+from kurilsim._checks import check_instance, check_int, check_real, check_rng
+from kurilsim._errors import InvalidGameError, InvalidProfileError, SolverError
 from kurilsim.games.normal_form import NormalFormGame, _deviation_payoffs
 
 __all__ = ["Trajectory", "fictitious_play", "replicator_dynamics"]
@@ -49,6 +50,18 @@ class Trajectory:
         return tuple(p[-1] for p in self.profiles)
 
 
+#: Most time points (replicator) or periods (fictitious play) a path may have.
+_MAX_POINTS = 1_000_000
+_MAX_PERIODS = 10_000_000
+
+#: Evaluations of the dynamic per step of the Runge-Kutta (4)5 integrator.
+_EVALUATIONS_PER_STEP = 6
+
+
+class _TooManySteps(Exception):
+    """Raised inside the integration when the step budget is spent."""
+
+
 def _initial_profile(
     game: NormalFormGame,
     initial: Sequence[ArrayLike] | str | None,
@@ -63,7 +76,14 @@ def _initial_profile(
             )
         generator = np.random.default_rng(rng)
         return tuple(generator.dirichlet(np.ones(m)) for m in game.shape)
-    return game.validate_profile(initial)
+    try:
+        return game.validate_profile(initial)
+    except InvalidProfileError as error:
+        raise InvalidProfileError(f"initial: {error}") from None
+
+
+def _check_game(game: object) -> NormalFormGame:
+    return check_instance(game, NormalFormGame, "game", error=InvalidGameError)
 
 
 def replicator_dynamics(
@@ -75,6 +95,7 @@ def replicator_dynamics(
     rng: np.random.Generator | int | None = None,
     rtol: float = 1e-8,
     atol: float = 1e-10,
+    max_steps: int = 5_000,
 ) -> Trajectory:
     """Integrate the (multi-population) replicator dynamic.
 
@@ -94,11 +115,27 @@ def replicator_dynamics(
     rng : numpy.random.Generator or int, optional
         Randomness for ``initial="random"``.
     rtol, atol : float
-        Tolerances of the Runge–Kutta integrator (``scipy.integrate.solve_ivp``).
+        Tolerances of the Runge–Kutta integrator (``scipy.integrate.solve_ivp``):
+        ``rtol`` in [1e-13, 1), ``atol`` >= 0.
+    max_steps : int
+        Largest number of integrator steps (each evaluates the dynamic six
+        times); a long ``t_max`` needs many steps once the path settles.
 
     Returns
     -------
     Trajectory
+
+    Raises
+    ------
+    InvalidGameError
+        If ``game`` is not a NormalFormGame.
+    InvalidProfileError
+        For a bad ``initial``, ``t_max``, ``n_points``, ``rtol``, ``atol``
+        or ``max_steps``.
+    InvalidArgumentError
+        For a bad ``rng``.
+    SolverError
+        If the integration fails or needs more than ``max_steps`` steps.
 
     Notes
     -----
@@ -119,23 +156,43 @@ def replicator_dynamics(
     >>> bool(path.final[0][1] > 0.999)
     True
     """
-    if not (np.isfinite(t_max) and t_max > 0):
-        raise InvalidProfileError(f"t_max must be a positive number, got {t_max!r}")
-    if not (isinstance(n_points, int) and n_points >= 2):
-        raise InvalidProfileError(f"n_points must be an integer >= 2, got {n_points!r}")
-    start = _initial_profile(game, initial, rng if not isinstance(rng, int) else np.random.default_rng(rng))
+    game = _check_game(game)
+    t_max = check_real(t_max, "t_max", low=0, low_open=True, error=InvalidProfileError)
+    n_points = check_int(
+        n_points, "n_points", low=2, high=_MAX_POINTS, error=InvalidProfileError
+    )
+    rtol = check_real(rtol, "rtol", low=1e-13, high=1, high_open=True,
+                      error=InvalidProfileError)
+    atol = check_real(atol, "atol", low=0, error=InvalidProfileError)
+    max_steps = check_int(max_steps, "max_steps", low=1, error=InvalidProfileError)
+    times = np.linspace(0.0, t_max, n_points)
+    if not np.all(np.diff(times) > 0):
+        raise InvalidProfileError(
+            f"t_max = {t_max!r} is too small for {n_points} distinct time points"
+        )
+    start = _initial_profile(game, initial, check_rng(rng))
     sizes = game.shape
     cuts = np.cumsum(sizes)[:-1]
+    evaluations = 0
 
     def rhs(_t: float, state: NDArray[np.float64]) -> NDArray[np.float64]:
+        nonlocal evaluations
+        evaluations += 1
+        if evaluations > max_steps * _EVALUATIONS_PER_STEP:
+            raise _TooManySteps
         sigma = tuple(np.split(state, cuts))
         dev = _deviation_payoffs(game.payoffs, sigma)
         return np.concatenate([s * (d - d @ s) for s, d in zip(sigma, dev, strict=True)])
 
-    times = np.linspace(0.0, float(t_max), n_points)
-    sol = solve_ivp(
-        rhs, (0.0, float(t_max)), np.concatenate(start), t_eval=times, rtol=rtol, atol=atol
-    )
+    try:
+        sol = solve_ivp(
+            rhs, (0.0, t_max), np.concatenate(start), t_eval=times, rtol=rtol, atol=atol
+        )
+    except _TooManySteps:
+        raise SolverError(
+            f"the replicator integration needs more than max_steps={max_steps} steps "
+            f"to reach t_max={t_max:g}; raise max_steps= or lower t_max"
+        ) from None
     if not sol.success:
         raise SolverError(f"the replicator integration failed: {sol.message}")
     states = np.clip(sol.y.T, 0.0, None)
@@ -175,6 +232,15 @@ def fictitious_play(
         ``profiles`` are the empirical frequencies after each period (prior
         included); ``actions`` the actions played.
 
+    Raises
+    ------
+    InvalidGameError
+        If ``game`` is not a NormalFormGame.
+    InvalidProfileError
+        For a bad ``initial`` or ``n_periods`` (an integer in [1, 10**7]).
+    InvalidArgumentError
+        For a bad ``rng``.
+
     Notes
     -----
     Empirical frequencies converge to equilibrium in two-player zero-sum games
@@ -191,9 +257,11 @@ def fictitious_play(
     >>> bool(np.allclose(path.final[0], 0.5, atol=0.02))
     True
     """
-    if not (isinstance(n_periods, int) and n_periods >= 1):
-        raise InvalidProfileError(f"n_periods must be an integer >= 1, got {n_periods!r}")
-    generator = None if rng is None else np.random.default_rng(rng)
+    game = _check_game(game)
+    n_periods = check_int(
+        n_periods, "n_periods", low=1, high=_MAX_PERIODS, error=InvalidProfileError
+    )
+    generator = None if rng is None else check_rng(rng)
     counts = [s.copy() for s in _initial_profile(game, initial, generator)]
     n = game.n_players
     history = [np.empty((n_periods, m)) for m in game.shape]

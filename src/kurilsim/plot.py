@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Final
 import numpy as np
 from numpy.typing import NDArray
 
+from kurilsim._checks import check_instance, check_strings, describe
 from kurilsim._errors import InvalidModelError
 from kurilsim.analysis import ConceptComparison
 from kurilsim.domain.agreements import NO_DEAL, Agreement, StatusQuo
@@ -182,7 +183,7 @@ def _axes_list(
     )
     if not all(isinstance(each, AxesType) for each in given):
         raise InvalidModelError(
-            f"ax must be a matplotlib Axes or a sequence of Axes, got {ax!r}"
+            f"ax must be a matplotlib Axes or a sequence of Axes, got {describe(ax)}"
         )
     if len(given) != count:
         raise InvalidModelError(
@@ -201,7 +202,7 @@ def _one_axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
         result: Axes = new
         return result
     if not isinstance(ax, AxesType):
-        raise InvalidModelError(f"ax must be a matplotlib Axes, got {ax!r}")
+        raise InvalidModelError(f"ax must be a matplotlib Axes, got {describe(ax)}")
     return ax
 
 
@@ -264,6 +265,11 @@ def _choose_axes(
 ) -> tuple[str, str, str | None]:
     names = list(result.axes)
     for role, name in (("x", x), ("y", y), ("facet", facet)):
+        if name is not None and not isinstance(name, str):
+            raise InvalidModelError(
+                f"{role} must be the name of an axis of this sweep ({names}) or "
+                f"None, got {describe(name)}"
+            )
         if name is not None and name not in names:
             raise InvalidModelError(
                 f"{role}={name!r} is not an axis of this sweep; axes are {names}"
@@ -357,10 +363,7 @@ def phase_diagram(
     'Russia: security weight (utility)'
     >>> plt.close("all")
     """
-    if not isinstance(result, SweepResult):
-        raise InvalidModelError(
-            f"phase_diagram needs a SweepResult, got {type(result).__name__}"
-        )
+    check_instance(result, SweepResult, "result", error=InvalidModelError)
     if result.design != "grid" or not result.axes:
         raise InvalidModelError(
             f"phase_diagram needs a grid sweep; this one is a {result.design!r} "
@@ -448,12 +451,13 @@ def phase_diagram(
 def _parties(scenario: Scenario, parties: Sequence[str] | None) -> tuple[str, str]:
     if parties is None:
         return scenario.protocol.proposer, scenario.protocol.responder
-    if isinstance(parties, str) or len(parties) != 2:
+    chosen = check_strings(parties, "parties", error=InvalidModelError)
+    if len(chosen) != 2:
         raise InvalidModelError(
             f"parties must name exactly two agents, got {parties!r}; agents are "
             f"{list(scenario.agent_names)}"
         )
-    first, second = (str(p) for p in parties)
+    first, second = chosen
     for name in (first, second):
         scenario.agent(name)  # raises naming the valid agents
     if first == second:
@@ -511,16 +515,15 @@ def utility_possibility(
     ('Japan: utility', 'Russia: utility')
     >>> plt.close("all")
     """
-    if not isinstance(scenario, Scenario):
-        raise InvalidModelError(
-            f"utility_possibility needs a Scenario, got {type(scenario).__name__}"
-        )
+    check_instance(scenario, Scenario, "scenario", error=InvalidModelError)
     if comparison is not None:
-        if not isinstance(comparison, ConceptComparison):
-            raise InvalidModelError(
-                f"comparison must be a ConceptComparison, got "
-                f"{type(comparison).__name__}"
-            )
+        check_instance(
+            comparison,
+            ConceptComparison,
+            "comparison",
+            what="a ConceptComparison or None",
+            error=InvalidModelError,
+        )
         if comparison.scenario != scenario:
             raise InvalidModelError(
                 f"comparison is of scenario {comparison.scenario.name!r}, not of "
@@ -685,11 +688,7 @@ def concept_comparison(
     ['subgame-perfect equilibrium', 'Nash bargaining']
     >>> plt.close("all")
     """
-    if not isinstance(comparison, ConceptComparison):
-        raise InvalidModelError(
-            f"concept_comparison needs a ConceptComparison, got "
-            f"{type(comparison).__name__}"
-        )
+    check_instance(comparison, ConceptComparison, "comparison", error=InvalidModelError)
     outcomes = comparison.outcomes
     if not outcomes:
         raise InvalidModelError("the comparison has no outcomes to plot")
@@ -791,14 +790,22 @@ def qre_path(
     ('log', ['C', 'D'])
     >>> plt.close("all")
     """
-    if not isinstance(path, QREPath):
-        raise InvalidModelError(f"qre_path needs a QREPath, got {type(path).__name__}")
+    from kurilsim.games.normal_form import NormalFormGame
+
+    check_instance(path, QREPath, "path", error=InvalidModelError)
     n_players = len(path.profiles)
     players = [f"player {i}" for i in range(n_players)]
     strategies: list[list[str]] = [
         [f"s{k}" for k in range(p.shape[1])] for p in path.profiles
     ]
     if game is not None:
+        check_instance(
+            game,
+            NormalFormGame,
+            "game",
+            what="a NormalFormGame or None",
+            error=InvalidModelError,
+        )
         shapes = tuple(p.shape[1] for p in path.profiles)
         if tuple(game.shape) != shapes:
             raise InvalidModelError(
@@ -820,7 +827,8 @@ def qre_path(
         or not 0 <= int(player) < n_players
     ):
         raise InvalidModelError(
-            f"player must be an index in 0..{n_players - 1} or a name, got {player!r}"
+            f"player must be an index in 0..{n_players - 1} or a name, got "
+            f"{describe(player)}"
         )
     else:
         index = int(player)
@@ -980,10 +988,13 @@ def islands_map(
     ['transferred to Japan', 'stays Russian']
     >>> plt.close("all")
     """
-    if agreement is not None and not isinstance(agreement, Agreement | StatusQuo):
-        raise InvalidModelError(
-            f"islands_map needs an Agreement (or None / STATUS_QUO), got "
-            f"{type(agreement).__name__}"
+    if agreement is not None:
+        check_instance(
+            agreement,
+            (Agreement, StatusQuo),
+            "agreement",
+            what="an Agreement, STATUS_QUO or None",
+            error=InvalidModelError,
         )
     from matplotlib.patches import Ellipse, Patch, Polygon
 

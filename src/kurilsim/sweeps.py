@@ -55,7 +55,7 @@ from kurilsim._errors import (
     OutputError,
     ProblemTooLargeError,
 )
-from kurilsim._io import atomic_output, check_output_path
+from kurilsim._io import atomic_output, check_output_path, make_directory
 from kurilsim.domain.agreements import NO_DEAL
 from kurilsim.domain.scenario import Scenario
 
@@ -868,14 +868,7 @@ def _open_checkpoint(folder: Path, manifest: dict[str, Any]) -> str:
     one directory exactly one creates it and the other compares against it.
     """
     fingerprint = _fingerprint(manifest)
-    if folder.exists() and not folder.is_dir():
-        raise CheckpointError(f"checkpoint {folder} exists and is not a directory")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise CheckpointError(
-            f"checkpoint {folder}: cannot create the directory ({error.strerror or error})"
-        ) from None
+    make_directory(folder, what="checkpoint", error=CheckpointError)
     path = folder / _MANIFEST
     content = json.dumps({**manifest, "fingerprint": fingerprint}, indent=2).encode()
     if not path.exists():

@@ -165,7 +165,7 @@ def test_scenario_concept() -> None:
         ({"delta": -0.1}, "discount factor in"),
         ({"delta": 1.5}, "discount factor in"),
         ({"delta": True}, "discount factor in"),
-        ({"delta": 0.9, "rule": "plurality"}, "rule must be 'majority' or 'unanimity'"),
+        ({"delta": 0.9, "rule": "plurality"}, "rule must be one of 'majority', 'unanimity'"),
         ({"delta": 0.9, "tol": 0.0}, "tol must be"),
         ({"delta": 0.9, "max_iterations": 0}, "max_iterations must be"),
     ],
@@ -176,7 +176,7 @@ def test_validation(kwargs: dict[str, object], match: str) -> None:
 
 
 def test_rejects_a_non_problem() -> None:
-    with pytest.raises(InvalidGameError, match="expected a BargainingProblem"):
+    with pytest.raises(InvalidGameError, match=r"problem must be a BargainingProblem, got array"):
         solve_baron_ferejohn(np.eye(3), 0.9)  # type: ignore[arg-type]
 
 

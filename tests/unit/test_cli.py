@@ -1052,3 +1052,19 @@ def test_parse_grid_returns_a_grid_or_names_the_bad_option(specs):
 def test_parse_grid_ranges_are_linspace(start, stop, num):
     values = parse_grid([f"x={start!r}:{stop!r}:{num}"])["x"]
     assert values.tolist() == np.linspace(start, stop, num).tolist()
+
+
+def test_unknown_grid_names_are_named_before_the_size_check(capsys):
+    status, out, err = run(
+        capsys, "sweep", "2018-singapore", "--grid", "a=0:1:100000",
+        "--grid", "russia.pledge_credibilty=0:1:100000",
+    )
+    assert status == 1
+    assert out == ""
+    assert err.count("\n") == 1
+    assert "unknown scenario parameter 'a'" in err
+    status, _, err = run(
+        capsys, "sweep", "2018-singapore", "--grid", "russia.pledge_credibilty=0:1:3"
+    )
+    assert status == 1
+    assert "did you mean 'russia.pledge_credibility'" in err

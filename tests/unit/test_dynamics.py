@@ -82,7 +82,7 @@ def test_fictitious_play_random_ties_reproducible() -> None:
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda g: replicator_dynamics(g, t_max=-1.0), "t_max must be a positive"),
+        (lambda g: replicator_dynamics(g, t_max=-1.0), "t_max must be a finite number > 0"),
         (lambda g: replicator_dynamics(g, n_points=1), "n_points must be"),
         (lambda g: replicator_dynamics(g, "uniform"), "'centroid' or 'random', got 'uniform'"),
         (lambda g: fictitious_play(g, 0), "n_periods must be"),

@@ -240,7 +240,7 @@ def test_phase_diagram_rejects_sampled_and_one_axis_sweeps(
     line = islands_sweep.sel({"japan.demand": 2, "russia.pledge_credibility": 0.0})
     with pytest.raises(InvalidModelError, match="2 or 3 axes, got 1"):
         plot.phase_diagram(line)
-    with pytest.raises(InvalidModelError, match="needs a SweepResult"):
+    with pytest.raises(InvalidModelError, match=r"result must be a SweepResult, got array\("):
         plot.phase_diagram(islands_sweep.agreement)  # type: ignore[arg-type]
 
 
@@ -325,7 +325,7 @@ def test_utility_possibility_rejects_bad_input(
     other = kurilsim.load_scenario("1956-declaration")
     with pytest.raises(InvalidModelError, match="comparison is of scenario"):
         plot.utility_possibility(other, comparison=comparison)
-    with pytest.raises(InvalidModelError, match="needs a Scenario"):
+    with pytest.raises(InvalidModelError, match="scenario must be a Scenario, got '2018-singapore' \\(str\\)"):
         plot.utility_possibility("2018-singapore")  # type: ignore[arg-type]
 
 
@@ -353,7 +353,7 @@ def test_concept_comparison_honours_ax_and_rejects_bad_input(
 ) -> None:
     _, given = plt.subplots()
     assert plot.concept_comparison(comparison, ax=given) is given
-    with pytest.raises(InvalidModelError, match="needs a ConceptComparison"):
+    with pytest.raises(InvalidModelError, match=r"comparison must be a ConceptComparison, got Scenario\("):
         plot.concept_comparison(scenario)  # type: ignore[arg-type]
     empty = kurilsim.ConceptComparison(scenario=scenario, outcomes=())
     with pytest.raises(InvalidModelError, match="no outcomes"):
@@ -399,7 +399,7 @@ def test_qre_path_rejects_bad_input(
     other = NormalFormGame([[[1, 0], [0, 1]], [[0, 1], [1, 0]]])
     with pytest.raises(InvalidModelError, match="strategy counts"):
         plot.qre_path(path, game=other)
-    with pytest.raises(InvalidModelError, match="needs a QREPath"):
+    with pytest.raises(InvalidModelError, match=r"path must be a QREPath, got NormalFormGame\("):
         plot.qre_path(game)  # type: ignore[arg-type]
 
 
@@ -466,7 +466,7 @@ def test_islands_map_rejects_agreements_without_islands() -> None:
     odd = AgreementSpace([Issue(name="islands", options=["north", "south"])])
     with pytest.raises(InvalidModelError, match="initials joined by"):
         plot.islands_map(odd[0])
-    with pytest.raises(InvalidModelError, match="needs an Agreement"):
+    with pytest.raises(InvalidModelError, match=r"agreement must be an Agreement, STATUS_QUO or None, got 'H\+S' \(str\)"):
         plot.islands_map("H+S")  # type: ignore[arg-type]
 
 

@@ -29,6 +29,13 @@ from scipy.optimize import linprog
 from scipy.spatial import ConvexHull, QhullError
 
 from kurilsim._arrays import duplicates, readonly
+from kurilsim._checks import (
+    check_instance,
+    check_real,
+    check_strings,
+    describe,
+    real_array,
+)
 from kurilsim._errors import InvalidGameError, InvalidProfileError, SolverError
 from kurilsim.domain.scenario import Scenario
 
@@ -86,18 +93,7 @@ def _solve_lp(c: NDArray[np.float64], **constraints: Any) -> NDArray[np.float64]
 
 
 def _as_real_array(value: Any, name: str) -> NDArray[np.float64]:
-    try:
-        raw = np.asarray(value)
-    except (TypeError, ValueError) as error:
-        raise InvalidGameError(
-            f"{name} must be an array of real numbers, got {value!r}"
-        ) from error
-    if raw.dtype.kind not in "biuf":
-        raise InvalidGameError(
-            f"{name} must be an array of real numbers, got {value!r} "
-            f"(dtype {raw.dtype})"
-        )
-    return np.array(raw, dtype=np.float64)
+    return real_array(value, name, finite=False, error=InvalidGameError)
 
 
 def _names(
@@ -122,11 +118,17 @@ def _names(
             f"{what} must be a sequence of {count} strings, got {len(names)}: {names!r}"
         )
     if not all(isinstance(name, str) for name in names):
-        raise InvalidGameError(f"{what} must be strings, got {names!r}")
+        raise InvalidGameError(f"{what} must be strings, got {describe(value)}")
+    names = tuple(str(name) for name in names)  # numpy strings -> str
     if len(set(names)) != count:
         repeated = duplicates(names)
         raise InvalidGameError(f"{what} must be distinct; repeated: {repeated}")
     return names
+
+
+def _check_tol(tol: object) -> float:
+    """A relative tolerance of the geometric checks: a finite number in [0, 1)."""
+    return check_real(tol, "tol", low=0, high=1, high_open=True)
 
 
 def _non_dominated(points: NDArray[np.float64]) -> NDArray[np.bool_]:
@@ -637,6 +639,8 @@ class BargainingProblem:
         InvalidProfileError
             If ``u`` is not a finite vector of ``n`` utilities or no lottery
             comes within ``tol`` of it (``u`` is not feasible).
+        InvalidArgumentError
+            If ``tol`` is not a finite number in [0, 1).
 
         Examples
         --------
@@ -650,6 +654,7 @@ class BargainingProblem:
         kurilsim._errors.InvalidProfileError: u = [0.6, 0.6] is not feasible: no lottery comes closer than 0.2 (relative to the utility ranges) to it
         """
         values = self._check_utility_vector(u)
+        tol = _check_tol(tol)
         weights, residual = self._nearest_lottery(self._scale(values))
         if residual > tol:
             raise InvalidProfileError(
@@ -723,6 +728,7 @@ class BargainingProblem:
         False
         """
         values = self._check_utility_vector(u)
+        tol = _check_tol(tol)
         z = self._scale(values)
         _, residual = self._nearest_lottery(z)
         if residual > tol:
@@ -799,10 +805,15 @@ class BargainingProblem:
         InvalidGameError
             For an unknown name or an index out of range.
         """
+        return self._index_of(player, "player")
+
+    def _index_of(self, player: object, name: str) -> int:
+        """:meth:`player_index`, with errors naming the argument ``name``."""
         if isinstance(player, str):
             if player not in self.players:
                 raise InvalidGameError(
-                    f"unknown player {player!r}; players are {list(self.players)}"
+                    f"{name}: unknown player {player!r}; players are "
+                    f"{list(self.players)}"
                 )
             return self.players.index(player)
         if (
@@ -811,8 +822,8 @@ class BargainingProblem:
             or not 0 <= int(player) < self.n_players
         ):
             raise InvalidGameError(
-                f"player must be a name or an index in 0..{self.n_players - 1}, "
-                f"got {player!r}"
+                f"{name} must be a player name or an index in "
+                f"0..{self.n_players - 1}, got {describe(player)}"
             )
         return int(player)
 
@@ -851,20 +862,12 @@ class BargainingProblem:
         >>> problem.players, problem.points.shape
         (('japan', 'russia'), (39, 2))
         """
-        if not isinstance(scenario, Scenario):
-            raise InvalidGameError(
-                f"from_scenario needs a Scenario, got {type(scenario).__name__}"
-            )
+        check_instance(scenario, Scenario, "scenario", error=InvalidGameError)
         names = scenario.agent_names
         if parties is None:
             chosen = names
         else:
-            if isinstance(parties, str):
-                raise InvalidGameError(
-                    f"parties must be a sequence of agent names, got the string "
-                    f"{parties!r}"
-                )
-            chosen = tuple(parties)
+            chosen = check_strings(parties, "parties", error=InvalidGameError)
             unknown = [p for p in chosen if p not in names]
             if unknown:
                 raise InvalidGameError(

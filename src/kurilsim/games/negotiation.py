@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -11,7 +12,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from kurilsim._arrays import readonly
-from kurilsim._errors import InvalidModelError
+from kurilsim._checks import check_instance, describe
+from kurilsim._errors import InvalidModelError, InvalidProfileError
 from kurilsim.domain.agreements import NO_DEAL, AgreementSpace
 from kurilsim.domain.scenario import Scenario
 from kurilsim.games.normal_form import NormalFormGame
@@ -30,12 +32,17 @@ __all__ = [
 NO_PROPOSAL = "no proposal"
 
 
+def _check_scenario(scenario: object) -> None:
+    check_instance(scenario, Scenario, "scenario", error=InvalidModelError)
+
+
 def objectionable(scenario: Scenario) -> NDArray[np.bool_]:
     """Which agreements the protocol's objector may object to.
 
     All of them if ``protocol.objection_scope == "any"``, else those that
     :func:`restricts_objector`; none if the protocol names no objector.
     """
+    _check_scenario(scenario)
     n = len(scenario.space)
     if not scenario.protocol.objector:
         return np.zeros(n, dtype=bool)
@@ -49,6 +56,7 @@ def restricts_objector(space: AgreementSpace) -> NDArray[np.bool_]:
     may not be stationed on them (the security regime is not
     ``"us-forces-allowed"``).  Spaces without these features restrict nothing.
     """
+    check_instance(space, AgreementSpace, "space", error=InvalidModelError)
     transferred = space.feature("islands.any", default=0.0)[:-1] > 0
     allowed = space.feature("security.us_forces_allowed", default=1.0)[:-1] > 0
     mask: NDArray[np.bool_] = transferred & ~allowed
@@ -87,6 +95,7 @@ def proposal_game(scenario: Scenario) -> SequentialGame:
     >>> len(game.children[0])  # 39 agreements + no proposal
     40
     """
+    _check_scenario(scenario)
     names = scenario.agent_names
     protocol = scenario.protocol
     utilities = scenario.outcome_utilities()
@@ -168,7 +177,10 @@ class StrategicNegotiation:
         >>> round(sum(dist.values()), 12)
         1.0
         """
-        profile = self.game.validate_profile(strategies)
+        try:
+            profile = self.game.validate_profile(strategies)
+        except InvalidProfileError as error:
+            raise InvalidProfileError(f"strategies: {error}") from None
         probabilities = functools.reduce(np.multiply.outer, profile)
         totals = np.bincount(
             (self.outcomes.ravel() + 1), weights=probabilities.ravel(),
@@ -218,6 +230,7 @@ def strategic_game(
     >>> sg.game.strategies[1][-1]
     'concede nothing'
     """
+    _check_scenario(scenario)
     names = scenario.agent_names
     protocol = scenario.protocol
     space = scenario.space
@@ -225,7 +238,19 @@ def strategic_game(
     if proposals is None:
         offered = np.arange(len(space))
     else:
-        offered = np.asarray(list(proposals), dtype=np.intp)
+        if (
+            isinstance(proposals, str | bytes)
+            or not isinstance(proposals, Sequence | np.ndarray)
+            or not all(
+                isinstance(k, numbers.Integral) and not isinstance(k, bool | np.bool_)
+                for k in proposals
+            )
+        ):
+            raise InvalidModelError(
+                "proposals must be a sequence of agreement indices (integers), got "
+                f"{describe(proposals)}"
+            )
+        offered = np.array([int(k) for k in proposals], dtype=np.intp)
         if offered.ndim != 1 or offered.size == 0 or np.any(
             (offered < 0) | (offered >= len(space))
         ) or len(set(offered.tolist())) != offered.size:

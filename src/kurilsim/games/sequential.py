@@ -11,6 +11,7 @@ backward induction (:func:`kurilsim.solve_spe`).
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Union
@@ -19,6 +20,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from kurilsim._arrays import duplicates, readonly
+from kurilsim._checks import check_int, check_strings, describe, real_array
 from kurilsim._errors import InvalidGameError
 
 __all__ = ["Chance", "Decision", "Node", "SequentialGame", "Terminal"]
@@ -54,6 +56,12 @@ class Terminal:
                 f"numbers, got {self.payoffs!r}"
             )
         object.__setattr__(self, "payoffs", tuple(float(v) for v in values))
+        if not isinstance(self.outcome, Hashable):
+            raise InvalidGameError(
+                f"a terminal's outcome must be hashable (a number, string, tuple, "
+                f"...), got {describe(self.outcome)}"
+            )
+        _check_label(self.label)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +83,15 @@ class Decision:
     label: str = ""
 
     def __post_init__(self) -> None:
+        if isinstance(self.player, bool | np.bool_) or not isinstance(
+            self.player, str | numbers.Integral
+        ):
+            raise InvalidGameError(
+                f"a Decision node's player must be a name or an index, got "
+                f"{describe(self.player)}"
+            )
         object.__setattr__(self, "moves", _moves(self.moves, "Decision"))
+        _check_label(self.label)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,13 +110,28 @@ class Chance:
     label: str = ""
 
     def __post_init__(self) -> None:
-        moves = tuple(tuple(move) for move in self.moves)
-        if not moves or not all(len(move) == 3 for move in moves):
-            raise InvalidGameError(
-                "a Chance node needs a non-empty sequence of (action, probability, "
-                f"subtree) triples, got {self.moves!r}"
+        if (
+            isinstance(self.moves, str | bytes | Mapping)
+            or not isinstance(self.moves, Sequence)
+            or not self.moves
+            or not all(
+                isinstance(move, Sequence)
+                and not isinstance(move, str | bytes)
+                and len(move) == 3
+                for move in self.moves
             )
-        probabilities = np.array([move[1] for move in moves], dtype=np.float64)
+        ):
+            raise InvalidGameError(
+                "a Chance node's moves must be a non-empty sequence of (action, "
+                f"probability, subtree) triples, got {describe(self.moves)}"
+            )
+        moves = tuple(tuple(move) for move in self.moves)
+        probabilities = real_array(
+            [move[1] for move in moves],
+            "chance probabilities",
+            finite=False,
+            error=InvalidGameError,
+        )
         if np.any(~np.isfinite(probabilities)) or np.any(probabilities < 0) or not (
             math.isclose(probabilities.sum(), 1.0, abs_tol=1e-9)
         ):
@@ -118,9 +149,15 @@ class Chance:
                 for move, probability in zip(moves, probabilities, strict=True)
             ),
         )
+        _check_label(self.label)
 
 
 Node = Union[Terminal, Decision, Chance]  # noqa: UP007 - runtime alias
+
+
+def _check_label(label: object) -> None:
+    if not isinstance(label, str):
+        raise InvalidGameError(f"a node's label must be a string, got {describe(label)}")
 
 
 def _check_child(child: object, owner: str) -> None:
@@ -134,7 +171,15 @@ def _check_child(child: object, owner: str) -> None:
 def _moves(
     moves: Mapping[str, Node] | Sequence[tuple[str, Node]], owner: str
 ) -> tuple[tuple[str, Node], ...]:
-    items = list(moves.items()) if isinstance(moves, Mapping) else list(moves)
+    if isinstance(moves, Mapping):
+        items = list(moves.items())
+    elif isinstance(moves, Sequence) and not isinstance(moves, str | bytes):
+        items = list(moves)
+    else:
+        raise InvalidGameError(
+            f"a {owner} node's moves must be a mapping of action to subtree or a "
+            f"sequence of (action, subtree) pairs, got {describe(moves)}"
+        )
     if not items:
         raise InvalidGameError(f"a {owner} node needs at least one move")
     result = []
@@ -217,14 +262,19 @@ class SequentialGame:
     parent: NDArray[np.intp] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        players = tuple(self.players)
-        if not players or not all(isinstance(p, str) and p for p in players):
+        players = check_strings(self.players, "players", error=InvalidGameError)
+        if not players or not all(players):
             raise InvalidGameError(
-                f"players must be a non-empty sequence of names, got {self.players!r}"
+                "players must be a non-empty sequence of names, got "
+                f"{describe(self.players)}"
             )
         if len(set(players)) != len(players):
             raise InvalidGameError(f"duplicate player names in {players!r}")
-        _check_child(self.root, "SequentialGame")
+        if not isinstance(self.root, Terminal | Decision | Chance):
+            raise InvalidGameError(
+                "root must be a Terminal, Decision or Chance node, got "
+                f"{describe(self.root)}"
+            )
         kinds: list[int] = []
         movers: list[int] = []
         children: list[list[int]] = []
@@ -338,6 +388,7 @@ class SequentialGame:
 
     def node_description(self, node: int) -> str:
         """A readable description of a node: its label or its history."""
+        node = check_int(node, "node", low=0, high=self.n_nodes - 1, error=InvalidGameError)
         if self.labels[node]:
             return self.labels[node]
         history = []
@@ -352,7 +403,7 @@ class SequentialGame:
 
         Rows follow :attr:`terminal_nodes` (preorder).
         """
-        values = np.asarray(payoffs, dtype=np.float64)
+        values = real_array(payoffs, "payoffs", error=InvalidGameError)
         terminals = self.terminal_nodes
         if values.shape != (len(terminals), self.n_players):
             raise InvalidGameError(

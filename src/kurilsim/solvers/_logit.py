@@ -422,17 +422,12 @@ class _Tracer:
         """
         decel = 1.0 / self.max_accel
         dist_prev = 0.0
-        rhs = self._rhs
         for it in range(_CORRECTOR_ITER):
-            H, J = self.system.evaluate(u)
-            rhs[:-1] = -H
-            try:
-                delta = np.linalg.solve(np.vstack([J, self.t]), rhs)
-            except np.linalg.LinAlgError:
+            step = self._plane_step(u)
+            if step is None:
                 return None
+            delta, J = step
             dist = float(np.linalg.norm(delta))
-            if not math.isfinite(dist):
-                return None
             threshold = _CORRECTOR_TOL * (1.0 + float(np.abs(u).max()))
             if it == 0:
                 if dist > _MAX_DIST:
@@ -537,20 +532,36 @@ class _Tracer:
             length *= 2.0
         return False
 
+    def _plane_step(
+        self, u: Vector
+    ) -> tuple[Vector, NDArray[np.float64]] | None:
+        """One Newton step ``δ`` in the hyperplane through ``u`` orthogonal to ``t``.
+
+        Solves ``[J(u); t^T] δ = [-H(u); 0]``; returns ``δ`` and ``J(u)``, or
+        ``None`` if the system is singular or the step is not finite.
+        """
+        H, J = self.system.evaluate(u)
+        rhs = self._rhs
+        rhs[:-1] = -H
+        try:
+            delta = np.asarray(
+                np.linalg.solve(np.vstack([J, self.t]), rhs), dtype=np.float64
+            )
+        except np.linalg.LinAlgError:
+            return None
+        if not np.all(np.isfinite(delta)):
+            return None
+        return delta, J
+
     def _newton_on_plane(
         self, u: Vector, max_iter: int = 50
     ) -> tuple[Vector, NDArray[np.float64]] | None:
         """Newton's method on ``H = 0`` in the hyperplane through ``u`` (no step control)."""
-        rhs = self._rhs
         for _ in range(max_iter):
-            H, J = self.system.evaluate(u)
-            rhs[:-1] = -H
-            try:
-                delta = np.linalg.solve(np.vstack([J, self.t]), rhs)
-            except np.linalg.LinAlgError:
+            step = self._plane_step(u)
+            if step is None:
                 return None
-            if not np.all(np.isfinite(delta)):
-                return None
+            delta, J = step
             u = u + delta
             if float(np.linalg.norm(delta)) <= _CORRECTOR_TOL * (
                 1.0 + float(np.abs(u).max())

@@ -37,10 +37,18 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from kurilsim._arrays import readonly
-from kurilsim._errors import InvalidGameError, SolverError
+from kurilsim._checks import (
+    check_choice,
+    check_instance,
+    check_int,
+    check_real,
+    describe,
+)
+from kurilsim._errors import InvalidGameError, ProblemTooLargeError, SolverError
 from kurilsim.games.bargaining import (
     DEFAULT_TOL,
     BargainingProblem,
+    _as_real_array,
     _frontier_polyline,
     _hull,
     _ir_polyline,
@@ -191,21 +199,22 @@ _TITLES = {
 # Validation and certification
 # ---------------------------------------------------------------------------
 def _check_problem(problem: Any) -> BargainingProblem:
-    if not isinstance(problem, BargainingProblem):
-        raise InvalidGameError(
-            f"expected a BargainingProblem, got {type(problem).__name__}"
-        )
-    return problem
+    return check_instance(
+        problem, BargainingProblem, "problem", error=InvalidGameError
+    )
+
+
+def _twin_problem(points: ArrayLike, disagreement: ArrayLike) -> BargainingProblem:
+    """The problem of an array twin's arguments (checked like the class's)."""
+    return BargainingProblem(
+        _as_real_array(points, "points"), _as_real_array(disagreement, "disagreement")
+    )
 
 
 def _check_tol(tol: Any) -> float:
-    if (
-        isinstance(tol, bool)
-        or not isinstance(tol, numbers.Real)
-        or not 0 < float(tol) < 1
-    ):
-        raise InvalidGameError(f"tol must be a number in (0, 1), got {tol!r}")
-    return float(tol)
+    return check_real(
+        tol, "tol", low=0, high=1, low_open=True, high_open=True, error=InvalidGameError
+    )
 
 
 def _check_weights(weights: ArrayLike | None, n: int) -> NDArray[np.float64]:
@@ -228,23 +237,20 @@ def _check_weights(weights: ArrayLike | None, n: int) -> NDArray[np.float64]:
 
 def _check_delta(value: Any, name: str) -> float:
     if (
-        isinstance(value, bool)
+        isinstance(value, bool | np.bool_)
         or not isinstance(value, numbers.Real)
         or not 0.0 <= float(value) <= 1.0
     ):
         raise InvalidGameError(
-            f"{name} must be a discount factor in [0, 1], got {value!r}"
+            f"{name} must be a discount factor in [0, 1], got {describe(value)}"
         )
     return float(value)
 
 
 def _check_rule(rule: Any, n: int) -> int:
     """The number of votes ``q`` a proposal needs among ``n`` players."""
-    if isinstance(rule, str) and rule == "majority":
-        return n // 2 + 1
-    if isinstance(rule, str) and rule == "unanimity":
-        return n
-    raise InvalidGameError(f"rule must be 'majority' or 'unanimity', got {rule!r}")
+    quotas = {"majority": n // 2 + 1, "unanimity": n}
+    return quotas[check_choice(rule, "rule", quotas, error=InvalidGameError)]
 
 
 def _agreement_possible(problem: BargainingProblem, tol: float) -> bool:
@@ -703,7 +709,7 @@ def nash_bargaining(
     >>> nash_bargaining([[1, 0], [0, 1]], [0.2, 0.1], weights=[0.7, 0.3])
     array([0.69, 0.31])
     """
-    problem = BargainingProblem(np.asarray(points), np.asarray(disagreement))
+    problem = _twin_problem(points, disagreement)
     return solve_nash_bargaining(problem, weights, tol=tol).utilities
 
 
@@ -865,7 +871,7 @@ def kalai_smorodinsky(
     >>> kalai_smorodinsky([[0, 1], [0.75, 0.75], [1, 0]], [0, 0])
     array([0.75, 0.75])
     """
-    problem = BargainingProblem(np.asarray(points), np.asarray(disagreement))
+    problem = _twin_problem(points, disagreement)
     return solve_kalai_smorodinsky(problem, tol=tol).utilities
 
 
@@ -1042,7 +1048,7 @@ def egalitarian(
     >>> egalitarian([[2, 0], [0, 1]], [0, 0])
     array([0.667, 0.667])
     """
-    problem = BargainingProblem(np.asarray(points), np.asarray(disagreement))
+    problem = _twin_problem(points, disagreement)
     return solve_egalitarian(problem, tol=tol).utilities
 
 
@@ -1215,7 +1221,8 @@ def solve_rubinstein(
         or len(discounts) != 2
     ):
         raise InvalidGameError(
-            f"discounts must be two discount factors (one per player), got {discounts!r}"
+            "discounts must be two discount factors (one per player), got "
+            f"{describe(discounts)}"
         )
     deltas = [_check_delta(v, f"discounts[{i}]") for i, v in enumerate(discounts)]
     if deltas[0] == 1.0 and deltas[1] == 1.0:
@@ -1223,7 +1230,7 @@ def solve_rubinstein(
             "both discount factors are 1: without impatience there is no unique "
             "equilibrium; give at least one below 1"
         )
-    first = problem.player_index(proposer)
+    first = problem._index_of(proposer, "proposer")
     if not _agreement_possible(problem, tol):
         return _disagreement_solution(
             problem,
@@ -1292,7 +1299,8 @@ def baron_ferejohn_shares(
     Raises
     ------
     InvalidGameError
-        For ``n < 2``, ``delta`` outside [0, 1] or an unknown rule.
+        For ``n`` not an integer in [2, 1000000], ``delta`` outside [0, 1]
+        or an unknown rule.
 
     Examples
     --------
@@ -1302,15 +1310,17 @@ def baron_ferejohn_shares(
     >>> baron_ferejohn_shares(3, 0.9, rule="unanimity")
     array([0.4, 0.3, 0.3])
     """
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 2:
-        raise InvalidGameError(f"n must be an integer >= 2 (players), got {n!r}")
+    n = check_int(n, "n", low=2, high=_MAX_SHARES, error=InvalidGameError)
     delta = _check_delta(delta, "delta")
-    quota = _check_rule(rule, int(n))
-    shares = np.zeros(int(n))
+    quota = _check_rule(rule, n)
+    shares = np.zeros(n)
     shares[1:quota] = delta / n
     shares[0] = 1.0 - delta * (quota - 1) / n
     return shares
 
+
+#: Most players :func:`baron_ferejohn_shares` lays out (8 MB of shares).
+_MAX_SHARES = 1_000_000
 
 #: Coalitions whose proposer values differ by less than this (in units of the
 #: proposer's utility range) tie; the proposer mixes them uniformly.
@@ -1570,6 +1580,7 @@ def solve_baron_ferejohn(
     *,
     tol: float = DEFAULT_TOL,
     max_iterations: int = 10_000,
+    max_work: float = 1_000,
 ) -> BargainingSolution:
     """Stationary equilibrium of Baron and Ferejohn's closed-rule bargaining game.
 
@@ -1596,6 +1607,12 @@ def solve_baron_ferejohn(
         Relative tolerance of the fixed point and of the certificate.
     max_iterations : int
         Largest number of fixed-point (and Newton) iterations.
+    max_work : float
+        Largest number of linear programs per iteration (one per proposer
+        and coalition: ``n * C(n - 1, q - 1)``) the solver may commit to;
+        larger problems are refused at once.  The default admits 9 players
+        under majority rule (630 programs, seconds); each further player
+        multiplies the work by about 2.
 
     Returns
     -------
@@ -1612,8 +1629,10 @@ def solve_baron_ferejohn(
     Raises
     ------
     InvalidGameError
-        For ``delta`` outside [0, 1), an unknown rule, a bad ``tol`` or
-        ``max_iterations``.
+        For ``delta`` outside [0, 1), an unknown rule, a bad ``tol``,
+        ``max_iterations`` or ``max_work``.
+    ProblemTooLargeError
+        If an iteration would solve more than ``max_work`` linear programs.
     SolverError
         If the iteration does not converge or the certificate fails.
 
@@ -1669,13 +1688,17 @@ def solve_baron_ferejohn(
         )
     n = problem.n_players
     quota = _check_rule(rule, n)
-    if (
-        isinstance(max_iterations, bool)
-        or not isinstance(max_iterations, numbers.Integral)
-        or max_iterations < 1
-    ):
-        raise InvalidGameError(
-            f"max_iterations must be a positive integer, got {max_iterations!r}"
+    max_iterations = check_int(
+        max_iterations, "max_iterations", low=1, error=InvalidGameError
+    )
+    max_work = check_real(max_work, "max_work", low=0, low_open=True, error=InvalidGameError)
+    work = n * math.comb(n - 1, quota - 1)
+    if work > max_work:
+        raise ProblemTooLargeError(
+            f"solve_baron_ferejohn with {n} players under {rule} rule solves about "
+            f"{work:.3g} linear programs per iteration (one per proposer and "
+            f"coalition), more than max_work={max_work:g}; raise "
+            "solve_baron_ferejohn(..., max_work=) to proceed"
         )
     Z = problem._scaled()
     v = Z[-1].copy()

@@ -25,6 +25,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from kurilsim._checks import check_choice, check_real, describe, real_array
 from kurilsim._errors import InvalidGameError
 
 __all__ = ["discrete_bargaining", "discrete_bargaining_kernel"]
@@ -32,11 +33,10 @@ __all__ = ["discrete_bargaining", "discrete_bargaining_kernel"]
 Rule = Literal["nash", "kalai-smorodinsky"]
 
 
-def _check_rule(rule: str) -> None:
-    if rule not in ("nash", "kalai-smorodinsky"):
-        raise InvalidGameError(
-            f"rule must be 'nash' or 'kalai-smorodinsky', got {rule!r}"
-        )
+def _check_options(rule: object, tol: object) -> float:
+    """Check ``rule`` and return ``tol`` (a finite number in [0, 1))."""
+    check_choice(rule, "rule", ("nash", "kalai-smorodinsky"), error=InvalidGameError)
+    return check_real(tol, "tol", low=0, high=1, high_open=True, error=InvalidGameError)
 
 
 def discrete_bargaining(
@@ -51,7 +51,13 @@ def discrete_bargaining(
     rule : {"nash", "kalai-smorodinsky"}
     tol : float
         Relative tolerance (times each party's utility range) for "weakly
-        prefers" and for ties.
+        prefers" and for ties, in [0, 1).
+
+    Raises
+    ------
+    InvalidGameError
+        If ``first`` and ``second`` are not finite real vectors of one length
+        (at least 2), or for a bad ``rule`` or ``tol``.
 
     Examples
     --------
@@ -61,12 +67,16 @@ def discrete_bargaining(
     >>> discrete_bargaining([3.0, -1.0, 0.0], [-1.0, 2.0, 0.0])
     -1
     """
-    _check_rule(rule)
-    u = [np.asarray(first, dtype=np.float64), np.asarray(second, dtype=np.float64)]
+    tol = _check_options(rule, tol)
+    u = [
+        real_array(first, "first", error=InvalidGameError),
+        real_array(second, "second", error=InvalidGameError),
+    ]
     if u[0].shape != u[1].shape or u[0].ndim != 1 or len(u[0]) < 2:
         raise InvalidGameError(
-            f"expected two utility vectors of one length >= 2, got shapes "
-            f"{u[0].shape} and {u[1].shape}"
+            "first and second must be utility vectors of one length >= 2, got "
+            f"shapes {u[0].shape} and {u[1].shape}: {describe(first)} and "
+            f"{describe(second)}"
         )
     n = len(u[0]) - 1
     eps = [tol * (float(np.ptp(row)) or 1.0) for row in u]
@@ -109,9 +119,31 @@ def discrete_bargaining_kernel(
 
     ``first`` and ``second`` have shape ``(n_agreements + 1, m)`` (outcomes x
     points, status quo last).  Returns the agreement index per point, -1 for
-    no deal.
+    no deal.  Only shapes and options are checked (this is a hot loop):
+    the values must be finite.
+
+    Raises
+    ------
+    InvalidGameError
+        If ``first`` and ``second`` are not float arrays of one shape
+        ``(k, m)`` with ``k >= 2``, or for a bad ``rule`` or ``tol``.
     """
-    _check_rule(rule)
+    tol = _check_options(rule, tol)
+    shape: tuple[int, ...] | None = None  # first's, once checked
+    for name, table in (("first", first), ("second", second)):
+        if (
+            not isinstance(table, np.ndarray)
+            or table.dtype.kind != "f"
+            or table.ndim != 2
+            or table.shape[0] < 2
+            or table.shape != (shape or table.shape)
+        ):
+            like = "" if shape is None else f" {shape} like first's"
+            raise InvalidGameError(
+                f"{name} must be a float array of shape{like} (n_agreements + 1, m) "
+                f"with n_agreements >= 1, got {describe(table)}"
+            )
+        shape = table.shape
     n = first.shape[0] - 1
     gains = []
     feasible = np.ones((n, first.shape[1]), dtype=bool)

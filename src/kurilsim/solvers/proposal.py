@@ -16,6 +16,7 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from kurilsim._checks import check_bool, check_int, check_real, describe, real_array
 from kurilsim._errors import InvalidGameError
 from kurilsim.domain.agreements import NO_DEAL
 
@@ -34,6 +35,29 @@ def _tolerance(
     bottom = row.min(axis=0) if low is None else low
     spread = row.max(axis=0) - bottom
     result: NDArray[np.float64] = tol * np.where(spread > 0, spread, 1.0)
+    return result
+
+
+def _check_tol(tol: object) -> float:
+    return check_real(tol, "tol", low=0, high=1, high_open=True, error=InvalidGameError)
+
+
+def _kernel_table(
+    table: object, name: str, shape: tuple[int, ...] | None
+) -> tuple[int, ...]:
+    """The shape of a kernel utility table, after checking it."""
+    if (
+        not isinstance(table, np.ndarray)
+        or table.dtype.kind != "f"
+        or table.ndim != 2
+        or table.shape[0] < 1
+        or table.shape != (shape or table.shape)
+    ):
+        like = "(n_agreements + 1, m)" if shape is None else str(shape)
+        raise InvalidGameError(
+            f"{name} must be a float array of shape {like}, got {describe(table)}"
+        )
+    result: tuple[int, ...] = table.shape
     return result
 
 
@@ -65,7 +89,37 @@ def spe_kernel(
     the proposer would withdraw); the objection cost is then never paid on
     the path.  The proposer picks the first agreement (or the status quo,
     last) with the highest resulting value.
+
+    Only shapes, dtypes and options are checked (this is a hot loop): the
+    values must be finite.
+
+    Raises
+    ------
+    InvalidGameError
+        If the arrays do not have matching shapes and dtypes, or for a bad
+        ``objection_blocks`` or ``tol``.
     """
+    objection_blocks = check_bool(
+        objection_blocks, "objection_blocks", error=InvalidGameError
+    )
+    tol = _check_tol(tol)
+    shape = _kernel_table(proposer, "proposer", None)
+    _kernel_table(responder, "responder", shape)
+    if objector is not None:
+        _kernel_table(objector, "objector", shape)
+    if (
+        not isinstance(restricted, np.ndarray)
+        or restricted.dtype != np.bool_
+        or restricted.shape != (shape[0] - 1,)
+    ):
+        raise InvalidGameError(
+            f"restricted must be a bool array of shape ({shape[0] - 1},), got "
+            f"{describe(restricted)}"
+        )
+    if not isinstance(cost, np.ndarray) or cost.shape != (shape[1],):
+        raise InvalidGameError(
+            f"cost must be an array of shape ({shape[1]},), got {describe(cost)}"
+        )
     n, m = proposer.shape[0] - 1, proposer.shape[1]
     result = np.empty(m, dtype=np.intp)
     rows = np.flatnonzero(restricted) if objector is not None else np.empty(0, np.intp)
@@ -159,24 +213,40 @@ def proposal_spe(
     >>> proposal_spe(u, [False, False], proposer=0, responder=1, objector=None)
     (array(1), array([1. , 0.5]))
     """
-    u = np.asarray(utilities, dtype=np.float64)
+    u = real_array(utilities, "utilities", error=InvalidGameError)
     if u.ndim < 2 or u.shape[-1] < 1:
         raise InvalidGameError(
             f"utilities must have shape (..., n_agents, n_agreements + 1), got {u.shape}"
         )
     n_agents, n_outcomes = u.shape[-2:]
     n = n_outcomes - 1
-    mask = np.asarray(restricted, dtype=bool)
-    if mask.shape != (n,):
+    try:
+        mask = np.asarray(restricted)
+    except (TypeError, ValueError):  # ragged sequences
+        mask = np.asarray(None, dtype=object)
+    if mask.shape != (n,) or mask.dtype != np.bool_:
         raise InvalidGameError(
-            f"restricted must have one entry per agreement ({n}), got shape {mask.shape}"
+            f"restricted must be {n} booleans (one per agreement), got "
+            f"{describe(restricted)}"
         )
-    roles = [proposer, responder] + ([] if objector is None else [objector])
-    if any(not 0 <= r < n_agents for r in roles) or proposer == responder:
-        raise InvalidGameError(f"bad role indices {roles} for {n_agents} agents")
-    cost = np.asarray(objection_cost, dtype=np.float64)
-    if np.any(cost < 0) or not np.all(np.isfinite(cost)):
-        raise InvalidGameError(f"objection_cost must be finite and >= 0, got {cost}")
+    roles = {"proposer": proposer, "responder": responder}
+    if objector is not None:
+        roles["objector"] = objector
+    for role, index in roles.items():
+        check_int(index, role, low=0, high=n_agents - 1, error=InvalidGameError)
+    if proposer == responder:
+        raise InvalidGameError(
+            f"proposer and responder must be different agents, got {proposer!r} twice"
+        )
+    cost = real_array(objection_cost, "objection_cost", error=InvalidGameError)
+    if np.any(cost < 0):
+        raise InvalidGameError(
+            f"objection_cost must be >= 0, got {describe(objection_cost)}"
+        )
+    objection_blocks = check_bool(
+        objection_blocks, "objection_blocks", error=InvalidGameError
+    )
+    tol = _check_tol(tol)
     lead = np.broadcast_shapes(u.shape[:-2], cost.shape)
     m = math.prod(lead)
     # kernel layout: one row per outcome, one column per parameter point

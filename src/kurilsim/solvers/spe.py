@@ -10,6 +10,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kurilsim._arrays import readonly
+from kurilsim._checks import (
+    check_choice,
+    check_instance,
+    check_int,
+    check_real,
+    describe,
+)
 from kurilsim._errors import InvalidGameError, SolverError
 from kurilsim.games.sequential import CHANCE, DECISION, TERMINAL, SequentialGame
 
@@ -81,6 +88,9 @@ class SPEResult:
 
     def action_at(self, node: int) -> str:
         """The equilibrium action at a decision node."""
+        node = check_int(
+            node, "node", low=0, high=self.game.n_nodes - 1, error=InvalidGameError
+        )
         if self.game.kind[node] != DECISION:
             raise InvalidGameError(f"node {node} is not a decision node")
         return self.game.actions[node][int(self.strategy[node])]
@@ -102,10 +112,12 @@ def _tolerances(game: SequentialGame, tol: float) -> NDArray[np.float64]:
     return result
 
 
-def _validate_tol(tol: float) -> float:
-    if isinstance(tol, bool) or not isinstance(tol, int | float) or not 0 <= tol < 1:
-        raise InvalidGameError(f"tol must be a number in [0, 1), got {tol!r}")
-    return float(tol)
+def _validate_tol(tol: object) -> float:
+    return check_real(tol, "tol", low=0, high=1, high_open=True, error=InvalidGameError)
+
+
+def _check_game(game: object) -> SequentialGame:
+    return check_instance(game, SequentialGame, "game", error=InvalidGameError)
 
 
 def solve_spe(
@@ -160,10 +172,8 @@ def solve_spe(
     >>> len(result.ties)  # the responder is indifferent after offer 0
     1
     """
-    if not isinstance(game, SequentialGame):
-        raise InvalidGameError(f"expected a SequentialGame, got {type(game).__name__}")
-    if tie_break not in ("first", "last"):
-        raise InvalidGameError(f"tie_break must be 'first' or 'last', got {tie_break!r}")
+    game = _check_game(game)
+    check_choice(tie_break, "tie_break", ("first", "last"), error=InvalidGameError)
     tol = _validate_tol(tol)
     tolerance = _tolerances(game, tol)
     n = game.n_nodes
@@ -237,11 +247,16 @@ def check_spe(game: SequentialGame, strategy: NDArray[np.intp]) -> float:
     InvalidGameError
         If ``strategy`` does not give a valid action at every decision node.
     """
-    strategy = np.asarray(strategy)
-    if strategy.shape != (game.n_nodes,):
+    game = _check_game(game)
+    given = strategy
+    try:
+        strategy = np.asarray(given)
+    except (TypeError, ValueError):  # ragged sequences
+        strategy = np.asarray(None, dtype=object)
+    if strategy.shape != (game.n_nodes,) or strategy.dtype.kind not in "iu":
         raise InvalidGameError(
-            f"a strategy needs one action index per node ({game.n_nodes}), got shape "
-            f"{strategy.shape}"
+            f"strategy needs one integer action index per node ({game.n_nodes}), "
+            f"got {describe(given)} of shape {strategy.shape}"
         )
     for node in game.decision_nodes:
         if not 0 <= strategy[node] < len(game.children[node]):
@@ -344,7 +359,9 @@ def spe_outcomes(
     >>> [str(o) for o in spe_outcomes(game)]
     ['1 (p=1) -> (1, 1)', '0 (p=1) -> (2, 0)']
     """
+    game = _check_game(game)
     tol = _validate_tol(tol)
+    limit = check_int(limit, "limit", low=1, error=InvalidGameError)
     tolerance = _tolerances(game, tol)
     # each set: list of (payoff vector, outcome distribution dict)
     sets: list[list[tuple[NDArray[np.float64], dict[Hashable, float]]]] = [
