@@ -34,10 +34,11 @@ def _profile(x: list[object], y: list[object]) -> ExactProfile:
 
 
 def _regret(game: NormalFormGame, profile: ExactProfile) -> F:
-    """Largest exact gain of a pure deviation (an oracle independent of the module)."""
+    """Largest exact gain of a pure deviation (an oracle independent of the
+    module), on the game's exact payoffs."""
     x, y = profile
-    A = [[F(v) for v in row] for row in game.payoffs[0].tolist()]
-    B = [[F(v) for v in row] for row in game.payoffs[1].tolist()]
+    A = [[F(v) for v in row] for row in game.exact_payoffs[0].tolist()]
+    B = [[F(v) for v in row] for row in game.exact_payoffs[1].tolist()]
     rows = [sum((a * q for a, q in zip(row, y, strict=True)), F(0)) for row in A]
     cols = [sum((B[i][j] * x[i] for i in range(len(x))), F(0)) for j in range(len(y))]
     u = sum((p * v for p, v in zip(x, rows, strict=True)), F(0))
@@ -399,3 +400,112 @@ def test_matches_gambit_on_float_games(arrays: tuple[np.ndarray, np.ndarray]) ->
     """Non-integer payoffs: every float is a rational with a power-of-two denominator."""
     game = _game(*arrays)
     assert solve_exact(game, "vertex")[0] == _gambit_equilibria(game)
+
+
+# --------------------------------------------- Gambit's large_payoff_game, exactly
+
+BIG = 10**19
+
+
+def _large_payoff_game_from_the_tree() -> list[list[F]]:
+    """Player 1's payoffs in the reduced strategic form of Gambit's
+    ``tests/test_games/large_payoff_game.efg``, derived from the tree.
+
+    Chance picks L or R (1/2 each); player 1 sees it and picks A or B
+    (strategies AA, AB, BA, BB: the action after L, then after R); player 2
+    sees player 1's action but not chance (XX, XY, YX, YY: the reply to A,
+    then to B).  Zero-sum.
+    """
+    left = {("A", "X"): BIG, ("A", "Y"): 1, ("B", "X"): -1, ("B", "Y"): 0}
+    right = {("A", "X"): -1, ("A", "Y"): 1, ("B", "X"): 0, ("B", "Y"): BIG}
+    rows = [(a, b) for a in "AB" for b in "AB"]
+    cols = [(x, y) for x in "XY" for y in "XY"]
+
+    def reply(col: tuple[str, str], action: str) -> str:
+        return col[0] if action == "A" else col[1]
+
+    return [
+        [
+            F(left[(r[0], reply(c, r[0]))] + right[(r[1], reply(c, r[1]))], 2)
+            for c in cols
+        ]
+        for r in rows
+    ]
+
+
+LARGE_A = [
+    [F(BIG - 1, 2), F(BIG - 1, 2), F(1), F(1)],
+    [F(BIG, 2), F(BIG), F(1, 2), F(BIG + 1, 2)],
+    [F(-1), F(-1, 2), F(0), F(1, 2)],
+    [F(-1, 2), F(BIG, 2), F(-1, 2), F(BIG, 2)],
+]
+LARGE = NormalFormGame([LARGE_A, [[-v for v in row] for row in LARGE_A]])
+AA = (F(1), F(0), F(0), F(0))
+YX = (F(0), F(0), F(1), F(0))
+# the other extreme of player 2's optimal strategies: weight 1/BIG on YY
+# (Gambit's LP answer, behaviour (1 - 1e-19, 1e-19) after B)
+YX_YY = (F(0), F(0), 1 - F(1, BIG), F(1, BIG))
+
+
+def test_large_payoff_game_table_is_the_tree() -> None:
+    assert _large_payoff_game_from_the_tree() == LARGE_A
+    assert not LARGE.is_float_exact
+    assert [list(row) for row in LARGE.exact_payoffs[0].tolist()] == LARGE_A
+    # float64 cannot hold them apart: (BIG - 1)/2, BIG/2 and (BIG + 1)/2 are one float
+    assert LARGE.payoffs[0][0, 0] == LARGE.payoffs[0][1, 0] == LARGE.payoffs[0][1, 3]
+
+
+@pytest.mark.parametrize(
+    "method", ["pure", "vertex", "support", "lemke-howson", "lp", "logit", "enumerate", "auto"]
+)
+def test_large_payoff_game_float_methods_refuse(method: str) -> None:
+    with pytest.raises(
+        kurilsim.PrecisionError, match=r"not representable in float64.*exact=True"
+    ):
+        kurilsim.solve_nash(LARGE, method)
+
+
+def test_large_payoff_game_exact_vertex_is_the_equilibrium_component() -> None:
+    result = kurilsim.solve_nash(LARGE, "vertex", exact=True)
+    assert result.complete
+    found = [(tuple(e.strategies[0]), tuple(e.strategies[1])) for e in result]
+    assert sorted(found) == sorted([(AA, YX), (AA, YX_YY)])
+    for eq in result:
+        assert eq.payoffs.tolist() == [1, -1]  # the value, exactly
+        assert eq.regret == 0
+    # the kernel agrees and every extreme point is an exact equilibrium
+    profiles, complete = solve_exact(LARGE, "vertex")
+    assert complete
+    assert sorted(profiles) == sorted([(AA, YX), (AA, YX_YY)])
+    _assert_exact_equilibria(LARGE, profiles)
+
+
+def test_large_payoff_game_component_is_the_segment() -> None:
+    """The optimal strategies of player 2 are exactly the mixes of YX and YY
+    with weight at most 1/BIG on YY; player 1 must play AA."""
+    inside = [(AA, (F(0), F(0), 1 - p, p)) for p in (F(0), F(1, 3 * BIG), F(1, BIG))]
+    outside = [
+        (AA, (F(0), F(0), 1 - p, p)) for p in (F(2, BIG), F(1, BIG - 1), F(1, 2))
+    ] + [
+        (AA, (F(1, BIG), F(0), 1 - F(1, BIG), F(0))),  # a little XX
+        (AA, (F(0), F(1, BIG), 1 - F(1, BIG), F(0))),  # a little XY
+        ((1 - F(1, BIG), F(0), F(1, BIG), F(0)), YX),  # a little BA
+        ((F(0), F(1), F(0), F(0)), YX),
+    ]
+    for profile in inside:
+        assert _regret(LARGE, profile) == 0
+    for profile in outside:
+        assert _regret(LARGE, profile) > 0
+
+
+@pytest.mark.parametrize("method", ["lemke-howson", "support", "pure"])
+def test_large_payoff_game_other_exact_methods_return_members(method: str) -> None:
+    result = kurilsim.solve_nash(LARGE, method, exact=True)
+    assert len(result) >= 1
+    for eq in result:
+        x, y = tuple(eq.strategies[0]), tuple(eq.strategies[1])
+        assert x == AA
+        assert y[:2] == (0, 0)
+        assert 0 <= y[3] <= F(1, BIG)
+        assert eq.payoffs.tolist() == [1, -1]
+        assert _regret(LARGE, (x, y)) == 0

@@ -596,3 +596,104 @@ def test_malformed_input_small_chunks(
     monkeypatch.setattr(nfg, "_CHUNK", 2)
     with pytest.raises(InvalidGameError, match="^" + message):
         read_nfg(text)
+
+
+# ------------------------------------------------------------ exact payoffs
+
+BIG = 10**19
+
+
+@pytest.mark.parametrize("outcome_version", [False, True])
+def test_rationals_and_huge_integers_are_kept_exactly(outcome_version: bool) -> None:
+    if outcome_version:
+        text = (
+            'NFG 1 R "" { "A" "B" } { 2 2 }\n'
+            '{ { "x" 1/3, 0 } { "y" 10000000000000000001, 0.1 } { "z" 1/2, -2/6 } }\n'
+            "1 2 3 0\n"
+        )
+    else:
+        text = (
+            'NFG 1 R "" { "A" "B" } { 2 2 }\n'
+            "1/3 0   10000000000000000001 0.1   1/2 -2/6   0 0\n"
+        )
+    want = (
+        [[Fraction(1, 3), Fraction(1, 2)], [BIG + 1, 0]],
+        [[0, Fraction(-1, 3)], [Fraction(0.1), 0]],
+    )
+    game = read_nfg(text)
+    assert not game.is_float_exact
+    assert [a.tolist() for a in game.exact_payoffs] == list(want)
+    # decimals mean their float; the floats are the rounded exact values
+    for a, w in zip(game.payoffs, want, strict=True):
+        assert a.tolist() == [[float(v) for v in row] for row in w]
+
+
+def test_files_float64_holds_keep_no_exact_copy() -> None:
+    text = 'NFG 1 R "" { "A" } { 5 }\n0.1 1/2 -3/4 9007199254740992 10000000000000000000\n'
+    game = read_nfg(text)
+    assert game.is_float_exact
+    assert game.payoffs[0].tolist() == [0.1, 0.5, -0.75, 2.0**53, 1e19]
+
+
+@pytest.mark.parametrize("outcome_version", [False, True])
+def test_exact_games_round_trip(outcome_version: bool) -> None:
+    A = [[Fraction(1, 3), BIG + 1, 0.1], [-(BIG + 3), Fraction(-2, 7), 2.5]]
+    B = [[0, 1, Fraction(10**40 + 1, 3)], [0.25, 1e-300, Fraction(1, 3)]]
+    game = _labelled_game([np.array(A, dtype=object), np.array(B, dtype=object)])
+    assert not game.is_float_exact
+    text = write_nfg(game, outcome_version=outcome_version)
+    assert "1/3" in text
+    assert "10000000000000000001" in text
+    assert "-10000000000000000003" in text
+    assert "0.1" in text  # float values keep their shortest form
+    read = read_nfg(text)
+    _assert_same(read, game)
+    assert [a.tolist() for a in read.exact_payoffs] == [
+        a.tolist() for a in game.exact_payoffs
+    ]
+
+
+def test_exact_payoffs_fast_and_token_paths_agree(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kurilsim.games import nfg
+
+    A = np.array([[Fraction(1, 3), BIG + 1], [0.5, -(BIG + 1)]], dtype=object)
+    game = NormalFormGame([A, A.T])
+    texts = [write_nfg(game), write_nfg(game, outcome_version=True)]
+    fast = [read_nfg(text) for text in texts]
+    assert all(not g.is_float_exact for g in fast)
+    for patch in ("token", "chunks"):
+        if patch == "token":
+            monkeypatch.setattr(nfg, "_fast_numbers", lambda text, pos, out, **kw: (0, pos))
+            monkeypatch.setattr(nfg, "_fast_outcomes", lambda *args: None)
+        else:
+            monkeypatch.setattr(nfg, "_CHUNK", 3)
+        for text, expected in zip(texts, fast, strict=True):
+            read = read_nfg(text)
+            _assert_same(read, expected)
+            assert not read.is_float_exact
+        monkeypatch.undo()
+
+
+exact_numbers = st.one_of(
+    st.integers(-(2**70), 2**70),
+    st.fractions(max_denominator=10**9).filter(lambda q: abs(q) < 10**30),
+    st.floats(-1e30, 1e30),
+)
+
+
+@pytest.mark.parametrize("outcome_version", [False, True])
+@given(data=st.data())
+def test_round_trip_any_exact_values(data: st.DataObject, outcome_version: bool) -> None:
+    n = data.draw(st.integers(1, 3), label="n_players")
+    shape = data.draw(st.tuples(*[st.integers(1, 3)] * n), label="shape")
+    size = int(np.prod(shape))
+    arrays = [
+        np.array(data.draw(st.lists(exact_numbers, min_size=size, max_size=size)), dtype=object)
+        .reshape(shape)
+        for _ in range(n)
+    ]
+    game = NormalFormGame(arrays)
+    read = read_nfg(write_nfg(game, outcome_version=outcome_version))
+    _assert_same(read, game)
+    assert read.is_float_exact == game.is_float_exact
+    assert [a.tolist() for a in read.exact_payoffs] == [a.tolist() for a in game.exact_payoffs]

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import copy as copy_module
 import dataclasses
 import itertools
+import pickle
+from decimal import Decimal
+from fractions import Fraction
 
 import nashpy
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kurilsim import (
     InvalidGameError,
@@ -232,3 +238,139 @@ def test_centred_payoffs_and_resolution() -> None:
     # gains are the same as in the unshifted game
     profile = ([0.5, 0.5], [0.25, 0.75])
     np.testing.assert_array_equal(game.gains(profile), NormalFormGame([PD, PD.T]).gains(profile))
+
+
+# ------------------------------------------------------------ exact payoffs
+
+BIG = 10**19
+
+
+def _exact_lists(game: NormalFormGame) -> list[list[object]]:
+    return [a.ravel().tolist() for a in game.exact_payoffs]
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        [[BIG + 1, BIG]],  # Python ints beyond 2**53
+        [[BIG + 1, 0.5]],  # numpy would make this list a float array
+        [[-(BIG + 1), 1]],
+        [[10**30, 1]],  # beyond int64: an object array
+        np.array([[2**62 + 1, 0]]),  # an int64 array beyond 2**53
+        np.array([[2**64 - 1, 0]], dtype=np.uint64),
+        [[Fraction(1, 3), Fraction(1, 2)]],
+        [[Decimal("0.1"), 2]],
+        np.array([[Fraction(2, 3), 1]], dtype=object),
+    ],
+)
+def test_exact_input_is_kept_when_float64_rounds_it(given: object) -> None:
+    game = NormalFormGame([given, [[0, 0]]])  # type: ignore[list-item]
+    values = [Fraction(v) for v in np.asarray(given, dtype=object).ravel().tolist()]
+    assert not game.is_float_exact
+    assert _exact_lists(game)[0] == values
+    assert _exact_lists(game)[1] == [0, 0]
+    assert all(type(v) is Fraction for a in game.exact_payoffs for v in a.ravel())
+    # the floats are the correctly rounded values
+    assert game.payoffs[0].ravel().tolist() == [float(v) for v in values]
+    for a in game.exact_payoffs:
+        assert a.dtype == object
+        assert not a.flags.writeable
+    assert "exact payoffs" in repr(game)
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        [[1, 2]],
+        [[2**53, -(2**53)]],
+        [[BIG, 0.5]],  # 10**19 is a float64 value
+        np.array([[2**62, 3]]),
+        [[Fraction(1, 2), Fraction(-3, 4)]],
+        [[Decimal("0.25"), 1]],
+        np.array([[0.1, 1e30]], dtype=np.float32),
+        np.array([[1 / 3, 2]], dtype=np.longdouble),
+        [[True, False]],
+    ],
+)
+def test_input_float64_holds_keeps_no_copy(given: object) -> None:
+    game = NormalFormGame([given, [[0, 0]]])  # type: ignore[list-item]
+    assert game.is_float_exact
+    assert "exact" not in repr(game)
+    # exact_payoffs: the floats' own values, built once and cached
+    exact = game.exact_payoffs
+    assert exact is game.exact_payoffs
+    assert _exact_lists(game)[0] == [Fraction(v) for v in game.payoffs[0].ravel().tolist()]
+    assert not exact[0].flags.writeable
+
+
+def test_long_double_that_float64_rounds_is_kept() -> None:
+    third = np.longdouble(1) / np.longdouble(3)
+    if float(third) == third:  # (platforms whose long double is float64)
+        assert NormalFormGame([[[third, 0]], [[0, 0]]]).is_float_exact
+        return
+    game = NormalFormGame([[[third, 0]], [[0, 0]]])
+    assert not game.is_float_exact
+    n, d = third.as_integer_ratio()
+    assert game.exact_payoffs[0][0, 0] == Fraction(int(n), int(d))
+
+
+def test_exact_equality_hash_pickle_replace_transpose() -> None:
+    exact = NormalFormGame([[[BIG + 1, 0]], [[Fraction(1, 3), 0]]], players=["a", "b"])
+    same = NormalFormGame([[[Fraction(BIG + 1), 0]], [[Fraction(2, 6), 0]]], players=["a", "b"])
+    rounded = NormalFormGame([[[BIG, 0]], [[1 / 3, 0]]], players=["a", "b"])
+    assert exact == same
+    assert hash(exact) == hash(same)
+    assert exact.payoffs[0].tolist() == rounded.payoffs[0].tolist()
+    assert exact != rounded  # same floats, different games
+    assert rounded != exact
+    assert hash(exact) == hash(rounded)  # (allowed: equal floats)
+    assert len({exact, same, rounded}) == 2
+
+    for copy in (pickle.loads(pickle.dumps(exact)), copy_module.deepcopy(exact)):
+        assert copy == exact
+        assert not copy.is_float_exact
+        assert _exact_lists(copy) == _exact_lists(exact)
+
+    renamed = dataclasses.replace(exact, players=("c", "d"))
+    assert renamed.players == ("c", "d")
+    assert _exact_lists(renamed) == _exact_lists(exact)
+    assert renamed.exact_payoffs[0] is exact.exact_payoffs[0]  # shared, read-only
+    # new payoffs replace the exact copy
+    plain = dataclasses.replace(exact, payoffs=[np.array(a) for a in exact.payoffs])
+    assert plain.is_float_exact
+    assert plain == rounded
+    other = dataclasses.replace(exact, payoffs=[[[BIG + 3, 0]], [[0, 0]]])
+    assert _exact_lists(other) == [[BIG + 3, 0], [0, 0]]
+
+    flipped = exact.transpose()
+    assert not flipped.is_float_exact
+    assert _exact_lists(flipped) == [[Fraction(1, 3), 0], [BIG + 1, 0]]
+    assert flipped.transpose() == exact
+
+
+def test_exact_input_errors() -> None:
+    with pytest.raises(InvalidGameError, match=r"player 0's payoff at \(0, 1\).*float64 range"):
+        NormalFormGame([[[0, Fraction(10**400, 3)]], [[0, 0]]])
+    with pytest.raises(InvalidGameError, match=r"player 1's payoff at \(0, 0\) is nan"):
+        NormalFormGame([[[0, Fraction(1, 3)]], [[Decimal("NaN"), 0]]])
+    with pytest.raises(InvalidGameError, match="must be real"):
+        NormalFormGame([np.array([[1, 1j]], dtype=object), [[0, 0]]])
+    with pytest.raises(InvalidGameError, match="payoffs of player 0 are not a numeric"):
+        NormalFormGame([np.array([[Fraction(1, 3), "x"]], dtype=object), [[0, 0]]])
+
+
+exact_numbers = st.one_of(
+    st.integers(-(2**70), 2**70),
+    st.fractions(max_denominator=10**6).filter(lambda q: abs(q) < 10**30),
+    st.floats(-1e20, 1e20),
+    st.decimals(-(10**20), 10**20, allow_nan=False, allow_infinity=False, places=5),
+)
+
+
+@given(values=st.lists(exact_numbers, min_size=4, max_size=4))
+def test_exact_payoffs_are_the_values_given(values: list[object]) -> None:
+    game = NormalFormGame([[values[:2], values[2:]], [[0, 0], [0, 0]]])
+    want = [Fraction(v) for v in values]  # type: ignore[arg-type]
+    assert _exact_lists(game)[0] == want
+    assert game.payoffs[0].ravel().tolist() == [float(v) for v in want]
+    assert game.is_float_exact == all(Fraction(float(v)) == v for v in want)

@@ -10,6 +10,8 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kurilsim import (
     DegenerateGameWarning,
@@ -20,7 +22,11 @@ from kurilsim import (
     solve_nash,
 )
 from kurilsim.games.normal_form import gains_exceed
-from kurilsim.solvers._results import certify_exact, smallest_differences
+from kurilsim.solvers._results import (
+    certify_exact,
+    rounding_errors,
+    smallest_differences,
+)
 
 PENNIES = NormalFormGame([[[1, -1], [-1, 1]], [[-1, 1], [1, -1]]])
 FLOAT_METHODS = ("pure", "vertex", "support", "lemke-howson", "lp", "auto")
@@ -261,3 +267,149 @@ def test_certify_exact_checks_probabilities_exactly() -> None:
     assert rejected == 2
     assert len(kept) == 1
     assert kept[0].payoffs.tolist() == [0, 0]
+
+
+# ------------------------------------------- payoffs given exactly (exact_payoffs)
+
+BIG = 10**19
+
+
+def test_rounding_that_merges_payoffs_is_refused() -> None:
+    """10**19 + 1 and 10**19 are one float: the float game has ties the game
+    as given does not have, so every float method refuses it."""
+    game = NormalFormGame([[[BIG + 1, BIG], [BIG, BIG + 1]], [[0, 1], [1, 0]]])
+    assert game.payoffs[0].tolist() == [[1e19, 1e19], [1e19, 1e19]]
+    assert rounding_errors(game).tolist() == [1.0, 0.0]
+    assert smallest_differences(game).tolist() == [1.0, 1.0]
+    for method in FLOAT_METHODS:
+        with pytest.raises(
+            PrecisionError,
+            match=r"^the payoffs given are not representable in float64: rounding changes "
+            r"player 0's by up to 1, .* differ by only 1, .*Solve with exact=True$",
+        ):
+            solve_nash(game, method)
+    (eq,) = solve_nash(game, exact=True)
+    half = Fraction(1, 2)
+    assert eq.strategies[0].tolist() == [half, half]
+    assert eq.strategies[1].tolist() == [half, half]
+    assert eq.payoffs.tolist() == [BIG + half, half]
+
+
+def test_rounding_below_the_resolution_of_the_game_is_accepted() -> None:
+    """Rationals such as 1/3 are rounded by ~1e-17: float methods answer, and
+    agree with the exact answer."""
+    third = Fraction(1, 3)
+    A = [[third, -1], [-1, 2 * third]]
+    B = [[-third, 1], [1, -2 * third]]
+    game = NormalFormGame([A, B])
+    assert not game.is_float_exact
+    assert 0 < rounding_errors(game).max() < 1e-16
+    exact = solve_nash(game, exact=True)
+    (want,) = exact
+    for method in ("vertex", "support", "lemke-howson", "lp", "pure", "logit"):
+        result = solve_nash(game, method)
+        if method == "pure":
+            assert len(result) == 0  # no pure equilibrium
+            continue
+        (eq,) = result
+        assert eq.isclose(want, atol=1e-12)
+
+
+def test_rounding_beyond_tol_is_refused_with_the_tol_it_needs() -> None:
+    """10**19 + 10**6 k: differences of 10**6 survive the rounding (error up
+    to 1024) but a gain certified at tol=1e-9 of the range (2e-3) means
+    nothing for the game as given; a coarser tol is fine."""
+    K = [[1, -1], [-1, 1]]
+    game = NormalFormGame(
+        [[[BIG + 10**6 * k for k in row] for row in K], [[BIG - 10**6 * k for k in row] for row in K]]
+    )
+    errors = rounding_errors(game)
+    assert 0 < errors[0] <= 1024  # half the float spacing at 1e19
+    with pytest.raises(
+        PrecisionError,
+        match=r"^the payoffs given are not representable in float64: rounding changes "
+        r"player 0's by up to \d+, more than tol=1e-09 of its payoff range \(2e\+06\) "
+        r"allows; solve with exact=True, or use tol >= 0\.000\d+$",
+    ):
+        solve_nash(game, "vertex")
+    (eq,) = solve_nash(game, "vertex", tol=1e-3)
+    assert eq.isclose(([0.5, 0.5], [0.5, 0.5]), atol=1e-9)
+    (exact,) = solve_nash(game, "vertex", exact=True)
+    assert exact.strategies[0].tolist() == [Fraction(1, 2)] * 2
+
+
+def test_three_players_rounded_get_no_exact_hint() -> None:
+    payoffs = np.zeros((3, 2, 2, 2), dtype=object)
+    payoffs[0, 0, 0, 0] = BIG + 1
+    payoffs[0, 1, 0, 0] = BIG
+    game = NormalFormGame(payoffs)
+    with pytest.raises(PrecisionError, match=r"Give payoffs whose differences float64 keeps$"):
+        solve_nash(game, "pure")
+
+
+def test_float_games_keep_the_float_rule() -> None:
+    """A game given in floats has no rounding error: the messages and rule of
+    the float game (differences against the resolution) are unchanged."""
+    game = large_payoff_game()
+    assert game.is_float_exact
+    assert rounding_errors(game).tolist() == [0.0, 0.0]
+
+
+def _smallest_exact_difference(game: NormalFormGame, i: int) -> Fraction | None:
+    """Brute force: every pair of player i's strategies against every pure
+    profile of the others, on the exact payoffs."""
+    u = game.exact_payoffs[i]
+    best = None
+    for cell in np.ndindex(*u.shape):
+        for other in range(u.shape[i]):
+            swapped = (*cell[:i], other, *cell[i + 1 :])
+            d = abs(u[cell] - u[swapped])
+            if d and (best is None or d < best):
+                best = d
+    return best
+
+
+def test_smallest_differences_see_what_rounding_hides() -> None:
+    tiny = Fraction(1, 10**30)
+    third = Fraction(1, 3)
+    # same float and same rounded residual, exact values 1e-30 apart
+    A = [[BIG + third, 0], [BIG + third + tiny, 1]]
+    game = NormalFormGame([A, [[0, 0], [0, 0]]])
+    assert game.payoffs[0][0, 0] == game.payoffs[0][1, 0]
+    assert smallest_differences(game)[0] == float(tiny)
+    # equal exact values are no difference, rounded or not
+    same = NormalFormGame([[[BIG + third, 5], [BIG + third, 7]], [[0, 0], [0, 0]]])
+    assert smallest_differences(same).tolist() == [2.0, np.inf]
+
+
+exact_entries = st.one_of(
+    st.fractions(min_value=-5, max_value=5, max_denominator=7),
+    st.fractions(min_value=-5, max_value=5, max_denominator=7).map(lambda q: BIG + q),
+    st.sampled_from([Fraction(1, 3), BIG + Fraction(1, 3), BIG + Fraction(1, 3) + Fraction(1, 10**30)]),
+)
+
+
+@given(
+    data=st.data(),
+    shape=st.tuples(st.integers(1, 3), st.integers(1, 3)),
+)
+def test_smallest_differences_match_brute_force(
+    data: st.DataObject, shape: tuple[int, int]
+) -> None:
+    size = shape[0] * shape[1]
+    arrays = [
+        np.array(data.draw(st.lists(exact_entries, min_size=size, max_size=size)), dtype=object)
+        .reshape(shape)
+        for _ in range(2)
+    ]
+    game = NormalFormGame(arrays)
+    found = smallest_differences(game)
+    errors = rounding_errors(game)
+    for i in range(2):
+        want = _smallest_exact_difference(game, i)
+        if want is None:
+            assert found[i] == np.inf
+        else:
+            assert found[i] == pytest.approx(float(want), rel=1e-12)
+        worst = max(abs(Fraction(float(v)) - v) for v in game.exact_payoffs[i].ravel())
+        assert errors[i] == float(worst)

@@ -30,7 +30,12 @@ In both versions the strategy profiles are listed with the *first* player's
 strategy changing fastest (column-major or Fortran order over the profile
 ``(s_1, ..., s_n)``), and within a profile the payoffs follow the player order.
 Numbers may be integers, decimals, exponent notation (``2.5e-3``) or rationals
-(``3/2``); rationals and decimals are converted to the nearest float.  Text
+(``3/2``).  Decimals are read as the nearest float.  Integers and rationals are
+read exactly: when one of them is not a float64 value (``1/3``,
+``10000000000000000001``), the game keeps the file's exact values
+(:attr:`~kurilsim.NormalFormGame.exact_payoffs`, with every decimal taken as
+its float) for ``solve_nash(..., exact=True)``, and :func:`write_nfg` writes
+them back.  Text
 labels are double-quoted, with ``\\"`` standing for a quote inside a label and
 ``\\\\`` for a backslash.
 
@@ -52,7 +57,7 @@ from decimal import Decimal
 from fractions import Fraction
 from functools import partial
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -82,6 +87,13 @@ _CHUNK = 1 << 16
 # Longer digit strings are converted through ``Decimal``: ``int(str)`` refuses
 # more than 4300 digits by default (``sys.set_int_max_str_digits``).
 _MAX_INT_DIGITS = 4000
+
+# Integers up to this magnitude are float64 values; a number word whose float
+# is this large may be an integer that float64 rounded.
+_EXACT_INT_LIMIT = 2.0**53
+
+# Exact values of the numbers float64 rounded, by position in their list.
+_ExactValues = dict[int, Fraction]
 
 # ----------------------------------------------------------------- lexing
 
@@ -209,6 +221,39 @@ def _to_float(word: str) -> float:
         return float(Fraction(_to_int(numerator), _to_int(denominator)))
     except OverflowError:
         return math.inf if numerator.lstrip("+")[:1] != "-" else -math.inf
+
+
+def _exact_value(word: str, value: float) -> Fraction | None:
+    """The exact value of a valid number word whose float ``value`` rounded
+    it: an integer or a rational that is not a float64 value (else ``None``;
+    decimals are taken to mean their float)."""
+    if "/" in word:
+        numerator, denominator = word.split("/")
+        exact = Fraction(_to_int(numerator), _to_int(denominator))
+    elif abs(value) >= _EXACT_INT_LIMIT and _INTEGER_RE.fullmatch(word):
+        exact = Fraction(_to_int(word))
+    else:
+        return None
+    if value.as_integer_ratio() == (exact.numerator, exact.denominator):
+        return None
+    return exact
+
+
+def _record_exact(
+    words: Sequence[str], values: NDArray[np.float64], offset: int, exact: _ExactValues
+) -> None:
+    """Record in ``exact`` the words of a chunk whose floats rounded them.
+
+    Only rationals and numbers of magnitude ``2**53`` or more can be
+    rounded integers or rationals, so plain decimal chunks cost one
+    vectorised comparison.
+    """
+    candidates = np.flatnonzero(np.abs(values) >= _EXACT_INT_LIMIT).tolist()
+    candidates += [k for k, w in enumerate(words) if "/" in w]
+    for k in candidates:
+        value = _exact_value(words[k], float(values[k]))
+        if value is not None:
+            exact[offset + k] = value
 
 
 def _parse_number(token: _Token, describe: str | Callable[[], str]) -> float:
@@ -376,6 +421,7 @@ def _fast_numbers(
     *,
     integers: bool = False,
     high: int = 0,
+    exact: _ExactValues | None = None,
 ) -> tuple[int, int]:
     """Convert ``text[pos:]`` into ``out`` chunk by chunk while that is safe.
 
@@ -387,6 +433,8 @@ def _fast_numbers(
     read.  A chunk that holds anything unusual (a non-number, a value out of
     range, too many values, or the last values when there are too few) is
     left to the token-by-token path, which reports the error precisely.
+    Payoffs that float64 rounds (integers beyond ``2**53``, rationals such
+    as ``1/3``) are recorded in ``exact`` by position.
     """
     count = 0
     last: tuple[int, int] | None = None  # (start, count before) of the last words
@@ -417,6 +465,10 @@ def _fast_numbers(
             return count, start
         last = (start, count)
         out[count : count + len(words)] = values
+        if exact is not None and (
+            not plain or float(np.abs(values).max()) >= _EXACT_INT_LIMIT
+        ):
+            _record_exact(words, np.asarray(values, dtype=np.float64), count, exact)
         count += len(words)
     if count < len(out) and last is not None:
         return last[1], last[0]  # too few: report on the line of the last word
@@ -425,14 +477,15 @@ def _fast_numbers(
 
 def _parse_payoff_body(
     parser: _Parser, players: Sequence[str], n_profiles: int
-) -> NDArray[np.float64]:
+) -> tuple[NDArray[np.float64], NDArray[Any] | None]:
     n = len(players)
     expected = n * n_profiles
     text = parser.text
     out = np.empty(min(expected, _max_words(text, parser.tok.start)))
-    count, resume = _fast_numbers(text, parser.tok.start, out)
+    exact: _ExactValues = {}
+    count, resume = _fast_numbers(text, parser.tok.start, out, exact=exact)
     if count == expected and resume == len(text):
-        return out.reshape((n_profiles, n))
+        return out.reshape((n_profiles, n)), _exact_table(out, exact, n)
     parser = _Parser(text, resume)
     last = parser.tok
     while parser.tok.kind == "word":
@@ -449,6 +502,9 @@ def _parse_payoff_body(
         value = _parse_number(last, partial(_payoff_what, players, count, n_profiles))
         if count < len(out):
             out[count] = value
+            given = _exact_value(last.text, value)
+            if given is not None:
+                exact[count] = given
         count += 1
     if count < expected:
         if parser.tok.kind != "eof":
@@ -459,19 +515,36 @@ def _parse_payoff_body(
         )
     if parser.tok.kind != "eof":
         raise parser.fail(f"end of input after the {expected} payoffs")
-    return out.reshape((n_profiles, n))
+    return out.reshape((n_profiles, n)), _exact_table(out, exact, n)
+
+
+def _exact_table(
+    floats: NDArray[np.float64], exact: _ExactValues, n: int
+) -> NDArray[Any] | None:
+    """The exact payoffs (``Fraction`` objects, shape ``(-1, n)``) if float64
+    rounded any: the recorded exact values, elsewhere the floats'."""
+    if not exact:
+        return None
+    table = np.empty(floats.size, dtype=object)
+    table[:] = [Fraction(v) for v in floats.tolist()]
+    for k, value in exact.items():
+        table[k] = value
+    return table.reshape((-1, n))
 
 
 def _outcome_what(player: str, number: int, name: str) -> str:
     return f"a numeric payoff of player {player!r} in outcome {number} ({name!r})"
 
 
-def _fast_outcomes(parser: _Parser, n: int, outcomes: array[float]) -> int | None:
+def _fast_outcomes(
+    parser: _Parser, n: int, outcomes: array[float], exact: _ExactValues
+) -> int | None:
     """Append the outcome list to ``outcomes`` if it is valid (fast path).
 
     Returns the offset after the list, or ``None`` (with ``outcomes``
     unchanged) to send the caller to the token-by-token path, which finds
-    and reports any error.
+    and reports any error.  Payoffs that float64 rounds are recorded in
+    ``exact`` by position in ``outcomes``.
     """
     text = parser.text
     pos = parser.tok.start
@@ -484,18 +557,26 @@ def _fast_outcomes(parser: _Parser, n: int, outcomes: array[float]) -> int | Non
             payoffs = []
         if len(payoffs) != n or not all(map(math.isfinite, payoffs)):
             del outcomes[size:]
+            for k in [k for k in exact if k >= size]:
+                del exact[k]
             return None
-        outcomes.extend(payoffs)
+        for w, value in zip(words, payoffs, strict=True):
+            given = _exact_value(w, value)
+            if given is not None:
+                exact[len(outcomes)] = given
+            outcomes.append(value)
         pos = match.end()
     close = _CLOSE_RE.match(text, pos)
     if close is None:
         del outcomes[size:]
+        for k in [k for k in exact if k >= size]:
+            del exact[k]
         return None
     return close.end()
 
 
 def _parse_outcome_list(
-    parser: _Parser, players: Sequence[str], outcomes: array[float]
+    parser: _Parser, players: Sequence[str], outcomes: array[float], exact: _ExactValues
 ) -> None:
     """Append the outcomes of the list to ``outcomes``, token by token."""
     n = len(players)
@@ -507,7 +588,12 @@ def _parse_outcome_list(
             what = partial(_outcome_what, player, number, name)
             if parser.tok.kind != "word":
                 raise parser.fail(what())
-            outcomes.append(_parse_number(parser.advance(), what))
+            token = parser.advance()
+            value = _parse_number(token, what)
+            given = _exact_value(token.text, value)
+            if given is not None:
+                exact[len(outcomes)] = given
+            outcomes.append(value)
             if parser.tok.kind == ",":
                 parser.advance()
         if parser.tok.kind != "}":
@@ -522,17 +608,19 @@ def _parse_outcome_list(
 
 def _parse_outcome_body(
     parser: _Parser, players: Sequence[str], n_profiles: int
-) -> NDArray[np.float64]:
+) -> tuple[NDArray[np.float64], NDArray[Any] | None]:
     n = len(players)
     parser.expect("{", "'{' opening the outcome list")
     outcomes = array("d", [0.0] * n)  # flat; outcome 0 is the null outcome
-    after = _fast_outcomes(parser, n, outcomes)
+    exact: _ExactValues = {}
+    after = _fast_outcomes(parser, n, outcomes, exact)
     if after is None:
-        _parse_outcome_list(parser, players, outcomes)
+        _parse_outcome_list(parser, players, outcomes, exact)
     else:
         parser = _Parser(parser.text, after)
     table = np.frombuffer(outcomes, dtype=np.float64).reshape((-1, n)).copy()
     del outcomes
+    exact_table = _exact_table(table.ravel(), exact, n)
     n_outcomes = len(table) - 1
 
     text = parser.text
@@ -541,7 +629,7 @@ def _parse_outcome_body(
         text, parser.tok.start, chosen, integers=True, high=n_outcomes
     )
     if count == n_profiles and resume == len(text):
-        return table[chosen]
+        return table[chosen], None if exact_table is None else exact_table[chosen]
     parser = _Parser(text, resume)
     last = parser.tok
     report: _Token | None = None  # the token whose line a count mismatch is reported on
@@ -577,7 +665,7 @@ def _parse_outcome_body(
         )
     if parser.tok.kind != "eof":
         raise parser.fail(f"end of input after the {n_profiles} outcome indices")
-    return table[chosen]
+    return table[chosen], None if exact_table is None else exact_table[chosen]
 
 
 def _distinct(labels: Sequence[str]) -> list[str]:
@@ -612,6 +700,7 @@ class _Parsed(NamedTuple):
     counts: list[int]
     labels: list[list[str]] | None
     line: int  # the line on which the payoffs start
+    exact: NDArray[Any] | None  # the table's exact values, if float64 rounded any
 
 
 def _parse(text: str, *, path_hint: bool = False, max_payoffs: int) -> _Parsed:
@@ -640,12 +729,12 @@ def _parse(text: str, *, path_hint: bool = False, max_payoffs: int) -> _Parsed:
         parser.advance()
     line = parser.tok.line
     if parser.tok.kind == "{":
-        table = _parse_outcome_body(parser, players, n_profiles)
+        table, exact = _parse_outcome_body(parser, players, n_profiles)
     elif parser.tok.kind == "word":
-        table = _parse_payoff_body(parser, players, n_profiles)
+        table, exact = _parse_payoff_body(parser, players, n_profiles)
     else:
         raise parser.fail("a list of payoffs or '{' opening an outcome list")
-    return _Parsed(table, players, counts, labels, line)
+    return _Parsed(table, players, counts, labels, line, exact)
 
 
 def _show(count: int) -> str:
@@ -659,9 +748,11 @@ def _show(count: int) -> str:
 
 
 def _build(parsed: _Parsed) -> NormalFormGame:
-    table, players, counts, labels, line = parsed
+    table, players, counts, labels, line, exact = parsed
     # ``table[k, i]``: payoff of player i in the k-th profile, first player fastest.
-    stacked = table.T.reshape((len(players), *counts), order="F")
+    # (Exact values, where float64 rounded some, go to the game as they are.)
+    source = table if exact is None else exact
+    stacked = source.T.reshape((len(players), *counts), order="F")
     try:
         return NormalFormGame(
             list(stacked),
@@ -713,6 +804,11 @@ def read_nfg(
         within a player (or player names that repeat) are made distinct as
         Gambit does, by appending ``_1``, ``_2``, ...  The title, the optional
         comment and outcome names are read but not kept.
+        Integers and rationals are read exactly and decimals as their nearest
+        float; if some integer or rational is not a float64 value (``1/3``,
+        ``10000000000000000001``), the game keeps the file's exact values
+        (:attr:`~kurilsim.NormalFormGame.exact_payoffs`) beside the rounded
+        floats, for ``solve_nash(..., exact=True)``.
 
     Raises
     ------
@@ -744,6 +840,13 @@ def read_nfg(
     handed to the token-by-token parser, which reports the first error with
     its line.
 
+    Exact values are looked for on the fly at little cost (one vectorised
+    comparison per chunk of decimals; a word-by-word look only at chunks
+    with rationals or numbers beyond ``2**53``) and kept only when float64
+    rounds one: then the game holds a ``Fraction`` per payoff, tens of
+    times the file's size, where a file of decimals costs the float arrays
+    only.
+
     Examples
     --------
     The prisoner's dilemma in the payoff version; the profiles are listed in
@@ -771,6 +874,12 @@ def read_nfg(
     >>> read_nfg(text).payoffs[1]
     array([[3. , 2.5],
            [0. , 0. ]])
+
+    Rationals that float64 cannot hold are kept exactly:
+
+    >>> game = read_nfg('NFG 1 R "" { "Row" "Col" } { 2 1 } 1/3 0 1/2 0')
+    >>> game.is_float_exact, [str(v) for v in game.exact_payoffs[0].ravel()]
+    (False, ['1/3', '1/2'])
     """
     if (
         isinstance(max_payoffs, bool)
@@ -829,6 +938,17 @@ def _format_number(value: float) -> str:
     return text
 
 
+def _format_exact(value: Fraction) -> str:
+    """A payoff the game keeps exactly: as its float when that is exact (the
+    shortest text), else as an integer or a rational ``p/q``."""
+    as_float = float(value)
+    if as_float.as_integer_ratio() == (value.numerator, value.denominator):
+        return _format_number(as_float)
+    if value.denominator == 1:
+        return str(value.numerator)
+    return f"{value.numerator}/{value.denominator}"
+
+
 def write_nfg(
     game: NormalFormGame,
     path: str | os.PathLike[str] | None = None,
@@ -865,7 +985,11 @@ def write_nfg(
         the comment are quoted, with ``"`` and ``\\`` escaped by a backslash.
         Payoffs are written with the shortest representation that reads back
         as the same float (integral values as integers), so
-        ``read_nfg(write_nfg(game)) == game``.
+        ``read_nfg(write_nfg(game)) == game``.  A game that keeps exact
+        payoffs (:attr:`~kurilsim.NormalFormGame.is_float_exact` is
+        ``False``) has those that float64 rounded written exactly, as
+        integers or rationals ``p/q``, which :func:`read_nfg` reads back
+        exactly.
 
     Raises
     ------
@@ -931,6 +1055,15 @@ def write_nfg(
     1 2
     3 4
     <BLANKLINE>
+
+    Payoffs kept exactly are written exactly:
+
+    >>> from fractions import Fraction
+    >>> exact = NormalFormGame([[[Fraction(1, 3), 10**19 + 1]], [[0.5, 0]]])
+    >>> print(write_nfg(exact).splitlines()[-2:])
+    ['1/3 0.5', '10000000000000000001 0']
+    >>> read_nfg(write_nfg(exact)) == exact
+    True
     """
     if not isinstance(game, NormalFormGame):
         raise InvalidGameError(
@@ -955,16 +1088,20 @@ def write_nfg(
         "",
     ]
     # ``table[k, i]``: payoff of player i in the k-th profile, first player fastest.
-    table = np.stack(game.payoffs).reshape((n, -1), order="F").T.tolist()
+    source = game.payoffs if game.is_float_exact else game.exact_payoffs
+    table = np.stack(source).reshape((n, -1), order="F").T.tolist()
+    formatter: Callable[[Any], str] = (
+        _format_number if game.is_float_exact else _format_exact
+    )
     if outcome_version:
-        index_of: dict[tuple[float, ...], int] = {}
+        index_of: dict[tuple[Any, ...], int] = {}
         indices: list[int] = []
         lines.append("{")
         for row in table:
             key = tuple(row)
             if key not in index_of:
                 index_of[key] = len(index_of) + 1
-                payoffs = ", ".join(_format_number(v) for v in key)
+                payoffs = ", ".join(formatter(v) for v in key)
                 lines.append(f'{{ "" {payoffs} }}')
             indices.append(index_of[key])
         lines.append("}")
@@ -974,7 +1111,7 @@ def write_nfg(
             for start in range(0, len(indices), width)
         )
     else:
-        lines.extend(" ".join(_format_number(v) for v in row) for row in table)
+        lines.extend(" ".join(formatter(v) for v in row) for row in table)
     text = "\n".join(lines) + "\n"
     if path is not None:
         with atomic_output(path, newline="") as stream:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import numbers
 import os
 from collections.abc import Sequence
 from dataclasses import KW_ONLY, dataclass, field
+from decimal import Decimal
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -31,6 +34,9 @@ DEFAULT_TOL = 1e-9
 
 #: Machine epsilon of float64 (2**-52).
 EPS = float(np.finfo(np.float64).eps)
+
+#: Integers up to this magnitude are exactly float64 values.
+_EXACT_INT_LIMIT = 2**53
 
 
 def gains_exceed(
@@ -90,7 +96,10 @@ class NormalFormGame:
         One payoff array per player, all of the same shape ``(m_1, ..., m_n)``:
         entry ``[s_1, ..., s_n]`` of array ``i`` is player ``i``'s payoff when
         player ``k`` plays pure strategy ``s_k``.  A single array of shape
-        ``(n, m_1, ..., m_n)`` is accepted too.
+        ``(n, m_1, ..., m_n)`` is accepted too.  The payoffs are stored as
+        float64; exact numbers that float64 rounds (Python ints beyond
+        ``2**53``, :class:`fractions.Fraction`, :class:`decimal.Decimal`)
+        are also kept as given, in :attr:`exact_payoffs`.
     players : sequence of str, optional
         Player names (default ``"Player 1"``, ``"Player 2"``, ...).
     strategies : sequence of sequence of str, optional
@@ -130,8 +139,13 @@ class NormalFormGame:
     _: KW_ONLY
     players: tuple[str, ...] = ()
     strategies: tuple[tuple[str, ...], ...] = ()
+    # The exact payoffs, kept only when float64 rounded some of them.  An init
+    # field so that ``dataclasses.replace`` carries it to the copy (where it is
+    # kept only if the copy has the very same float payoffs).
+    _exact: _ExactCopy | None = field(default=None, repr=False)
     _ranges: NDArray[np.float64] = field(init=False, repr=False)
     _centred: tuple[NDArray[np.float64], ...] = field(init=False, repr=False)
+    _exact_cache: tuple[NDArray[Any], ...] | None = field(init=False, repr=False)
 
     def __init__(
         self,
@@ -139,8 +153,16 @@ class NormalFormGame:
         *,
         players: Sequence[str] | None = None,
         strategies: Sequence[Sequence[str]] | None = None,
+        _exact: _ExactCopy | None = None,
     ) -> None:
-        arrays = _validate_payoffs(payoffs)
+        exact: tuple[NDArray[Any], ...] | None
+        if _exact is not None and payoffs is _exact.floats:
+            # a copy of a game (dataclasses.replace, transpose): its floats
+            # were validated and its exact copy belongs to them
+            arrays, exact = _exact.floats, _exact.values
+            bounds = [(float(a.min()), float(a.max())) for a in arrays]
+        else:
+            arrays, exact, bounds = _validate_payoffs(payoffs)
         shape = arrays[0].shape
         n = len(arrays)
         if players is None:
@@ -183,13 +205,15 @@ class NormalFormGame:
                     raise InvalidGameError(
                         f"strategy labels of player {i} must be distinct, got {row!r}"
                     )
+        lows = [low for low, _ in bounds]
+        highs = [high for _, high in bounds]
         with np.errstate(over="ignore"):
-            spans = np.array([float(a.max()) - float(a.min()) for a in arrays])
+            spans = np.array(highs) - np.array(lows)
         if not np.all(np.isfinite(spans)):
             bad = int(np.flatnonzero(~np.isfinite(spans))[0])
             raise InvalidGameError(
                 f"the payoffs of player {bad} span more than the largest float "
-                f"({float(arrays[bad].min())} to {float(arrays[bad].max())}); rescale them"
+                f"({lows[bad]} to {highs[bad]}); rescale them"
             )
         ranges = readonly(np.where(spans > 0, spans, 1.0))
         # Each player's payoffs minus their minimum: every entry is rounded
@@ -197,13 +221,18 @@ class NormalFormGame:
         # recentred game differs from the given one by at most eps * range,
         # however large the payoffs' magnitude (shift invariance).
         centred = tuple(
-            a if float(a.min()) == 0.0 else readonly(a - float(a.min())) for a in arrays
+            a if low == 0.0 else readonly(a - low)
+            for a, low in zip(arrays, lows, strict=True)
         )
         object.__setattr__(self, "payoffs", arrays)
         object.__setattr__(self, "players", names)
         object.__setattr__(self, "strategies", labels)
+        object.__setattr__(
+            self, "_exact", None if exact is None else _ExactCopy(arrays, exact)
+        )
         object.__setattr__(self, "_ranges", ranges)
         object.__setattr__(self, "_centred", centred)
+        object.__setattr__(self, "_exact_cache", exact)
 
     # ------------------------------------------------------------------ shape
     @property
@@ -271,11 +300,64 @@ class NormalFormGame:
         total = np.sum(np.stack(self.payoffs), axis=0)
         return bool(np.ptp(total) <= 1e-12 * self.payoff_range)
 
+    # --------------------------------------------------------- exact values
+    @property
+    def is_float_exact(self) -> bool:
+        """Whether :attr:`payoffs` (float64) equal the payoffs as given.
+
+        ``False`` when some payoff was given exactly (a Python ``int``,
+        :class:`fractions.Fraction`, :class:`decimal.Decimal` or a numpy
+        integer beyond ``2**53``) and float64 rounded it; the game then
+        keeps the given values in :attr:`exact_payoffs`.
+
+        Examples
+        --------
+        >>> from fractions import Fraction
+        >>> from kurilsim import NormalFormGame
+        >>> NormalFormGame([[[1, 2]], [[0, Fraction(1, 2)]]]).is_float_exact
+        True
+        >>> NormalFormGame([[[1, 2]], [[0, Fraction(1, 3)]]]).is_float_exact
+        False
+        >>> NormalFormGame([[[10**19, 10**19 + 1]], [[0, 0]]]).is_float_exact
+        False
+        """
+        return self._exact is None
+
+    @property
+    def exact_payoffs(self) -> tuple[NDArray[Any], ...]:
+        """The payoffs as exact rationals: one read-only object array of
+        :class:`fractions.Fraction` per player.
+
+        The values given to the constructor when float64 rounded some of
+        them (:attr:`is_float_exact` is ``False``); otherwise the exact
+        values of the float payoffs (every float64 is a rational), built on
+        first use and cached.  ``solve_nash(..., exact=True)`` solves the
+        game these define; the float methods and :meth:`regret`,
+        :meth:`is_nash` and friends compute with :attr:`payoffs`.
+
+        Examples
+        --------
+        >>> from fractions import Fraction
+        >>> from kurilsim import NormalFormGame
+        >>> game = NormalFormGame([[[Fraction(1, 3), 10**19 + 1]], [[0, 0]]])
+        >>> game.payoffs[0]
+        array([[3.33333333e-01, 1.00000000e+19]])
+        >>> [str(v) for v in game.exact_payoffs[0].ravel()]
+        ['1/3', '10000000000000000001']
+        """
+        cached = self._exact_cache
+        if cached is None:
+            cached = tuple(_fractions_of_floats(a) for a in self.payoffs)
+            object.__setattr__(self, "_exact_cache", cached)
+        return cached
+
     # ------------------------------------------------------------- equality
     def __eq__(self, other: object) -> bool:
+        """Same players, labels and payoffs (the exact ones if either game
+        keeps exact payoffs)."""
         if not isinstance(other, NormalFormGame):
             return NotImplemented
-        return (
+        if not (
             self.players == other.players
             and self.strategies == other.strategies
             and self.shape == other.shape
@@ -283,6 +365,13 @@ class NormalFormGame:
                 np.array_equal(a, b)
                 for a, b in zip(self.payoffs, other.payoffs, strict=True)
             )
+        ):
+            return False
+        if self._exact is None and other._exact is None:
+            return True
+        return all(
+            bool(np.all(a == b))
+            for a, b in zip(self.exact_payoffs, other.exact_payoffs, strict=True)
         )
 
     def __hash__(self) -> int:
@@ -292,7 +381,8 @@ class NormalFormGame:
 
     def __repr__(self) -> str:
         dims = "×".join(str(m) for m in self.shape)
-        return f"NormalFormGame({dims}, players={list(self.players)!r})"
+        exact = "" if self._exact is None else ", exact payoffs"
+        return f"NormalFormGame({dims}, players={list(self.players)!r}{exact})"
 
     # ----------------------------------------------------------- profiles
     def validate_profile(self, profile: Sequence[ArrayLike], *, tol: float = 1e-9) -> Profile:
@@ -423,14 +513,23 @@ class NormalFormGame:
     def transpose(self) -> NormalFormGame:
         """The same game with the order of the players reversed.
 
-        For two players this swaps the row and the column player.
+        For two players this swaps the row and the column player.  Exact
+        payoffs (:attr:`exact_payoffs`) are carried over.
         """
         n = self.n_players
         axes = tuple(range(n - 1, -1, -1))
+        floats = tuple(readonly(np.transpose(a, axes)) for a in reversed(self.payoffs))
+        exact = None
+        if self._exact is not None:
+            values = tuple(
+                readonly(np.transpose(a, axes)) for a in reversed(self._exact.values)
+            )
+            exact = _ExactCopy(floats, values)
         return NormalFormGame(
-            [np.transpose(a, axes) for a in reversed(self.payoffs)],
+            floats,
             players=self.players[::-1],
             strategies=self.strategies[::-1],
+            _exact=exact,
         )
 
     # ---------------------------------------------------------- interchange
@@ -484,7 +583,28 @@ class NormalFormGame:
         return cls([np.asarray(m) for m in matrices])
 
 
-def _validate_payoffs(payoffs: Sequence[ArrayLike] | NDArray[Any]) -> tuple[NDArray[np.float64], ...]:
+class _ExactCopy:
+    """A game's exact payoffs, tied to the float arrays they belong to."""
+
+    __slots__ = ("floats", "values")
+
+    def __init__(
+        self, floats: tuple[NDArray[np.float64], ...], values: tuple[NDArray[Any], ...]
+    ) -> None:
+        self.floats = floats
+        self.values = values
+
+
+def _validate_payoffs(
+    payoffs: Sequence[ArrayLike] | NDArray[Any],
+) -> tuple[
+    tuple[NDArray[np.float64], ...],
+    tuple[NDArray[Any], ...] | None,
+    list[tuple[float, float]],
+]:
+    """The payoffs as read-only float64 arrays, their exact values (read-only
+    object arrays of ``Fraction``) if converting to float64 changed any, and
+    each array's ``(min, max)``."""
     if isinstance(payoffs, (str, bytes)) or not hasattr(payoffs, "__len__"):
         raise InvalidGameError(
             f"payoffs must be a sequence of arrays, one per player, got {type(payoffs).__name__}"
@@ -497,16 +617,13 @@ def _validate_payoffs(payoffs: Sequence[ArrayLike] | NDArray[Any]) -> tuple[NDAr
     if n == 0:
         raise InvalidGameError("a game needs at least one player; got no payoff arrays")
     arrays = []
+    ratios: list[list[Fraction | None] | None] = []
+    bounds: list[tuple[float, float] | None] = []
     for i, item in enumerate(items):
-        try:
-            arr = np.array(item, dtype=np.float64)
-        except (TypeError, ValueError) as exc:
-            raise InvalidGameError(
-                f"payoffs of player {i} are not a numeric array: {exc}"
-            ) from None
-        if np.iscomplexobj(np.asarray(item)):
-            raise InvalidGameError(f"payoffs of player {i} must be real, got complex values")
-        arrays.append(arr)
+        converted, given, known = _as_float(i, item)
+        arrays.append(converted)
+        ratios.append(given)
+        bounds.append(known)
     shape = arrays[0].shape
     for i, arr in enumerate(arrays):
         if arr.ndim != n:
@@ -521,14 +638,153 @@ def _validate_payoffs(payoffs: Sequence[ArrayLike] | NDArray[Any]) -> tuple[NDAr
             )
     if 0 in shape:
         raise InvalidGameError(f"every player needs at least one strategy; shape is {shape}")
-    for i, arr in enumerate(arrays):
+    extremes: list[tuple[float, float]] = []
+    for i, (arr, known) in enumerate(zip(arrays, bounds, strict=True)):
+        low, high = (float(arr.min()), float(arr.max())) if known is None else known
+        extremes.append((low, high))
+        if math.isfinite(low) and math.isfinite(high):
+            continue  # (a NaN or infinity shows in the minimum or the maximum)
         bad = ~np.isfinite(arr)
-        if bad.any():
-            where = tuple(int(k) for k in np.argwhere(bad)[0])
+        where = tuple(int(k) for k in np.argwhere(bad)[0])
+        raise InvalidGameError(
+            f"payoffs must be finite; player {i}'s payoff at {where} is {float(arr[where])}"
+        )
+    floats = tuple(readonly(a) for a in arrays)
+    if all(r is None for r in ratios):
+        return floats, None, extremes
+    exact = tuple(
+        _fractions_of_floats(a) if r is None else _fractions(a, r)
+        for a, r in zip(floats, ratios, strict=True)
+    )
+    return floats, exact, extremes
+
+
+# A player's float payoffs; their exact values, None where the value is the
+# float (or None for all when none was rounded); their (min, max) if computed.
+_Converted = tuple[
+    NDArray[np.float64], list[Fraction | None] | None, tuple[float, float] | None
+]
+
+
+def _as_float(i: int, item: Any) -> _Converted:
+    """Player ``i``'s payoffs as a new float64 array, and, if converting
+    rounded any of them, every entry's exact value (``None`` where the
+    entry's value is its float), and
+    the array's ``(min, max)`` if they were computed.
+
+    The common inputs (float arrays, integer arrays within ``2**53``, lists
+    of such numbers) take one vectorised conversion; only object arrays
+    (``Fraction``, ``Decimal``, Python ints beyond int64) and integers beyond
+    ``2**53`` are looked at one by one.
+    """
+    try:
+        raw = np.asarray(item)
+    except (TypeError, ValueError) as exc:
+        raise InvalidGameError(f"payoffs of player {i} are not a numeric array: {exc}") from None
+    kind = raw.dtype.kind
+    if kind == "c":
+        raise InvalidGameError(f"payoffs of player {i} must be real, got complex values")
+    fresh = isinstance(item, list | tuple)  # np.asarray made a new array
+    if kind in "biu" or (kind == "f" and raw.dtype.itemsize <= 8):
+        arr = raw.astype(np.float64, copy=not fresh)
+        if (kind in "iu" or (kind == "f" and fresh)) and arr.size:
+            # An integer beyond 2**53 may have been rounded (numpy also turns
+            # a list [10**19 + 1, 0.5] into floats): look at the numbers.
+            # Rounding is monotone, so such integers show in the extremes.
+            low, high = float(arr.min()), float(arr.max())
+            if high >= _EXACT_INT_LIMIT or low <= -_EXACT_INT_LIMIT:
+                if kind == "f":
+                    objects = np.array(item, dtype=object)
+                    return _as_float_one_by_one(i, objects, objects.tolist())
+                return _as_float_one_by_one(i, raw, raw.tolist())
+            return arr, None, (low, high)
+        return arr, None, None
+    if kind in "fO":  # long double, or Python objects
+        return _as_float_one_by_one(i, raw, raw.tolist())
+    try:  # strings and other numpy types, as numpy converts them
+        return np.array(item, dtype=np.float64), None, None
+    except (TypeError, ValueError) as exc:
+        raise InvalidGameError(f"payoffs of player {i} are not a numeric array: {exc}") from None
+
+
+def _as_float_one_by_one(i: int, raw: NDArray[Any], values: Any) -> _Converted:
+    flat = list(_flatten(values, raw.ndim))
+    out = np.empty(len(flat))
+    exact: list[Fraction | None] = []
+    rounded = False
+    for k, v in enumerate(flat):
+        if isinstance(v, complex | np.complexfloating):
+            raise InvalidGameError(f"payoffs of player {i} must be real, got complex values")
+        try:
+            f = float(v)
+        except OverflowError:
+            where = tuple(int(t) for t in np.unravel_index(k, raw.shape))
             raise InvalidGameError(
-                f"payoffs must be finite; player {i}'s payoff at {where} is {float(arr[where])}"
-            )
-    return tuple(readonly(a) for a in arrays)
+                f"payoffs must be finite; player {i}'s payoff at {where} is "
+                f"{v!s:.40} (beyond the float64 range)"
+            ) from None
+        except (TypeError, ValueError) as exc:
+            raise InvalidGameError(
+                f"payoffs of player {i} are not a numeric array: {exc}"
+            ) from None
+        out[k] = f
+        q = _exact_number(v)
+        exact.append(q)
+        if (
+            q is not None
+            and math.isfinite(f)
+            and f.as_integer_ratio() != (q.numerator, q.denominator)
+        ):
+            rounded = True
+    return out.reshape(raw.shape), (exact if rounded else None), None
+
+
+def _flatten(values: Any, ndim: int) -> Any:
+    """The scalars of ``ndarray.tolist()`` output in C order."""
+    if ndim == 0:
+        yield values
+        return
+    for v in values:
+        yield from _flatten(v, ndim - 1)
+
+
+def _exact_number(value: Any) -> Fraction | None:
+    """The exact value of an exact number (``int``, ``Fraction``,
+    ``Decimal``, numpy integer, long double, other ``numbers.Rational``);
+    ``None`` for floats and anything else whose value is taken to be its float."""
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, bool | np.bool_ | float):
+        return None
+    if isinstance(value, int | np.integer):
+        return Fraction(int(value))
+    if isinstance(value, Decimal):
+        return Fraction(value) if value.is_finite() else None
+    if isinstance(value, np.floating):
+        if value.dtype.itemsize > 8 and np.isfinite(value):  # long double
+            n, d = value.as_integer_ratio()
+            return Fraction(int(n), int(d))
+        return None
+    if isinstance(value, numbers.Rational):
+        return Fraction(int(value.numerator), int(value.denominator))
+    return None
+
+
+def _fractions(
+    floats: NDArray[np.float64], exact: Sequence[Fraction | None]
+) -> NDArray[Any]:
+    out = np.empty(floats.size, dtype=object)
+    out[:] = [
+        Fraction(f) if q is None else q
+        for f, q in zip(floats.ravel().tolist(), exact, strict=True)
+    ]
+    return readonly(out.reshape(floats.shape))
+
+
+def _fractions_of_floats(floats: NDArray[np.float64]) -> NDArray[Any]:
+    out = np.empty(floats.size, dtype=object)
+    out[:] = [Fraction(f) for f in floats.ravel().tolist()]
+    return readonly(out.reshape(floats.shape))
 
 
 def _deviation_payoffs(

@@ -1,10 +1,12 @@
 """Two-player Nash equilibria in exact rational arithmetic.
 
-Every float64 is a rational number, so a game's payoffs *as given* define an
-exact problem.  The kernels below solve it with Python integers (fraction-free
-Gaussian elimination and integer pivoting), so nothing is rounded: the answer
-does not depend on the payoffs' magnitude or on how close two of them are.
-This is the ``rational=True`` mode of Gambit's solvers for two players.
+A game's exact payoffs (:attr:`~kurilsim.NormalFormGame.exact_payoffs`: the
+values given, such as ``Fraction(1, 3)`` or ``10**19 + 1``, or else the exact
+rationals the float64 payoffs are) define an exact problem.  The kernels below
+solve it with Python integers (fraction-free Gaussian elimination and integer
+pivoting), so nothing is rounded: the answer does not depend on the payoffs'
+magnitude or on how close two of them are.  This is the ``rational=True`` mode
+of Gambit's solvers for two players.
 
 The bimatrix game ``(A, B)`` (``m`` rows, ``n`` columns) is first replaced by
 positive integer matrices ``A' = d_A (A - min A) + 1`` and
@@ -69,11 +71,13 @@ def solve_exact(
 ) -> tuple[list[ExactProfile], bool]:
     """Equilibria of a two-player game in exact rational arithmetic.
 
-    The payoffs are read exactly (``Fraction(float(x))``: every float64 is a
-    rational number), so the result is exact for the game as given, however
-    large the payoffs or small their differences.  Every equilibrium is
-    verified before it is returned: no pure strategy of either player does
-    strictly better, compared exactly.
+    The payoffs are the game's :attr:`~kurilsim.NormalFormGame.exact_payoffs`:
+    the values given when float64 could not hold them (Python ints beyond
+    ``2**53``, ``Fraction``, ``Decimal``, rationals in ``.nfg`` files), else
+    the exact rationals the float payoffs are.  So the result is exact for
+    the game as given, however large the payoffs or small their
+    differences.  Every equilibrium is verified before it is returned: no
+    pure strategy of either player does strictly better, compared exactly.
 
     Parameters
     ----------
@@ -186,6 +190,17 @@ def solve_exact(
     ...                           [[big, big + 2048], [big + 2048, big]]])
     >>> solve_exact(pennies, "lemke-howson")
     ([((Fraction(1, 2), Fraction(1, 2)), (Fraction(1, 2), Fraction(1, 2)))], False)
+
+    Payoffs given exactly are solved as given, though float64 rounds them
+    (``10**19 + 1`` and ``10**19`` are the same float):
+
+    >>> big = 10**19
+    >>> game = NormalFormGame([[[big + 1, big], [big, big + 1]],
+    ...                        [[0, 1], [1, 0]]])
+    >>> bool(game.payoffs[0][0, 0] == game.payoffs[0][0, 1])
+    True
+    >>> solve_exact(game, "vertex")
+    ([((Fraction(1, 2), Fraction(1, 2)), (Fraction(1, 2), Fraction(1, 2)))], True)
     """
     if not isinstance(game, NormalFormGame):
         raise InvalidGameError(
@@ -219,8 +234,8 @@ def solve_exact(
             f"initial_label must be an integer from 0 to {m + n - 1} "
             f"(m + n - 1 for a {m}x{n} game), got {initial_label!r}"
         )
-    A = _exact_matrix(game.payoffs[0].tolist())
-    B = _exact_matrix(game.payoffs[1].tolist())
+    A = _exact_matrix(game.exact_payoffs[0].tolist())
+    B = _exact_matrix(game.exact_payoffs[1].tolist())
     max_work = int(max_work)
 
     if method == "pure":
@@ -262,8 +277,8 @@ def solve_exact(
 # ------------------------------------------------------------ conversions
 
 
-def _exact_matrix(rows: list[list[float]]) -> list[list[Fraction]]:
-    return [[Fraction(float(v)) for v in row] for row in rows]
+def _exact_matrix(rows: list[list[Fraction]]) -> list[list[Fraction]]:
+    return [[Fraction(v) for v in row] for row in rows]
 
 
 def _positive_integer(M: list[list[Fraction]]) -> _Matrix:

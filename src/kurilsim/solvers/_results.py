@@ -26,6 +26,7 @@ __all__ = [
     "certify_blocks",
     "certify_exact",
     "check_resolution",
+    "rounding_errors",
     "smallest_differences",
 ]
 
@@ -353,16 +354,113 @@ def smallest_differences(game: NormalFormGame) -> NDArray[np.float64]:
 
     These differences decide best replies.  Computed by sorting each player's
     (recentred) payoffs along its own axis: memory and time linear in the
-    payoff tensor (times ``log m_i``).
+    payoff tensor (times ``log m_i``).  A game that keeps exact payoffs
+    (:attr:`NormalFormGame.is_float_exact` is ``False``) is measured on
+    them, so that two payoffs float64 rounds to one value still count as
+    different: each payoff is its float plus the rounding residual (a
+    float), which orders them exactly and gives each difference to within a
+    relative ``1e-16``; payoffs whose float and residual both agree are
+    compared as fractions.
+
+    Examples
+    --------
+    >>> from fractions import Fraction
+    >>> from kurilsim import NormalFormGame
+    >>> from kurilsim.solvers._results import smallest_differences
+    >>> big = 10**19
+    >>> game = NormalFormGame([[[big, 0], [big + 1, 3]], [[0, 1], [1, 0]]])
+    >>> smallest_differences(game).tolist()
+    [1.0, 1.0]
     """
+    return _smallest_differences(game, None if game.is_float_exact else _residuals(game))
+
+
+_Residuals = list[tuple[NDArray[np.float64], NDArray[np.bool_]]]
+
+
+def _smallest_differences(
+    game: NormalFormGame, residuals: _Residuals | None
+) -> NDArray[np.float64]:
+    """:func:`smallest_differences`, given the game's :func:`_residuals`
+    (``None`` for a game without exact payoffs)."""
     out = np.full(game.n_players, np.inf)
-    for i, u in enumerate(game.centred_payoffs):
-        if u.shape[i] < 2:
+    if residuals is None:
+        for i, u in enumerate(game.centred_payoffs):
+            if u.shape[i] < 2:
+                continue
+            steps = np.diff(np.sort(u, axis=i), axis=i)
+            positive = steps[steps > 0]
+            if positive.size:
+                out[i] = float(positive.min())
+        return out
+    for i, (floats, exact, (residual, rounded)) in enumerate(
+        zip(game.payoffs, game.exact_payoffs, residuals, strict=True)
+    ):
+        m = floats.shape[i]
+        if m < 2:
             continue
-        steps = np.diff(np.sort(u, axis=i), axis=i)
+        # one row per pure profile of the others, the player's strategies along it
+        f, r, q, w = (np.moveaxis(a, i, -1).reshape(-1, m) for a in (floats, residual, exact, rounded))
+        order = np.lexsort((r, f), axis=-1)  # the exact order (rounding is monotone)
+        f, r, q, w = (np.take_along_axis(a, order, axis=-1) for a in (f, r, q, w))
+        steps = np.diff(f, axis=-1) + np.diff(r, axis=-1)
+        # equal floats and residuals: equal unless both were rounded
+        rows, cols = np.nonzero((steps == 0) & w[:, 1:] & w[:, :-1])
+        if rows.size:
+            upper, lower = q[rows, cols + 1], q[rows, cols]
+            differ = np.flatnonzero(upper != lower)
+            for k in differ.tolist():
+                steps[rows[k], cols[k]] = float(abs(upper[k] - lower[k]))
         positive = steps[steps > 0]
         if positive.size:
             out[i] = float(positive.min())
+    return out
+
+
+def _residuals(game: NormalFormGame) -> _Residuals:
+    """Per player, ``exact_payoffs - payoffs`` rounded to floats, and where
+    rounding changed a payoff."""
+    out = []
+    for floats, exact in zip(game.payoffs, game.exact_payoffs, strict=True):
+        residual = np.zeros(floats.size)
+        rounded = np.zeros(floats.size, dtype=bool)
+        for k, (f, value) in enumerate(
+            zip(floats.ravel().tolist(), exact.ravel().tolist(), strict=True)
+        ):
+            a, b = f.as_integer_ratio()
+            n, d = value.numerator, value.denominator
+            if a != n or b != d:
+                residual[k] = (n * b - a * d) / (d * b)  # (correctly rounded)
+                rounded[k] = True
+        out.append((residual.reshape(floats.shape), rounded.reshape(floats.shape)))
+    return out
+
+
+def rounding_errors(game: NormalFormGame) -> NDArray[np.float64]:
+    """Per player, the largest change float64 made to a payoff as given.
+
+    ``|payoffs - exact_payoffs|`` at its largest (correctly rounded to a
+    float): zero unless the game keeps exact payoffs that float64 rounded
+    (:attr:`NormalFormGame.is_float_exact` is ``False``).
+
+    Examples
+    --------
+    >>> from fractions import Fraction
+    >>> from kurilsim import NormalFormGame
+    >>> from kurilsim.solvers._results import rounding_errors
+    >>> game = NormalFormGame([[[10**19 + 1, 0]], [[Fraction(1, 2), 0]]])
+    >>> rounding_errors(game).tolist()
+    [1.0, 0.0]
+    """
+    return _rounding_errors(game, None if game.is_float_exact else _residuals(game))
+
+
+def _rounding_errors(
+    game: NormalFormGame, residuals: _Residuals | None
+) -> NDArray[np.float64]:
+    out = np.zeros(game.n_players)
+    for i, (residual, _) in enumerate(residuals or ()):
+        out[i] = float(np.abs(residual).max())
     return out
 
 
@@ -372,37 +470,78 @@ def check_resolution(game: NormalFormGame, tol: float, *, method: str) -> None:
     Two conditions, per player ``i``, with ``r_i = game.resolution[i]`` the
     rounding error bound of a computed deviation gain (relative to the
     player's payoff range, since gains are computed from recentred
-    payoffs):
+    payoffs), widened by ``2 e_i`` where ``e_i`` is the largest change
+    float64 made to one of the player's payoffs *as given*
+    (:func:`rounding_errors`; zero unless the game keeps exact payoffs, see
+    :attr:`NormalFormGame.exact_payoffs`): a gain in the float game differs
+    from the gain in the game as given by at most ``2 e_i``.
 
-    1. ``tol * payoff_ranges[i] < r_i``: no computed gain can be certified
-       to be within the tolerance.
+    1. ``tol * payoff_ranges[i] < r_i + 2 e_i``: no computed gain can be
+       certified to be within the tolerance (for the game as given).
     2. some nonzero difference between player ``i``'s payoffs for two of its
        strategies, against the same pure profile of the others, is at most
-       ``r_i``: whether that deviation gains is decided by rounding.
-       Payoffs such as ``2**63 + 2048 k`` next to payoffs near zero (Gambit's
-       ``large_payoff_game``) are of this kind.
+       ``r_i + 2 e_i`` (measured exactly on the payoffs as given): whether
+       that deviation gains is decided by rounding.  Payoffs such as
+       ``2**63 + 2048 k`` next to payoffs near zero (Gambit's
+       ``large_payoff_game``) are of this kind, and so is every game in
+       which float64 rounds two payoffs a player compares to one value
+       (``10**19 + 1`` and ``10**19``): the float game has a tie the game
+       as given does not have.  (Where ``e_i > 0`` this condition is checked
+       first, for the clearer message.)
     """
     resolution = game.resolution
-    limits = tol * game.payoff_ranges
-    short = np.flatnonzero(limits < resolution)
+    residuals = None if game.is_float_exact else _residuals(game)
+    errors = _rounding_errors(game, residuals)
+    ranges = game.payoff_ranges
+    limits = tol * ranges
+    effective = resolution + 2.0 * errors
+    exact_hint = game.n_players == 2 and method != "lp"
+    dims = "x".join(map(str, game.shape))
+    differences = _smallest_differences(game, residuals)
+    tiny = differences <= effective
+    # the rounding of payoffs given exactly merges (or nearly) two that differ
+    merged = np.flatnonzero(tiny & (errors > 0))
+    if merged.size:
+        i = int(merged[0])
+        raise PrecisionError(
+            f"the payoffs given are not representable in float64: rounding "
+            f"changes player {i}'s by up to {errors[i]:.3g}, and two of its "
+            f"payoffs for different strategies differ by only {differences[i]:.3g}, "
+            f"so the float64 game can order them differently; method {method!r} "
+            "would solve another game. "
+            + (
+                "Solve with exact=True"
+                if game.n_players == 2
+                else "Give payoffs whose differences float64 keeps"
+            )
+        )
+    short = np.flatnonzero(limits < effective)
     if short.size:
         i = int(short[0])
+        need = effective[i] / ranges[i]
+        if limits[i] >= resolution[i]:  # the rounding of the payoffs given decides
+            raise PrecisionError(
+                f"the payoffs given are not representable in float64: rounding "
+                f"changes player {i}'s by up to {errors[i]:.3g}, more than tol={tol:g} "
+                f"of its payoff range ({ranges[i]:.3g}) allows; "
+                + ("solve with exact=True, or " if exact_hint else "")
+                + f"use tol >= {need:.2g}"
+            )
         raise PrecisionError(
             f"tol={tol:g} is below what float64 resolves for this "
-            f"{'x'.join(map(str, game.shape))} game: a computed deviation gain of "
-            f"player {i} is uncertain by up to {resolution[i] / game.payoff_ranges[i]:.2g} "
-            f"of the payoff range; use tol >= {resolution[i] / game.payoff_ranges[i]:.2g}"
-            + (" or exact=True" if game.n_players == 2 and method != "lp" else "")
+            f"{dims} game: a computed deviation gain of "
+            f"player {i} is uncertain by up to {need:.2g} "
+            f"of the payoff range; use tol >= {need:.2g}"
+            + (" or exact=True" if exact_hint else "")
         )
-    differences = smallest_differences(game)
-    tiny = np.flatnonzero(differences <= resolution)
-    if tiny.size:
-        i = int(tiny[0])
+    tiny_at = np.flatnonzero(tiny)
+    if tiny_at.size:
+        i = int(tiny_at[0])
         scale = max(abs(float(game.payoffs[i].min())), abs(float(game.payoffs[i].max())))
         raise PrecisionError(
             f"player {i}'s payoffs for two strategies differ by only "
             f"{differences[i]:.3g}, below the {resolution[i]:.3g} that float64 resolves "
-            f"in expected payoffs of this game (payoff range {game.payoff_ranges[i]:.3g}, "
+            f"in expected payoffs of this game (payoff range {ranges[i]:.3g}, "
             f"magnitude {scale:.3g}); method {method!r} could return wrong equilibria. "
             + (
                 "Solve with exact=True, or rescale the payoffs"
@@ -419,14 +558,14 @@ def certify_exact(
 ) -> tuple[tuple[Equilibrium, ...], int]:
     """Check rational profiles of a two-player game exactly; keep the equilibria.
 
-    The payoffs are taken as the exact rationals their floats are.  A
-    profile is kept when each strategy is a probability vector (entries
+    The payoffs are the game's exact ones
+    (:attr:`NormalFormGame.exact_payoffs`).  A profile is kept when each strategy is a probability vector (entries
     ``>= 0`` summing exactly to one) and no player gains anything by
     deviating (regret exactly zero).  Returns ``(equilibria,
     n_rejected)``; duplicates are dropped and the order is the one of
     :func:`certify` (lexicographically decreasing strategy vectors).
     """
-    A, B = ([[Fraction(float(v)) for v in row] for row in u] for u in game.payoffs)
+    A, B = (u.tolist() for u in game.exact_payoffs)
     m, n = game.shape
     seen: set[tuple[tuple[Fraction, ...], ...]] = set()
     kept: list[tuple[tuple[Fraction, ...], tuple[Fraction, ...], Fraction, Fraction]] = []

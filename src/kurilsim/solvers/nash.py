@@ -157,9 +157,11 @@ def solve_nash(
         ``tol * game.payoff_ranges[i]`` by deviating (the rule of
         :func:`~kurilsim.games.normal_form.gains_exceed`).
     exact : bool, default False
-        Solve a two-player game in rational arithmetic: the payoffs are
-        taken as the exact rationals their floats are, and every
-        equilibrium is an exact one (regret exactly zero).  Methods
+        Solve a two-player game in rational arithmetic, on the game's
+        :attr:`~NormalFormGame.exact_payoffs` (the payoffs as given when
+        float64 rounded some, e.g. ``Fraction(1, 3)``, ``10**19 + 1`` or a
+        rational in an ``.nfg`` file; else the exact rationals the floats
+        are), and every equilibrium is an exact one (regret exactly zero).  Methods
         ``"auto"`` (as ``"vertex"``), ``"pure"``, ``"vertex"``,
         ``"support"`` and ``"lemke-howson"``.  The strategies, payoffs and
         regrets of the result are :class:`fractions.Fraction` (object
@@ -204,8 +206,13 @@ def solve_nash(
         is below the rounding error of a computed deviation gain
         (:attr:`NormalFormGame.resolution`), or some player's payoffs
         differ, between its strategies, by less than that error (payoffs
-        such as ``2**63 + 2048 k``).  ``exact=True`` solves two-player games
-        of this kind.
+        such as ``2**63 + 2048 k``).  For a game that keeps exact payoffs
+        (:attr:`NormalFormGame.is_float_exact` is ``False``) the error
+        includes the rounding of the payoffs given, and the differences are
+        measured on them: a game whose float64 rounding merges two payoffs
+        a player compares (``10**19 + 1`` and ``10**19``) is refused, since
+        the float methods would solve another game.  ``exact=True`` solves
+        two-player games of this kind.
     ProblemTooLargeError
         If the estimated memory or work exceeds ``max_memory`` or
         ``max_work`` (the message gives the estimate), or the solver runs
@@ -268,6 +275,18 @@ def solve_nash(
     Traceback (most recent call last):
       ...
     kurilsim._errors.PrecisionError: player 0's payoffs for two strategies differ by only 1, ...
+
+    Payoffs given exactly that float64 cannot hold apart are refused by the
+    float methods and solved as given with ``exact=True``:
+
+    >>> exact = NormalFormGame([[[10**19 + 1, 10**19], [10**19, 10**19 + 1]],
+    ...                         [[0, 1], [1, 0]]])
+    >>> solve_nash(exact)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+      ...
+    kurilsim._errors.PrecisionError: the payoffs given are not representable in float64: ...
+    >>> [str(p) for p in solve_nash(exact, exact=True)[0].strategies[0]]
+    ['1/2', '1/2']
     """
     if not isinstance(game, NormalFormGame):
         raise InvalidGameError(

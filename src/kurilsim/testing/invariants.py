@@ -13,6 +13,7 @@ or a sequence of profiles (one probability vector per player).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -206,8 +207,13 @@ def check_affine_invariance(
     check_int(player, "player", low=0, high=game.n_players - 1)
     scale = check_real(scale, "scale", low=0, low_open=True)
     shift = check_real(shift, "shift")
-    payoffs = list(game.payoffs)
-    payoffs[player] = scale * payoffs[player] + shift
+    payoffs: list[NDArray[Any]]
+    if game.is_float_exact:
+        payoffs = list(game.payoffs)
+        payoffs[player] = scale * payoffs[player] + shift
+    else:  # payoffs given exactly: map them exactly
+        payoffs = list(game.exact_payoffs)
+        payoffs[player] = payoffs[player] * Fraction(scale) + Fraction(shift)
     transformed = NormalFormGame(payoffs)
     got = equilibrium_profiles(solver(transformed))
     what = f"payoffs of player {player} mapped to {scale:g} u + {shift:g}"
@@ -267,7 +273,8 @@ def check_relabel_invariance(
             raise InvalidArgumentError(
                 f"permutations: {describe(order)} is not a permutation of range({m})"
             )
-    relabelled = NormalFormGame([p[np.ix_(*orders)] for p in game.payoffs])
+    source = game.payoffs if game.is_float_exact else game.exact_payoffs
+    relabelled = NormalFormGame([p[np.ix_(*orders)] for p in source])
     mapped = []
     for profile in equilibrium_profiles(solver(relabelled)):
         back = []
