@@ -75,8 +75,14 @@ class ProblemTooLargeError(KurilsimError, MemoryError):
     """The work or memory a call would commit to exceeds its budget.
 
     Raised before any large allocation; the message gives the estimate and
-    the keyword argument that raises the budget.
+    the keyword argument that raises the budget.  ``estimate`` holds the
+    estimate as a number where the raiser has one (in the units of that
+    budget), else ``None``.
     """
+
+    def __init__(self, *args: object, estimate: float | None = None) -> None:
+        super().__init__(*args)
+        self.estimate = estimate
 
 
 class CheckpointError(KurilsimError, RuntimeError):

@@ -356,7 +356,7 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
 def _cmd_show(args: argparse.Namespace) -> int:
     from kurilsim.domain.scenario_io import load_scenario
 
-    print(load_scenario(args.scenario).describe())
+    print(load_scenario(args.scenario, max_agreements=args.max_agreements).describe())
     return 0
 
 
@@ -364,7 +364,7 @@ def _cmd_solve(args: argparse.Namespace) -> int:
     from kurilsim.analysis import compare_concepts
     from kurilsim.domain.scenario_io import load_scenario
 
-    scenario = load_scenario(args.scenario)
+    scenario = load_scenario(args.scenario, max_agreements=args.max_agreements)
     concepts = tuple(dict.fromkeys(args.concept)) if args.concept else None
     print(compare_concepts(scenario, concepts))
     return 0
@@ -383,7 +383,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         else check_output_path(args.out, suffixes=(".csv",), what="--out")
     )
     plot = None if args.plot is None else _check_figure_path(args.plot, "--plot")
-    scenario = load_scenario(args.scenario)
+    scenario = load_scenario(args.scenario, max_agreements=args.max_agreements)
     # unknown names first: they are cheaper to check than the grid's size
     scenario.check_parameter_names(spec.partition("=")[0].strip() for spec in args.grid)
     grid = parse_grid(args.grid, scenario.parameters(), max_points=args.max_points)
@@ -462,6 +462,10 @@ def _cmd_headline(args: argparse.Namespace) -> int:
 
 
 # -- the parser -------------------------------------------------------------------------
+_MAX_AGREEMENTS_HELP = (
+    "refuse a scenario file whose agreement space has more than N agreements, "
+    "before enumerating it (default: 1,000,000)"
+)
 _SCENARIO_HELP = (
     "a built-in scenario name (see 'kurilsim scenarios') or the path of a "
     "scenario TOML file"
@@ -557,6 +561,13 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="examples:\n  kurilsim show 2018-singapore\n  kurilsim show my-scenario.toml",
     )
     sub.add_argument("scenario", metavar="SCENARIO", help=_SCENARIO_HELP)
+    sub.add_argument(
+        "--max-agreements",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help=_MAX_AGREEMENTS_HELP,
+    )
     sub.set_defaults(handler=_cmd_show)
 
     sub = commands.add_parser(
@@ -572,6 +583,13 @@ def build_parser() -> argparse.ArgumentParser:
         "  kurilsim solve 1956-declaration --concept spe --concept rubinstein",
     )
     sub.add_argument("scenario", metavar="SCENARIO", help=_SCENARIO_HELP)
+    sub.add_argument(
+        "--max-agreements",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help=_MAX_AGREEMENTS_HELP,
+    )
     sub.add_argument(
         "--concept",
         action="append",
@@ -600,6 +618,13 @@ def build_parser() -> argparse.ArgumentParser:
         "      --concept nash-bargaining --workers 4 --checkpoint sweep-checkpoint",
     )
     sub.add_argument("scenario", metavar="SCENARIO", help=_SCENARIO_HELP)
+    sub.add_argument(
+        "--max-agreements",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help=_MAX_AGREEMENTS_HELP,
+    )
     sub.add_argument(
         "--grid",
         action="append",

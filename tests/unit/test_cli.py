@@ -810,11 +810,11 @@ def test_warnings_are_one_line(capsys, monkeypatch):
 
     real = kurilsim.domain.scenario_io.load_scenario
 
-    def load(name):
+    def load(name, **options):
         warnings.warn(
             "chunk 3 is corrupt\nrecomputing it", kurilsim.KurilsimWarning, stacklevel=2
         )
-        return real(name)
+        return real(name, **options)
 
     monkeypatch.setattr(kurilsim.domain.scenario_io, "load_scenario", load)
     with warnings.catch_warnings():
@@ -1068,3 +1068,22 @@ def test_unknown_grid_names_are_named_before_the_size_check(capsys):
     )
     assert status == 1
     assert "did you mean 'russia.pledge_credibility'" in err
+
+
+def test_max_agreements_reaches_the_scenario_loader(capsys, tmp_path):
+    options = "\n".join(
+        f'[[space.issues]]\nname = "i{k}"\noptions = ["a", "b", "c"]' for k in range(13)
+    )
+    path = tmp_path / "big.toml"
+    path.write_text(f'name = "big"\n{options}\n', encoding="utf-8")
+    for command in (["show"], ["solve"], ["sweep", "--grid", "a=1,2"]):
+        status, _, err = run(
+            capsys, command[0], str(path), *command[1:], "--max-agreements", "1000"
+        )
+        assert status == 1, command
+        assert "max_agreements=1,000" in err
+        assert "--max-agreements" in err
+        assert err.count("\n") == 1
+    with pytest.raises(SystemExit) as info:
+        main(["show", str(path), "--max-agreements", "0"])
+    assert info.value.code == 2

@@ -493,6 +493,21 @@ def test_solver_is_robust_at_bifurcations(name: str) -> None:
         assert same(profile, reference, atol=1e-6), (seed, profile, reference)
 
 
+@pytest.mark.parametrize("m", range(2, 11))
+def test_two_player_coordination_games_of_any_size(m: int) -> None:
+    # At the centroid of these games the average payoff can exceed the best
+    # one by round-off: the regret there must still count as 0, not fail.
+    for game in (
+        NormalFormGame([np.eye(m), np.eye(m)]),
+        NormalFormGame([2 * np.eye(m) + 1, 0.1 * np.eye(m)]),
+    ):
+        profile, _ = logit_solve_kernel(game)
+        assert_nash(game, profile)
+        result = solve_nash(game, "logit")
+        assert "fell back" not in result.message
+        assert_nash(game, result.equilibria[0].strategies)
+
+
 @pytest.mark.parametrize("n", range(2, 7))
 def test_anti_coordination_goes_to_the_symmetric_equilibrium(n: int) -> None:
     # Straight through every bifurcation of the symmetric branch.

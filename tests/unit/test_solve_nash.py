@@ -286,7 +286,7 @@ def test_bad_arguments(kwargs: dict[str, object], message: str) -> None:
 
 def test_exact_needs_two_players() -> None:
     game = NormalFormGame([np.zeros((2, 2, 2))] * 3)
-    with pytest.raises(InvalidArgumentError, match="exact=True needs a two-player game; this game has 3"):
+    with pytest.raises(InvalidArgumentError, match="exact=True is for two-player games only; this game has 3"):
         solve_nash(game, "pure", exact=True)
 
 

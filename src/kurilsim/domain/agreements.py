@@ -582,7 +582,8 @@ class AgreementSpace:
                 f"the agreement space has {candidates:,} candidate agreements "
                 f"({len(issues)} issues, {counts} options), about {_bytes(size)} to enumerate, above the "
                 f"budget of max_agreements={budget:,}; pass a larger max_agreements= "
-                "(to AgreementSpace, or to load_scenario for a file) to build it"
+                "(to AgreementSpace, to load_scenario for a file, or "
+                "--max-agreements on the command line) to build it"
             )
         return budget
 

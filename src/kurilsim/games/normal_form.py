@@ -16,7 +16,6 @@ from numpy.typing import ArrayLike, NDArray
 
 from kurilsim._arrays import readonly
 from kurilsim._errors import (
-    InvalidArgumentError,
     InvalidGameError,
     InvalidProfileError,
 )
@@ -69,21 +68,6 @@ def gains_exceed(
     [False, False, True, True]
     """
     return np.asarray(~(np.asarray(gains) <= np.asarray(limits)), dtype=bool)
-
-
-def check_tol(tol: object, *, name: str = "tol", low: float = 0.0) -> float:
-    """``tol`` as a float after checking it is a real number in ``(low, 1)``."""
-    if (
-        isinstance(tol, bool | np.bool_)
-        or not isinstance(tol, numbers.Real)
-        or not low < float(tol) < 1.0
-    ):
-        bound = "0" if low == 0.0 else f"{low:g}"
-        raise InvalidArgumentError(
-            f"{name} must be a number in ({bound}, 1), got {tol!r}"
-        )
-    return float(tol)
-
 
 
 @dataclass(frozen=True, slots=True, eq=False)

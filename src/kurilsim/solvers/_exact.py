@@ -300,7 +300,8 @@ def _check_budget(
         raise ProblemTooLargeError(
             f"exact {method!r} on a {dims} game needs about {estimate:,} exact "
             f"linear systems, above max_work={max_work:,}; pass a larger "
-            f"max_work to allow it, or use a float method"
+            f"max_work to allow it, or use a float method",
+            estimate=float(estimate),
         )
 
 

@@ -300,11 +300,15 @@ class _LogitSystem:
         return (C @ x) / (self.n - 1)
 
     def scaled_regret(self, sigma: Profile) -> float:
-        """Largest deviation gain, in units of the largest payoff range."""
+        """Largest deviation gain, in units of the largest payoff range.
+
+        Never negative: the average payoff ``dev @ x`` can exceed the best
+        one by round-off (at the centroid of a coordination game, say).
+        """
         x = np.concatenate(sigma)
         dev = self.deviation(x, self.cross(sigma))
         best = np.maximum.reduceat(dev, self.starts)
-        return float((best - np.add.reduceat(dev * x, self.starts)).max())
+        return max(0.0, float((best - np.add.reduceat(dev * x, self.starts)).max()))
 
     # ------------------------------------------------------------ homotopy
     def evaluate(self, y: Vector) -> tuple[Vector, NDArray[np.float64]]:

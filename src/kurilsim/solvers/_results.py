@@ -510,7 +510,8 @@ def check_resolution(game: NormalFormGame, tol: float, *, method: str) -> None:
             f"so the float64 game can order them differently; method {method!r} "
             "would solve another game. "
             + (
-                "Solve with exact=True"
+                "Solve with exact=True (methods 'vertex', 'support', "
+                "'lemke-howson', 'pure')"
                 if game.n_players == 2
                 else "Give payoffs whose differences float64 keeps"
             )
@@ -544,7 +545,8 @@ def check_resolution(game: NormalFormGame, tol: float, *, method: str) -> None:
             f"in expected payoffs of this game (payoff range {ranges[i]:.3g}, "
             f"magnitude {scale:.3g}); method {method!r} could return wrong equilibria. "
             + (
-                "Solve with exact=True, or rescale the payoffs"
+                "Solve with exact=True (methods 'vertex', 'support', "
+                "'lemke-howson', 'pure'), or rescale the payoffs"
                 if game.n_players == 2
                 else "Rescale the payoffs"
             )

@@ -149,8 +149,11 @@ def solve_nash(
           ``AUTO_ENUMERATE_LIMIT`` support profiles; ``"logit"`` otherwise.
 
         The exhaustive methods (``"vertex"``, ``"support"``,
-        ``"enumerate"``) also return every pure profile that ``"pure"``
-        accepts, so all methods agree on the pure equilibria.
+        ``"enumerate"``) add every pure profile that ``"pure"`` accepts to
+        their candidates and certify them by the same rule, so each such
+        profile is returned, unless an equilibrium within the duplicate
+        distance of it (a mixed one that puts weight of order ``tol`` on
+        another strategy) stands for it.
     tol : float, default 1e-9
         Relative tolerance, in ``[MIN_TOL, 1)`` (``MIN_TOL = 1e-15``).  An
         equilibrium is returned only if no player ``i`` gains more than
@@ -311,6 +314,11 @@ def solve_nash(
     max_memory = _budget("max_memory", max_memory)
     max_work = _budget("max_work", max_work)
     given = {"initial_label": initial_label, "max_pivots": max_pivots}
+    if exact and game.n_players != 2:
+        raise InvalidArgumentError(
+            f"exact=True is for two-player games only; this game has "
+            f"{game.n_players} players"
+        )
     if method == "auto":
         if game.n_players == 2:
             method = "vertex"
@@ -343,16 +351,10 @@ def solve_nash(
         raise InvalidArgumentError(
             f"max_pivots must be a positive integer, got {max_pivots!r:.40}"
         )
-    if exact:
-        if method not in EXACT_METHODS:
-            raise InvalidArgumentError(
-                f"exact=True supports methods {list(EXACT_METHODS)}, got {method!r}"
-            )
-        if game.n_players != 2:
-            raise InvalidArgumentError(
-                f"exact=True needs a two-player game; this game has {game.n_players} "
-                "players"
-            )
+    if exact and method not in EXACT_METHODS:
+        raise InvalidArgumentError(
+            f"exact=True supports methods {list(EXACT_METHODS)}, got {method!r}"
+        )
     if method in ("vertex", "support", "lemke-howson", "lp") and game.n_players != 2:
         raise InvalidGameError(
             f"method {method!r} needs a two-player game; this game has "
@@ -424,10 +426,13 @@ def estimate_cost(
       tables of the largest support size.
     * ``"enumerate"``: ``prod(2**m_i - 1)`` support profiles, each a
       polynomial system in ``sum(m_i)`` unknowns.
-    * ``"lemke-howson"``, ``"lp"``, ``"logit"``: tableaux or tensors of the
-      game's size (Lemke-Howson's work is bounded by ``max_pivots``).
+    * ``"lemke-howson"``, ``"lp"``: tableaux of the game's size
+      (Lemke-Howson's work is bounded by ``max_pivots``).
+    * ``"logit"``: dense ``M x (M + 1)`` Jacobians (``M = sum(shape)``)
+      factorised at each of about 300 continuation steps, plus the payoff
+      tensors.
 
-    ``exact=True`` multiplies the work by 1000 (rational arithmetic).
+    ``exact=True`` multiplies the work by ``EXACT_STEP`` (rational arithmetic).
 
     Returns
     -------
@@ -498,12 +503,19 @@ def estimate_cost(
         memory = base + 8.0 * 20 * (m + 1) * (k + 1)
         work = float(m * k) * (m + k)
         what = f"a linear program with {m * k} coefficients"
-    else:  # logit: a few tensors of the game's size per Newton step
-        memory = base * 8.0
-        work = n_cells * n * 100.0
-        what = f"{n_cells:.3g} payoff cells"
+    else:  # logit: dense Jacobians of the M = sum(shape) unknowns per step
+        size = float(sum(shape))
+        steps = 300.0  # a typical branch; the solver stops at max_steps
+        memory = base * 8.0 + 8.0 * 8 * (size + 1.0) ** 2
+        # a QR factorisation of the Jacobian in LAPACK runs at several
+        # Gflop/s, about M**3 / 10 of the ~1e8-per-second steps counted here
+        work = steps * ((size + 1.0) ** 3 / 10.0 + n * n * n_cells)
+        what = (
+            f"{size:.0f} unknowns (dense {size:.0f}x{size + 1:.0f} Jacobians) and "
+            f"{n_cells:.3g} payoff cells, about {steps:.0f} continuation steps"
+        )
     if exact:
-        work *= 1000.0
+        work *= EXACT_STEP
         memory *= 10.0
     return memory, work, what
 
@@ -522,16 +534,23 @@ def _check_budget(
         raise ProblemTooLargeError(
             f"method {method!r} on this {dims} game may need about {memory:.2g} bytes "
             f"of memory ({what}), above max_memory={max_memory:.3g}; pass "
-            f"solve_nash(..., max_memory={_round_up(memory)}) to try anyway, or use "
-            "a method that finds one equilibrium ('lemke-howson', 'logit')"
+            f"solve_nash(..., max_memory={_round_up(memory)}) to try anyway"
+            + _lighter(method)
         )
     if work > max_work:
         raise ProblemTooLargeError(
             f"method {method!r} on this {dims} game may take about {work:.2g} steps "
             f"(about {work / 1e8:.2g} s; {what}), above max_work={max_work:.3g}; pass "
-            f"solve_nash(..., max_work={_round_up(work)}) to try anyway, or use a "
-            "method that finds one equilibrium ('lemke-howson', 'logit')"
+            f"solve_nash(..., max_work={_round_up(work)}) to try anyway"
+            + _lighter(method)
         )
+
+
+def _lighter(method: str) -> str:
+    """Advice for a refused method: the one-equilibrium methods, if lighter."""
+    if method in ("lemke-howson", "logit"):
+        return ""
+    return ", or use a method that finds one equilibrium ('lemke-howson', 'logit')"
 
 
 def _round_up(value: float) -> str:
@@ -548,9 +567,10 @@ def _guarded(method: str, run: Callable[[], NashResult]) -> NashResult:
         raise
     except MemoryError as exc:
         raise ProblemTooLargeError(
-            f"method {method!r} ran out of memory ({exc or 'MemoryError'}); the game "
-            "is too large for it on this machine: lower max_memory so that it is "
-            "refused up front, or use a method that finds one equilibrium"
+            f"method {method!r} ran out of memory ({exc or 'MemoryError'}): the game "
+            "is too large for it on this machine (its estimate, which max_memory "
+            "checks up front, was too low)"
+            + _lighter(method).replace(", or use", "; use")
         ) from None
 
 
@@ -565,10 +585,21 @@ def _solve_exact(
             game, method, max_work=max_units, initial_label=initial_label
         )
     except ProblemTooLargeError as exc:
+        dims = "x".join(map(str, game.shape))
+        if exc.estimate is not None:  # refused up front: the systems it needs
+            needed = exc.estimate * EXACT_STEP
+            detail = (
+                f"needs about {exc.estimate:.3g} exact linear systems, counted as "
+                f"{EXACT_STEP:.0e} steps each: {needed:.2g} steps"
+            )
+        else:  # Lemke-Howson ran out of pivots
+            needed = 10.0 * max_units * EXACT_STEP
+            detail = f"did not end within {max_units:,} exact pivots"
         raise ProblemTooLargeError(
-            f"{exc} (solve_nash counts {EXACT_STEP:.0e} steps per exact system or "
-            f"pivot: pass solve_nash(..., exact=True, max_work=...) above "
-            f"{max_units * EXACT_STEP:.2g})"
+            f"exact {method!r} on this {dims} game {detail}, above "
+            f"max_work={max_units * EXACT_STEP:.3g}; pass solve_nash(..., exact=True, "
+            f"max_work={_round_up(needed)}) to allow it, or use a float method",
+            estimate=needed,
         ) from None
     equilibria, n_rejected = certify_exact(game, profiles)
     if n_rejected:
