@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from kurilsim._errors import OutputError
+from kurilsim._errors import InvalidArgumentError, OutputError
 
 __all__ = ["atomic_output", "atomic_path", "check_output_path", "make_directory"]
 
@@ -48,6 +48,11 @@ def check_output_path(
     ...
     kurilsim._errors.OutputError: output file result.xyz: expected a file name ending in .csv, got '.xyz'
     """
+    if not isinstance(path, str | os.PathLike) or isinstance(os.fspath(path), bytes):
+        raise InvalidArgumentError(
+            f"path must be a file path (str or os.PathLike), got {path!r:.80} "
+            f"({type(path).__name__})"
+        )
     target = Path(path)
     if suffixes is not None and target.suffix.lower() not in suffixes:
         raise OutputError(

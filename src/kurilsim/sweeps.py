@@ -11,10 +11,13 @@ cluster's ``client.get_executor()``).
 With ``checkpoint=`` finished chunks are saved as plain ``.npz`` files, so an
 interrupted sweep resumes where it stopped.  Checkpoints cannot lie: the
 directory's manifest is created atomically and exclusively, every chunk file
-records the sweep's fingerprint and its index, and a chunk is only reused if
-its fields, shapes, dtypes and values are those the sweep itself would have
-written; any other chunk is recomputed (with a warning).  A resumed sweep
-therefore equals an uninterrupted one bit for bit.
+records the sweep's fingerprint, its index and a SHA-256 digest of its content,
+and a chunk is only reused if its fields, shapes, dtypes and values are those
+the sweep itself would have written and its content matches its digest; any
+other chunk is recomputed (with a warning).  A resumed sweep therefore equals
+an uninterrupted one bit for bit, whatever happened to the directory short of
+a deliberate forgery that recomputes the digests (a digest is a checksum, not
+a signature: see :func:`sweep`).
 
 Every file the module writes (chunks, CSV tables) goes through
 :mod:`kurilsim._io`: to a temporary file beside the target, renamed into place
@@ -94,14 +97,16 @@ DEFAULT_MAX_POINTS: Final = 50_000_000
 #: Rows formatted at a time by :meth:`SweepResult.to_csv` (bounds its memory).
 CSV_BLOCK_SIZE: Final = 65_536
 
-#: Version of the checkpoint files (manifest and chunks).
-_CHECKPOINT_FORMAT = 2
+#: Version of the checkpoint files (manifest and chunks).  3: chunks carry a
+#: content digest, the manifest a summary of each axis.
+_CHECKPOINT_FORMAT = 3
 _MANIFEST = "manifest.json"
-#: The fields of a chunk file, no more, no fewer.
-_CHUNK_FIELDS = frozenset(
-    {"format", "fingerprint", "index", "agreement", "probability", "utilities",
-     "error_offsets", "error_messages"}
+#: The arrays of a chunk file covered by its digest, in the order they are hashed.
+_DIGESTED_FIELDS: Final = (
+    "format", "agreement", "probability", "utilities", "error_offsets", "error_messages"
 )
+#: The fields of a chunk file, no more, no fewer.
+_CHUNK_FIELDS = frozenset({*_DIGESTED_FIELDS, "fingerprint", "index", "digest"})
 #: Seconds between two checks, in a pool's worker, that the sweep still runs.
 _WATCH_INTERVAL = 0.25
 
@@ -338,6 +343,9 @@ class SweepResult:
 
         Raises
         ------
+        InvalidArgumentError
+            If ``path`` is not a path (``str`` or :class:`os.PathLike`) or
+            ``block_size`` not a positive integer.
         OutputError
             If the file cannot be written (directory missing or not writable,
             disk full, out of memory), naming it; an earlier file is unchanged.
@@ -354,7 +362,12 @@ class SweepResult:
         ['russia.security_weight', 'agreement', 'outcome']
         >>> [row[0] for row in rows[1:]]
         ['0.0', '0.1', '3.0']
+        >>> result.to_csv(5)
+        Traceback (most recent call last):
+        ...
+        kurilsim._errors.InvalidArgumentError: path must be a file path (str or os.PathLike), got 5 (int)
         """
+        _check_path("path", path)
         if isinstance(block_size, bool) or not isinstance(block_size, int) or block_size < 1:
             raise InvalidArgumentError(
                 f"block_size must be a positive integer, got {block_size!r}"
@@ -393,6 +406,8 @@ def check_csv_path(path: str | os.PathLike[str]) -> Path:
 
     Raises
     ------
+    InvalidArgumentError
+        If ``path`` is not a path (``str`` or :class:`os.PathLike`).
     OutputError
         Naming the path and what is wrong with it.
 
@@ -406,7 +421,21 @@ def check_csv_path(path: str | os.PathLike[str]) -> Path:
     ...
     kurilsim._errors.OutputError: CSV file sweep.png: expected a file name ending in .csv, got '.png'
     """
+    _check_path("path", path)
     return check_output_path(path, suffixes=(".csv",), what="CSV file")
+
+
+def _check_path(name: str, value: object) -> None:
+    """An error naming ``name`` and ``value`` unless it is a text file path."""
+    try:
+        text = os.fspath(value)  # type: ignore[call-overload]
+    except TypeError:
+        text = None
+    if not isinstance(text, str):
+        raise InvalidArgumentError(
+            f"{name} must be a file path (str or os.PathLike), got {_short(value)} "
+            f"({type(value).__name__})"
+        )
 
 
 def _text_cell(text: str) -> str:
@@ -832,12 +861,24 @@ def _manifest(scenario: Scenario, concept: str, design: str, fast: bool,
             f"checkpointing needs a scenario that can be saved to TOML: {error}"
         ) from None
     digest = hashlib.sha256()
+    summaries = []
     for name in names:
         source = np.ascontiguousarray(axes[name] if axes else points[name])
+        alone = hashlib.sha256()
         for part in (name, str(source.dtype), str(source.shape)):
             digest.update(part.encode())
             digest.update(b"\0")
+            alone.update(part.encode())
+            alone.update(b"\0")
         digest.update(source.tobytes())
+        alone.update(source.tobytes())
+        summaries.append({
+            "name": name,
+            "length": int(source.size),
+            "first": repr(source[0].item()) if source.size else None,
+            "last": repr(source[-1].item()) if source.size else None,
+            "sha256": alone.hexdigest(),
+        })
     return {
         "format": _CHECKPOINT_FORMAT,
         "kurilsim": _version(),
@@ -850,8 +891,44 @@ def _manifest(scenario: Scenario, concept: str, design: str, fast: bool,
         "fast": fast,
         "parameters": list(names),
         "grid": digest.hexdigest(),
+        # what the grid hash covers, axis by axis (sampled designs: the sample's
+        # columns), so that a refusal can say which axis differs
+        "axes": summaries,
         "chunk_size": chunk_size,
     }
+
+
+def _axes_difference(stored: object, mine: Sequence[Mapping[str, Any]]) -> str | None:
+    """Which axes differ between a stored manifest's ``axes`` and this sweep's,
+    in words; ``None`` if the stored entry is not a list of axis summaries."""
+    keys = {"name", "length", "first", "last", "sha256"}
+    if not (isinstance(stored, list) and all(
+        isinstance(a, dict) and set(a) == keys and isinstance(a["name"], str)
+        for a in stored
+    )):
+        return None
+    theirs = {a["name"]: a for a in stored}
+    ours = {a["name"]: a for a in mine}
+
+    def values(axis: Mapping[str, Any]) -> str:
+        return f"{axis['length']} values {axis['first']} to {axis['last']}"
+
+    parts = []
+    for name in [*ours, *(n for n in theirs if n not in ours)]:
+        if name not in theirs:
+            parts.append(f"axis {name} only in this sweep")
+        elif name not in ours:
+            parts.append(f"axis {name} only in the checkpoint")
+        elif theirs[name] != ours[name]:
+            a, b = theirs[name], ours[name]
+            if all(a[k] == b[k] for k in ("length", "first", "last")):
+                parts.append(f"axis {name}: both have {values(a)}, but the values "
+                             "in between or their dtype differ")
+            else:
+                parts.append(
+                    f"axis {name}: checkpoint has {values(a)}, this sweep {values(b)}"
+                )
+    return ", ".join(parts) if parts else None
 
 
 def _fingerprint(manifest: Mapping[str, Any]) -> str:
@@ -884,10 +961,16 @@ def _open_checkpoint(folder: Path, manifest: dict[str, Any]) -> str:
         k for k in {*manifest, *stored} - {"fingerprint"} if stored.get(k) != manifest.get(k)
     )
     if different:
-        details = "; ".join(
-            f"{k}: checkpoint has {stored.get(k)!r}, this sweep {manifest.get(k)!r}"
+        described = {
+            k: f"{k}: checkpoint has {stored.get(k)!r}, this sweep {manifest.get(k)!r}"
             for k in different
-        )
+        }
+        if "axes" in described:  # said axis by axis, not as a list of summaries
+            axes = _axes_difference(stored.get("axes"), manifest["axes"])
+            del described["axes"]
+            if axes is not None:
+                described["grid"] = f"grid: {axes}"
+        details = "; ".join(described.values())
         raise CheckpointError(
             f"checkpoint {folder} belongs to a different sweep ({details}); use "
             "another directory or delete it"
@@ -961,24 +1044,47 @@ def _chunk_file(folder: Path, index: int) -> Path:
     return folder / f"chunk-{index:07d}.npz"
 
 
+def _chunk_digest(fingerprint: str, index: int, arrays: Mapping[str, NDArray[Any]]) -> str:
+    """SHA-256 of a chunk's content: the sweep's fingerprint, the chunk's index and,
+    for each of :data:`_DIGESTED_FIELDS` in that order, its name, dtype (with byte
+    order), shape and exact bytes.
+
+    Every part of fixed size or followed by a separator, and each array's byte
+    count fixed by its dtype and shape, so no two contents hash the same text.
+    A checksum against unnoticed changes, not a signature: whoever rewrites a
+    chunk can recompute it.
+    """
+    digest = hashlib.sha256(b"kurilsim checkpoint chunk\0")
+    digest.update(f"{fingerprint}\0{int(index)}\0".encode())
+    for name in _DIGESTED_FIELDS:
+        array = np.ascontiguousarray(arrays[name])
+        digest.update(f"{name}\0{array.dtype.str}\0{array.shape!r}\0".encode())
+        digest.update(array.tobytes())
+    return digest.hexdigest()
+
+
 def _save_chunk(folder: Path, index: int, chunk: _Chunk, fingerprint: str) -> None:
     offsets = np.array(sorted(chunk.errors), dtype=np.int64)
     messages = (
         np.array([chunk.errors[int(k)] for k in offsets], dtype=str)
         if len(offsets) else np.array([], dtype="<U1")
     )
+    arrays: dict[str, NDArray[Any]] = {
+        "format": np.array(_CHECKPOINT_FORMAT, dtype=np.int64),
+        "agreement": np.asarray(chunk.agreement, dtype=np.int64),
+        "probability": np.asarray(chunk.probability, dtype=np.float64),
+        "utilities": np.asarray(chunk.utilities, dtype=np.float64),
+        "error_offsets": offsets,
+        "error_messages": messages,
+    }
+    content: dict[str, Any] = {
+        **arrays,
+        "fingerprint": np.array(fingerprint),
+        "index": np.array(index, dtype=np.int64),
+        "digest": np.array(_chunk_digest(fingerprint, index, arrays)),
+    }
     with atomic_output(_chunk_file(folder, index), "wb") as stream:
-        np.savez(
-            stream,
-            format=np.array(_CHECKPOINT_FORMAT, dtype=np.int64),
-            fingerprint=np.array(fingerprint),
-            index=np.array(index, dtype=np.int64),
-            agreement=np.asarray(chunk.agreement, dtype=np.int64),
-            probability=np.asarray(chunk.probability, dtype=np.float64),
-            utilities=np.asarray(chunk.utilities, dtype=np.float64),
-            error_offsets=offsets,
-            error_messages=messages,
-        )
+        np.savez(stream, **content)
 
 
 class _InvalidChunk(Exception):
@@ -1075,6 +1181,14 @@ def _read_chunk(file: Path, index: int, size: int, spec: _ChunkSpec) -> _Chunk:
         raise _InvalidChunk("a utility is not finite")
     if not (np.all(np.isnan(probability[failed])) and np.all(np.isnan(utilities[failed]))):
         raise _InvalidChunk("a failed point has a probability or utilities")
+    # last: values that pass every check above may still have been edited
+    digest = data["digest"]
+    if digest.dtype.kind != "U" or digest.shape != ():
+        raise _InvalidChunk("has no valid digest")
+    if str(digest) != _chunk_digest(spec.fingerprint, index, data):
+        raise _InvalidChunk(
+            "its content does not match its digest (changed after it was written)"
+        )
     errors = {
         int(k): str(message)
         for k, message in zip(offsets.tolist(), messages.tolist(), strict=True)
@@ -1302,8 +1416,18 @@ def sweep(
         ``client.get_executor()``); default: in this process.  Not shut down.
     checkpoint : path, optional
         Directory for finished chunks; a re-run with the same arguments
-        resumes, a different sweep is refused, a chunk file that is not
-        exactly what this sweep would write is recomputed with a warning.
+        resumes, a different sweep is refused (the message names what
+        differs, down to the grid axes), a chunk file that is not exactly
+        what this sweep would write is recomputed with a warning.  Each chunk
+        file stores a SHA-256 digest of the sweep's fingerprint, the chunk's
+        index and the exact bytes, dtype and shape of its arrays, checked
+        when it is read: any change to a chunk made without recomputing its
+        digest is detected, whether accidental corruption or an edit by a
+        tool that does not know the format, even one that leaves every value
+        plausible (agreement codes still valid, probabilities in [0, 1],
+        finite utilities).  A deliberate forgery that recomputes the digest
+        is *not* detected: the digest is not a signature, so only resume
+        from directories you trust.
     progress : bool, optional
         Show a tqdm progress bar (default: only on a terminal).
     max_points : int
@@ -1330,7 +1454,8 @@ def sweep(
     Warns
     -----
     KurilsimWarning
-        For each checkpoint chunk file that is not valid (it is recomputed).
+        For each checkpoint chunk file that is not valid or whose content
+        does not match its digest (it is recomputed).
 
     Examples
     --------

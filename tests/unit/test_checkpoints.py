@@ -22,6 +22,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from numpy.typing import NDArray
 
 from kurilsim import KurilsimWarning, Scenario, SweepResult, sweep, sweeps
 from kurilsim._errors import CheckpointError
@@ -60,7 +61,7 @@ def chunk(folder: Path, index: int) -> Path:
     return folder / f"chunk-{index:07d}.npz"
 
 
-def fields(file: Path) -> dict[str, np.ndarray]:  # type: ignore[type-arg]
+def fields(file: Path) -> dict[str, NDArray[Any]]:
     with np.load(file, allow_pickle=False) as data:
         return {name: data[name] for name in data.files}
 
@@ -158,6 +159,10 @@ def no_fingerprint(file: Path) -> None:
     rewrite(file, fingerprint=np.array(0, dtype=np.int64))
 
 
+def digest_not_a_string(file: Path) -> None:
+    rewrite(file, digest=np.array(0, dtype=np.int64))
+
+
 def old_format(file: Path) -> None:
     rewrite(file, format=np.array(1, dtype=np.int64))
 
@@ -175,7 +180,7 @@ FAULTS: list[Callable[[Path], None]] = [
     agreement_int32, agreement_big_endian, utilities_broadcastable, agreement_too_short,
     probability_above_one, utility_infinite, error_offset_outside,
     error_without_error_code, pickled_object_array, missing_field, extra_field,
-    no_fingerprint, old_format, crc_mismatch,
+    no_fingerprint, digest_not_a_string, old_format, crc_mismatch,
 ]
 
 
@@ -197,6 +202,111 @@ def test_a_damaged_chunk_is_recomputed_with_a_warning(
         again = run(folder)
     assert again.metadata["chunks_resumed"] == CHUNKS
     assert_identical(again, reference())
+
+
+# -- edits that keep every value plausible: caught by the chunk's digest -------------
+OUTCOMES = len(SCENARIO.space)
+
+
+def agreement_codes_shifted(file: Path) -> None:
+    # every code moved to another valid agreement index: in range, still int64
+    agreement = fields(file)["agreement"]
+    rewrite(file, agreement=np.where(agreement >= 0, (agreement + 1) % OUTCOMES, 0))
+
+
+def utilities_plus_a_quarter(file: Path) -> None:
+    rewrite(file, utilities=fields(file)["utilities"] + 0.25)
+
+
+def probability_one_half(file: Path) -> None:
+    rewrite(file, probability=np.full_like(fields(file)["probability"], 0.5))
+
+
+PLAUSIBLE_EDITS: list[Callable[[Path], None]] = [
+    agreement_codes_shifted, utilities_plus_a_quarter, probability_one_half,
+]
+
+
+@pytest.mark.parametrize("edit", PLAUSIBLE_EDITS, ids=lambda f: f.__name__)
+def test_a_plausible_edit_is_caught_by_the_digest_and_recomputed(
+    tmp_path: Path, edit: Callable[[Path], None]
+) -> None:
+    folder = tmp_path / "ckpt"
+    run(folder)
+    edited = chunk(folder, 0)
+    before = fields(edited)
+    edit(edited)
+    after = fields(edited)
+    # the edit changed stored values, and only values the other checks accept
+    assert any(not np.array_equal(before[k], after[k]) for k in before)
+    assert after.keys() == before.keys()
+    assert all(after[k].dtype == before[k].dtype and after[k].shape == before[k].shape
+               for k in before)
+    with pytest.warns(KurilsimWarning, match="does not match its digest") as record:
+        resumed = run(folder)
+    assert len(record) == 1
+    assert str(edited) in str(record[0].message)
+    assert resumed.metadata["chunks_resumed"] == CHUNKS - 1
+    assert_identical(resumed, reference())
+    with warnings.catch_warnings():  # rewritten, valid again
+        warnings.simplefilter("error")
+        assert_identical(run(folder), reference())
+
+
+@st.composite
+def plausible_edit(draw: st.DrawFn) -> tuple[int, str, int, float]:
+    """(chunk, field, point, new value): one stored value replaced by another
+    value that passes every range check."""
+    index = draw(st.integers(0, CHUNKS - 1))
+    name = draw(st.sampled_from(["agreement", "probability", "utilities"]))
+    point = draw(st.integers(0, 10_000))
+    value: float
+    if name == "agreement":
+        value = draw(st.integers(-1, OUTCOMES - 1))
+    elif name == "probability":
+        value = draw(st.floats(0.0, 1.0))
+    else:
+        value = draw(st.floats(-1e6, 1e6))
+    return index, name, point, value
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edit=plausible_edit())
+def test_any_plausible_change_of_one_value_is_detected(
+    tmp_path: Path, pristine: Path, edit: tuple[int, str, int, float]
+) -> None:
+    index, name, point, value = edit
+    folder = Path(tempfile.mkdtemp(dir=tmp_path)) / "ckpt"
+    shutil.copytree(pristine, folder)
+    file = chunk(folder, index)
+    array = fields(file)[name].copy()
+    flat = array.reshape(-1)
+    position = point % flat.size
+    if flat[position].tobytes() == np.array(value, dtype=flat.dtype).tobytes():
+        return  # not a change (a value rewritten with itself must be accepted)
+    flat[position] = value
+    rewrite(file, **{name: array})
+    with pytest.warns(KurilsimWarning, match="does not match its digest"):
+        resumed = run(folder)
+    assert_identical(resumed, reference())
+
+
+def test_a_forgery_that_recomputes_the_digest_is_not_detected(tmp_path: Path) -> None:
+    # documented limit (sweep(checkpoint=...)): the digest is a checksum, not a
+    # signature; someone who rewrites a chunk with the digest recomputed is trusted
+    folder = tmp_path / "ckpt"
+    run(folder)
+    file = chunk(folder, 0)
+    data = fields(file)
+    data["utilities"] = data["utilities"] + 0.25
+    forged = str(data["fingerprint"]), int(data["index"])
+    rewrite(file, utilities=data["utilities"],
+            digest=np.array(sweeps._chunk_digest(*forged, data)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        resumed = run(folder)
+    assert resumed.utilities.tobytes() != reference().utilities.tobytes()
 
 
 def test_a_chunk_copied_from_another_sweep_is_recomputed(tmp_path: Path) -> None:
@@ -251,6 +361,60 @@ def test_another_sweep_on_the_directory_is_refused_naming_it(tmp_path: Path) -> 
     assert "belongs to a different sweep" in message
     assert "grid:" in message  # the differing field is named
     assert "\n" not in message
+
+
+@pytest.mark.parametrize(
+    ("grid", "expected"),
+    [
+        (OTHER_GRID,
+         ("grid: axis russia.pledge_credibility: both have 3 values 0.0 to 1.0, but "
+          "the values in between or their dtype differ")),
+        ({**GRID, "russia.security_weight": np.linspace(0.0, 3.0, 9)},
+         ("grid: axis russia.security_weight: checkpoint has 7 values 0.0 to 3.0, this "
+          "sweep 9 values 0.0 to 3.0")),
+        ({**GRID, "japan.demand": [1.0, 4.0]},
+         ("grid: axis japan.demand: checkpoint has 2 values 2 to 4, this sweep 2 values "
+          "1.0 to 4.0")),
+        ({k: v for k, v in GRID.items() if k != "japan.demand"},
+         "grid: axis japan.demand only in the checkpoint"),
+        ({**GRID, "japan.audience_cost": [0.0]},
+         "grid: axis japan.audience_cost only in this sweep"),
+    ],
+    ids=["middle-value", "length", "ends-and-dtype", "axis-dropped", "axis-added"],
+)
+def test_a_refusal_names_the_grid_axes_that_differ(
+    tmp_path: Path, grid: dict[str, Any], expected: str
+) -> None:
+    folder = tmp_path / "ckpt"
+    run(folder)
+    with pytest.raises(CheckpointError) as caught:
+        run(folder, grid)
+    message = str(caught.value)
+    assert re.search(re.escape(expected) + "[;,)]", message), message
+    # the axes that did not change are not mentioned, nor the grid's raw hash
+    original: dict[str, Any] = GRID
+    unchanged = [n for n in original if n in grid
+                 and np.array_equal(grid[n], original[n])
+                 and np.asarray(grid[n]).dtype == np.asarray(original[n]).dtype]
+    assert unchanged
+    assert not [n for n in unchanged if f"axis {n}" in message]
+    assert json.loads((folder / "manifest.json").read_text())["grid"] not in message
+    assert "\n" not in message
+
+
+def test_a_refusal_falls_back_to_the_grid_hash_without_axis_summaries(
+    tmp_path: Path,
+) -> None:
+    # a manifest whose axis summaries are unusable still gets a one-line refusal
+    folder = tmp_path / "ckpt"
+    run(folder)
+    manifest = folder / "manifest.json"
+    stored = json.loads(manifest.read_text())
+    stored["axes"] = "unusable"
+    manifest.write_text(json.dumps(stored))
+    with pytest.raises(CheckpointError) as caught:
+        run(folder, OTHER_GRID)
+    assert f"grid: checkpoint has {stored['grid']!r}" in str(caught.value)
 
 
 def test_a_sweep_that_loses_the_race_for_the_manifest_is_refused(

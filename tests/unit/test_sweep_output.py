@@ -14,11 +14,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kurilsim import Scenario, SweepResult, sweep, sweeps
-from kurilsim._errors import OutputError
+from kurilsim._errors import InvalidArgumentError, OutputError
 from kurilsim.sweeps import ERROR, check_csv_path
 
 SCENARIO = Scenario(name="output-test")
-GRID = {
+GRID: dict[str, Any] = {
     "japan.demand": [2, 4],
     "russia.security_weight": np.linspace(0.0, 3.0, 7),
     "russia.pledge_credibility": [0.0, 0.5, 1.0],
@@ -46,7 +46,7 @@ def test_values_round_trip_exactly_through_the_csv(result: SweepResult, tmp_path
     np.testing.assert_array_equal(
         np.array(columns["agreement"], dtype=int), result.agreement.ravel()
     )
-    assert list(columns["outcome"]) == [result.label(c) for c in result.agreement.ravel()]
+    assert list(columns["outcome"]) == [result.label(int(c)) for c in result.agreement.ravel()]
     probability = np.array([float(v) for v in columns["probability"]])
     assert probability.tobytes() == result.probability.ravel().tobytes()
     for k, agent in enumerate(result.agents):
@@ -191,6 +191,42 @@ def test_to_csv_refuses_a_missing_directory_and_a_bad_block_size(
     assert not (tmp_path / "out.csv").exists()
 
 
+class _BytesPath:
+    """An os.PathLike whose path is bytes (not a text file path)."""
+
+    def __fspath__(self) -> bytes:
+        return b"out.csv"
+
+    def __repr__(self) -> str:
+        return "_BytesPath()"
+
+
+@pytest.mark.parametrize(
+    "bad", [5, 2.5, None, b"out.csv", ["out.csv"], _BytesPath()],
+    ids=["int", "float", "None", "bytes", "list", "bytes-pathlike"],
+)
+def test_a_path_that_is_not_a_path_is_named(
+    result: SweepResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bad: Any
+) -> None:
+    monkeypatch.chdir(tmp_path)  # had anything been written, it would be here
+    for write in (result.to_csv, check_csv_path):
+        with pytest.raises(InvalidArgumentError) as caught:
+            write(bad)
+        message = str(caught.value)
+        assert message.startswith("path must be a file path")
+        assert repr(bad)[:20] in message
+        assert type(bad).__name__ in message
+        assert "\n" not in message
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_to_csv_5_raises_invalid_argument_error_not_a_raw_type_error(
+    result: SweepResult,
+) -> None:
+    with pytest.raises(InvalidArgumentError, match=r"^path must be .*, got 5 \(int\)$"):
+        result.to_csv(5)  # type: ignore[arg-type]
+
+
 def test_error_points_are_written_as_nan_with_the_error_outcome(tmp_path: Path) -> None:
     result = sweep(SCENARIO, {"japan.territory_value": [1.0, 1.7e308],
                               "japan.treaty_value": [0.2, 1.7e308]}, progress=False)
@@ -221,7 +257,7 @@ def test_any_float_survives_the_csv_bit_for_bit(values: list[float], block: int)
     assert utilities.tobytes() == result.utilities.reshape(-1, 3).tobytes()
 
 
-def test_atomic_output_files_get_the_usual_permissions(tmp_path) -> None:
+def test_atomic_output_files_get_the_usual_permissions(tmp_path: Path) -> None:
     # mkstemp makes private files; the output must look like open(path, "w")'s
     import os
     import stat
