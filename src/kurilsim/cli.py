@@ -485,6 +485,18 @@ class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
         super().__init__(prog, max_help_position=28)
 
 
+def _add_scenario_arguments(sub: argparse.ArgumentParser) -> None:
+    """The SCENARIO argument and the agreement-space budget it is loaded with."""
+    sub.add_argument("scenario", metavar="SCENARIO", help=_SCENARIO_HELP)
+    sub.add_argument(
+        "--max-agreements",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help=_MAX_AGREEMENTS_HELP,
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``kurilsim`` command (all subcommands)."""
     from kurilsim.analysis import CONCEPTS
@@ -560,14 +572,7 @@ def build_parser() -> argparse.ArgumentParser:
         "agreement\nspace and the notes on its calibration.",
         epilog="examples:\n  kurilsim show 2018-singapore\n  kurilsim show my-scenario.toml",
     )
-    sub.add_argument("scenario", metavar="SCENARIO", help=_SCENARIO_HELP)
-    sub.add_argument(
-        "--max-agreements",
-        type=_positive_int,
-        default=None,
-        metavar="N",
-        help=_MAX_AGREEMENTS_HELP,
-    )
+    _add_scenario_arguments(sub)
     sub.set_defaults(handler=_cmd_show)
 
     sub = commands.add_parser(
@@ -582,14 +587,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="examples:\n  kurilsim solve 2018-singapore\n"
         "  kurilsim solve 1956-declaration --concept spe --concept rubinstein",
     )
-    sub.add_argument("scenario", metavar="SCENARIO", help=_SCENARIO_HELP)
-    sub.add_argument(
-        "--max-agreements",
-        type=_positive_int,
-        default=None,
-        metavar="N",
-        help=_MAX_AGREEMENTS_HELP,
-    )
+    _add_scenario_arguments(sub)
     sub.add_argument(
         "--concept",
         action="append",
@@ -617,14 +615,7 @@ def build_parser() -> argparse.ArgumentParser:
         "  kurilsim sweep 1956-declaration --grid japan.treaty_value=0:1:11 \\\n"
         "      --concept nash-bargaining --workers 4 --checkpoint sweep-checkpoint",
     )
-    sub.add_argument("scenario", metavar="SCENARIO", help=_SCENARIO_HELP)
-    sub.add_argument(
-        "--max-agreements",
-        type=_positive_int,
-        default=None,
-        metavar="N",
-        help=_MAX_AGREEMENTS_HELP,
-    )
+    _add_scenario_arguments(sub)
     sub.add_argument(
         "--grid",
         action="append",
