@@ -497,17 +497,26 @@ def _add_scenario_arguments(sub: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_max_points(sub: argparse.ArgumentParser) -> None:
+    """The --max-points budget of the commands that sweep."""
+    from kurilsim.sweeps import DEFAULT_MAX_POINTS
+
+    sub.add_argument(
+        "--max-points",
+        type=_positive_int,
+        default=DEFAULT_MAX_POINTS,
+        metavar="N",
+        help="refuse, before any work, a sweep of more than N points "
+        f"(default: {DEFAULT_MAX_POINTS:,}; each point takes about 50 bytes of "
+        "memory)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``kurilsim`` command (all subcommands)."""
     from kurilsim.analysis import CONCEPTS
-    from kurilsim.sweeps import DEFAULT_MAX_POINTS
 
     formatter = _HelpFormatter
-    max_points_help = (
-        "refuse, before any work, a sweep of more than N points "
-        f"(default: {DEFAULT_MAX_POINTS:,}; each point takes about 50 bytes of "
-        "memory)"
-    )
     concept_list = "\n".join(f"  {name:<18} {text}" for name, text in CONCEPTS.items())
 
     # --debug is accepted before or after the subcommand.
@@ -664,13 +673,7 @@ def build_parser() -> argparse.ArgumentParser:
         "nash-bargaining-discrete and kalai-smorodinsky-discrete; "
         "64 for the point-by-point ones)",
     )
-    sub.add_argument(
-        "--max-points",
-        type=_positive_int,
-        default=DEFAULT_MAX_POINTS,
-        metavar="N",
-        help=max_points_help,
-    )
+    _add_max_points(sub)
     sub.add_argument(
         "--no-progress",
         action="store_true",
@@ -715,13 +718,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="solve chunks in N worker processes (default: 1, this process; "
         "at most the number of CPUs and of chunks)",
     )
-    sub.add_argument(
-        "--max-points",
-        type=_positive_int,
-        default=DEFAULT_MAX_POINTS,
-        metavar="N",
-        help=max_points_help,
-    )
+    _add_max_points(sub)
     sub.add_argument(
         "--no-progress",
         action="store_true",
