@@ -30,6 +30,7 @@ __all__ = [
     "check_rng",
     "check_strings",
     "describe",
+    "finite_real",
     "real_array",
 ]
 
@@ -149,6 +150,27 @@ def check_real(
         where = _interval(low, high, low_open, high_open)
         raise error(f"{name} must be a finite number{where}, got {describe(value)}")
     return x
+
+
+def finite_real(value: object) -> float | None:
+    """``value`` as a finite float if it is a real number (not a bool), else None.
+
+    Huge integers (``10**400``), NaN and infinities give ``None`` rather than
+    an ``OverflowError``: for checks that keep their own messages.
+
+    Examples
+    --------
+    >>> from kurilsim._checks import finite_real
+    >>> finite_real(0.5), finite_real(10**400), finite_real(True), finite_real("1")
+    (0.5, None, None, None)
+    """
+    if not isinstance(value, numbers.Real) or _is_bool(value):
+        return None
+    try:
+        x = float(value)
+    except (OverflowError, ValueError):
+        return None
+    return x if math.isfinite(x) else None
 
 
 def check_int(

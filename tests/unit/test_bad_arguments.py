@@ -448,3 +448,25 @@ def test_valid_values_near_the_edges_still_work() -> None:
     assert game.game.shape[0] == 3
     assert SPE.action_at(0) == "offer 0"
     assert compare.same_profile(([1.0],), ([2.0],), atol=10**30)  # was a numpy TypeError
+
+
+def test_huge_integers_are_named_not_overflow_errors() -> None:
+    # float(10**400) raises OverflowError: every check must turn it into the
+    # library's error naming the argument
+    from kurilsim import (
+        InvalidGameError,
+        InvalidProfileError,
+        NormalFormGame,
+        solve_nash,
+    )
+    from kurilsim.solvers._logit import logit_qre
+
+    game = NormalFormGame([[[1, 0], [0, 1]], [[1, 0], [0, 1]]])
+    with pytest.raises(InvalidArgumentError, match="tol must be a number"):
+        solve_nash(game, tol=10**400)
+    with pytest.raises(InvalidGameError, match="lam must be a finite number"):
+        logit_qre(game, 10**400)
+    with pytest.raises(InvalidProfileError, match="tol must be a non-negative number"):
+        game.is_nash(([1, 0], [1, 0]), tol=10**400)
+    # a huge budget means no limit
+    assert solve_nash(game, max_work=10**400).equilibria

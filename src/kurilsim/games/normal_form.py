@@ -15,6 +15,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from kurilsim._arrays import readonly
+from kurilsim._checks import finite_real
 from kurilsim._errors import (
     InvalidGameError,
     InvalidProfileError,
@@ -463,11 +464,8 @@ class NormalFormGame:
             ``tol * self.payoff_ranges[i]`` by deviating (the rule of
             :func:`gains_exceed`, the one every solver uses).
         """
-        if (
-            isinstance(tol, bool | np.bool_)
-            or not isinstance(tol, numbers.Real)
-            or not float(tol) >= 0
-        ):
+        checked = finite_real(tol)
+        if checked is None or checked < 0:
             raise InvalidProfileError(f"tol must be a non-negative number, got {tol!r}")
         return not bool(np.any(gains_exceed(self.gains(profile), tol * self._ranges)))
 

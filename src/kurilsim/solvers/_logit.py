@@ -79,13 +79,13 @@ References
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from kurilsim._checks import check_int, check_real
 from kurilsim._errors import InvalidGameError, InvalidProfileError, SolverError
 from kurilsim.games.normal_form import (
     DEFAULT_TOL,
@@ -612,28 +612,11 @@ def _check_game(game: object, name: str) -> NormalFormGame:
 
 
 def _check_real(value: object, name: str, *, low: float, strict: bool = False) -> float:
-    ok = isinstance(value, numbers.Real) and not isinstance(value, bool)
-    if ok:
-        x = float(value)  # type: ignore[arg-type]
-        ok = math.isfinite(x) and (x > low if strict else x >= low)
-    if not ok:
-        relation = ">" if strict else "≥"
-        raise InvalidGameError(
-            f"{name} must be a finite number {relation} {low:g}, got {value!r}"
-        )
-    return x
+    return check_real(value, name, low=low, low_open=strict, error=InvalidGameError)
 
 
 def _check_steps(max_steps: object) -> int:
-    if (
-        isinstance(max_steps, bool)
-        or not isinstance(max_steps, numbers.Integral)
-        or max_steps < 1
-    ):
-        raise InvalidGameError(
-            f"max_steps must be a positive integer, got {max_steps!r}"
-        )
-    return int(max_steps)
+    return check_int(max_steps, "max_steps", low=1, error=InvalidGameError)
 
 
 def _frozen(array: Vector) -> Vector:
@@ -1066,8 +1049,9 @@ def logit_solve_kernel(
     (array([0.6, 0.4]), array([0.4, 0.6]))
     """
     game = _check_game(game, "logit_solve_kernel")
-    if not (isinstance(tol, numbers.Real) and 0 < tol < 1):
-        raise InvalidGameError(f"tol must be a number in (0, 1), got {tol!r}")
+    tol = check_real(
+        tol, "tol", low=0, high=1, low_open=True, high_open=True, error=InvalidGameError
+    )
     max_steps = _check_steps(max_steps)
     target = min(float(tol), _NASH_TOL)
     system = _LogitSystem(game, per_player=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import numbers
 import warnings
 from collections.abc import Callable
@@ -10,6 +11,7 @@ from typing import Literal
 
 import numpy as np
 
+from kurilsim._checks import finite_real
 from kurilsim._errors import (
     DegenerateGameWarning,
     InvalidArgumentError,
@@ -299,16 +301,13 @@ def solve_nash(
         raise InvalidArgumentError(
             f"method must be one of {sorted(METHODS)}, got {method!r:.80}"
         )
-    if (
-        isinstance(tol, bool | np.bool_)
-        or not isinstance(tol, numbers.Real)
-        or not MIN_TOL <= float(tol) < 1
-    ):
+    checked = finite_real(tol)
+    if checked is None or not MIN_TOL <= checked < 1:
         raise InvalidArgumentError(
             f"tol must be a number in [{MIN_TOL:g}, 1), got {tol!r:.80}: float64 "
             f"cannot certify deviation gains below about {MIN_TOL:g} of the payoff range"
         )
-    tol = float(tol)
+    tol = checked
     if not isinstance(exact, bool | np.bool_):
         raise InvalidArgumentError(f"exact must be True or False, got {exact!r:.80}")
     max_memory = _budget("max_memory", max_memory)
@@ -391,13 +390,17 @@ def solve_nash(
 
 
 def _budget(name: str, value: object) -> float:
-    if (
-        isinstance(value, bool | np.bool_)
-        or not isinstance(value, numbers.Real)
-        or not float(value) > 0
-    ):
+    # infinity means no limit, so not finite_real
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+        checked = None
+    else:
+        try:
+            checked = float(value)
+        except OverflowError:  # a huge integer: no limit in practice
+            checked = math.inf
+    if checked is None or not checked > 0:
         raise InvalidArgumentError(f"{name} must be a positive number, got {value!r:.80}")
-    return float(value)
+    return checked
 
 
 def _ubt(d: int, facets: int) -> int:
