@@ -20,7 +20,13 @@ from typing import IO, Any
 
 from kurilsim._errors import InvalidArgumentError, OutputError
 
-__all__ = ["atomic_output", "atomic_path", "check_output_path", "make_directory"]
+__all__ = [
+    "atomic_output",
+    "atomic_path",
+    "check_output_path",
+    "create_exclusively",
+    "make_directory",
+]
 
 
 def check_output_path(
@@ -98,6 +104,57 @@ def make_directory(
             f"({failure.strerror or failure})"
         ) from None
     return folder
+
+
+def create_exclusively(path: str | os.PathLike[str], content: bytes) -> bool:
+    """Create ``path`` holding ``content``, unless it exists; whether it did.
+
+    The content is written to a temporary file beside ``path`` and
+    hard-linked onto it, which fails if the name exists: of several
+    processes racing, exactly one creates the file, and nobody ever sees it
+    half-written.  On a file system without hard links, the claim is an
+    ``O_EXCL`` lock file (``path`` + ``".lock"``) and the content is renamed
+    into place, so ``path`` still appears only complete.  Raises
+    :class:`OSError` if the directory cannot be written.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from kurilsim._io import create_exclusively
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "manifest.json"
+    >>> create_exclusively(target, b"{}"), create_exclusively(target, b"[]")
+    (True, False)
+    >>> target.read_bytes()
+    b'{}'
+    """
+    target = Path(path)
+    handle, temporary = tempfile.mkstemp(
+        dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
+    )
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+            stream.flush()
+            os.fsync(stream.fileno())
+        with contextlib.suppress(OSError):
+            os.chmod(temporary, _mode_for(target))
+        try:
+            os.link(temporary, target)
+        except FileExistsError:
+            return False
+        except OSError:  # no hard links here: claim a lock, then rename
+            lock = target.with_name(target.name + ".lock")
+            try:
+                os.close(os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+            except FileExistsError:
+                return False
+            if target.exists():
+                return False
+            os.replace(temporary, target)
+        return True
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
 
 
 def _umask() -> int:

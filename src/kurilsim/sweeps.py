@@ -36,7 +36,6 @@ import numbers
 import os
 import signal
 import sys
-import tempfile
 import threading
 import time
 import warnings
@@ -58,7 +57,12 @@ from kurilsim._errors import (
     OutputError,
     ProblemTooLargeError,
 )
-from kurilsim._io import atomic_output, check_output_path, make_directory
+from kurilsim._io import (
+    atomic_output,
+    check_output_path,
+    create_exclusively,
+    make_directory,
+)
 from kurilsim.domain.agreements import NO_DEAL
 from kurilsim.domain.scenario import Scenario
 
@@ -985,35 +989,13 @@ def _open_checkpoint(folder: Path, manifest: dict[str, Any]) -> str:
 
 def _create_exclusively(path: Path, content: bytes) -> bool:
     """Create ``path`` with ``content`` unless it exists (atomically); created?"""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".manifest-",
-                                         suffix=".tmp")
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-            stream.flush()
-            os.fsync(stream.fileno())
-        try:
-            os.link(temporary, path)
-        except FileExistsError:
-            return False
-        except OSError:  # a file system without hard links: O_EXCL in place
-            try:
-                descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-            except FileExistsError:
-                return False
-            with os.fdopen(descriptor, "wb") as stream:
-                stream.write(content)
-                stream.flush()
-                os.fsync(stream.fileno())
-        return True
+        return create_exclusively(path, content)
     except OSError as error:
         raise CheckpointError(
             f"checkpoint {path.parent}: cannot write {_MANIFEST} "
             f"({error.strerror or error})"
         ) from None
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
 
 
 def _read_manifest(folder: Path, path: Path) -> dict[str, Any]:

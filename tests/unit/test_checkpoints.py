@@ -584,3 +584,26 @@ def test_a_resumed_sweep_equals_an_uninterrupted_one_whatever_the_damage(
         warnings.simplefilter("ignore", KurilsimWarning)
         resumed = run(folder)
     assert_identical(resumed, reference())
+
+
+def test_manifest_claim_without_hard_links_never_shows_a_partial_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a file system without hard links: the claim falls back to a lock file
+    # and the manifest is renamed into place, complete
+    import errno
+
+    import kurilsim._io
+
+    def no_links(source: object, target: object) -> None:
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(kurilsim._io.os, "link", no_links)
+    target = tmp_path / "manifest.json"
+    assert kurilsim._io.create_exclusively(target, b'{"a": 1}') is True
+    assert kurilsim._io.create_exclusively(target, b'{"b": 2}') is False
+    assert target.read_bytes() == b'{"a": 1}'
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "manifest.json",
+        "manifest.json.lock",
+    ]
