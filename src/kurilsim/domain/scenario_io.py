@@ -35,12 +35,14 @@ Reading uses the standard library's :mod:`tomllib`; writing uses a small
 writer for exactly this schema, so no extra dependency is needed.  Errors name
 the file and the key.
 
-Reading a file never runs code.  An agent's ``type`` is looked up among the
+Reading a file never imports or calls anything the file names.  An agent's
+``type`` is looked up among the
 registered agent types: the built-ins (``Japan``, ``Russia``, ``UnitedStates``,
 ``LinearAgent``), types registered from Python with
 :func:`kurilsim.register_agent_type`, and entry points of the group
 ``"kurilsim.agents"`` declared by installed packages (only the entry point the
-file names is loaded).  Any other type is a
+file names is loaded: the one code a file can cause to run is a plugin that an
+installed package registered under that name).  Any other type is a
 :class:`~kurilsim.ScenarioFileError` naming the file, the table and the
 registered types.  The agreement space is checked against a budget before it
 is enumerated (``load_scenario(..., max_agreements=...)``).
@@ -514,8 +516,10 @@ def load_scenario(
 ) -> Scenario:
     """A built-in scenario by name, or a scenario from a TOML file.
 
-    Loading a file never runs code: agent types are looked up among the
-    registered ones (see :func:`kurilsim.register_agent_type`).
+    Loading a file never imports or calls anything the file names: agent
+    types are looked up among the registered ones (see
+    :func:`kurilsim.register_agent_type`); a type found only as an entry point
+    of an installed package is loaded from that package.
 
     Parameters
     ----------
