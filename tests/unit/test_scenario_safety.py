@@ -9,11 +9,13 @@ hypothesis fuzz of the TOML reader.
 
 from __future__ import annotations
 
+import atexit
 import importlib.metadata
 import itertools
 import json
 import math
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -812,20 +814,25 @@ documents = st.fixed_dictionaries(
 )
 
 _FUZZ_DIR = Path(tempfile.mkdtemp(prefix="kurilsim-fuzz-"))
+atexit.register(shutil.rmtree, _FUZZ_DIR, ignore_errors=True)
 
 
-def _load_or_refuse(content: bytes) -> None:
-    """Loading gives a scenario (which then round-trips) or a KurilsimError."""
+def _load_or_refuse(content: bytes) -> bool:
+    """Loading gives a scenario (which then round-trips) or a KurilsimError.
+
+    Returns whether the content loaded.
+    """
     path = _FUZZ_DIR / "fuzz.toml"
     path.write_bytes(content)
     try:
         scenario = load_scenario(path)
     except KurilsimError:
-        return
+        return False
     assert isinstance(scenario, Scenario)
     again = _FUZZ_DIR / "again.toml"
     scenario.to_toml(again)
     assert load_scenario(again) == scenario
+    return True
 
 
 @settings(max_examples=100, deadline=None,
@@ -855,3 +862,13 @@ def test_fuzz_writer_round_trips() -> None:
             "notes": ["a\x7f", "é\n"], "é": {"": [1.5, True, -3]}}
     assert tomllib.loads(_document(data)) == data
     assert os.fspath(_FUZZ_DIR)
+
+
+def test_fuzz_helper_accepts_a_valid_document() -> None:
+    # the fuzz passes on refusals too: check that its accepting path (load,
+    # save, reload, compare) runs on a document that must load
+    valid = {"name": "fuzz-valid", "agents": [{"type": "Japan", "demand": 2},
+                                              {"type": "Russia"},
+                                              {"type": "UnitedStates"}]}
+    assert _load_or_refuse(_document(valid).encode("utf-8")) is True
+    assert _load_or_refuse(b"name = 5") is False
