@@ -9,7 +9,6 @@ and certified Nash equilibria (:func:`solve_nash`).
 
 from importlib.metadata import PackageNotFoundError, version
 
-from kurilsim import dynamics
 from kurilsim._errors import (
     CheckpointError,
     DegenerateGameWarning,
@@ -33,36 +32,31 @@ from kurilsim.analysis import (
     compare_concepts,
     solve_scenario,
 )
-from kurilsim.domain import (
-    ISLANDS,
+from kurilsim.games import Chance, Decision, NormalFormGame, SequentialGame, Terminal
+from kurilsim.games.bargaining import BargainingProblem
+from kurilsim.io import list_scenarios, load_scenario
+from kurilsim.kuril import ISLANDS, Island, Japan, Russia, UnitedStates, kuril_space
+from kurilsim.model import (
     NO_DEAL,
     STATUS_QUO,
     Agent,
     Agreement,
     AgreementSpace,
     Constraint,
-    Island,
     Issue,
-    Japan,
     LinearAgent,
     NegotiationProtocol,
     ParametricAgent,
-    Russia,
     Scenario,
-    UnitedStates,
-    kuril_space,
-    list_scenarios,
-    load_scenario,
     register_agent_type,
     registered_agent_types,
 )
-from kurilsim.games import Chance, Decision, NormalFormGame, SequentialGame, Terminal
-from kurilsim.games.bargaining import BargainingProblem
 from kurilsim.solvers import (
     Equilibrium,
     NashResult,
     QREPath,
     SPEResult,
+    dynamics,
     logit_qre,
     qre_path,
     solve_nash,

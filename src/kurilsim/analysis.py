@@ -11,10 +11,10 @@ from numpy.typing import NDArray
 from kurilsim._arrays import readonly
 from kurilsim._checks import check_choice, check_instance, check_strings
 from kurilsim._errors import InvalidModelError, SolverError
-from kurilsim.domain.agreements import NO_DEAL, Agreement
-from kurilsim.domain.scenario import Scenario
 from kurilsim.games.bargaining import BargainingProblem
 from kurilsim.games.negotiation import proposal_game, strategic_game
+from kurilsim.model.agreements import NO_DEAL, Agreement
+from kurilsim.model.scenario import Scenario
 from kurilsim.solvers.bargaining import (
     solve_baron_ferejohn,
     solve_kalai_smorodinsky,
@@ -188,7 +188,7 @@ def solve_scenario(scenario: Scenario, concept: str = "spe") -> Outcome:
         the protocol's discount factors, the proposer moving first), and
         ``"nash-bargaining-discrete"`` / ``"kalai-smorodinsky-discrete"`` (the
         same between single agreements, no lotteries: see
-        :mod:`kurilsim.solvers.discrete_bargaining`), and ``"baron-ferejohn"``
+        :mod:`kurilsim.solvers.bargaining.discrete`), and ``"baron-ferejohn"``
         (the stationary equilibrium of Baron-Ferejohn legislative bargaining
         among *all* the scenario's agents over lotteries of agreements,
         majority rule, ``delta`` = the mean of the protocol's discount
@@ -266,7 +266,7 @@ def solve_scenario(scenario: Scenario, concept: str = "spe") -> Outcome:
 
 
 def _discrete(scenario: Scenario, concept: str) -> Outcome:
-    from kurilsim.solvers.discrete_bargaining import discrete_bargaining
+    from kurilsim.solvers.bargaining.discrete import discrete_bargaining
 
     table = scenario.outcome_utilities()
     parties = [

@@ -344,7 +344,7 @@ def _report_run(result: Any, checkpoint: str | None) -> None:
 
 # -- subcommands ------------------------------------------------------------------------
 def _cmd_scenarios(args: argparse.Namespace) -> int:
-    from kurilsim.domain.scenario_io import list_scenarios, load_scenario
+    from kurilsim.io.scenario_toml import list_scenarios, load_scenario
 
     names = list_scenarios()
     width = max(len(name) for name in names)
@@ -354,7 +354,7 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
-    from kurilsim.domain.scenario_io import load_scenario
+    from kurilsim.io.scenario_toml import load_scenario
 
     print(load_scenario(args.scenario, max_agreements=args.max_agreements).describe())
     return 0
@@ -362,7 +362,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
 def _cmd_solve(args: argparse.Namespace) -> int:
     from kurilsim.analysis import compare_concepts
-    from kurilsim.domain.scenario_io import load_scenario
+    from kurilsim.io.scenario_toml import load_scenario
 
     scenario = load_scenario(args.scenario, max_agreements=args.max_agreements)
     concepts = tuple(dict.fromkeys(args.concept)) if args.concept else None
@@ -373,7 +373,7 @@ def _cmd_solve(args: argparse.Namespace) -> int:
 def _cmd_sweep(args: argparse.Namespace) -> int:
     from kurilsim._errors import InvalidArgumentError
     from kurilsim._io import check_output_path
-    from kurilsim.domain.scenario_io import load_scenario
+    from kurilsim.io.scenario_toml import load_scenario
     from kurilsim.sweeps import sweep
 
     # every check that can fail comes before the work

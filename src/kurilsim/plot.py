@@ -7,7 +7,7 @@ matplotlib is imported inside the functions, never when this module is
 imported, so ``import kurilsim.plot`` stays cheap and works headless.
 
 Utilities are in kurilsim's utility units (one unit is Japan's value of all
-four islands under full sovereignty; see :mod:`kurilsim.domain.agents`).
+four islands under full sovereignty; see :mod:`kurilsim.model.agents`).
 
 Examples
 --------
@@ -33,10 +33,10 @@ from numpy.typing import NDArray
 from kurilsim._checks import check_instance, check_strings, describe
 from kurilsim._errors import InvalidModelError
 from kurilsim.analysis import ConceptComparison
-from kurilsim.domain.agreements import NO_DEAL, Agreement, StatusQuo
-from kurilsim.domain.islands import ISLANDS
-from kurilsim.domain.scenario import Scenario
-from kurilsim.solvers._logit import QREPath
+from kurilsim.kuril.islands import ISLANDS
+from kurilsim.model.agreements import NO_DEAL, Agreement, StatusQuo
+from kurilsim.model.scenario import Scenario
+from kurilsim.solvers.logit import QREPath
 from kurilsim.sweeps import ERROR, SweepResult
 
 if TYPE_CHECKING:

@@ -8,8 +8,8 @@ from typing import Any
 import numpy as np
 
 from kurilsim._errors import InvalidArgumentError, ProblemTooLargeError
-from kurilsim.domain.scenario import Scenario
-from kurilsim.domain.scenario_io import load_scenario
+from kurilsim.io.scenario_toml import load_scenario
+from kurilsim.model.scenario import Scenario
 from kurilsim.sweeps import DEFAULT_MAX_POINTS, SweepResult, sweep
 
 __all__ = ["two_vs_four_islands"]

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from kurilsim import NormalFormGame
-from kurilsim.solvers._logit import logit_qre, logit_solve_kernel, qre_path
+from kurilsim.solvers.logit import logit_qre, logit_solve_kernel, qre_path
 
 pygambit = pytest.importorskip("pygambit")
 

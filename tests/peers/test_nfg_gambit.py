@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from kurilsim import NormalFormGame
-from kurilsim.games.nfg import read_nfg, write_nfg
+from kurilsim.io.nfg import read_nfg, write_nfg
 
 pygambit = pytest.importorskip("pygambit")
 pytestmark = pytest.mark.peers

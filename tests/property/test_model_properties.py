@@ -27,7 +27,7 @@ from kurilsim import (
     kuril_space,
     load_scenario,
 )
-from kurilsim.domain import Agent
+from kurilsim.model.agents import Agent
 from kurilsim.testing.strategies import (
     agreement_spaces,
     japan_agents,

@@ -16,7 +16,7 @@ from kurilsim import (
     PrecisionError,
     solve_nash,
 )
-from kurilsim.solvers._results import check_resolution
+from kurilsim.solvers.results import check_resolution
 from kurilsim.testing.invariants import (
     check_equilibria_certified,
     check_player_swap,

@@ -37,7 +37,7 @@ from kurilsim._checks import (
     real_array,
 )
 from kurilsim._errors import InvalidGameError, InvalidProfileError, SolverError
-from kurilsim.domain.scenario import Scenario
+from kurilsim.model.scenario import Scenario
 
 __all__ = ["DEFAULT_TOL", "BargainingProblem"]
 

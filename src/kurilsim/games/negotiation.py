@@ -14,10 +14,10 @@ from numpy.typing import ArrayLike, NDArray
 from kurilsim._arrays import readonly
 from kurilsim._checks import check_instance, describe
 from kurilsim._errors import InvalidModelError, InvalidProfileError
-from kurilsim.domain.agreements import NO_DEAL, AgreementSpace
-from kurilsim.domain.scenario import Scenario
 from kurilsim.games.normal_form import NormalFormGame
 from kurilsim.games.sequential import Decision, SequentialGame, Terminal
+from kurilsim.model.agreements import NO_DEAL, AgreementSpace
+from kurilsim.model.scenario import Scenario
 
 __all__ = [
     "NO_PROPOSAL",

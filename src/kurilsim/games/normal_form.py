@@ -520,10 +520,10 @@ class NormalFormGame:
         """Read a game from Gambit's ``.nfg`` format (a path or the text).
 
         Both the payoff and the outcome version are read; see
-        :func:`kurilsim.games.nfg.read_nfg`.  Malformed input raises
+        :func:`kurilsim.io.nfg.read_nfg`.  Malformed input raises
         :class:`InvalidGameError` naming the line.
         """
-        from kurilsim.games.nfg import read_nfg
+        from kurilsim.io.nfg import read_nfg
 
         return read_nfg(source)
 
@@ -536,9 +536,9 @@ class NormalFormGame:
     ) -> str:
         """This game in Gambit's ``.nfg`` format; also written to ``path`` if given.
 
-        See :func:`kurilsim.games.nfg.write_nfg`.
+        See :func:`kurilsim.io.nfg.write_nfg`.
         """
-        from kurilsim.games.nfg import write_nfg
+        from kurilsim.io.nfg import write_nfg
 
         return write_nfg(self, path, title=title, outcome_version=outcome_version)
 

@@ -1,8 +1,9 @@
 """Solvers: pure functions from games to certified results."""
 
-from kurilsim.solvers._logit import QREPath, logit_qre, qre_path
-from kurilsim.solvers._results import Equilibrium, NashResult
+from kurilsim.solvers import dynamics
+from kurilsim.solvers.logit import QREPath, logit_qre, qre_path
 from kurilsim.solvers.nash import METHODS, solve_nash
+from kurilsim.solvers.results import Equilibrium, NashResult
 from kurilsim.solvers.spe import (
     PathStep,
     SPEOutcome,
@@ -21,6 +22,7 @@ __all__ = [
     "SPEOutcome",
     "SPEResult",
     "check_spe",
+    "dynamics",
     "logit_qre",
     "qre_path",
     "solve_nash",

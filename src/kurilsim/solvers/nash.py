@@ -22,9 +22,12 @@ from kurilsim._errors import (
 from kurilsim.games.normal_form import DEFAULT_TOL, NormalFormGame
 from kurilsim.solvers._enumerate import enumerate_kernel
 from kurilsim.solvers._lemke_howson import lemke_howson_kernel
-from kurilsim.solvers._logit import logit_solve_kernel
 from kurilsim.solvers._pure import pure_equilibria_kernel
-from kurilsim.solvers._results import (
+from kurilsim.solvers._support import support_enumeration_kernel
+from kurilsim.solvers._vertex import vertex_candidates
+from kurilsim.solvers._zero_sum import zero_sum_kernel
+from kurilsim.solvers.logit import logit_solve_kernel
+from kurilsim.solvers.results import (
     Equilibrium,
     NashResult,
     certify,
@@ -32,9 +35,6 @@ from kurilsim.solvers._results import (
     certify_exact,
     check_resolution,
 )
-from kurilsim.solvers._support import support_enumeration_kernel
-from kurilsim.solvers._vertex import vertex_candidates
-from kurilsim.solvers._zero_sum import zero_sum_kernel
 
 __all__ = [
     "AUTO_ENUMERATE_LIMIT",

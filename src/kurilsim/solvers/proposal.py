@@ -18,7 +18,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from kurilsim._checks import check_bool, check_int, check_real, describe, real_array
 from kurilsim._errors import InvalidGameError
-from kurilsim.domain.agreements import NO_DEAL
+from kurilsim.model.agreements import NO_DEAL
 
 __all__ = ["proposal_spe", "spe_kernel"]
 

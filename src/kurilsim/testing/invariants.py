@@ -463,7 +463,7 @@ def solver_property_suite(
 
     from kurilsim._errors import PrecisionError
     from kurilsim.games.normal_form import DEFAULT_TOL
-    from kurilsim.solvers._results import check_resolution
+    from kurilsim.solvers.results import check_resolution
     from kurilsim.testing.strategies import normal_form_games, permutations_of
 
     if games is None:

@@ -20,20 +20,14 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from kurilsim.domain.agents import (
-    Agent,
-    Japan,
-    LinearAgent,
-    ParametricAgent,
-    Russia,
-    UnitedStates,
-)
-from kurilsim.domain.agreements import AgreementSpace, Constraint, Issue
-from kurilsim.domain.kuril import kuril_space
-from kurilsim.domain.scenario import NegotiationProtocol, Scenario
 from kurilsim.games.bargaining import BargainingProblem
 from kurilsim.games.normal_form import NormalFormGame
 from kurilsim.games.sequential import Chance, Decision, SequentialGame, Terminal
+from kurilsim.kuril.agents import Japan, Russia, UnitedStates
+from kurilsim.kuril.space import kuril_space
+from kurilsim.model.agents import Agent, LinearAgent, ParametricAgent
+from kurilsim.model.agreements import AgreementSpace, Constraint, Issue
+from kurilsim.model.scenario import NegotiationProtocol, Scenario
 
 __all__ = [
     "agreement_spaces",

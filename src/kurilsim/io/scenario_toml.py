@@ -1,0 +1,589 @@
+"""Reading and writing scenarios as TOML; the built-in historical scenarios.
+
+File format (every key optional unless marked)::
+
+    name = "2018-singapore"            # required
+    title = "..."
+    description = "..."
+    notes = ["...", "..."]
+
+    [space]                            # either the built-in Kuril space ...
+    builtin = "kuril"
+    islands = "nested"                 # or "subsets"
+    sovereignty = false
+    fisheries = false
+
+    # ... or explicit issues and constraints:
+    # [[space.issues]]
+    # name = "fisheries"
+    # options = ["none", "quota"]
+    # labels = ["no deal", "quota"]
+    # features = { access = [0.0, 1.0] }
+    # [[space.constraints]]
+    # when = { islands = ["none"] }
+    # require = { security = ["us-forces-allowed"] }
+
+    [[agents]]                         # in row order of Scenario.utilities()
+    type = "Japan"                     # a registered agent type (see below)
+    demand = 2                         # any parameter; the rest take defaults
+
+    [protocol]
+    objection_cost = 0.2
+    discount = { japan = 0.9, russia = 0.85 }
+
+Reading uses the standard library's :mod:`tomllib`; writing uses a small
+writer for exactly this schema, so no extra dependency is needed.  Errors name
+the file and the key.
+
+Reading a file never imports or calls anything the file names.  An agent's
+``type`` is looked up among the
+registered agent types: the built-ins (``Japan``, ``Russia``, ``UnitedStates``,
+``LinearAgent``), types registered from Python with
+:func:`kurilsim.register_agent_type`, and entry points of the group
+``"kurilsim.agents"`` declared by installed packages (only the entry point the
+file names is loaded: the one code a file can cause to run is a plugin that an
+installed package registered under that name).  Any other type is a
+:class:`~kurilsim.ScenarioFileError` naming the file, the table and the
+registered types.  The agreement space is checked against a budget before it
+is enumerated (``load_scenario(..., max_agreements=...)``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import reprlib
+import tomllib
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from kurilsim._errors import (
+    InvalidArgumentError,
+    InvalidModelError,
+    InvalidScenarioError,
+    ProblemTooLargeError,
+    ScenarioFileError,
+)
+from kurilsim._io import atomic_output
+from kurilsim.kuril.space import kuril_space
+from kurilsim.model.agents import Agent, agent_from_dict
+from kurilsim.model.agreements import AgreementSpace, Constraint, Issue
+from kurilsim.model.scenario import NegotiationProtocol, Scenario
+
+__all__ = ["list_scenarios", "load_scenario", "scenario_to_dict", "scenario_to_toml"]
+
+_BUILTIN_DIR = "scenarios"
+
+
+# -- writing -----------------------------------------------------------------------
+def _kuril_flags(space: AgreementSpace) -> dict[str, Any] | None:
+    names = space.issue_names
+    if names[:3] != ("islands", "security", "economic") or not set(names[3:]) <= {
+        "sovereignty",
+        "fisheries",
+    }:
+        return None
+    chains: tuple[Literal["nested", "subsets"], ...] = ("nested", "subsets")
+    for islands in chains:
+        for sovereignty in (False, True):
+            for fisheries in (False, True):
+                candidate = kuril_space(
+                    islands=islands,
+                    sovereignty=sovereignty,
+                    fisheries=fisheries,
+                )
+                if candidate == space:
+                    return {
+                        "builtin": "kuril",
+                        "islands": islands,
+                        "sovereignty": sovereignty,
+                        "fisheries": fisheries,
+                    }
+    return None
+
+
+def _issue_to_dict(issue: Issue) -> dict[str, Any]:
+    data: dict[str, Any] = {"name": issue.name, "options": list(issue.options)}
+    if issue.labels != issue.options:
+        data["labels"] = list(issue.labels)
+    if issue.description:
+        data["description"] = issue.description
+    if issue.features:
+        data["features"] = {k: list(v) for k, v in issue.features.items()}
+    if issue.status_quo:
+        data["status_quo"] = dict(issue.status_quo)
+    return data
+
+
+def _space_to_dict(space: AgreementSpace) -> dict[str, Any]:
+    flags = _kuril_flags(space)
+    if flags is not None:
+        return flags
+    constraints = []
+    for rule in space.constraints:
+        if not isinstance(rule, Constraint):
+            raise InvalidModelError(
+                f"cannot save constraint {rule!r} to TOML: only Constraint objects "
+                "(not callables) can be saved"
+            )
+        item: dict[str, Any] = {
+            "when": {k: list(v) for k, v in rule.when.items()},
+            "require": {k: list(v) for k, v in rule.require.items()},
+        }
+        if rule.description:
+            item["description"] = rule.description
+        constraints.append(item)
+    data: dict[str, Any] = {"issues": [_issue_to_dict(i) for i in space.issues]}
+    if constraints:
+        data["constraints"] = constraints
+    return data
+
+
+def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
+    """The scenario as a nested dict of TOML values."""
+    data: dict[str, Any] = {"name": scenario.name}
+    if scenario.title:
+        data["title"] = scenario.title
+    if scenario.description:
+        data["description"] = scenario.description
+    if scenario.notes:
+        data["notes"] = list(scenario.notes)
+    data["space"] = _space_to_dict(scenario.space)
+    data["agents"] = [agent.to_dict() for agent in scenario.agents]
+    data["protocol"] = scenario.protocol.to_dict()
+    return data
+
+
+def _toml_string(text: str) -> str:
+    # JSON string escapes are valid TOML basic-string escapes, but JSON leaves
+    # DEL (U+007F) unescaped and TOML forbids it raw.
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def _value(value: Any, where: str) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise InvalidModelError(f"cannot save non-finite {where} = {value!r}")
+        return repr(value)
+    if isinstance(value, str):
+        return _toml_string(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_value(v, where) for v in value) + "]"
+    if isinstance(value, Mapping):
+        items = ", ".join(
+            f"{_key(k)} = {_value(v, f'{where}.{k}')}" for k, v in value.items()
+        )
+        return "{ " + items + " }" if items else "{}"
+    raise InvalidModelError(f"cannot save {where} = {value!r} to TOML")
+
+
+def _key(key: str) -> str:
+    if key and all(c.isalnum() or c in "_-" for c in key) and key.isascii():
+        return key
+    return _toml_string(key)
+
+
+def _table(lines: list[str], header: str, data: Mapping[str, Any], where: str) -> None:
+    if header:
+        lines.append("")
+        lines.append(header)
+    for key, value in data.items():
+        lines.append(f"{_key(key)} = {_value(value, f'{where}.{key}')}")
+
+
+def dumps(data: Mapping[str, Any]) -> str:
+    """TOML text for the scenario schema (top-level scalars, tables, arrays of
+    tables whose values are scalars, arrays and inline tables)."""
+    lines: list[str] = []
+    scalars = {
+        k: v for k, v in data.items() if k not in ("space", "agents", "protocol")
+    }
+    _table(lines, "", scalars, "scenario")
+    space = data["space"]
+    simple = {k: v for k, v in space.items() if k not in ("issues", "constraints")}
+    _table(lines, "[space]", simple, "space")
+    for issue in space.get("issues", []):
+        _table(lines, "[[space.issues]]", issue, "space.issues")
+    for rule in space.get("constraints", []):
+        _table(lines, "[[space.constraints]]", rule, "space.constraints")
+    for agent in data["agents"]:
+        _table(lines, "[[agents]]", agent, "agents")
+    _table(lines, "[protocol]", data["protocol"], "protocol")
+    return "\n".join(lines) + "\n"
+
+
+def scenario_to_toml(
+    scenario: Scenario, path: str | os.PathLike[str] | None = None
+) -> str:
+    """Write ``scenario`` as TOML to ``path`` (if given) and return the text."""
+    text = dumps(scenario_to_dict(scenario))
+    if path is not None:
+        with atomic_output(path, "w", newline="\n") as stream:
+            stream.write(text)
+    return text
+
+
+# -- reading -----------------------------------------------------------------------
+#: Short, bounded reprs of values from a file (deep or long values stay readable).
+_REPR = reprlib.Repr()
+_REPR.maxstring = 60
+_REPR.maxother = 60
+_REPR.maxlevel = 3
+
+
+def _show(value: object) -> str:
+    return _REPR.repr(value)
+
+
+def _fail(source: str, key: str, message: str) -> ScenarioFileError:
+    return ScenarioFileError(f"{source}: {key}: {message}")
+
+
+def _expect(
+    source: str, key: str, value: Any, kind: type | tuple[type, ...], what: str
+) -> Any:
+    if not isinstance(value, kind) or (
+        isinstance(value, bool)
+        and bool not in (kind if isinstance(kind, tuple) else (kind,))
+    ):
+        raise _fail(source, key, f"expected {what}, got {_show(value)}")
+    return value
+
+
+def _check_keys(source: str, prefix: str, table: Mapping[Any, Any],
+                allowed: set[str]) -> None:
+    """Refuse a table with keys outside ``allowed``, naming the first one."""
+    unknown = sorted(set(table) - allowed, key=str)
+    if unknown:
+        raise _fail(
+            source,
+            f"{prefix}{unknown[0]}",
+            f"unknown key; expected one of {sorted(allowed)}",
+        )
+
+
+def _space_from_dict(
+    data: Any, source: str, max_agreements: int | None
+) -> AgreementSpace:
+    if data is None:
+        return kuril_space()
+    _expect(source, "space", data, dict, "a table")
+    if "builtin" in data:
+        _check_keys(source, "space.", data,
+                    {"builtin", "islands", "sovereignty", "fisheries"})
+        if data["builtin"] != "kuril":
+            raise _fail(
+                source, "space.builtin", f'expected "kuril", got {_show(data["builtin"])}'
+            )
+        islands = data.get("islands", "nested")
+        if not isinstance(islands, str) or islands not in ("nested", "subsets"):
+            raise _fail(
+                source,
+                "space.islands",
+                f'expected "nested" or "subsets", got {_show(islands)}',
+            )
+        flags = {}
+        for key in ("sovereignty", "fisheries"):
+            flags[key] = _expect(
+                source, f"space.{key}", data.get(key, False), bool, "true or false"
+            )
+        chain: Literal["nested", "subsets"] = (
+            "nested" if islands == "nested" else "subsets"
+        )
+        return kuril_space(islands=chain, **flags)
+    _check_keys(source, "space.", data, {"builtin", "issues", "constraints"})
+    issues = []
+    for k, item in enumerate(
+        _expect(
+            source, "space.issues", data.get("issues"), list, "an array of issue tables"
+        )
+    ):
+        where = f"space.issues[{k}]"
+        _expect(source, where, item, dict, "a table")
+        _check_keys(source, f"{where}.", item,
+                    {"name", "options", "labels", "features", "status_quo", "description"})
+        if "name" not in item or "options" not in item:
+            raise _fail(source, where, "an issue needs a name and options")
+        try:
+            issues.append(Issue(**item))
+        except InvalidModelError as error:
+            raise _fail(source, where, str(error)) from None
+    constraints = []
+    for k, item in enumerate(
+        _expect(
+            source,
+            "space.constraints",
+            data.get("constraints", []),
+            list,
+            "an array of constraint tables",
+        )
+    ):
+        where = f"space.constraints[{k}]"
+        _expect(source, where, item, dict, "a table")
+        _check_keys(source, f"{where}.", item, {"when", "require", "description"})
+        if "when" not in item or "require" not in item:
+            raise _fail(source, where, "a constraint needs 'when' and 'require'")
+        try:
+            constraints.append(Constraint(**item))
+        except InvalidModelError as error:
+            raise _fail(source, where, str(error)) from None
+    try:
+        return AgreementSpace(
+            tuple(issues), tuple(constraints), max_agreements=max_agreements
+        )
+    except ProblemTooLargeError as error:
+        raise ProblemTooLargeError(f"{source}: space: {error}") from None
+    except InvalidModelError as error:
+        raise _fail(source, "space", str(error)) from None
+
+
+_DEFAULT_NAMES = {"Japan": "japan", "Russia": "russia", "UnitedStates": "united_states"}
+
+_PROTOCOL_KEYS = {
+    "proposer",
+    "responder",
+    "objector",
+    "objection_cost",
+    "objection_blocks",
+    "objection_scope",
+    "discount",
+}
+
+
+def _agents_from_list(raw_agents: Any, source: str) -> list[Agent]:
+    _expect(source, "agents", raw_agents, list, "an array of agent tables")
+    agents = []
+    for k, item in enumerate(raw_agents):
+        where = f"agents[{k}]"
+        _expect(source, where, item, dict, "a table")
+        for key, value in item.items():
+            if key not in ("type", "name", "description", "weights") and (
+                isinstance(value, bool) or not isinstance(value, int | float)
+            ):
+                raise _fail(
+                    source, f"{where}.{key}", f"expected a number, got {_show(value)}"
+                )
+        try:
+            agents.append(agent_from_dict(item))
+        except InvalidScenarioError as error:  # the type: unknown or not loadable
+            raise _fail(source, f"{where}.type", str(error)) from None
+        except InvalidModelError as error:
+            kind = item.get("type")
+            label = item.get("name") or (
+                _DEFAULT_NAMES.get(kind) if isinstance(kind, str) else None
+            )
+            key = f"agents.{label}" if isinstance(label, str) else where
+            raise _fail(source, key, str(error)) from None
+    return agents
+
+
+def _protocol_from_dict(data: Any, source: str) -> NegotiationProtocol:
+    raw = _expect(source, "protocol", data, dict, "a table")
+    _check_keys(source, "protocol.", raw, _PROTOCOL_KEYS)
+    for key in ("proposer", "responder", "objector", "objection_scope"):
+        if key in raw:
+            _expect(source, f"protocol.{key}", raw[key], str, "a string")
+    if "objection_cost" in raw:
+        _expect(source, "protocol.objection_cost", raw["objection_cost"],
+                (int, float), "a number")
+    if "objection_blocks" in raw:
+        _expect(source, "protocol.objection_blocks", raw["objection_blocks"], bool,
+                "true or false")
+    discount = _expect(source, "protocol.discount", raw.get("discount", {}), dict,
+                       "a table of agent names to numbers")
+    for agent, value in discount.items():
+        _expect(source, f"protocol.discount.{agent}", value, (int, float), "a number")
+    try:
+        return NegotiationProtocol(**raw)
+    except InvalidModelError as error:
+        message = str(error)
+        if message.startswith("protocol."):  # it names the key already
+            raise ScenarioFileError(f"{source}: {message}") from None
+        raise _fail(source, "protocol", message) from None
+
+
+def scenario_from_dict(
+    data: Mapping[str, Any],
+    source: str = "<dict>",
+    *,
+    max_agreements: int | None = None,
+) -> Scenario:
+    """Build a scenario from the nested dict of a TOML file (validated).
+
+    Parameters
+    ----------
+    data : mapping
+        The parsed file: the tables and values of the schema above.
+    source : str, optional
+        What to call the data in error messages (the file's path).
+    max_agreements : int, optional
+        Budget of the agreement space (see :class:`~kurilsim.AgreementSpace`);
+        default :data:`~kurilsim.model.agreements.MAX_AGREEMENTS`.
+
+    Raises
+    ------
+    ScenarioFileError
+        Naming ``source`` and the offending key, for any missing, unknown or
+        invalid key or value (wrong types included) and any agent type that
+        is not registered (see :func:`kurilsim.register_agent_type`).
+    ProblemTooLargeError
+        If the agreement space exceeds ``max_agreements`` (nothing is
+        allocated).
+    InvalidArgumentError
+        If ``source`` is not a string.
+    """
+    if not isinstance(source, str):
+        raise InvalidArgumentError(
+            f"scenario_from_dict: source must be a string, got {_show(source)}"
+        )
+    if not isinstance(data, Mapping):
+        raise ScenarioFileError(
+            f"{source}: expected a table of scenario keys, got {_show(data)}"
+        )
+    _check_keys(source, "", data,
+                {"name", "title", "description", "notes", "space", "agents", "protocol"})
+    if "name" not in data:
+        raise _fail(source, "name", "missing (every scenario needs a name)")
+    name = _expect(source, "name", data["name"], str, "a string")
+    title = _expect(source, "title", data.get("title", ""), str, "a string")
+    description = _expect(
+        source, "description", data.get("description", ""), str, "a string"
+    )
+    notes = _expect(source, "notes", data.get("notes", []), list, "an array of strings")
+    for k, note in enumerate(notes):
+        _expect(source, f"notes[{k}]", note, str, "a string")
+    space = _space_from_dict(data.get("space"), source, max_agreements)
+    raw_agents = data.get("agents")
+    if raw_agents is None:
+        raw_agents = [{"type": "Japan"}, {"type": "Russia"}, {"type": "UnitedStates"}]
+    agents = _agents_from_list(raw_agents, source)
+    protocol = _protocol_from_dict(data.get("protocol", {}), source)
+    try:
+        return Scenario(
+            name=name,
+            title=title,
+            description=description,
+            notes=tuple(notes),
+            space=space,
+            agents=tuple(agents),
+            protocol=protocol,
+        )
+    except InvalidModelError as error:
+        raise _fail(source, "scenario", str(error)) from None
+
+
+def _builtin_files() -> dict[str, Any]:
+    folder = resources.files("kurilsim.kuril") / _BUILTIN_DIR
+    return {
+        entry.name.removesuffix(".toml"): entry
+        for entry in folder.iterdir()
+        if entry.name.endswith(".toml")
+    }
+
+
+def list_scenarios() -> tuple[str, ...]:
+    """Names of the built-in historical scenarios, in chronological order.
+
+    Examples
+    --------
+    >>> import kurilsim
+    >>> kurilsim.list_scenarios()[:2]
+    ('1956-declaration', '1960-memorandum')
+    """
+    return tuple(sorted(_builtin_files()))
+
+
+def _parse(text: str, source: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ScenarioFileError(f"{source}: not valid TOML: {error}") from None
+    except RecursionError:
+        raise ScenarioFileError(
+            f"{source}: not a scenario file: values are nested too deeply to parse"
+        ) from None
+
+
+def load_scenario(
+    name_or_path: str | os.PathLike[str], *, max_agreements: int | None = None
+) -> Scenario:
+    """A built-in scenario by name, or a scenario from a TOML file.
+
+    Loading a file never imports or calls anything the file names: agent
+    types are looked up among the registered ones (see
+    :func:`kurilsim.register_agent_type`); a type found only as an entry point
+    of an installed package is loaded from that package.
+
+    Parameters
+    ----------
+    name_or_path : str or path
+        A name from :func:`list_scenarios` or the path of a ``.toml`` file.
+    max_agreements : int, optional
+        Budget of the agreement space: the most candidate agreements (the
+        product of the issues' option counts) to enumerate; default
+        :data:`~kurilsim.model.agreements.MAX_AGREEMENTS` (1,000,000).
+
+    Raises
+    ------
+    ScenarioFileError
+        If the file cannot be read or parsed (not UTF-8 text, not TOML, nested
+        too deeply), or a key is missing, unknown or invalid, or an agent type
+        is not registered (the message names the file and key); or if the
+        name is neither a built-in scenario nor an existing file.
+    ProblemTooLargeError
+        If the file's agreement space exceeds ``max_agreements``; nothing is
+        allocated first.
+    InvalidArgumentError
+        If ``name_or_path`` is neither a string nor a path.
+
+    Examples
+    --------
+    >>> import kurilsim
+    >>> scenario = kurilsim.load_scenario("2018-singapore")
+    >>> scenario.utilities().shape
+    (3, 39)
+    >>> scenario.agent("japan").demand
+    2
+    """
+    key = os.fspath(name_or_path) if isinstance(name_or_path, os.PathLike) else (
+        name_or_path
+    )
+    if not isinstance(key, str):
+        raise InvalidArgumentError(
+            "load_scenario: name_or_path must be a scenario name or a path (str or "
+            f"os.PathLike), got {_show(name_or_path)}"
+        )
+    builtins = _builtin_files()
+    if key in builtins:
+        text = builtins[key].read_text(encoding="utf-8")
+        source = f"built-in scenario {key!r}"
+    else:
+        path = Path(key)
+        try:
+            is_file = path.is_file()
+        except (OSError, ValueError):  # e.g. an embedded NUL
+            is_file = False
+        if not is_file:
+            raise ScenarioFileError(
+                f"{key!r} is neither a built-in scenario ({', '.join(sorted(builtins))}) "
+                "nor a TOML file"
+            )
+        try:
+            raw = path.read_bytes()
+        except OSError as error:
+            raise ScenarioFileError(f"{path}: cannot read: {error}") from None
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise ScenarioFileError(
+                f"{path}: not a UTF-8 text file (byte {error.start}: {error.reason})"
+            ) from None
+        source = str(path)
+    return scenario_from_dict(_parse(text, source), source, max_agreements=max_agreements)

@@ -1,0 +1,572 @@
+"""Issues, constraints, agreements and agreement spaces (incl. the Kuril space)."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+
+import numpy as np
+import pytest
+
+from kurilsim import (
+    NO_DEAL,
+    STATUS_QUO,
+    Agreement,
+    AgreementSpace,
+    Constraint,
+    InvalidModelError,
+    Issue,
+    kuril_space,
+)
+from kurilsim.kuril import (
+    economic_package,
+    fisheries_arrangement,
+    island_transfer,
+    security_regime,
+    sovereignty_form,
+)
+from kurilsim.model import StatusQuo
+
+
+def small_space() -> AgreementSpace:
+    size = Issue(
+        name="size",
+        options=["small", "large"],
+        labels=["a small piece", "a large piece"],
+        features={"km2": [1.0, 10.0]},
+        status_quo={"km2": -1.0},
+    )
+    bases = Issue(name="bases", options=["yes", "no"])
+    return AgreementSpace([size, bases])
+
+
+# -- Issue --------------------------------------------------------------------------
+def test_issue_defaults_and_normalisation() -> None:
+    issue = Issue(name="fisheries", options=["none", "quota"], features={"f": [0, 1]})
+    assert issue.options == ("none", "quota")
+    assert issue.labels == issue.options
+    assert issue.features == {"f": (0.0, 1.0)}
+    assert all(isinstance(x, float) for x in issue.features["f"])
+    assert len(issue) == 2
+    np.testing.assert_array_equal(issue.feature_values("f"), [0.0, 1.0])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "named"),
+    [
+        ({"name": "a", "options": ["x", "y", "x"]}, "'x'"),
+        ({"name": "a", "options": ["x", "y"], "labels": ["only"]}, "'only'"),
+        ({"name": "a", "options": ["x", "y"], "labels": ["p", "q", "r"]}, "'r'"),
+        ({"name": "a", "options": ["x", "y"], "labels": ["p", 3]}, "3"),
+        ({"name": "a", "options": ["x", "y"], "features": {"f": [1.0]}}, "'f'"),
+        ({"name": "a", "options": ["x", "y"], "features": {"f": [1, 2, 3]}}, "3"),
+        (
+            {"name": "a", "options": ["x", "y"], "features": {"f": [1.0, math.nan]}},
+            "nan",
+        ),
+        (
+            {"name": "a", "options": ["x", "y"], "features": {"f": [math.inf, 1.0]}},
+            "inf",
+        ),
+        (
+            {"name": "a", "options": ["x", "y"], "features": {"f": ["p", "q"]}},
+            "'p'",
+        ),
+        ({"name": "a", "options": ["x", "y"], "features": {"g=h": [1, 2]}}, "'g=h'"),
+        (
+            {"name": "a", "options": ["x", "y"], "status_quo": {"ghost": 1.0}},
+            "'ghost'",
+        ),
+        (
+            {
+                "name": "a",
+                "options": ["x", "y"],
+                "features": {"f": [1, 2]},
+                "status_quo": {"f": math.nan},
+            },
+            "nan",
+        ),
+        ({"name": "a.b", "options": ["x"]}, "'a.b'"),
+        ({"name": "a=b", "options": ["x"]}, "'a=b'"),
+        ({"name": "a*b", "options": ["x"]}, "'a*b'"),
+        ({"name": "w[a]", "options": ["x"]}, "'w[a]'"),
+        ({"name": "", "options": ["x"]}, "''"),
+        ({"name": "   ", "options": ["x"]}, "'   '"),
+        ({"name": 3, "options": ["x"]}, "3"),
+        ({"name": "a", "options": []}, "'a'"),
+        ({"name": "a", "options": "xy"}, "'xy'"),
+        ({"name": "a", "options": ["x", ""]}, "''"),
+        ({"name": "a", "options": ["x", "y*z"]}, "'y*z'"),
+        ({"name": "a", "options": ["x", "y\nz"]}, r"'y\nz'"),
+    ],
+)
+def test_issue_validation_names_the_bad_value(
+    kwargs: dict[str, object], named: str
+) -> None:
+    with pytest.raises(InvalidModelError, match=re.escape(named)):
+        Issue(**kwargs)  # type: ignore[arg-type]
+
+
+def test_issue_option_lookup_by_key_and_label() -> None:
+    issue = security_regime()
+    assert issue.option_index("no-us-forces") == 1
+    assert issue.option_index("no US forces") == 1
+    assert issue.option_index("FULL DEMILITARISATION") == 2
+    assert issue.option_index(" us-forces-allowed ") == 0
+    with pytest.raises(InvalidModelError, match="'bases'") as info:
+        issue.option_index("bases")
+    assert "'us-forces-allowed'" in str(info.value)
+
+
+def test_issue_key_takes_precedence_over_label() -> None:
+    # A label that spells another option's key does not shadow the key.
+    issue = Issue(name="a", options=["x", "y"], labels=["y", "x"])
+    assert issue.option_index("x") == 0
+    assert issue.option_index("y") == 1
+
+
+def test_issue_unknown_feature() -> None:
+    with pytest.raises(InvalidModelError, match="'area'") as info:
+        security_regime().feature_values("area")
+    assert "demilitarised" in str(info.value)
+
+
+def test_issue_equality_and_hash() -> None:
+    a = Issue(name="a", options=["x", "y"], features={"f": [1, 2]})
+    b = Issue(name="a", options=("x", "y"), features={"f": (1.0, 2.0)})
+    c = Issue(name="a", options=["x", "y"], features={"f": [1, 3]})
+    assert a == b
+    assert hash(a) == hash(b)
+    assert a != c
+
+
+# -- Constraint ---------------------------------------------------------------------
+def test_constraint_semantics() -> None:
+    rule = Constraint(
+        when={"islands": ["none"], "economic": ["none", "nagato"]},
+        require={"security": "us-forces-allowed", "sovereignty": ["full"]},
+    )
+    assert rule.when == {"islands": ("none",), "economic": ("none", "nagato")}
+    assert rule.require == {
+        "security": ("us-forces-allowed",),
+        "sovereignty": ("full",),
+    }
+    base = {"islands": "none", "economic": "none", "sovereignty": "full"}
+    assert rule.allows({**base, "security": "us-forces-allowed"})
+    assert not rule.allows({**base, "security": "no-us-forces"})
+    # Every "require" must hold.
+    assert not rule.allows(
+        {**base, "security": "us-forces-allowed", "sovereignty": "lease"}
+    )
+    # The condition needs every "when" to hold.
+    assert rule.allows({**base, "economic": "larger", "security": "no-us-forces"})
+    assert rule.allows({**base, "islands": "H", "security": "no-us-forces"})
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "named"),
+    [
+        ({"when": {}, "require": {"a": ["x"]}}, "when"),
+        ({"when": {"a": ["x"]}, "require": {}}, "require"),
+        ({"when": ["a"], "require": {"a": ["x"]}}, "when"),
+        ({"when": {"a": ["x"]}, "require": {"b=c": ["x"]}}, "'b=c'"),
+        ({"when": {"a": ["x*"]}, "require": {"b": ["x"]}}, "'x*'"),
+    ],
+)
+def test_constraint_validation(kwargs: dict[str, object], named: str) -> None:
+    with pytest.raises(InvalidModelError, match=re.escape(named)):
+        Constraint(**kwargs)  # type: ignore[arg-type]
+
+
+def test_constraint_equality() -> None:
+    one = Constraint(when={"a": "x"}, require={"b": ["y"]})
+    two = Constraint(when={"a": ["x"]}, require={"b": ("y",)})
+    assert one == two
+    assert hash(one) == hash(two)
+    assert one != Constraint(when={"a": "x"}, require={"b": ["z"]})
+
+
+# -- enumeration --------------------------------------------------------------------
+def expected_kuril_size(
+    islands: str = "nested", sovereignty: bool = False, fisheries: bool = False
+) -> int:
+    """Product of the issue sizes, minus what the "no islands" constraint removes.
+
+    Without a transfer the security regime (and the sovereignty form) must take
+    their first option; the economic package and fisheries stay free.
+    """
+    n_islands = 16 if islands == "subsets" else 5
+    n_security, n_economic = 3, 3
+    n_sovereignty = 3 if sovereignty else 1
+    n_fisheries = 3 if fisheries else 1
+    free = n_economic * n_fisheries
+    with_transfer = (n_islands - 1) * n_security * n_sovereignty * free
+    without_transfer = 1 * 1 * 1 * free
+    return with_transfer + without_transfer
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "literal"),
+    [
+        ({}, 39),
+        ({"islands": "subsets"}, 138),
+        ({"sovereignty": True}, 111),
+        ({"fisheries": True}, 117),
+        ({"sovereignty": True, "fisheries": True}, 333),
+        ({"islands": "subsets", "sovereignty": True, "fisheries": True}, 1224),
+    ],
+)
+def test_kuril_space_sizes(kwargs: dict[str, object], literal: int) -> None:
+    space = kuril_space(**kwargs)  # type: ignore[arg-type]
+    assert len(space) == expected_kuril_size(**kwargs) == literal  # type: ignore[arg-type]
+    assert space.options.shape == (literal, len(space.issues))
+    assert len(set(space)) == literal  # all distinct
+
+
+def test_kuril_space_issues() -> None:
+    space = kuril_space(sovereignty=True, fisheries=True)
+    assert space.issue_names == (
+        "islands",
+        "security",
+        "economic",
+        "sovereignty",
+        "fisheries",
+    )
+    assert space.issue("security") == security_regime()
+    assert space.issue("economic") == economic_package()
+    assert space.issue("sovereignty") == sovereignty_form()
+    assert space.issue("fisheries") == fisheries_arrangement()
+    assert space.issue("islands") == island_transfer()
+    assert len(island_transfer("subsets")) == 16
+    with pytest.raises(InvalidModelError, match="'chain'"):
+        island_transfer("chain")  # type: ignore[arg-type]
+    with pytest.raises(InvalidModelError, match="-1"):
+        economic_package((0.0, 1.0, -1.0))
+
+
+def test_island_transfer_features() -> None:
+    issue = island_transfer("subsets")
+    count = issue.feature_values("count")
+    members = sum(
+        issue.feature_values(key)
+        for key in ("habomai", "shikotan", "kunashir", "iturup")
+    )
+    np.testing.assert_array_equal(count, members)
+    np.testing.assert_array_equal(issue.feature_values("any"), count > 0)
+    assert issue.feature_values("area_share")[issue.option_index("H+S+K+I")] == (
+        pytest.approx(1.0)
+    )
+    assert issue.labels[issue.option_index("H+S")] == "Habomai+Shikotan"
+    assert issue.labels[-1] == "all four islands"
+    assert issue.labels[0] == "no islands"
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{}, {"islands": "subsets"}, {"sovereignty": True, "fisheries": True}],
+)
+def test_constraint_is_applied(kwargs: dict[str, object]) -> None:
+    space = kuril_space(**kwargs)  # type: ignore[arg-type]
+    for deal in space:
+        if deal["islands"] == "none":
+            assert deal["security"] == "us-forces-allowed"
+            if "sovereignty" in space.issue_names:
+                assert deal["sovereignty"] == "full"
+    rows = space.select(islands="none")
+    n_free = 3 * (3 if "fisheries" in space.issue_names else 1)
+    assert len(rows) == n_free
+    # Every other combination is there.
+    assert len(space.select(islands="H", security="demilitarised")) == n_free * (
+        3 if "sovereignty" in space.issue_names else 1
+    )
+
+
+def test_unconstrained_product_order() -> None:
+    space = small_space()
+    assert len(space) == 4
+    assert [deal.as_dict() for deal in space] == [
+        {"size": "small", "bases": "yes"},
+        {"size": "small", "bases": "no"},
+        {"size": "large", "bases": "yes"},
+        {"size": "large", "bases": "no"},
+    ]
+    np.testing.assert_array_equal(space.options, [[0, 0], [0, 1], [1, 0], [1, 1]])
+
+
+def test_callable_constraint() -> None:
+    def no_big_base(deal: Agreement) -> bool:
+        return not (deal["size"] == "large" and deal["bases"] == "yes")
+
+    issues = small_space().issues
+    space = AgreementSpace(issues, [no_big_base])
+    assert len(space) == 3
+    assert Agreement((("size", "large"), ("bases", "yes"))) not in space
+    rule = Constraint(when={"size": ["small"]}, require={"bases": ["no"]})
+    both = AgreementSpace(issues, [rule, no_big_base])
+    assert [deal.as_dict() for deal in both] == [
+        {"size": "small", "bases": "no"},
+        {"size": "large", "bases": "no"},
+    ]
+    assert both.features.shape == (2, len(both.feature_names))
+
+
+def test_space_validation() -> None:
+    issues = small_space().issues
+    with pytest.raises(InvalidModelError, match="'size'"):
+        AgreementSpace([issues[0], issues[0]])
+    with pytest.raises(InvalidModelError, match="'ghost'"):
+        AgreementSpace(
+            issues, [Constraint(when={"ghost": "x"}, require={"size": "small"})]
+        )
+    with pytest.raises(InvalidModelError, match="'medium'"):
+        AgreementSpace(
+            issues, [Constraint(when={"size": "medium"}, require={"bases": "no"})]
+        )
+    with pytest.raises(InvalidModelError, match="no feasible"):
+        AgreementSpace(issues, [lambda deal: False])
+    with pytest.raises(InvalidModelError, match="42"):
+        AgreementSpace(issues, [42])  # type: ignore[list-item]
+    with pytest.raises(InvalidModelError, match="non-empty"):
+        AgreementSpace([])
+    with pytest.raises(InvalidModelError, match="Issue"):
+        AgreementSpace(["size"])  # type: ignore[list-item]
+
+
+# -- features -----------------------------------------------------------------------
+def test_feature_matrix() -> None:
+    space = kuril_space()
+    n = len(space)
+    assert space.outcome_features.shape == (n + 1, len(space.feature_names))
+    assert space.features.shape == (n, len(space.feature_names))
+    np.testing.assert_array_equal(space.features, space.outcome_features[:-1])
+    np.testing.assert_array_equal(space.status_quo_features, space.outcome_features[-1])
+    for k, name in enumerate(space.feature_names):
+        np.testing.assert_array_equal(space.feature(name), space.outcome_features[:, k])
+        assert space.has_feature(name)
+    # The status quo is the last row: no treaty.
+    treaty = space.feature("treaty")
+    status_quo = space.feature("status_quo")
+    assert treaty.shape == (n + 1,)
+    assert treaty[-1] == 0.0
+    assert status_quo[-1] == 1.0
+    assert np.all(treaty[:-1] == 1.0)
+    assert np.all(status_quo[:-1] == 0.0)
+    assert not space.has_feature("islands.area")
+
+
+def test_feature_columns_follow_the_options() -> None:
+    space = kuril_space(islands="subsets", sovereignty=True)
+    for k, deal in enumerate(space):
+        for issue in space.issues:
+            option = issue.option_index(deal[issue.name])
+            for feature, values in issue.features.items():
+                assert space.feature(f"{issue.name}.{feature}")[k] == values[option]
+            for key in issue.options:
+                indicator = space.feature(f"{issue.name}={key}")[k]
+                assert indicator == float(key == deal[issue.name])
+    # Indicators are 0 for the status quo; each issue's indicators sum to one.
+    for issue in space.issues:
+        block = np.stack(
+            [space.feature(f"{issue.name}={key}") for key in issue.options]
+        )
+        np.testing.assert_array_equal(block.sum(axis=0)[:-1], 1.0)
+        assert block[:, -1].sum() == 0.0
+    area = space.feature("islands.area_share")
+    assert area[
+        space.index(
+            space.agreement(
+                islands="H+S",
+                security="no-us-forces",
+                economic="none",
+                sovereignty="full",
+            )
+        )
+    ] == (pytest.approx(346 / 5004))
+
+
+def test_feature_status_quo_values_and_default() -> None:
+    space = small_space()
+    np.testing.assert_array_equal(space.feature("size.km2"), [1, 1, 10, 10, -1])
+    np.testing.assert_array_equal(space.feature("size=large"), [0, 0, 1, 1, 0])
+    np.testing.assert_array_equal(
+        space.feature("missing", default=2.0), [2, 2, 2, 2, 0]
+    )
+    with pytest.raises(InvalidModelError, match="'missing'") as info:
+        space.feature("missing")
+    assert "size.km2" in str(info.value)
+
+
+def test_arrays_are_read_only() -> None:
+    space = kuril_space()
+    arrays = [
+        space.options,
+        space.outcome_features,
+        space.features,
+        space.status_quo_features,
+        space.feature("treaty"),
+        space.feature("absent", default=1.0),
+    ]
+    for array in arrays:
+        assert not array.flags.writeable
+        with pytest.raises(ValueError, match="read-only"):
+            array[..., 0] = 7
+
+
+# -- agreements ---------------------------------------------------------------------
+def test_agreement_equality_ignores_issue_order() -> None:
+    one = Agreement((("islands", "H"), ("security", "no-us-forces")))
+    two = Agreement((("security", "no-us-forces"), ("islands", "H")), ("x", "y"))
+    assert one == two
+    assert hash(one) == hash(two)
+    assert len({one, two}) == 1
+    assert one != Agreement((("islands", "H+S"), ("security", "no-us-forces")))
+    assert one != "islands=H"
+    assert one["islands"] == "H"
+    with pytest.raises(KeyError):
+        one["economic"]
+    assert one.as_dict() == {"islands": "H", "security": "no-us-forces"}
+    assert str(one) == "H, no-us-forces"  # without labels, the keys
+
+
+def test_agreement_str_uses_labels() -> None:
+    space = kuril_space()
+    deal = space.agreement(islands="H+S", security="no-us-forces", economic="nagato")
+    assert str(deal) == "Habomai+Shikotan, no US forces, Nagato-scale package"
+    four = space.agreement(islands="H+S+K+I", security="demilitarised", economic="none")
+    assert str(four) == "all four islands, full demilitarisation, no economic package"
+
+
+def test_agreement_found_in_a_permuted_space() -> None:
+    space = kuril_space()
+    permuted = AgreementSpace(tuple(reversed(space.issues)), space.constraints)
+    assert len(permuted) == len(space)
+    assert set(permuted) == set(space)
+    for deal in space:
+        other = permuted[permuted.index(deal)]
+        assert other == deal
+        assert other.choices != deal.choices  # same choices, another order
+
+
+def test_agreement_by_keys_and_labels() -> None:
+    space = kuril_space()
+    by_keys = space.agreement(islands="H+S", security="no-us-forces", economic="nagato")
+    by_labels = space.agreement(
+        islands="Habomai+Shikotan",
+        security="no US forces",
+        economic="Nagato-scale package",
+    )
+    by_mapping = space.agreement(
+        {"islands": "H+S", "security": "no-us-forces"}, economic="nagato"
+    )
+    assert by_keys == by_labels == by_mapping
+    assert space.agreement(islands="none", economic="none")["security"] == (
+        "us-forces-allowed"
+    )
+
+
+@pytest.mark.parametrize(
+    ("choices", "named"),
+    [
+        ({"islands": "H+S"}, "9 feasible agreements"),
+        ({"islands": "none"}, "'economic'"),
+        (
+            {"islands": "none", "security": "no-us-forces", "economic": "none"},
+            "no feasible",
+        ),
+        ({"islands": "H", "straits": "open"}, "'straits'"),
+        ({"islands": "Urup"}, "'Urup'"),
+    ],
+)
+def test_agreement_errors(choices: dict[str, str], named: str) -> None:
+    with pytest.raises(InvalidModelError, match=named):
+        kuril_space().agreement(choices)
+
+
+def test_partial_specification_lists_missing_issues() -> None:
+    with pytest.raises(InvalidModelError, match="also choose") as info:
+        kuril_space().agreement(islands="H+S")
+    assert "'security'" in str(info.value)
+    assert "'economic'" in str(info.value)
+
+
+def test_index_and_outcome() -> None:
+    space = kuril_space()
+    for k in range(len(space)):
+        deal = space[k]
+        assert space.index(deal) == k
+        assert space.agreements[k] is deal
+        assert space.outcome(k) is deal
+        assert deal in space
+    assert space.index(STATUS_QUO) == NO_DEAL == -1
+    assert space.outcome(NO_DEAL) is STATUS_QUO
+    assert StatusQuo() is STATUS_QUO
+    assert repr(STATUS_QUO) == "STATUS_QUO"
+    assert STATUS_QUO not in space
+    infeasible = Agreement(
+        (("islands", "none"), ("security", "no-us-forces"), ("economic", "none"))
+    )
+    assert infeasible not in space
+    with pytest.raises(InvalidModelError, match="not a feasible agreement"):
+        space.index(infeasible)
+    with pytest.raises(InvalidModelError, match="not a feasible agreement"):
+        space.index([1, 2])  # type: ignore[arg-type]
+
+
+def test_select() -> None:
+    space = kuril_space()
+    assert len(space.select(islands="H+S")) == 9
+    assert len(space.select(islands=["H", "H+S"])) == 18
+    assert len(space.select(islands="none")) == 3
+    rows = space.select(islands=("H+S",), security="no US forces")
+    assert [space[k]["economic"] for k in rows] == ["none", "nagato", "larger"]
+    assert all(space[k]["security"] == "no-us-forces" for k in rows)
+    np.testing.assert_array_equal(space.select(), np.arange(len(space)))
+    with pytest.raises(InvalidModelError, match="'straits'"):
+        space.select(straits="open")
+    with pytest.raises(InvalidModelError, match="'Urup'"):
+        space.select(islands="Urup")
+
+
+def test_with_and_without_issues() -> None:
+    space = kuril_space()
+    bigger = space.with_issues(fisheries_arrangement())
+    assert bigger == kuril_space(fisheries=True)
+    assert len(bigger) == 3 * len(space)
+    assert bigger.without_issues("fisheries") == space
+    # Dropping an issue drops the constraints that name it.
+    no_security = space.without_issues("security")
+    assert no_security.constraints == ()
+    assert len(no_security) == 5 * 3
+    only_islands = space.without_issues("security", "economic")
+    assert len(only_islands) == 5
+    assert only_islands.issue_names == ("islands",)
+    with pytest.raises(InvalidModelError, match="'straits'"):
+        space.without_issues("straits")
+    rule = Constraint(when={"fisheries": "joint"}, require={"islands": ["H+S+K+I"]})
+    constrained = space.with_issues(fisheries_arrangement(), constraints=[rule])
+    assert len(constrained) == len(bigger) - len(
+        bigger.select(fisheries="joint", islands=["none", "H", "H+S", "H+S+K"])
+    )
+
+
+def test_space_equality_and_repr() -> None:
+    assert kuril_space() == kuril_space()
+    assert hash(kuril_space()) == hash(kuril_space())
+    assert kuril_space() != kuril_space(islands="subsets")
+    assert kuril_space() != "kuril"
+    assert repr(kuril_space()) == (
+        "AgreementSpace(islands(5), security(3), economic(3); 39 agreements)"
+    )
+
+
+def test_space_enumerates_every_feasible_combination() -> None:
+    issues = kuril_space(sovereignty=True).issues
+    rule = kuril_space(sovereignty=True).constraints[0]
+    assert isinstance(rule, Constraint)
+    expected = set()
+    for combo in itertools.product(*(issue.options for issue in issues)):
+        choices = dict(zip([issue.name for issue in issues], combo, strict=True))
+        if rule.allows(choices):
+            expected.add(Agreement(tuple(choices.items())))
+    assert set(kuril_space(sovereignty=True)) == expected
