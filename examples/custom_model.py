@@ -13,7 +13,8 @@ from __future__ import annotations
 import numpy as np
 
 import kurilsim
-from kurilsim import Constraint, Issue, LinearAgent, NegotiationProtocol, Scenario
+from kurilsim import Constraint, Issue, LinearAgent, Scenario
+from kurilsim.kuril import kuril_protocol
 
 # 1. A new issue: transit through the Catherine Strait (between Kunashir and Iturup).
 straits = Issue(
@@ -57,7 +58,9 @@ scenario = Scenario(
     title="2018 talks with a strait-transit guarantee on the table",
     space=space,
     agents=(*base.agents, navy, fishers),
-    protocol=NegotiationProtocol(discount={"japan": 0.85, "russia": 0.95}),
+    # Japan proposes, Russia responds, the United States may object (the Kuril
+    # protocol), with the two parties' own patience.
+    protocol=kuril_protocol(discount={"japan": 0.85, "russia": 0.95}),
 )
 print(scenario.utilities().shape, "utilities: agents x agreements")
 

@@ -12,11 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kurilsim import NormalFormGame
-from kurilsim._errors import (
+from kurilsim import (
     InvalidArgumentError,
     InvalidGameError,
     KurilsimError,
+    NormalFormGame,
     OutputError,
     ProblemTooLargeError,
 )

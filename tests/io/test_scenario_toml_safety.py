@@ -43,6 +43,7 @@ from kurilsim import (
     Scenario,
     ScenarioFileError,
     UnitedStates,
+    kuril_scenario,
     load_scenario,
     register_agent_type,
     registered_agent_types,
@@ -58,8 +59,10 @@ _REAL_ENTRY_POINTS = agents_module._agent_entry_points
 
 @pytest.fixture(autouse=True)
 def clean_registry(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each test starts with only the Kuril types registered and no entry points."""
-    monkeypatch.setattr(agents_module, "_REGISTERED", dict(agents_module._REGISTERED))
+    """Each test starts with only the Kuril types registered and no entry points
+    (whatever other tests, doc pages or examples registered before)."""
+    kuril_types = {cls.__name__: cls for cls in (Japan, Russia, UnitedStates)}
+    monkeypatch.setattr(agents_module, "_REGISTERED", kuril_types)
     monkeypatch.setattr(agents_module, "_agent_entry_points", lambda: ())
 
 
@@ -163,7 +166,7 @@ def test_unknown_type_lists_registered_types(tmp_path: Path) -> None:
 # -- registration -------------------------------------------------------------------
 def test_registered_type_round_trips(tmp_path: Path) -> None:
     register_agent_type("Hawk", Hawk)
-    scenario = Scenario(
+    scenario = kuril_scenario(
         name="hawkish", agents=(Hawk(demand=3, pact_value=0.4), Russia(), UnitedStates())
     )
     path = tmp_path / "hawk.toml"
@@ -177,7 +180,7 @@ def test_registered_type_round_trips(tmp_path: Path) -> None:
 
 
 def test_unregistered_class_is_saved_but_not_loaded(tmp_path: Path) -> None:
-    scenario = Scenario(name="hawkish", agents=(Hawk(), Russia(), UnitedStates()))
+    scenario = kuril_scenario(name="hawkish", agents=(Hawk(), Russia(), UnitedStates()))
     path = tmp_path / "hawk.toml"
     text = scenario.to_toml(path)
     qualified = f"{Hawk.__module__}:{Hawk.__qualname__}"
@@ -517,7 +520,7 @@ def test_wrong_typed_values_name_the_file_and_key(
     ],
 )
 def test_with_params_non_numeric(name: str, value: Any) -> None:
-    scenario = Scenario(name="x")
+    scenario = kuril_scenario(name="x")
     with pytest.raises(InvalidModelError) as info:
         scenario.with_params({name: value})
     message = _one_line(info.value)
@@ -528,7 +531,7 @@ def test_with_params_non_numeric(name: str, value: Any) -> None:
 @pytest.mark.parametrize("value", ["abc", None, [1, 2], 1j])
 def test_with_params_non_numeric_linear_agent(value: Any) -> None:
     agent = LinearAgent(name="fishers", weights={"treaty": 0.1})
-    scenario = Scenario(name="x", agents=(Japan(), Russia(), UnitedStates(), agent))
+    scenario = kuril_scenario(name="x", agents=(Japan(), Russia(), UnitedStates(), agent))
     with pytest.raises(InvalidModelError, match=r"'treaty'|status_quo"):
         scenario.with_params({"fishers.w[treaty]": value})
     with pytest.raises(InvalidModelError, match="status_quo"):
@@ -538,7 +541,7 @@ def test_with_params_non_numeric_linear_agent(value: Any) -> None:
 @pytest.mark.parametrize("changes", [[("japan.demand", 2)], "japan.demand", None, 3])
 def test_with_params_needs_a_mapping(changes: Any) -> None:
     with pytest.raises(InvalidArgumentError, match="mapping"):
-        Scenario(name="x").with_params(changes)
+        kuril_scenario(name="x").with_params(changes)
     with pytest.raises(InvalidArgumentError, match="mapping"):
         Japan().with_params(changes)
 

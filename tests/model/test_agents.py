@@ -5,7 +5,9 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 import numpy as np
 import pytest
@@ -21,8 +23,7 @@ from kurilsim import (
     UnitedStates,
     kuril_space,
 )
-from kurilsim.kuril.agents import SECURITY_EXPOSURE
-from kurilsim.model.agents import Agent, ParameterSpec, agent_from_dict
+from kurilsim.model.agents import Agent, ParameterSpec, agent_from_dict, parameter
 
 AGENT_TYPES: tuple[type[ParametricAgent], ...] = (Japan, Russia, UnitedStates)
 SPACES = {
@@ -101,20 +102,6 @@ def test_out_of_bounds_message_shows_the_interval() -> None:
     assert message.endswith("got 7")
 
 
-def test_japan_island_weights_must_not_all_be_zero() -> None:
-    zero = {
-        "weight_area": 0,
-        "weight_population": 0,
-        "weight_fish": 0,
-        "weight_symbolic": 0,
-    }
-    with pytest.raises(InvalidModelError, match="weight_symbolic"):
-        Japan(**zero)
-    assert Japan(**{**zero, "weight_fish": 1.0}).island_weights()["habomai"] == 0.625
-    with pytest.raises(InvalidModelError, match="must not all be zero"):
-        Japan().coefficients({**zero, "weight_area": np.array([0.0, 1.0])})
-
-
 @pytest.mark.parametrize("cls", AGENT_TYPES, ids=lambda cls: cls.__name__)
 def test_with_params_unknown_name_lists_the_valid_ones(
     cls: type[ParametricAgent],
@@ -168,41 +155,6 @@ def test_utilities_are_coefficients_times_terms(
     close(agent.utilities(space), outcome[:-1])
     assert agent.status_quo_utility(space) == outcome[-1]
     assert agent.with_params({"status_quo": -0.25}).status_quo_utility(space) == -0.25
-
-
-def test_default_preferences() -> None:
-    space = kuril_space()
-    japan, russia, us = Japan(demand=2), Russia(), UnitedStates()
-
-    def u(agent: Agent, **choices: str) -> float:
-        utilities = agent.outcome_utilities(space)  # type: ignore[attr-defined]
-        return float(utilities[space.index(space.agreement(choices))])
-
-    deal = {"security": "no-us-forces", "economic": "none"}
-    # Japan: more islands are better; falling short of the demand costs.
-    assert u(japan, islands="H+S+K+I", **deal) > u(japan, islands="H+S", **deal)
-    assert u(japan, islands="H+S", **deal) - u(japan, islands="H", **deal) > 0.3
-    # Russia: barring US forces is better, and Kunashir/Iturup cost most.
-    assert u(russia, islands="H+S", security="no-us-forces", economic="none") > u(
-        russia, islands="H+S", security="us-forces-allowed", economic="none"
-    )
-    assert u(russia, islands="H+S", **deal) > u(russia, islands="H+S+K", **deal)
-    # United States: a carve-out costs carveout_cost.
-    assert u(us, islands="H", **deal) == pytest.approx(-0.2)
-    assert sum(SECURITY_EXPOSURE.values()) == pytest.approx(1.0)
-    assert sum(japan.island_weights().values()) == pytest.approx(1.0)
-
-
-def test_sovereignty_control_scales_territory() -> None:
-    space = kuril_space(sovereignty=True)
-    japan = Japan(audience_cost=0.0, alliance_cost=0.0, demilitarisation_cost=0.0)
-    u = japan.utilities(space)
-    base = {"islands": "H+S+K+I", "security": "us-forces-allowed", "economic": "none"}
-    full = u[space.index(space.agreement(base, sovereignty="full"))]
-    lease = u[space.index(space.agreement(base, sovereignty="lease"))]
-    treaty = japan.treaty_value
-    assert full - treaty == pytest.approx(1.0)
-    assert lease - treaty == pytest.approx(0.3)
 
 
 # -- vectorised coefficients ---------------------------------------------------------
@@ -526,3 +478,120 @@ def test_agent_from_dict_unknown_parameter_lists_valid_ones() -> None:
     for name in Japan().parameters():
         assert repr(name) in str(info.value)
     assert "'name'" not in str(info.value)
+
+
+# -- terms and coefficients are declared together -------------------------------------
+PRICE = AgreementSpace(
+    (Issue(name="price", options=("low", "high"), features={"level": (1.0, 2.0)}),)
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Buyer(ParametricAgent):
+    """A two-term agent: its terms are the keys of its coefficients."""
+
+    name: str = "buyer"
+    thrift: float = parameter(1.0, doc="dislike of a high price", source="test")
+
+    def _coefficients(self, p: Mapping[str, Any]) -> dict[str, Any]:
+        return {"price": -p["thrift"], "status_quo": 0.0 * p["thrift"]}
+
+    def _terms(self, space: AgreementSpace) -> dict[str, Any]:
+        return {
+            "price": space.feature("price.level"),
+            "status_quo": space.feature("status_quo"),
+        }
+
+
+def test_terms_are_the_keys_of_the_coefficients() -> None:
+    buyer = Buyer(thrift=2.0)
+    assert buyer.term_names() == ("price", "status_quo")
+    np.testing.assert_array_equal(buyer.utilities(PRICE), [-2.0, -4.0])
+    np.testing.assert_array_equal(
+        buyer.coefficients({"thrift": np.array([1.0, 3.0])}),
+        [[-1.0, 0.0], [-3.0, 0.0]],
+    )
+
+
+def test_a_column_without_a_coefficient_is_named() -> None:
+    @dataclass(frozen=True, slots=True, kw_only=True)
+    class Extra(Buyer):
+        def _terms(self, space: AgreementSpace) -> dict[str, Any]:
+            return {**Buyer._terms(self, space), "bonus": space.feature("treaty")}
+
+    with pytest.raises(InvalidModelError, match=re.escape("undeclared terms ['bonus']")):
+        Extra().utility_terms(PRICE)
+
+
+def test_a_coefficient_without_a_column_is_named() -> None:
+    @dataclass(frozen=True, slots=True, kw_only=True)
+    class Missing(Buyer):
+        def _terms(self, space: AgreementSpace) -> dict[str, Any]:
+            return {"price": space.feature("price.level")}
+
+    with pytest.raises(InvalidModelError) as info:
+        Missing().utilities(PRICE)
+    message = str(info.value)
+    assert "Missing._terms() gives no column for the terms ['status_quo']" in message
+    assert "['price', 'status_quo']" in message
+
+
+def test_coefficients_must_name_the_same_terms_every_time() -> None:
+    @dataclass(frozen=True, slots=True, kw_only=True)
+    class Fickle(Buyer):
+        def _coefficients(self, p: Mapping[str, Any]) -> dict[str, Any]:
+            terms = Buyer._coefficients(self, p)
+            if np.ndim(p["thrift"]):
+                terms["bonus"] = p["thrift"]
+            return terms
+
+    assert Fickle().term_names() == ("price", "status_quo")
+    with pytest.raises(InvalidModelError, match=re.escape("undeclared terms ['bonus']")):
+        Fickle().coefficients({"thrift": np.array([1.0, 2.0])})
+
+
+def test_declared_terms_are_checked_against_both_methods() -> None:
+    @dataclass(frozen=True, slots=True, kw_only=True)
+    class Declared(Buyer):
+        TERMS: ClassVar[tuple[str, ...]] = ("status_quo", "price")
+
+    assert Declared().term_names() == ("status_quo", "price")
+    np.testing.assert_array_equal(Declared(thrift=2.0).utilities(PRICE), [-2.0, -4.0])
+
+    @dataclass(frozen=True, slots=True, kw_only=True)
+    class Drifted(Buyer):
+        TERMS: ClassVar[tuple[str, ...]] = ("price", "status_quo", "bonus")
+
+    with pytest.raises(InvalidModelError, match=re.escape("(from TERMS)")) as info:
+        Drifted().term_names()
+    assert "no coefficient for the terms ['bonus']" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("terms", "shown"),
+    [(("price", "price"), "more than once"), (["price"], "tuple"), (("",), "tuple")],
+)
+def test_bad_term_declarations_fail_at_class_definition(
+    terms: Any, shown: str
+) -> None:
+    with pytest.raises(InvalidModelError, match=shown):
+
+        class Bad(Buyer):
+            TERMS = terms
+
+
+def test_an_agent_without_terms_says_what_to_implement() -> None:
+    @dataclass(frozen=True, slots=True, kw_only=True)
+    class Empty(ParametricAgent):
+        name: str = "empty"
+
+    with pytest.raises(NotImplementedError, match="_coefficients"):
+        Empty().term_names()
+
+    @dataclass(frozen=True, slots=True, kw_only=True)
+    class Nothing(Buyer):
+        def _coefficients(self, p: Mapping[str, Any]) -> dict[str, Any]:
+            return {}
+
+    with pytest.raises(InvalidModelError, match="gives no term"):
+        Nothing().term_names()

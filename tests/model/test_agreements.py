@@ -1,10 +1,11 @@
-"""Issues, constraints, agreements and agreement spaces (incl. the Kuril space)."""
+"""Issues, constraints, agreements and agreement spaces; named space builders."""
 
 from __future__ import annotations
 
 import itertools
 import math
 import re
+from typing import Any
 
 import numpy as np
 import pytest
@@ -15,18 +16,23 @@ from kurilsim import (
     Agreement,
     AgreementSpace,
     Constraint,
+    InvalidArgumentError,
     InvalidModelError,
     Issue,
     kuril_space,
 )
 from kurilsim.kuril import (
-    economic_package,
     fisheries_arrangement,
-    island_transfer,
     security_regime,
-    sovereignty_form,
 )
-from kurilsim.model import StatusQuo
+from kurilsim.model import (
+    SpaceBuilder,
+    StatusQuo,
+    agreements,
+    register_space_builder,
+    registered_space_builders,
+    space_builder,
+)
 
 
 def small_space() -> AgreementSpace:
@@ -185,101 +191,6 @@ def test_constraint_equality() -> None:
     assert one == two
     assert hash(one) == hash(two)
     assert one != Constraint(when={"a": "x"}, require={"b": ["z"]})
-
-
-# -- enumeration --------------------------------------------------------------------
-def expected_kuril_size(
-    islands: str = "nested", sovereignty: bool = False, fisheries: bool = False
-) -> int:
-    """Product of the issue sizes, minus what the "no islands" constraint removes.
-
-    Without a transfer the security regime (and the sovereignty form) must take
-    their first option; the economic package and fisheries stay free.
-    """
-    n_islands = 16 if islands == "subsets" else 5
-    n_security, n_economic = 3, 3
-    n_sovereignty = 3 if sovereignty else 1
-    n_fisheries = 3 if fisheries else 1
-    free = n_economic * n_fisheries
-    with_transfer = (n_islands - 1) * n_security * n_sovereignty * free
-    without_transfer = 1 * 1 * 1 * free
-    return with_transfer + without_transfer
-
-
-@pytest.mark.parametrize(
-    ("kwargs", "literal"),
-    [
-        ({}, 39),
-        ({"islands": "subsets"}, 138),
-        ({"sovereignty": True}, 111),
-        ({"fisheries": True}, 117),
-        ({"sovereignty": True, "fisheries": True}, 333),
-        ({"islands": "subsets", "sovereignty": True, "fisheries": True}, 1224),
-    ],
-)
-def test_kuril_space_sizes(kwargs: dict[str, object], literal: int) -> None:
-    space = kuril_space(**kwargs)  # type: ignore[arg-type]
-    assert len(space) == expected_kuril_size(**kwargs) == literal  # type: ignore[arg-type]
-    assert space.options.shape == (literal, len(space.issues))
-    assert len(set(space)) == literal  # all distinct
-
-
-def test_kuril_space_issues() -> None:
-    space = kuril_space(sovereignty=True, fisheries=True)
-    assert space.issue_names == (
-        "islands",
-        "security",
-        "economic",
-        "sovereignty",
-        "fisheries",
-    )
-    assert space.issue("security") == security_regime()
-    assert space.issue("economic") == economic_package()
-    assert space.issue("sovereignty") == sovereignty_form()
-    assert space.issue("fisheries") == fisheries_arrangement()
-    assert space.issue("islands") == island_transfer()
-    assert len(island_transfer("subsets")) == 16
-    with pytest.raises(InvalidModelError, match="'chain'"):
-        island_transfer("chain")  # type: ignore[arg-type]
-    with pytest.raises(InvalidModelError, match="-1"):
-        economic_package((0.0, 1.0, -1.0))
-
-
-def test_island_transfer_features() -> None:
-    issue = island_transfer("subsets")
-    count = issue.feature_values("count")
-    members = sum(
-        issue.feature_values(key)
-        for key in ("habomai", "shikotan", "kunashir", "iturup")
-    )
-    np.testing.assert_array_equal(count, members)
-    np.testing.assert_array_equal(issue.feature_values("any"), count > 0)
-    assert issue.feature_values("area_share")[issue.option_index("H+S+K+I")] == (
-        pytest.approx(1.0)
-    )
-    assert issue.labels[issue.option_index("H+S")] == "Habomai+Shikotan"
-    assert issue.labels[-1] == "all four islands"
-    assert issue.labels[0] == "no islands"
-
-
-@pytest.mark.parametrize(
-    "kwargs",
-    [{}, {"islands": "subsets"}, {"sovereignty": True, "fisheries": True}],
-)
-def test_constraint_is_applied(kwargs: dict[str, object]) -> None:
-    space = kuril_space(**kwargs)  # type: ignore[arg-type]
-    for deal in space:
-        if deal["islands"] == "none":
-            assert deal["security"] == "us-forces-allowed"
-            if "sovereignty" in space.issue_names:
-                assert deal["sovereignty"] == "full"
-    rows = space.select(islands="none")
-    n_free = 3 * (3 if "fisheries" in space.issue_names else 1)
-    assert len(rows) == n_free
-    # Every other combination is there.
-    assert len(space.select(islands="H", security="demilitarised")) == n_free * (
-        3 if "sovereignty" in space.issue_names else 1
-    )
 
 
 def test_unconstrained_product_order() -> None:
@@ -570,3 +481,80 @@ def test_space_enumerates_every_feasible_combination() -> None:
         if rule.allows(choices):
             expected.add(Agreement(tuple(choices.items())))
     assert set(kuril_space(sovereignty=True)) == expected
+
+
+# -- named space builders -----------------------------------------------------------
+def _market(*, sizes: int = 2, bases: bool = False) -> AgreementSpace:
+    issues = [Issue(name="size", options=[f"s{k}" for k in range(sizes)])]
+    if bases:
+        issues.append(Issue(name="bases", options=["yes", "no"]))
+    return AgreementSpace(issues)
+
+
+def test_space_builder_builds_validates_and_recognises() -> None:
+    builder = SpaceBuilder(
+        name="market", build=_market, options={"sizes": [2, 3], "bases": (False, True)}
+    )
+    assert builder.options == {"sizes": (2, 3), "bases": (False, True)}
+    assert builder.space() == _market()
+    assert builder.space(sizes=3, bases=True) == _market(sizes=3, bases=True)
+    assert builder.space(sizes=3) is builder.space(sizes=3)  # built once
+    assert builder.recognise(_market(sizes=3, bases=True)) == {
+        "sizes": 3,
+        "bases": True,
+    }
+    assert builder.recognise(small_space()) is None
+    assert builder.accepts("bases", True)
+    assert not builder.accepts("bases", 1)  # types must match: 1 is not true
+    assert not builder.accepts("colour", "red")
+    assert builder.choices("bases") == "false or true"
+    with pytest.raises(InvalidModelError, match=re.escape("option sizes must be 2 or 3")):
+        builder.space(sizes=4)
+    with pytest.raises(InvalidModelError, match="no option 'colour'"):
+        builder.space(colour="red")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "shown"),
+    [
+        ({"name": ""}, "name"),
+        ({"name": " x"}, "name"),
+        ({"build": 3}, "callable"),
+        ({"options": ["sizes"]}, "options must map"),
+        ({"options": {"builtin": (1,)}}, "'builtin'"),
+        ({"options": {"sizes": ()}}, "'sizes'"),
+        ({"options": {"sizes": "23"}}, "'sizes'"),
+        ({"options": {"sizes": (2, 2)}}, "'sizes'"),
+        ({"options": {"sizes": ([2],)}}, "'sizes'"),
+        ({"description": 3}, "description"),
+    ],
+)
+def test_space_builder_validation(kwargs: dict[str, object], shown: str) -> None:
+    arguments: dict[str, Any] = {"name": "market", "build": _market, **kwargs}
+    with pytest.raises(InvalidArgumentError, match=re.escape(shown)):
+        SpaceBuilder(**arguments)
+
+
+def test_a_builder_returning_something_else_is_refused() -> None:
+    builder = SpaceBuilder(name="bad", build=lambda: "not a space")
+    with pytest.raises(InvalidModelError, match="not an AgreementSpace"):
+        builder.space()
+
+
+def test_register_space_builder(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(agreements, "_SPACE_BUILDERS", dict(agreements._SPACE_BUILDERS))
+    builder = register_space_builder("market", _market, options={"sizes": (2, 3)})
+    assert space_builder("market") is builder
+    assert registered_space_builders()[-1] == "market"
+    register_space_builder("market", _market, options={"sizes": (2, 3)})  # again: fine
+    with pytest.raises(InvalidArgumentError, match="already registered"):
+        register_space_builder("market", small_space)
+    register_space_builder("market", small_space, replace=True)
+    assert space_builder("market").build is small_space
+    with pytest.raises(InvalidArgumentError, match="replace"):
+        register_space_builder("other", _market, replace="yes")  # type: ignore[arg-type]
+    with pytest.raises(InvalidModelError, match="no space builder 'nowhere'") as info:
+        space_builder("nowhere")
+    assert "'market'" in str(info.value)
+    with pytest.raises(InvalidModelError, match="no space builder"):
+        space_builder(["market"])  # type: ignore[arg-type]

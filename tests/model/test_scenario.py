@@ -1,4 +1,10 @@
-"""Scenarios: utilities, parameters by dotted name, protocol, TOML files."""
+"""Scenarios: utilities, parameters by dotted name, validation and equality.
+
+The examples are mostly the calibrated Kuril case (built with
+``kuril_scenario``); the protocol is tested in ``test_protocol.py``, scenario
+files in ``tests/io/test_scenario_toml.py`` and the bundled scenarios in
+``tests/kuril/test_scenarios.py``.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +17,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-import kurilsim
 from kurilsim import (
     AgreementSpace,
-    Constraint,
     InvalidModelError,
     Issue,
     Japan,
@@ -22,12 +26,14 @@ from kurilsim import (
     NegotiationProtocol,
     Russia,
     Scenario,
-    ScenarioFileError,
     UnitedStates,
+    kuril_scenario,
     kuril_space,
     list_scenarios,
     load_scenario,
 )
+from kurilsim.kuril import kuril_protocol
+from tests.model.cases import custom_scenario
 
 #: Collected once: the tests cover whatever scenarios are built in.
 BUILTIN = list_scenarios()
@@ -37,122 +43,15 @@ def close(actual: Any, expected: Any) -> None:
     np.testing.assert_allclose(actual, expected, rtol=1e-12, atol=1e-12)
 
 
-def custom_scenario() -> Scenario:
-    """A scenario with a hand-made space (custom issue and constraint)."""
-    space = kuril_space().with_issues(
-        Issue(
-            name="straits",
-            options=["closed", "open"],
-            labels=["no transit rights", "free transit"],
-            features={"transit": [0.0, 1.0], "fee": [0.0, 0.25]},
-            status_quo={"fee": 0.5},
-            description="Transit through the Catherine Strait.",
-        ),
-        constraints=[
-            Constraint(
-                when={"straits": ["open"]},
-                require={"security": ["no-us-forces", "demilitarised"]},
-                description="Free transit only without US forces.",
-            )
-        ],
-    )
-    fishers = LinearAgent(
-        name="fishers",
-        weights={
-            "straits.transit": 0.5,
-            "islands.habomai*straits.fee": -1.0,
-            "economic=larger": 0.125,
-        },
-        status_quo=-0.25,
-        description="Hokkaido fishing cooperatives",
-    )
-    return Scenario(
-        name="custom",
-        title="A custom space",
-        description='Straits added.\nTwo lines, "quotes" and ü.',
-        notes=("one", "two"),
-        space=space,
-        agents=(Japan(demand=2), Russia(security_weight=1.5), fishers),
-        protocol=NegotiationProtocol(
-            objector="fishers", objection_cost=0.05, discount={"russia": 0.8}
-        ),
-    )
-
-
-# -- built-in scenarios -----------------------------------------------------------------
-def test_there_are_builtin_scenarios() -> None:
-    assert BUILTIN
-    assert list(BUILTIN) == sorted(BUILTIN)
-    assert "2018-singapore" in BUILTIN
-
-
-@pytest.mark.parametrize("name", BUILTIN)
-def test_builtin_scenario_utilities(name: str) -> None:
-    scenario = load_scenario(name)
-    assert scenario.name == name
-    assert scenario.title.strip()
-    n = len(scenario.space)
-    utilities = scenario.utilities()
-    assert utilities.shape == (3, n)
-    assert len(scenario.agents) == 3
-    assert np.all(np.isfinite(utilities))
-    assert not utilities.flags.writeable
-    status_quo = scenario.status_quo_utilities()
-    assert status_quo.shape == (3,)
-    assert not status_quo.flags.writeable
-    outcome = scenario.outcome_utilities()
-    assert outcome.shape == (3, n + 1)
-    np.testing.assert_array_equal(outcome[:, :-1], utilities)
-    np.testing.assert_array_equal(outcome[:, -1], status_quo)
-    for row, agent in enumerate(scenario.agents):
-        close(utilities[row], agent.utilities(scenario.space))
-        assert status_quo[row] == pytest.approx(
-            agent.status_quo_utility(scenario.space)
-        )
-    with pytest.raises(ValueError, match="read-only"):
-        utilities[0, 0] = 1.0
-
-
-@pytest.mark.parametrize("name", BUILTIN)
-def test_builtin_scenario_toml_round_trip(name: str, tmp_path: Path) -> None:
-    scenario = load_scenario(name)
-    path = tmp_path / f"{name}.toml"
-    text = scenario.to_toml(path)
-    assert path.read_text(encoding="utf-8") == text
-    loaded = load_scenario(path)
-    assert loaded == scenario
-    np.testing.assert_array_equal(
-        loaded.outcome_utilities(), scenario.outcome_utilities()
-    )
-    assert loaded.to_toml() == text  # a fixed point
-    assert load_scenario(str(path)) == scenario
-
-
-@pytest.mark.parametrize("name", BUILTIN)
-def test_builtin_scenario_parameters_round_trip(name: str) -> None:
-    scenario = load_scenario(name)
-    parameters = scenario.parameters()
-    changes = {k: v for k, v in parameters.items() if not k.startswith("protocol.")}
-    assert scenario.with_params(changes) == scenario
-    assert "protocol.discount.russia" in parameters
-
-
-# -- utilities ----------------------------------------------------------------------
-def test_default_scenario() -> None:
-    scenario = Scenario(name="default")
-    assert scenario.space == kuril_space()
-    assert scenario.agents == (Japan(), Russia(), UnitedStates())
-    assert scenario.agent_names == ("japan", "russia", "united_states")
-    assert scenario.protocol == NegotiationProtocol()
-    assert scenario.utilities().shape == (3, 39)
-    assert scenario.agent("russia") == Russia()
-    with pytest.raises(InvalidModelError, match="'china'") as info:
-        scenario.agent("china")
-    assert "'japan'" in str(info.value)
-    assert repr(scenario) == (
-        "Scenario(name='default', agents=[japan, russia, united_states], 39 agreements)"
-    )
-
+#: The overrides of the reference data ``full/overrides`` (tests/kuril/test_agents.py).
+REFERENCE = Path(__file__).parents[1] / "data" / "kuril_outcome_utilities.npz"
+REFERENCE_OVERRIDES = {
+    "japan.demand": np.arange(5)[:, None],
+    "japan.weight_area": np.array([0.0, 0.35, 2.0]),
+    "russia.residents_weight": np.array([0.0, 0.5, 1.0]),
+    "russia.pledge_credibility": np.array([0.1, 0.3, 0.9]),
+    "united_states.detente_value": np.array([-0.3, 0.0, 0.2]),
+}
 
 OVERRIDES = {
     "russia.security_weight": np.array([0.0, 1.0, 3.0])[:, None],
@@ -202,22 +101,166 @@ def test_outcome_utilities_with_a_linear_agent() -> None:
 )
 def test_outcome_utilities_errors(overrides: dict[str, Any], shown: str) -> None:
     with pytest.raises(InvalidModelError, match=re.escape(shown)):
-        Scenario(name="x").outcome_utilities(overrides)
+        kuril_scenario(name="x").outcome_utilities(overrides)
+
+
+@dataclasses.dataclass(frozen=True)
+class ProtocolOnly:
+    """An agent implementing only the :class:`kurilsim.Agent` protocol (no
+    ``coefficient_columns``): a wrapper around a :class:`LinearAgent`."""
+
+    inner: LinearAgent
+
+    @property
+    def name(self) -> str:
+        return self.inner.name
+
+    def parameters(self) -> dict[str, float]:
+        return self.inner.parameters()
+
+    def with_params(self, changes: Any, /) -> ProtocolOnly:
+        return ProtocolOnly(self.inner.with_params(changes))
+
+    def term_names(self) -> tuple[str, ...]:
+        return self.inner.term_names()
+
+    def utility_terms(self, space: AgreementSpace) -> np.ndarray:
+        return self.inner.utility_terms(space)
+
+    def coefficients(self, overrides: Any = None) -> np.ndarray:
+        return self.inner.coefficients(overrides)
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.inner.to_dict()
+
+
+def protocol_only_scenario() -> Scenario:
+    base = custom_scenario()
+    fishers = ProtocolOnly(base.agent("fishers"))
+    return dataclasses.replace(base, agents=(*base.agents[:2], fishers))
+
+
+@pytest.mark.parametrize(
+    ("build", "overrides"),
+    [
+        (lambda: load_scenario(BUILTIN[-1]), OVERRIDES),
+        (
+            custom_scenario,
+            {
+                "fishers.w[straits.transit]": np.linspace(-1, 1, 5),
+                "japan.audience_cost": np.array([[0.0], [0.7]]),
+            },
+        ),
+        (
+            protocol_only_scenario,
+            {
+                "fishers.w[straits.transit]": np.linspace(-1, 1, 5),
+                "fishers.status_quo": np.array([[0.0], [0.7]]),
+                "russia.security_weight": np.array([[1.0], [2.0]]),
+            },
+        ),
+    ],
+    ids=["kuril", "linear-agent", "protocol-only-agent"],
+)
+def test_points_last_is_the_default_layout_moved(
+    build: Any, overrides: dict[str, Any]
+) -> None:
+    scenario = build()
+    grid = scenario.outcome_utilities(overrides)
+    rows = scenario.outcome_utilities(overrides, points_last=True)
+    shape = np.broadcast_shapes(*(np.shape(v) for v in overrides.values()))
+    assert rows.shape == (len(scenario.agents), len(scenario.space) + 1, *shape)
+    assert rows.flags.c_contiguous
+    assert rows.dtype == np.float64
+    # the same sums of the same terms: equal up to rounding
+    np.testing.assert_allclose(
+        rows, np.moveaxis(grid, (-2, -1), (0, 1)), rtol=1e-15, atol=1e-15
+    )
+
+
+def test_points_last_of_a_flat_list_of_points() -> None:
+    """The sweep's case: one array of points per parameter, agents that are not
+    swept filled in with their constant coefficients."""
+    scenario = load_scenario("2018-singapore")
+    rng = np.random.default_rng(1)
+    overrides = {
+        "japan.demand": rng.integers(1, 5, 500),
+        "russia.security_weight": rng.uniform(0, 4, 500),
+        "russia.pledge_credibility": rng.uniform(0, 1, 500),
+    }
+    rows = scenario.outcome_utilities(overrides, points_last=True)
+    assert rows.shape == (3, len(scenario.space) + 1, 500)
+    np.testing.assert_allclose(
+        rows, np.moveaxis(scenario.outcome_utilities(overrides), 0, -1),
+        rtol=1e-15, atol=1e-15,
+    )
+    for k in rng.choice(500, 5, replace=False):
+        point = {name: values[k].item() for name, values in overrides.items()}
+        close(rows[..., k], scenario.with_params(point).outcome_utilities())
+    # United States is not swept: its utilities are its own at every point
+    np.testing.assert_array_equal(
+        rows[2], np.repeat(scenario.outcome_utilities()[2][:, None], 500, axis=1)
+    )
+
+
+def test_points_last_matches_the_reference_utilities() -> None:
+    """The regression data of tests/kuril/test_agents.py, within rounding."""
+    with np.load(REFERENCE) as data:
+        reference = data["full/overrides"]
+    full = kuril_scenario(
+        "full", space=kuril_space(islands="subsets", sovereignty=True, fisheries=True)
+    )
+    rows = full.outcome_utilities(REFERENCE_OVERRIDES, points_last=True)
+    np.testing.assert_allclose(
+        np.moveaxis(rows, (0, 1), (-2, -1)), reference, rtol=0, atol=4.5e-16
+    )
+
+
+def test_points_last_without_point_axes() -> None:
+    scenario = kuril_scenario(name="x")
+    assert scenario.outcome_utilities(points_last=True) is (
+        scenario.outcome_utilities()
+    )
+    rows = scenario.outcome_utilities({"japan.demand": 2}, points_last=True)
+    assert rows.shape == (3, len(scenario.space) + 1)
+    close(rows, scenario.with_params({"japan.demand": 2}).outcome_utilities())
+
+
+@pytest.mark.parametrize(
+    ("overrides", "shown"),
+    [
+        ({"protocol.objection_cost": [0.1]}, "protocol setting"),
+        ({"japan.demand": [1, 9]}, "Japan.demand"),
+        (
+            {"japan.demand": [1, 2], "russia.security_weight": [1, 2, 3]},
+            (
+                "broadcast against each other, got the shapes {'japan.demand': (2,), "
+                "'russia.security_weight': (3,)}"
+            ),
+        ),
+    ],
+)
+@pytest.mark.parametrize("points_last", [False, True])
+def test_outcome_utilities_errors_in_both_layouts(
+    overrides: dict[str, Any], shown: str, points_last: bool
+) -> None:
+    with pytest.raises(InvalidModelError, match=re.escape(shown)):
+        kuril_scenario(name="x").outcome_utilities(overrides, points_last=points_last)
 
 
 def test_non_finite_utilities_are_rejected() -> None:
     huge = LinearAgent(name="huge", weights={"economic.size": 1e308, "treaty": 1e308})
     with np.errstate(all="ignore"), pytest.raises(InvalidModelError, match="finite"):
-        Scenario(
+        kuril_scenario(
             name="x",
             agents=(huge, Russia()),
-            protocol=NegotiationProtocol(proposer="huge", objector=""),
+            protocol=NegotiationProtocol(proposer="huge", responder="russia"),
         )
 
 
 # -- parameters ---------------------------------------------------------------------
 def test_with_params_agents_and_protocol() -> None:
-    scenario = Scenario(name="x")
+    scenario = kuril_scenario(name="x")
     changed = scenario.with_params(
         {
             "japan.demand": 2,
@@ -243,14 +286,14 @@ def test_with_params_agents_and_protocol() -> None:
         "japan",
     )
     assert changed.parameters()["protocol.discount.russia"] == 0.75
-    assert scenario == Scenario(name="x")  # unchanged
+    assert scenario == kuril_scenario(name="x")  # unchanged
     np.testing.assert_array_equal(
         changed.utilities()[0], Japan(demand=2).utilities(scenario.space)
     )
 
 
 def test_parameter_names() -> None:
-    scenario = Scenario(name="x")
+    scenario = kuril_scenario(name="x")
     names = scenario.parameter_names()
     assert "japan.demand" in names
     assert "united_states.carveout_cost" in names
@@ -258,6 +301,50 @@ def test_parameter_names() -> None:
         assert f"protocol.discount.{agent}" in names
     assert "protocol.objection_cost" in names
     assert len(names) == len(set(names))
+
+
+@pytest.mark.parametrize(
+    ("name", "owner"),
+    [
+        ("japan.demand", ("japan", "demand")),
+        ("russia.security_weight", ("russia", "security_weight")),
+        ("fishers.w[islands.habomai*straits.fee]",
+         ("fishers", "w[islands.habomai*straits.fee]")),
+        ("fishers.status_quo", ("fishers", "status_quo")),
+        ("protocol.objection_cost", None),
+        ("protocol.proposer", None),
+        ("protocol.discount.russia", None),
+        ("protocol.discount.japan", None),  # not set: the default factor
+    ],
+)
+def test_agent_parameter_tells_agents_from_the_protocol(
+    name: str, owner: tuple[str, str] | None
+) -> None:
+    assert custom_scenario().agent_parameter(name) == owner
+
+
+def test_agent_parameter_classifies_every_parameter() -> None:
+    scenario = custom_scenario()
+    for name in scenario.parameter_names():
+        owner = scenario.agent_parameter(name)
+        if owner is None:
+            assert name.startswith("protocol.")
+        else:
+            agent, parameter = owner
+            assert f"{agent}.{parameter}" == name
+            assert scenario.agent(agent).parameters()[parameter] == (
+                scenario.parameters()[name]
+            )
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["japan.demnd", "china.demand", "protocol.objection_cots", "protocol.discount.x",
+     "nodot", "japan.", "fishers.w[straits.transit", 3],
+)
+def test_agent_parameter_refuses_unknown_names(name: Any) -> None:
+    with pytest.raises(InvalidModelError, match="unknown scenario parameter"):
+        custom_scenario().agent_parameter(name)
 
 
 @pytest.mark.parametrize(
@@ -270,7 +357,7 @@ def test_parameter_names() -> None:
     ],
 )
 def test_with_params_unknown_name_suggests(name: str, suggestion: str) -> None:
-    scenario = Scenario(name="x")
+    scenario = kuril_scenario(name="x")
     with pytest.raises(InvalidModelError, match=re.escape(repr(name))) as info:
         scenario.with_params({name: 1})
     message = str(info.value)
@@ -281,7 +368,7 @@ def test_with_params_unknown_name_suggests(name: str, suggestion: str) -> None:
 
 @pytest.mark.parametrize("name", ["nodot", "china.power", "japan.", 3])
 def test_with_params_unknown_name_lists_valid_names(name: Any) -> None:
-    scenario = Scenario(name="x")
+    scenario = kuril_scenario(name="x")
     with pytest.raises(InvalidModelError, match="unknown scenario parameter") as info:
         scenario.with_params({name: 1})
     assert "valid names are japan.demand" in str(info.value)
@@ -304,68 +391,31 @@ def test_with_params_unknown_name_lists_valid_names(name: Any) -> None:
 )
 def test_with_params_invalid_values(changes: dict[str, Any], shown: str) -> None:
     with pytest.raises(InvalidModelError, match=re.escape(shown)):
-        Scenario(name="x").with_params(changes)
-
-
-# -- protocol -----------------------------------------------------------------------
-def test_protocol_defaults() -> None:
-    protocol = NegotiationProtocol()
-    assert (protocol.proposer, protocol.responder, protocol.objector) == (
-        "japan",
-        "russia",
-        "united_states",
-    )
-    assert protocol.discount_factor("anyone") == 0.9
-    assert NegotiationProtocol(discount={"japan": 1}).discount == {"japan": 1.0}
-    assert NegotiationProtocol(objection_cost=1).objection_cost == 1.0
-
-
-@pytest.mark.parametrize(
-    ("kwargs", "shown"),
-    [
-        ({"proposer": "russia"}, "'russia'"),
-        ({"proposer": "japan", "responder": "japan"}, "must differ"),
-        ({"proposer": ""}, "proposer"),
-        ({"responder": 3}, "protocol.responder"),
-        ({"objector": None}, "protocol.objector"),
-        ({"objection_cost": -0.1}, "-0.1"),
-        ({"objection_cost": float("inf")}, "inf"),
-        ({"objection_cost": True}, "True"),
-        ({"objection_blocks": 1}, "protocol.objection_blocks"),
-        ({"discount": {"russia": 0.0}}, "protocol.discount.russia"),
-        ({"discount": {"russia": 1.01}}, "1.01"),
-        ({"discount": {"russia": -0.5}}, "-0.5"),
-        ({"discount": {"russia": "high"}}, "'high'"),
-        ({"discount": {"russia": True}}, "True"),
-    ],
-)
-def test_protocol_validation(kwargs: dict[str, Any], shown: str) -> None:
-    with pytest.raises(InvalidModelError, match=re.escape(shown)):
-        NegotiationProtocol(**kwargs)
+        kuril_scenario(name="x").with_params(changes)
 
 
 @pytest.mark.parametrize(
     ("protocol", "shown"),
     [
-        (NegotiationProtocol(proposer="china"), "protocol.proposer is 'china'"),
-        (NegotiationProtocol(responder="china"), "protocol.responder is 'china'"),
-        (NegotiationProtocol(objector="china"), "protocol.objector is 'china'"),
-        (NegotiationProtocol(discount={"china": 0.5}), "'china'"),
+        (kuril_protocol(proposer="china"), "protocol.proposer is 'china'"),
+        (kuril_protocol(responder="china"), "protocol.responder is 'china'"),
+        (kuril_protocol(objector="china"), "protocol.objector is 'china'"),
+        (kuril_protocol(discount={"china": 0.5}), "'china'"),
     ],
 )
 def test_protocol_must_name_agents_of_the_scenario(
     protocol: NegotiationProtocol, shown: str
 ) -> None:
     with pytest.raises(InvalidModelError, match=re.escape(shown)) as info:
-        Scenario(name="x", protocol=protocol)
+        kuril_scenario(name="x", protocol=protocol)
     assert "'united_states'" in str(info.value)
 
 
 def test_objector_may_be_nobody() -> None:
-    scenario = Scenario(
+    scenario = kuril_scenario(
         name="x",
         agents=(Japan(), Russia()),
-        protocol=NegotiationProtocol(objector=""),
+        protocol=kuril_protocol(objector=""),
     )
     assert scenario.utilities().shape == (2, 39)
 
@@ -387,31 +437,31 @@ def test_objector_may_be_nobody() -> None:
 )
 def test_scenario_validation(kwargs: dict[str, Any], shown: str) -> None:
     with pytest.raises(InvalidModelError, match=re.escape(shown)):
-        Scenario(**kwargs)
+        kuril_scenario(**kwargs)
 
 
 def test_scenario_equality() -> None:
-    assert Scenario(name="x") == Scenario(name="x")
-    assert hash(Scenario(name="x")) == hash(Scenario(name="x"))
-    assert Scenario(name="x", notes="one").notes == ("one",)
+    assert kuril_scenario(name="x") == kuril_scenario(name="x")
+    assert hash(kuril_scenario(name="x")) == hash(kuril_scenario(name="x"))
+    assert kuril_scenario(name="x", notes="one").notes == ("one",)
     different = [
-        Scenario(name="y"),
-        Scenario(name="x", title="t"),
-        Scenario(name="x", description="d"),
-        Scenario(name="x", notes=("n",)),
-        Scenario(name="x", space=kuril_space(islands="subsets")),
-        Scenario(name="x", agents=(Japan(demand=2), Russia(), UnitedStates())),
-        Scenario(name="x", protocol=NegotiationProtocol(objection_cost=0.3)),
-        Scenario(name="x", protocol=NegotiationProtocol(discount={"japan": 0.5})),
+        kuril_scenario(name="y"),
+        kuril_scenario(name="x", title="t"),
+        kuril_scenario(name="x", description="d"),
+        kuril_scenario(name="x", notes=("n",)),
+        kuril_scenario(name="x", space=kuril_space(islands="subsets")),
+        kuril_scenario(name="x", agents=(Japan(demand=2), Russia(), UnitedStates())),
+        kuril_scenario(name="x", protocol=kuril_protocol(objection_cost=0.3)),
+        kuril_scenario(name="x", protocol=kuril_protocol(discount={"japan": 0.5})),
     ]
     for other in different:
-        assert other != Scenario(name="x")
-    assert Scenario(name="x") != "x"
+        assert other != kuril_scenario(name="x")
+    assert kuril_scenario(name="x") != "x"
     assert custom_scenario() == custom_scenario()
 
 
 def test_scenario_is_immutable() -> None:
-    scenario = Scenario(name="x")
+    scenario = kuril_scenario(name="x")
     with pytest.raises(dataclasses.FrozenInstanceError):
         scenario.name = "y"  # type: ignore[misc]
     renamed = dataclasses.replace(scenario, name="y")
@@ -426,201 +476,73 @@ def test_describe_mentions_parameters_and_issues() -> None:
     assert "straits: no transit rights, free transit" in text
 
 
-# -- TOML ---------------------------------------------------------------------------
-def test_custom_scenario_toml_round_trip(tmp_path: Path) -> None:
-    scenario = custom_scenario()
-    path = tmp_path / "custom.toml"
-    text = scenario.to_toml(path)
-    assert "[[space.issues]]" in text
-    assert "[[space.constraints]]" in text
-    assert 'type = "LinearAgent"' in text
-    loaded = load_scenario(path)
-    assert loaded == scenario
-    assert loaded.space.constraints == scenario.space.constraints
-    assert loaded.space.issues == scenario.space.issues
+
+
+# -- the generic model has no defaults --------------------------------------------------
+PRICE = AgreementSpace(
+    (Issue(name="price", options=("low", "high"), features={"level": (1.0, 2.0)}),)
+)
+TRADERS = (
+    LinearAgent(name="buyer", weights={"price.level": -1.0}),
+    LinearAgent(name="seller", weights={"price.level": 2.0}, status_quo=0.5),
+)
+DEAL = NegotiationProtocol(proposer="buyer", responder="seller")
+
+
+def test_a_generic_scenario_needs_no_kuril_piece() -> None:
+    scenario = Scenario(name="sale", space=PRICE, agents=TRADERS, protocol=DEAL)
     np.testing.assert_array_equal(
-        loaded.outcome_utilities(), scenario.outcome_utilities()
+        scenario.outcome_utilities(), [[-1.0, -2.0, 0.0], [2.0, 4.0, 0.5]]
     )
-    assert loaded.to_toml() == text
-
-
-def test_builtin_space_variants_are_written_as_flags(tmp_path: Path) -> None:
-    for islands, sovereignty, fisheries in itertools.product(
-        ("nested", "subsets"), (False, True), (False, True)
-    ):
-        space = kuril_space(
-            islands=islands, sovereignty=sovereignty, fisheries=fisheries
-        )
-        scenario = Scenario(name="v", space=space)
-        text = scenario.to_toml()
-        assert 'builtin = "kuril"' in text
-        path = tmp_path / f"{islands}-{sovereignty}-{fisheries}.toml"
-        scenario.to_toml(path)
-        assert load_scenario(path) == scenario
-
-
-def test_text_escaping_round_trip(tmp_path: Path) -> None:
-    awkward = 'quote " backslash \\ tab \t newline \n del \x7f nul \x00 ü 歯舞 🐟'
-    scenario = Scenario(name=awkward, title=awkward, notes=(awkward, ""))
-    path = tmp_path / "awkward.toml"
-    scenario.to_toml(path)
-    assert load_scenario(path) == scenario
-
-
-def test_callable_constraint_cannot_be_saved() -> None:
-    space = AgreementSpace(
-        kuril_space().issues, [lambda deal: deal["economic"] != "larger"]
+    assert scenario.parameter_names() == (
+        "buyer.status_quo",
+        "buyer.w[price.level]",
+        "seller.status_quo",
+        "seller.w[price.level]",
+        "protocol.proposer",
+        "protocol.responder",
+        "protocol.objector",
+        "protocol.objection_cost",
+        "protocol.objection_blocks",
+        "protocol.objection_scope",
+        "protocol.discount.buyer",
+        "protocol.discount.seller",
     )
-    scenario = Scenario(name="x", space=space)
-    with pytest.raises(InvalidModelError, match="callables"):
-        scenario.to_toml()
-
-
-def test_dict_round_trip() -> None:
-    from kurilsim.io.scenario_toml import scenario_from_dict
-
-    scenario = custom_scenario()
-    assert scenario_from_dict(scenario.to_dict()) == scenario
-
-
-def test_missing_sections_take_defaults(tmp_path: Path) -> None:
-    path = tmp_path / "minimal.toml"
-    path.write_text('name = "minimal"\n', encoding="utf-8")
-    assert load_scenario(path) == Scenario(name="minimal")
-
-
-BAD_FILES: list[tuple[str, str, str]] = [
-    # (TOML text, key named in the message, another fragment of the message)
-    ('name = "x\n', "not valid TOML", "line 1"),
-    ('title = "no name"\n', "name", "missing"),
-    ("name = 3\n", "name", "expected a string"),
-    ('name = "x"\nsummary = "y"\n', "summary", "unknown key"),
-    ('name = "x"\nnotes = [1]\n', "notes[0]", "expected a string"),
-    ('name = "x"\n[[agents]]\ntype = "Japan"\ndemnd = 2\n', "demnd", "agents.japan"),
-    ('name = "x"\n[[agents]]\ntype = "Japan"\ndemand = 7\n', "Japan.demand", "got 7"),
-    ('name = "x"\n[[agents]]\ntype = "Japan"\ndemand = 2.5\n', "Japan.demand", "2.5"),
-    (
-        'name = "x"\n[[agents]]\ntype = "Japan"\ndemand = "x"\n',
-        "agents[0].demand",
-        "'x'",
-    ),
-    (
-        'name = "x"\n[[agents]]\ntype = "Japan"\ndemand = true\n',
-        "agents[0].demand",
-        "True",
-    ),
-    ('name = "x"\n[[agents]]\ntype = "China"\n', "agents[0]", "'China'"),
-    ('name = "x"\n[[agents]]\nname = "china"\n', "agents[0].type", "'type'"),
-    ('name = "x"\n[[agents]]\ntype = ["Japan"]\n', "agents[0]", "'type'"),
-    (
-        'name = "x"\n[[agents]]\ntype = "Russia"\nname = "russia"\npledge = 1\n',
-        "agents.russia",
-        "'pledge'",
-    ),
-    ('name = "x"\nagents = 3\n', "agents", "array of agent tables"),
-    (
-        'name = "x"\n[[agents]]\ntype = "LinearAgent"\nname = "a"\nweights = { treaty = "z" }\n',
-        "agents.a",
-        "'z'",
-    ),
-    ('name = "x"\n[protocol]\nproposr = "japan"\n', "protocol.proposr", "unknown key"),
-    ('name = "x"\n[protocol]\nproposer = "russia"\n', "protocol", "must differ"),
-    ('name = "x"\n[protocol]\nproposer = "china"\n', "protocol.proposer", "'china'"),
-    (
-        'name = "x"\n[protocol]\ndiscount = { russia = 1.5 }\n',
-        "protocol.discount.russia",
-        "1.5",
-    ),
-    ('name = "x"\nprotocol = 3\n', "protocol", "a table"),
-    (
-        'name = "x"\n[space]\nbuiltin = "kuril"\nislands = "all"\n',
-        "space.islands",
-        "'all'",
-    ),
-    (
-        'name = "x"\n[space]\nbuiltin = "kuril"\nsovereignty = "yes"\n',
-        "space.sovereignty",
-        "'yes'",
-    ),
-    (
-        'name = "x"\n[space]\nbuiltin = "kuril"\nstraits = true\n',
-        "space.straits",
-        "unknown key",
-    ),
-    ('name = "x"\n[space]\nbuiltin = "korea"\n', "space.builtin", "'korea'"),
-    ('name = "x"\n[space]\nfoo = 1\n', "space.foo", "unknown key"),
-    (
-        'name = "x"\n[[space.issues]]\nname = "a"\noptions = ["p", "p"]\n',
-        "space.issues[0]",
-        "duplicate options",
-    ),
-    (
-        'name = "x"\n[[space.issues]]\nname = "a"\noptions = ["p"]\ncolour = 1\n',
-        "space.issues[0].colour",
-        "unknown key",
-    ),
-    (
-        (
-            'name = "x"\n[[space.issues]]\nname = "a"\noptions = ["p", "q"]\n'
-            '[[space.constraints]]\nwhen = { a = ["p"] }\nrequire = { b = ["q"] }\n'
-        ),
-        "space",
-        "'b'",
-    ),
-]
 
 
 @pytest.mark.parametrize(
-    ("text", "key", "fragment"),
-    BAD_FILES,
-    ids=[f"{k}-{i}" for i, (_, k, _) in enumerate(BAD_FILES)],
+    ("kwargs", "missing"),
+    [
+        ({}, "needs a space, agents and a protocol"),
+        ({"space": PRICE}, "needs agents and a protocol"),
+        ({"agents": TRADERS}, "needs a space and a protocol"),
+        ({"space": PRICE, "agents": TRADERS}, "needs a protocol"),
+        ({"space": PRICE, "protocol": DEAL}, "needs agents:"),
+        ({"agents": TRADERS, "protocol": DEAL}, "needs a space:"),
+    ],
 )
-def test_bad_files_name_the_file_and_the_key(
-    text: str, key: str, fragment: str, tmp_path: Path
-) -> None:
-    path = tmp_path / "bad.toml"
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(ScenarioFileError) as info:
-        load_scenario(path)
+def test_missing_pieces_are_named(kwargs: dict[str, Any], missing: str) -> None:
+    with pytest.raises(InvalidModelError, match=re.escape(missing)) as info:
+        Scenario(name="x", **kwargs)
     message = str(info.value)
-    assert message.startswith(f"{path}: ")
-    assert key in message
-    assert fragment in message
-    assert isinstance(info.value, InvalidModelError)
-    assert isinstance(info.value, ValueError)
+    assert message.startswith("Scenario 'x' ")
+    assert "no defaults" in message
+    assert "help(kurilsim.Scenario)" in message
+    assert "kuril_scenario" in Scenario.__doc__  # where the pointer leads
 
 
-def test_demnd_names_parameter_and_path(tmp_path: Path) -> None:
-    path = tmp_path / "typo.toml"
-    path.write_text(
-        'name = "x"\n[[agents]]\ntype = "Japan"\ndemnd = 2\n', encoding="utf-8"
+def test_kuril_scenario_fills_in_only_what_is_missing() -> None:
+    scenario = kuril_scenario(name="x")
+    assert scenario == Scenario(
+        name="x",
+        space=kuril_space(),
+        agents=(Japan(), Russia(), UnitedStates()),
+        protocol=kuril_protocol(),
     )
-    with pytest.raises(ScenarioFileError, match="demnd") as info:
-        load_scenario(path)
-    assert str(path) in str(info.value)
-
-
-@pytest.mark.parametrize("name", ["no-such-scenario", "missing/dir/file.toml"])
-def test_unknown_name_or_path(name: str) -> None:
-    with pytest.raises(ScenarioFileError, match=re.escape(repr(name))) as info:
-        load_scenario(name)
-    for builtin in BUILTIN:
-        assert builtin in str(info.value)
-
-
-def test_nonexistent_path_object(tmp_path: Path) -> None:
-    path = tmp_path / "nowhere.toml"
-    with pytest.raises(ScenarioFileError, match=re.escape("nowhere.toml")):
-        load_scenario(path)
-
-
-def test_undecodable_file(tmp_path: Path) -> None:
-    path = tmp_path / "latin1.toml"
-    path.write_bytes('name = "Kunashir \xe9"\n'.encode("latin-1"))
-    with pytest.raises(ScenarioFileError, match=re.escape(str(path))):
-        load_scenario(path)
-
-
-def test_top_level_exports() -> None:
-    assert kurilsim.load_scenario is load_scenario
-    assert kurilsim.list_scenarios is list_scenarios
+    subsets = kuril_space(islands="subsets")
+    assert kuril_scenario(name="x", space=subsets).space == subsets
+    two = kuril_scenario(
+        name="x", agents=(Japan(), Russia()), protocol=kuril_protocol(objector="")
+    )
+    assert two.agent_names == ("japan", "russia")
+    assert kuril_scenario().name == "default"

@@ -89,7 +89,7 @@ def proposal_game(scenario: Scenario) -> SequentialGame:
     --------
     >>> import kurilsim
     >>> from kurilsim.games.negotiation import proposal_game
-    >>> game = proposal_game(kurilsim.Scenario(name="default"))
+    >>> game = proposal_game(kurilsim.kuril_scenario(name="default"))
     >>> game.players
     ('japan', 'russia', 'united_states')
     >>> len(game.children[0])  # 39 agreements + no proposal
@@ -171,7 +171,7 @@ class StrategicNegotiation:
         --------
         >>> import kurilsim
         >>> from kurilsim.games.negotiation import strategic_game
-        >>> sg = strategic_game(kurilsim.Scenario(name="default"))
+        >>> sg = strategic_game(kurilsim.kuril_scenario(name="default"))
         >>> result = kurilsim.solve_nash(sg.game, method="pure")
         >>> dist = sg.outcome_distribution(result.equilibria[0].strategies)
         >>> round(sum(dist.values()), 12)
@@ -224,7 +224,7 @@ def strategic_game(
     --------
     >>> import kurilsim
     >>> from kurilsim.games.negotiation import strategic_game
-    >>> sg = strategic_game(kurilsim.Scenario(name="default"), proposals=[0, 14, 21])
+    >>> sg = strategic_game(kurilsim.kuril_scenario(name="default"), proposals=[0, 14, 21])
     >>> sg.game.shape
     (4, 4, 2)
     >>> sg.game.strategies[1][-1]

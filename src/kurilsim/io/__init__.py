@@ -2,16 +2,18 @@
 
 from kurilsim.io.nfg import read_nfg, write_nfg
 from kurilsim.io.scenario_toml import (
-    list_scenarios,
-    load_scenario,
+    read_scenario,
+    scenario_from_dict,
+    scenario_from_toml,
     scenario_to_dict,
     scenario_to_toml,
 )
 
 __all__ = [
-    "list_scenarios",
-    "load_scenario",
     "read_nfg",
+    "read_scenario",
+    "scenario_from_dict",
+    "scenario_from_toml",
     "scenario_to_dict",
     "scenario_to_toml",
     "write_nfg",

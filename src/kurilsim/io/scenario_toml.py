@@ -1,4 +1,4 @@
-"""Reading and writing scenarios as TOML; the built-in historical scenarios.
+"""Reading and writing scenarios as TOML.
 
 File format (every key optional unless marked)::
 
@@ -7,9 +7,9 @@ File format (every key optional unless marked)::
     description = "..."
     notes = ["...", "..."]
 
-    [space]                            # either the built-in Kuril space ...
-    builtin = "kuril"
-    islands = "nested"                 # or "subsets"
+    [space]                            # either a registered space builder ...
+    builtin = "kuril"                  # its name (register_space_builder)
+    islands = "nested"                 # its options, each one of a few values
     sovereignty = false
     fisheries = false
 
@@ -28,37 +28,50 @@ File format (every key optional unless marked)::
     demand = 2                         # any parameter; the rest take defaults
 
     [protocol]
+    proposer = "japan"
+    responder = "russia"
     objection_cost = 0.2
     discount = { japan = 0.9, russia = 0.85 }
+
+The format itself knows no particular negotiation: ``[space]``, ``[[agents]]``
+and the protocol's ``proposer`` and ``responder`` are required unless the
+reader is given ``defaults`` for them.  The calibrated Kuril case
+(:mod:`kurilsim.kuril`) registers its space builder ``"kuril"`` and agent
+types ``Japan``, ``Russia`` and ``UnitedStates``, and its
+:func:`kurilsim.load_scenario` supplies its defaults (the Kuril space, the
+three agents, Japan proposing to Russia with the United States as objector),
+so its files may omit them.
 
 Reading uses the standard library's :mod:`tomllib`; writing uses a small
 writer for exactly this schema, so no extra dependency is needed.  Errors name
 the file and the key.
 
 Reading a file never imports or calls anything the file names.  An agent's
-``type`` is looked up among the
-registered agent types: the built-ins (``Japan``, ``Russia``, ``UnitedStates``,
-``LinearAgent``), types registered from Python with
-:func:`kurilsim.register_agent_type`, and entry points of the group
+``type`` is looked up among the registered agent types: the generic
+``LinearAgent``, types registered from Python with
+:func:`kurilsim.register_agent_type` (such as the Kuril case's ``Japan``,
+``Russia`` and ``UnitedStates``), and entry points of the group
 ``"kurilsim.agents"`` declared by installed packages (only the entry point the
 file names is loaded: the one code a file can cause to run is a plugin that an
 installed package registered under that name).  Any other type is a
 :class:`~kurilsim.ScenarioFileError` naming the file, the table and the
-registered types.  The agreement space is checked against a budget before it
-is enumerated (``load_scenario(..., max_agreements=...)``).
+registered types.  Likewise ``[space] builtin`` names only a builder
+registered from Python with :func:`kurilsim.register_space_builder`.  An
+explicit agreement space is checked against a budget before it is enumerated
+(``read_scenario(..., max_agreements=...)``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import os
 import reprlib
 import tomllib
 from collections.abc import Mapping
-from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from kurilsim._errors import (
     InvalidArgumentError,
@@ -68,40 +81,41 @@ from kurilsim._errors import (
     ScenarioFileError,
 )
 from kurilsim._io import atomic_output
-from kurilsim.kuril.space import kuril_space
-from kurilsim.model.agents import Agent, agent_from_dict
-from kurilsim.model.agreements import AgreementSpace, Constraint, Issue
-from kurilsim.model.scenario import NegotiationProtocol, Scenario
+from kurilsim.model.agents import Agent, agent_from_dict, agent_type
+from kurilsim.model.agreements import (
+    AgreementSpace,
+    Constraint,
+    Issue,
+    registered_space_builders,
+    space_builder,
+)
+from kurilsim.model.protocol import NegotiationProtocol
+from kurilsim.model.scenario import Scenario
 
-__all__ = ["list_scenarios", "load_scenario", "scenario_to_dict", "scenario_to_toml"]
+__all__ = [
+    "read_scenario",
+    "scenario_from_dict",
+    "scenario_from_toml",
+    "scenario_to_dict",
+    "scenario_to_toml",
+]
 
-_BUILTIN_DIR = "scenarios"
+#: The tables a reader's ``defaults`` may supply.
+_DEFAULTABLE = frozenset({"space", "agents", "protocol"})
 
 
 # -- writing -----------------------------------------------------------------------
-def _kuril_flags(space: AgreementSpace) -> dict[str, Any] | None:
-    names = space.issue_names
-    if names[:3] != ("islands", "security", "economic") or not set(names[3:]) <= {
-        "sovereignty",
-        "fisheries",
-    }:
-        return None
-    chains: tuple[Literal["nested", "subsets"], ...] = ("nested", "subsets")
-    for islands in chains:
-        for sovereignty in (False, True):
-            for fisheries in (False, True):
-                candidate = kuril_space(
-                    islands=islands,
-                    sovereignty=sovereignty,
-                    fisheries=fisheries,
-                )
-                if candidate == space:
-                    return {
-                        "builtin": "kuril",
-                        "islands": islands,
-                        "sovereignty": sovereignty,
-                        "fisheries": fisheries,
-                    }
+def _builder_table(space: AgreementSpace) -> dict[str, Any] | None:
+    """``{"builtin": name, **options}`` of the first registered builder that
+    builds ``space``, or None."""
+    for name in registered_space_builders():
+        builder = space_builder(name)
+        try:
+            options = builder.recognise(space)
+        except InvalidModelError:  # a builder failing on some option values
+            continue
+        if options is not None:
+            return {"builtin": name, **options}
     return None
 
 
@@ -119,9 +133,9 @@ def _issue_to_dict(issue: Issue) -> dict[str, Any]:
 
 
 def _space_to_dict(space: AgreementSpace) -> dict[str, Any]:
-    flags = _kuril_flags(space)
-    if flags is not None:
-        return flags
+    table = _builder_table(space)
+    if table is not None:
+        return table
     constraints = []
     for rule in space.constraints:
         if not isinstance(rule, Constraint):
@@ -273,31 +287,38 @@ def _space_from_dict(
     data: Any, source: str, max_agreements: int | None
 ) -> AgreementSpace:
     if data is None:
-        return kuril_space()
+        raise _fail(
+            source,
+            "space",
+            'missing: a [space] table is needed (builtin = "<name>" of a registered '
+            "space builder, or [[space.issues]])",
+        )
     _expect(source, "space", data, dict, "a table")
     if "builtin" in data:
-        _check_keys(source, "space.", data,
-                    {"builtin", "islands", "sovereignty", "fisheries"})
-        if data["builtin"] != "kuril":
-            raise _fail(
-                source, "space.builtin", f'expected "kuril", got {_show(data["builtin"])}'
-            )
-        islands = data.get("islands", "nested")
-        if not isinstance(islands, str) or islands not in ("nested", "subsets"):
+        kind = data["builtin"]
+        try:
+            builder = space_builder(kind)
+        except InvalidModelError:
+            names = " or ".join(f'"{name}"' for name in registered_space_builders())
             raise _fail(
                 source,
-                "space.islands",
-                f'expected "nested" or "subsets", got {_show(islands)}',
-            )
-        flags = {}
-        for key in ("sovereignty", "fisheries"):
-            flags[key] = _expect(
-                source, f"space.{key}", data.get(key, False), bool, "true or false"
-            )
-        chain: Literal["nested", "subsets"] = (
-            "nested" if islands == "nested" else "subsets"
-        )
-        return kuril_space(islands=chain, **flags)
+                "space.builtin",
+                f"expected a registered space builder ({names or 'none registered'}; "
+                f"see kurilsim.register_space_builder), got {_show(kind)}",
+            ) from None
+        _check_keys(source, "space.", data, {"builtin", *builder.options})
+        options = {key: value for key, value in data.items() if key != "builtin"}
+        for key, value in options.items():
+            if not builder.accepts(key, value):
+                raise _fail(
+                    source,
+                    f"space.{key}",
+                    f"expected {builder.choices(key)}, got {_show(value)}",
+                )
+        try:
+            return builder.space(**options)
+        except InvalidModelError as error:
+            raise _fail(source, "space", str(error)) from None
     _check_keys(source, "space.", data, {"builtin", "issues", "constraints"})
     issues = []
     for k, item in enumerate(
@@ -344,7 +365,20 @@ def _space_from_dict(
         raise _fail(source, "space", str(error)) from None
 
 
-_DEFAULT_NAMES = {"Japan": "japan", "Russia": "russia", "UnitedStates": "united_states"}
+def _default_name(kind: object) -> str | None:
+    """The default ``name`` of the agent type ``kind`` (a dataclass's field
+    default), for naming an agent table in messages; None if it has none."""
+    try:
+        factory = agent_type(kind)  # type: ignore[arg-type]
+    except InvalidScenarioError:
+        return None
+    if not (isinstance(factory, type) and dataclasses.is_dataclass(factory)):
+        return None
+    for item in dataclasses.fields(factory):
+        if item.name == "name" and isinstance(item.default, str) and item.default:
+            return item.default
+    return None
+
 
 _PROTOCOL_KEYS = {
     "proposer",
@@ -375,17 +409,17 @@ def _agents_from_list(raw_agents: Any, source: str) -> list[Agent]:
         except InvalidScenarioError as error:  # the type: unknown or not loadable
             raise _fail(source, f"{where}.type", str(error)) from None
         except InvalidModelError as error:
-            kind = item.get("type")
-            label = item.get("name") or (
-                _DEFAULT_NAMES.get(kind) if isinstance(kind, str) else None
-            )
+            label = item.get("name") or _default_name(item.get("type"))
             key = f"agents.{label}" if isinstance(label, str) else where
             raise _fail(source, key, str(error)) from None
     return agents
 
 
-def _protocol_from_dict(data: Any, source: str) -> NegotiationProtocol:
+def _protocol_from_dict(
+    data: Any, source: str, defaults: Mapping[str, Any]
+) -> NegotiationProtocol:
     raw = _expect(source, "protocol", data, dict, "a table")
+    raw = {**defaults, **raw}
     _check_keys(source, "protocol.", raw, _PROTOCOL_KEYS)
     for key in ("proposer", "responder", "objector", "objection_scope"):
         if key in raw:
@@ -409,11 +443,30 @@ def _protocol_from_dict(data: Any, source: str) -> NegotiationProtocol:
         raise _fail(source, "protocol", message) from None
 
 
+def _check_defaults(defaults: object, caller: str) -> Mapping[str, Any]:
+    if defaults is None:
+        return {}
+    if not isinstance(defaults, Mapping) or not set(defaults) <= _DEFAULTABLE:
+        raise InvalidArgumentError(
+            f"{caller}: defaults must be a mapping with keys among "
+            f"{sorted(_DEFAULTABLE)} (tables in the file's format), got "
+            f"{_show(defaults)}"
+        )
+    protocol = defaults.get("protocol", {})
+    if not isinstance(protocol, Mapping):
+        raise InvalidArgumentError(
+            f"{caller}: defaults['protocol'] must be a mapping of protocol keys, "
+            f"got {_show(protocol)}"
+        )
+    return defaults
+
+
 def scenario_from_dict(
     data: Mapping[str, Any],
     source: str = "<dict>",
     *,
     max_agreements: int | None = None,
+    defaults: Mapping[str, Any] | None = None,
 ) -> Scenario:
     """Build a scenario from the nested dict of a TOML file (validated).
 
@@ -424,25 +477,52 @@ def scenario_from_dict(
     source : str, optional
         What to call the data in error messages (the file's path).
     max_agreements : int, optional
-        Budget of the agreement space (see :class:`~kurilsim.AgreementSpace`);
-        default :data:`~kurilsim.model.agreements.MAX_AGREEMENTS`.
+        Budget of an explicit agreement space (see
+        :class:`~kurilsim.AgreementSpace`); default
+        :data:`~kurilsim.model.agreements.MAX_AGREEMENTS`.
+    defaults : mapping, optional
+        What a file that omits them gets, in the file's format: ``"space"``
+        (a ``[space]`` table), ``"agents"`` (a list of agent tables) and
+        ``"protocol"`` (protocol keys; the file's ``[protocol]`` keys take
+        precedence key by key).  Without defaults, ``[space]``,
+        ``[[agents]]`` and the protocol's proposer and responder are required.
 
     Raises
     ------
     ScenarioFileError
         Naming ``source`` and the offending key, for any missing, unknown or
-        invalid key or value (wrong types included) and any agent type that
-        is not registered (see :func:`kurilsim.register_agent_type`).
+        invalid key or value (wrong types included), any agent type that is
+        not registered (see :func:`kurilsim.register_agent_type`) and any
+        space builder that is not (see :func:`kurilsim.register_space_builder`).
     ProblemTooLargeError
         If the agreement space exceeds ``max_agreements`` (nothing is
         allocated).
     InvalidArgumentError
-        If ``source`` is not a string.
+        If ``source`` is not a string or ``defaults`` not a mapping of those
+        keys.
+
+    Examples
+    --------
+    >>> from kurilsim.io.scenario_toml import scenario_from_dict
+    >>> scenario = scenario_from_dict({
+    ...     "name": "sale",
+    ...     "space": {"issues": [{"name": "price", "options": ["low", "high"],
+    ...                           "features": {"level": [1.0, 2.0]}}]},
+    ...     "agents": [
+    ...         {"type": "LinearAgent", "name": "buyer",
+    ...          "weights": {"price.level": -1.0}},
+    ...         {"type": "LinearAgent", "name": "seller",
+    ...          "weights": {"price.level": 1.0}}],
+    ...     "protocol": {"proposer": "buyer", "responder": "seller"}})
+    >>> scenario.utilities()
+    array([[-1., -2.],
+           [ 1.,  2.]])
     """
     if not isinstance(source, str):
         raise InvalidArgumentError(
             f"scenario_from_dict: source must be a string, got {_show(source)}"
         )
+    fallback = _check_defaults(defaults, "scenario_from_dict")
     if not isinstance(data, Mapping):
         raise ScenarioFileError(
             f"{source}: expected a table of scenario keys, got {_show(data)}"
@@ -459,12 +539,21 @@ def scenario_from_dict(
     notes = _expect(source, "notes", data.get("notes", []), list, "an array of strings")
     for k, note in enumerate(notes):
         _expect(source, f"notes[{k}]", note, str, "a string")
-    space = _space_from_dict(data.get("space"), source, max_agreements)
-    raw_agents = data.get("agents")
+    space = _space_from_dict(
+        data.get("space", fallback.get("space")), source, max_agreements
+    )
+    raw_agents = data.get("agents", fallback.get("agents"))
     if raw_agents is None:
-        raw_agents = [{"type": "Japan"}, {"type": "Russia"}, {"type": "UnitedStates"}]
+        raise _fail(
+            source,
+            "agents",
+            "missing: a scenario needs [[agents]] tables (type = a registered "
+            "agent type, then its parameters)",
+        )
     agents = _agents_from_list(raw_agents, source)
-    protocol = _protocol_from_dict(data.get("protocol", {}), source)
+    protocol = _protocol_from_dict(
+        data.get("protocol", {}), source, fallback.get("protocol", {})
+    )
     try:
         return Scenario(
             name=name,
@@ -479,27 +568,6 @@ def scenario_from_dict(
         raise _fail(source, "scenario", str(error)) from None
 
 
-def _builtin_files() -> dict[str, Any]:
-    folder = resources.files("kurilsim.kuril") / _BUILTIN_DIR
-    return {
-        entry.name.removesuffix(".toml"): entry
-        for entry in folder.iterdir()
-        if entry.name.endswith(".toml")
-    }
-
-
-def list_scenarios() -> tuple[str, ...]:
-    """Names of the built-in historical scenarios, in chronological order.
-
-    Examples
-    --------
-    >>> import kurilsim
-    >>> kurilsim.list_scenarios()[:2]
-    ('1956-declaration', '1960-memorandum')
-    """
-    return tuple(sorted(_builtin_files()))
-
-
 def _parse(text: str, source: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
@@ -511,79 +579,100 @@ def _parse(text: str, source: str) -> dict[str, Any]:
         ) from None
 
 
-def load_scenario(
-    name_or_path: str | os.PathLike[str], *, max_agreements: int | None = None
+def scenario_from_toml(
+    text: str,
+    source: str = "<string>",
+    *,
+    max_agreements: int | None = None,
+    defaults: Mapping[str, Any] | None = None,
 ) -> Scenario:
-    """A built-in scenario by name, or a scenario from a TOML file.
-
-    Loading a file never imports or calls anything the file names: agent
-    types are looked up among the registered ones (see
-    :func:`kurilsim.register_agent_type`); a type found only as an entry point
-    of an installed package is loaded from that package.
-
-    Parameters
-    ----------
-    name_or_path : str or path
-        A name from :func:`list_scenarios` or the path of a ``.toml`` file.
-    max_agreements : int, optional
-        Budget of the agreement space: the most candidate agreements (the
-        product of the issues' option counts) to enumerate; default
-        :data:`~kurilsim.model.agreements.MAX_AGREEMENTS` (1,000,000).
+    """Build a scenario from TOML text (see :func:`scenario_from_dict`).
 
     Raises
     ------
     ScenarioFileError
-        If the file cannot be read or parsed (not UTF-8 text, not TOML, nested
-        too deeply), or a key is missing, unknown or invalid, or an agent type
-        is not registered (the message names the file and key); or if the
-        name is neither a built-in scenario nor an existing file.
+        If the text is not TOML (nested too deeply included) or not a valid
+        scenario (the message names ``source`` and the key).
+    InvalidArgumentError
+        If ``text`` or ``source`` is not a string.
+    """
+    if not isinstance(text, str):
+        raise InvalidArgumentError(
+            f"scenario_from_toml: text must be a string, got {_show(text)}"
+        )
+    if not isinstance(source, str):
+        raise InvalidArgumentError(
+            f"scenario_from_toml: source must be a string, got {_show(source)}"
+        )
+    return scenario_from_dict(
+        _parse(text, source), source, max_agreements=max_agreements, defaults=defaults
+    )
+
+
+def read_scenario(
+    path: str | os.PathLike[str],
+    *,
+    max_agreements: int | None = None,
+    defaults: Mapping[str, Any] | None = None,
+) -> Scenario:
+    """Read a scenario from a TOML file.
+
+    Reading never imports or calls anything the file names: agent types and
+    space builders are looked up among the registered ones (see
+    :func:`kurilsim.register_agent_type` and
+    :func:`kurilsim.register_space_builder`); a type found only as an entry
+    point of an installed package is loaded from that package.  (For the
+    bundled historical scenarios by name, and files of the Kuril case that
+    rely on its defaults, use :func:`kurilsim.load_scenario`.)
+
+    Parameters
+    ----------
+    path : str or path
+        The ``.toml`` file.
+    max_agreements : int, optional
+        Budget of an explicit agreement space: the most candidate agreements
+        (the product of the issues' option counts) to enumerate; default
+        :data:`~kurilsim.model.agreements.MAX_AGREEMENTS` (1,000,000).
+    defaults : mapping, optional
+        Tables for a file that omits them (see :func:`scenario_from_dict`).
+
+    Raises
+    ------
+    ScenarioFileError
+        If the file does not exist or cannot be read or parsed (not UTF-8
+        text, not TOML, nested too deeply), or a key is missing, unknown or
+        invalid, or an agent type or space builder is not registered (the
+        message names the file and key).
     ProblemTooLargeError
         If the file's agreement space exceeds ``max_agreements``; nothing is
         allocated first.
     InvalidArgumentError
-        If ``name_or_path`` is neither a string nor a path.
-
-    Examples
-    --------
-    >>> import kurilsim
-    >>> scenario = kurilsim.load_scenario("2018-singapore")
-    >>> scenario.utilities().shape
-    (3, 39)
-    >>> scenario.agent("japan").demand
-    2
+        If ``path`` is neither a string nor a path.
     """
-    key = os.fspath(name_or_path) if isinstance(name_or_path, os.PathLike) else (
-        name_or_path
-    )
+    key = os.fspath(path) if isinstance(path, os.PathLike) else path
     if not isinstance(key, str):
         raise InvalidArgumentError(
-            "load_scenario: name_or_path must be a scenario name or a path (str or "
-            f"os.PathLike), got {_show(name_or_path)}"
+            "read_scenario: path must be a str or os.PathLike, got "
+            f"{_show(path)}"
         )
-    builtins = _builtin_files()
-    if key in builtins:
-        text = builtins[key].read_text(encoding="utf-8")
-        source = f"built-in scenario {key!r}"
-    else:
-        path = Path(key)
-        try:
-            is_file = path.is_file()
-        except (OSError, ValueError):  # e.g. an embedded NUL
-            is_file = False
-        if not is_file:
-            raise ScenarioFileError(
-                f"{key!r} is neither a built-in scenario ({', '.join(sorted(builtins))}) "
-                "nor a TOML file"
-            )
-        try:
-            raw = path.read_bytes()
-        except OSError as error:
-            raise ScenarioFileError(f"{path}: cannot read: {error}") from None
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as error:
-            raise ScenarioFileError(
-                f"{path}: not a UTF-8 text file (byte {error.start}: {error.reason})"
-            ) from None
-        source = str(path)
-    return scenario_from_dict(_parse(text, source), source, max_agreements=max_agreements)
+    file = Path(key)
+    try:
+        is_file = file.is_file()
+    except (OSError, ValueError):  # e.g. an embedded NUL
+        is_file = False
+    if not is_file:
+        raise ScenarioFileError(f"{key!r} is not a TOML file")
+    try:
+        raw = file.read_bytes()
+    except OSError as error:
+        raise ScenarioFileError(f"{file}: cannot read: {error}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ScenarioFileError(
+            f"{file}: not a UTF-8 text file (byte {error.start}: {error.reason})"
+        ) from None
+    source = str(file)
+    return scenario_from_dict(
+        _parse(text, source), source, max_agreements=max_agreements, defaults=defaults
+    )

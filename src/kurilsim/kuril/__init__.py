@@ -2,9 +2,12 @@
 
 Built on the generic model (:mod:`kurilsim.model`) through its public API only:
 the islands and their sourced figures (:mod:`kurilsim.kuril.islands`), the
-agreement space (:mod:`kurilsim.kuril.space`), the agents Japan, Russia and the
-United States (:mod:`kurilsim.kuril.agents`, registered as scenario-file agent
-types here) and the historical scenarios (``scenarios/*.toml``).
+agreement space (:mod:`kurilsim.kuril.space`, registered as the scenario-file
+space builder ``"kuril"`` here), the agents Japan, Russia and the United States
+(:mod:`kurilsim.kuril.agents`, registered as scenario-file agent types here),
+and the scenarios (:mod:`kurilsim.kuril.scenarios`: :func:`kuril_scenario`, the
+builder that fills in the Kuril defaults, and the historical scenarios in
+``data/*.toml``).
 """
 
 from kurilsim.kuril.agents import (
@@ -15,6 +18,13 @@ from kurilsim.kuril.agents import (
     UnitedStates,
 )
 from kurilsim.kuril.islands import ISLANDS, Island, Source, island, island_shares
+from kurilsim.kuril.scenarios import (
+    kuril_agents,
+    kuril_protocol,
+    kuril_scenario,
+    list_scenarios,
+    load_scenario,
+)
 from kurilsim.kuril.space import (
     economic_package,
     fisheries_arrangement,
@@ -24,10 +34,22 @@ from kurilsim.kuril.space import (
     sovereignty_form,
 )
 from kurilsim.model.agents import register_agent_type
+from kurilsim.model.agreements import register_space_builder
 
 for _cls in (Japan, Russia, UnitedStates):
     register_agent_type(_cls.__name__, _cls)
 del _cls
+
+register_space_builder(
+    "kuril",
+    kuril_space,
+    options={
+        "islands": ("nested", "subsets"),
+        "sovereignty": (False, True),
+        "fisheries": (False, True),
+    },
+    description="The Japan-Russia agreement space (kurilsim.kuril_space).",
+)
 
 __all__ = [
     "ISLANDS",
@@ -43,7 +65,12 @@ __all__ = [
     "island",
     "island_shares",
     "island_transfer",
+    "kuril_agents",
+    "kuril_protocol",
+    "kuril_scenario",
     "kuril_space",
+    "list_scenarios",
+    "load_scenario",
     "security_regime",
     "sovereignty_form",
 ]

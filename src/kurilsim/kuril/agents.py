@@ -191,17 +191,6 @@ class Japan(ParametricAgent):
         bounds=(-math.inf, math.inf),
         source="normalisation: no treaty is the zero of the scale",
     )
-    TERMS: ClassVar[tuple[str, ...]] = (
-        *(f"territory.{key}" for key in _KEYS),
-        "treaty",
-        *(f"short_of.{k}" for k in range(1, len(_KEYS) + 1)),
-        "alliance",
-        "demilitarisation",
-        "economic",
-        "fisheries",
-        "status_quo",
-    )
-
     #: The parameters mixing the island measures; they must not all be zero.
     ISLAND_WEIGHTS: ClassVar[tuple[str, ...]] = (
         "weight_area",
@@ -390,18 +379,6 @@ class Russia(ParametricAgent):
         bounds=(-math.inf, math.inf),
         source="normalisation: no treaty is the zero of the scale",
     )
-    TERMS: ClassVar[tuple[str, ...]] = (
-        *(f"cession.{key}" for key in _KEYS),
-        "security.us_allowed",
-        "security.pledge",
-        "security.demilitarised",
-        "treaty",
-        "economic",
-        "constitution",
-        "fisheries",
-        "status_quo",
-    )
-
     def _terms(self, space: AgreementSpace) -> dict[str, NDArray[np.float64]]:
         islands = _islands(space)
         exposure = _exposure(space)
@@ -489,8 +466,6 @@ class UnitedStates(ParametricAgent):
         bounds=(-math.inf, math.inf),
         source="normalisation: no treaty is the zero of the scale",
     )
-    TERMS: ClassVar[tuple[str, ...]] = ("carveout", "detente", "access", "status_quo")
-
     def _terms(self, space: AgreementSpace) -> dict[str, NDArray[np.float64]]:
         us = space.feature("security.us_forces_allowed", default=1.0)
         return {

@@ -23,9 +23,14 @@ from kurilsim.model.agreements import (
     AgreementSpace,
     Constraint,
     Issue,
+    SpaceBuilder,
     StatusQuo,
+    register_space_builder,
+    registered_space_builders,
+    space_builder,
 )
-from kurilsim.model.scenario import NegotiationProtocol, Scenario
+from kurilsim.model.protocol import NegotiationProtocol
+from kurilsim.model.scenario import Scenario
 
 __all__ = [
     "AGENT_ENTRY_POINT_GROUP",
@@ -41,9 +46,13 @@ __all__ = [
     "ParameterSpec",
     "ParametricAgent",
     "Scenario",
+    "SpaceBuilder",
     "StatusQuo",
     "agent_from_dict",
     "parameter",
     "register_agent_type",
+    "register_space_builder",
     "registered_agent_types",
+    "registered_space_builders",
+    "space_builder",
 ]

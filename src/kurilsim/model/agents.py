@@ -9,11 +9,11 @@ coefficient vector ``c(θ)`` that depends only on parameters.  Utilities are
 arrays of parameter values, a sweep evaluates millions of parameter points as
 one matrix product ``C @ F.T`` without building an agent per point.
 
-Units: one utility unit is Japan's value of all four islands under full
-sovereignty (``Japan.territory_value = 1``); the other agents' defaults are set
-on the same scale so that the default scenario's trade-offs are of the
-magnitudes the sources suggest.  All defaults are *modelling* choices, each
-documented with its reasoning (see :meth:`ParametricAgent.describe`).
+The generic agent classes are :class:`ParametricAgent` (documented, bounded
+parameters; subclass it) and :class:`LinearAgent` (a weighted sum of
+features, no code).  Scenario files name agent types registered with
+:func:`register_agent_type`; the calibrated case registers its own
+(:mod:`kurilsim.kuril.agents`) exactly as a user's package would.
 """
 
 from __future__ import annotations
@@ -244,18 +244,94 @@ def _finite_number(owner: str, what: str, value: Any) -> float:
     return float(value)
 
 
+#: Term names per agent class (worked out on first use).
+_TERM_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _check_terms(
+    cls: type, method: str, given: tuple[str, ...], expected: tuple[str, ...]
+) -> None:
+    """Raise unless ``method`` (``"_terms"`` or ``"_coefficients"``) gave the
+    ``expected`` terms, naming the missing and the extra ones."""
+    if given == expected or set(given) == set(expected):
+        return
+    kind = "column" if method == "_terms" else "coefficient"
+    missing = [term for term in expected if term not in given]
+    extra = [term for term in given if term not in expected]
+    problems = []
+    if missing:
+        problems.append(f"no {kind} for the terms {missing}")
+    if extra:
+        problems.append(f"a {kind} for the undeclared terms {extra}")
+    declared = "TERMS" if getattr(cls, "TERMS", ()) else "_coefficients()"
+    raise InvalidModelError(
+        f"{cls.__name__}.{method}() gives {' and '.join(problems)}; the terms (from "
+        f"{declared}) are {list(expected)}: each needs a column in _terms() and a "
+        "coefficient in _coefficients()"
+    )
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ParametricAgent(_LinearInTerms):
     """Base class of agents whose parameters are dataclass fields.
 
-    Subclasses declare parameters with :func:`parameter` and implement
-    :meth:`_terms` (feature products, a dict of term name to column over
-    outcomes) and :meth:`_coefficients` (a dict with the same keys, of arrays
-    broadcast over parameter arrays).
+    Subclasses declare parameters with :func:`parameter` and implement two
+    methods that name the same terms:
+
+    * ``_coefficients(p)``: a dict of term name to its coefficient, computed
+      from the parameter arrays ``p`` (so that it broadcasts over arrays of
+      parameter values).  Its keys, in order, *are* the agent's terms
+      (:meth:`term_names`).
+    * ``_terms(space)``: a dict of term name to the term's column over the
+      outcomes of ``space`` (agreements, then the status quo).
+
+    The two dicts are checked against each other whenever they are used: a
+    term with a coefficient but no column, or a column but no coefficient,
+    raises :class:`~kurilsim.InvalidModelError` naming it, so they cannot
+    drift apart.  (A subclass may still list the names in the class variable
+    ``TERMS``; then both dicts are checked against that list.)
+
+    Examples
+    --------
+    >>> from dataclasses import dataclass
+    >>> from kurilsim import AgreementSpace, Issue
+    >>> from kurilsim.model.agents import ParametricAgent, parameter
+    >>> @dataclass(frozen=True, slots=True, kw_only=True)
+    ... class Buyer(ParametricAgent):
+    ...     name: str = "buyer"
+    ...     thrift: float = parameter(1.0, doc="dislike of a high price",
+    ...                               source="illustration")
+    ...     def _coefficients(self, p):
+    ...         return {"price": -p["thrift"], "status_quo": 0.0}
+    ...     def _terms(self, space):
+    ...         return {"price": space.feature("price.level"),
+    ...                 "status_quo": space.feature("status_quo")}
+    >>> space = AgreementSpace((Issue(name="price", options=("low", "high"),
+    ...                               features={"level": (1.0, 2.0)}),))
+    >>> Buyer(thrift=2.0).utilities(space)
+    array([-2., -4.])
+    >>> Buyer().term_names()
+    ('price', 'status_quo')
     """
 
     name: str = ""
     TERMS: ClassVar[tuple[str, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super(ParametricAgent, cls).__init_subclass__(**kwargs)
+        declared = cls.__dict__.get("TERMS", ())
+        if not isinstance(declared, tuple) or not all(
+            isinstance(term, str) and term for term in declared
+        ):
+            raise InvalidModelError(
+                f"{cls.__name__}.TERMS must be a tuple of term names (non-empty "
+                f"strings), got {reprlib.repr(declared)}"
+            )
+        repeated = sorted({term for term in declared if declared.count(term) > 1})
+        if repeated:
+            raise InvalidModelError(
+                f"{cls.__name__}.TERMS names the terms {repeated} more than once"
+            )
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name or "." in self.name:
@@ -328,19 +404,57 @@ class ParametricAgent(_LinearInTerms):
 
     # -- utilities --------------------------------------------------------------
     def term_names(self) -> tuple[str, ...]:
-        """Names of the utility terms, in the order of columns and coefficients."""
-        return self.TERMS
+        """Names of the utility terms, in the order of columns and coefficients.
+
+        The keys of ``_coefficients`` (or the declared ``TERMS``), worked out
+        once per class.
+
+        Raises
+        ------
+        InvalidModelError
+            If ``_coefficients`` and ``TERMS`` name different terms.
+        """
+        cls = type(self)
+        names = _TERM_NAMES.get(cls)
+        if names is None:
+            values = {
+                name: np.asarray(value, dtype=np.float64)
+                for name, value in self.parameters().items()
+            }
+            names = tuple(self._coefficients(values))
+            if cls.TERMS:
+                _check_terms(cls, "_coefficients", names, cls.TERMS)
+                names = cls.TERMS
+            if not names:
+                raise InvalidModelError(f"{cls.__name__}._coefficients() gives no term")
+            _TERM_NAMES[cls] = names
+        return names
 
     def _terms(self, space: AgreementSpace) -> dict[str, NDArray[np.float64]]:
-        raise NotImplementedError
+        raise NotImplementedError(
+            f"{type(self).__name__} must implement _terms(space): a dict of term "
+            "name to column over the outcomes"
+        )
 
     def _coefficients(self, p: Mapping[str, NDArray[np.float64]]) -> Coefficients:
-        raise NotImplementedError
+        raise NotImplementedError(
+            f"{type(self).__name__} must implement _coefficients(p): a dict of term "
+            "name to coefficient"
+        )
 
     def utility_terms(self, space: AgreementSpace) -> NDArray[np.float64]:
-        """Term matrix over outcomes, shape ``(len(space) + 1, n_terms)``."""
+        """Term matrix over outcomes, shape ``(len(space) + 1, n_terms)``.
+
+        Raises
+        ------
+        InvalidModelError
+            If ``_terms`` gives a column for a term without a coefficient, or
+            none for a term with one (the message names them).
+        """
         columns = self._terms(space)
-        return np.stack([columns[name] for name in self.term_names()], axis=1)
+        names = self.term_names()
+        _check_terms(type(self), "_terms", tuple(columns), names)
+        return np.stack([columns[name] for name in names], axis=1)
 
     def coefficient_columns(
         self, overrides: Mapping[str, ArrayLike] | None = None
@@ -366,9 +480,9 @@ class ParametricAgent(_LinearInTerms):
         if overrides:
             self._check_joint(values)
         coefficients = self._coefficients(values)
-        return tuple(
-            np.asarray(coefficients[t], dtype=np.float64) for t in self.term_names()
-        )
+        names = self.term_names()
+        _check_terms(type(self), "_coefficients", tuple(coefficients), names)
+        return tuple(np.asarray(coefficients[t], dtype=np.float64) for t in names)
 
     def utility_gradient(self, space: AgreementSpace, name: str) -> NDArray[np.float64]:
         """Exact derivative of the outcome utilities in a *linear* parameter.
@@ -592,10 +706,11 @@ def register_agent_type(
     """Let scenario files name an agent type: ``type = "<name>"`` in ``[[agents]]``.
 
     A scenario file never imports or calls anything on its own: its agent
-    types are looked up among kurilsim's built-in types (``"Japan"``,
-    ``"Russia"``, ``"UnitedStates"``, ``"LinearAgent"``), the types registered
-    with this function in the running Python session, and the entry points of
-    the group ``"kurilsim.agents"`` declared by installed packages.
+    types are looked up among the generic model's built-in type
+    (``"LinearAgent"``), the types registered with this function in the
+    running Python session (:mod:`kurilsim.kuril` registers ``"Japan"``,
+    ``"Russia"`` and ``"UnitedStates"`` this way), and the entry points of the
+    group ``"kurilsim.agents"`` declared by installed packages.
 
     Parameters
     ----------
@@ -776,9 +891,9 @@ def agent_from_dict(data: Mapping[str, Any]) -> Agent:
     """Rebuild an agent from :meth:`to_dict` output (e.g. a TOML table).
 
     ``type`` names a registered agent type (see :func:`register_agent_type`):
-    a built-in (``"Japan"``, ``"Russia"``, ``"UnitedStates"``,
-    ``"LinearAgent"``), a type registered from Python, or an entry point of
-    the group ``"kurilsim.agents"``.  Its factory is called with the other
+    the built-in ``"LinearAgent"``, a type registered from Python (such as the
+    Kuril case's ``"Japan"``, ``"Russia"`` and ``"UnitedStates"``), or an
+    entry point of the group ``"kurilsim.agents"``.  Its factory is called with the other
     keys as keyword arguments.  No module is imported and nothing is called
     because the data says so.
 

@@ -13,6 +13,7 @@ product.  The status quo (no peace treaty) is the distinguished outcome
 
 from __future__ import annotations
 
+import itertools
 import math
 import reprlib
 from collections import Counter
@@ -38,7 +39,11 @@ __all__ = [
     "AgreementSpace",
     "Constraint",
     "Issue",
+    "SpaceBuilder",
     "StatusQuo",
+    "register_space_builder",
+    "registered_space_builders",
+    "space_builder",
 ]
 
 #: Outcome index used for "no deal" (the status quo) in arrays of outcomes.
@@ -376,7 +381,7 @@ class Agreement:
 
 
 class StatusQuo:
-    """The disagreement outcome: no peace treaty, islands stay Russian.
+    """The disagreement outcome: no agreement, things stay as they are.
 
     There is one instance, :data:`STATUS_QUO`; in outcome arrays it has index
     :data:`NO_DEAL` (``-1``).
@@ -880,3 +885,306 @@ class AgreementSpace:
             kept_rules,
             max_agreements=self.max_agreements,
         )
+
+
+# -- named space builders ------------------------------------------------------------
+#: Types an option of a space builder may take (scenario files hold them).
+_OPTION_TYPES: Final = (str, bool, int, float)
+
+
+def _literal(value: Any) -> str:
+    """A value as a scenario file spells it (``true``, ``"nested"``, ``3``)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    return repr(value)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+class SpaceBuilder:
+    """A named agreement-space builder that scenario files can refer to.
+
+    A file's ``[space]`` table that says ``builtin = "<name>"`` is built by
+    the builder registered under that name (see :func:`register_space_builder`)
+    from the table's other keys; saving a scenario whose space one of its
+    option combinations builds writes that table again.
+
+    Parameters
+    ----------
+    name : str
+        The name files use.
+    build : callable
+        Called with the options as keyword arguments; returns an
+        :class:`AgreementSpace`.
+    options : mapping of str to tuple
+        Each option and its allowed values (strings, booleans or numbers);
+        the first value is the default.
+    description : str, optional
+
+    Raises
+    ------
+    InvalidArgumentError
+        On a bad name, a ``build`` that is not callable, or options that are
+        not a mapping of names to non-empty tuples of distinct values.
+
+    Examples
+    --------
+    >>> from kurilsim import AgreementSpace, Issue
+    >>> from kurilsim.model.agreements import SpaceBuilder
+    >>> def market(*, sizes: int = 2) -> AgreementSpace:
+    ...     return AgreementSpace((Issue(name="size", options=tuple(
+    ...         f"s{k}" for k in range(sizes))),))
+    >>> builder = SpaceBuilder(name="market", build=market,
+    ...                        options={"sizes": (2, 3)})
+    >>> len(builder.space(sizes=3))
+    3
+    >>> builder.recognise(market(sizes=3))
+    {'sizes': 3}
+    >>> builder.space(sizes=4)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+      ...
+    kurilsim._errors.InvalidModelError: space builder 'market': option sizes must be 2 or 3, got 4
+    """
+
+    name: str
+    build: Callable[..., AgreementSpace]
+    options: Mapping[str, Sequence[Any]] = field(default_factory=dict)
+    description: str = ""
+    _built: dict[tuple[Any, ...], AgreementSpace | None] = field(
+        init=False, repr=False, default_factory=dict
+    )
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name.strip() or (
+            self.name != self.name.strip()
+        ):
+            raise InvalidArgumentError(
+                "a space builder's name must be a non-empty string without "
+                f"surrounding whitespace, got {reprlib.repr(self.name)}"
+            )
+        if not callable(self.build):
+            raise InvalidArgumentError(
+                f"space builder {self.name!r}: build must be callable (a function "
+                f"returning an AgreementSpace), got {reprlib.repr(self.build)}"
+            )
+        if not isinstance(self.options, Mapping):
+            raise InvalidArgumentError(
+                f"space builder {self.name!r}: options must map option names to "
+                f"tuples of allowed values, got {reprlib.repr(self.options)}"
+            )
+        options = {}
+        for key, choices in self.options.items():
+            if not isinstance(key, str) or not key or key == "builtin":
+                raise InvalidArgumentError(
+                    f"space builder {self.name!r}: bad option name {key!r} (a "
+                    "non-empty string other than 'builtin')"
+                )
+            values = tuple(choices) if isinstance(choices, Sequence) and not (
+                isinstance(choices, str)
+            ) else ()
+            if (
+                not values
+                or not all(isinstance(v, _OPTION_TYPES) for v in values)
+                or len({(type(v), v) for v in values}) < len(values)
+            ):
+                raise InvalidArgumentError(
+                    f"space builder {self.name!r}: option {key!r} needs a non-empty "
+                    "sequence of distinct strings, booleans or numbers, got "
+                    f"{reprlib.repr(choices)}"
+                )
+            options[key] = values
+        if not isinstance(self.description, str):
+            raise InvalidArgumentError(
+                f"space builder {self.name!r}: description must be a string, got "
+                f"{reprlib.repr(self.description)}"
+            )
+        object.__setattr__(self, "options", options)
+
+    def accepts(self, option: str, value: Any) -> bool:
+        """Whether ``value`` is an allowed value of ``option`` (types must match)."""
+        return any(
+            type(value) is type(choice) and value == choice
+            for choice in self.options.get(option, ())
+        )
+
+    def choices(self, option: str) -> str:
+        """The allowed values of ``option`` as a file spells them, for messages."""
+        return " or ".join(_literal(choice) for choice in self.options[option])
+
+    def space(self, **options: Any) -> AgreementSpace:
+        """The space for these options (the others take their defaults).
+
+        Raises
+        ------
+        InvalidModelError
+            On an unknown option or a value that is not allowed (the message
+            names it and lists the allowed ones).
+        """
+        values = self._complete(options)
+        key = tuple(values.values())
+        built = self._built.get(key)
+        if built is None:
+            built = self.build(**values)
+            if not isinstance(built, AgreementSpace):
+                raise InvalidModelError(
+                    f"space builder {self.name!r} returned {reprlib.repr(built)}, "
+                    "not an AgreementSpace"
+                )
+            self._built[key] = built
+        return built
+
+    def _complete(self, options: Mapping[str, Any]) -> dict[str, Any]:
+        unknown = sorted(set(options) - set(self.options), key=str)
+        if unknown:
+            raise InvalidModelError(
+                f"space builder {self.name!r} has no option {unknown[0]!r}; its "
+                f"options are {sorted(self.options)}"
+            )
+        for option, value in options.items():
+            if not self.accepts(option, value):
+                raise InvalidModelError(
+                    f"space builder {self.name!r}: option {option} must be "
+                    f"{self.choices(option)}, got {reprlib.repr(value)}"
+                )
+        return {
+            option: options.get(option, choices[0])
+            for option, choices in self.options.items()
+        }
+
+    def recognise(self, space: AgreementSpace) -> dict[str, Any] | None:
+        """The options that build ``space`` (all of them), or None if none do.
+
+        Every combination of the allowed values is tried, in order; the
+        spaces are built once per builder and kept.
+        """
+        names = tuple(self.options)
+        for values in itertools.product(*self.options.values()):
+            candidate = self.space(**dict(zip(names, values, strict=True)))
+            if candidate == space:
+                return dict(zip(names, values, strict=True))
+        return None
+
+
+#: Space builders by name, in registration order.
+_SPACE_BUILDERS: dict[str, SpaceBuilder] = {}
+
+
+def _qualified(factory: object) -> str:
+    return f"{getattr(factory, '__module__', '?')}:{getattr(factory, '__qualname__', '?')}"
+
+
+def register_space_builder(
+    name: str,
+    build: Callable[..., AgreementSpace],
+    *,
+    options: Mapping[str, Sequence[Any]] | None = None,
+    description: str = "",
+    replace: bool = False,
+) -> SpaceBuilder:
+    """Let scenario files build a space by name: ``[space] builtin = "<name>"``.
+
+    The other keys of the file's ``[space]`` table are the builder's options,
+    each restricted to a few allowed values so that saving a scenario can
+    recognise a space built this way and write the short table again.  A file
+    never calls anything else: only builders registered from Python in the
+    running session can be named.
+
+    Parameters
+    ----------
+    name : str
+        The name files use.
+    build : callable
+        Called with the options as keyword arguments; returns an
+        :class:`AgreementSpace`.
+    options : mapping of str to sequence, optional
+        Each option and its allowed values (strings, booleans or numbers);
+        the first is the default.
+    description : str, optional
+    replace : bool, optional
+        Allow replacing a different builder registered under ``name``
+        (registering the same function again, or a redefinition of it with
+        the same module and qualified name, needs no ``replace``).
+
+    Returns
+    -------
+    SpaceBuilder
+        The registered builder.
+
+    Raises
+    ------
+    InvalidArgumentError
+        On a bad name, options or ``build``, or if ``name`` is taken and
+        ``replace`` is false.
+
+    See Also
+    --------
+    registered_space_builders, space_builder
+
+    Examples
+    --------
+    >>> import kurilsim
+    >>> from kurilsim import AgreementSpace, Issue
+    >>> def auction(*, lots: int = 2) -> AgreementSpace:
+    ...     return AgreementSpace((Issue(name="lots", options=tuple(
+    ...         f"lot{k}" for k in range(lots))),))
+    >>> builder = kurilsim.register_space_builder(
+    ...     "auction", auction, options={"lots": (2, 4)})
+    >>> "auction" in kurilsim.registered_space_builders()
+    True
+    >>> len(kurilsim.space_builder("auction").space(lots=4))
+    4
+    """
+    if not isinstance(replace, bool):
+        raise InvalidArgumentError(
+            f"register_space_builder: replace must be True or False, got {replace!r}"
+        )
+    builder = SpaceBuilder(
+        name=name,
+        build=build,
+        options={} if options is None else options,
+        description=description,
+    )
+    current = _SPACE_BUILDERS.get(name)
+    if (
+        current is not None
+        and current.build is not build
+        and not replace
+        and _qualified(current.build) != _qualified(build)
+    ):
+        raise InvalidArgumentError(
+            f"space builder {name!r} is already registered "
+            f"({_qualified(current.build)}); choose another name or pass "
+            "replace=True to replace it"
+        )
+    _SPACE_BUILDERS[name] = builder
+    return builder
+
+
+def registered_space_builders() -> tuple[str, ...]:
+    """The names of the registered space builders, in registration order.
+
+    Examples
+    --------
+    >>> import kurilsim
+    >>> "kuril" in kurilsim.registered_space_builders()
+    True
+    """
+    return tuple(_SPACE_BUILDERS)
+
+
+def space_builder(name: str) -> SpaceBuilder:
+    """The space builder registered under ``name``.
+
+    Raises
+    ------
+    InvalidModelError
+        If none is (the message lists the registered names).
+    """
+    builder = _SPACE_BUILDERS.get(name) if isinstance(name, str) else None
+    if builder is None:
+        raise InvalidModelError(
+            f"no space builder {reprlib.repr(name)}; registered builders are "
+            f"{list(_SPACE_BUILDERS)} (add one with kurilsim.register_space_builder)"
+        )
+    return builder

@@ -15,162 +15,18 @@ from numpy.typing import ArrayLike, NDArray
 
 from kurilsim._arrays import duplicates, readonly
 from kurilsim._errors import InvalidArgumentError, InvalidModelError
-from kurilsim.kuril.agents import Japan, Russia, UnitedStates
-from kurilsim.kuril.space import kuril_space
-from kurilsim.model.agents import Agent
+from kurilsim.model.agents import Agent, LinearAgent, ParametricAgent
 from kurilsim.model.agreements import AgreementSpace
+from kurilsim.model.protocol import NegotiationProtocol
 
-__all__ = ["NegotiationProtocol", "Scenario"]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class NegotiationProtocol:
-    """Who moves, who may object, and how patient everyone is.
-
-    Parameters
-    ----------
-    proposer : str
-        Agent that proposes an agreement (default ``"japan"``).
-    responder : str
-        Agent that accepts or rejects it (default ``"russia"``); rejection
-        leaves the status quo.
-    objector : str
-        Agent that may object to agreements restricting its rights (the
-        security regime), or ``""`` for nobody.  Default ``"united_states"``.
-    objection_cost : float
-        Utility the proposer loses when the objector objects (≥ 0).
-    objection_blocks : bool
-        Whether an objection blocks the agreement (status quo) instead of
-        only costing the proposer.
-    objection_scope : {"restrictions", "any"}
-        Which agreements the objector may object to: only those restricting
-        its rights (islands transferred without US forces; default), or any
-        agreement (as when the United States warned Japan in 1956 against
-        conceding Kunashir and Iturup).
-    discount : mapping of str to float
-        Per-round discount factor of each agent, in (0, 1], used by
-        alternating-offers bargaining; agents not listed use 0.9.
-
-    Examples
-    --------
-    >>> from kurilsim import NegotiationProtocol
-    >>> NegotiationProtocol(objection_cost=0.3).discount_factor("japan")
-    0.9
-    """
-
-    proposer: str = "japan"
-    responder: str = "russia"
-    objector: str = "united_states"
-    objection_cost: float = 0.2
-    objection_blocks: bool = False
-    objection_scope: str = "restrictions"
-    discount: dict[str, float] = field(default_factory=dict)
-
-    DEFAULT_DISCOUNT = 0.9
-
-    def __post_init__(self) -> None:
-        for name in ("proposer", "responder", "objector"):
-            value = getattr(self, name)
-            if not isinstance(value, str):
-                raise InvalidModelError(
-                    f"protocol.{name} must be an agent name (a string), got "
-                    f"{reprlib.repr(value)}"
-                )
-        if not self.proposer or not self.responder:
-            raise InvalidModelError(
-                "protocol.proposer and .responder must name agents, got "
-                f"{self.proposer!r} and {self.responder!r}"
-            )
-        if self.proposer == self.responder:
-            raise InvalidModelError(
-                f"protocol.proposer and .responder must differ, both are "
-                f"{self.proposer!r}"
-            )
-        cost = self.objection_cost
-        if (
-            isinstance(cost, bool)
-            or not isinstance(cost, int | float | np.integer | np.floating)
-            or not _isfinite(cost)
-            or cost < 0
-        ):
-            raise InvalidModelError(
-                "protocol.objection_cost must be a finite number >= 0, got "
-                f"{reprlib.repr(cost)}"
-            )
-        object.__setattr__(self, "objection_cost", float(cost))
-        if not isinstance(self.objection_blocks, bool):
-            raise InvalidModelError(
-                f"protocol.objection_blocks must be true or false, got "
-                f"{self.objection_blocks!r}"
-            )
-        if not isinstance(self.objection_scope, str) or self.objection_scope not in (
-            "restrictions",
-            "any",
-        ):
-            raise InvalidModelError(
-                "protocol.objection_scope must be 'restrictions' or 'any', got "
-                f"{reprlib.repr(self.objection_scope)}"
-            )
-        if not isinstance(self.discount, Mapping):
-            raise InvalidModelError(
-                "protocol.discount must map agent names to factors in (0, 1], got "
-                f"{reprlib.repr(self.discount)}"
-            )
-        discount = {}
-        for agent, delta in self.discount.items():
-            if not isinstance(agent, str) or not agent:
-                raise InvalidModelError(
-                    f"protocol.discount keys must be agent names, got {agent!r}"
-                )
-            if (
-                isinstance(delta, bool)
-                or not isinstance(delta, int | float | np.integer | np.floating)
-                or not 0 < delta <= 1
-            ):
-                raise InvalidModelError(
-                    f"protocol.discount.{agent} must be in (0, 1], got "
-                    f"{reprlib.repr(delta)}"
-                )
-            discount[agent] = float(delta)
-        object.__setattr__(self, "discount", discount)
-
-    def __hash__(self) -> int:
-        return hash((self.proposer, self.responder, self.objector))
-
-    def discount_factor(self, agent: str) -> float:
-        """The discount factor of ``agent`` (0.9 unless set)."""
-        return self.discount.get(agent, self.DEFAULT_DISCOUNT)
-
-    def parameters(self) -> dict[str, Any]:
-        """Scalar settings by name (``discount.<agent>`` for discount factors)."""
-        values: dict[str, Any] = {
-            "proposer": self.proposer,
-            "responder": self.responder,
-            "objector": self.objector,
-            "objection_cost": self.objection_cost,
-            "objection_blocks": self.objection_blocks,
-            "objection_scope": self.objection_scope,
-        }
-        values.update({f"discount.{k}": v for k, v in self.discount.items()})
-        return values
-
-    def to_dict(self) -> dict[str, Any]:
-        """A TOML-ready dict."""
-        data = self.parameters()
-        data = {k: v for k, v in data.items() if not k.startswith("discount.")}
-        data["discount"] = dict(self.discount)
-        return data
+__all__ = ["Scenario"]
 
 
-def _isfinite(value: float) -> bool:
-    try:
-        return math.isfinite(value)
-    except OverflowError:  # an int beyond the float range
-        return False
+#: Default of the fields a scenario requires (the check names what is missing).
+_REQUIRED: Any = None
 
 
-def _default_agents() -> tuple[Agent, ...]:
-    return (Japan(), Russia(), UnitedStates())
+_NEEDS = {"space": "a space", "agents": "agents", "protocol": "a protocol"}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)
@@ -180,6 +36,10 @@ class Scenario:
     Scenarios are immutable; change them with :meth:`with_params` (by dotted
     parameter name) or :func:`dataclasses.replace`.  Utilities of every agent
     over every agreement are computed once when the scenario is built.
+
+    The generic model has no default space, agents or protocol; for the
+    calibrated Japan-Russia case, :func:`kurilsim.kuril_scenario` fills in
+    the Kuril space, agents and protocol for whatever is not given.
 
     Parameters
     ----------
@@ -191,41 +51,56 @@ class Scenario:
         What the scenario represents.
     notes : sequence of str, optional
         Which facts set which parameters (with sources).
-    space : AgreementSpace, optional
-        Default :func:`kuril_space`.
-    agents : sequence of Agent, optional
-        Default ``(Japan(), Russia(), UnitedStates())``; names must be unique.
-    protocol : NegotiationProtocol, optional
+    space : AgreementSpace
+        The agreements on the table (required).
+    agents : sequence of Agent
+        The agents (required, at least one); names must be unique.
+    protocol : NegotiationProtocol
+        Who proposes, responds and may object (required); it must name
+        agents of the scenario.
 
     Raises
     ------
     InvalidModelError
-        On duplicate agent names, a protocol naming an absent agent, or
-        agents whose utilities are not finite.
+        On a missing space, agents or protocol (the message names them),
+        duplicate agent names, a protocol naming an absent agent, or agents
+        whose utilities are not finite.
 
     Examples
     --------
-    >>> import kurilsim
-    >>> scenario = kurilsim.Scenario(name="default")
-    >>> scenario.utilities().shape
-    (3, 39)
-    >>> tougher = scenario.with_params({"japan.demand": 2,
-    ...                                 "russia.security_weight": 2.5})
-    >>> tougher.agent("russia").security_weight
-    2.5
-    >>> scenario.with_params({"russia.security": 1})  # doctest: +ELLIPSIS
+    >>> from kurilsim import (AgreementSpace, Issue, LinearAgent,
+    ...                       NegotiationProtocol, Scenario)
+    >>> price = Issue(name="price", options=("low", "high"),
+    ...               features={"level": (1.0, 2.0)})
+    >>> scenario = Scenario(
+    ...     name="sale",
+    ...     space=AgreementSpace((price,)),
+    ...     agents=(LinearAgent(name="buyer", weights={"price.level": -1.0}),
+    ...             LinearAgent(name="seller", weights={"price.level": 2.0},
+    ...                         status_quo=0.5)),
+    ...     protocol=NegotiationProtocol(proposer="buyer", responder="seller"))
+    >>> scenario.utilities()
+    array([[-1., -2.],
+           [ 2.,  4.]])
+    >>> scenario.with_params({"seller.w[price.level]": 3.0}).utilities()[1]
+    array([3., 6.])
+    >>> scenario.with_params({"seller.status": 1})  # doctest: +ELLIPSIS
     Traceback (most recent call last):
       ...
-    kurilsim._errors.InvalidModelError: unknown scenario parameter 'russia.security' (did you mean 'russia.security_weight'?); valid names are japan.demand, ...
+    kurilsim._errors.InvalidModelError: unknown scenario parameter 'seller.status' (did you mean 'seller.status_quo'?); valid names are buyer.status_quo, ...
+    >>> Scenario(name="x", space=AgreementSpace((price,)))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+      ...
+    kurilsim._errors.InvalidModelError: Scenario 'x' needs agents and a protocol: ...
     """
 
     name: str
     title: str = ""
     description: str = ""
     notes: tuple[str, ...] = ()
-    space: AgreementSpace = field(default_factory=kuril_space)
-    agents: tuple[Agent, ...] = field(default_factory=_default_agents)
-    protocol: NegotiationProtocol = field(default_factory=NegotiationProtocol)
+    space: AgreementSpace = _REQUIRED
+    agents: tuple[Agent, ...] = _REQUIRED
+    protocol: NegotiationProtocol = _REQUIRED
     _terms: tuple[NDArray[np.float64], ...] = field(init=False, repr=False)
     _outcome_utilities: NDArray[np.float64] = field(init=False, repr=False)
 
@@ -242,6 +117,17 @@ class Scenario:
         notes = (self.notes,) if isinstance(self.notes, str) else tuple(self.notes)
         if not all(isinstance(note, str) for note in notes):
             raise InvalidModelError(f"Scenario.notes must be strings, got {notes!r}")
+        missing = [
+            key for key in ("space", "agents", "protocol") if getattr(self, key) is None
+        ]
+        if missing:
+            phrases = [_NEEDS[key] for key in missing]
+            what = ", ".join(phrases[:-1]) + " and " * (len(phrases) > 1) + phrases[-1]
+            raise InvalidModelError(
+                f"Scenario {self.name!r} needs {what}: the generic model has no "
+                "defaults (the bundled calibrated case has a builder that fills them "
+                "in: see help(kurilsim.Scenario))"
+            )
         if not isinstance(self.space, AgreementSpace):
             raise InvalidModelError(
                 f"Scenario.space must be an AgreementSpace, got {self.space!r}"
@@ -367,7 +253,10 @@ class Scenario:
         return result
 
     def outcome_utilities(
-        self, overrides: Mapping[str, ArrayLike] | None = None
+        self,
+        overrides: Mapping[str, ArrayLike] | None = None,
+        *,
+        points_last: bool = False,
     ) -> NDArray[np.float64]:
         """Utilities over outcomes (agreements, status quo last), vectorised.
 
@@ -376,22 +265,53 @@ class Scenario:
         overrides : mapping of str to array_like, optional
             Dotted agent parameters (``"russia.security_weight"``) to arrays of
             values that broadcast against each other.
+        points_last : bool, optional
+            Lay the result out agent x outcome x point: shape
+            ``(n_agents, len(space) + 1) + broadcast_shape``, C-contiguous, so
+            that ``result[i, j]`` holds agent ``i``'s utility of outcome ``j``
+            at every point, in one contiguous block (the layout of the sweep
+            kernels, :class:`kurilsim.concepts.SweepKernel`).  The coefficients
+            of each agent with overrides are laid out term x point (those that
+            do not depend on the overrides are computed once and filled in)
+            and multiplied by its term matrix in one matrix product written
+            straight into the result, with no broadcast copy and no
+            transposition; the utilities of the other agents are copied from
+            those computed when the scenario was built.  The values equal the default layout's up to
+            rounding: the same terms are summed in the same order, but BLAS
+            may round a product differently with the matrix shapes (for
+            one-dimensional overrides, the points of a sweep, both layouts
+            agree bit for bit with OpenBLAS).
 
         Returns
         -------
         ndarray
-            Shape ``broadcast_shape + (n_agents, len(space) + 1)``; without
-            overrides, ``(n_agents, len(space) + 1)``.
+            Shape ``broadcast_shape + (n_agents, len(space) + 1)``, or
+            ``(n_agents, len(space) + 1) + broadcast_shape`` with
+            ``points_last``; without overrides (or with only scalar ones, for
+            which ``broadcast_shape`` is ``()``), ``(n_agents, len(space) + 1)``
+            either way.
+
+        Raises
+        ------
+        InvalidModelError
+            If a name is a protocol setting or not an agent parameter, a value
+            is invalid (the message names it), or the arrays do not broadcast.
 
         Examples
         --------
         >>> import numpy as np, kurilsim
-        >>> scenario = kurilsim.Scenario(name="default")
-        >>> grid = scenario.outcome_utilities(
-        ...     {"russia.security_weight": np.linspace(0, 3, 7)[:, None],
-        ...      "japan.demand": np.array([2, 4])})
+        >>> scenario = kurilsim.kuril_scenario(name="default")
+        >>> overrides = {"russia.security_weight": np.linspace(0, 3, 7)[:, None],
+        ...              "japan.demand": np.array([2, 4])}
+        >>> grid = scenario.outcome_utilities(overrides)
         >>> grid.shape
         (7, 2, 3, 40)
+        >>> rows = scenario.outcome_utilities(overrides, points_last=True)
+        >>> rows.shape, rows.flags.c_contiguous
+        ((3, 40, 7, 2), True)
+        >>> bool(np.allclose(rows, np.moveaxis(grid, (-2, -1), (0, 1)),
+        ...                  rtol=1e-15, atol=1e-15))
+        True
         """
         if not overrides:
             return self._outcome_utilities
@@ -405,11 +325,55 @@ class Scenario:
                 )
             self.agent(agent_name)
             per_agent.setdefault(agent_name, {})[parameter] = values
+        shapes = {dotted: np.shape(values) for dotted, values in overrides.items()}
+        try:
+            np.broadcast_shapes(*shapes.values())
+        except ValueError:
+            raise InvalidModelError(
+                "the override arrays must broadcast against each other, got the "
+                f"shapes {shapes}"
+            ) from None
+        if points_last:
+            return self._points_last(per_agent)
         rows = [
             agent.coefficients(per_agent.get(agent.name)) @ terms.T
             for agent, terms in zip(self.agents, self._terms, strict=True)
         ]
         return np.stack(np.broadcast_arrays(*rows), axis=-2)
+
+    def _points_last(
+        self, per_agent: Mapping[str, Mapping[str, ArrayLike]]
+    ) -> NDArray[np.float64]:
+        """:meth:`outcome_utilities` laid out agent x outcome x point.
+
+        An agent without overrides has the utilities computed when the scenario
+        was built, copied to every point.  For the others, the coefficient
+        columns (unbroadcast: those that do not depend on the overrides are
+        scalars) fill a term x point block row by row, and one matrix product
+        ``terms @ block`` writes the agent's utilities into its slice of the
+        result: each utility is the same sum over terms, in the same order, as
+        in the default layout's product.
+        """
+        columns = {
+            name: _coefficient_columns(self.agent(name), overrides)
+            for name, overrides in per_agent.items()
+        }
+        shape = np.broadcast_shapes(
+            *(c.shape for agent in columns.values() for c in agent)
+        )
+        size = math.prod(shape)
+        table = np.empty((len(self.agents), len(self.space) + 1, size))
+        for row, (name, terms) in enumerate(
+            zip(self.agent_names, self._terms, strict=True)
+        ):
+            if name not in columns:
+                table[row] = self._outcome_utilities[row, :, np.newaxis]
+                continue
+            block = np.empty((len(columns[name]), size))  # term x point
+            for k, column in enumerate(columns[name]):
+                block[k].reshape(shape)[...] = column
+            np.matmul(terms, block, out=table[row])
+        return table.reshape(table.shape[:2] + shape)
 
     def terms_of(self, agent: str) -> NDArray[np.float64]:
         """The term matrix ``(len(space) + 1, n_terms)`` of one agent (read-only):
@@ -436,6 +400,54 @@ class Scenario:
     def parameter_names(self) -> tuple[str, ...]:
         """The names :meth:`with_params` accepts."""
         return tuple(self.parameters())
+
+    def agent_parameter(self, dotted: str) -> tuple[str, str] | None:
+        """Whose parameter ``dotted`` is: an agent's, or the protocol's.
+
+        The names of :meth:`parameters` are of two kinds: agent parameters
+        (``"<agent>.<parameter>"``, on which :meth:`outcome_utilities`
+        depends) and protocol settings (``"protocol.*"``, on which it does
+        not).
+
+        Parameters
+        ----------
+        dotted : str
+            A name of :meth:`parameter_names`.
+
+        Returns
+        -------
+        tuple of (str, str) or None
+            ``(agent name, parameter name)`` for an agent parameter, ``None``
+            for a protocol setting.
+
+        Raises
+        ------
+        InvalidModelError
+            If ``dotted`` is neither (the message suggests the closest name).
+
+        Examples
+        --------
+        >>> import kurilsim
+        >>> scenario = kurilsim.kuril_scenario(name="s")
+        >>> scenario.agent_parameter("russia.security_weight")
+        ('russia', 'security_weight')
+        >>> scenario.agent_parameter("protocol.objection_cost") is None
+        True
+        >>> scenario.agent_parameter("russia.security")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+          ...
+        kurilsim._errors.InvalidModelError: unknown scenario parameter 'russia.security' (did you mean 'russia.security_weight'?); ...
+        """
+        if isinstance(dotted, str):
+            owner, _, parameter = dotted.partition(".")
+            if owner == "protocol":
+                if dotted in self.parameters():
+                    return None
+            else:
+                for agent in self.agents:
+                    if agent.name == owner and parameter in agent.parameters():
+                        return owner, parameter
+        raise InvalidModelError(self._unknown(dotted))
 
     def _split(self, dotted: str) -> tuple[str, str, str]:
         if not isinstance(dotted, str) or "." not in dotted:
@@ -533,3 +545,16 @@ class Scenario:
         if self.notes:
             lines += ["", "Notes:"] + [f"  - {note}" for note in self.notes]
         return "\n".join(lines)
+
+
+def _coefficient_columns(
+    agent: Agent, overrides: Mapping[str, ArrayLike] | None
+) -> tuple[NDArray[np.float64], ...]:
+    """One coefficient array per term of ``agent``, not broadcast against each
+    other (the built-in agent classes keep the columns that do not depend on
+    the overrides scalar; other agents give views of their stacked
+    coefficients)."""
+    if isinstance(agent, ParametricAgent | LinearAgent):
+        return agent.coefficient_columns(overrides)
+    stacked = np.asarray(agent.coefficients(overrides), dtype=np.float64)
+    return tuple(np.moveaxis(stacked, -1, 0))

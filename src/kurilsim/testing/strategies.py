@@ -27,7 +27,8 @@ from kurilsim.kuril.agents import Japan, Russia, UnitedStates
 from kurilsim.kuril.space import kuril_space
 from kurilsim.model.agents import Agent, LinearAgent, ParametricAgent
 from kurilsim.model.agreements import AgreementSpace, Constraint, Issue
-from kurilsim.model.scenario import NegotiationProtocol, Scenario
+from kurilsim.model.protocol import NegotiationProtocol
+from kurilsim.model.scenario import Scenario
 
 __all__ = [
     "agreement_spaces",
