@@ -29,6 +29,7 @@ from kurilsim import (
     ProblemTooLargeError,
     ScenarioFileError,
     SolverError,
+    UnusedOptionWarning,
 )
 
 #: Each error class with the classes it must also be (builtins and parents).
@@ -154,6 +155,21 @@ def test_errors_survive_pickling(error: KurilsimError) -> None:
     assert getattr(copy, "estimate", None) == getattr(error, "estimate", None)
 
 
+@pytest.mark.parametrize(
+    "cls",
+    [InvalidArgumentError, ScenarioFileError, PrecisionError, ProblemTooLargeError,
+     OutputError, CheckpointError],
+    ids=lambda cls: cls.__name__,
+)
+def test_errors_can_be_rebuilt_from_their_class_new(cls: type[KurilsimError]) -> None:
+    # tblib (installed by Dask's distributed scheduler) unpickles an exception
+    # as ``cls.__new__(cls, *args)``: that must be the class's own constructor
+    # (ProblemTooLargeError once inherited MemoryError.__new__ unsafely)
+    rebuilt = cls.__new__(cls, "message")
+    assert type(rebuilt) is cls
+    assert isinstance(rebuilt, KurilsimError)
+
+
 def test_warnings_are_kurilsim_warnings_and_can_be_filtered_together() -> None:
     assert issubclass(DegenerateGameWarning, KurilsimWarning)
     assert issubclass(DegenerateGameWarning, RuntimeWarning)
@@ -164,3 +180,15 @@ def test_warnings_are_kurilsim_warnings_and_can_be_filtered_together() -> None:
     assert caught == []
     with pytest.warns(KurilsimWarning, match="degenerate"):
         warnings.warn("degenerate", DegenerateGameWarning, stacklevel=1)
+
+
+def test_unused_option_warning_is_a_plain_kurilsim_warning() -> None:
+    # an ignored option is the caller's concern (a UserWarning), not a runtime one
+    assert issubclass(UnusedOptionWarning, KurilsimWarning)
+    assert issubclass(UnusedOptionWarning, UserWarning)
+    assert not issubclass(UnusedOptionWarning, RuntimeWarning)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("error")
+        warnings.filterwarnings("ignore", category=KurilsimWarning)
+        warnings.warn("initial_label is not used", UnusedOptionWarning, stacklevel=1)
+    assert caught == []

@@ -21,6 +21,7 @@ __all__ = [
     "ProblemTooLargeError",
     "ScenarioFileError",
     "SolverError",
+    "UnusedOptionWarning",
 ]
 
 
@@ -71,7 +72,7 @@ class PrecisionError(SolverError):
     """
 
 
-class ProblemTooLargeError(KurilsimError, MemoryError):
+class ProblemTooLargeError(MemoryError, KurilsimError):
     """The work or memory a call would commit to exceeds its budget.
 
     Raised before any large allocation; the message gives the estimate and
@@ -102,3 +103,11 @@ class KurilsimWarning(UserWarning):
 
 class DegenerateGameWarning(KurilsimWarning, RuntimeWarning):
     """The game is degenerate, so the chosen method may miss equilibria."""
+
+
+class UnusedOptionWarning(KurilsimWarning):
+    """An option was given that the chosen method does not use.
+
+    The option is ignored (SciPy's solvers warn the same way); the message
+    names the option, the method and the methods that use it.
+    """

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import kurilsim
-from kurilsim import NO_DEAL, Scenario, solve_nash, solve_spe, spe_outcomes
+from kurilsim import (
+    NO_DEAL,
+    InvalidModelError,
+    Scenario,
+    kuril_scenario,
+    solve_nash,
+    solve_spe,
+    spe_outcomes,
+)
 from kurilsim.games.negotiation import (
     NO_PROPOSAL,
     objectionable,
@@ -17,6 +28,7 @@ from kurilsim.games.negotiation import (
     strategic_game,
 )
 from kurilsim.solvers.proposal import proposal_spe
+from tests.bad_arguments import SCENARIO, Case, call, check_named, params
 
 PARAMETERS = st.fixed_dictionaries(
     {
@@ -52,7 +64,7 @@ def vectorised(scenario: Scenario) -> tuple[int, np.ndarray]:
 
 
 def test_proposal_game_structure() -> None:
-    scenario = Scenario(name="t")
+    scenario = kuril_scenario(name="t")
     game = proposal_game(scenario)
     root_actions = game.actions[0]
     assert len(root_actions) == len(scenario.space) + 1
@@ -70,7 +82,7 @@ def test_proposal_game_structure() -> None:
 
 
 def test_objection_that_blocks_ends_in_status_quo() -> None:
-    scenario = Scenario(name="t").with_params({"protocol.objection_blocks": True})
+    scenario = kuril_scenario(name="t").with_params({"protocol.objection_blocks": True})
     game = proposal_game(scenario)
     restricted = int(np.flatnonzero(restricts_objector(scenario.space))[0])
     us_node = game.children[0][restricted]
@@ -81,7 +93,7 @@ def test_objection_that_blocks_ends_in_status_quo() -> None:
 @settings(max_examples=40, deadline=None)
 @given(PARAMETERS)
 def test_vectorised_spe_equals_backward_induction(params: dict) -> None:  # type: ignore[type-arg]
-    scenario = Scenario(name="t").with_params(params)
+    scenario = kuril_scenario(name="t").with_params(params)
     tree = solve_spe(proposal_game(scenario))
     agreement, payoffs = vectorised(scenario)
     assert agreement == tree.outcome
@@ -91,7 +103,7 @@ def test_vectorised_spe_equals_backward_induction(params: dict) -> None:  # type
 @settings(max_examples=30, deadline=None)
 @given(PARAMETERS)
 def test_spe_outcome_is_individually_rational_for_veto_players(params: dict) -> None:  # type: ignore[type-arg]
-    scenario = Scenario(name="t").with_params(params)
+    scenario = kuril_scenario(name="t").with_params(params)
     result = solve_spe(proposal_game(scenario))
     status_quo = scenario.status_quo_utilities()
     names = scenario.agent_names
@@ -111,7 +123,7 @@ def test_spe_outcome_is_individually_rational_for_veto_players(params: dict) -> 
 
 
 def test_vectorised_spe_broadcasts_over_parameter_points() -> None:
-    scenario = Scenario(name="t")
+    scenario = kuril_scenario(name="t")
     weights = np.linspace(0, 3, 7)
     table = scenario.outcome_utilities({"russia.security_weight": weights})
     names = scenario.agent_names
@@ -131,14 +143,14 @@ def test_vectorised_spe_broadcasts_over_parameter_points() -> None:
 
 
 def test_spe_outcomes_lists_the_tie_alternatives() -> None:
-    scenario = Scenario(name="t")
+    scenario = kuril_scenario(name="t")
     outcomes = spe_outcomes(proposal_game(scenario))
     chosen = solve_spe(proposal_game(scenario))
     assert any(np.allclose(o.payoffs, chosen.payoffs) for o in outcomes)
 
 
 def test_strategic_game_outcomes_and_equilibria() -> None:
-    scenario = kurilsim.Scenario(name="t")
+    scenario = kuril_scenario(name="t")
     negotiation = strategic_game(scenario)
     game = negotiation.game
     assert game.players == ("japan", "russia", "united_states")
@@ -164,7 +176,7 @@ def test_strategic_game_outcomes_and_equilibria() -> None:
 
 
 def test_two_player_strategic_game_solvable_by_two_player_methods() -> None:
-    scenario = Scenario(name="t", protocol=kurilsim.NegotiationProtocol(objector=""))
+    scenario = kuril_scenario(name="t", protocol=kurilsim.kuril.kuril_protocol(objector=""))
     negotiation = strategic_game(scenario, proposals=[0, 12, 14, 21, 30])
     game = negotiation.game
     assert game.n_players == 2
@@ -178,6 +190,37 @@ def test_two_player_strategic_game_solvable_by_two_player_methods() -> None:
 
 def test_strategic_game_rejects_bad_proposals() -> None:
     with pytest.raises(kurilsim.InvalidModelError, match="proposals"):
-        strategic_game(Scenario(name="t"), proposals=[0, 0])
+        strategic_game(kuril_scenario(name="t"), proposals=[0, 0])
     with pytest.raises(kurilsim.InvalidModelError, match="proposals"):
-        strategic_game(Scenario(name="t"), proposals=[99])
+        strategic_game(kuril_scenario(name="t"), proposals=[99])
+
+
+# -- bad arguments, each named in a one-line message (see tests/bad_arguments.py) ----
+BAD_ARGUMENTS: list[Case] = [
+    ("objectionable-scenario-str", call(objectionable, "default"),
+     InvalidModelError, r"scenario must be a Scenario, got 'default'"),
+    ("restricts_objector-space-none", call(restricts_objector, None),
+     InvalidModelError, r"space must be an AgreementSpace, got None"),
+    ("proposal_game-scenario-dict", call(proposal_game, {"name": "default"}),
+     InvalidModelError, r"scenario must be a Scenario, got \{'name': 'default'\}"),
+    ("strategic_game-scenario-none", call(strategic_game, None),
+     InvalidModelError, r"scenario must be a Scenario, got None"),
+    ("strategic_game-proposals-int", call(strategic_game, SCENARIO, proposals=3),
+     InvalidModelError, r"proposals must be a sequence of agreement indices .* got 3"),
+    ("strategic_game-proposals-str", call(strategic_game, SCENARIO, proposals="0"),
+     InvalidModelError, r"proposals must be a sequence .* got '0'"),
+    ("strategic_game-proposals-float", call(strategic_game, SCENARIO, proposals=[1.5]),
+     InvalidModelError, r"proposals must be a sequence .* got \[1\.5\]"),
+]
+
+
+@pytest.mark.parametrize(("call", "error", "pattern"), params(BAD_ARGUMENTS))
+def test_bad_argument_is_named(
+    call: Callable[[], Any], error: type[Exception], pattern: str
+) -> None:
+    check_named(call, error, pattern)
+
+
+def test_valid_values_near_the_edges_still_work() -> None:
+    game = strategic_game(SCENARIO, proposals=np.array([0, 14]))
+    assert game.game.shape[0] == 3

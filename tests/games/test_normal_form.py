@@ -374,3 +374,11 @@ def test_exact_payoffs_are_the_values_given(values: list[object]) -> None:
     assert _exact_lists(game)[0] == want
     assert game.payoffs[0].ravel().tolist() == [float(v) for v in want]
     assert game.is_float_exact == all(Fraction(float(v)) == v for v in want)
+
+
+def test_huge_integers_are_named_not_overflow_errors() -> None:
+    # float(10**400) raises OverflowError: every check must turn it into the
+    # library's error naming the argument
+    game = NormalFormGame([[[1, 0], [0, 1]], [[1, 0], [0, 1]]])
+    with pytest.raises(InvalidProfileError, match="tol must be a non-negative number"):
+        game.is_nash(([1, 0], [1, 0]), tol=10**400)

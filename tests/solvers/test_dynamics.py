@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 import pytest
 
-from kurilsim import InvalidProfileError, NormalFormGame
+from kurilsim import (
+    InvalidArgumentError,
+    InvalidGameError,
+    InvalidProfileError,
+    NormalFormGame,
+    SolverError,
+)
 from kurilsim.solvers.dynamics import fictitious_play, replicator_dynamics
+from tests.bad_arguments import INF, NAN, PD, Case, call, check_named, params
 
 RPS = np.array([[0, -1, 1], [1, 0, -1], [-1, 1, 0]], dtype=float)
 # Shapley (1964): fictitious play cycles.
@@ -93,3 +103,73 @@ def test_bad_arguments(call: object, message: str) -> None:
     game = NormalFormGame([RPS, -RPS])
     with pytest.raises(InvalidProfileError, match=message):
         call(game)  # type: ignore[operator]
+
+
+# -- bad arguments, each named in a one-line message (see tests/bad_arguments.py) ----
+BAD_ARGUMENTS: list[Case] = [
+    ("replicator-game-array", call(replicator_dynamics, np.eye(2)),
+     InvalidGameError, r"game must be a NormalFormGame, got array"),
+    ("replicator-t_max-str", call(replicator_dynamics, PD, t_max="5"),
+     InvalidProfileError, r"t_max must be a finite number > 0, got '5' \(str\)"),
+    ("replicator-t_max-inf", call(replicator_dynamics, PD, t_max=INF),
+     InvalidProfileError, r"t_max must be a finite number > 0, got inf"),
+    ("replicator-t_max-tiny", call(replicator_dynamics, PD, t_max=5e-324),
+     InvalidProfileError, r"t_max = 5e-324 is too small for 501 distinct time points"),
+    ("replicator-n_points-huge", call(replicator_dynamics, PD, n_points=10**30),
+     InvalidProfileError, r"n_points must be an integer in \[2, 1000000\]"),
+    ("replicator-n_points-float", call(replicator_dynamics, PD, n_points=11.0),
+     InvalidProfileError, r"n_points must be an integer .* got 11\.0"),
+    ("replicator-rtol-nan", call(replicator_dynamics, PD, rtol=NAN),
+     InvalidProfileError, r"rtol must be a finite number in \[1e-13, 1\), got nan"),
+    ("replicator-atol-nan", call(replicator_dynamics, PD, atol=NAN),
+     InvalidProfileError, r"atol must be a finite number >= 0, got nan"),
+    ("replicator-atol-negative", call(replicator_dynamics, PD, atol=-1),
+     InvalidProfileError, r"atol must be a finite number >= 0, got -1"),
+    ("replicator-rng-str", call(replicator_dynamics, PD, "random", rng="x"),
+     InvalidArgumentError, r"rng must be None, a non-negative integer seed .* got 'x'"),
+    ("replicator-rng-float", call(replicator_dynamics, PD, "random", rng=1.5),
+     InvalidArgumentError, r"rng must be .* got 1\.5 \(float\)"),
+    ("replicator-rng-bool", call(replicator_dynamics, PD, "random", rng=True),
+     InvalidArgumentError, r"rng must be .* got True \(bool\)"),
+    ("replicator-rng-negative", call(replicator_dynamics, PD, "random", rng=-1),
+     InvalidArgumentError, r"rng=-1 \(int\) is not a valid seed"),
+    ("replicator-initial-shape", call(replicator_dynamics, PD, [[1.0]]),
+     InvalidProfileError, r"^initial: "),
+    ("replicator-max_steps-zero", call(replicator_dynamics, PD, max_steps=0),
+     InvalidProfileError, r"max_steps must be an integer >= 1, got 0"),
+    ("fictitious-game-none", call(fictitious_play, None),
+     InvalidGameError, r"game must be a NormalFormGame, got None"),
+    ("fictitious-n_periods-true", call(fictitious_play, PD, True),
+     InvalidProfileError, r"n_periods must be an integer in \[1, 10000000\], got True"),
+    ("fictitious-n_periods-huge", call(fictitious_play, PD, 10**30),
+     InvalidProfileError, r"n_periods must be an integer in \[1, 10000000\]"),
+    ("fictitious-rng-dict", call(fictitious_play, PD, 5, rng={"seed": 1}),
+     InvalidArgumentError, r"rng must be .* got \{'seed': 1\} \(dict\)"),
+    ("fictitious-initial-str", call(fictitious_play, PD, 5, initial="uniform"),
+     InvalidProfileError, r"initial must be a profile, 'centroid' or 'random', got 'uniform'"),
+]
+
+
+@pytest.mark.parametrize(("call", "error", "pattern"), params(BAD_ARGUMENTS))
+def test_bad_argument_is_named(
+    call: Callable[[], Any], error: type[Exception], pattern: str
+) -> None:
+    check_named(call, error, pattern)
+
+
+def test_replicator_step_budget_stops_a_runaway_integration() -> None:
+    # a long horizon once defection has taken over needs ~0.4 steps per time unit
+    with pytest.raises(SolverError, match=r"more than max_steps=50 steps .*raise max_steps="):
+        replicator_dynamics(PD, t_max=1e6, max_steps=50)
+    path = replicator_dynamics(PD, t_max=20.0, max_steps=10_000)
+    assert path.final[0][1] > 0.999
+
+
+def test_rng_accepts_the_seeds_spec7_allows() -> None:
+    seeds: list[Any] = [
+        None, 7, np.int64(7), [1, 2], np.random.SeedSequence(7), np.random.default_rng(7),
+    ]
+    for seed in seeds:
+        path = fictitious_play(PD, 3, initial="random", rng=seed)
+        assert path.actions is not None
+        assert path.actions.shape == (3, 2)

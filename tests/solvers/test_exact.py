@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import kurilsim
-from kurilsim import NormalFormGame
-from kurilsim._errors import (
+from kurilsim import (
     InvalidArgumentError,
     InvalidGameError,
     KurilsimError,
+    NormalFormGame,
     ProblemTooLargeError,
 )
 from kurilsim.io.nfg import read_nfg

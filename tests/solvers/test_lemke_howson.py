@@ -10,8 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from numpy.typing import NDArray
 
-from kurilsim import NormalFormGame
-from kurilsim._errors import InvalidGameError, SolverError
+from kurilsim import InvalidGameError, NormalFormGame, SolverError
 from kurilsim.solvers import _lemke_howson as lh_module
 from kurilsim.solvers._lemke_howson import (
     lemke_howson_kernel,

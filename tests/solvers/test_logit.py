@@ -619,3 +619,42 @@ def test_solve_nash_falls_back_when_the_tracer_fails(
     # beyond the fallback's budget the tracer's error stands
     with pytest.raises(SolverError, match="over budget"):
         solve_nash(random_game((12, 12), 1), "logit", max_work=1e6)
+
+
+# -- the result contract --------------------------------------------------------------
+def test_qre_path_to_a_precision_is_certified_by_its_qre_residual() -> None:
+    from kurilsim.solvers.logit import QRE_TOL
+    from kurilsim.solvers.results import SolverResult
+
+    path = qre_path(PRISONERS, lam_max=3.0)
+    assert isinstance(path, SolverResult)
+    assert path.method == "logit-qre-path"
+    assert path.tol == QRE_TOL
+    assert 0.0 <= path.certificate <= path.tol
+    assert "lambda = 3" in path.message
+    assert "QRE residual" in path.message
+    # the residual is what it says: the last profile is its own logit response
+    sigma = path.profile(-1)
+    dev = PRISONERS.deviation_payoffs(sigma)
+    for s, d in zip(sigma, dev, strict=True):
+        response = np.exp(3.0 * (d - d.max()))
+        np.testing.assert_allclose(s, response / response.sum(), atol=path.certificate + 1e-15)
+    centroid = qre_path(PRISONERS, lam_max=0.0)
+    assert centroid.certificate <= centroid.tol
+
+
+def test_qre_path_to_a_nash_equilibrium_is_certified_by_its_regret() -> None:
+    path = qre_path(PRISONERS, max_regret=1e-6)
+    assert path.tol == 1e-6
+    assert 0.0 <= path.certificate <= 1e-6
+    regret = PRISONERS.regret(path.profile(-1)) / PRISONERS.payoff_range
+    assert path.certificate == pytest.approx(regret, abs=1e-15)
+    assert "Nash equilibrium" in path.message
+
+
+def test_huge_integers_are_named_not_overflow_errors() -> None:
+    # float(10**400) raises OverflowError: every check must turn it into the
+    # library's error naming the argument
+    game = NormalFormGame([[[1, 0], [0, 1]], [[1, 0], [0, 1]]])
+    with pytest.raises(InvalidGameError, match="lam must be a finite number"):
+        logit_qre(game, 10**400)

@@ -25,7 +25,6 @@ from typing import Any, Final
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.optimize import linprog
 from scipy.spatial import ConvexHull, QhullError
 
 from kurilsim._arrays import duplicates, readonly
@@ -37,6 +36,7 @@ from kurilsim._checks import (
     real_array,
 )
 from kurilsim._errors import InvalidGameError, InvalidProfileError, SolverError
+from kurilsim._lp import solve_lp
 from kurilsim.model.scenario import Scenario
 
 __all__ = ["DEFAULT_TOL", "BargainingProblem"]
@@ -47,49 +47,6 @@ DEFAULT_TOL: Final = 1e-9
 # Scaled coordinates closer than this (relative to each player's range) are the
 # same point when the point set is deduplicated.
 _MERGE = 1e-12
-# HiGHS options: tighter than its defaults (1e-7), the data are scaled to [0, 1].
-_LP_OPTIONS: Final = {
-    "primal_feasibility_tolerance": 1e-10,
-    "dual_feasibility_tolerance": 1e-10,
-}
-
-
-
-def _linprog(
-    c: NDArray[np.float64],
-    *,
-    A_ub: NDArray[np.float64] | None = None,
-    b_ub: NDArray[np.float64] | None = None,
-    A_eq: NDArray[np.float64] | None = None,
-    b_eq: NDArray[np.float64] | None = None,
-    bounds: Any = (0, None),
-) -> Any:
-    """``scipy.optimize.linprog`` with HiGHS dual simplex and tight tolerances.
-
-    The dual simplex returns a basic (vertex) solution, so lotteries read off
-    its variables have at most ``n + 1`` outcomes in their support.
-    """
-    return linprog(
-        c,
-        A_ub=A_ub,
-        b_ub=b_ub,
-        A_eq=A_eq,
-        b_eq=b_eq,
-        bounds=bounds,
-        method="highs-ds",
-        options=_LP_OPTIONS,
-    )
-
-
-def _solve_lp(c: NDArray[np.float64], **constraints: Any) -> NDArray[np.float64] | None:
-    """Minimise ``c @ x`` (see :func:`_linprog`); ``None`` if infeasible."""
-    result = _linprog(c, **constraints)
-    if result.status == 2:
-        return None
-    if result.status != 0 or result.x is None:
-        raise SolverError(f"a linear program failed: {result.message}")
-    solution: NDArray[np.float64] = np.asarray(result.x, dtype=np.float64)
-    return solution
 
 
 def _as_real_array(value: Any, name: str) -> NDArray[np.float64]:
@@ -332,8 +289,21 @@ class BargainingProblem:
         )
 
     # -------------------------------------------------------- scaled geometry
-    def _rows(self) -> NDArray[np.float64]:
-        """Rows: the outcomes' utilities, then ``d`` (read-only, computed once)."""
+    @property
+    def lottery_points(self) -> NDArray[np.float64]:
+        """The utility vectors a lottery mixes: the outcomes' rows, then ``d``.
+
+        Shape ``(m + 1, n)``, read-only; a lottery ``p`` (outcomes, then the
+        disagreement point) has expected utilities ``p @ lottery_points``.
+
+        Examples
+        --------
+        >>> from kurilsim.games.bargaining import BargainingProblem
+        >>> BargainingProblem([[1.0, 0.0], [0.0, 1.0]], [0.2, 0.1]).lottery_points
+        array([[1. , 0. ],
+               [0. , 1. ],
+               [0.2, 0.1]])
+        """
         cached = self._cache.get("rows")
         if cached is None:
             cached = readonly(np.vstack([self.points, self.disagreement]))
@@ -341,18 +311,119 @@ class BargainingProblem:
         result: NDArray[np.float64] = cached
         return result
 
-    def _scaled(self) -> NDArray[np.float64]:
-        """Rows: outcomes then ``d``, each player's utility mapped into [0, 1]."""
+    @property
+    def scaled_lottery_points(self) -> NDArray[np.float64]:
+        """:attr:`lottery_points` in scaled units (see :meth:`to_scaled`).
+
+        Every player's utilities over the outcomes and ``d`` span [0, 1] (a
+        player whose utility never changes is shifted to 0).  All tolerances
+        of the problem and of the solvers are measured in these units.
+        Read-only, computed once.
+
+        Examples
+        --------
+        >>> from kurilsim.games.bargaining import BargainingProblem
+        >>> problem = BargainingProblem([[4.0, 0.0], [0.0, 1.0]], [2.0, 0.5])
+        >>> problem.scaled_lottery_points
+        array([[1. , 0. ],
+               [0. , 1. ],
+               [0.5, 0.5]])
+        """
         cached = self._cache.get("scaled")
         if cached is None:
-            cached = readonly((self._rows() - self._lo) / self._ranges)
+            cached = readonly((self.lottery_points - self._lo) / self._ranges)
             self._cache["scaled"] = cached
         result: NDArray[np.float64] = cached
         return result
 
-    def _scale(self, u: NDArray[np.float64]) -> NDArray[np.float64]:
-        result: NDArray[np.float64] = (u - self._lo) / self._ranges
+    def to_scaled(self, u: ArrayLike) -> NDArray[np.float64]:
+        """A utility vector in scaled units: ``(u - low) / utility_ranges``.
+
+        ``low`` is each player's smallest utility over the outcomes and
+        ``d``.  The inverse is :meth:`from_scaled`.
+
+        Raises
+        ------
+        InvalidProfileError
+            If ``u`` is not a finite vector of ``n`` utilities.
+
+        Examples
+        --------
+        >>> from kurilsim.games.bargaining import BargainingProblem
+        >>> problem = BargainingProblem([[4.0, 0.0], [0.0, 1.0]], [2.0, 0.5])
+        >>> problem.to_scaled([3.0, 0.25])
+        array([0.75, 0.25])
+        """
+        result: NDArray[np.float64] = (
+            self._check_utility_vector(u) - self._lo
+        ) / self._ranges
         return result
+
+    def from_scaled(self, z: ArrayLike) -> NDArray[np.float64]:
+        """The utility vector of scaled coordinates ``z`` (inverse of :meth:`to_scaled`).
+
+        Raises
+        ------
+        InvalidProfileError
+            If ``z`` is not a finite vector of ``n`` numbers.
+
+        Examples
+        --------
+        >>> from kurilsim.games.bargaining import BargainingProblem
+        >>> problem = BargainingProblem([[4.0, 0.0], [0.0, 1.0]], [2.0, 0.5])
+        >>> problem.from_scaled([0.75, 0.25])
+        array([3.  , 0.25])
+        """
+        result: NDArray[np.float64] = self._lo + self._ranges * (
+            self._check_utility_vector(z, "z")
+        )
+        return result
+
+    def distinct_scaled_points(
+        self,
+    ) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
+        """The distinct points of :attr:`scaled_lottery_points` and a row of each.
+
+        Rows whose scaled coordinates agree within ``1e-12`` count as one
+        point.  Returns ``(points, rows)``: ``points[j]`` (read-only, scaled)
+        and ``rows[j]``, the first row of :attr:`lottery_points` at that
+        point (an outcome index, or ``m`` for ``d``; outcomes come first, so
+        ``d`` only when no outcome is there).  Points are in lexicographic
+        order.
+
+        Examples
+        --------
+        >>> from kurilsim.games.bargaining import BargainingProblem
+        >>> problem = BargainingProblem([[1.0, 0.0], [0.0, 0.0], [1.0, 0.0]], [0.0, 0.0])
+        >>> points, rows = problem.distinct_scaled_points()
+        >>> points.tolist(), rows.tolist()
+        ([[0.0, 0.0], [1.0, 0.0]], [1, 0])
+        """
+        points, rows, _ = self._unique()
+        return points, rows
+
+    def scaled_hull(self) -> ConvexHull | None:
+        """The convex hull of :meth:`distinct_scaled_points`, if full-dimensional.
+
+        Returns
+        -------
+        scipy.spatial.ConvexHull or None
+            ``None`` when the points are not full-dimensional (fewer than
+            ``n + 1`` distinct points, or all on one hyperplane).  The hull's
+            ``equations`` are the facets ``normal . z + offset <= 0`` in
+            scaled units; its ``simplices`` index the distinct points.  A new
+            object on every call.
+
+        Examples
+        --------
+        >>> from kurilsim.games.bargaining import BargainingProblem
+        >>> BargainingProblem([[1.0, 0.0], [0.0, 1.0]], [0.0, 0.0]).scaled_hull().volume
+        0.5
+        >>> print(BargainingProblem([[1.0, 0.0], [0.0, 1.0]], [0.5, 0.5]).scaled_hull())
+        None
+        """
+        points, _, _ = self._unique()
+        return _hull(points)
 
     def _unique(self) -> tuple[NDArray[np.float64], NDArray[np.intp], NDArray[np.intp]]:
         """Distinct scaled points, a row index for each, and each row's point.
@@ -363,7 +434,7 @@ class BargainingProblem:
         """
         cached = self._cache.get("unique")
         if cached is None:
-            scaled = self._scaled()
+            scaled = self.scaled_lottery_points
             keys = np.round(scaled / _MERGE)
             _, first, inverse = np.unique(
                 keys, axis=0, return_index=True, return_inverse=True
@@ -377,8 +448,9 @@ class BargainingProblem:
         result: tuple[NDArray[np.float64], NDArray[np.intp], NDArray[np.intp]] = cached
         return result
 
-    def _to_utility(self, z: NDArray[np.float64]) -> NDArray[np.float64]:
-        result: NDArray[np.float64] = self._lo + self._ranges * z
+    def _scale(self, u: NDArray[np.float64]) -> NDArray[np.float64]:
+        """:meth:`to_scaled` of a checked vector."""
+        result: NDArray[np.float64] = (u - self._lo) / self._ranges
         return result
 
     def _check_utility_vector(
@@ -446,12 +518,12 @@ class BargainingProblem:
         return result
 
     def _ideal_lp(self) -> NDArray[np.float64]:
-        Z = self._scaled()
+        Z = self.scaled_lottery_points
         k, n = Z.shape
-        every = self._rows()
+        every = self.lottery_points
         ideal = np.empty(n)
         for i in range(n):
-            x = _solve_lp(
+            x = solve_lp(
                 -Z[:, i],
                 A_ub=-Z.T,
                 b_ub=-Z[-1],
@@ -539,13 +611,72 @@ class BargainingProblem:
         array([[0. , 1. ],
                [1. , 0.7]])
         """
-        if self.n_players != 2:
-            raise InvalidGameError(
-                f"pareto_polyline needs a two-player problem, this one has "
-                f"{self.n_players} players; use pareto_frontier()"
-            )
+        self._need_two_players("pareto_polyline")
         coords, _ = _frontier_polyline(self)
         return coords
+
+    def pareto_polyline_outcomes(self) -> NDArray[np.intp]:
+        """The outcome at each vertex of :meth:`pareto_polyline`.
+
+        Returns
+        -------
+        ndarray of int, shape (k,)
+            Entry ``j`` is the row of :attr:`lottery_points` at vertex ``j``:
+            an outcome index, or ``m`` (:attr:`n_outcomes`) if the vertex is
+            the disagreement point.  The lottery that puts probability
+            ``1 - s`` on vertex ``j`` and ``s`` on vertex ``j + 1`` realises
+            the point a fraction ``s`` along that edge.
+
+        Raises
+        ------
+        InvalidGameError
+            If the problem does not have exactly two players.
+
+        Examples
+        --------
+        >>> from kurilsim.games.bargaining import BargainingProblem
+        >>> T = BargainingProblem([[0, 1], [1, 0.7], [1, 0]], [0, 0])
+        >>> T.pareto_polyline_outcomes()
+        array([0, 1])
+        """
+        self._need_two_players("pareto_polyline_outcomes")
+        _, rows = _frontier_polyline(self)
+        return rows
+
+    def individually_rational_polyline(self) -> NDArray[np.float64]:
+        """The part of :meth:`pareto_polyline` where both players get at least ``d``.
+
+        Returns
+        -------
+        ndarray, shape (k, 2)
+            Vertices ordered like :meth:`pareto_polyline` (player 1's utility
+            increasing); the ends are cut where the frontier crosses
+            ``u_1 = d_1`` or ``u_2 = d_2``.  Never empty: ``d`` is feasible,
+            so some frontier point weakly dominates it; it may be a single
+            point, such as ``d`` itself.
+
+        Raises
+        ------
+        InvalidGameError
+            If the problem does not have exactly two players.
+
+        Examples
+        --------
+        >>> from kurilsim.games.bargaining import BargainingProblem
+        >>> pie = BargainingProblem([[1.0, 0.0], [0.0, 1.0]], [0.2, 0.1])
+        >>> pie.individually_rational_polyline()
+        array([[0.2, 0.8],
+               [0.9, 0.1]])
+        """
+        self._need_two_players("individually_rational_polyline")
+        return _ir_polyline(self)
+
+    def _need_two_players(self, method: str) -> None:
+        if self.n_players != 2:
+            raise InvalidGameError(
+                f"{method} needs a two-player problem, this one has "
+                f"{self.n_players} players; use pareto_frontier()"
+            )
 
     # ------------------------------------------------------ Pareto and lotteries
     def pareto_gap(self, u: ArrayLike) -> float:
@@ -565,7 +696,7 @@ class BargainingProblem:
         (0.0, 0.3)
         """
         z = self._scale(self._check_utility_vector(u))
-        Z = self._scaled()
+        Z = self.scaled_lottery_points
         k, n = Z.shape
         # variables: lottery (k), t (free); maximise t s.t. Z^T lottery >= z + t
         c = np.zeros(k + 1)
@@ -573,7 +704,7 @@ class BargainingProblem:
         A_ub = np.hstack([-Z.T, np.ones((n, 1))])
         A_eq = np.hstack([np.ones((1, k)), np.zeros((1, 1))])
         bounds = [(0.0, None)] * k + [(None, None)]
-        x = _solve_lp(c, A_ub=A_ub, b_ub=-z, A_eq=A_eq, b_eq=np.ones(1), bounds=bounds)
+        x = solve_lp(c, A_ub=A_ub, b_ub=-z, A_eq=A_eq, b_eq=np.ones(1), bounds=bounds)
         if x is None:  # pragma: no cover - always feasible for small enough t
             raise SolverError("the Pareto-gap linear program is infeasible")
         return float(x[-1])
@@ -601,11 +732,44 @@ class BargainingProblem:
         result: float = cached
         return result
 
+    def nearest_scaled_lottery(self, z: ArrayLike) -> tuple[NDArray[np.float64], float]:
+        """The lottery whose scaled utilities are closest to ``z``, and how close.
+
+        Parameters
+        ----------
+        z : array_like, shape (n,)
+            A point in scaled units (:meth:`to_scaled`).
+
+        Returns
+        -------
+        lottery : ndarray, shape (m + 1,)
+            Probabilities of the outcomes, then ``d``, minimising the L1
+            distance of their scaled expected utilities to ``z`` (a linear
+            program; a vertex solution, so at most ``n + 1`` outcomes).
+        distance : float
+            The largest coordinate difference between those utilities and
+            ``z``, in scaled units: 0 (up to rounding) when ``z`` is feasible.
+
+        Raises
+        ------
+        InvalidProfileError
+            If ``z`` is not a finite vector of ``n`` numbers.
+
+        Examples
+        --------
+        >>> from kurilsim.games.bargaining import BargainingProblem
+        >>> pie = BargainingProblem([[1.0, 0.0], [0.0, 1.0]], [0.0, 0.0])
+        >>> lottery, distance = pie.nearest_scaled_lottery([0.6, 0.6])
+        >>> float(lottery.sum()), round(distance, 12)
+        (1.0, 0.2)
+        """
+        return self._nearest_lottery(self._check_utility_vector(z, "z"))
+
     def _nearest_lottery(
         self, z: NDArray[np.float64]
     ) -> tuple[NDArray[np.float64], float]:
-        """Lottery whose scaled utilities are closest (L1) to ``z``, and the distance."""
-        Z = self._scaled()
+        """:meth:`nearest_scaled_lottery` of a checked vector."""
+        Z = self.scaled_lottery_points
         k = Z.shape[0]
         x = _l1_fit(Z, z)
         if x is None:  # pragma: no cover - always feasible with slacks
@@ -733,13 +897,13 @@ class BargainingProblem:
         _, residual = self._nearest_lottery(z)
         if residual > tol:
             return False
-        Z = self._scaled()
+        Z = self.scaled_lottery_points
         k, n = Z.shape
         # variables: lottery (k), s (n) >= 0; maximise sum(s) s.t. Z^T l - s >= z
         c = np.concatenate([np.zeros(k), -np.ones(n)])
         A_ub = np.hstack([-Z.T, np.eye(n)])
         A_eq = np.hstack([np.ones((1, k)), np.zeros((1, n))])
-        x = _solve_lp(c, A_ub=A_ub, b_ub=-z, A_eq=A_eq, b_eq=np.ones(1))
+        x = solve_lp(c, A_ub=A_ub, b_ub=-z, A_eq=A_eq, b_eq=np.ones(1))
         if x is None:  # nothing feasible weakly dominates u
             return True
         return not _improves(Z, x[:k], z, tol)
@@ -797,18 +961,29 @@ class BargainingProblem:
             disagreement_label=self.disagreement_label,
         )
 
-    def player_index(self, player: int | str) -> int:
+    def player_index(self, player: int | str, *, name: str = "player") -> int:
         """The index of ``player`` (an index or a name).
+
+        Parameters
+        ----------
+        player : int or str
+        name : str
+            The argument's name in error messages (a solver passes its own,
+            such as ``"proposer"``).
 
         Raises
         ------
         InvalidGameError
             For an unknown name or an index out of range.
-        """
-        return self._index_of(player, "player")
 
-    def _index_of(self, player: object, name: str) -> int:
-        """:meth:`player_index`, with errors naming the argument ``name``."""
+        Examples
+        --------
+        >>> from kurilsim.games.bargaining import BargainingProblem
+        >>> pie = BargainingProblem([[1.0, 0.0], [0.0, 1.0]], [0.0, 0.0],
+        ...                         players=["japan", "russia"])
+        >>> pie.player_index("russia"), pie.player_index(0)
+        (1, 0)
+        """
         if isinstance(player, str):
             if player not in self.players:
                 raise InvalidGameError(
@@ -856,7 +1031,7 @@ class BargainingProblem:
         --------
         >>> import kurilsim
         >>> from kurilsim.games.bargaining import BargainingProblem
-        >>> scenario = kurilsim.Scenario(name="default")
+        >>> scenario = kurilsim.kuril_scenario(name="default")
         >>> problem = BargainingProblem.from_scenario(
         ...     scenario, parties=["japan", "russia"])
         >>> problem.players, problem.points.shape
@@ -928,7 +1103,7 @@ def _frontier_polyline(
     if cached is None:
         _, rep_rows, _ = problem._unique()
         rows = rep_rows[_polyline_reps(problem)]  # fancy indexing: new arrays
-        cached = (readonly(problem._rows()[rows]), readonly(rows))
+        cached = (readonly(problem.lottery_points[rows]), readonly(rows))
         problem._cache["polyline"] = cached
     result: tuple[NDArray[np.float64], NDArray[np.intp]] = cached
     return result
@@ -946,30 +1121,6 @@ def _ir_polyline(problem: BargainingProblem) -> NDArray[np.float64]:
         problem._cache["ir_polyline"] = cached
     result: NDArray[np.float64] = cached
     return result
-
-
-def _polyline_lottery(
-    problem: BargainingProblem, u: NDArray[np.float64]
-) -> NDArray[np.float64]:
-    """The lottery over two adjacent frontier vertices that yields ``u`` (2 players).
-
-    ``u`` must lie on the frontier polyline; it is located by player 1's
-    utility.
-    """
-    chain, rows = _frontier_polyline(problem)
-    weights = np.zeros(problem.n_outcomes + 1)
-    if len(chain) == 1:
-        weights[rows[0]] = 1.0
-        return weights
-    x = float(u[0])
-    j = int(
-        np.clip(np.searchsorted(chain[:, 0], x, side="right") - 1, 0, len(chain) - 2)
-    )
-    a, b = chain[j, 0], chain[j + 1, 0]
-    s = min(max((x - a) / (b - a), 0.0), 1.0)
-    weights[rows[j]] += 1.0 - s
-    weights[rows[j + 1]] += s
-    return weights
 
 
 # ---------------------------------------------------------------------------
@@ -1017,7 +1168,7 @@ def _strictly_improvable(reps: NDArray[np.float64], j: int, tol: float) -> bool:
     c = np.concatenate([np.zeros(k), -np.ones(n)])
     A_eq = np.block([[reps.T, -np.eye(n)], [np.ones((1, k)), np.zeros((1, n))]])
     b_eq = np.concatenate([reps[j], [1.0]])
-    x = _solve_lp(c, A_eq=A_eq, b_eq=b_eq)
+    x = solve_lp(c, A_eq=A_eq, b_eq=b_eq)
     return x is not None and _improves(reps, x[:k], reps[j], tol)
 
 
@@ -1034,7 +1185,7 @@ def _l1_fit(
     A_eq = np.block(
         [[points.T, np.eye(n), -np.eye(n)], [np.ones((1, k)), np.zeros((1, 2 * n))]]
     )
-    return _solve_lp(c, A_eq=A_eq, b_eq=np.concatenate([z, [1.0]]))
+    return solve_lp(c, A_eq=A_eq, b_eq=np.concatenate([z, [1.0]]))
 
 
 def _is_extreme(reps: NDArray[np.float64], j: int) -> bool:

@@ -20,6 +20,7 @@ from kurilsim._errors import (
     InvalidGameError,
     InvalidProfileError,
 )
+from kurilsim.games.payoffs import deviation_gains, deviation_payoffs, gains_exceed
 
 if TYPE_CHECKING:
     import nashpy
@@ -37,38 +38,6 @@ EPS = float(np.finfo(np.float64).eps)
 
 #: Integers up to this magnitude are exactly float64 values.
 _EXACT_INT_LIMIT = 2**53
-
-
-def gains_exceed(
-    gains: ArrayLike, limits: ArrayLike
-) -> NDArray[np.bool_]:
-    """The one rule deciding whether a deviation gain counts: ``gain > limit``.
-
-    Every equilibrium check of kurilsim goes through this function: the
-    ``"pure"`` solver's best-reply test, the certification of every
-    solver's candidates and :meth:`NormalFormGame.is_nash`, so they agree on
-    what counts as a profitable deviation.  Gains are computed on the
-    recentred payoffs (:attr:`NormalFormGame.centred_payoffs`); a NaN gain
-    counts as exceeding.
-
-    Parameters
-    ----------
-    gains, limits : array_like
-        Deviation gains and the largest gains accepted (broadcast together;
-        ``limits`` is usually ``tol * game.payoff_ranges``).
-
-    Returns
-    -------
-    ndarray of bool
-        Where the gain exceeds its limit.
-
-    Examples
-    --------
-    >>> from kurilsim.games.normal_form import gains_exceed
-    >>> gains_exceed([0.0, 1e-10, 2e-9, float("nan")], 1e-9).tolist()
-    [False, False, True, True]
-    """
-    return np.asarray(~(np.asarray(gains) <= np.asarray(limits)), dtype=bool)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -431,12 +400,12 @@ class NormalFormGame:
             each of its pure strategies when the others play ``profile``.
         """
         sigma = self.validate_profile(profile)
-        return _deviation_payoffs(self.payoffs, sigma)
+        return deviation_payoffs(self.payoffs, sigma)
 
     def expected_payoffs(self, profile: Sequence[ArrayLike]) -> NDArray[np.float64]:
         """Expected payoff of each player under the mixed profile ``profile``."""
         sigma = self.validate_profile(profile)
-        dev = _deviation_payoffs(self.payoffs, sigma)
+        dev = deviation_payoffs(self.payoffs, sigma)
         return np.array([d @ s for d, s in zip(dev, sigma, strict=True)])
 
     def regret(self, profile: Sequence[ArrayLike]) -> float:
@@ -450,7 +419,7 @@ class NormalFormGame:
     def gains(self, profile: Sequence[ArrayLike]) -> NDArray[np.float64]:
         """Each player's gain from its best unilateral deviation (≥ 0)."""
         sigma = self.validate_profile(profile)
-        return _gains(self._centred, sigma)
+        return deviation_gains(self._centred, sigma)
 
     def is_nash(self, profile: Sequence[ArrayLike], *, tol: float = DEFAULT_TOL) -> bool:
         """Whether ``profile`` is a Nash equilibrium up to a relative tolerance.
@@ -767,43 +736,3 @@ def _fractions_of_floats(floats: NDArray[np.float64]) -> NDArray[Any]:
     out = np.empty(floats.size, dtype=object)
     out[:] = [Fraction(f) for f in floats.ravel().tolist()]
     return readonly(out.reshape(floats.shape))
-
-
-def _deviation_payoffs(
-    payoffs: tuple[NDArray[np.float64], ...], sigma: Profile
-) -> Profile:
-    """Kernel: ``out[i][s] = E[u_i(s, sigma_-i)]`` (one profile of
-    :func:`_deviation_payoffs_batch`)."""
-    batch = _deviation_payoffs_batch(payoffs, [np.asarray(s, dtype=np.float64)[None, :] for s in sigma])
-    return tuple(d[0] for d in batch)
-
-
-def _deviation_payoffs_batch(
-    payoffs: tuple[NDArray[np.float64], ...], blocks: Sequence[NDArray[np.float64]]
-) -> tuple[NDArray[np.float64], ...]:
-    """Kernel: :func:`_deviation_payoffs` for many profiles at once.
-
-    ``blocks[j]`` has shape ``(C, m_j)`` (row ``c``: player ``j``'s strategy in
-    profile ``c``); returns one ``(C, m_i)`` array per player.  The other
-    players' axes are contracted one at a time, by batched matrix products.
-    """
-    n = len(payoffs)
-    out = []
-    for i in range(n):
-        others = [j for j in range(n) if j != i]
-        if not others:  # a one-player game: nobody else to average over
-            out.append(np.broadcast_to(payoffs[i], blocks[i].shape).astype(np.float64))
-            continue
-        work = np.moveaxis(payoffs[i], i, -1)  # the others' axes in order, then i's
-        work = np.tensordot(blocks[others[0]], work, axes=([1], [0]))  # (C, ..., m_i)
-        C = work.shape[0]
-        for j in others[1:]:
-            rest = work.shape[2:]
-            work = (blocks[j][:, None, :] @ work.reshape(C, work.shape[1], -1)).reshape(C, *rest)
-        out.append(np.asarray(work, dtype=np.float64))
-    return tuple(out)
-
-
-def _gains(payoffs: tuple[NDArray[np.float64], ...], sigma: Profile) -> NDArray[np.float64]:
-    dev = _deviation_payoffs(payoffs, sigma)
-    return np.array([max(0.0, float(d.max() - d @ s)) for d, s in zip(dev, sigma, strict=True)])

@@ -3,7 +3,7 @@
 from kurilsim.solvers import dynamics
 from kurilsim.solvers.logit import QREPath, logit_qre, qre_path
 from kurilsim.solvers.nash import METHODS, solve_nash
-from kurilsim.solvers.results import Equilibrium, NashResult
+from kurilsim.solvers.results import Equilibrium, NashResult, SolverResult
 from kurilsim.solvers.spe import (
     PathStep,
     SPEOutcome,
@@ -21,6 +21,7 @@ __all__ = [
     "QREPath",
     "SPEOutcome",
     "SPEResult",
+    "SolverResult",
     "check_spe",
     "dynamics",
     "logit_qre",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from kurilsim.games.normal_form import gains_exceed
+from kurilsim.games.payoffs import gains_exceed
 
 __all__ = ["pure_equilibria_kernel"]
 

@@ -19,7 +19,8 @@ from scipy.integrate import solve_ivp
 
 from kurilsim._checks import check_instance, check_int, check_real, check_rng
 from kurilsim._errors import InvalidGameError, InvalidProfileError, SolverError
-from kurilsim.games.normal_form import NormalFormGame, _deviation_payoffs
+from kurilsim.games.normal_form import NormalFormGame
+from kurilsim.games.payoffs import deviation_payoffs
 
 __all__ = ["Trajectory", "fictitious_play", "replicator_dynamics"]
 
@@ -181,7 +182,7 @@ def replicator_dynamics(
         if evaluations > max_steps * _EVALUATIONS_PER_STEP:
             raise _TooManySteps
         sigma = tuple(np.split(state, cuts))
-        dev = _deviation_payoffs(game.payoffs, sigma)
+        dev = deviation_payoffs(game.payoffs, sigma)
         return np.concatenate([s * (d - d @ s) for s, d in zip(sigma, dev, strict=True)])
 
     try:
@@ -268,7 +269,7 @@ def fictitious_play(
     actions = np.empty((n_periods, n), dtype=np.intp)
     for t in range(n_periods):
         beliefs = tuple(c / c.sum() for c in counts)
-        dev = _deviation_payoffs(game.payoffs, beliefs)
+        dev = deviation_payoffs(game.payoffs, beliefs)
         for i, d in enumerate(dev):
             best = np.flatnonzero(d >= d.max() - 1e-12 * game.payoff_ranges[i])
             actions[t, i] = best[0] if generator is None else generator.choice(best)

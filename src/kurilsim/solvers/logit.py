@@ -79,7 +79,7 @@ References
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from typing import Any
 
 import numpy as np
@@ -87,12 +87,8 @@ from numpy.typing import NDArray
 
 from kurilsim._checks import check_int, check_real
 from kurilsim._errors import InvalidGameError, InvalidProfileError, SolverError
-from kurilsim.games.normal_form import (
-    DEFAULT_TOL,
-    NormalFormGame,
-    Profile,
-    _gains,
-)
+from kurilsim.games.normal_form import DEFAULT_TOL, NormalFormGame, Profile
+from kurilsim.games.payoffs import deviation_gains
 
 __all__ = ["QREPath", "logit_qre", "logit_solve_kernel", "qre_path"]
 
@@ -144,6 +140,11 @@ _POLISH_START = 1e-3
 #: (or ``tol`` times it, whichever is smaller).
 _NASH_TOL = 1e-10
 
+#: The largest QRE residual accepted at the end of a path traced to
+#: ``lam_max`` (:attr:`QREPath.certificate`): the largest difference between
+#: a probability of the last profile and the logit response to it.
+QRE_TOL = 1e-8
+
 
 @dataclass(frozen=True, slots=True, eq=False)
 class QREPath:
@@ -159,6 +160,20 @@ class QREPath:
     profiles : tuple of ndarray
         One array per player, of shape ``(n_points, m_i)``: row ``k`` is that
         player's mixed strategy at ``lam[k]``.
+    certificate : float
+        The checked error measure of the path's last point, which depends on
+        how the path stopped.  Traced to ``lam_max``: the QRE residual, the
+        largest difference between a probability of the last profile and the
+        logit response to it at ``lam_max`` (checked against ``tol =
+        QRE_TOL = 1e-8``).  Traced to a Nash equilibrium (no ``lam_max``):
+        the last profile's largest deviation gain in units of the game's
+        largest payoff range (``tol = max_regret``).
+    tol : float
+        What ``certificate`` was checked against: ``certificate <= tol``.
+    message : str
+        A one-line account of the path and where it stopped.
+    method : str
+        ``"logit-qre-path"``.
 
     Examples
     --------
@@ -172,10 +187,17 @@ class QREPath:
     array([0.5, 0.5])
     >>> len(path) == path.lam.size == path.profiles[1].shape[0]
     True
+    >>> path.certificate <= path.tol
+    True
     """
 
     lam: Vector
     profiles: tuple[NDArray[np.float64], ...]
+    _: KW_ONLY
+    certificate: float
+    tol: float
+    message: str
+    method: str = "logit-qre-path"
 
     def __len__(self) -> int:
         return int(self.lam.size)
@@ -704,13 +726,13 @@ def qre_path(
     y0 = system.centroid_point()
     points = [y0]
     if target == 0.0:
-        return _make_path(system, points)
+        return _make_path(system, points, max_regret=None)
     nu_target = None if target is None else target * system.scale
     if (
         nu_target is None
         and system.scaled_regret(system.profile(y0[:-1])) <= max_regret
     ):
-        return _make_path(system, points)
+        return _make_path(system, points, max_regret=max_regret)
     tracer = _Tracer(
         system, y0, _unit(system.size), first_step=first_step, max_accel=max_accel
     )
@@ -718,12 +740,12 @@ def qre_path(
         tracer.advance()
         if nu_target is not None and tracer.nu >= nu_target:
             points.append(tracer.land(nu_target, tol=_CORRECTOR_TOL))
-            return _make_path(system, points)
+            return _make_path(system, points, max_regret=None)
         points.append(tracer.y)
         if nu_target is None:
             regret = system.scaled_regret(system.profile(tracer.y[:-1]))
             if regret <= max_regret:
-                return _make_path(system, points)
+                return _make_path(system, points, max_regret=max_regret)
     sigma = system.profile(tracer.y[:-1])
     raise SolverError(
         f"qre_path stopped after max_steps = {max_steps} steps at lambda = "
@@ -738,14 +760,54 @@ def _unit(size: int) -> Vector:
     return e
 
 
-def _make_path(system: _LogitSystem, points: list[Vector]) -> QREPath:
+def _make_path(
+    system: _LogitSystem, points: list[Vector], *, max_regret: float | None
+) -> QREPath:
+    """The path through ``points``, certified at its last point.
+
+    ``max_regret``: the path stopped at a ``max_regret``-Nash equilibrium
+    (its regret is the certificate); ``None``: it stopped at a precision,
+    where the QRE residual is the certificate.
+    """
     Y = np.array(points)
     profiles = []
     for b in system.blocks:
         W = Y[:, b]
         P = np.exp(W - W.max(axis=1, keepdims=True))
         profiles.append(_frozen(P / P.sum(axis=1, keepdims=True)))
-    return QREPath(_frozen(Y[:, -1] / system.scale), tuple(profiles))
+    lam = _frozen(Y[:, -1] / system.scale)
+    last = tuple(p[-1] for p in profiles)
+    if max_regret is None:
+        certificate = _qre_residual(system, last, float(Y[-1, -1]))
+        tol = QRE_TOL
+        if not certificate <= tol:
+            raise SolverError(
+                f"the QRE at lambda = {lam[-1]:.6g} failed certification: its "
+                f"residual {certificate:.3g} > {tol:g}"
+            )
+        stop = f"stopped at lambda = {lam[-1]:.6g} (QRE residual {certificate:.2g})"
+    else:
+        certificate, tol = system.scaled_regret(last), max_regret
+        stop = (
+            f"stopped at lambda = {lam[-1]:.6g}, a Nash equilibrium within "
+            f"{certificate:.2g} of the payoff range"
+        )
+    return QREPath(
+        lam,
+        tuple(profiles),
+        certificate=certificate,
+        tol=tol,
+        message=f"{len(points)} points of the principal logit QRE branch; {stop}",
+    )
+
+
+def _qre_residual(system: _LogitSystem, sigma: Profile, nu: float) -> float:
+    """Largest ``|σ_i(s) - logit response_i(s)|`` at ``ν = λ R`` (scaled payoffs)."""
+    x = np.concatenate(sigma)
+    dev = system.deviation(x, system.cross(sigma)) * nu
+    z = np.exp(dev - np.maximum.reduceat(dev, system.starts)[system.owner])
+    response = z / np.add.reduceat(z, system.starts)[system.owner]
+    return float(np.abs(response - x).max())
 
 
 def logit_qre(
@@ -1124,14 +1186,14 @@ def _certified(
         )
         if distance > radius:
             continue
-        gains = _gains(payoffs, candidate)
+        gains = deviation_gains(payoffs, candidate)
         if np.all(gains <= accept):
             return candidate, gains
     # The branch point itself may already be good enough (without the
     # probabilities that have all but underflowed).
     cleaned = tuple(np.where(s > 1e-15, s, 0.0) for s in sigma)
     cleaned = tuple(c / c.sum() for c in cleaned)
-    gains = _gains(payoffs, cleaned)
+    gains = deviation_gains(payoffs, cleaned)
     if np.all(gains <= accept):
         return cleaned, gains
     return None

@@ -1,15 +1,28 @@
-"""``solve_nash``: one entry point for Nash equilibria of normal-form games."""
+"""``solve_nash``: one entry point for Nash equilibria of normal-form games.
+
+Every method is one :class:`NashMethod` record in :data:`NASH_METHODS`: its
+name, a one-line description, the player counts it supports, the options
+it uses and its *kernel*, a function that returns the method's candidate
+profiles as one :class:`Candidates` record.  :func:`solve_nash` validates
+the arguments against that table, runs the kernel, certifies the
+candidates (:func:`~kurilsim.solvers.results.certify_candidates`) and
+builds the :class:`~kurilsim.solvers.results.NashResult`, the same way for
+every method.
+"""
 
 from __future__ import annotations
 
 import math
 import numbers
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from math import comb, prod
+from types import MappingProxyType
 from typing import Literal
 
 import numpy as np
+from numpy.typing import NDArray
 
 from kurilsim._checks import finite_real
 from kurilsim._errors import (
@@ -18,6 +31,7 @@ from kurilsim._errors import (
     InvalidGameError,
     ProblemTooLargeError,
     SolverError,
+    UnusedOptionWarning,
 )
 from kurilsim.games.normal_form import DEFAULT_TOL, NormalFormGame
 from kurilsim.solvers._enumerate import enumerate_kernel
@@ -28,10 +42,8 @@ from kurilsim.solvers._vertex import vertex_candidates
 from kurilsim.solvers._zero_sum import zero_sum_kernel
 from kurilsim.solvers.logit import logit_solve_kernel
 from kurilsim.solvers.results import (
-    Equilibrium,
     NashResult,
-    certify,
-    certify_blocks,
+    certify_candidates,
     certify_exact,
     check_resolution,
 )
@@ -43,6 +55,11 @@ __all__ = [
     "EXACT_METHODS",
     "METHODS",
     "MIN_TOL",
+    "NASH_METHODS",
+    "OPTIONS",
+    "Candidates",
+    "NashMethod",
+    "Options",
     "estimate_cost",
     "solve_nash",
 ]
@@ -54,30 +71,6 @@ Method = Literal[
 #: ``"auto"`` uses ``"enumerate"`` for n-player games with at most this many
 #: support profiles (3x3x3 has 343, 2x2x2x2 has 81), ``"logit"`` above.
 AUTO_ENUMERATE_LIMIT = 400
-
-#: The methods :func:`solve_nash` accepts, with the players they support.
-METHODS: dict[str, str] = {
-    "auto": "'vertex' for two players, 'enumerate' for small games, else 'logit'",
-    "pure": "any number of players: every pure-strategy equilibrium",
-    "enumerate": "any number of players: every equilibrium of a generic game",
-    "logit": "any number of players: one equilibrium, the limit of the logit QRE branch",
-    "support": "two players: every equilibrium of a nondegenerate game",
-    "vertex": "two players: every extreme equilibrium, degenerate games included",
-    "lemke-howson": "two players: one equilibrium from an initial label",
-    "lp": "two-player zero-sum (or constant-sum) games: optimal strategies and value",
-}
-
-#: The methods that run in rational arithmetic with ``exact=True`` (two players).
-EXACT_METHODS = ("auto", "pure", "vertex", "support", "lemke-howson")
-
-#: Methods that promise every (extreme) equilibrium: finding none is impossible.
-_COMPLETE_METHODS = ("vertex", "enumerate", "support")
-
-#: Method-specific options and the methods that use them.
-_OPTIONS: dict[str, tuple[str, ...]] = {
-    "initial_label": ("lemke-howson",),
-    "max_pivots": ("lemke-howson",),
-}
 
 #: The smallest ``tol`` accepted: below about ``1e-15`` of the payoff range
 #: no deviation gain computed in float64 can be certified.
@@ -93,6 +86,111 @@ EXACT_STEP = 1e4
 #: Default work budget of one :func:`solve_nash` call, in elementary
 #: floating-point steps (about 1e8 per second: a few minutes at most).
 DEFAULT_MAX_WORK = 1e10
+
+#: The method-specific options of :func:`solve_nash` (the other keyword
+#: arguments apply to every method).  Each method lists the ones it uses in
+#: :attr:`NashMethod.options`; the others warn (:class:`UnusedOptionWarning`).
+OPTIONS = ("initial_label", "max_pivots")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Options:
+    """The arguments of one :func:`solve_nash` call that a kernel may use.
+
+    ``initial_label`` and ``max_pivots`` hold their defaults (0 and
+    1,000,000) when not given.
+    """
+
+    tol: float
+    initial_label: int = 0
+    max_pivots: int = 1_000_000
+    max_memory: float = DEFAULT_MAX_MEMORY
+    max_work: float = DEFAULT_MAX_WORK
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Candidates:
+    """What a method's kernel returns: candidate profiles, before certification.
+
+    Attributes
+    ----------
+    blocks : tuple of ndarray
+        One ``(k, m_i)`` array per player: row ``c`` of ``blocks[i]`` is
+        player ``i``'s strategy in candidate ``c`` (not necessarily
+        normalised; :func:`~kurilsim.solvers.results.certify_candidates`
+        cleans and checks them).
+    complete : bool
+        Whether the candidates contain every equilibrium the method promises
+        (becomes :attr:`NashResult.complete`).
+    summary : callable
+        ``summary(n)`` is the result's one-line message once ``n``
+        candidates are certified.
+    origin : str
+        For a method that returns one candidate: where it came from, for the
+        error raised if it fails certification.
+    value : float or None
+        ``"lp"``: the candidate is an optimal strategy pair of a zero-sum
+        game (the result's ``value`` is its certified payoff).
+    first_only : bool
+        Keep only the first certified equilibrium (the ``"logit"``
+        fallback, which returns one equilibrium of a complete method).
+    """
+
+    blocks: tuple[NDArray[np.float64], ...]
+    complete: bool
+    summary: Callable[[int], str]
+    origin: str = ""
+    value: float | None = None
+    first_only: bool = False
+
+
+#: A method's kernel: the candidates of ``game`` for the options of one call.
+Kernel = Callable[[NormalFormGame, Options], Candidates]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NashMethod:
+    """One method of :func:`solve_nash`: a row of :data:`NASH_METHODS`.
+
+    Attributes
+    ----------
+    name : str
+        What ``solve_nash(game, method=...)`` takes.
+    description : str
+        One line: what the method finds, and for which games.
+    kernel : callable or None
+        ``kernel(game, options) -> Candidates``; ``None`` for ``"auto"``,
+        which chooses another method.
+    max_players : int or None
+        The largest number of players it solves (``None``: any).
+    options : frozenset of str
+        The method-specific options (of :data:`OPTIONS`) it uses.
+    exact : bool
+        Whether it runs in rational arithmetic with ``exact=True``.
+    exhaustive : bool
+        Whether it promises every (extreme) equilibrium of its kind, so that
+        finding none is an error (every finite game has an equilibrium).
+    adds_pure : bool
+        Whether the pure equilibria ``"pure"`` accepts are added to its
+        candidates (the exhaustive methods, so that every method returns the
+        same pure equilibria).
+    for_two_players : str or None
+        The method that runs instead on two-player games.
+    """
+
+    name: str
+    description: str
+    kernel: Kernel | None
+    max_players: int | None = None
+    options: frozenset[str] = frozenset()
+    exact: bool = False
+    exhaustive: bool = False
+    adds_pure: bool = False
+    for_two_players: str | None = None
+
+    def supports(self, n_players: int) -> bool:
+        """Whether the method solves games with ``n_players`` players."""
+        return self.max_players is None or n_players <= self.max_players
 
 
 def solve_nash(
@@ -172,12 +270,12 @@ def solve_nash(
         regrets of the result are :class:`fractions.Fraction` (object
         arrays, read-only); ``tol`` is not used.
     initial_label : int, optional
-        For ``"lemke-howson"`` only: the label dropped first, ``0 .. m+n-1``
-        (``i < m`` is row strategy ``i``, ``m + j`` column strategy ``j``);
-        default 0.
+        For ``"lemke-howson"`` only (other methods ignore it and warn): the
+        label dropped first, ``0 .. m+n-1`` (``i < m`` is row strategy
+        ``i``, ``m + j`` column strategy ``j``); default 0.
     max_pivots : int, optional
-        For ``"lemke-howson"`` only: pivot limit before
-        :class:`SolverError`; default 1,000,000.
+        For ``"lemke-howson"`` only (other methods ignore it and warn):
+        pivot limit before :class:`SolverError`; default 1,000,000.
     max_memory : float, default 2**31 (2 GiB)
         Memory budget in bytes.  Before solving, the memory the method may
         need is estimated (a worst-case bound, e.g. from the upper bound
@@ -193,15 +291,17 @@ def solve_nash(
     -------
     NashResult
         The certified equilibria and diagnostics; ``result.method`` names the
-        method that ran.
+        method that ran, ``result.certificate`` (at most ``result.tol``) is
+        the largest deviation gain of an equilibrium relative to the
+        deviating player's payoff range.
 
     Raises
     ------
     InvalidArgumentError
-        If an argument has the wrong type or value: an unknown ``method``,
-        ``tol`` outside ``[MIN_TOL, 1)``, an option the method does not
-        use (``initial_label`` for ``"vertex"``), ``exact=True`` with a
-        method or game it does not support.
+        If an argument has the wrong type or value: an unknown ``method``
+        (the message lists :data:`METHODS`), ``tol`` outside
+        ``[MIN_TOL, 1)``, an invalid value of an option the method uses,
+        ``exact=True`` with a method or game it does not support.
     InvalidGameError
         If ``game`` is not a :class:`NormalFormGame`, or the method does not
         apply to it (a two-player method on more players, ``"lp"`` on a game
@@ -233,6 +333,10 @@ def solve_nash(
     -----
     DegenerateGameWarning
         ``"support"`` on a degenerate game.
+    UnusedOptionWarning
+        An option the method that runs does not use (``initial_label`` or
+        ``max_pivots`` with any method but ``"lemke-howson"``): it is
+        ignored, and the message names the methods that use it.
 
     See Also
     --------
@@ -297,9 +401,9 @@ def solve_nash(
         raise InvalidGameError(
             f"solve_nash expects a NormalFormGame, got {type(game).__name__}"
         )
-    if not isinstance(method, str) or method not in METHODS:
+    if not isinstance(method, str) or method not in NASH_METHODS:
         raise InvalidArgumentError(
-            f"method must be one of {sorted(METHODS)}, got {method!r:.80}"
+            f"method must be one of {sorted(NASH_METHODS)}, got {method!r:.80}"
         )
     checked = finite_real(tol)
     if checked is None or not MIN_TOL <= checked < 1:
@@ -312,28 +416,15 @@ def solve_nash(
         raise InvalidArgumentError(f"exact must be True or False, got {exact!r:.80}")
     max_memory = _budget("max_memory", max_memory)
     max_work = _budget("max_work", max_work)
-    given = {"initial_label": initial_label, "max_pivots": max_pivots}
     if exact and game.n_players != 2:
         raise InvalidArgumentError(
             f"exact=True is for two-player games only; this game has "
             f"{game.n_players} players"
         )
-    if method == "auto":
-        if game.n_players == 2:
-            method = "vertex"
-        else:
-            profiles = int(np.prod([2.0**m - 1 for m in game.shape]))
-            method = "enumerate" if profiles <= AUTO_ENUMERATE_LIMIT else "logit"
-    if method == "enumerate" and game.n_players == 2:
-        method = "vertex"
-    for option, value in given.items():
-        if value is not None and method not in _OPTIONS[option]:
-            users = ", ".join(repr(m) for m in _OPTIONS[option])
-            raise InvalidArgumentError(
-                f"option {option}={value!r:.40} applies only to method {users}, "
-                f"not to {method!r}"
-            )
-    if initial_label is not None and (
+    spec = _choose(game, method)
+    given = {"initial_label": initial_label, "max_pivots": max_pivots}
+    used = _used_options(spec, method, given)
+    if "initial_label" in used and (
         isinstance(initial_label, bool | np.bool_)
         or not isinstance(initial_label, numbers.Integral)
         or not 0 <= int(initial_label) < sum(game.shape)
@@ -342,7 +433,7 @@ def solve_nash(
             f"initial_label must be an integer in [0, {sum(game.shape)}) for this "
             f"{'x'.join(map(str, game.shape))} game, got {initial_label!r:.40}"
         )
-    if max_pivots is not None and (
+    if "max_pivots" in used and (
         isinstance(max_pivots, bool | np.bool_)
         or not isinstance(max_pivots, numbers.Integral)
         or max_pivots < 1
@@ -350,43 +441,75 @@ def solve_nash(
         raise InvalidArgumentError(
             f"max_pivots must be a positive integer, got {max_pivots!r:.40}"
         )
-    if exact and method not in EXACT_METHODS:
+    if exact and not spec.exact:
         raise InvalidArgumentError(
-            f"exact=True supports methods {list(EXACT_METHODS)}, got {method!r}"
+            f"exact=True supports methods {list(EXACT_METHODS)}, got {spec.name!r}"
         )
-    if method in ("vertex", "support", "lemke-howson", "lp") and game.n_players != 2:
+    if not spec.supports(game.n_players):
+        needs = (
+            "a two-player game" if spec.max_players == 2
+            else f"a game of at most {spec.max_players} players"
+        )
+        anyone = [n for n, m in NASH_METHODS.items() if m.max_players is None]
         raise InvalidGameError(
-            f"method {method!r} needs a two-player game; this game has "
-            f"{game.n_players} players (use 'pure', or 'auto')"
+            f"method {spec.name!r} needs {needs}; this game has {game.n_players} "
+            f"players (use {', '.join(repr(n) for n in anyone)})"
         )
-    memory, work, what = estimate_cost(game, method, exact=exact)
+    options = Options(
+        tol=tol,
+        initial_label=0 if initial_label is None else int(initial_label),
+        max_pivots=1_000_000 if max_pivots is None else int(max_pivots),
+        max_memory=max_memory,
+        max_work=max_work,
+    )
+    memory, work, what = estimate_cost(game, spec.name, exact=exact)
     # exact=True: the exact kernels count their own work (exact systems or
     # pivots, EXACT_STEP steps each) and refuse above the budget themselves
-    _check_budget(game, method, memory, 0.0 if exact else work, what, max_memory, max_work)
-    label = 0 if initial_label is None else int(initial_label)
-    pivots = 1_000_000 if max_pivots is None else int(max_pivots)
+    _check_budget(
+        game, spec.name, memory, 0.0 if exact else work, what, max_memory, max_work
+    )
     if exact:
-        units = max(1, int(min(max_work / EXACT_STEP, pivots if method == "lemke-howson" else 1e18)))
-        return _guarded(method, lambda: _solve_exact(game, method, units, label))
-    check_resolution(game, tol, method=method)
-    solvers: dict[str, Callable[[], NashResult]] = {
-        "pure": lambda: _solve_pure(game, tol),
-        "enumerate": lambda: _solve_enumerate(game, tol),
-        "logit": lambda: _solve_logit(game, tol, max_memory, max_work),
-        "vertex": lambda: _solve_vertex(game, tol),
-        "support": lambda: _solve_support(game, tol),
-        "lemke-howson": lambda: _solve_lemke_howson(game, tol, label, pivots),
-        "lp": lambda: _solve_lp(game, tol),
-    }
-    result = _guarded(method, solvers[method])
-    if method in _COMPLETE_METHODS and result.complete and not result.equilibria:
-        raise SolverError(
-            f"method {method!r} found no equilibrium ({result.n_candidates} candidates, "
-            f"{result.n_rejected} rejected at tol={tol:g}), but every finite game has one: "
-            "float64 does not resolve this game at this tolerance; try a larger tol"
-            + (" or exact=True" if game.n_players == 2 else "")
+        limit = options.max_pivots if spec.name == "lemke-howson" else 1e18
+        units = max(1, int(min(max_work / EXACT_STEP, limit)))
+        return _guarded(
+            spec.name,
+            lambda: _solve_exact(game, spec.name, units, options.initial_label),
         )
-    return result
+    check_resolution(game, tol, method=spec.name)
+    return _guarded(spec.name, lambda: _run(game, spec, options))
+
+
+def _choose(game: NormalFormGame, method: str) -> NashMethod:
+    """The method that runs: ``"auto"`` and redirections resolved."""
+    if method == "auto":
+        if game.n_players == 2:
+            method = "vertex"
+        else:
+            profiles = int(np.prod([2.0**m - 1 for m in game.shape]))
+            method = "enumerate" if profiles <= AUTO_ENUMERATE_LIMIT else "logit"
+    spec = NASH_METHODS[method]
+    if game.n_players == 2 and spec.for_two_players is not None:
+        spec = NASH_METHODS[spec.for_two_players]
+    return spec
+
+
+def _used_options(
+    spec: NashMethod, requested: str, given: Mapping[str, object]
+) -> frozenset[str]:
+    """The options given that ``spec`` uses; warn about the others."""
+    chosen = "" if requested == spec.name else f" (chosen for method={requested!r})"
+    for option, value in given.items():
+        if value is None or option in spec.options:
+            continue
+        users = [m.name for m in NASH_METHODS.values() if option in m.options]
+        warnings.warn(
+            f"option {option}={value!r:.40} is not used by method {spec.name!r}"
+            f"{chosen} and is ignored; it applies only to method "
+            + ", ".join(repr(u) for u in users),
+            UnusedOptionWarning,
+            stacklevel=3,
+        )
+    return frozenset(o for o, v in given.items() if v is not None and o in spec.options)
 
 
 def _budget(name: str, value: object) -> float:
@@ -577,6 +700,61 @@ def _guarded(method: str, run: Callable[[], NashResult]) -> NashResult:
         ) from None
 
 
+def _run(game: NormalFormGame, spec: NashMethod, options: Options) -> NashResult:
+    """Kernel, certification, result: the one path of every float method."""
+    if spec.kernel is None:  # "auto": resolved by _choose, never run
+        raise InvalidArgumentError(f"method {spec.name!r} has no kernel to run")
+    tol = options.tol
+    found = spec.kernel(game, options)
+    blocks = _with_pure(game, tol, found.blocks) if spec.adds_pure else found.blocks
+    equilibria, n_candidates, n_rejected, certificate = certify_candidates(
+        game, blocks, tol=tol
+    )
+    if not equilibria and found.origin:  # the one candidate failed
+        raise SolverError(
+            f"{found.origin} on a profile with regret {_regret(game, found.blocks):.3g} "
+            f"> tol × payoff range = {tol * game.payoff_range:.3g}"
+        )
+    if spec.exhaustive and found.complete and not equilibria:
+        raise SolverError(
+            f"method {spec.name!r} found no equilibrium ({n_candidates} candidates, "
+            f"{n_rejected} rejected at tol={tol:g}), but every finite game has one: "
+            "float64 does not resolve this game at this tolerance; try a larger tol"
+            + (" or exact=True" if game.n_players == 2 else "")
+        )
+    message = found.summary(len(equilibria))
+    if found.first_only and len(equilibria) > 1:
+        # the certificate of the equilibrium kept
+        equilibria, _, _, certificate = certify_candidates(
+            game, [np.asarray(s)[None, :] for s in equilibria[0].strategies], tol=tol
+        )
+    value = None
+    if found.value is not None and equilibria:
+        value = float(equilibria[0].payoffs[0])
+    return NashResult(
+        equilibria,
+        method=spec.name,
+        tol=tol,
+        certificate=certificate,
+        payoff_range=game.payoff_range,
+        message=message,
+        complete=found.complete,
+        n_candidates=n_candidates,
+        n_rejected=n_rejected,
+        value=value,
+    )
+
+
+def _regret(game: NormalFormGame, blocks: tuple[NDArray[np.float64], ...]) -> float:
+    """The regret of the first candidate, cleaned as far as possible."""
+    profile = []
+    for block in blocks:
+        s = np.clip(np.nan_to_num(np.asarray(block[0], dtype=np.float64)), 0.0, None)
+        total = s.sum()
+        profile.append(s / total if total > 0 else np.full(s.size, 1.0 / s.size))
+    return game.regret(profile)
+
+
 def _solve_exact(
     game: NormalFormGame, method: str, max_units: int, initial_label: int
 ) -> NashResult:
@@ -616,14 +794,13 @@ def _solve_exact(
             "(a bug: please report it)"
         )
     complete = bool(complete) or method == "pure"  # every pure equilibrium, as in float
-    kind = "equilibrium" if len(equilibria) == 1 else "equilibria"
     return NashResult(
         equilibria,
         method=method,
         tol=0.0,
+        certificate=0.0,
         payoff_range=game.payoff_range,
-        success=True,
-        message=f"{len(equilibria)} {kind} in exact rational arithmetic",
+        message=f"{_count(len(equilibria))} in exact rational arithmetic",
         complete=complete,
         n_candidates=len(profiles),
         n_rejected=0,
@@ -631,34 +808,12 @@ def _solve_exact(
     )
 
 
-def _result(
-    game: NormalFormGame,
-    tol: float,
-    method: str,
-    equilibria: tuple[Equilibrium, ...],
-    *,
-    message: str,
-    complete: bool,
-    n_candidates: int,
-    n_rejected: int = 0,
-    value: float | None = None,
-) -> NashResult:
-    """The ``NashResult`` of a method that ran to completion."""
-    return NashResult(
-        equilibria,
-        method=method,
-        tol=tol,
-        payoff_range=game.payoff_range,
-        success=True,
-        message=message,
-        complete=complete,
-        n_candidates=n_candidates,
-        n_rejected=n_rejected,
-        value=value,
-    )
+def _count(n: int, kind: str = "") -> str:
+    """``"1 equilibrium"``, ``"3 extreme equilibria"``."""
+    return f"{n} {kind}{'equilibrium' if n == 1 else 'equilibria'}"
 
 
-def _pure_blocks(game: NormalFormGame, tol: float) -> tuple[np.ndarray, ...]:
+def _pure_blocks(game: NormalFormGame, tol: float) -> tuple[NDArray[np.float64], ...]:
     """The pure profiles ``"pure"`` accepts, as one ``(k, m_i)`` block per player.
 
     The exhaustive methods add these to their candidates, so that every
@@ -673,8 +828,8 @@ def _pure_blocks(game: NormalFormGame, tol: float) -> tuple[np.ndarray, ...]:
 
 
 def _with_pure(
-    game: NormalFormGame, tol: float, blocks: tuple[np.ndarray, ...] | list[np.ndarray]
-) -> tuple[np.ndarray, ...]:
+    game: NormalFormGame, tol: float, blocks: tuple[NDArray[np.float64], ...]
+) -> tuple[NDArray[np.float64], ...]:
     pure = _pure_blocks(game, tol)
     return tuple(
         np.concatenate([np.asarray(b, dtype=np.float64).reshape(-1, m), p])
@@ -682,135 +837,64 @@ def _with_pure(
     )
 
 
-def _solve_pure(game: NormalFormGame, tol: float) -> NashResult:
-    blocks = _pure_blocks(game, tol)
-    equilibria, n_cand, n_rej = certify_blocks(game, blocks, tol=tol)
-    return _result(
-        game,
-        tol,
-        "pure",
-        equilibria,
-        message=f"{len(equilibria)} pure equilibria among {int(np.prod(game.shape))} profiles",
+def _single(profile: tuple[NDArray[np.float64], ...] | list[NDArray[np.float64]]) -> tuple[
+    NDArray[np.float64], ...
+]:
+    """One candidate profile as blocks of one row."""
+    return tuple(np.asarray(s, dtype=np.float64)[None, :] for s in profile)
+
+
+# ------------------------------------------------------------------ kernels
+def _pure(game: NormalFormGame, options: Options) -> Candidates:
+    cells = int(np.prod(game.shape))
+    return Candidates(
+        blocks=_pure_blocks(game, options.tol),
         complete=True,
-        n_candidates=n_cand,
-        n_rejected=n_rej,
+        summary=lambda n: f"{_count(n, 'pure ')} among {cells} profiles",
     )
 
 
-def _solve_enumerate(game: NormalFormGame, tol: float) -> NashResult:
+def _enumerate(game: NormalFormGame, options: Options) -> Candidates:
     out = enumerate_kernel(game)
-    equilibria, n_cand, n_rej = certify_blocks(
-        game, _with_pure(game, tol, out.candidates), tol=tol
-    )
-    message = (
-        f"{len(equilibria)} equilibria from {out.n_supports} support profiles "
-        f"({out.n_pruned} pruned by conditional dominance; {out.n_subdivided} solved "
-        f"by subdivision, {out.n_boxes} boxes; the rest by elimination)"
+    detail = (
+        f"from {out.n_supports} support profiles ({out.n_pruned} pruned by "
+        f"conditional dominance; {out.n_subdivided} solved by subdivision, "
+        f"{out.n_boxes} boxes; the rest by elimination)"
     )
     if out.unresolved:
-        message += (
+        detail += (
             f"; {len(out.unresolved)} support profiles had singular or non-isolated "
             f"solutions and may hide equilibria: {', '.join(out.unresolved[:5])}"
         )
-    return _result(
-        game,
-        tol,
-        "enumerate",
-        equilibria,
-        message=message,
+    return Candidates(
+        blocks=tuple(out.candidates),
         complete=not out.unresolved,
-        n_candidates=n_cand,
-        n_rejected=n_rej,
+        summary=lambda n: f"{_count(n)} {detail}",
     )
 
 
-def _solve_logit(
-    game: NormalFormGame, tol: float, max_memory: float, max_work: float
-) -> NashResult:
-    """The logit solver; if its tracer fails, a complete method on small games.
-
-    The fallback (``"vertex"`` for two players, ``"enumerate"`` otherwise)
-    runs only if its estimated cost is within ``max_memory`` and
-    ``max_work``; it returns the first equilibrium that method lists, and
-    the message says so.  Otherwise the tracer's :class:`SolverError` stands.
-    """
-    try:
-        profile, info = logit_solve_kernel(game, tol=tol)
-    except SolverError as error:
-        fallback = "vertex" if game.n_players == 2 else "enumerate"
-        memory, work, _ = estimate_cost(game, fallback)
-        if memory > max_memory or work > max_work:
-            raise SolverError(
-                f"{error}; the fallback {fallback!r} is over budget for this "
-                f"{'x'.join(map(str, game.shape))} game"
-            ) from error
-        found = _solve_vertex(game, tol) if fallback == "vertex" else _solve_enumerate(
-            game, tol
-        )
-        return _result(
-            game,
-            tol,
-            "logit",
-            found.equilibria[:1],
-            message=(
-                f"the logit tracer failed ({error}); fell back to {fallback!r}, "
-                f"which found {len(found.equilibria)} equilibria: the first is "
-                "returned"
-            ),
-            complete=False,
-            n_candidates=found.n_candidates,
-            n_rejected=found.n_rejected,
-        )
-    equilibria, n_cand, _ = certify(game, [profile], tol=tol)
-    if not equilibria:
-        raise SolverError(
-            f"the logit branch ended at lambda={info['lam']:.6g} on a profile with "
-            f"regret {info['regret']:.3g}, which failed certification"
-        )
-    return _result(
-        game,
-        tol,
-        "logit",
-        equilibria,
-        message=(
-            f"one equilibrium at the end of the logit QRE branch (lambda="
-            f"{info['lam']:.6g}, {info['steps']} steps, "
-            f"{info['polish_attempts']} polish attempts)"
-        ),
-        complete=False,
-        n_candidates=n_cand,
-    )
-
-
-def _solve_vertex(game: NormalFormGame, tol: float) -> NashResult:
+def _vertex(game: NormalFormGame, options: Options) -> Candidates:
     A, B = game.payoffs
     X, Y, route = vertex_candidates(A, B)
-    equilibria, n_cand, n_rej = certify_blocks(game, _with_pure(game, tol, [X, Y]), tol=tol)
-    return _result(
-        game,
-        tol,
-        "vertex",
-        equilibria,
-        message=(
-            f"{len(equilibria)} extreme equilibria from {n_cand} completely "
-            f"labelled vertex pairs (polytope route: {route})"
-        ),
+    pairs = len(X)
+    return Candidates(
+        blocks=(X, Y),
         complete=True,
-        n_candidates=n_cand,
-        n_rejected=n_rej,
+        summary=lambda n: (
+            f"{_count(n, 'extreme ')} from {pairs} completely labelled vertex pairs "
+            f"and the pure equilibria (polytope route: {route})"
+        ),
     )
 
 
-def _solve_support(game: NormalFormGame, tol: float) -> NashResult:
+def _support(game: NormalFormGame, options: Options) -> Candidates:
     A, B = game.payoffs
     out = support_enumeration_kernel(A, B)
-    blocks = [np.array([c[i] for c in out.candidates]).reshape(-1, m)
-              for i, m in enumerate(game.shape)]
-    equilibria, n_cand, n_rej = certify_blocks(game, _with_pure(game, tol, blocks), tol=tol)
-    message = (
-        f"{len(equilibria)} equilibria from {out.n_pairs} support pairs "
-        f"({out.n_pruned} pruned before solving)"
+    blocks = tuple(
+        np.array([c[i] for c in out.candidates]).reshape(-1, m)
+        for i, m in enumerate(game.shape)
     )
+    detail = f"from {out.n_pairs} support pairs ({out.n_pruned} pruned before solving)"
     if out.degeneracy is not None:
         warnings.warn(
             f"the game is degenerate: {out.degeneracy}. Support enumeration "
@@ -818,48 +902,32 @@ def _solve_support(game: NormalFormGame, tol: float) -> NashResult:
             "others (e.g. a continuum's extreme points with unequal supports); "
             "use method='vertex' for all extreme equilibria",
             DegenerateGameWarning,
-            stacklevel=5,
+            stacklevel=6,
         )
-        message += f"; degenerate game ({out.degeneracy}), result may be incomplete"
-    return _result(
-        game,
-        tol,
-        "support",
-        equilibria,
-        message=message,
+        detail += f"; degenerate game ({out.degeneracy}), result may be incomplete"
+    return Candidates(
+        blocks=blocks,
         complete=out.degeneracy is None,
-        n_candidates=n_cand,
-        n_rejected=n_rej,
+        summary=lambda n: f"{_count(n)} {detail}",
     )
 
 
-def _solve_lemke_howson(
-    game: NormalFormGame, tol: float, initial_label: int, max_pivots: int
-) -> NashResult:
+def _lemke_howson(game: NormalFormGame, options: Options) -> Candidates:
     A, B = game.payoffs
-    x, y, pivots = lemke_howson_kernel(A, B, initial_label, max_pivots=max_pivots)
-    equilibria, n_cand, _ = certify(game, [(x, y)], tol=tol)
-    if not equilibria:
-        raise SolverError(
-            f"Lemke-Howson from label {initial_label} ended after {pivots} pivots on "
-            f"a profile with regret {game.regret((x / x.sum(), y / y.sum())):.3g} "
-            f"> tol × payoff range = {tol * game.payoff_range:.3g}"
-        )
-    return _result(
-        game,
-        tol,
-        "lemke-howson",
-        equilibria,
-        message=f"one equilibrium from label {initial_label} after {pivots} pivots",
+    label = options.initial_label
+    x, y, pivots = lemke_howson_kernel(A, B, label, max_pivots=options.max_pivots)
+    return Candidates(
+        blocks=_single((x, y)),
         complete=False,
-        n_candidates=n_cand,
+        summary=lambda n: f"one equilibrium from label {label} after {pivots} pivots",
+        origin=f"Lemke-Howson from label {label} ended after {pivots} pivots",
     )
 
 
-def _solve_lp(game: NormalFormGame, tol: float) -> NashResult:
+def _lp(game: NormalFormGame, options: Options) -> Candidates:
     A, B = game.payoffs
     total = A + B
-    if np.ptp(total) > tol * game.payoff_range:
+    if np.ptp(total) > options.tol * game.payoff_range:
         where = np.unravel_index(
             int(np.argmax(np.abs(total - total.flat[0]))), total.shape
         )
@@ -868,22 +936,141 @@ def _solve_lp(game: NormalFormGame, tol: float) -> NashResult:
             f"{total.flat[0]:.6g} at (0, 0) but {total[where]:.6g} at {tuple(map(int, where))}"
         )
     x, y, value = zero_sum_kernel(A)
-    equilibria, n_cand, _ = certify(game, [(x, y)], tol=tol)
-    if not equilibria:
-        clipped = tuple(np.clip(v, 0.0, None) for v in (x, y))
-        regret = game.regret(tuple(v / v.sum() for v in clipped))
-        raise SolverError(
-            f"the LP solution failed certification: regret {regret:.3g} > "
-            f"tol × payoff range = {tol * game.payoff_range:.3g}"
-        )
-    value = float(equilibria[0].payoffs[0])
-    return _result(
-        game,
-        tol,
-        "lp",
-        equilibria,
-        message=f"optimal strategies by linear programming (HiGHS); value {value:.6g}",
+    return Candidates(
+        blocks=_single((x, y)),
         complete=False,
-        n_candidates=n_cand,
+        summary=lambda n: (
+            f"optimal strategies by linear programming (HiGHS); value {value:.6g}"
+        ),
+        origin="the LP solution (HiGHS) failed certification: it ended",
         value=value,
     )
+
+
+def _logit(game: NormalFormGame, options: Options) -> Candidates:
+    """The logit solver; if its tracer fails, a complete method on small games.
+
+    The fallback (``"vertex"`` for two players, ``"enumerate"`` otherwise)
+    runs only if its estimated cost is within ``max_memory`` and
+    ``max_work``; it returns the first equilibrium that method lists, and
+    the message says so.  Otherwise the tracer's :class:`SolverError` stands.
+    """
+    try:
+        profile, info = logit_solve_kernel(game, tol=options.tol)
+    except SolverError as error:
+        reason = str(error)
+        fallback = NASH_METHODS["vertex" if game.n_players == 2 else "enumerate"]
+        memory, work, _ = estimate_cost(game, fallback.name)
+        if memory > options.max_memory or work > options.max_work:
+            raise SolverError(
+                f"{error}; the fallback {fallback.name!r} is over budget for this "
+                f"{'x'.join(map(str, game.shape))} game"
+            ) from error
+        found = _vertex(game, options) if game.n_players == 2 else _enumerate(game, options)
+        return Candidates(
+            blocks=_with_pure(game, options.tol, found.blocks),
+            complete=False,
+            summary=lambda n: (
+                f"the logit tracer failed ({reason}); fell back to {fallback.name!r}, "
+                f"which found {_count(n)}: the first is returned"
+            ),
+            first_only=True,
+        )
+    return Candidates(
+        blocks=_single(profile),
+        complete=False,
+        summary=lambda n: (
+            f"one equilibrium at the end of the logit QRE branch (lambda="
+            f"{info['lam']:.6g}, {info['steps']} steps, "
+            f"{info['polish_attempts']} polish attempts)"
+        ),
+        origin=f"the logit branch ended at lambda={info['lam']:.6g}",
+    )
+
+
+# -------------------------------------------------------------------- table
+#: Every method of :func:`solve_nash`, by name: the one table that the
+#: argument checks, :data:`METHODS`, the error messages and the docs read.
+NASH_METHODS: Mapping[str, NashMethod] = MappingProxyType(
+    {
+        spec.name: spec
+        for spec in (
+            NashMethod(
+                name="auto",
+                description=(
+                    "'vertex' for two players, 'enumerate' for small games, else 'logit'"
+                ),
+                kernel=None,
+                exact=True,
+            ),
+            NashMethod(
+                name="pure",
+                description="any number of players: every pure-strategy equilibrium",
+                kernel=_pure,
+                exact=True,
+            ),
+            NashMethod(
+                name="enumerate",
+                description="any number of players: every equilibrium of a generic game",
+                kernel=_enumerate,
+                exhaustive=True,
+                adds_pure=True,
+                for_two_players="vertex",
+            ),
+            NashMethod(
+                name="logit",
+                description=(
+                    "any number of players: one equilibrium, the limit of the "
+                    "logit QRE branch"
+                ),
+                kernel=_logit,
+            ),
+            NashMethod(
+                name="support",
+                description="two players: every equilibrium of a nondegenerate game",
+                kernel=_support,
+                max_players=2,
+                exact=True,
+                exhaustive=True,
+                adds_pure=True,
+            ),
+            NashMethod(
+                name="vertex",
+                description=(
+                    "two players: every extreme equilibrium, degenerate games included"
+                ),
+                kernel=_vertex,
+                max_players=2,
+                exact=True,
+                exhaustive=True,
+                adds_pure=True,
+            ),
+            NashMethod(
+                name="lemke-howson",
+                description="two players: one equilibrium from an initial label",
+                kernel=_lemke_howson,
+                max_players=2,
+                options=frozenset({"initial_label", "max_pivots"}),
+                exact=True,
+            ),
+            NashMethod(
+                name="lp",
+                description=(
+                    "two-player zero-sum (or constant-sum) games: optimal "
+                    "strategies and value"
+                ),
+                kernel=_lp,
+                max_players=2,
+            ),
+        )
+    }
+)
+
+#: The methods :func:`solve_nash` accepts, with the players they support
+#: (read from :data:`NASH_METHODS`).
+METHODS: Mapping[str, str] = MappingProxyType(
+    {name: spec.description for name, spec in NASH_METHODS.items()}
+)
+
+#: The methods that run in rational arithmetic with ``exact=True`` (two players).
+EXACT_METHODS = tuple(name for name, spec in NASH_METHODS.items() if spec.exact)

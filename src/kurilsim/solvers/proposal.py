@@ -124,7 +124,11 @@ def spe_kernel(
     result = np.empty(m, dtype=np.intp)
     rows = np.flatnonzero(restricted) if objector is not None else np.empty(0, np.intp)
     weights = np.arange(n, 0, -1, dtype=np.int32)[:, None]
-    constant_objector = objector is not None and objector.strides[1] == 0
+    # an objector whose utilities do not vary over the points (a broadcast
+    # row, or equal columns) is compared with the status quo once
+    constant_objector = objector is not None and (
+        objector.strides[1] == 0 or bool((objector == objector[:, :1]).all())
+    )
     if constant_objector and len(rows):
         assert objector is not None
         column = objector[:, :1]

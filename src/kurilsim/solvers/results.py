@@ -1,34 +1,85 @@
-"""Result types of the equilibrium solvers and the certification step."""
+"""Result types of the equilibrium solvers and the certification step.
+
+Every solver result of kurilsim follows one contract, the
+:class:`SolverResult` protocol: a read-only ``certificate`` (the error
+measure that was checked), the ``tol`` it was checked against (a result is
+*certified* when ``certificate <= tol``), a one-line ``message`` and the
+``method`` that produced it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import KW_ONLY, dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, NoReturn, Protocol, runtime_checkable
 
 import numpy as np
 from numpy.typing import NDArray
 
 from kurilsim._errors import PrecisionError
-from kurilsim.games.normal_form import (
-    EPS,
-    NormalFormGame,
-    Profile,
-    _deviation_payoffs_batch,
-    gains_exceed,
-)
+from kurilsim.games.normal_form import EPS, NormalFormGame, Profile
+from kurilsim.games.payoffs import deviation_payoffs_batch, gains_exceed
 
 __all__ = [
     "Equilibrium",
     "NashResult",
+    "SolverResult",
     "certify",
     "certify_blocks",
+    "certify_candidates",
     "certify_exact",
     "check_resolution",
     "rounding_errors",
     "smallest_differences",
 ]
+
+
+@runtime_checkable
+class SolverResult(Protocol):
+    """What every solver result of kurilsim exposes: the result contract.
+
+    The four attributes are read-only.  Each result type documents what its
+    ``certificate`` measures; the rule is the same for all of them.
+
+    Attributes
+    ----------
+    certificate : float
+        The error measure the solver checked before returning, in the units
+        of ``tol`` (for example the largest deviation gain relative to the
+        payoff range, for Nash equilibria).  ``0.0`` means exact.
+    tol : float
+        The tolerance ``certificate`` was checked against: the result is
+        *certified* when ``certificate <= tol``.  Solvers raise rather than
+        return a result that fails its check.
+    message : str
+        A one-line human-readable account of the run.
+    method : str
+        The algorithm or solution concept that produced the result (the
+        actual method, when ``"auto"`` chose one).
+
+    Examples
+    --------
+    >>> from kurilsim import NormalFormGame, solve_nash
+    >>> from kurilsim.solvers.results import SolverResult
+    >>> result = solve_nash(NormalFormGame([[[1, 0], [0, 1]], [[1, 0], [0, 1]]]))
+    >>> isinstance(result, SolverResult)
+    True
+    >>> result.method, result.certificate <= result.tol
+    ('vertex', True)
+    """
+
+    @property
+    def certificate(self) -> float: ...
+
+    @property
+    def tol(self) -> float: ...
+
+    @property
+    def message(self) -> str: ...
+
+    @property
+    def method(self) -> str: ...
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -126,11 +177,17 @@ class NashResult:
     tol : float
         The relative tolerance: in each equilibrium, player ``i`` gains at
         most ``tol * game.payoff_ranges[i]`` by deviating.
+    certificate : float
+        The checked error measure: the largest deviation gain over the
+        returned equilibria and their players, each player's gain divided by
+        its payoff range (``game.payoff_ranges[i]``; a player whose payoffs
+        are all equal gains nothing), so ``certificate <= tol`` (up to the
+        rounding of that division).  ``0.0`` when there is no equilibrium
+        (``"pure"`` on a game without pure equilibria) and with
+        ``exact=True`` (every regret is exactly zero, and ``tol`` is 0).
+        :attr:`max_regret` is the same largest gain in payoff units.
     payoff_range : float
         The game's largest payoff spread over the players.
-    success : bool
-        Whether the method ran to completion (an exhaustive method that
-        finished, or an iterative method that converged).
     message : str
         A one-line human-readable account of the run.
     complete : bool
@@ -148,14 +205,22 @@ class NashResult:
         (``solve_nash(..., exact=True)``): their strategies and payoffs are
         then read-only object arrays of :class:`fractions.Fraction` and
         every regret is exactly ``Fraction(0)``; ``tol`` is 0.
+
+    Notes
+    -----
+    There is no ``success`` flag: a method that cannot produce a certified
+    answer raises (:class:`~kurilsim.SolverError`,
+    :class:`~kurilsim.PrecisionError`, :class:`~kurilsim.ProblemTooLargeError`),
+    so every returned result is certified (``certificate <= tol``);
+    ``complete`` says whether it holds every equilibrium the method promises.
     """
 
     equilibria: tuple[Equilibrium, ...]
     _: KW_ONLY
     method: str
     tol: float
+    certificate: float
     payoff_range: float
-    success: bool
     message: str
     complete: bool
     n_candidates: int = 0
@@ -174,14 +239,24 @@ class NashResult:
 
     @property
     def max_regret(self) -> float:
-        """The largest regret among the returned equilibria (0.0 if none)."""
+        """The largest regret among the returned equilibria (0.0 if none), in
+        payoff units (:attr:`certificate` is relative to the payoff ranges)."""
         return float(max((e.regret for e in self.equilibria), default=0.0))
+
+    @property
+    def success(self) -> NoReturn:
+        """Removed: a returned result is always certified (failures raise)."""
+        raise AttributeError(
+            "NashResult.success was removed: solve_nash raises when it cannot "
+            "certify an answer, so every result is certified (certificate <= tol); "
+            "see NashResult.complete for whether every equilibrium was found"
+        )
 
     def __repr__(self) -> str:
         lines = [
             (
                 f"NashResult(method={self.method!r}, {len(self.equilibria)} equilibria, "
-                f"success={self.success}, complete={self.complete}, "
+                f"complete={self.complete}, certificate={self.certificate:.2g}, "
                 f"max_regret={self.max_regret:.2g})"
             ),
         ]
@@ -229,10 +304,39 @@ def certify_blocks(
     checked and compared in one ``(k, sum m_i)`` array; for two players the
     payoffs and gains of all candidates take two matrix products.
     """
+    return certify_candidates(game, blocks, tol=tol, dedupe_atol=dedupe_atol)[:3]
+
+
+def certify_candidates(
+    game: NormalFormGame,
+    blocks: Sequence[NDArray[np.float64]],
+    *,
+    tol: float,
+    dedupe_atol: float = 1e-9,
+) -> tuple[tuple[Equilibrium, ...], int, int, float]:
+    """:func:`certify_blocks`, and the certificate of the kept equilibria.
+
+    Returns ``(equilibria, n_candidates, n_rejected, certificate)``, where
+    ``certificate`` is the largest deviation gain over the kept equilibria
+    and players, each relative to the player's payoff range (0.0 if none is
+    kept): the :attr:`NashResult.certificate`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kurilsim import NormalFormGame
+    >>> from kurilsim.solvers.results import certify_candidates
+    >>> game = NormalFormGame([[[1, 0], [0, 1]], [[1, 0], [0, 1]]])
+    >>> rows = np.array([[1.0, 0.0], [0.5, 0.5]])
+    >>> kept, n_candidates, n_rejected, certificate = certify_candidates(
+    ...     game, [rows, np.array([[1.0, 0.0], [0.0, 1.0]])], tol=1e-9)
+    >>> len(kept), n_candidates, n_rejected, certificate
+    (1, 2, 1, 0.0)
+    """
     n = game.n_players
     k = len(blocks[0])
     if k == 0:
-        return (), 0, 0
+        return (), 0, 0, 0.0
     sizes = [int(np.shape(b)[1]) for b in blocks]
     starts = [0]
     for size in sizes[:-1]:
@@ -257,7 +361,7 @@ def certify_blocks(
         np.matmul(flat[:, :m], B, out=dev[:, m:])  # column player's
     else:
         dev = np.concatenate(
-            _deviation_payoffs_batch(
+            deviation_payoffs_batch(
                 centred, [flat[:, a : a + b] for a, b in zip(starts, sizes, strict=True)]
             ),
             axis=1,
@@ -279,7 +383,7 @@ def certify_blocks(
     # Reported payoffs from the payoffs as given, for the kept candidates only.
     values = np.zeros((k, n))
     if len(idx):
-        kept_dev = _deviation_payoffs_batch(
+        kept_dev = deviation_payoffs_batch(
             game.payoffs, [flat[idx, a : a + b] for a, b in zip(starts, sizes, strict=True)]
         )
         for i, (a, b) in enumerate(zip(starts, sizes, strict=True)):
@@ -298,7 +402,13 @@ def certify_blocks(
             Equilibrium(tuple(flat[c, a:b] for a, b in bounds), payoffs=values[c], regret=regrets[c])
             for c in idx.tolist()
         )
-    return kept, k, n_rejected
+    certificate = 0.0
+    if len(idx):  # each player's largest gain over its payoff range
+        ranges = game.payoff_ranges
+        moving = ranges > 0  # a player with constant payoffs gains nothing
+        largest = gains[idx].max(axis=0)[moving] / ranges[moving]
+        certificate = max(float(largest.max(initial=0.0)), 0.0)
+    return kept, k, n_rejected, certificate
 
 
 def _first_of_close(points: NDArray[np.float64], atol: float) -> NDArray[np.bool_]:

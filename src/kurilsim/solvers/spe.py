@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Hashable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -63,11 +63,24 @@ class SPEResult:
         the tie-break chose one, and other subgame-perfect equilibria exist
         (see :func:`spe_outcomes`).
     regret : float
-        Certificate: the largest gain any mover gets at any decision node by a
-        one-shot deviation, recomputed from the strategy alone.  By the
-        one-shot deviation principle the profile is subgame perfect iff it is
-        0; it was checked to be within tolerance.
+        The largest gain any mover gets at any decision node by a one-shot
+        deviation, in payoff units, recomputed from the strategy alone
+        (:func:`check_spe`).  By the one-shot deviation principle the
+        profile is subgame perfect iff it is 0.
     tie_break : str
+    tol : float
+        The relative tie tolerance of :func:`solve_spe`: actions within
+        ``tol`` times the mover's payoff range of its best are ties.
+    certificate : float
+        The checked error measure: the largest one-shot deviation gain at
+        any decision node divided by the mover's payoff range (1 for a
+        player whose payoffs are all equal), recomputed from the strategy;
+        ``certificate <= tol`` (0.0 when no tie was broken in favour of a
+        slightly worse action).
+    message : str
+        A one-line account: the path's length and the ties broken.
+    method : str
+        ``"backward-induction"``.
     """
 
     game: SequentialGame
@@ -79,7 +92,10 @@ class SPEResult:
     ties: tuple[int, ...]
     regret: float
     tie_break: str
-    _tol: float = field(repr=False, default=DEFAULT_TOL)
+    tol: float
+    certificate: float
+    message: str
+    method: str = "backward-induction"
 
     @property
     def outcome(self) -> Hashable:
@@ -105,10 +121,15 @@ class SPEResult:
         return f"SPE path: {path} -> payoffs {payoffs} (regret {self.regret:.2g}{ties})"
 
 
-def _tolerances(game: SequentialGame, tol: float) -> NDArray[np.float64]:
+def _scales(game: SequentialGame) -> NDArray[np.float64]:
+    """Each player's payoff range, 1 where it is 0: the unit of its gains."""
     scale = np.maximum(game.payoff_range, np.finfo(float).tiny)
-    scale = np.where(game.payoff_range > 0, scale, 1.0)
-    result: NDArray[np.float64] = tol * scale
+    result: NDArray[np.float64] = np.where(game.payoff_range > 0, scale, 1.0)
+    return result
+
+
+def _tolerances(game: SequentialGame, tol: float) -> NDArray[np.float64]:
+    result: NDArray[np.float64] = tol * _scales(game)
     return result
 
 
@@ -175,7 +196,7 @@ def solve_spe(
     game = _check_game(game)
     check_choice(tie_break, "tie_break", ("first", "last"), error=InvalidGameError)
     tol = _validate_tol(tol)
-    tolerance = _tolerances(game, tol)
+    scales = _scales(game)
     n = game.n_nodes
     values = np.array(game.payoffs, dtype=np.float64)
     strategy = np.full(n, -1, dtype=np.intp)
@@ -191,20 +212,25 @@ def solve_spe(
             continue
         mover = game.player[node]
         own = child_values[:, mover]
-        best = own.max()
-        candidates = np.flatnonzero(own >= best - tolerance[mover])
+        # the same relative gains as the certificate's (_one_shot_gains)
+        candidates = np.flatnonzero((own.max() - own) / scales[mover] <= tol)
         choice = int(candidates[0] if tie_break == "first" else candidates[-1])
         if len(candidates) > 1:
             ties.append(node)
         strategy[node] = choice
         values[node] = child_values[choice]
-    regret = check_spe(game, strategy)
-    if regret > float(np.max(tolerance)) * 10:
+    regret, certificate = _one_shot_gains(game, strategy, scales)
+    if not certificate <= tol:
         raise SolverError(
             f"backward induction produced a profile with one-shot deviation gain "
-            f"{regret:.3g} > tolerance; please report this"
+            f"{certificate:.3g} of the payoff range > tol={tol:g}; please report this"
         )
     path, outcomes = _follow(game, strategy)
+    moves = sum(1 for step in path if step.player != "chance")
+    message = (
+        f"subgame-perfect equilibrium by backward induction: {moves} move(s) on the "
+        f"path, {len(ties)} tie(s) broken ({tie_break!r})"
+    )
     return SPEResult(
         game=game,
         strategy=readonly(strategy),
@@ -215,7 +241,9 @@ def solve_spe(
         ties=tuple(sorted(ties)),
         regret=regret,
         tie_break=tie_break,
-        _tol=tol,
+        tol=tol,
+        certificate=certificate,
+        message=message,
     )
 
 
@@ -271,6 +299,22 @@ def check_spe(game: SequentialGame, strategy: NDArray[np.intp]) -> float:
         own = values[list(game.children[node]), mover]
         gain = max(gain, float(own.max() - own[int(strategy[node])]))
     return gain
+
+
+def _one_shot_gains(
+    game: SequentialGame, strategy: NDArray[np.intp], scales: NDArray[np.float64]
+) -> tuple[float, float]:
+    """The largest one-shot deviation gain (:func:`check_spe`), and the largest
+    with each gain divided by the mover's scale (the certificate), in one pass."""
+    values = strategy_values(game, strategy)
+    absolute = relative = 0.0
+    for node in game.decision_nodes:
+        mover = game.player[node]
+        own = values[list(game.children[node]), mover]
+        gap = float(own.max() - own[int(strategy[node])])
+        absolute = max(absolute, gap)
+        relative = max(relative, gap / float(scales[mover]))
+    return absolute, relative
 
 
 def _follow(

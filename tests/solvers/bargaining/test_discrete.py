@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -11,16 +14,19 @@ from hypothesis.extra.numpy import arrays
 import kurilsim
 from kurilsim import InvalidGameError
 from kurilsim.solvers.bargaining.discrete import (
+    DiscreteBargainingResult,
     discrete_bargaining,
     discrete_bargaining_kernel,
+    solve_discrete_bargaining,
 )
+from tests.bad_arguments import NAN, TABLE, Case, call, check_named, params
 
 TABLES = st.integers(1, 8).flatmap(
     lambda n: arrays(np.float64, (2, n + 1), elements=st.integers(-3, 3).map(float))
 )
 
 
-@given(TABLES, st.sampled_from(["nash", "kalai-smorodinsky"]))
+@given(TABLES, st.sampled_from(["nash-bargaining", "kalai-smorodinsky"]))
 def test_kernel_equals_reference(table: np.ndarray, rule: str) -> None:
     expected = discrete_bargaining(table[0], table[1], rule=rule)  # type: ignore[arg-type]
     got = discrete_bargaining_kernel(
@@ -29,7 +35,7 @@ def test_kernel_equals_reference(table: np.ndarray, rule: str) -> None:
     assert got.tolist() == [expected]
 
 
-@given(TABLES, st.sampled_from(["nash", "kalai-smorodinsky"]))
+@given(TABLES, st.sampled_from(["nash-bargaining", "kalai-smorodinsky"]))
 def test_choice_is_individually_rational_and_undominated(table: np.ndarray, rule: str) -> None:
     choice = discrete_bargaining(table[0], table[1], rule=rule)  # type: ignore[arg-type]
     gains = table[:, :-1] - table[:, -1:]
@@ -46,7 +52,7 @@ def test_choice_is_individually_rational_and_undominated(table: np.ndarray, rule
 
 @given(TABLES, st.floats(0.1, 10), st.floats(-5, 5))
 def test_invariant_under_rescaling_one_party(table: np.ndarray, scale: float, shift: float) -> None:
-    for rule in ("nash", "kalai-smorodinsky"):
+    for rule in ("nash-bargaining", "kalai-smorodinsky"):
         before = discrete_bargaining(table[0], table[1], rule=rule)  # type: ignore[arg-type]
         after = discrete_bargaining(scale * table[0] + shift, table[1], rule=rule)  # type: ignore[arg-type]
         assert before == after
@@ -86,3 +92,102 @@ def test_scenario_concepts() -> None:
         assert outcome.certificate == 0.0
         assert outcome.utilities[0] >= scenario.status_quo_utilities()[0]
         assert outcome.utilities[1] >= scenario.status_quo_utilities()[1]
+
+
+class TestSolveDiscreteBargaining:
+    """The certified twin of discrete_bargaining (deliverable 2 of issue 14)."""
+
+    @given(TABLES, st.sampled_from(["nash-bargaining", "kalai-smorodinsky"]))
+    def test_agrees_with_the_index_and_certifies_it(
+        self, table: np.ndarray, rule: str
+    ) -> None:
+        result = solve_discrete_bargaining(table[0], table[1], rule=rule)  # type: ignore[arg-type]
+        index = discrete_bargaining(table[0], table[1], rule=rule)  # type: ignore[arg-type]
+        assert result.index == index
+        assert result.is_deal == (index != kurilsim.NO_DEAL)
+        # the utilities of the chosen column (the status quo for no deal)
+        np.testing.assert_array_equal(result.utilities, table[:, index])
+        # certificate: the shortfall below individual rationality, as
+        # analysis.py computed it for the scenario concepts
+        shortfall = float(np.max(np.maximum(table[:, -1] - table[:, index], 0.0)))
+        assert result.certificate == shortfall
+        # the rule admits shortfalls of at most tol times each range
+        ranges = np.ptp(table, axis=1)
+        assert np.all(table[:, -1] - table[:, index] <= result.tol * np.where(ranges > 0, ranges, 1.0))
+        assert result.method == rule
+        assert result.tol == 1e-12
+
+    def test_deal(self) -> None:
+        result = solve_discrete_bargaining([3.0, 2.0, 1.0, 0.0], [1.0, 2.0, 3.0, 0.0])
+        assert isinstance(result, DiscreteBargainingResult)
+        assert result.index == 1
+        np.testing.assert_array_equal(result.utilities, [2.0, 2.0])
+        assert result.certificate == 0.0
+        assert result.message == (
+            "agreement 1 (gains 2, 2 over the status quo) by the nash-bargaining rule"
+        )
+        assert result.method == "nash-bargaining"
+
+    def test_no_deal(self) -> None:
+        result = solve_discrete_bargaining(
+            [3.0, -1.0, 0.0], [-1.0, 2.0, 0.0], rule="kalai-smorodinsky", tol=1e-6
+        )
+        assert result.index == kurilsim.NO_DEAL
+        assert not result.is_deal
+        np.testing.assert_array_equal(result.utilities, [0.0, 0.0])
+        assert result.certificate == 0.0
+        assert result.tol == 1e-6
+        assert result.message.startswith("no deal")
+        assert result.method == "kalai-smorodinsky"
+
+    def test_frozen_and_read_only(self) -> None:
+        result = solve_discrete_bargaining([3.0, 0.0], [1.0, 0.0])
+        with pytest.raises(AttributeError):
+            result.index = 0  # type: ignore[misc]
+        with pytest.raises(ValueError, match="read-only"):
+            result.utilities[0] = 1.0
+
+    def test_bad_input(self) -> None:
+        with pytest.raises(InvalidGameError, match="rule must be one of"):
+            solve_discrete_bargaining([1.0, 0.0], [1.0, 0.0], rule="nash")  # type: ignore[arg-type]
+        with pytest.raises(InvalidGameError, match="shapes"):
+            solve_discrete_bargaining([1.0, 0.0], [1.0, 0.0, 2.0])
+
+
+# -- bad arguments, each named in a one-line message (see tests/bad_arguments.py) ----
+BAD_ARGUMENTS: list[Case] = [
+    ("discrete_bargaining-first-str", call(discrete_bargaining, ["x", "y"], [1.0, 0.0]),
+     InvalidGameError, r"first must be an array of real numbers, got \['x', 'y'\]"),
+    ("discrete_bargaining-second-nan", call(discrete_bargaining, [1.0, 0.0], [NAN, 0.0]),
+     InvalidGameError, r"second must hold finite numbers, got \[nan, 0\.0\]"),
+    ("discrete_bargaining-first-scalar", call(discrete_bargaining, 1.0, [1.0, 0.0]),
+     InvalidGameError, r"first and second must be utility vectors .* shapes \(\) and \(2,\)"),
+    ("discrete_bargaining-tol-str", call(discrete_bargaining, [1, 0], [1, 0], tol="x"),
+     InvalidGameError, r"tol must be a finite number in \[0, 1\), got 'x'"),
+    ("discrete_bargaining-tol-negative",
+     call(discrete_bargaining, [1, 0], [1, 0], tol=-1.0),
+     InvalidGameError, r"tol must be .* got -1\.0"),
+    ("discrete_bargaining-rule-array",
+     call(discrete_bargaining, [1, 0], [1, 0], rule=np.array(["nash-bargaining", "x"])),
+     InvalidGameError, r"rule must be one of 'nash-bargaining', 'kalai-smorodinsky', got array"),
+    ("discrete_bargaining_kernel-first-list",
+     call(discrete_bargaining_kernel, [[1.0], [0.0]], TABLE),
+     InvalidGameError, r"first must be a float array of shape .* got \[\[1\.0\], \[0\.0\]\]"),
+    ("discrete_bargaining_kernel-second-shape",
+     call(discrete_bargaining_kernel, TABLE, np.zeros((2, 2))),
+     InvalidGameError, r"second must be a float array of shape \(3, 1\)"),
+    ("discrete_bargaining_kernel-tol-list",
+     call(discrete_bargaining_kernel, TABLE, TABLE, tol=[1e-12]),
+     InvalidGameError, r"tol must be .* got \[1e-12\] \(list\)"),
+]
+
+
+@pytest.mark.parametrize(("call", "error", "pattern"), params(BAD_ARGUMENTS))
+def test_bad_argument_is_named(
+    call: Callable[[], Any], error: type[Exception], pattern: str
+) -> None:
+    check_named(call, error, pattern)
+
+
+def test_valid_values_near_the_edges_still_work() -> None:
+    assert discrete_bargaining([1.0, 0.0], [1.0, 0.0], tol=0.0) == 0
