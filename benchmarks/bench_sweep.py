@@ -99,7 +99,7 @@ def _nashpy_worker(name: str, points: list[dict[str, float]], queue: Any) -> Non
         name=scenario.name,
         space=scenario.space,
         agents=scenario.agents,
-        protocol=kurilsim.NegotiationProtocol(objector=""),
+        protocol=kurilsim.kuril.kuril_protocol(objector=""),
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

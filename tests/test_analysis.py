@@ -13,11 +13,16 @@ the concepts disagree, and the tests pin down which.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 import pytest
 
 import kurilsim
-from kurilsim import NO_DEAL, compare_concepts, load_scenario
+from kurilsim import NO_DEAL, InvalidModelError, compare_concepts, load_scenario
+from kurilsim.analysis import solve_scenario
+from tests.bad_arguments import SCENARIO, Case, call, check_named, params
 
 NON_COOPERATIVE = ("spe", "nash")
 COOPERATIVE = ("nash-bargaining", "kalai-smorodinsky", "rubinstein")
@@ -180,3 +185,37 @@ def test_compare_concepts_prints_one_row_per_concept() -> None:
     rows = table.rows()
     assert [row["concept"] for row in rows] == list(kurilsim.CONCEPTS)
     assert all(row["certificate"] <= 1e-9 for row in rows)
+
+
+# -- bad arguments, each named in a one-line message (see tests/bad_arguments.py) ----
+BAD_ARGUMENTS: list[Case] = [
+    ("solve_scenario-concept-list", call(solve_scenario, SCENARIO, ["spe"]),
+     InvalidModelError, r"concept must be one of 'spe', .* got \['spe'\] \(list\)"),
+    ("solve_scenario-concept-case", call(solve_scenario, SCENARIO, "SPE"),
+     InvalidModelError, r"concept must be one of .* got 'SPE' \(str\); did you mean 'spe'"),
+    ("solve_scenario-scenario-str", call(solve_scenario, "default"),
+     InvalidModelError, r"scenario must be a Scenario, got 'default' \(str\)"),
+    ("compare_concepts-concepts-int", call(compare_concepts, SCENARIO, 3),
+     InvalidModelError, r"concepts must be a sequence of strings, got 3 \(int\)"),
+    ("compare_concepts-concepts-str", call(compare_concepts, SCENARIO, "spe"),
+     InvalidModelError, r"concepts must be a sequence of strings, got 'spe'"),
+    ("compare_concepts-concepts-empty", call(compare_concepts, SCENARIO, ()),
+     InvalidModelError, r"concepts must name at least one concept"),
+    ("compare_concepts-concepts-typo", call(compare_concepts, SCENARIO, ("spe", "nsh")),
+     InvalidModelError, r"concepts must be one of .* got 'nsh'"),
+    ("compare_concepts-scenario-none", call(compare_concepts, None),
+     InvalidModelError, r"scenario must be a Scenario, got None"),
+]
+
+
+@pytest.mark.parametrize(("call", "error", "pattern"), params(BAD_ARGUMENTS))
+def test_bad_argument_is_named(
+    call: Callable[[], Any], error: type[Exception], pattern: str
+) -> None:
+    check_named(call, error, pattern)
+
+
+def test_long_values_are_shortened_in_messages() -> None:
+    with pytest.raises(InvalidModelError) as caught:
+        compare_concepts(SCENARIO, list(range(1000)))  # type: ignore[arg-type]
+    assert len(str(caught.value)) < 200

@@ -461,7 +461,7 @@ def fail_if_called(name: str):
 @pytest.fixture
 def no_work(monkeypatch):
     """Make any sweep (or scenario load) fail the test: checks must come first."""
-    import kurilsim.io.scenario_toml
+    import kurilsim.kuril.scenarios
     import kurilsim.studies
     import kurilsim.sweeps
 
@@ -470,7 +470,7 @@ def no_work(monkeypatch):
         kurilsim.studies, "two_vs_four_islands", fail_if_called("two_vs_four_islands")
     )
     monkeypatch.setattr(
-        kurilsim.io.scenario_toml, "load_scenario", fail_if_called("load_scenario")
+        kurilsim.kuril.scenarios, "load_scenario", fail_if_called("load_scenario")
     )
 
 
@@ -740,10 +740,10 @@ def test_a_dead_worker_is_one_line(capsys, monkeypatch):
 def test_an_unexpected_exception_is_one_line_calling_it_a_bug(
     capsys, monkeypatch, command
 ):
-    import kurilsim.io.scenario_toml
+    import kurilsim.kuril.scenarios
 
     monkeypatch.setattr(
-        kurilsim.io.scenario_toml,
+        kurilsim.kuril.scenarios,
         "load_scenario",
         raising(AttributeError("'NoneType' object has no attribute 'agents'")),
     )
@@ -754,10 +754,10 @@ def test_an_unexpected_exception_is_one_line_calling_it_a_bug(
 
 
 def test_debug_shows_the_unexpected_exception(monkeypatch):
-    import kurilsim.io.scenario_toml
+    import kurilsim.kuril.scenarios
 
     monkeypatch.setattr(
-        kurilsim.io.scenario_toml, "load_scenario", raising(AttributeError("oops"))
+        kurilsim.kuril.scenarios, "load_scenario", raising(AttributeError("oops"))
     )
     with pytest.raises(AttributeError, match="oops"):
         main(["--debug", "show", "2018-singapore"])
@@ -786,10 +786,10 @@ def test_ctrl_c_is_one_line_with_status_130(capsys, monkeypatch, extra, expected
 
 
 def test_ctrl_c_outside_a_sweep_just_says_interrupted(capsys, monkeypatch):
-    import kurilsim.io.scenario_toml
+    import kurilsim.kuril.scenarios
 
     monkeypatch.setattr(
-        kurilsim.io.scenario_toml, "load_scenario", raising(KeyboardInterrupt())
+        kurilsim.kuril.scenarios, "load_scenario", raising(KeyboardInterrupt())
     )
     status, _, err = run(capsys, "show", "2018-singapore")
     assert (status, err) == (130, "kurilsim: interrupted\n")
@@ -806,9 +806,9 @@ def test_debug_lets_ctrl_c_through(monkeypatch):
 def test_warnings_are_one_line(capsys, monkeypatch):
     import warnings
 
-    import kurilsim.io.scenario_toml
+    import kurilsim.kuril.scenarios
 
-    real = kurilsim.io.scenario_toml.load_scenario
+    real = kurilsim.kuril.scenarios.load_scenario
 
     def load(name, **options):
         warnings.warn(
@@ -816,7 +816,7 @@ def test_warnings_are_one_line(capsys, monkeypatch):
         )
         return real(name, **options)
 
-    monkeypatch.setattr(kurilsim.io.scenario_toml, "load_scenario", load)
+    monkeypatch.setattr(kurilsim.kuril.scenarios, "load_scenario", load)
     with warnings.catch_warnings():
         warnings.simplefilter("always")
         status, out, err = run(capsys, "show", "2018-singapore")
@@ -863,7 +863,7 @@ def recorded_workers(monkeypatch):
         seen.append(workers)
         return concurrent.futures.ThreadPoolExecutor(workers)
 
-    monkeypatch.setattr(kurilsim.sweeps._sweep, "process_pool", pool)
+    monkeypatch.setattr(kurilsim.sweeps.run, "process_pool", pool)
     return seen
 
 
@@ -882,7 +882,7 @@ def test_workers_are_capped_at_cpus_and_chunks(
 ):
     import kurilsim.sweeps
 
-    monkeypatch.setattr(kurilsim.sweeps._sweep, "_available_cpus", lambda: cpus)
+    monkeypatch.setattr(kurilsim.sweeps.run, "_available_cpus", lambda: cpus)
     status, out, err = run(
         capsys, *SWEEP_ARGS, "--chunk-size", "4", "--workers", str(requested)
     )  # 10 points in chunks of 4: 3 chunks; one worker runs in this process
@@ -897,7 +897,7 @@ def test_headline_workers_are_capped_at_its_chunks(
 ):
     import kurilsim.sweeps
 
-    monkeypatch.setattr(kurilsim.sweeps._sweep, "_available_cpus", lambda: 16)
+    monkeypatch.setattr(kurilsim.sweeps.run, "_available_cpus", lambda: 16)
     status, _, err = run(
         capsys,
         "headline",
@@ -937,24 +937,6 @@ def test_corrupt_checkpoint_chunks_are_recomputed_with_one_line_warnings(
     assert (tmp_path / "first.csv").read_bytes() == (
         tmp_path / "second.csv"
     ).read_bytes()
-
-
-def test_python_dash_m_interrupted_while_loading_is_one_line(capsys, monkeypatch):
-    import runpy
-    import types
-
-    class Interrupted(types.ModuleType):
-        def __getattr__(self, name: str) -> object:
-            if name == "main":  # Ctrl-C during ``from kurilsim.cli import main``
-                raise KeyboardInterrupt
-            raise AttributeError(name)
-
-    monkeypatch.setitem(sys.modules, "kurilsim.cli", Interrupted("kurilsim.cli"))
-    script = Path(kurilsim.__file__).with_name("__main__.py")
-    with pytest.raises(SystemExit) as excinfo:
-        runpy.run_path(str(script), run_name="__main__")
-    assert excinfo.value.code == 130
-    assert capsys.readouterr().err == "kurilsim: interrupted\n"
 
 
 @pytest.mark.parametrize(

@@ -5,10 +5,13 @@ from __future__ import annotations
 import dataclasses
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import matplotlib
+
+from tests.bad_arguments import PD, SCENARIO, Case, call, check_named, params
 
 matplotlib.use("Agg")
 
@@ -211,7 +214,7 @@ def test_phase_diagram_honours_a_sequence_of_axes(islands_sweep: SweepResult) ->
 
 def test_phase_diagram_labels_categorical_axes() -> None:
     result = kurilsim.sweep(
-        kurilsim.Scenario(name="s"),
+        kurilsim.kuril_scenario(name="s"),
         {
             "protocol.objection_scope": ["restrictions", "any"],
             "russia.security_weight": np.linspace(0, 3, 4),
@@ -228,7 +231,7 @@ def test_phase_diagram_rejects_sampled_and_one_axis_sweeps(
     islands_sweep: SweepResult,
 ) -> None:
     sampled = kurilsim.sweep(
-        kurilsim.Scenario(name="s"),
+        kurilsim.kuril_scenario(name="s"),
         {"russia.security_weight": (0.0, 3.0), "japan.audience_cost": (0.0, 1.0)},
         design="random",
         samples=5,
@@ -495,3 +498,23 @@ def test_every_figure_saves_as_png(
         data = target.read_bytes()
         assert len(data) > 1000
         assert data.startswith(PNG_SIGNATURE)
+
+
+# -- bad arguments, each named in a one-line message (see tests/bad_arguments.py) ----
+BAD_ARGUMENTS: list[Case] = [
+    ("utility_possibility-parties-int", call(plot.utility_possibility, SCENARIO, parties=2),
+     InvalidModelError, r"parties must be a sequence of strings, got 2 \(int\)"),
+    ("qre_path-game-str", call(plot.qre_path, kurilsim.qre_path(PD), game="pd"),
+     InvalidModelError, r"game must be a NormalFormGame or None, got 'pd' \(str\)"),
+    ("islands_map-agreement-str", call(plot.islands_map, "H+S"),
+     InvalidModelError, r"agreement must be an Agreement, STATUS_QUO or None, got 'H\+S'"),
+    ("islands_map-ax-str", call(plot.islands_map, None, ax="left"),
+     InvalidModelError, r"ax must be a matplotlib Axes, got 'left' \(str\)"),
+]
+
+
+@pytest.mark.parametrize(("call", "error", "pattern"), params(BAD_ARGUMENTS))
+def test_bad_argument_is_named(
+    call: Callable[[], Any], error: type[Exception], pattern: str
+) -> None:
+    check_named(call, error, pattern)

@@ -9,6 +9,7 @@ and certified Nash equilibria (:func:`solve_nash`).
 
 from importlib.metadata import PackageNotFoundError, version
 
+from kurilsim import concepts
 from kurilsim._errors import (
     CheckpointError,
     DegenerateGameWarning,
@@ -24,6 +25,7 @@ from kurilsim._errors import (
     ProblemTooLargeError,
     ScenarioFileError,
     SolverError,
+    UnusedOptionWarning,
 )
 from kurilsim.analysis import (
     CONCEPTS,
@@ -32,10 +34,20 @@ from kurilsim.analysis import (
     compare_concepts,
     solve_scenario,
 )
+from kurilsim.concepts import Concept
 from kurilsim.games import Chance, Decision, NormalFormGame, SequentialGame, Terminal
 from kurilsim.games.bargaining import BargainingProblem
-from kurilsim.io import list_scenarios, load_scenario
-from kurilsim.kuril import ISLANDS, Island, Japan, Russia, UnitedStates, kuril_space
+from kurilsim.kuril import (
+    ISLANDS,
+    Island,
+    Japan,
+    Russia,
+    UnitedStates,
+    kuril_scenario,
+    kuril_space,
+    list_scenarios,
+    load_scenario,
+)
 from kurilsim.model import (
     NO_DEAL,
     STATUS_QUO,
@@ -49,7 +61,10 @@ from kurilsim.model import (
     ParametricAgent,
     Scenario,
     register_agent_type,
+    register_space_builder,
     registered_agent_types,
+    registered_space_builders,
+    space_builder,
 )
 from kurilsim.solvers import (
     Equilibrium,
@@ -65,12 +80,14 @@ from kurilsim.solvers import (
 )
 from kurilsim.solvers.bargaining import (
     BargainingSolution,
+    DiscreteBargainingResult,
     baron_ferejohn_shares,
     egalitarian,
     kalai_smorodinsky,
     nash_bargaining,
     rubinstein_share,
     solve_baron_ferejohn,
+    solve_discrete_bargaining,
     solve_egalitarian,
     solve_kalai_smorodinsky,
     solve_nash_bargaining,
@@ -96,10 +113,12 @@ __all__ = [
     "BargainingSolution",
     "Chance",
     "CheckpointError",
+    "Concept",
     "ConceptComparison",
     "Constraint",
     "Decision",
     "DegenerateGameWarning",
+    "DiscreteBargainingResult",
     "Equilibrium",
     "InvalidArgumentError",
     "InvalidGameError",
@@ -130,12 +149,15 @@ __all__ = [
     "SweepResult",
     "Terminal",
     "UnitedStates",
+    "UnusedOptionWarning",
     "__version__",
     "baron_ferejohn_shares",
     "compare_concepts",
+    "concepts",
     "dynamics",
     "egalitarian",
     "kalai_smorodinsky",
+    "kuril_scenario",
     "kuril_space",
     "list_scenarios",
     "load_scenario",
@@ -143,9 +165,12 @@ __all__ = [
     "nash_bargaining",
     "qre_path",
     "register_agent_type",
+    "register_space_builder",
     "registered_agent_types",
+    "registered_space_builders",
     "rubinstein_share",
     "solve_baron_ferejohn",
+    "solve_discrete_bargaining",
     "solve_egalitarian",
     "solve_kalai_smorodinsky",
     "solve_nash",
@@ -153,6 +178,7 @@ __all__ = [
     "solve_rubinstein",
     "solve_scenario",
     "solve_spe",
+    "space_builder",
     "spe_outcomes",
     "sweep",
     "two_vs_four_islands",

@@ -1,184 +1,38 @@
-"""One entry point from a scenario to its outcome under each solution concept."""
+"""One entry point from a scenario to its outcome under each solution concept.
+
+The concepts themselves -- their names, meanings and solvers -- are records
+of the registry :mod:`kurilsim.concepts`; this module solves scenarios under
+them and compares the outcomes.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Final
+from dataclasses import dataclass
+from typing import Any
 
-import numpy as np
-from numpy.typing import NDArray
-
-from kurilsim._arrays import readonly
 from kurilsim._checks import check_choice, check_instance, check_strings
-from kurilsim._errors import InvalidModelError, SolverError
-from kurilsim.games.bargaining import BargainingProblem
-from kurilsim.games.negotiation import proposal_game, strategic_game
-from kurilsim.model.agreements import NO_DEAL, Agreement
+from kurilsim._errors import InvalidModelError
+from kurilsim.concepts import CONCEPTS, Concept, Outcome
+from kurilsim.concepts import get as get_concept
+from kurilsim.concepts import names as concept_names
 from kurilsim.model.scenario import Scenario
-from kurilsim.solvers.bargaining import (
-    solve_baron_ferejohn,
-    solve_kalai_smorodinsky,
-    solve_nash_bargaining,
-    solve_rubinstein,
-)
-from kurilsim.solvers.nash import solve_nash
-from kurilsim.solvers.spe import solve_spe
 
 __all__ = ["CONCEPTS", "ConceptComparison", "Outcome", "compare_concepts", "solve_scenario"]
 
-#: The solution concepts :func:`solve_scenario` knows, with one-line meanings.
-CONCEPTS: Final[dict[str, str]] = {
-    "spe": "subgame-perfect equilibrium of the proposal game with US consent",
-    "nash": "Nash equilibrium of the strategic game (logit-traced selection)",
-    "nash-bargaining": "Nash bargaining solution between proposer and responder",
-    "kalai-smorodinsky": "Kalai-Smorodinsky solution between proposer and responder",
-    "rubinstein": "alternating offers (stationary SPE) with the scenario's discounts",
-    "nash-bargaining-discrete": "Nash bargaining restricted to single agreements",
-    "kalai-smorodinsky-discrete": "Kalai-Smorodinsky restricted to single agreements",
-    "baron-ferejohn": (
-        "Baron-Ferejohn legislative bargaining among all agents, majority rule, "
-        "delta = mean of the agents' discounts (ex-ante expected outcome)"
-    ),
-}
 
-
-@dataclass(frozen=True, slots=True, eq=False)
-class Outcome:
-    """What a scenario leads to under one solution concept.
-
-    Attributes
-    ----------
-    concept : str
-    scenario : str
-        The scenario's name.
-    agreement : Agreement or None
-        The agreement reached (the most likely one under a lottery or mixed
-        equilibrium), or None for no deal.
-    probability : float
-        Probability that some agreement is concluded.
-    distribution : dict of int to float
-        Probability of each agreement index, ``NO_DEAL`` for the status quo.
-    utilities : ndarray
-        Each agent's expected utility (scenario order).
-    agents : tuple of str
-    certificate : float
-        The checked error measure of the evidence: regret of the equilibrium
-        (SPE: one-shot deviation gain; Nash: largest deviation gain) or, for
-        bargaining solutions, the Pareto gap (Baron-Ferejohn: its optimality
-        gap, the equilibrium residual -- a majority's deal need not be
-        Pareto optimal).
-    evidence : object
-        The solver's full result (``SPEResult``, ``NashResult``,
-        ``BargainingSolution``).
-    labels : dict of int to str
-        Readable name of each outcome in ``distribution``.
-    """
-
-    concept: str
-    scenario: str
-    agreement: Agreement | None
-    probability: float
-    distribution: dict[int, float]
-    utilities: NDArray[np.float64]
-    agents: tuple[str, ...]
-    certificate: float
-    evidence: Any = field(repr=False)
-    labels: dict[int, str] = field(default_factory=dict, repr=False)
-
-    @property
-    def agreement_index(self) -> int:
-        """Index of the agreement reached, or ``NO_DEAL``."""
-        if not self.distribution:
-            return NO_DEAL
-        return max(self.distribution.items(), key=lambda item: item[1])[0]
-
-    @property
-    def deal(self) -> str:
-        """The agreement as text, or ``"no deal"``; a lottery lists its weights."""
-        if self.agreement is None:
-            return "no deal"
-        if len(self.distribution) == 1:
-            return str(self.agreement)
-        parts = sorted(self.distribution.items(), key=lambda item: -item[1])
-        shown = [
-            f"{p:.0%} {self.labels.get(k, str(k))}"
-            for k, p in parts[:2]
-        ]
-        more = " + ..." if len(parts) > 2 else ""
-        return "lottery: " + " / ".join(shown) + more
-
-    def __str__(self) -> str:
-        values = ", ".join(
-            f"{name} {u:+.3f}" for name, u in zip(self.agents, self.utilities, strict=True)
-        )
-        certain = self.probability < 1e-9 or self.probability > 1 - 1e-9
-        chance = "" if certain else f" (p={self.probability:.3f})"
-        return (
-            f"{self.concept}: {self.deal}{chance}; utilities {values}; "
-            f"certificate {self.certificate:.2g}"
-        )
-
-
-def _outcome(
-    scenario: Scenario,
-    concept: str,
-    distribution: dict[int, float],
-    certificate: float,
-    evidence: Any,
-    utilities: NDArray[np.float64] | None = None,
+def solve_scenario(
+    scenario: Scenario, concept: str | Concept = "spe", **options: Any
 ) -> Outcome:
-    table = scenario.outcome_utilities()
-    weights = np.zeros(table.shape[1])
-    for index, p in distribution.items():
-        weights[index] += p  # NO_DEAL = -1 is the last column
-    if utilities is None:
-        utilities = table @ weights
-    deals = {k: p for k, p in distribution.items() if k != NO_DEAL and p > 1e-12}
-    probability = float(sum(deals.values()))
-    best = max(deals.items(), key=lambda item: item[1])[0] if deals else NO_DEAL
-    no_deal_weight = distribution.get(NO_DEAL, 0.0)
-    agreement = (
-        scenario.space[best]
-        if best != NO_DEAL and deals[best] >= no_deal_weight
-        else None
-    )
-    values = readonly(np.array(utilities, dtype=np.float64))
-    return Outcome(
-        concept=concept,
-        scenario=scenario.name,
-        agreement=agreement,
-        probability=probability,
-        distribution=dict(distribution),
-        utilities=values,
-        agents=scenario.agent_names,
-        certificate=float(certificate),
-        evidence=evidence,
-        labels={
-            k: "no deal" if k == NO_DEAL else str(scenario.space[k]) for k in distribution
-        },
-    )
-
-
-def _from_lottery(
-    scenario: Scenario, concept: str, solution: Any, certificate: float | None = None
-) -> Outcome:
-    lottery = np.asarray(solution.lottery, dtype=np.float64)
-    distribution = {k: float(p) for k, p in enumerate(lottery[:-1]) if p > 1e-12}
-    if lottery[-1] > 1e-12:
-        distribution[NO_DEAL] = float(lottery[-1])
-    if certificate is None:
-        certificate = solution.pareto_gap
-    return _outcome(scenario, concept, distribution, certificate, solution)
-
-
-def solve_scenario(scenario: Scenario, concept: str = "spe") -> Outcome:
     """The outcome of a scenario under one solution concept.
 
     Parameters
     ----------
     scenario : Scenario
-    concept : str
-        One of :data:`CONCEPTS`: ``"spe"`` (backward induction on
+    concept : str or Concept
+        The name of a registered concept (see :mod:`kurilsim.concepts`;
+        :data:`CONCEPTS` lists them with their meanings) or a
+        :class:`~kurilsim.concepts.Concept`.  The built-ins: ``"spe"``
+        (backward induction on
         :func:`~kurilsim.games.negotiation.proposal_game`), ``"nash"`` (the
         equilibrium of :func:`~kurilsim.games.negotiation.strategic_game`
         selected by following the logit quantal-response path, certified),
@@ -195,6 +49,9 @@ def solve_scenario(scenario: Scenario, concept: str = "spe") -> Outcome:
         factors of the agents: the ex-ante expected outcome, before the
         proposer is drawn; see
         :func:`~kurilsim.solvers.bargaining.solve_baron_ferejohn`).
+    **options
+        Passed to the concept's ``solve`` (the built-ins take ``tol=``, the
+        tolerance of their solver).
 
     Returns
     -------
@@ -205,84 +62,19 @@ def solve_scenario(scenario: Scenario, concept: str = "spe") -> Outcome:
     InvalidModelError
         If ``scenario`` is not a Scenario, or for an unknown concept (the
         message lists the valid ones).
+    SolverError
+        If the concept's ``solve`` does not return an Outcome of it.
 
     Examples
     --------
     >>> import kurilsim
-    >>> outcome = kurilsim.solve_scenario(kurilsim.Scenario(name="default"), "spe")
+    >>> outcome = kurilsim.solve_scenario(kurilsim.kuril_scenario(name="default"), "spe")
     >>> outcome.concept, outcome.probability
     ('spe', 1.0)
     """
     check_instance(scenario, Scenario, "scenario", error=InvalidModelError)
-    check_choice(concept, "concept", CONCEPTS, error=InvalidModelError)
-    if concept == "spe":
-        spe = solve_spe(proposal_game(scenario))
-        distribution = {int(str(k)): p for k, p in spe.outcomes.items()}
-        # the SPE payoffs include any objection cost the proposer pays
-        return _outcome(
-            scenario, concept, distribution, spe.regret, spe, utilities=spe.payoffs
-        )
-    if concept.endswith("-discrete"):
-        return _discrete(scenario, concept)
-    if concept == "nash":
-        negotiation = strategic_game(scenario)
-        result = solve_nash(negotiation.game, method="logit")
-        if not result.equilibria:
-            raise SolverError(f"no certified equilibrium for scenario {scenario.name!r}")
-        equilibrium = result.equilibria[0]
-        distribution = negotiation.outcome_distribution(equilibrium.strategies)
-        regret = float(equilibrium.regret)  # logit regrets are floats
-        outcome = _outcome(scenario, concept, distribution, regret, result)
-        players = [scenario.agent_names.index(p) for p in negotiation.game.players]
-        utilities = np.array(outcome.utilities)
-        utilities[players] = equilibrium.payoffs
-        return _outcome(scenario, concept, distribution, regret,
-                        (negotiation, result), utilities=utilities)
-    if concept == "baron-ferejohn":
-        delta = float(
-            np.mean([scenario.protocol.discount_factor(a) for a in scenario.agent_names])
-        )
-        solution = solve_baron_ferejohn(
-            BargainingProblem.from_scenario(scenario), delta, "majority"
-        )
-        return _from_lottery(
-            scenario, concept, solution, certificate=solution.optimality_gap
-        )
-    # two-party bargaining between the protocol's proposer and responder
-    problem = BargainingProblem.from_scenario(
-        scenario, parties=[scenario.protocol.proposer, scenario.protocol.responder]
-    )
-    if concept == "nash-bargaining":
-        return _from_lottery(scenario, concept, solve_nash_bargaining(problem))
-    if concept == "kalai-smorodinsky":
-        return _from_lottery(scenario, concept, solve_kalai_smorodinsky(problem))
-    discounts = [
-        scenario.protocol.discount_factor(scenario.protocol.proposer),
-        scenario.protocol.discount_factor(scenario.protocol.responder),
-    ]
-    return _from_lottery(
-        scenario, concept, solve_rubinstein(problem, discounts, proposer=0)
-    )
-
-
-def _discrete(scenario: Scenario, concept: str) -> Outcome:
-    from kurilsim.solvers.bargaining.discrete import discrete_bargaining
-
-    table = scenario.outcome_utilities()
-    parties = [
-        scenario.agent_names.index(scenario.protocol.proposer),
-        scenario.agent_names.index(scenario.protocol.responder),
-    ]
-    index = discrete_bargaining(
-        table[parties[0]],
-        table[parties[1]],
-        rule="nash" if concept.startswith("nash") else "kalai-smorodinsky",
-    )
-    distribution = {NO_DEAL: 1.0} if index < 0 else {index: 1.0}
-    # certificate: how far the chosen outcome falls short of individual rationality
-    chosen = table[parties, index if index >= 0 else -1]
-    shortfall = float(np.max(np.maximum(table[parties, -1] - chosen, 0.0)))
-    return _outcome(scenario, concept, distribution, shortfall, index)
+    chosen = concept if isinstance(concept, Concept) else get_concept(concept)
+    return chosen.outcome(scenario, **options)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -344,7 +136,7 @@ class ConceptComparison:
 def compare_concepts(
     scenario: Scenario, concepts: tuple[str, ...] | None = None
 ) -> ConceptComparison:
-    """Solve ``scenario`` under every concept (default: all of :data:`CONCEPTS`).
+    """Solve ``scenario`` under every concept (default: every registered one).
 
     Raises
     ------
@@ -355,22 +147,24 @@ def compare_concepts(
     Examples
     --------
     >>> import kurilsim
-    >>> table = kurilsim.compare_concepts(kurilsim.Scenario(name="default"))
+    >>> table = kurilsim.compare_concepts(kurilsim.kuril_scenario(name="default"))
     >>> [row["concept"] for row in table.rows()][:5]
     ['spe', 'nash', 'nash-bargaining', 'kalai-smorodinsky', 'rubinstein']
     """
     check_instance(scenario, Scenario, "scenario", error=InvalidModelError)
     if concepts is None:
-        chosen = tuple(CONCEPTS)
+        chosen = concept_names()
     else:
         chosen = check_strings(concepts, "concepts", error=InvalidModelError)
         if not chosen:
             raise InvalidModelError(
-                f"concepts must name at least one concept of {', '.join(CONCEPTS)}"
+                "concepts must name at least one concept of "
+                f"{', '.join(concept_names())}"
             )
-        for concept in chosen:
-            check_choice(concept, "concepts", CONCEPTS, error=InvalidModelError)
+        for name in chosen:  # every name checked before any is solved
+            check_choice(name, "concepts", concept_names(), error=InvalidModelError)
+    records = tuple(get_concept(name) for name in chosen)
     return ConceptComparison(
         scenario=scenario,
-        outcomes=tuple(solve_scenario(scenario, concept) for concept in chosen),
+        outcomes=tuple(solve_scenario(scenario, record) for record in records),
     )

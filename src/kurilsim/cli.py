@@ -42,6 +42,7 @@ import contextlib
 import math
 import os
 import sys
+import textwrap
 import warnings
 import zipfile
 import zlib
@@ -344,7 +345,7 @@ def _report_run(result: Any, checkpoint: str | None) -> None:
 
 # -- subcommands ------------------------------------------------------------------------
 def _cmd_scenarios(args: argparse.Namespace) -> int:
-    from kurilsim.io.scenario_toml import list_scenarios, load_scenario
+    from kurilsim.kuril.scenarios import list_scenarios, load_scenario
 
     names = list_scenarios()
     width = max(len(name) for name in names)
@@ -354,7 +355,7 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
-    from kurilsim.io.scenario_toml import load_scenario
+    from kurilsim.kuril.scenarios import load_scenario
 
     print(load_scenario(args.scenario, max_agreements=args.max_agreements).describe())
     return 0
@@ -362,7 +363,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
 def _cmd_solve(args: argparse.Namespace) -> int:
     from kurilsim.analysis import compare_concepts
-    from kurilsim.io.scenario_toml import load_scenario
+    from kurilsim.kuril.scenarios import load_scenario
 
     scenario = load_scenario(args.scenario, max_agreements=args.max_agreements)
     concepts = tuple(dict.fromkeys(args.concept)) if args.concept else None
@@ -373,7 +374,7 @@ def _cmd_solve(args: argparse.Namespace) -> int:
 def _cmd_sweep(args: argparse.Namespace) -> int:
     from kurilsim._errors import InvalidArgumentError
     from kurilsim._io import check_output_path
-    from kurilsim.io.scenario_toml import load_scenario
+    from kurilsim.kuril.scenarios import load_scenario
     from kurilsim.sweeps import sweep
 
     # every check that can fail comes before the work
@@ -514,10 +515,21 @@ def _add_max_points(sub: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``kurilsim`` command (all subcommands)."""
-    from kurilsim.analysis import CONCEPTS
+    from kurilsim import concepts
+    from kurilsim.sweeps import FAST_CHUNK_SIZE, SLOW_CHUNK_SIZE
 
     formatter = _HelpFormatter
-    concept_list = "\n".join(f"  {name:<18} {text}" for name, text in CONCEPTS.items())
+    known = concepts.registered()
+    names = [concept.name for concept in known]
+    width = max(18, *(len(name) for name in names))
+    concept_list = "\n".join(
+        textwrap.fill(concept.description, width=79,
+                      initial_indent=f"  {concept.name:<{width}} ",
+                      subsequent_indent=" " * (width + 3))
+        for concept in known
+    )
+    fast = [concept.name for concept in known if concept.vectorised]
+    fast_text = ", ".join(fast) if fast else "none"
 
     # --debug is accepted before or after the subcommand.
     common = argparse.ArgumentParser(add_help=False)
@@ -600,10 +612,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument(
         "--concept",
         action="append",
-        choices=list(CONCEPTS),
+        choices=names,
         metavar="NAME",
         help="a solution concept to include (repeatable; default: all). "
-        f"One of: {', '.join(CONCEPTS)}",
+        f"One of: {', '.join(names)}",
     )
     sub.set_defaults(handler=_cmd_solve)
 
@@ -615,8 +627,13 @@ def build_parser() -> argparse.ArgumentParser:
         description="Solve a scenario at every point of a full-factorial grid of "
         "its\nparameters (names as listed by 'kurilsim show SCENARIO'); optionally "
         "write\none CSV row per point and a phase diagram; print the share of "
-        "points\nreaching each outcome.  The 'spe' concept is vectorised (fast); "
-        "the\nothers solve point by point (use --workers for large grids).",
+        "points\nreaching each outcome.\n"
+        + textwrap.fill(
+            f"Vectorised (fast) concepts: {fast_text}; the others solve point by "
+            "point (use --workers for large grids).",
+            width=75,
+            break_on_hyphens=False,
+        ),
         epilog="examples:\n"
         "  kurilsim sweep 2018-singapore --grid russia.security_weight=0:4:81 \\\n"
         "      --grid russia.pledge_credibility=0:1:81 --grid japan.demand=2,4 \\\n"
@@ -637,9 +654,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument(
         "--concept",
         default="spe",
-        choices=list(CONCEPTS),
+        choices=names,
         metavar="NAME",
-        help=f"the solution concept (default: spe). One of: {', '.join(CONCEPTS)}",
+        help=f"the solution concept (default: spe). One of: {', '.join(names)}",
     )
     sub.add_argument(
         "--out", metavar="CSV", help="write one row per point to this CSV file"
@@ -669,9 +686,8 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         metavar="N",
         help="points per chunk, the unit of parallel work and of checkpoints "
-        "(default: 32768 for the vectorised concepts spe, "
-        "nash-bargaining-discrete and kalai-smorodinsky-discrete; "
-        "64 for the point-by-point ones)",
+        f"(default: {FAST_CHUNK_SIZE} for the vectorised concepts ({fast_text}); "
+        f"{SLOW_CHUNK_SIZE} for the point-by-point ones)",
     )
     _add_max_points(sub)
     sub.add_argument(

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Final
 import numpy as np
 from numpy.typing import NDArray
 
+from kurilsim import concepts
 from kurilsim._checks import check_instance, check_strings, describe
 from kurilsim._errors import InvalidModelError
 from kurilsim.analysis import ConceptComparison
@@ -67,17 +68,6 @@ TRANSFERRED_COLOR: Final = "#d1495b"
 RETAINED_COLOR: Final = "#3d6fb6"
 DISPUTED_COLOR: Final = "#b8b8b8"
 
-#: Readable names of the solution concepts of :data:`kurilsim.CONCEPTS`.
-_CONCEPT_NAMES: Final = {
-    "spe": "subgame-perfect equilibrium",
-    "nash": "Nash equilibrium",
-    "nash-bargaining": "Nash bargaining",
-    "kalai-smorodinsky": "Kalai–Smorodinsky",
-    "rubinstein": "Rubinstein alternating offers",
-    "nash-bargaining-discrete": "Nash bargaining, single agreements",
-    "kalai-smorodinsky-discrete": "Kalai–Smorodinsky, single agreements",
-}
-
 #: Units of the protocol settings (agents' units come from ``parameter_specs()``).
 _PROTOCOL_UNITS: Final = {"objection_cost": "utility"}
 
@@ -92,8 +82,11 @@ def _owner_label(owner: str) -> str:
 
 
 def _concept_label(concept: str) -> str:
-    """``"nash-bargaining"`` -> ``"Nash bargaining"`` (unknown names: dashes to spaces)."""
-    return _CONCEPT_NAMES.get(concept, concept.replace("-", " "))
+    """The title of a registered concept (:mod:`kurilsim.concepts`):
+    ``"nash-bargaining"`` -> ``"Nash bargaining"``; unknown names: dashes to spaces."""
+    if concept in concepts.names():
+        return concepts.get(concept).title
+    return concept.replace("-", " ")
 
 
 def _parameter_units(scenario: Scenario, name: str) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from kurilsim._errors import InvalidArgumentError, ProblemTooLargeError
-from kurilsim.io.scenario_toml import load_scenario
+from kurilsim.kuril.scenarios import load_scenario
 from kurilsim.model.scenario import Scenario
 from kurilsim.sweeps import DEFAULT_MAX_POINTS, SweepResult, sweep
 

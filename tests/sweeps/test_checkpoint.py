@@ -24,11 +24,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from numpy.typing import NDArray
 
-from kurilsim import KurilsimWarning, Scenario, SweepResult, sweep
-from kurilsim._errors import CheckpointError
-from kurilsim.sweeps import _sweep as sweeps
+from kurilsim import (
+    CheckpointError,
+    KurilsimWarning,
+    SweepResult,
+    kuril_scenario,
+    sweep,
+)
+from kurilsim.sweeps import checkpoint as checkpoints
 
-SCENARIO = Scenario(name="checkpoint-test")
+SCENARIO = kuril_scenario(name="checkpoint-test")
 GRID = {
     "japan.demand": [2, 4],
     "russia.security_weight": np.linspace(0.0, 3.0, 7),
@@ -303,7 +308,7 @@ def test_a_forgery_that_recomputes_the_digest_is_not_detected(tmp_path: Path) ->
     data["utilities"] = data["utilities"] + 0.25
     forged = str(data["fingerprint"]), int(data["index"])
     rewrite(file, utilities=data["utilities"],
-            digest=np.array(sweeps._chunk_digest(*forged, data)))
+            digest=np.array(checkpoints.chunk_digest(*forged, data)))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         resumed = run(folder)
@@ -433,7 +438,7 @@ def test_a_sweep_that_loses_the_race_for_the_manifest_is_refused(
     with pytest.raises(CheckpointError, match="belongs to a different sweep"):
         run(folder)
     monkeypatch.undo()
-    assert json.loads(manifest.read_text())["grid"] == sweeps._manifest(
+    assert json.loads(manifest.read_text())["grid"] == checkpoints.manifest(
         SCENARIO, "spe", "grid", True, list(OTHER_GRID),
         {k: np.asarray(v) for k, v in OTHER_GRID.items()}, {}, CHUNK,
     )["grid"]
@@ -445,7 +450,7 @@ def test_two_sweeps_starting_at_once_one_wins_one_is_refused(
 ) -> None:
     folder = tmp_path / f"ckpt-{attempt}"
     manifests = [
-        sweeps._manifest(SCENARIO, "spe", "grid", True, list(grid),
+        checkpoints.manifest(SCENARIO, "spe", "grid", True, list(grid),
                          {k: np.asarray(v) for k, v in grid.items()}, {}, CHUNK)
         for grid in (GRID, OTHER_GRID)
     ]
@@ -455,7 +460,7 @@ def test_two_sweeps_starting_at_once_one_wins_one_is_refused(
     def claim(manifest: dict[str, Any]) -> None:
         barrier.wait()
         try:
-            sweeps._open_checkpoint(folder, manifest)
+            checkpoints.open_checkpoint(folder, manifest)
             outcomes.append("claimed")
         except CheckpointError:
             outcomes.append("refused")
@@ -585,26 +590,3 @@ def test_a_resumed_sweep_equals_an_uninterrupted_one_whatever_the_damage(
         warnings.simplefilter("ignore", KurilsimWarning)
         resumed = run(folder)
     assert_identical(resumed, reference())
-
-
-def test_manifest_claim_without_hard_links_never_shows_a_partial_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # a file system without hard links: the claim falls back to a lock file
-    # and the manifest is renamed into place, complete
-    import errno
-
-    import kurilsim._io
-
-    def no_links(source: object, target: object) -> None:
-        raise OSError(errno.EPERM, "Operation not permitted")
-
-    monkeypatch.setattr(kurilsim._io.os, "link", no_links)
-    target = tmp_path / "manifest.json"
-    assert kurilsim._io.create_exclusively(target, b'{"a": 1}') is True
-    assert kurilsim._io.create_exclusively(target, b'{"b": 2}') is False
-    assert target.read_bytes() == b'{"a": 1}'
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "manifest.json",
-        "manifest.json.lock",
-    ]

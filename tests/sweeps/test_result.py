@@ -13,12 +13,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kurilsim import Scenario, SweepResult, sweep
-from kurilsim._errors import InvalidArgumentError, OutputError
+from kurilsim import (
+    InvalidArgumentError,
+    OutputError,
+    SweepResult,
+    kuril_scenario,
+    sweep,
+)
 from kurilsim.sweeps import ERROR, check_csv_path
-from kurilsim.sweeps import _sweep as sweeps
+from kurilsim.sweeps import result as sweep_result
 
-SCENARIO = Scenario(name="output-test")
+SCENARIO = kuril_scenario(name="output-test")
 GRID: dict[str, Any] = {
     "japan.demand": [2, 4],
     "russia.security_weight": np.linspace(0.0, 3.0, 7),
@@ -129,7 +134,7 @@ def test_a_failure_midway_leaves_the_old_file_untouched(
     target = tmp_path / "big.csv"
     target.write_bytes(b"the previous results\r\n1,2,3\r\n")
     before = target.read_bytes()
-    real = sweeps._csv_block
+    real = sweep_result._csv_block
     calls = {"n": 0}
 
     def fails_after_one_block(*args: Any) -> str:
@@ -138,7 +143,7 @@ def test_a_failure_midway_leaves_the_old_file_untouched(
             raise MemoryError
         return real(*args)
 
-    monkeypatch.setattr(sweeps, "_csv_block", fails_after_one_block)
+    monkeypatch.setattr(sweep_result, "_csv_block", fails_after_one_block)
     with pytest.raises(OutputError, match=r"big\.csv") as caught:
         result.to_csv(target, block_size=10)
     assert "unchanged" in str(caught.value)
@@ -152,15 +157,15 @@ def test_a_failing_disk_leaves_the_old_file_untouched(
 ) -> None:
     target = tmp_path / "out.csv"
     target.write_text("old\n")
-    real = sweeps._csv_block
+    real = sweep_result._csv_block
 
     def disk_full(*args: Any) -> str:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(sweeps, "_csv_block", disk_full)
+    monkeypatch.setattr(sweep_result, "_csv_block", disk_full)
     with pytest.raises(OutputError, match=r"out\.csv.*No space left"):
         result.to_csv(target)
-    monkeypatch.setattr(sweeps, "_csv_block", real)
+    monkeypatch.setattr(sweep_result, "_csv_block", real)
     assert target.read_text() == "old\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
 
@@ -256,22 +261,3 @@ def test_any_float_survives_the_csv_bit_for_bit(values: list[float], block: int)
     assert written.tobytes() == np.asarray(values, dtype=float).tobytes()
     utilities = np.array([[float(c) for c in row[-3:]] for row in rows[1:]])
     assert utilities.tobytes() == result.utilities.reshape(-1, 3).tobytes()
-
-
-def test_atomic_output_files_get_the_usual_permissions(tmp_path: Path) -> None:
-    # mkstemp makes private files; the output must look like open(path, "w")'s
-    import os
-    import stat
-
-    from kurilsim._io import atomic_output
-
-    fresh = tmp_path / "fresh.csv"
-    with atomic_output(fresh) as stream:
-        stream.write("a\n")
-    plain = tmp_path / "plain.csv"
-    plain.write_text("a\n")
-    assert stat.S_IMODE(fresh.stat().st_mode) == stat.S_IMODE(plain.stat().st_mode)
-    os.chmod(plain, 0o640)
-    with atomic_output(plain) as stream:  # replacing keeps the old file's mode
-        stream.write("b\n")
-    assert stat.S_IMODE(plain.stat().st_mode) == 0o640

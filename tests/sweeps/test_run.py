@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
 import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 
 import kurilsim
-from kurilsim import InvalidModelError, Scenario, sweep
-from kurilsim._errors import CheckpointError
+from kurilsim import CheckpointError, InvalidModelError, Scenario, concepts, sweep
+from kurilsim.concepts import Concept
 from kurilsim.sweeps import ERROR
 from kurilsim.testing.strategies import sweep_grids
 
-SCENARIO = Scenario(name="sweep-test")
+SCENARIO = kurilsim.kuril_scenario(name="sweep-test")
 GRID = {
     "japan.demand": [2, 4],
     "russia.security_weight": np.linspace(0.0, 3.0, 7),
@@ -125,19 +129,36 @@ def test_bad_arguments_raise_before_any_work(kwargs: dict, match: str) -> None: 
         sweep(SCENARIO, progress=False, **kwargs)
 
 
-def test_errors_are_recorded_per_point(monkeypatch: pytest.MonkeyPatch) -> None:
-    import kurilsim.analysis
+@pytest.fixture
+def registered() -> Iterator[Callable[[Concept], Concept]]:
+    """Register concepts for one test; they are removed afterwards."""
+    added: list[str] = []
 
-    real = kurilsim.analysis.solve_scenario
+    def add(concept: Concept) -> Concept:
+        added.append(concept.name)
+        return concepts.register(concept)
 
-    def flaky(scenario: Scenario, concept: str = "spe") -> kurilsim.analysis.Outcome:
-        if scenario.agent("russia").security_weight == 1.5:
-            raise kurilsim.SolverError("no certified answer here")
-        return real(scenario, concept)
+    yield add
+    for name in added:
+        concepts.unregister(name)
 
-    monkeypatch.setattr(kurilsim.analysis, "solve_scenario", flaky)
+
+def _flaky_spe(scenario: Scenario, **options: Any) -> kurilsim.Outcome:
+    """The SPE, except that it fails at one security weight."""
+    if scenario.agent("russia").security_weight == 1.5:
+        raise kurilsim.SolverError("no certified answer here")
+    outcome = kurilsim.solve_scenario(scenario, "spe")
+    return dataclasses.replace(outcome, concept="flaky-spe")
+
+
+def test_errors_are_recorded_per_point(
+    registered: Callable[[Concept], Concept],
+) -> None:
+    registered(Concept(name="flaky-spe", title="flaky SPE",
+                       description="the SPE, failing at one point", solve=_flaky_spe))
     result = sweep(
-        SCENARIO, {"russia.security_weight": [1.0, 1.5, 2.0]}, fast=False, progress=False
+        SCENARIO, {"russia.security_weight": [1.0, 1.5, 2.0]}, concept="flaky-spe",
+        progress=False,
     )
     assert result.agreement.tolist()[1] == ERROR
     assert result.errors == {1: "SolverError: no certified answer here"}
@@ -177,30 +198,38 @@ def test_exports_csv_numpy_pandas_and_selection(tmp_path) -> None:  # type: igno
     assert list(shares.values()) == sorted(shares.values(), reverse=True)
 
 
-def test_checkpoint_resume_after_interruption(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import kurilsim.sweeps._sweep as sweep_module
+_SOLVED = {"points": 0, "limit": -1}
 
+
+def _interruptible_spe(scenario: Scenario, **options: Any) -> kurilsim.Outcome:
+    """The SPE, interrupted (as by Ctrl-C) after ``_SOLVED["limit"]`` points."""
+    if _SOLVED["points"] == _SOLVED["limit"]:
+        raise KeyboardInterrupt
+    _SOLVED["points"] += 1
+    return dataclasses.replace(kurilsim.solve_scenario(scenario, "spe"),
+                               concept="interruptible-spe")
+
+
+def test_checkpoint_resume_after_interruption(
+    tmp_path: Path, registered: Callable[[Concept], Concept]
+) -> None:
+    registered(Concept(name="interruptible-spe", title="interruptible SPE",
+                       description="the SPE, interrupted", solve=_interruptible_spe))
     folder = tmp_path / "ckpt"
-    reference = sweep(SCENARIO, GRID, progress=False, chunk_size=5)
-    real = sweep_module._evaluate_chunk
-    calls = {"n": 0}
-
-    def dies_after_three(*args):  # type: ignore[no-untyped-def]
-        calls["n"] += 1
-        if calls["n"] > 3:
-            raise KeyboardInterrupt
-        return real(*args)
-
-    monkeypatch.setattr(sweep_module, "_evaluate_chunk", dies_after_three)
+    options: dict[str, Any] = {
+        "concept": "interruptible-spe", "progress": False, "chunk_size": 5
+    }
+    reference = sweep(SCENARIO, GRID, **options)
+    _SOLVED.update(points=0, limit=3 * 5 + 2)  # interrupted within the fourth chunk
     with pytest.raises(KeyboardInterrupt):
-        sweep(SCENARIO, GRID, progress=False, chunk_size=5, checkpoint=folder)
+        sweep(SCENARIO, GRID, checkpoint=folder, **options)
     assert len(list(folder.glob("chunk-*.npz"))) == 3
-    monkeypatch.setattr(sweep_module, "_evaluate_chunk", real)
-    resumed = sweep(SCENARIO, GRID, progress=False, chunk_size=5, checkpoint=folder)
+    _SOLVED.update(points=0, limit=-1)
+    resumed = sweep(SCENARIO, GRID, checkpoint=folder, **options)
     assert resumed.metadata["chunks_resumed"] == 3
     np.testing.assert_array_equal(resumed.agreement, reference.agreement)
     np.testing.assert_array_equal(resumed.utilities, reference.utilities)
-    again = sweep(SCENARIO, GRID, progress=False, chunk_size=5, checkpoint=folder)
+    again = sweep(SCENARIO, GRID, checkpoint=folder, **options)
     assert again.metadata["chunks_resumed"] == again.metadata["chunks"]
     # plain data: loadable without pickle, a JSON manifest
     with np.load(next(folder.glob("chunk-*.npz")), allow_pickle=False) as data:

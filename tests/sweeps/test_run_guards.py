@@ -18,12 +18,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kurilsim import KurilsimError, Scenario, sweep
-from kurilsim._errors import InvalidArgumentError, ProblemTooLargeError
+from kurilsim import (
+    InvalidArgumentError,
+    KurilsimError,
+    ProblemTooLargeError,
+    kuril_scenario,
+    sweep,
+)
 from kurilsim.sweeps import ERROR, FAST_CONCEPTS
-from kurilsim.sweeps import _sweep as sweeps
+from kurilsim.sweeps import run as sweep_run
 
-SCENARIO = Scenario(name="guard-test")
+SCENARIO = kuril_scenario(name="guard-test")
 
 
 # -- (a) size budget --------------------------------------------------------------------
@@ -134,8 +139,8 @@ def test_workers_are_capped_at_the_chunks_and_the_cpus(
     monkeypatch: pytest.MonkeyPatch, workers: int, cpus: int, expected: int
 ) -> None:
     grid = {"russia.security_weight": np.linspace(0.0, 3.0, 9)}  # 9 chunks of 1
-    monkeypatch.setattr(sweeps, "_available_cpus", lambda: cpus)
-    monkeypatch.setattr(sweeps, "process_pool", _RecordingPool)
+    monkeypatch.setattr(sweep_run, "_available_cpus", lambda: cpus)
+    monkeypatch.setattr(sweep_run, "process_pool", _RecordingPool)
     _RecordingPool.sizes = []
     result = sweep(SCENARIO, grid, progress=False, chunk_size=1, workers=workers)
     assert result.metadata["workers"] == expected
@@ -150,8 +155,8 @@ def test_no_pool_is_started_for_chunks_already_in_the_checkpoint(
 ) -> None:
     grid = {"russia.security_weight": np.linspace(0.0, 3.0, 9)}
     sweep(SCENARIO, grid, progress=False, chunk_size=3, checkpoint=tmp_path / "c")
-    monkeypatch.setattr(sweeps, "_available_cpus", lambda: 8)
-    monkeypatch.setattr(sweeps, "process_pool", _RecordingPool)
+    monkeypatch.setattr(sweep_run, "_available_cpus", lambda: 8)
+    monkeypatch.setattr(sweep_run, "process_pool", _RecordingPool)
     _RecordingPool.sizes = []
     again = sweep(SCENARIO, grid, progress=False, chunk_size=3, workers=8,
                   checkpoint=tmp_path / "c")
@@ -204,12 +209,12 @@ def test_no_worker_outlives_a_killed_sweep(how: str) -> None:
         import numpy as np, kurilsim
         from kurilsim.sweeps import process_pool
         os.environ.pop("COVERAGE_PROCESS_START", None)
-        kurilsim.sweep(kurilsim.Scenario(name="k"),
+        kurilsim.sweep(kurilsim.kuril_scenario(name="k"),
                        {{"russia.security_weight": np.linspace(0, 3, 100_000)}},
                        concept="nash", fast=False, chunk_size=20_000,
                        progress=False, {pool})
     """)
-    if how == "workers" and sweeps._available_cpus() < 2:
+    if how == "workers" and sweep_run._available_cpus() < 2:
         pytest.skip("workers=2 runs in-process on one CPU; process_pool covers the watch")
     process = subprocess.Popen([sys.executable, "-c", code])
     family: list[int] = []

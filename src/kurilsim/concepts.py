@@ -1,0 +1,867 @@
+"""Solution concepts: one record per concept and the one registry everything reads.
+
+A :class:`Concept` says what a solution concept is called (``name``, and a
+``title`` for plots and tables), what it means (``description``), how to
+solve a scenario under it (``solve(scenario, **options) -> Outcome``) and,
+optionally, how to solve many parameter points at once in a sweep
+(``kernel``).  The registry of this module is the single list of concepts:
+:func:`kurilsim.solve_scenario`, :func:`kurilsim.compare_concepts`,
+:func:`kurilsim.sweep`, the labels of :mod:`kurilsim.plot` and the
+``kurilsim`` command line (``solve --concept``, ``sweep --concept``, their
+help) all read it, so a concept added with :func:`register` appears in all of
+them with no other change.
+
+The built-in concepts, in the order :func:`registered` lists them:
+
+``spe``
+    subgame-perfect equilibrium of the proposal game (vectorised in sweeps);
+``nash``
+    Nash equilibrium of the strategic game, selected along the logit path;
+``nash-bargaining``, ``kalai-smorodinsky``, ``rubinstein``
+    two-party bargaining between the protocol's proposer and responder over
+    lotteries of agreements;
+``nash-bargaining-discrete``, ``kalai-smorodinsky-discrete``
+    the same rules between single agreements (vectorised in sweeps);
+``baron-ferejohn``
+    legislative bargaining among all agents, majority rule.
+
+Examples
+--------
+>>> import kurilsim
+>>> from kurilsim import concepts
+>>> [concept.name for concept in concepts.registered()][:3]
+['spe', 'nash', 'nash-bargaining']
+>>> concepts.get("spe").title
+'subgame-perfect equilibrium'
+>>> sorted(concept.name for concept in concepts.registered() if concept.kernel)
+['kalai-smorodinsky-discrete', 'nash-bargaining-discrete', 'spe']
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Final, Literal, Protocol
+
+import numpy as np
+from numpy.typing import NDArray
+
+from kurilsim._arrays import readonly
+from kurilsim._checks import check_choice, check_instance, describe
+from kurilsim._errors import InvalidArgumentError, InvalidModelError, SolverError
+from kurilsim.model.agreements import NO_DEAL, Agreement
+from kurilsim.model.scenario import Scenario
+
+if TYPE_CHECKING:
+    from kurilsim.solvers.bargaining import BargainingSolution
+    from kurilsim.solvers.results import SolverResult
+
+__all__ = [
+    "CONCEPTS",
+    "ROLES",
+    "Concept",
+    "Outcome",
+    "SweepKernel",
+    "get",
+    "names",
+    "register",
+    "registered",
+    "unregister",
+]
+
+#: The protocol roles a concept may read (:attr:`Concept.roles`).
+ROLES: Final = ("proposer", "responder", "objector")
+
+#: What a concept name may look like: it is also a command-line word and a
+#: checkpoint key (lower case letters, digits and inner dashes).
+_NAME: Final = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+# -- the outcome of a scenario ---------------------------------------------------------
+@dataclass(frozen=True, slots=True, eq=False)
+class Outcome:
+    """What a scenario leads to under one solution concept.
+
+    Follows the result contract of :class:`kurilsim.solvers.results.SolverResult`:
+    :attr:`certificate`, :attr:`tol`, :attr:`message` and :attr:`method`.
+
+    Attributes
+    ----------
+    concept : str
+        The concept's name (see :func:`kurilsim.concepts.get`).
+    scenario : str
+        The scenario's name.
+    agreement : Agreement or None
+        The agreement reached (the most likely one under a lottery or mixed
+        equilibrium), or None for no deal.
+    probability : float
+        Probability that some agreement is concluded.
+    distribution : dict of int to float
+        Probability of each agreement index, ``NO_DEAL`` for the status quo.
+    utilities : ndarray
+        Each agent's expected utility (scenario order).
+    agents : tuple of str
+    certificate : float
+        The evidence's own certificate (``evidence.certificate``), in the
+        units of ``tol``: for ``spe`` the largest one-shot deviation gain and
+        for ``nash`` the largest deviation gain, each relative to the mover's
+        payoff range; for the bargaining solutions over lotteries the Pareto
+        gap (Baron-Ferejohn: its optimality gap, the equilibrium residual --
+        a majority's deal need not be Pareto optimal); for the discrete
+        bargaining rules the shortfall of the chosen outcome below individual
+        rationality.  A user concept documents its own.
+    tol : float
+        What the solver checked the certificate against (``evidence.tol``):
+        the outcome is certified when ``certificate <= tol``.
+    evidence : SolverResult or None
+        The solver's full result (``SPEResult``, ``NashResult``,
+        ``BargainingSolution``, ``DiscreteBargainingResult``), or None when a
+        user concept has none.
+    labels : dict of int to str
+        Readable name of each outcome in ``distribution``.
+    """
+
+    concept: str
+    scenario: str
+    agreement: Agreement | None
+    probability: float
+    distribution: dict[int, float]
+    utilities: NDArray[np.float64]
+    agents: tuple[str, ...]
+    certificate: float
+    tol: float = 0.0
+    evidence: SolverResult | None = field(default=None, repr=False)
+    labels: dict[int, str] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def from_distribution(
+        cls,
+        scenario: Scenario,
+        concept: str,
+        distribution: Mapping[int, float],
+        *,
+        certificate: float,
+        tol: float,
+        evidence: SolverResult | None = None,
+        utilities: NDArray[np.float64] | None = None,
+    ) -> Outcome:
+        """The outcome of ``scenario`` when each outcome has a probability.
+
+        This is how a concept's ``solve`` builds its result.
+
+        Parameters
+        ----------
+        scenario : Scenario
+        concept : str
+            The concept's name.
+        distribution : mapping of int to float
+            Probability of each agreement index of ``scenario.space``,
+            ``NO_DEAL`` (-1) for the status quo; probabilities sum to 1.
+        certificate, tol : float
+            The checked error measure and what it was checked against.
+        evidence : SolverResult, optional
+            The solver's result.
+        utilities : ndarray, optional
+            Each agent's expected utility (default: the expectation of the
+            scenario's outcome utilities under ``distribution``; pass them
+            when the concept's payoffs differ, e.g. an objection cost paid).
+
+        Raises
+        ------
+        InvalidArgumentError
+            If an index is not an agreement of the scenario or ``NO_DEAL``,
+            or the probabilities are not in [0, 1] summing to 1.
+
+        Examples
+        --------
+        >>> import kurilsim
+        >>> scenario = kurilsim.kuril_scenario(name="default")
+        >>> outcome = kurilsim.Outcome.from_distribution(
+        ...     scenario, "mine", {kurilsim.NO_DEAL: 1.0}, certificate=0.0, tol=0.0)
+        >>> outcome.deal, outcome.probability
+        ('no deal', 0.0)
+        """
+        check_instance(scenario, Scenario, "scenario")
+        table = scenario.outcome_utilities()
+        n = len(scenario.space)
+        weights = np.zeros(table.shape[1])
+        chances: dict[int, float] = {}
+        for key, value in dict(distribution).items():
+            index = int(key)
+            if index != key or not (index == NO_DEAL or 0 <= index < n):
+                raise InvalidArgumentError(
+                    f"distribution keys must be agreement indices in [0, {n}) or "
+                    f"NO_DEAL ({NO_DEAL}), got {key!r}"
+                )
+            p = float(value)
+            if not -1e-9 <= p <= 1.0 + 1e-9:  # within rounding
+                raise InvalidArgumentError(
+                    f"distribution[{index}] must be a probability in [0, 1], got {value!r}"
+                )
+            chances[index] = p
+            weights[index] += p  # NO_DEAL = -1 is the last column
+        if chances and abs(sum(chances.values()) - 1.0) > 1e-6:
+            raise InvalidArgumentError(
+                f"distribution must sum to 1, got {sum(chances.values())!r}"
+            )
+        if utilities is None:
+            utilities = table @ weights
+        deals = {k: p for k, p in chances.items() if k != NO_DEAL and p > 1e-12}
+        best = max(deals.items(), key=lambda item: item[1])[0] if deals else NO_DEAL
+        agreement = (
+            scenario.space[best]
+            if best != NO_DEAL and deals[best] >= chances.get(NO_DEAL, 0.0)
+            else None
+        )
+        return cls(
+            concept=concept,
+            scenario=scenario.name,
+            agreement=agreement,
+            probability=float(sum(deals.values())),
+            distribution=chances,
+            utilities=readonly(np.array(utilities, dtype=np.float64)),
+            agents=scenario.agent_names,
+            certificate=float(certificate),
+            tol=float(tol),
+            evidence=evidence,
+            labels={
+                k: "no deal" if k == NO_DEAL else str(scenario.space[k]) for k in chances
+            },
+        )
+
+    @property
+    def method(self) -> str:
+        """The method that produced the outcome: the concept's name (the
+        solver's own method is ``evidence.method``)."""
+        return self.concept
+
+    @property
+    def message(self) -> str:
+        """A one-line summary: the deal, its chance, utilities and certificate."""
+        return str(self)
+
+    @property
+    def agreement_index(self) -> int:
+        """Index of the agreement reached, or ``NO_DEAL``."""
+        if not self.distribution:
+            return NO_DEAL
+        return max(self.distribution.items(), key=lambda item: item[1])[0]
+
+    @property
+    def deal(self) -> str:
+        """The agreement as text, or ``"no deal"``; a lottery lists its weights."""
+        if self.agreement is None:
+            return "no deal"
+        if len(self.distribution) == 1:
+            return str(self.agreement)
+        parts = sorted(self.distribution.items(), key=lambda item: -item[1])
+        shown = [f"{p:.0%} {self.labels.get(k, str(k))}" for k, p in parts[:2]]
+        more = " + ..." if len(parts) > 2 else ""
+        return "lottery: " + " / ".join(shown) + more
+
+    def __str__(self) -> str:
+        values = ", ".join(
+            f"{name} {u:+.3f}" for name, u in zip(self.agents, self.utilities, strict=True)
+        )
+        certain = self.probability < 1e-9 or self.probability > 1 - 1e-9
+        chance = "" if certain else f" (p={self.probability:.3f})"
+        return (
+            f"{self.concept}: {self.deal}{chance}; utilities {values}; "
+            f"certificate {self.certificate:.2g}"
+        )
+
+
+# -- the concept record ----------------------------------------------------------------
+class SweepKernel(Protocol):
+    """A concept's vectorised solver: the agreement reached at many points at once.
+
+    Called by :func:`kurilsim.sweep` on a chunk of ``m`` parameter points as
+    ``kernel(scenario, utilities, settings)``:
+
+    ``scenario``
+        The base scenario of the chunk (every protocol setting the kernel
+        does not take as an array is set in it);
+    ``utilities``
+        Read-only, C-contiguous array of shape
+        ``(n_agents, len(scenario.space) + 1, m)``: the utilities of
+        :meth:`Scenario.outcome_utilities` at the points, laid out agent x
+        outcome x point (agents in scenario order, the status quo last), so
+        that ``utilities[i]`` is one contiguous row of points per outcome; all
+        finite;
+    ``settings``
+        The protocol settings of :attr:`Concept.kernel_settings` that the
+        sweep varies, by dotted name, as arrays of length ``m``.
+
+    It returns the agreement index reached at each point (``NO_DEAL`` for no
+    deal), an integer array of shape ``(m,)``: a kernel solves concepts whose
+    outcome is a single agreement, not a lottery.  It must give at each point
+    what the concept's ``solve`` gives there; it may raise
+    :class:`~kurilsim.KurilsimError` for invalid values (the sweep then
+    solves the chunk point by point, recording each point's error).
+    """
+
+    def __call__(
+        self,
+        scenario: Scenario,
+        utilities: NDArray[np.float64],
+        settings: Mapping[str, NDArray[Any]],
+        /,
+    ) -> NDArray[np.intp]: ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Concept:
+    """A solution concept: what it is called and means, and how to solve under it.
+
+    Attributes
+    ----------
+    name : str
+        The key (``solve_scenario(scenario, name)``, ``--concept name``):
+        lower-case letters and digits, inner dashes allowed.
+    title : str
+        Readable name for plots and tables (``"Nash bargaining"``).
+    description : str
+        One paragraph: what the concept predicts and from what.
+    solve : callable
+        ``solve(scenario, **options) -> Outcome``.  For sweeps with
+        ``workers=`` it must be picklable (a module-level function).
+    kernel : SweepKernel, optional
+        Vectorised solver used by :func:`kurilsim.sweep` on its fast path
+        (see :class:`SweepKernel`); None: points are solved one by one.
+    kernel_settings : frozenset of str
+        Protocol settings (dotted names, ``"protocol.objection_cost"``) the
+        kernel takes as arrays; a sweep over another protocol setting groups
+        its points by value.  Empty without a kernel.
+    lottery : bool
+        Whether the outcome may be a lottery over agreements (then there is
+        no kernel: kernels return single agreements).
+    roles : tuple of str
+        The protocol roles the concept reads, among :data:`ROLES` (empty:
+        it treats all agents alike).
+
+    Raises
+    ------
+    InvalidArgumentError
+        Naming the field that is not valid.
+
+    Examples
+    --------
+    >>> import kurilsim
+    >>> from kurilsim.concepts import Concept
+    >>> def status_quo(scenario, **options):
+    ...     return kurilsim.Outcome.from_distribution(
+    ...         scenario, "status-quo", {kurilsim.NO_DEAL: 1.0}, certificate=0.0, tol=0.0)
+    >>> concept = Concept(name="status-quo", title="status quo",
+    ...                   description="Nothing ever changes.", solve=status_quo)
+    >>> concept.solve(kurilsim.kuril_scenario(name="default")).deal
+    'no deal'
+    >>> Concept(name="Status Quo", title="status quo", description="x", solve=status_quo)
+    Traceback (most recent call last):
+    ...
+    kurilsim._errors.InvalidArgumentError: Concept.name must be lower-case letters and digits with inner dashes (e.g. 'nash-bargaining'), got 'Status Quo' (str)
+    """
+
+    name: str
+    title: str
+    description: str
+    solve: Callable[..., Outcome] = field(repr=False)
+    kernel: SweepKernel | None = field(default=None, repr=False)
+    kernel_settings: frozenset[str] = frozenset()
+    lottery: bool = False
+    roles: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not _NAME.fullmatch(self.name):
+            raise InvalidArgumentError(
+                "Concept.name must be lower-case letters and digits with inner dashes "
+                f"(e.g. 'nash-bargaining'), got {describe(self.name)}"
+            )
+        for what in ("title", "description"):
+            value = getattr(self, what)
+            if not isinstance(value, str) or not value.strip():
+                raise InvalidArgumentError(
+                    f"Concept.{what} must be a non-empty string, got {describe(value)}"
+                )
+        if not callable(self.solve):
+            raise InvalidArgumentError(
+                f"Concept.solve must be callable (scenario, **options) -> Outcome, "
+                f"got {describe(self.solve)}"
+            )
+        if self.kernel is not None and not callable(self.kernel):
+            raise InvalidArgumentError(
+                f"Concept.kernel must be None or callable, got {describe(self.kernel)}"
+            )
+        if not isinstance(self.lottery, bool):
+            raise InvalidArgumentError(
+                f"Concept.lottery must be True or False, got {describe(self.lottery)}"
+            )
+        if self.lottery and self.kernel is not None:
+            raise InvalidArgumentError(
+                "Concept.kernel must be None for a concept whose outcome is a lottery "
+                "(lottery=True): kernels return single agreements"
+            )
+        settings = self.kernel_settings
+        if isinstance(settings, str) or not isinstance(settings, (set, frozenset, tuple, list)):
+            raise InvalidArgumentError(
+                "Concept.kernel_settings must be a set of dotted protocol settings, "
+                f"got {describe(settings)}"
+            )
+        for setting in settings:
+            if not isinstance(setting, str) or not setting.startswith("protocol."):
+                raise InvalidArgumentError(
+                    "Concept.kernel_settings must name protocol settings such as "
+                    f"'protocol.objection_cost', got {describe(setting)}"
+                )
+        if settings and self.kernel is None:
+            raise InvalidArgumentError(
+                "Concept.kernel_settings must be empty for a concept without a kernel"
+            )
+        object.__setattr__(self, "kernel_settings", frozenset(settings))
+        roles = self.roles
+        if isinstance(roles, str) or not isinstance(roles, (tuple, list)):
+            raise InvalidArgumentError(
+                f"Concept.roles must be a tuple of roles among {ROLES}, got "
+                f"{describe(roles)}"
+            )
+        for role in roles:
+            check_choice(role, "Concept.roles", ROLES)
+        if len(set(roles)) != len(roles):
+            raise InvalidArgumentError(f"Concept.roles has repeated roles: {roles!r}")
+        object.__setattr__(self, "roles", tuple(roles))
+
+    @property
+    def vectorised(self) -> bool:
+        """Whether sweeps solve this concept on the vectorised fast path."""
+        return self.kernel is not None
+
+    def outcome(self, scenario: Scenario, **options: Any) -> Outcome:
+        """``solve(scenario, **options)``, checked to be an Outcome of this concept.
+
+        Raises
+        ------
+        SolverError
+            If ``solve`` returns something else than an :class:`Outcome` whose
+            ``concept`` is this concept's name.
+        """
+        outcome = self.solve(scenario, **options)
+        if not isinstance(outcome, Outcome):
+            raise SolverError(
+                f"concept {self.name!r}: solve returned {describe(outcome)}, "
+                "expected an Outcome"
+            )
+        if outcome.concept != self.name:
+            raise SolverError(
+                f"concept {self.name!r}: solve returned an Outcome of concept "
+                f"{outcome.concept!r}"
+            )
+        return outcome
+
+
+# -- the registry ----------------------------------------------------------------------
+_REGISTRY: dict[str, Concept] = {}
+_LOCK = threading.Lock()
+
+
+def register(concept: Concept, *, replace: bool = False) -> Concept:
+    """Add a concept to the registry (last in :func:`registered`).
+
+    From then on :func:`kurilsim.solve_scenario`, :func:`kurilsim.compare_concepts`,
+    :func:`kurilsim.sweep` (vectorised if it has a kernel), the plot labels
+    and ``kurilsim solve --concept`` know it.
+
+    Parameters
+    ----------
+    concept : Concept
+    replace : bool
+        Replace a registered concept of the same name (it keeps its place).
+
+    Returns
+    -------
+    Concept
+        ``concept``.
+
+    Raises
+    ------
+    InvalidArgumentError
+        If ``concept`` is not a Concept, or its name is taken and ``replace``
+        is false.
+
+    Examples
+    --------
+    >>> import kurilsim
+    >>> from kurilsim import concepts
+    >>> def status_quo(scenario, **options):
+    ...     return kurilsim.Outcome.from_distribution(
+    ...         scenario, "status-quo", {kurilsim.NO_DEAL: 1.0}, certificate=0.0, tol=0.0)
+    >>> _ = concepts.register(concepts.Concept(
+    ...     name="status-quo", title="status quo", description="Nothing changes.",
+    ...     solve=status_quo))
+    >>> kurilsim.solve_scenario(kurilsim.kuril_scenario(name="default"), "status-quo").deal
+    'no deal'
+    >>> concepts.unregister("status-quo")
+    """
+    check_instance(concept, Concept, "concept")
+    if not isinstance(replace, bool):
+        raise InvalidArgumentError(f"replace must be True or False, got {describe(replace)}")
+    with _LOCK:
+        if concept.name in _REGISTRY and not replace:
+            raise InvalidArgumentError(
+                f"a concept named {concept.name!r} is already registered; pass "
+                "replace=True to replace it"
+            )
+        _REGISTRY[concept.name] = concept
+    return concept
+
+
+def unregister(name: str) -> None:
+    """Remove a concept from the registry (built-ins too: re-register them to undo).
+
+    Raises
+    ------
+    InvalidModelError
+        If no concept of that name is registered (the message lists them).
+    """
+    get(name)
+    with _LOCK:
+        del _REGISTRY[name]
+
+
+def get(name: str) -> Concept:
+    """The registered concept called ``name``.
+
+    Raises
+    ------
+    InvalidModelError
+        For an unknown name (the message lists the registered ones).
+
+    Examples
+    --------
+    >>> from kurilsim import concepts
+    >>> concepts.get("rubinstein").lottery
+    True
+    """
+    check_choice(name, "concept", _REGISTRY, error=InvalidModelError)
+    return _REGISTRY[name]
+
+
+def registered() -> tuple[Concept, ...]:
+    """Every registered concept, built-ins first, then in registration order."""
+    return tuple(_REGISTRY.values())
+
+
+def names() -> tuple[str, ...]:
+    """The names of :func:`registered`."""
+    return tuple(_REGISTRY)
+
+
+class _Descriptions(Mapping[str, str]):
+    """Read-only live view of the registry: concept name -> description."""
+
+    __slots__ = ()
+
+    def __getitem__(self, name: str) -> str:
+        if name not in _REGISTRY:
+            raise KeyError(name)
+        return _REGISTRY[name].description
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(tuple(_REGISTRY))
+
+    def __len__(self) -> int:
+        return len(_REGISTRY)
+
+    def __repr__(self) -> str:
+        return f"CONCEPTS({dict(self)!r})"
+
+
+#: The registered concepts by name, with their descriptions: a read-only live
+#: view of the registry (see :func:`register`).
+CONCEPTS: Final[Mapping[str, str]] = _Descriptions()
+
+
+# -- the built-in concepts --------------------------------------------------------------
+def _solve_spe(scenario: Scenario, *, tol: float | None = None) -> Outcome:
+    from kurilsim.games.negotiation import proposal_game
+    from kurilsim.solvers.spe import DEFAULT_TOL, solve_spe
+
+    tol = DEFAULT_TOL if tol is None else tol
+    spe = solve_spe(proposal_game(scenario), tol=tol)
+    distribution = {int(str(k)): p for k, p in spe.outcomes.items()}
+    # the SPE payoffs include any objection cost the proposer pays
+    return Outcome.from_distribution(
+        scenario, "spe", distribution, certificate=spe.certificate, tol=spe.tol,
+        evidence=spe, utilities=spe.payoffs,
+    )
+
+
+def _spe_kernel(
+    scenario: Scenario, utilities: NDArray[np.float64], settings: Mapping[str, NDArray[Any]]
+) -> NDArray[np.intp]:
+    from kurilsim.games.negotiation import objectionable
+    from kurilsim.solvers.proposal import spe_kernel
+
+    m = utilities.shape[-1]
+    protocol = scenario.protocol
+    cost = np.broadcast_to(
+        np.asarray(settings.get("protocol.objection_cost", protocol.objection_cost),
+                   dtype=np.float64),
+        (m,),
+    )
+    bad = ~np.isfinite(cost) | (cost < 0)
+    if np.any(bad):
+        raise InvalidModelError(
+            f"protocol.objection_cost must be finite and >= 0, got {cost[bad][0].item()!r}"
+        )
+    index = scenario.agent_names.index
+    column = spe_kernel(
+        utilities[index(protocol.proposer)],
+        utilities[index(protocol.responder)],
+        utilities[index(protocol.objector)] if protocol.objector else None,
+        objectionable(scenario),
+        cost,
+        objection_blocks=protocol.objection_blocks,
+        tol=1e-12,
+    )
+    return np.where(column < len(scenario.space), column, NO_DEAL).astype(np.intp)
+
+
+def _two_parties(scenario: Scenario) -> list[int]:
+    protocol = scenario.protocol
+    return [
+        scenario.agent_names.index(protocol.proposer),
+        scenario.agent_names.index(protocol.responder),
+    ]
+
+
+_Rule = Literal["nash-bargaining", "kalai-smorodinsky"]
+
+
+def _discrete(rule: _Rule, concept: str, scenario: Scenario,
+              tol: float | None) -> Outcome:
+    from kurilsim.solvers.bargaining import solve_discrete_bargaining
+
+    table = scenario.outcome_utilities()
+    first, second = _two_parties(scenario)
+    result = solve_discrete_bargaining(
+        table[first], table[second], rule=rule, **_options(tol)
+    )
+    index = int(result.index)
+    distribution = {NO_DEAL: 1.0} if index < 0 else {index: 1.0}
+    return Outcome.from_distribution(
+        scenario, concept, distribution, certificate=result.certificate,
+        tol=result.tol, evidence=result,
+    )
+
+
+def _solve_nash_bargaining_discrete(scenario: Scenario, *, tol: float | None = None
+                                    ) -> Outcome:
+    return _discrete("nash-bargaining", "nash-bargaining-discrete", scenario, tol)
+
+
+def _solve_kalai_smorodinsky_discrete(scenario: Scenario, *, tol: float | None = None
+                                      ) -> Outcome:
+    return _discrete("kalai-smorodinsky", "kalai-smorodinsky-discrete", scenario, tol)
+
+
+def _discrete_kernel(rule: _Rule, scenario: Scenario, utilities: NDArray[np.float64]
+                     ) -> NDArray[np.intp]:
+    from kurilsim.solvers.bargaining import discrete_bargaining_kernel
+
+    first, second = _two_parties(scenario)
+    return np.asarray(
+        discrete_bargaining_kernel(utilities[first], utilities[second], rule=rule),
+        dtype=np.intp,
+    )
+
+
+def _nash_bargaining_discrete_kernel(
+    scenario: Scenario, utilities: NDArray[np.float64], settings: Mapping[str, NDArray[Any]]
+) -> NDArray[np.intp]:
+    return _discrete_kernel("nash-bargaining", scenario, utilities)
+
+
+def _kalai_smorodinsky_discrete_kernel(
+    scenario: Scenario, utilities: NDArray[np.float64], settings: Mapping[str, NDArray[Any]]
+) -> NDArray[np.intp]:
+    return _discrete_kernel("kalai-smorodinsky", scenario, utilities)
+
+
+def _solve_nash(scenario: Scenario, *, tol: float | None = None) -> Outcome:
+    from kurilsim.games.negotiation import strategic_game
+    from kurilsim.solvers.nash import solve_nash
+
+    negotiation = strategic_game(scenario)
+    result = solve_nash(negotiation.game, method="logit", **_options(tol))
+    if not result.equilibria:
+        raise SolverError(f"no certified equilibrium for scenario {scenario.name!r}")
+    equilibrium = result.equilibria[0]
+    distribution = negotiation.outcome_distribution(equilibrium.strategies)
+    # the players' payoffs include any objection cost; the others' expected utilities
+    expected = Outcome.from_distribution(
+        scenario, "nash", distribution, certificate=0.0, tol=0.0
+    ).utilities
+    utilities = np.array(expected)
+    players = [scenario.agent_names.index(p) for p in negotiation.game.players]
+    utilities[players] = equilibrium.payoffs
+    return Outcome.from_distribution(
+        scenario, "nash", distribution, certificate=result.certificate,
+        tol=result.tol, evidence=result, utilities=utilities,
+    )
+
+
+def _lottery(scenario: Scenario, concept: str, solution: BargainingSolution) -> Outcome:
+    lottery = np.asarray(solution.lottery, dtype=np.float64)
+    distribution = {k: float(p) for k, p in enumerate(lottery[:-1]) if p > 1e-12}
+    if lottery[-1] > 1e-12:
+        distribution[NO_DEAL] = float(lottery[-1])
+    return Outcome.from_distribution(
+        scenario, concept, distribution, certificate=solution.certificate,
+        tol=solution.tol, evidence=solution,
+    )
+
+
+def _two_party_problem(scenario: Scenario) -> Any:
+    from kurilsim.games.bargaining import BargainingProblem
+
+    protocol = scenario.protocol
+    return BargainingProblem.from_scenario(
+        scenario, parties=[protocol.proposer, protocol.responder]
+    )
+
+
+def _options(tol: float | None) -> dict[str, Any]:
+    return {} if tol is None else {"tol": tol}
+
+
+def _solve_nash_bargaining(scenario: Scenario, *, tol: float | None = None) -> Outcome:
+    from kurilsim.solvers.bargaining import solve_nash_bargaining
+
+    solution = solve_nash_bargaining(_two_party_problem(scenario), **_options(tol))
+    return _lottery(scenario, "nash-bargaining", solution)
+
+
+def _solve_kalai_smorodinsky(scenario: Scenario, *, tol: float | None = None) -> Outcome:
+    from kurilsim.solvers.bargaining import solve_kalai_smorodinsky
+
+    solution = solve_kalai_smorodinsky(_two_party_problem(scenario), **_options(tol))
+    return _lottery(scenario, "kalai-smorodinsky", solution)
+
+
+def _solve_rubinstein(scenario: Scenario, *, tol: float | None = None) -> Outcome:
+    from kurilsim.solvers.bargaining import solve_rubinstein
+
+    protocol = scenario.protocol
+    discounts = [
+        protocol.discount_factor(protocol.proposer),
+        protocol.discount_factor(protocol.responder),
+    ]
+    solution = solve_rubinstein(
+        _two_party_problem(scenario), discounts, proposer=0, **_options(tol)
+    )
+    return _lottery(scenario, "rubinstein", solution)
+
+
+def _solve_baron_ferejohn(scenario: Scenario, *, tol: float | None = None) -> Outcome:
+    from kurilsim.games.bargaining import BargainingProblem
+    from kurilsim.solvers.bargaining import solve_baron_ferejohn
+
+    delta = float(
+        np.mean([scenario.protocol.discount_factor(a) for a in scenario.agent_names])
+    )
+    solution = solve_baron_ferejohn(
+        BargainingProblem.from_scenario(scenario), delta, "majority", **_options(tol)
+    )
+    return _lottery(scenario, "baron-ferejohn", solution)
+
+
+_BUILT_IN: Final = (
+    Concept(
+        name="spe",
+        title="subgame-perfect equilibrium",
+        description=(
+            "subgame-perfect equilibrium of the proposal game with US consent: the "
+            "proposer offers an agreement or nothing, the objector may object, the "
+            "responder accepts or rejects; solved by backward induction"
+        ),
+        solve=_solve_spe,
+        kernel=_spe_kernel,
+        kernel_settings=frozenset({"protocol.objection_cost"}),
+        roles=("proposer", "responder", "objector"),
+    ),
+    Concept(
+        name="nash",
+        title="Nash equilibrium",
+        description=(
+            "Nash equilibrium of the strategic game (logit-traced selection): the "
+            "equilibrium that the logit quantal-response path leads to, certified"
+        ),
+        solve=_solve_nash,
+        lottery=True,
+        roles=("proposer", "responder", "objector"),
+    ),
+    Concept(
+        name="nash-bargaining",
+        title="Nash bargaining",
+        description=(
+            "Nash bargaining solution between proposer and responder over lotteries "
+            "of agreements, disagreement = status quo"
+        ),
+        solve=_solve_nash_bargaining,
+        lottery=True,
+        roles=("proposer", "responder"),
+    ),
+    Concept(
+        name="kalai-smorodinsky",
+        title="Kalai–Smorodinsky",
+        description=(
+            "Kalai-Smorodinsky solution between proposer and responder over "
+            "lotteries of agreements, disagreement = status quo"
+        ),
+        solve=_solve_kalai_smorodinsky,
+        lottery=True,
+        roles=("proposer", "responder"),
+    ),
+    Concept(
+        name="rubinstein",
+        title="Rubinstein alternating offers",
+        description=(
+            "alternating offers (stationary SPE) with the scenario's discounts, the "
+            "proposer moving first"
+        ),
+        solve=_solve_rubinstein,
+        lottery=True,
+        roles=("proposer", "responder"),
+    ),
+    Concept(
+        name="nash-bargaining-discrete",
+        title="Nash bargaining, single agreements",
+        description="Nash bargaining restricted to single agreements (no lotteries)",
+        solve=_solve_nash_bargaining_discrete,
+        kernel=_nash_bargaining_discrete_kernel,
+        roles=("proposer", "responder"),
+    ),
+    Concept(
+        name="kalai-smorodinsky-discrete",
+        title="Kalai–Smorodinsky, single agreements",
+        description="Kalai-Smorodinsky restricted to single agreements (no lotteries)",
+        solve=_solve_kalai_smorodinsky_discrete,
+        kernel=_kalai_smorodinsky_discrete_kernel,
+        roles=("proposer", "responder"),
+    ),
+    Concept(
+        name="baron-ferejohn",
+        title="Baron–Ferejohn legislative bargaining",
+        description=(
+            "Baron-Ferejohn legislative bargaining among all agents, majority rule, "
+            "delta = mean of the agents' discounts (ex-ante expected outcome)"
+        ),
+        solve=_solve_baron_ferejohn,
+        lottery=True,
+    ),
+)
+
+for _concept in _BUILT_IN:
+    register(_concept)
+del _concept

@@ -1,0 +1,256 @@
+"""Evaluation of one chunk of sweep points: vectorised, or point by point.
+
+A concept with a kernel (:attr:`kurilsim.concepts.Concept.kernel`) is
+evaluated on the *fast path*: the outcome utilities of every point of the
+chunk come from the model at once (:meth:`Scenario.outcome_utilities`), then
+the concept's kernel picks the agreement at each point.  Other concepts, and
+points the fast path cannot take (invalid values, utilities that overflow),
+are solved one by one with the concept's ``solve``.  Both give the same
+answer at every point.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from kurilsim import concepts
+from kurilsim._arrays import readonly
+from kurilsim._errors import KurilsimError, SolverError
+from kurilsim.concepts import Concept
+from kurilsim.model.agreements import NO_DEAL
+from kurilsim.model.scenario import Scenario
+from kurilsim.sweeps.result import ERROR
+
+__all__ = ["FAST_CONCEPTS", "Chunk", "evaluate_chunk"]
+
+
+class _FastConcepts(AbstractSet[str]):
+    """Read-only live view: the registered concepts that have a kernel."""
+
+    __slots__ = ()
+
+    def _names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in concepts.registered() if c.kernel is not None)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names())
+
+    def __len__(self) -> int:
+        return len(self._names())
+
+    def __repr__(self) -> str:
+        return f"FAST_CONCEPTS({set(self._names())!r})"
+
+
+#: The concepts with a vectorised fast path (a kernel): a read-only live view
+#: of the registry of :mod:`kurilsim.concepts`.
+FAST_CONCEPTS: AbstractSet[str] = _FastConcepts()
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """The results at the points of one chunk.
+
+    Attributes
+    ----------
+    agreement : ndarray of int
+        Agreement index per point, ``NO_DEAL`` or ``ERROR``.
+    probability : ndarray
+    utilities : ndarray
+        ``(points, n_agents)``.
+    errors : dict of int to str
+        Offset within the chunk to the error message of a point that raised.
+    """
+
+    agreement: NDArray[np.intp]
+    probability: NDArray[np.float64]
+    utilities: NDArray[np.float64]
+    errors: dict[int, str]
+
+
+class _NotFinite(Exception):
+    """Some points of a fast chunk have non-finite utilities (``finite`` is False)."""
+
+    def __init__(self, finite: NDArray[np.bool_]) -> None:
+        super().__init__("non-finite utilities")
+        self.finite = finite
+
+
+def evaluate_chunk(
+    scenario: Scenario,
+    concept: Concept,
+    names: Sequence[str],
+    values: Sequence[NDArray[Any]],
+    fast: bool,
+) -> Chunk:
+    """Evaluate ``concept`` at the points of one chunk.
+
+    Runs in pool workers (a module-level function of picklable arguments).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The base scenario.
+    concept : Concept
+    names : sequence of str
+        The swept parameters.
+    values : sequence of ndarray
+        Each parameter's values at the chunk's points (same length).
+    fast : bool
+        Use the concept's kernel, if it has one.
+
+    Returns
+    -------
+    Chunk
+
+    Raises
+    ------
+    SolverError
+        If the concept's kernel returns something else than one agreement
+        index (or ``NO_DEAL``) per point.
+    """
+    if not (fast and concept.kernel is not None and names):
+        return _per_point(scenario, concept, names, values)
+    m = len(values[0])
+    vector = [
+        n for n in names
+        if n in concept.kernel_settings or scenario.agent_parameter(n) is not None
+    ]
+    grouped = [n for n in names if n not in vector]
+    column = dict(zip(names, values, strict=True))
+    agreement = np.empty(m, dtype=np.intp)
+    probability = np.empty(m)
+    utilities = np.empty((m, len(scenario.agents)))
+    errors: dict[int, str] = {}
+    if grouped:
+        keys = np.stack([np.asarray(column[n]).astype(str) for n in grouped], axis=1)
+        _, group_of = np.unique(keys, axis=0, return_inverse=True)
+        group_of = group_of.ravel()
+        groups = [np.flatnonzero(group_of == group) for group in np.unique(group_of)]
+    else:
+        groups = [np.arange(m)]
+    for rows in groups:
+        first = int(rows[0])
+        try:
+            base = (
+                scenario.with_params({n: column[n][first].item() for n in grouped})
+                if grouped
+                else scenario
+            )
+            part = _fast_chunk(base, concept, {n: column[n][rows] for n in vector})
+        except SolverError:
+            raise
+        except _NotFinite as overflow:
+            # the points that overflow go point by point, which records the error
+            good, bad = rows[overflow.finite], rows[~overflow.finite]
+            try:
+                if len(good):
+                    fine = _fast_chunk(base, concept, {n: column[n][good] for n in vector})
+                    _place(fine, good, agreement, probability, utilities, errors)
+            except SolverError:
+                raise
+            except (KurilsimError, _NotFinite):
+                bad = rows
+            rows = bad
+            part = _per_point(scenario, concept, names, [v[bad] for v in values])
+        except KurilsimError:
+            # some point is invalid: fall back to per-point so each error is recorded
+            part = _per_point(scenario, concept, names, [v[rows] for v in values])
+        _place(part, rows, agreement, probability, utilities, errors)
+    return Chunk(agreement, probability, utilities, errors)
+
+
+def _fast_chunk(
+    scenario: Scenario, concept: Concept, swept: Mapping[str, NDArray[Any]]
+) -> Chunk:
+    """A concept's kernel at the points of ``swept`` (agent parameters and the
+    kernel's protocol settings, arrays of one length)."""
+    assert concept.kernel is not None
+    m = len(next(iter(swept.values())))
+    settings = {n: v for n, v in swept.items() if n in concept.kernel_settings}
+    overrides = {n: v for n, v in swept.items() if n not in concept.kernel_settings}
+    with np.errstate(over="ignore", invalid="ignore"):
+        # the kernel's layout: agent x outcome x point, contiguous (its array
+        # operations then pass over contiguous rows of points)
+        if overrides:
+            table = scenario.outcome_utilities(overrides, points_last=True)
+        else:
+            own = scenario.outcome_utilities()
+            table = np.repeat(own[..., np.newaxis], m, axis=-1)
+        # a point whose utilities overflow is an error point by point (the
+        # scenario refuses non-finite utilities): leave it to that path.  A sum
+        # (over agents and outcomes) is finite only if every term is; one that
+        # overflows although its terms do not just sends a valid point the
+        # slow way.
+        finite = np.isfinite(table.reshape(-1, m).sum(axis=0))
+    if not finite.all():
+        raise _NotFinite(finite)
+    rows = readonly(table)
+    codes = _agreements(concept, concept.kernel(scenario, rows, settings), m,
+                        len(scenario.space))
+    # NO_DEAL (-1) picks the status quo, the last outcome
+    utilities = rows[:, codes, np.arange(m)].T
+    return Chunk(codes, (codes != NO_DEAL).astype(np.float64), utilities, {})
+
+
+def _agreements(concept: Concept, codes: object, m: int, n: int) -> NDArray[np.intp]:
+    """A kernel's answer, checked: one agreement index or NO_DEAL per point."""
+    array = np.asarray(codes)
+    if (
+        array.shape != (m,)
+        or array.dtype.kind not in "iu"
+        or (m and (array.min() < NO_DEAL or array.max() >= n))
+    ):
+        raise SolverError(
+            f"the kernel of concept {concept.name!r} must return an integer array of "
+            f"shape ({m},) with agreement indices in [0, {n}) or NO_DEAL ({NO_DEAL}), "
+            f"got dtype {array.dtype} and shape {array.shape}"
+        )
+    return array.astype(np.intp, copy=False)
+
+
+def _solve_point(scenario: Scenario, concept: Concept, params: dict[str, Any]
+                 ) -> tuple[int, float, NDArray[np.float64]]:
+    outcome = concept.outcome(scenario.with_params(params))
+    code = outcome.agreement_index if outcome.agreement is not None else NO_DEAL
+    if outcome.probability == 0:
+        code = NO_DEAL
+    return code, outcome.probability, np.asarray(outcome.utilities)
+
+
+def _per_point(scenario: Scenario, concept: Concept, names: Sequence[str],
+               values: Sequence[NDArray[Any]]) -> Chunk:
+    m = len(values[0]) if values else 1
+    agreement = np.empty(m, dtype=np.intp)
+    probability = np.empty(m)
+    utilities = np.empty((m, len(scenario.agents)))
+    errors: dict[int, str] = {}
+    for k in range(m):
+        params = {name: column[k].item() for name, column in zip(names, values, strict=True)}
+        try:
+            agreement[k], probability[k], utilities[k] = _solve_point(
+                scenario, concept, params
+            )
+        except Exception as error:  # noqa: BLE001 - recorded, the sweep goes on
+            agreement[k], probability[k], utilities[k] = ERROR, np.nan, np.nan
+            errors[k] = f"{type(error).__name__}: {error}"
+    return Chunk(agreement, probability, utilities, errors)
+
+
+def _place(part: Chunk, rows: NDArray[np.intp], agreement: NDArray[np.intp],
+           probability: NDArray[np.float64], utilities: NDArray[np.float64],
+           errors: dict[int, str]) -> None:
+    """Copy the results of the points ``rows`` of a chunk into its arrays."""
+    agreement[rows] = part.agreement
+    probability[rows] = part.probability
+    utilities[rows] = part.utilities
+    errors.update({int(rows[k]): message for k, message in part.errors.items()})

@@ -1,0 +1,83 @@
+"""One chunk of sweep points: the kernel path equals the per-point path."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import kurilsim
+from kurilsim import concepts
+from kurilsim.sweeps import ERROR, FAST_CONCEPTS
+from kurilsim.sweeps.evaluate import evaluate_chunk
+
+SCENARIO = kurilsim.load_scenario("2018-singapore")
+NAMES = ["japan.demand", "russia.security_weight", "protocol.objection_cost"]
+VALUES = [
+    np.array([2, 4, 2, 4, 2, 4]),
+    np.array([0.0, 0.5, 1.0, 2.0, 3.0, 4.0]),
+    np.array([0.0, 0.1, 0.0, 0.3, 0.0, 0.5]),
+]
+
+
+def test_fast_concepts_are_the_concepts_with_a_kernel() -> None:
+    assert set(FAST_CONCEPTS) == {c.name for c in concepts.registered() if c.kernel}
+    assert "nash" not in FAST_CONCEPTS
+
+
+@pytest.mark.parametrize("name", sorted(FAST_CONCEPTS))
+def test_the_kernel_path_equals_the_per_point_path(name: str) -> None:
+    concept = concepts.get(name)
+    fast = evaluate_chunk(SCENARIO, concept, NAMES, VALUES, True)
+    slow = evaluate_chunk(SCENARIO, concept, NAMES, VALUES, False)
+    np.testing.assert_array_equal(fast.agreement, slow.agreement)
+    np.testing.assert_array_equal(fast.probability, slow.probability)
+    np.testing.assert_allclose(fast.utilities, slow.utilities, rtol=0, atol=1e-12)
+    assert fast.errors == slow.errors == {}
+
+
+def test_an_invalid_point_is_an_error_of_its_own() -> None:
+    values = [v.copy() for v in VALUES]
+    values[2][3] = -1.0  # a negative objection cost
+    chunk = evaluate_chunk(SCENARIO, concepts.get("spe"), NAMES, values, True)
+    assert chunk.agreement[3] == ERROR
+    assert list(chunk.errors) == [3]
+    assert "objection_cost" in chunk.errors[3]
+    assert (chunk.agreement[[0, 1, 2, 4, 5]] != ERROR).all()
+
+
+@pytest.mark.parametrize(
+    ("names", "values"),
+    [
+        # only a setting the kernel takes as an array: no agent parameter swept
+        (["protocol.objection_cost"], [np.array([0.0, 0.2, 0.5, 2.0])]),
+        # a setting it does not take: points grouped by its value
+        (["protocol.objection_blocks", "russia.pledge_credibility"],
+         [np.array([False, True, False, True]), np.array([0.0, 0.3, 0.6, 0.9])]),
+    ],
+    ids=["kernel-setting-only", "grouped-setting"],
+)
+def test_the_kernel_path_without_agent_arrays(names: list[str], values: list) -> None:  # type: ignore[type-arg]
+    concept = concepts.get("spe")
+    fast = evaluate_chunk(SCENARIO, concept, names, values, True)
+    slow = evaluate_chunk(SCENARIO, concept, names, values, False)
+    np.testing.assert_array_equal(fast.agreement, slow.agreement)
+    np.testing.assert_allclose(fast.utilities, slow.utilities, rtol=0, atol=1e-12)
+    assert fast.utilities.shape == (4, len(SCENARIO.agents))
+
+
+def test_the_kernel_path_reports_the_models_utilities() -> None:
+    """The utilities of a fast chunk are the model's (points-last layout) at the
+    agreement reached, the status quo where there is no deal."""
+    rng = np.random.default_rng(3)
+    names = ["japan.demand", "russia.security_weight", "russia.pledge_credibility"]
+    values = [rng.integers(1, 5, 300), rng.uniform(0, 4, 300), rng.uniform(0, 1, 300)]
+    chunk = evaluate_chunk(SCENARIO, concepts.get("spe"), names, values, True)
+    table = SCENARIO.outcome_utilities(
+        dict(zip(names, values, strict=True)), points_last=True
+    )
+    expected = table[:, chunk.agreement, np.arange(300)].T
+    np.testing.assert_array_equal(chunk.utilities, expected)
+    no_deal = chunk.agreement == kurilsim.NO_DEAL
+    assert no_deal.any()
+    assert not no_deal.all()
+    np.testing.assert_array_equal(chunk.utilities[no_deal], table[:, -1, no_deal].T)
