@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 import pytest
 
 from kurilsim import InvalidArgumentError
+from kurilsim.testing import compare
 from kurilsim.testing.compare import (
     distinct_profiles,
     format_profiles,
@@ -14,6 +18,7 @@ from kurilsim.testing.compare import (
     seeded_integer_bimatrix,
     set_difference,
 )
+from tests.bad_arguments import Case, call, check_named, params
 
 HALF = (np.array([0.5, 0.5]), np.array([0.5, 0.5]))
 PURE = (np.array([1.0, 0.0]), np.array([0.0, 1.0]))
@@ -147,3 +152,27 @@ def test_seeded_games_refuse_bad_sizes_and_seeds(
 ) -> None:
     with pytest.raises(InvalidArgumentError, match=pattern):
         make(*args)  # type: ignore[operator]
+
+
+# -- bad arguments, each named in a one-line message (see tests/bad_arguments.py) ----
+BAD_ARGUMENTS: list[Case] = [
+    ("same_profile-p-none", call(compare.same_profile, None, ([1.0],)),
+     InvalidArgumentError, r"p must be a profile .* got None"),
+    ("same_profile-atol-str", call(compare.same_profile, ([1.0],), ([1.0],), atol="x"),
+     InvalidArgumentError, r"atol must be a finite number >= 0, got 'x'"),
+    ("seeded_gaussian_bimatrix-m-str", call(compare.seeded_gaussian_bimatrix, "2", 2, 0),
+     InvalidArgumentError, r"m must be an integer in \[1, 10000\], got '2' \(str\)"),
+    ("seeded_integer_bimatrix-seed-float", call(compare.seeded_integer_bimatrix, 2, 2, 0.5),
+     InvalidArgumentError, r"seed must be an integer >= 0, got 0\.5"),
+]
+
+
+@pytest.mark.parametrize(("call", "error", "pattern"), params(BAD_ARGUMENTS))
+def test_bad_argument_is_named(
+    call: Callable[[], Any], error: type[Exception], pattern: str
+) -> None:
+    check_named(call, error, pattern)
+
+
+def test_valid_values_near_the_edges_still_work() -> None:
+    assert compare.same_profile(([1.0],), ([2.0],), atol=10**30)  # was a numpy TypeError

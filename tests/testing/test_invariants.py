@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 import pytest
 
+import kurilsim
 from kurilsim import (
     Decision,
+    InvalidArgumentError,
     NormalFormGame,
     SequentialGame,
     Terminal,
     solve_nash,
     solve_spe,
 )
+from kurilsim.testing import invariants
 from kurilsim.testing.invariants import (
     check_affine_invariance,
     check_bargaining_axioms,
@@ -24,6 +30,7 @@ from kurilsim.testing.invariants import (
     same_profile_sets,
     solver_property_suite,
 )
+from tests.bad_arguments import PD, SPE, Case, call, check_named, params
 
 BATTLE_OF_THE_SEXES = NormalFormGame([[[3, 0], [0, 2]], [[2, 0], [0, 3]]])
 PRISONERS_DILEMMA = NormalFormGame([[[3, 0], [5, 1]], [[3, 5], [0, 1]]])
@@ -177,3 +184,38 @@ def test_bargaining_axioms_pass_for_nash_and_catch_broken_solutions() -> None:
         check_bargaining_axioms(dictator, symmetric, axioms=("symmetry",))
     with pytest.raises(AssertionError, match="not individually rational"):
         check_bargaining_axioms([-0.5, 1.0], symmetric)
+
+
+# -- bad arguments, each named in a one-line message (see tests/bad_arguments.py) ----
+BAD_ARGUMENTS: list[Case] = [
+    ("check_equilibria_certified-game-str",
+     call(invariants.check_equilibria_certified, "pd", []),
+     InvalidArgumentError, r"game must be a NormalFormGame, got 'pd'"),
+    ("check_equilibria_certified-tol-none",
+     call(invariants.check_equilibria_certified, PD, [], tol=None),
+     InvalidArgumentError, r"tol must be a finite number >= 0, got None"),
+    ("check_equilibria_certified-game-none",
+     call(invariants.check_equilibria_certified, None, []),
+     InvalidArgumentError, r"game must be a NormalFormGame, got None"),
+    ("check_equilibria_certified-result-none",
+     call(invariants.check_equilibria_certified, PD, None),
+     InvalidArgumentError, r"result must be a NashResult .* got None"),
+    ("check_affine_invariance-scale-zero",
+     call(invariants.check_affine_invariance, kurilsim.solve_nash, PD, scale=0),
+     InvalidArgumentError, r"scale must be a finite number > 0, got 0"),
+    ("check_affine_invariance-kind-typo",
+     call(invariants.check_affine_invariance, kurilsim.solve_nash, PD, kind="al"),
+     InvalidArgumentError, r"kind must be one of 'all', 'one', got 'al'"),
+    ("check_relabel_invariance-permutations-bad",
+     call(invariants.check_relabel_invariance, kurilsim.solve_nash, PD, [[0, 0], [1, 0]]),
+     InvalidArgumentError, r"permutations: .* is not a permutation of range\(2\)"),
+    ("check_spe-game-normal-form", call(invariants.check_spe, PD, SPE),
+     InvalidArgumentError, r"game must be a SequentialGame, got NormalFormGame"),
+]
+
+
+@pytest.mark.parametrize(("call", "error", "pattern"), params(BAD_ARGUMENTS))
+def test_bad_argument_is_named(
+    call: Callable[[], Any], error: type[Exception], pattern: str
+) -> None:
+    check_named(call, error, pattern)
