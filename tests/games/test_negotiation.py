@@ -13,7 +13,11 @@ from hypothesis import strategies as st
 import kurilsim
 from kurilsim import (
     NO_DEAL,
+    AgreementSpace,
     InvalidModelError,
+    Issue,
+    LinearAgent,
+    NegotiationProtocol,
     Scenario,
     kuril_scenario,
     solve_nash,
@@ -69,7 +73,11 @@ def test_proposal_game_structure() -> None:
     root_actions = game.actions[0]
     assert len(root_actions) == len(scenario.space) + 1
     assert root_actions[-1] == NO_PROPOSAL
-    restricted = restricts_objector(scenario.space)
+    restricted = objectionable(scenario)
+    assert restricted.any()
+    np.testing.assert_array_equal(
+        restricted, restricts_objector(scenario.space, scenario.protocol.objectionable)
+    )
     # the objector moves exactly after the restricted proposals
     for index, child in enumerate(game.children[0][:-1]):
         mover = game.players[game.player[child]]
@@ -84,7 +92,7 @@ def test_proposal_game_structure() -> None:
 def test_objection_that_blocks_ends_in_status_quo() -> None:
     scenario = kuril_scenario(name="t").with_params({"protocol.objection_blocks": True})
     game = proposal_game(scenario)
-    restricted = int(np.flatnonzero(restricts_objector(scenario.space))[0])
+    restricted = int(np.flatnonzero(objectionable(scenario))[0])
     us_node = game.children[0][restricted]
     objected = game.children[us_node][1]
     assert game.outcomes[objected] == NO_DEAL
@@ -129,7 +137,7 @@ def test_vectorised_spe_broadcasts_over_parameter_points() -> None:
     names = scenario.agent_names
     agreement, payoffs = proposal_spe(
         table,
-        restricts_objector(scenario.space),
+        objectionable(scenario),
         proposer=0,
         responder=1,
         objector=2,
@@ -195,12 +203,95 @@ def test_strategic_game_rejects_bad_proposals() -> None:
         strategic_game(kuril_scenario(name="t"), proposals=[99])
 
 
+# -- a generic model: the objector objects under the protocol's declared rule ------
+PRICE = AgreementSpace(
+    (
+        Issue(
+            name="price",
+            options=("fair", "low", "dumping"),
+            features={"cut": (0.0, 0.5, 1.0), "below_cost": (0.0, 0.0, 1.0)},
+        ),
+    )
+)
+TRADERS = (
+    LinearAgent(name="buyer", weights={"price.cut": 1.0}),
+    LinearAgent(name="seller", weights={"price.cut": -0.5}, status_quo=-1.0),
+    LinearAgent(name="regulator", weights={"price.below_cost": -1.0}),
+)
+
+
+def trade(**protocol: Any) -> Scenario:
+    settings = {
+        "proposer": "buyer",
+        "responder": "seller",
+        "objector": "regulator",
+        "objection_blocks": True,
+        "objection_scope": "restrictions",
+        "objectionable": "price.below_cost",
+    }
+    return Scenario(
+        name="trade",
+        space=PRICE,
+        agents=TRADERS,
+        protocol=NegotiationProtocol(**{**settings, **protocol}),
+    )
+
+
+def test_generic_objector_objects_under_the_declared_rule() -> None:
+    scenario = trade()
+    dumping = PRICE.index(PRICE.agreement(price="dumping"))
+    low = PRICE.index(PRICE.agreement(price="low"))
+    expected = np.zeros(len(PRICE), dtype=bool)
+    expected[dumping] = True
+    np.testing.assert_array_equal(objectionable(scenario), expected)
+    # the regulator moves after the dumping proposal only, and objects there
+    game = proposal_game(scenario)
+    for index, child in enumerate(game.children[0][:-1]):
+        mover = game.players[game.player[child]]
+        assert mover == ("regulator" if index == dumping else "seller")
+    result = solve_spe(game)
+    assert result.outcome == low
+    np.testing.assert_allclose(result.payoffs, [0.5, -0.25, 0.0])
+    agreement, payoffs = vectorised(scenario)
+    assert agreement == low
+    np.testing.assert_allclose(payoffs, result.payoffs, atol=1e-12)
+    # the strategic game gives the regulator a stance
+    negotiation = strategic_game(scenario)
+    assert negotiation.game.players == ("buyer", "seller", "regulator")
+    assert negotiation.game.strategies[2] == ("consent", "object")
+    # without the objection (nobody objects) the buyer gets its dumping price
+    assert solve_spe(proposal_game(trade(objector=""))).outcome == dumping
+    # ... and under objection_scope="any" the regulator may object to every price
+    anything = trade(objection_scope="any", objectionable="")
+    assert objectionable(anything).all()
+    assert solve_spe(proposal_game(anything)).outcome == low
+
+
+def test_scenario_refuses_a_rule_naming_no_feature_of_its_space() -> None:
+    with pytest.raises(
+        InvalidModelError,
+        match=r"protocol\.objectionable: rule 'price\.margin': no feature "
+        r"'price\.margin' in this space",
+    ):
+        trade(objectionable="price.margin")
+    with pytest.raises(InvalidModelError, match=r"no feature 'islands\.any'"):
+        trade(objectionable="islands.any*security.restricts_us")  # the Kuril rule
+    # a rule not in force is not checked against the space
+    assert trade(objectionable="price.margin", objector="").protocol.objector == ""
+
+
 # -- bad arguments, each named in a one-line message (see tests/bad_arguments.py) ----
 BAD_ARGUMENTS: list[Case] = [
     ("objectionable-scenario-str", call(objectionable, "default"),
      InvalidModelError, r"scenario must be a Scenario, got 'default'"),
-    ("restricts_objector-space-none", call(restricts_objector, None),
+    ("restricts_objector-space-none", call(restricts_objector, None, "x.y"),
      InvalidModelError, r"space must be an AgreementSpace, got None"),
+    ("restricts_objector-rule-none", call(restricts_objector, SCENARIO.space, None),
+     InvalidModelError, r"rule must be a feature name .* got None"),
+    ("restricts_objector-rule-unknown",
+     call(restricts_objector, SCENARIO.space, "islands.any*security.us_free"),
+     InvalidModelError,
+     r"rule 'islands\.any\*security\.us_free': no feature 'security\.us_free'"),
     ("proposal_game-scenario-dict", call(proposal_game, {"name": "default"}),
      InvalidModelError, r"scenario must be a Scenario, got \{'name': 'default'\}"),
     ("strategic_game-scenario-none", call(strategic_game, None),

@@ -26,13 +26,13 @@ from kurilsim import (
     kuril_space,
     load_scenario,
 )
+from kurilsim.games.negotiation import objectionable
 from kurilsim.io.scenario_toml import (
     read_scenario,
     scenario_from_dict,
     scenario_from_toml,
     scenario_to_toml,
 )
-from kurilsim.kuril import kuril_protocol
 from kurilsim.model import agreements
 from tests.model.cases import custom_scenario
 
@@ -142,6 +142,17 @@ BAD_FILES: list[tuple[str, str, str]] = [
         "1.5",
     ),
     ('name = "x"\nprotocol = 3\n', "protocol", "a table"),
+    (
+        'name = "x"\n[protocol]\nobjectionable = "islands.al"\n',
+        "protocol.objectionable",
+        "no feature 'islands.al'",
+    ),
+    ('name = "x"\n[protocol]\nobjectionable = 1\n', "protocol.objectionable",
+     "expected a string"),
+    ('name = "x"\n[protocol]\nobjectionable = ""\n', "protocol.objectionable",
+     "objection_scope 'restrictions' needs the rule"),
+    ('name = "x"\n[protocol]\nobjectionable = "a**b"\n', "protocol.objectionable",
+     "'a**b'"),
     (
         'name = "x"\n[space]\nbuiltin = "kuril"\nislands = "all"\n',
         "space.islands",
@@ -279,6 +290,50 @@ def test_generic_file_round_trip(tmp_path: Path) -> None:
     assert read_scenario(tmp_path / "again.toml") == scenario
 
 
+# -- which agreements the objector may object to: the protocol's rule --------------
+GENERIC_OBJECTOR = GENERIC.replace(
+    'price.level" = 2.0 }\n',
+    'price.level" = 2.0 }\n\n[[agents]]\ntype = "LinearAgent"\nname = "guild"\n'
+    'weights = { "price=low" = -1.0 }\n',
+) + 'objector = "guild"\nobjection_scope = "restrictions"\nobjectionable = "price=low"\n'
+
+
+def test_generic_file_declares_its_objection_rule(tmp_path: Path) -> None:
+    path = tmp_path / "guild.toml"
+    path.write_text(GENERIC_OBJECTOR, encoding="utf-8")
+    scenario = read_scenario(path)
+    assert scenario.protocol.objector == "guild"
+    assert scenario.protocol.objectionable == "price=low"
+    low = scenario.space.index(scenario.space.agreement(price="low"))
+    assert np.flatnonzero(objectionable(scenario)).tolist() == [low]
+    text = scenario_to_toml(scenario, tmp_path / "again.toml")
+    assert 'objectionable = "price=low"' in text
+    assert 'objection_scope = "restrictions"' in text
+    assert read_scenario(tmp_path / "again.toml") == scenario
+    # a generic file may not ask for restrictions without declaring the rule
+    path.write_text(
+        GENERIC_OBJECTOR.replace('objectionable = "price=low"\n', ""), encoding="utf-8"
+    )
+    with pytest.raises(ScenarioFileError, match=r"needs the rule protocol\.objectionable"):
+        read_scenario(path)
+    # ... nor declare a rule its space cannot evaluate
+    path.write_text(
+        GENERIC_OBJECTOR.replace('"price=low"\n', '"price=free"\n'), encoding="utf-8"
+    )
+    with pytest.raises(
+        ScenarioFileError, match=r"protocol\.objectionable: rule 'price=free'"
+    ):
+        read_scenario(path)
+    # without objection_scope a generic objector may object to any agreement
+    path.write_text(
+        GENERIC_OBJECTOR.replace('objection_scope = "restrictions"\n', "").replace(
+            'objectionable = "price=low"\n', ""
+        ),
+        encoding="utf-8",
+    )
+    assert objectionable(read_scenario(path)).all()
+
+
 @pytest.mark.parametrize(
     ("text", "key", "fragment"),
     [
@@ -317,7 +372,7 @@ def test_defaults_fill_in_missing_tables() -> None:
         name="x",
         space=kuril_space(islands="subsets"),
         agents=(Japan(), Russia()),
-        protocol=kuril_protocol(objector=""),
+        protocol=NegotiationProtocol(proposer="japan", responder="russia"),
     )
     # the file's protocol keys take precedence key by key
     swapped = scenario_from_dict(

@@ -21,8 +21,10 @@ from kurilsim import (
     list_scenarios,
     load_scenario,
 )
+from kurilsim.games.negotiation import objectionable
 from kurilsim.io.scenario_toml import read_scenario
 from kurilsim.kuril import kuril_protocol, scenarios
+from kurilsim.kuril.scenarios import KURIL_OBJECTION_RULE
 
 #: Collected once: the tests cover whatever scenarios are built in.
 BUILTIN = list_scenarios()
@@ -171,3 +173,50 @@ def test_kuril_scenario_is_exported() -> None:
     with pytest.raises(InvalidModelError, match="'china'"):
         kuril_scenario(agents=(Japan(), Russia(), UnitedStates()),
                        protocol=kuril_protocol(objector="china"))
+
+
+# -- the Kuril objection rule: US forces excluded from transferred islands ---------------
+def restricts_us_rights(space: kurilsim.AgreementSpace) -> np.ndarray:
+    """The Kuril rule spelt out by option keys (islands change hands and US
+    forces may not be stationed on them)."""
+    return np.array(
+        [d["islands"] != "none" and d["security"] != "us-forces-allowed" for d in space]
+    )
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{}, {"islands": "subsets"}, {"sovereignty": True, "fisheries": True}],
+    ids=["default", "subsets", "sovereignty-fisheries"],
+)
+def test_kuril_rule_marks_the_agreements_restricting_us_rights(
+    options: dict[str, Any],
+) -> None:
+    scenario = kuril_scenario(space=kuril_space(**options))
+    assert scenario.protocol.objection_scope == "restrictions"
+    assert scenario.protocol.objectionable == KURIL_OBJECTION_RULE
+    expected = restricts_us_rights(scenario.space)
+    assert expected.any()
+    assert not expected.all()
+    np.testing.assert_array_equal(objectionable(scenario), expected)
+
+
+@pytest.mark.parametrize("name", BUILTIN)
+def test_builtin_files_carry_the_kuril_rule(name: str) -> None:
+    scenario = load_scenario(name)
+    assert scenario.protocol.objectionable == KURIL_OBJECTION_RULE
+    if scenario.protocol.objection_scope == "any":  # 1956 and 2022: any agreement
+        assert objectionable(scenario).all()
+    else:
+        np.testing.assert_array_equal(
+            objectionable(scenario), restricts_us_rights(scenario.space)
+        )
+
+
+def test_kuril_scopes_of_the_builtin_files() -> None:
+    scopes = {name: load_scenario(name).protocol.objection_scope for name in BUILTIN}
+    assert {name for name, scope in scopes.items() if scope == "any"} == {
+        "1956-declaration",
+        "2022-suspension",
+    }
+    assert kuril_protocol(objection_scope="any").objectionable == KURIL_OBJECTION_RULE

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from kurilsim import InvalidModelError, NegotiationProtocol
+from kurilsim import AgreementSpace, InvalidModelError, Issue, NegotiationProtocol
 from kurilsim.kuril import kuril_protocol
 from kurilsim.model.protocol import NegotiationProtocol as FromItsModule
 
@@ -18,7 +18,8 @@ def test_protocol_defaults() -> None:
     assert (protocol.proposer, protocol.responder, protocol.objector) == ("a", "b", "")
     assert protocol.objection_cost == 0.2
     assert protocol.objection_blocks is False
-    assert protocol.objection_scope == "restrictions"
+    assert protocol.objection_scope == "any"  # the generic default: no rule
+    assert protocol.objectionable == ""
     assert protocol.discount_factor("anyone") == 0.9
     assert kuril_protocol(discount={"japan": 1}).discount == {"japan": 1.0}
     assert kuril_protocol(objection_cost=1).objection_cost == 1.0
@@ -34,6 +35,10 @@ def test_kuril_protocol() -> None:
     )
     assert kuril_protocol(objector="").objector == ""
     assert kuril_protocol(proposer="russia", responder="japan").proposer == "russia"
+    # the Kuril rule: islands transferred with US forces excluded from them
+    assert protocol.objection_scope == "restrictions"
+    assert protocol.objectionable == "islands.any*security.restricts_us"
+    assert kuril_protocol(objection_scope="any").objectionable == protocol.objectionable
 
 
 @pytest.mark.parametrize(
@@ -62,10 +67,62 @@ def test_protocol_parameters_and_dict() -> None:
         "objector": "c",
         "objection_cost": 0.2,
         "objection_blocks": False,
-        "objection_scope": "restrictions",
+        "objection_scope": "any",
+        "objectionable": "",
         "discount": {"b": 0.5},
     }
+    assert "objectionable" not in protocol.parameters()  # a rule, not a setting
     assert dataclasses.replace(protocol, objector="") != protocol
+    ruled = dataclasses.replace(
+        protocol, objection_scope="restrictions", objectionable="x.y"
+    )
+    assert ruled != protocol
+    assert NegotiationProtocol(**ruled.to_dict()) == ruled
+
+
+def test_restrictions_need_a_rule() -> None:
+    with pytest.raises(InvalidModelError, match=r"objection_scope 'restrictions' "
+                       r"needs the rule protocol\.objectionable") as info:
+        NegotiationProtocol(
+            proposer="a", responder="b", objector="c", objection_scope="restrictions"
+        )
+    assert "objection_scope='any'" in str(info.value)
+    with pytest.raises(InvalidModelError, match=r"protocol\.objectionable"):
+        kuril_protocol(objectionable="")  # the Kuril scope without its rule
+    # no rule needed when the objector may object to anything
+    assert kuril_protocol(objection_scope="any", objectionable="").objectionable == ""
+
+
+def test_objectionable_agreements_follow_scope_and_rule() -> None:
+    space = AgreementSpace(
+        (Issue(name="price", options=("fair", "low", "dumping"),
+               features={"below_cost": (0.0, 0.0, 1.0), "cut": (0.0, 0.5, 0.9)}),)
+    )
+    base = NegotiationProtocol(
+        proposer="a", responder="b", objector="c",
+        objection_scope="restrictions", objectionable="price.below_cost",
+    )
+    assert base.objectionable_agreements(space).tolist() == [False, False, True]
+    product = dataclasses.replace(base, objectionable="price.cut * price.below_cost")
+    assert product.objectionable_agreements(space).tolist() == [False, False, True]
+    indicator = dataclasses.replace(base, objectionable="price=low")
+    assert indicator.objectionable_agreements(space).tolist() == [False, True, False]
+    anything = dataclasses.replace(base, objection_scope="any")
+    assert anything.objectionable_agreements(space).tolist() == [True] * 3
+    nobody = dataclasses.replace(base, objector="")
+    assert nobody.objectionable_agreements(space).tolist() == [False] * 3
+    # a rule naming no feature of the space is refused, naming rule and feature
+    wrong = dataclasses.replace(base, objectionable="price.below_cost*islands.any")
+    with pytest.raises(
+        InvalidModelError,
+        match=r"protocol\.objectionable: rule 'price\.below_cost\*islands\.any': "
+        r"no feature 'islands\.any'",
+    ):
+        wrong.objectionable_agreements(space)
+    # ... unless it is not in force
+    assert dataclasses.replace(wrong, objection_scope="any").objectionable_agreements(
+        space
+    ).all()
 
 
 @pytest.mark.parametrize(
@@ -85,6 +142,10 @@ def test_protocol_parameters_and_dict() -> None:
         ({"discount": {"russia": -0.5}}, "-0.5"),
         ({"discount": {"russia": "high"}}, "'high'"),
         ({"discount": {"russia": True}}, "True"),
+        ({"objectionable": 3}, "protocol.objectionable must be a feature name"),
+        ({"objectionable": "a.b**c.d"}, "'a.b**c.d'"),
+        ({"objectionable": " * "}, "protocol.objectionable"),
+        ({"objection_scope": "some"}, "protocol.objection_scope"),
     ],
 )
 def test_protocol_validation(kwargs: dict[str, Any], shown: str) -> None:

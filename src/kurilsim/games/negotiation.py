@@ -17,6 +17,7 @@ from kurilsim._errors import InvalidModelError, InvalidProfileError
 from kurilsim.games.normal_form import NormalFormGame
 from kurilsim.games.sequential import Decision, SequentialGame, Terminal
 from kurilsim.model.agreements import NO_DEAL, AgreementSpace
+from kurilsim.model.protocol import restricted_agreements
 from kurilsim.model.scenario import Scenario
 
 __all__ = [
@@ -39,46 +40,74 @@ def _check_scenario(scenario: object) -> None:
 def objectionable(scenario: Scenario) -> NDArray[np.bool_]:
     """Which agreements the protocol's objector may object to.
 
-    All of them if ``protocol.objection_scope == "any"``, else those that
-    :func:`restricts_objector`; none if the protocol names no objector.
+    None if the protocol names no objector; all of them if
+    ``protocol.objection_scope == "any"``; else those where the protocol's
+    ``objectionable`` rule (a feature of the space, or a product of features)
+    is > 0 -- see :meth:`kurilsim.NegotiationProtocol.objectionable_agreements`.
+
+    Examples
+    --------
+    In the Kuril case the United States may object to the agreements that
+    transfer islands with US forces excluded from them:
+
+    >>> import kurilsim
+    >>> from kurilsim.games.negotiation import objectionable
+    >>> scenario = kurilsim.kuril_scenario()
+    >>> scenario.protocol.objectionable
+    'islands.any*security.restricts_us'
+    >>> int(objectionable(scenario).sum()), len(scenario.space)
+    (24, 39)
     """
     _check_scenario(scenario)
-    n = len(scenario.space)
-    if not scenario.protocol.objector:
-        return np.zeros(n, dtype=bool)
-    if scenario.protocol.objection_scope == "any":
-        return np.ones(n, dtype=bool)
-    return restricts_objector(scenario.space)
+    return scenario.protocol.objectionable_agreements(scenario.space)
 
 
-def restricts_objector(space: AgreementSpace) -> NDArray[np.bool_]:
-    """Which agreements restrict US rights: islands change hands and US forces
-    may not be stationed on them (the security regime is not
-    ``"us-forces-allowed"``).  Spaces without these features restrict nothing.
+def restricts_objector(space: AgreementSpace, rule: str) -> NDArray[np.bool_]:
+    """Which agreements of ``space`` a restriction rule marks.
+
+    ``rule`` is what ``NegotiationProtocol.objectionable`` holds: a feature of
+    the space, or a product of features joined by ``"*"``; an agreement
+    restricts the objector's rights when the rule is > 0 there (see
+    :func:`kurilsim.model.protocol.restricted_agreements`).
+
+    Raises
+    ------
+    InvalidModelError
+        If ``space`` is not an :class:`~kurilsim.AgreementSpace`, or ``rule`` is
+        not a feature expression of it.
+
+    Examples
+    --------
+    >>> from kurilsim import kuril_space
+    >>> from kurilsim.games.negotiation import restricts_objector
+    >>> space = kuril_space()
+    >>> int(restricts_objector(space, "islands.any*security.restricts_us").sum())
+    24
     """
     check_instance(space, AgreementSpace, "space", error=InvalidModelError)
-    transferred = space.feature("islands.any", default=0.0)[:-1] > 0
-    allowed = space.feature("security.us_forces_allowed", default=1.0)[:-1] > 0
-    mask: NDArray[np.bool_] = transferred & ~allowed
-    return mask
+    return restricted_agreements(space, rule)
 
 
 def proposal_game(scenario: Scenario) -> SequentialGame:
-    """The sequential proposal game with US consent, as a game tree.
+    """The sequential proposal game with the objector's consent, as a game tree.
 
     Moves (the protocol of ``scenario`` names the roles):
 
-    1. The proposer (Japan) proposes an agreement, or makes no proposal
-       (status quo).  Actions are the agreements in space order, then
+    1. The proposer proposes an agreement, or makes no proposal (status
+       quo).  Actions are the agreements in space order, then
        ``"no proposal"``.
     2. If the objector may object to the agreement (see :func:`objectionable`:
-       by default when it restricts US rights) the objector (the United
-       States) consents or objects.  If ``protocol.objection_blocks`` an objection ends the
-       negotiation in the status quo; otherwise the proposer, now facing a
-       cost ``protocol.objection_cost``, either proceeds (paying it whatever
-       the responder does) or withdraws (status quo, no cost).
-    3. The responder (Russia) accepts (the agreement is concluded) or rejects
-       (status quo).
+       any agreement, or those the protocol's ``objectionable`` rule marks as
+       restricting the objector's rights) the objector consents or objects.
+       If ``protocol.objection_blocks`` an objection ends the negotiation in
+       the status quo; otherwise the proposer, now facing a cost
+       ``protocol.objection_cost``, either proceeds (paying it whatever the
+       responder does) or withdraws (status quo, no cost).
+    3. The responder accepts (the agreement is concluded) or rejects (status
+       quo).
+
+    In the Kuril case Japan proposes, Russia responds and the United States
+    may object to agreements that exclude US forces from transferred islands.
 
     Action orders make the default tie-break of :func:`kurilsim.solve_spe`
     mean: the responder accepts when indifferent, the objector consents, the
@@ -198,20 +227,22 @@ def strategic_game(
 
     Players choose at once:
 
-    * the proposer (Japan) its *demand and offer*: an agreement to propose
+    * the proposer its *demand and offer*: an agreement to propose
       (by default every agreement; ``proposals`` restricts them, by index),
       or ``"no proposal"``;
-    * the responder (Russia) its *concession*: the least favourable (to
+    * the responder its *concession*: the least favourable (to
       itself) of the proposals it will still accept -- "concede down to X"
       accepts every proposal it values at least as much as X -- or
       ``"concede nothing"``;
-    * the objector (the United States), if any, its *stance*: ``"consent"``
-      to agreements that restrict its rights, or ``"object"``.  An objection
-      blocks such an agreement if ``protocol.objection_blocks``; otherwise
-      the agreement stands and the proposer pays ``protocol.objection_cost``.
+    * the objector, if any, its *stance*: ``"consent"`` to the agreements
+      it may object to (see :func:`objectionable`), or ``"object"``.  An
+      objection blocks such an agreement if ``protocol.objection_blocks``;
+      otherwise the agreement stands and the proposer pays
+      ``protocol.objection_cost``.
 
     Any other agents of the scenario get their utility of the outcome without
-    moving (they are not players of the game).
+    moving (they are not players of the game).  (In the Kuril case: Japan
+    proposes, Russia concedes, the United States takes a stance.)
 
     Returns
     -------

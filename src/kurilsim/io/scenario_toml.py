@@ -30,7 +30,10 @@ File format (every key optional unless marked)::
     [protocol]
     proposer = "japan"
     responder = "russia"
+    objector = "united_states"         # "" (default): nobody may object
     objection_cost = 0.2
+    objection_scope = "restrictions"   # or "any" (default): which agreements
+    objectionable = "islands.any*security.restricts_us"  # ... the rule (feature > 0)
     discount = { japan = 0.9, russia = 0.85 }
 
 The format itself knows no particular negotiation: ``[space]``, ``[[agents]]``
@@ -39,8 +42,8 @@ reader is given ``defaults`` for them.  The calibrated Kuril case
 (:mod:`kurilsim.kuril`) registers its space builder ``"kuril"`` and agent
 types ``Japan``, ``Russia`` and ``UnitedStates``, and its
 :func:`kurilsim.load_scenario` supplies its defaults (the Kuril space, the
-three agents, Japan proposing to Russia with the United States as objector),
-so its files may omit them.
+three agents, Japan proposing to Russia with the United States as objector of
+the agreements restricting its rights), so its files may omit them.
 
 Reading uses the standard library's :mod:`tomllib`; writing uses a small
 writer for exactly this schema, so no extra dependency is needed.  Errors name
@@ -387,6 +390,7 @@ _PROTOCOL_KEYS = {
     "objection_cost",
     "objection_blocks",
     "objection_scope",
+    "objectionable",
     "discount",
 }
 
@@ -421,7 +425,7 @@ def _protocol_from_dict(
     raw = _expect(source, "protocol", data, dict, "a table")
     raw = {**defaults, **raw}
     _check_keys(source, "protocol.", raw, _PROTOCOL_KEYS)
-    for key in ("proposer", "responder", "objector", "objection_scope"):
+    for key in ("proposer", "responder", "objector", "objection_scope", "objectionable"):
         if key in raw:
             _expect(source, f"protocol.{key}", raw[key], str, "a string")
     if "objection_cost" in raw:

@@ -19,6 +19,7 @@ from kurilsim.kuril.agents import (
 )
 from kurilsim.kuril.islands import ISLANDS, Island, Source, island, island_shares
 from kurilsim.kuril.scenarios import (
+    KURIL_OBJECTION_RULE,
     kuril_agents,
     kuril_protocol,
     kuril_scenario,
@@ -53,6 +54,7 @@ register_space_builder(
 
 __all__ = [
     "ISLANDS",
+    "KURIL_OBJECTION_RULE",
     "SECURITY_EXPOSURE",
     "STRAIT_CONTROL",
     "Island",

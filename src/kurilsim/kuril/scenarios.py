@@ -28,6 +28,7 @@ from kurilsim.model.protocol import NegotiationProtocol
 from kurilsim.model.scenario import Scenario
 
 __all__ = [
+    "KURIL_OBJECTION_RULE",
     "kuril_agents",
     "kuril_protocol",
     "kuril_scenario",
@@ -37,6 +38,13 @@ __all__ = [
 
 #: The package folder holding the historical scenario files.
 _DATA: Final = "data"
+
+#: Which agreements the United States may object to under
+#: ``objection_scope="restrictions"`` (the Kuril default): those transferring
+#: islands on which US forces may not be stationed (features of
+#: :func:`~kurilsim.kuril.space.security_regime` and
+#: :func:`~kurilsim.kuril.space.island_transfer`).
+KURIL_OBJECTION_RULE: Final = "islands.any*security.restricts_us"
 
 #: What a Kuril scenario file gets for the tables it omits (in the file
 #: format of :mod:`kurilsim.io.scenario_toml`): the default Kuril space, the
@@ -48,6 +56,8 @@ _FILE_DEFAULTS: Final[Mapping[str, Any]] = {
         "proposer": "japan",
         "responder": "russia",
         "objector": "united_states",
+        "objection_scope": "restrictions",
+        "objectionable": KURIL_OBJECTION_RULE,
     },
 }
 
@@ -60,11 +70,18 @@ def kuril_agents() -> tuple[Agent, ...]:
 def kuril_protocol(**settings: Any) -> NegotiationProtocol:
     """The Kuril protocol: Japan proposes, Russia responds, the US may object.
 
+    By default the United States may object only to the agreements that
+    restrict its rights (``objection_scope="restrictions"``): those that
+    transfer islands on which US forces may not be stationed
+    (``objectionable=KURIL_OBJECTION_RULE``, i.e.
+    ``"islands.any*security.restricts_us"``).
+
     Parameters
     ----------
     **settings
         Any :class:`~kurilsim.NegotiationProtocol` field, replacing the
-        default (``objector=""`` for nobody).
+        default (``objector=""`` for nobody, ``objection_scope="any"`` for
+        every agreement).
 
     Examples
     --------
@@ -74,9 +91,17 @@ def kuril_protocol(**settings: Any) -> NegotiationProtocol:
     ('japan', 'russia', 'united_states')
     >>> protocol.discount_factor("japan")
     0.9
+    >>> protocol.objection_scope, protocol.objectionable
+    ('restrictions', 'islands.any*security.restricts_us')
     """
-    roles = {"proposer": "japan", "responder": "russia", "objector": "united_states"}
-    return NegotiationProtocol(**{**roles, **settings})
+    defaults = {
+        "proposer": "japan",
+        "responder": "russia",
+        "objector": "united_states",
+        "objection_scope": "restrictions",
+        "objectionable": KURIL_OBJECTION_RULE,
+    }
+    return NegotiationProtocol(**{**defaults, **settings})
 
 
 def kuril_scenario(name: str = "default", **fields: Any) -> Scenario:

@@ -8,7 +8,10 @@ Feature names (used by the built-in agents; ``issue.feature``):
   share of the total area transferred; ``islands.any``: 1 if any is.
 * ``security.us_forces_allowed``: US forces may be stationed on transferred
   islands (the 1960 treaty unchanged); ``security.japanese_forces_allowed``;
-  ``security.demilitarised``.
+  ``security.demilitarised``; ``security.restricts_us``: US forces may *not*
+  be stationed there (a restriction of US rights; with ``islands.any`` it is
+  the rule of :func:`kurilsim.kuril.kuril_protocol` for which agreements the
+  United States may object to).
 * ``economic.size``: the economic package in units of the 2016 Nagato package
   (about ¥300 bn of deals).
 * ``sovereignty.control``: the share of effective control that passes to Japan
@@ -123,6 +126,8 @@ def security_regime() -> Issue:
     >>> from kurilsim.kuril.space import security_regime
     >>> security_regime().labels
     ('US forces allowed', 'no US forces', 'full demilitarisation')
+    >>> security_regime().feature_values("restricts_us")
+    array([0., 1., 1.])
     """
     return Issue(
         name="security",
@@ -132,6 +137,7 @@ def security_regime() -> Issue:
             "us_forces_allowed": (1.0, 0.0, 0.0),
             "japanese_forces_allowed": (1.0, 1.0, 0.0),
             "demilitarised": (0.0, 0.0, 1.0),
+            "restricts_us": (0.0, 1.0, 1.0),
         },
         description="Who may station forces on transferred islands.",
     )

@@ -6,13 +6,18 @@ import math
 import reprlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
+from numpy.typing import NDArray
 
 from kurilsim._errors import InvalidModelError
+from kurilsim.model.agreements import AgreementSpace
 
-__all__ = ["NegotiationProtocol"]
+__all__ = ["ROLES", "NegotiationProtocol", "restricted_agreements"]
+
+#: The roles a protocol assigns to agents of the scenario.
+ROLES: Final = ("proposer", "responder", "objector")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -31,17 +36,27 @@ class NegotiationProtocol:
         Agent that accepts or rejects it (required); rejection leaves the
         status quo.
     objector : str, optional
-        Agent that may object to agreements restricting its rights, or ``""``
-        (the default) for nobody.
+        Agent that may object to agreements (which ones: ``objection_scope``),
+        or ``""`` (the default) for nobody.
     objection_cost : float
         Utility the proposer loses when the objector objects (≥ 0).
     objection_blocks : bool
         Whether an objection blocks the agreement (status quo) instead of
         only costing the proposer.
-    objection_scope : {"restrictions", "any"}
-        Which agreements the objector may object to: only those restricting
-        its rights (see :func:`kurilsim.games.negotiation.restricts_objector`;
-        the default), or any agreement.
+    objection_scope : {"any", "restrictions"}
+        Which agreements the objector may object to: any agreement (the
+        default), or only those restricting its rights, as declared by
+        ``objectionable`` (which ``"restrictions"`` requires).
+    objectionable : str, optional
+        The rule of ``objection_scope="restrictions"``: a feature of the
+        agreement space, or a product of features joined by ``"*"`` (as in a
+        :class:`~kurilsim.LinearAgent` term); the agreements where it is > 0
+        restrict the objector's rights.  A space declares the feature it
+        needs (e.g. the Kuril rule ``"islands.any*security.restricts_us"``:
+        islands transferred and US forces excluded from them).  Checked
+        against the space by :class:`~kurilsim.Scenario` when it is in force
+        (an objector and ``objection_scope="restrictions"``).  Default ``""``:
+        none declared.
     discount : mapping of str to float
         Per-round discount factor of each agent, in (0, 1], used by
         alternating-offers bargaining; agents not listed use 0.9.
@@ -49,8 +64,9 @@ class NegotiationProtocol:
     Raises
     ------
     InvalidModelError
-        If the proposer or the responder is missing or they coincide, or a
-        setting is out of range (the message names it).
+        If the proposer or the responder is missing or they coincide, if
+        ``objection_scope="restrictions"`` comes without an ``objectionable``
+        rule, or a setting is out of range (the message names it).
 
     Examples
     --------
@@ -61,6 +77,14 @@ class NegotiationProtocol:
     ('', 0.8)
     >>> protocol.discount_factor("buyer")
     0.9
+
+    An objector who may object only to the agreements with a positive feature
+    ``price.below_cost``:
+
+    >>> NegotiationProtocol(proposer="buyer", responder="seller",
+    ...                     objector="regulator", objection_scope="restrictions",
+    ...                     objectionable="price.below_cost").objectionable
+    'price.below_cost'
     >>> NegotiationProtocol(responder="seller")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
       ...
@@ -72,13 +96,14 @@ class NegotiationProtocol:
     objector: str = ""
     objection_cost: float = 0.2
     objection_blocks: bool = False
-    objection_scope: str = "restrictions"
+    objection_scope: str = "any"
+    objectionable: str = ""
     discount: dict[str, float] = field(default_factory=dict)
 
     DEFAULT_DISCOUNT = 0.9
 
     def __post_init__(self) -> None:
-        for name in ("proposer", "responder", "objector"):
+        for name in ROLES:
             value = getattr(self, name)
             if not isinstance(value, str):
                 raise InvalidModelError(
@@ -123,6 +148,21 @@ class NegotiationProtocol:
                 "protocol.objection_scope must be 'restrictions' or 'any', got "
                 f"{reprlib.repr(self.objection_scope)}"
             )
+        rule = self.objectionable
+        if not isinstance(rule, str) or (
+            rule and not all(factor.strip() for factor in rule.split("*"))
+        ):
+            raise InvalidModelError(
+                "protocol.objectionable must be a feature name or a '*'-product of "
+                f"feature names (or '' for none), got {reprlib.repr(rule)}"
+            )
+        if self.objection_scope == "restrictions" and not rule:
+            raise InvalidModelError(
+                "protocol.objection_scope 'restrictions' needs the rule "
+                "protocol.objectionable (a feature of the space that is > 0 on the "
+                "agreements restricting the objector), got none; declare it, or set "
+                "objection_scope='any'"
+            )
         if not isinstance(self.discount, Mapping):
             raise InvalidModelError(
                 "protocol.discount must map agent names to factors in (0, 1], got "
@@ -153,6 +193,40 @@ class NegotiationProtocol:
         """The discount factor of ``agent`` (0.9 unless set)."""
         return self.discount.get(agent, self.DEFAULT_DISCOUNT)
 
+    def objectionable_agreements(self, space: AgreementSpace) -> NDArray[np.bool_]:
+        """Which agreements of ``space`` the objector may object to.
+
+        None if the protocol names no objector; all of them under
+        ``objection_scope="any"``; under ``"restrictions"`` those where the
+        ``objectionable`` rule is > 0.
+
+        Raises
+        ------
+        InvalidModelError
+            If the rule (in force) names a feature ``space`` lacks (the
+            message names ``protocol.objectionable``).
+
+        Examples
+        --------
+        >>> from kurilsim import AgreementSpace, Issue, NegotiationProtocol
+        >>> space = AgreementSpace([Issue(name="price", options=["fair", "dumping"],
+        ...                               features={"below_cost": [0.0, 1.0]})])
+        >>> protocol = NegotiationProtocol(
+        ...     proposer="buyer", responder="seller", objector="regulator",
+        ...     objection_scope="restrictions", objectionable="price.below_cost")
+        >>> protocol.objectionable_agreements(space)
+        array([False,  True])
+        """
+        n = len(space)
+        if not self.objector:
+            return np.zeros(n, dtype=bool)
+        if self.objection_scope == "any":
+            return np.ones(n, dtype=bool)
+        try:
+            return restricted_agreements(space, self.objectionable)
+        except InvalidModelError as error:
+            raise InvalidModelError(f"protocol.objectionable: {error}") from None
+
     def parameters(self) -> dict[str, Any]:
         """Scalar settings by name (``discount.<agent>`` for discount factors)."""
         values: dict[str, Any] = {
@@ -170,8 +244,57 @@ class NegotiationProtocol:
         """A TOML-ready dict."""
         data = self.parameters()
         data = {k: v for k, v in data.items() if not k.startswith("discount.")}
+        data["objectionable"] = self.objectionable
         data["discount"] = dict(self.discount)
         return data
+
+
+def restricted_agreements(space: AgreementSpace, rule: str) -> NDArray[np.bool_]:
+    """Which agreements of ``space`` a restriction rule marks.
+
+    ``rule`` is what :attr:`NegotiationProtocol.objectionable` holds: a
+    feature of the space (``"issue.feature"``, ``"issue=option"``,
+    ``"treaty"``), or a product of features joined by ``"*"``; an agreement
+    is marked when the rule is > 0 there.
+
+    Raises
+    ------
+    InvalidModelError
+        If ``rule`` is not such an expression, or names a feature the space
+        lacks (the message names the rule and the feature).
+
+    Examples
+    --------
+    >>> from kurilsim import AgreementSpace, Issue
+    >>> from kurilsim.model.protocol import restricted_agreements
+    >>> space = AgreementSpace([Issue(name="price", options=["fair", "dumping"],
+    ...                               features={"below_cost": [0.0, 1.0]})])
+    >>> restricted_agreements(space, "price.below_cost")
+    array([False,  True])
+    >>> restricted_agreements(space, "price.margin")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+      ...
+    kurilsim._errors.InvalidModelError: rule 'price.margin': no feature 'price.margin' ...
+    """
+    if not isinstance(space, AgreementSpace):
+        raise InvalidModelError(
+            f"space must be an AgreementSpace, got {reprlib.repr(space)}"
+        )
+    factors = rule.split("*") if isinstance(rule, str) and rule else [""]
+    if not all(factor.strip() for factor in factors):
+        raise InvalidModelError(
+            "rule must be a feature name or a '*'-product of feature names, got "
+            f"{reprlib.repr(rule)}"
+        )
+    values = np.ones(len(space))
+    for factor in factors:
+        try:
+            column = space.feature(factor.strip())
+        except InvalidModelError as error:
+            raise InvalidModelError(f"rule {rule!r}: {error}") from None
+        values = values * column[:-1]
+    mask: NDArray[np.bool_] = values > 0
+    return mask
 
 
 def _isfinite(value: float) -> bool:

@@ -17,7 +17,7 @@ from kurilsim._arrays import duplicates, readonly
 from kurilsim._errors import InvalidArgumentError, InvalidModelError
 from kurilsim.model.agents import Agent, LinearAgent, ParametricAgent
 from kurilsim.model.agreements import AgreementSpace
-from kurilsim.model.protocol import NegotiationProtocol
+from kurilsim.model.protocol import ROLES, NegotiationProtocol
 
 __all__ = ["Scenario"]
 
@@ -57,14 +57,16 @@ class Scenario:
         The agents (required, at least one); names must be unique.
     protocol : NegotiationProtocol
         Who proposes, responds and may object (required); it must name
-        agents of the scenario.
+        agents of the scenario, and its ``objectionable`` rule, when in force,
+        features of the space.
 
     Raises
     ------
     InvalidModelError
         On a missing space, agents or protocol (the message names them),
-        duplicate agent names, a protocol naming an absent agent, or agents
-        whose utilities are not finite.
+        duplicate agent names, a protocol naming an absent agent or (in an
+        objection rule in force) an absent feature, or agents whose utilities
+        are not finite.
 
     Examples
     --------
@@ -149,7 +151,7 @@ class Scenario:
                 f"Scenario.protocol must be a NegotiationProtocol, got "
                 f"{self.protocol!r}"
             )
-        for role in ("proposer", "responder", "objector"):
+        for role in ROLES:
             who = getattr(self.protocol, role)
             if who and who not in names:
                 raise InvalidModelError(
@@ -162,6 +164,7 @@ class Scenario:
                     f"protocol.discount names {who!r}, which is not an agent; "
                     f"agents are {names}"
                 )
+        self.protocol.objectionable_agreements(self.space)  # the rule fits the space
         terms = []
         rows = []
         expected = (len(self.space) + 1,)

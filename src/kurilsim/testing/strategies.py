@@ -24,6 +24,7 @@ from kurilsim.games.bargaining import BargainingProblem
 from kurilsim.games.normal_form import NormalFormGame
 from kurilsim.games.sequential import Chance, Decision, SequentialGame, Terminal
 from kurilsim.kuril.agents import Japan, Russia, UnitedStates
+from kurilsim.kuril.scenarios import KURIL_OBJECTION_RULE
 from kurilsim.kuril.space import kuril_space
 from kurilsim.model.agents import Agent, LinearAgent, ParametricAgent
 from kurilsim.model.agreements import AgreementSpace, Constraint, Issue
@@ -347,18 +348,25 @@ def linear_agents(
 
 
 @st.composite
-def _protocols(draw: st.DrawFn, agent_names: Sequence[str]) -> NegotiationProtocol:
+def _protocols(
+    draw: st.DrawFn, agent_names: Sequence[str], rules: Sequence[str]
+) -> NegotiationProtocol:
+    """A protocol; under scope "restrictions" the objector may object to the
+    agreements where a rule drawn from ``rules`` is positive."""
     proposer, responder = draw(
         st.lists(st.sampled_from(agent_names), min_size=2, max_size=2, unique=True)
     )
     objector = draw(st.sampled_from(["", *agent_names]))
     discounted = draw(st.lists(st.sampled_from(agent_names), unique=True))
+    scope = draw(st.sampled_from(["restrictions", "any"])) if rules else "any"
     return NegotiationProtocol(
         proposer=proposer,
         responder=responder,
         objector=objector,
         objection_cost=draw(_floats(0.0, 1.0)),
         objection_blocks=draw(st.booleans()),
+        objection_scope=scope,
+        objectionable=draw(st.sampled_from(rules)) if scope == "restrictions" else "",
         discount={who: draw(_floats(0.01, 1.0)) for who in discounted},
     )
 
@@ -395,10 +403,12 @@ def scenarios(
             draw(russia_agents()),
             draw(united_states_agents()),
         )
+        rules: Sequence[str] = (KURIL_OBJECTION_RULE,)
     else:
         space = draw(agreement_spaces())
         names = draw(st.lists(_IDENTIFIERS, min_size=2, max_size=3, unique=True))
         agents = tuple(draw(linear_agents(space, name=name)) for name in names)
+        rules = space.feature_names
     return Scenario(
         name=draw(st.text(min_size=1, max_size=12).filter(lambda s: bool(s.strip()))),
         title=draw(_TEXT),
@@ -406,7 +416,7 @@ def scenarios(
         notes=tuple(draw(st.lists(_TEXT, max_size=2))),
         space=space,
         agents=agents,
-        protocol=draw(_protocols([agent.name for agent in agents])),
+        protocol=draw(_protocols([agent.name for agent in agents], rules)),
     )
 
 
