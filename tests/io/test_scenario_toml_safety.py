@@ -21,7 +21,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
 import pytest
@@ -71,7 +71,6 @@ class Hawk(Japan):
     """A Japan that also values a defence pact (a user agent class)."""
 
     pact_value: float = parameter(0.1, doc="value of a defence pact", source="test")
-    TERMS: ClassVar[tuple[str, ...]] = Japan.TERMS
 
 
 def _write(path: Path, text: str) -> Path:

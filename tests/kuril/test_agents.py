@@ -120,16 +120,44 @@ def test_every_term_and_coefficient_is_unchanged() -> None:
 
 # -- terms ----------------------------------------------------------------------------
 @pytest.mark.parametrize("cls", [Japan, Russia, UnitedStates])
-def test_terms_come_from_the_coefficients_and_match_the_columns(
+def test_terms_are_declared_with_columns_and_coefficients(
     cls: type[Japan | Russia | UnitedStates],
 ) -> None:
     agent = cls()
     names = agent.term_names()
+    assert names == tuple(term.name for term in cls.TERMS)
     assert names[-1] == "status_quo"
     assert len(set(names)) == len(names)
+    assert all(term.doc for term in cls.TERMS)
     space = kuril_space(islands="subsets", sovereignty=True, fisheries=True)
     assert agent.utility_terms(space).shape == (len(space) + 1, len(names))
     assert agent.coefficients().shape == (len(names),)
+
+
+def test_generated_terms_each_follow_their_own_island() -> None:
+    """The families ``territory.<island>``, ``cession.<island>`` and
+    ``short_of.<k>`` are built in loops: each term must use its own island
+    (not the loop's last one)."""
+    space = kuril_space(islands="subsets", sovereignty=True)
+    control = space.feature("sovereignty.control")
+    islands = ("habomai", "shikotan", "kunashir", "iturup")
+    p = {k: np.asarray(v, dtype=np.float64) for k, v in Japan().parameters().items()}
+    weights = Japan().island_weights()
+    for cls, prefix in ((Japan, "territory"), (Russia, "cession")):
+        terms = dict(zip(cls().term_names(), cls().utility_terms(space).T, strict=True))
+        for key in islands:
+            np.testing.assert_array_equal(
+                terms[f"{prefix}.{key}"], space.feature(f"islands.{key}") * control
+            )
+    territory = {t.name: t for t in Japan.TERMS}
+    for key in islands:
+        assert float(territory[f"territory.{key}"].coefficient(p)) == weights[key]
+    short_of = {t.name: t.coefficient for t in Japan.TERMS if t.name[:8] == "short_of"}
+    for k in range(1, 5):
+        demanded = {**p, "demand": np.asarray(float(k))}
+        assert [float(short_of[f"short_of.{j}"](demanded)) for j in range(1, 5)] == [
+            -0.3 if j == k else 0.0 for j in range(1, 5)
+        ]
 
 
 def test_term_names_of_the_agents() -> None:

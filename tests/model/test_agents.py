@@ -5,9 +5,8 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
 import pytest
@@ -20,6 +19,7 @@ from kurilsim import (
     LinearAgent,
     ParametricAgent,
     Russia,
+    Term,
     UnitedStates,
     kuril_space,
 )
@@ -484,114 +484,155 @@ def test_agent_from_dict_unknown_parameter_lists_valid_ones() -> None:
 PRICE = AgreementSpace(
     (Issue(name="price", options=("low", "high"), features={"level": (1.0, 2.0)}),)
 )
+BONUS = Term(
+    name="bonus",
+    column=lambda space: space.feature("treaty"),
+    coefficient=lambda p: p["bonus_value"],
+    doc="any deal at all",
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Buyer(ParametricAgent):
-    """A two-term agent: its terms are the keys of its coefficients."""
+    """A two-term agent: each term's column and coefficient side by side."""
 
     name: str = "buyer"
     thrift: float = parameter(1.0, doc="dislike of a high price", source="test")
+    TERMS = (
+        Term(
+            name="price",
+            column=lambda space: space.feature("price.level"),
+            coefficient=lambda p: -p["thrift"],
+        ),
+        Term(
+            name="status_quo",
+            column=lambda space: space.feature("status_quo"),
+            coefficient=lambda p: 0.0,
+        ),
+    )
 
-    def _coefficients(self, p: Mapping[str, Any]) -> dict[str, Any]:
-        return {"price": -p["thrift"], "status_quo": 0.0 * p["thrift"]}
 
-    def _terms(self, space: AgreementSpace) -> dict[str, Any]:
-        return {
-            "price": space.feature("price.level"),
-            "status_quo": space.feature("status_quo"),
-        }
+@dataclass(frozen=True, slots=True, kw_only=True)
+class KeenBuyer(Buyer):
+    """A subclass extending the terms of its base."""
+
+    bonus_value: float = parameter(0.5, doc="value of any deal", source="test")
+    TERMS = (*Buyer.TERMS, BONUS)
 
 
-def test_terms_are_the_keys_of_the_coefficients() -> None:
+def test_terms_give_the_names_columns_and_coefficients() -> None:
     buyer = Buyer(thrift=2.0)
     assert buyer.term_names() == ("price", "status_quo")
+    np.testing.assert_array_equal(
+        buyer.utility_terms(PRICE), [[1.0, 0.0], [2.0, 0.0], [0.0, 1.0]]
+    )
     np.testing.assert_array_equal(buyer.utilities(PRICE), [-2.0, -4.0])
     np.testing.assert_array_equal(
         buyer.coefficients({"thrift": np.array([1.0, 3.0])}),
         [[-1.0, 0.0], [-3.0, 0.0]],
     )
+    columns = buyer.coefficient_columns({"thrift": np.array([1.0, 3.0])})
+    assert [np.shape(column) for column in columns] == [(2,), ()]
 
 
-def test_a_column_without_a_coefficient_is_named() -> None:
-    @dataclass(frozen=True, slots=True, kw_only=True)
-    class Extra(Buyer):
-        def _terms(self, space: AgreementSpace) -> dict[str, Any]:
-            return {**Buyer._terms(self, space), "bonus": space.feature("treaty")}
+def test_a_subclass_extends_the_terms_of_its_base() -> None:
+    keen = KeenBuyer(thrift=2.0, bonus_value=0.25)
+    assert keen.term_names() == ("price", "status_quo", "bonus")
+    np.testing.assert_array_equal(keen.utilities(PRICE), [-1.75, -3.75])
+    assert keen.status_quo_utility(PRICE) == 0.0
+    np.testing.assert_array_equal(
+        keen.utility_gradient(PRICE, "bonus_value"), [1.0, 1.0, 0.0]
+    )
+    np.testing.assert_array_equal(keen.utility_gradient(PRICE, "thrift"), [-1, -2, 0])
+    assert Buyer().term_names() == ("price", "status_quo")  # the base is unchanged
 
-    with pytest.raises(InvalidModelError, match=re.escape("undeclared terms ['bonus']")):
-        Extra().utility_terms(PRICE)
 
-
-def test_a_coefficient_without_a_column_is_named() -> None:
-    @dataclass(frozen=True, slots=True, kw_only=True)
-    class Missing(Buyer):
-        def _terms(self, space: AgreementSpace) -> dict[str, Any]:
-            return {"price": space.feature("price.level")}
-
+def test_a_repeated_term_name_fails_at_class_definition() -> None:
     with pytest.raises(InvalidModelError) as info:
-        Missing().utilities(PRICE)
-    message = str(info.value)
-    assert "Missing._terms() gives no column for the terms ['status_quo']" in message
-    assert "['price', 'status_quo']" in message
 
+        @dataclass(frozen=True, slots=True, kw_only=True)
+        class Twice(Buyer):
+            TERMS = (*Buyer.TERMS, BONUS, BONUS)
 
-def test_coefficients_must_name_the_same_terms_every_time() -> None:
-    @dataclass(frozen=True, slots=True, kw_only=True)
-    class Fickle(Buyer):
-        def _coefficients(self, p: Mapping[str, Any]) -> dict[str, Any]:
-            terms = Buyer._coefficients(self, p)
-            if np.ndim(p["thrift"]):
-                terms["bonus"] = p["thrift"]
-            return terms
-
-    assert Fickle().term_names() == ("price", "status_quo")
-    with pytest.raises(InvalidModelError, match=re.escape("undeclared terms ['bonus']")):
-        Fickle().coefficients({"thrift": np.array([1.0, 2.0])})
-
-
-def test_declared_terms_are_checked_against_both_methods() -> None:
-    @dataclass(frozen=True, slots=True, kw_only=True)
-    class Declared(Buyer):
-        TERMS: ClassVar[tuple[str, ...]] = ("status_quo", "price")
-
-    assert Declared().term_names() == ("status_quo", "price")
-    np.testing.assert_array_equal(Declared(thrift=2.0).utilities(PRICE), [-2.0, -4.0])
-
-    @dataclass(frozen=True, slots=True, kw_only=True)
-    class Drifted(Buyer):
-        TERMS: ClassVar[tuple[str, ...]] = ("price", "status_quo", "bonus")
-
-    with pytest.raises(InvalidModelError, match=re.escape("(from TERMS)")) as info:
-        Drifted().term_names()
-    assert "no coefficient for the terms ['bonus']" in str(info.value)
+    assert str(info.value) == (
+        "Twice.TERMS declares the term 'bonus' more than once; term names must be "
+        "unique"
+    )
 
 
 @pytest.mark.parametrize(
-    ("terms", "shown"),
-    [(("price", "price"), "more than once"), (["price"], "tuple"), (("",), "tuple")],
+    "terms",
+    [("price", "status_quo"), list(Buyer.TERMS), (*Buyer.TERMS, None)],
+    ids=["names", "list", "not-a-term"],
 )
-def test_bad_term_declarations_fail_at_class_definition(
-    terms: Any, shown: str
-) -> None:
-    with pytest.raises(InvalidModelError, match=shown):
+def test_terms_must_be_a_tuple_of_term_records(terms: Any) -> None:
+    with pytest.raises(InvalidModelError, match=r"Bad\.TERMS must be a tuple of Term"):
 
         class Bad(Buyer):
             TERMS = terms
 
 
-def test_an_agent_without_terms_says_what_to_implement() -> None:
+@pytest.mark.parametrize("retired", ["_terms", "_coefficients"])
+def test_the_retired_two_method_style_is_refused(retired: str) -> None:
+    with pytest.raises(InvalidModelError, match=f"Old defines {retired}, which are"):
+        type("Old", (Buyer,), {retired: lambda self, arg: {}})
+
+
+@pytest.mark.parametrize(
+    ("changes", "shown"),
+    [
+        ({"name": ""}, "Term.name must be a non-empty string"),
+        ({"name": " price"}, "without surrounding whitespace, got ' price'"),
+        ({"name": 3}, "got 3"),
+        ({"column": 1.0}, "term 'price': column must be callable, got 1.0"),
+        ({"coefficient": "thrift"}, "coefficient must be callable, got 'thrift'"),
+        ({"doc": None}, "term 'price': doc must be a string, got None"),
+    ],
+)
+def test_bad_terms_are_refused(changes: dict[str, Any], shown: str) -> None:
+    fields: dict[str, Any] = {
+        "name": "price",
+        "column": lambda space: space.feature("price.level"),
+        "coefficient": lambda p: p["thrift"],
+        **changes,
+    }
+    with pytest.raises(InvalidModelError, match=re.escape(shown)):
+        Term(**fields)
+
+
+def test_a_term_is_a_frozen_record() -> None:
+    term = Buyer.TERMS[0]
+    assert term.doc == ""
+    with pytest.raises(AttributeError):
+        term.name = "cost"  # type: ignore[misc]
+
+
+def test_an_agent_without_terms_says_what_to_declare() -> None:
     @dataclass(frozen=True, slots=True, kw_only=True)
     class Empty(ParametricAgent):
         name: str = "empty"
 
-    with pytest.raises(NotImplementedError, match="_coefficients"):
+    with pytest.raises(InvalidModelError, match=r"Empty declares no utility terms"):
         Empty().term_names()
+    with pytest.raises(InvalidModelError, match="TERMS = \\(Term\\("):
+        Empty().utilities(PRICE)
 
+
+def test_a_column_of_the_wrong_shape_is_named() -> None:
     @dataclass(frozen=True, slots=True, kw_only=True)
-    class Nothing(Buyer):
-        def _coefficients(self, p: Mapping[str, Any]) -> dict[str, Any]:
-            return {}
+    class Short(Buyer):
+        TERMS = (
+            *Buyer.TERMS,
+            Term(
+                name="short",
+                column=lambda space: space.features[:, 0],
+                coefficient=lambda p: p["thrift"],
+            ),
+        )
 
-    with pytest.raises(InvalidModelError, match="gives no term"):
-        Nothing().term_names()
+    with pytest.raises(InvalidModelError) as info:
+        Short().utilities(PRICE)
+    assert str(info.value) == (
+        "Short: the column of term 'short' has shape (2,), expected (3,) (one value "
+        "per agreement, then the status quo)"
+    )

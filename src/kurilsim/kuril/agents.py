@@ -14,7 +14,7 @@ documented with its reasoning (see :meth:`ParametricAgent.describe`).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 
 from kurilsim._errors import InvalidModelError
 from kurilsim.kuril.islands import ISLANDS, island_shares
-from kurilsim.model.agents import Coefficients, ParametricAgent, parameter
+from kurilsim.model.agents import ParametricAgent, Term, parameter
 from kurilsim.model.agreements import AgreementSpace
 
 __all__ = ["SECURITY_EXPOSURE", "STRAIT_CONTROL", "Japan", "Russia", "UnitedStates"]
@@ -46,36 +46,117 @@ STRAIT_CONTROL: dict[str, float] = {
     "iturup": 0.5,
 }
 
-def _islands(space: AgreementSpace) -> dict[str, NDArray[np.float64]]:
-    """Island transfer indicators times the share of control passing to Japan."""
+
+def _island(space: AgreementSpace, key: str) -> NDArray[np.float64]:
+    """Transfer indicator of one island times the share of control passing to
+    Japan."""
     control = space.feature("sovereignty.control", default=1.0)
-    return {
-        each.key: space.feature(f"islands.{each.key}", default=0.0) * control
-        for each in ISLANDS
-    }
+    return space.feature(f"islands.{key}", default=0.0) * control
 
 
 def _any_transfer(space: AgreementSpace) -> NDArray[np.float64]:
     return space.feature("islands.any", default=0.0)
 
 
+def _us_allowed(space: AgreementSpace) -> NDArray[np.float64]:
+    return space.feature("security.us_forces_allowed", default=1.0)
+
+
+def _demilitarised(space: AgreementSpace) -> NDArray[np.float64]:
+    return space.feature("security.demilitarised", default=0.0)
+
+
 def _exposure(space: AgreementSpace) -> NDArray[np.float64]:
-    islands = _islands(space)
     return sum(
-        (SECURITY_EXPOSURE[key] * islands[key] for key in islands),
+        (SECURITY_EXPOSURE[key] * _island(space, key) for key in _KEYS),
         start=np.zeros(len(space) + 1),
     )
 
 
-_AREA = dict(zip([i.key for i in ISLANDS], island_shares("area"), strict=True))
-_POP_1945 = dict(
-    zip([i.key for i in ISLANDS], island_shares("population_1945"), strict=True)
-)
-_POP_NOW = dict(
-    zip([i.key for i in ISLANDS], island_shares("population_recent"), strict=True)
-)
-_FISH = dict(zip([i.key for i in ISLANDS], island_shares("fish_catch"), strict=True))
+def _feature(
+    name: str, default: float | None = None
+) -> Callable[[AgreementSpace], NDArray[np.float64]]:
+    """The column of a term that is one feature of the space."""
+    return lambda space: space.feature(name, default=default)
+
+
 _KEYS = tuple(i.key for i in ISLANDS)
+_AREA = dict(zip(_KEYS, island_shares("area"), strict=True))
+_POP_1945 = dict(zip(_KEYS, island_shares("population_1945"), strict=True))
+_POP_NOW = dict(zip(_KEYS, island_shares("population_recent"), strict=True))
+_FISH = dict(zip(_KEYS, island_shares("fish_catch"), strict=True))
+
+#: Japan's parameters mixing the island measures (they must not all be zero).
+_ISLAND_WEIGHTS = ("weight_area", "weight_population", "weight_fish", "weight_symbolic")
+
+#: The status-quo term every Kuril agent shares: its ``status_quo`` parameter.
+_STATUS_QUO = Term(
+    name="status_quo",
+    column=_feature("status_quo"),
+    coefficient=lambda p: p["status_quo"],
+    doc="the status quo (no treaty)",
+)
+
+
+def _island_weight(
+    p: Mapping[str, NDArray[np.float64]], key: str
+) -> NDArray[np.float64]:
+    """Japan's weight of island ``key`` (the weights sum to one)."""
+    total = sum(p[name] for name in _ISLAND_WEIGHTS)
+    weight: NDArray[np.float64] = (
+        p["weight_area"] * _AREA[key]
+        + p["weight_population"] * _POP_1945[key]
+        + p["weight_fish"] * _FISH[key]
+        + p["weight_symbolic"] / len(_KEYS)
+    ) / total
+    return weight
+
+
+def _territory(key: str) -> Term:
+    """Japan's value of island ``key``."""
+    return Term(
+        name=f"territory.{key}",
+        column=lambda space: _island(space, key),
+        coefficient=lambda p: p["territory_value"] * _island_weight(p, key),
+        doc=f"{key} transferred (times the share of control)",
+    )
+
+
+def _short_of(k: int) -> Term:
+    """Japan's audience cost when the demand is ``k`` islands."""
+
+    def column(space: AgreementSpace) -> NDArray[np.float64]:
+        has_first = np.ones(len(space) + 1)
+        for key in _KEYS[:k]:
+            has_first = has_first * space.feature(f"islands.{key}", default=0.0)
+        short: NDArray[np.float64] = space.feature("treaty") * (1.0 - has_first)
+        return short
+
+    return Term(
+        name=f"short_of.{k}",
+        column=column,
+        coefficient=lambda p: np.where(p["demand"] == k, -p["audience_cost"], 0.0),
+        doc=f"a treaty without all of the first {k} islands",
+    )
+
+
+def _cession(key: str) -> Term:
+    """Russia's cost of ceding island ``key``: land, residents and strategy."""
+
+    def coefficient(p: Mapping[str, NDArray[np.float64]]) -> NDArray[np.float64]:
+        w = p["residents_weight"]
+        cost: NDArray[np.float64] = -(
+            p["cession_cost"] * ((1.0 - w) * _AREA[key] + w * _POP_NOW[key])
+            + p["strategic_cost"] * STRAIT_CONTROL[key]
+        )
+        return cost
+
+    return Term(
+        name=f"cession.{key}",
+        column=lambda space: _island(space, key),
+        coefficient=coefficient,
+        doc=f"{key} transferred (times the share of control)",
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -192,11 +273,41 @@ class Japan(ParametricAgent):
         source="normalisation: no treaty is the zero of the scale",
     )
     #: The parameters mixing the island measures; they must not all be zero.
-    ISLAND_WEIGHTS: ClassVar[tuple[str, ...]] = (
-        "weight_area",
-        "weight_population",
-        "weight_fish",
-        "weight_symbolic",
+    ISLAND_WEIGHTS: ClassVar[tuple[str, ...]] = _ISLAND_WEIGHTS
+    TERMS = (
+        *(_territory(key) for key in _KEYS),
+        Term(
+            name="treaty",
+            column=_feature("treaty"),
+            coefficient=lambda p: p["treaty_value"],
+            doc="any treaty at all",
+        ),
+        *(_short_of(k) for k in range(1, len(_KEYS) + 1)),
+        Term(
+            name="alliance",
+            column=lambda space: _any_transfer(space) * (1.0 - _us_allowed(space)),
+            coefficient=lambda p: -p["alliance_cost"],
+            doc="islands transferred with US forces excluded",
+        ),
+        Term(
+            name="demilitarisation",
+            column=lambda space: _any_transfer(space) * _demilitarised(space),
+            coefficient=lambda p: -p["demilitarisation_cost"],
+            doc="islands transferred demilitarised",
+        ),
+        Term(
+            name="economic",
+            column=_feature("economic.size", default=0.0),
+            coefficient=lambda p: -p["economic_cost"],
+            doc="size of the economic package",
+        ),
+        Term(
+            name="fisheries",
+            column=_feature("fisheries.access", default=0.0),
+            coefficient=lambda p: p["fisheries_value"],
+            doc="Japanese fishing access around the islands",
+        ),
+        _STATUS_QUO,
     )
 
     def _check_joint(self, values: Mapping[str, NDArray[np.float64] | float]) -> None:
@@ -206,7 +317,8 @@ class Japan(ParametricAgent):
         if np.any(bad):
             first = int(np.flatnonzero(bad)[0])
             got = ", ".join(
-                f"{n}={c.ravel()[first].item()!r}" for n, c in zip(names, columns, strict=True)
+                f"{n}={c.ravel()[first].item()!r}"
+                for n, c in zip(names, columns, strict=True)
             )
             raise InvalidModelError(
                 f"Japan's island weights must not all be zero, got {got}"
@@ -222,62 +334,7 @@ class Japan(ParametricAgent):
         {'habomai': 0.239, 'shikotan': 0.103, 'kunashir': 0.305, 'iturup': 0.352}
         """
         p = {k: np.asarray(v, dtype=np.float64) for k, v in self.parameters().items()}
-        weights = self._weights(p)
-        return {key: float(weights[key]) for key in _KEYS}
-
-    @staticmethod
-    def _weights(p: Mapping[str, NDArray[np.float64]]) -> Coefficients:
-        total = sum(p[name] for name in Japan.ISLAND_WEIGHTS)
-        return {
-            key: (
-                p["weight_area"] * _AREA[key]
-                + p["weight_population"] * _POP_1945[key]
-                + p["weight_fish"] * _FISH[key]
-                + p["weight_symbolic"] / len(_KEYS)
-            )
-            / total
-            for key in _KEYS
-        }
-
-    def _terms(self, space: AgreementSpace) -> dict[str, NDArray[np.float64]]:
-        islands = _islands(space)
-        treaty = space.feature("treaty")
-        transferred = {
-            key: space.feature(f"islands.{key}", default=0.0) for key in _KEYS
-        }
-        terms = {f"territory.{key}": islands[key] for key in _KEYS}
-        terms["treaty"] = treaty
-        has_first = np.ones(len(space) + 1)
-        for k, key in enumerate(_KEYS, start=1):
-            has_first = has_first * transferred[key]
-            terms[f"short_of.{k}"] = treaty * (1.0 - has_first)
-        anyone = _any_transfer(space)
-        us = space.feature("security.us_forces_allowed", default=1.0)
-        terms["alliance"] = anyone * (1.0 - us)
-        terms["demilitarisation"] = anyone * space.feature(
-            "security.demilitarised", default=0.0
-        )
-        terms["economic"] = space.feature("economic.size", default=0.0)
-        terms["fisheries"] = space.feature("fisheries.access", default=0.0)
-        terms["status_quo"] = space.feature("status_quo")
-        return terms
-
-    def _coefficients(self, p: Mapping[str, NDArray[np.float64]]) -> Coefficients:
-        weights = self._weights(p)
-        coefficients = {
-            f"territory.{key}": p["territory_value"] * weights[key] for key in _KEYS
-        }
-        coefficients["treaty"] = p["treaty_value"]
-        for k in range(1, len(_KEYS) + 1):
-            coefficients[f"short_of.{k}"] = np.where(
-                p["demand"] == k, -p["audience_cost"], 0.0
-            )
-        coefficients["alliance"] = -p["alliance_cost"]
-        coefficients["demilitarisation"] = -p["demilitarisation_cost"]
-        coefficients["economic"] = -p["economic_cost"]
-        coefficients["fisheries"] = p["fisheries_value"]
-        coefficients["status_quo"] = p["status_quo"]
-        return coefficients
+        return {key: float(_island_weight(p, key)) for key in _KEYS}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -379,43 +436,62 @@ class Russia(ParametricAgent):
         bounds=(-math.inf, math.inf),
         source="normalisation: no treaty is the zero of the scale",
     )
-    def _terms(self, space: AgreementSpace) -> dict[str, NDArray[np.float64]]:
-        islands = _islands(space)
-        exposure = _exposure(space)
-        us = space.feature("security.us_forces_allowed", default=1.0)
-        demilitarised = space.feature("security.demilitarised", default=0.0)
-        terms = {f"cession.{key}": islands[key] for key in _KEYS}
-        terms["security.us_allowed"] = exposure * us
-        terms["security.pledge"] = exposure * (1.0 - us) * (1.0 - demilitarised)
-        terms["security.demilitarised"] = exposure * demilitarised
-        terms["treaty"] = space.feature("treaty")
-        terms["economic"] = space.feature("economic.size", default=0.0)
-        terms["constitution"] = _any_transfer(space)
-        terms["fisheries"] = space.feature("fisheries.access", default=0.0)
-        terms["status_quo"] = space.feature("status_quo")
-        return terms
-
-    def _coefficients(self, p: Mapping[str, NDArray[np.float64]]) -> Coefficients:
-        w = p["residents_weight"]
-        coefficients = {
-            f"cession.{key}": -(
-                p["cession_cost"] * ((1.0 - w) * _AREA[key] + w * _POP_NOW[key])
-                + p["strategic_cost"] * STRAIT_CONTROL[key]
-            )
-            for key in _KEYS
-        }
-        doubt = 1.0 - p["pledge_credibility"]
-        coefficients["security.us_allowed"] = -p["security_weight"]
-        coefficients["security.pledge"] = -p["security_weight"] * doubt
-        coefficients["security.demilitarised"] = (
-            -p["security_weight"] * doubt * (1.0 - p["demilitarisation_assurance"])
-        )
-        coefficients["treaty"] = p["treaty_value"]
-        coefficients["economic"] = p["economic_value"]
-        coefficients["constitution"] = -p["constitutional_penalty"]
-        coefficients["fisheries"] = -p["fisheries_cost"]
-        coefficients["status_quo"] = p["status_quo"]
-        return coefficients
+    TERMS = (
+        *(_cession(key) for key in _KEYS),
+        Term(
+            name="security.us_allowed",
+            column=lambda space: _exposure(space) * _us_allowed(space),
+            coefficient=lambda p: -p["security_weight"],
+            doc="security exposure of islands transferred with US forces allowed",
+        ),
+        Term(
+            name="security.pledge",
+            column=lambda space: (
+                _exposure(space)
+                * (1.0 - _us_allowed(space))
+                * (1.0 - _demilitarised(space))
+            ),
+            coefficient=lambda p: (
+                -p["security_weight"] * (1.0 - p["pledge_credibility"])
+            ),
+            doc="security exposure of islands transferred under a no-US-forces pledge",
+        ),
+        Term(
+            name="security.demilitarised",
+            column=lambda space: _exposure(space) * _demilitarised(space),
+            coefficient=lambda p: (
+                -p["security_weight"]
+                * (1.0 - p["pledge_credibility"])
+                * (1.0 - p["demilitarisation_assurance"])
+            ),
+            doc="security exposure of islands transferred demilitarised",
+        ),
+        Term(
+            name="treaty",
+            column=_feature("treaty"),
+            coefficient=lambda p: p["treaty_value"],
+            doc="any treaty at all",
+        ),
+        Term(
+            name="economic",
+            column=_feature("economic.size", default=0.0),
+            coefficient=lambda p: p["economic_value"],
+            doc="size of the economic package",
+        ),
+        Term(
+            name="constitution",
+            column=_any_transfer,
+            coefficient=lambda p: -p["constitutional_penalty"],
+            doc="any island transferred",
+        ),
+        Term(
+            name="fisheries",
+            column=_feature("fisheries.access", default=0.0),
+            coefficient=lambda p: -p["fisheries_cost"],
+            doc="Japanese fishing access around the islands",
+        ),
+        _STATUS_QUO,
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -466,19 +542,24 @@ class UnitedStates(ParametricAgent):
         bounds=(-math.inf, math.inf),
         source="normalisation: no treaty is the zero of the scale",
     )
-    def _terms(self, space: AgreementSpace) -> dict[str, NDArray[np.float64]]:
-        us = space.feature("security.us_forces_allowed", default=1.0)
-        return {
-            "carveout": _any_transfer(space) * (1.0 - us),
-            "detente": space.feature("treaty"),
-            "access": _exposure(space) * us,
-            "status_quo": space.feature("status_quo"),
-        }
-
-    def _coefficients(self, p: Mapping[str, NDArray[np.float64]]) -> Coefficients:
-        return {
-            "carveout": -p["carveout_cost"],
-            "detente": p["detente_value"],
-            "access": p["access_value"],
-            "status_quo": p["status_quo"],
-        }
+    TERMS = (
+        Term(
+            name="carveout",
+            column=lambda space: _any_transfer(space) * (1.0 - _us_allowed(space)),
+            coefficient=lambda p: -p["carveout_cost"],
+            doc="islands transferred with US forces excluded",
+        ),
+        Term(
+            name="detente",
+            column=_feature("treaty"),
+            coefficient=lambda p: p["detente_value"],
+            doc="any treaty at all",
+        ),
+        Term(
+            name="access",
+            column=lambda space: _exposure(space) * _us_allowed(space),
+            coefficient=lambda p: p["access_value"],
+            doc="security exposure of islands transferred with US forces allowed",
+        ),
+        _STATUS_QUO,
+    )

@@ -10,8 +10,9 @@ arrays of parameter values, a sweep evaluates millions of parameter points as
 one matrix product ``C @ F.T`` without building an agent per point.
 
 The generic agent classes are :class:`ParametricAgent` (documented, bounded
-parameters; subclass it) and :class:`LinearAgent` (a weighted sum of
-features, no code).  Scenario files name agent types registered with
+parameters; subclass it and declare its terms, each a :class:`Term` holding
+the term's column of ``F`` and its entry of ``c(θ)`` side by side) and
+:class:`LinearAgent` (a weighted sum of features, no code).  Scenario files name agent types registered with
 :func:`register_agent_type`; the calibrated case registers its own
 (:mod:`kurilsim.kuril.agents`) exactly as a user's package would.
 """
@@ -43,14 +44,14 @@ __all__ = [
     "LinearAgent",
     "ParameterSpec",
     "ParametricAgent",
+    "Term",
     "agent_from_dict",
     "agent_type",
     "agent_type_name",
+    "parameter",
     "register_agent_type",
     "registered_agent_types",
 ]
-
-Coefficients = dict[str, NDArray[np.float64]]
 
 #: Parameter specifications per agent class (computed once).
 _SPECS: dict[type, tuple[Any, ...]] = {}
@@ -146,7 +147,8 @@ def _check_value(owner: str, spec: ParameterSpec, value: Any) -> None:
     except (TypeError, ValueError, OverflowError):  # ragged sequences and the like
         array = np.asarray(None)
     if not (
-        np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)
+        np.issubdtype(array.dtype, np.integer)
+        or np.issubdtype(array.dtype, np.floating)
     ):
         raise InvalidModelError(
             f"{owner}.{spec.name} must be a number ({spec.doc}), got "
@@ -244,68 +246,147 @@ def _finite_number(owner: str, what: str, value: Any) -> float:
     return float(value)
 
 
-#: Term names per agent class (worked out on first use).
-_TERM_NAMES: dict[type, tuple[str, ...]] = {}
+#: A term's column: the term over the outcomes of a space (features only).
+TermColumn = Callable[[AgreementSpace], NDArray[np.float64]]
+#: A term's coefficient: computed from parameter arrays (parameters only).
+TermCoefficient = Callable[
+    [Mapping[str, NDArray[np.float64]]], "NDArray[np.float64] | float"
+]
 
 
-def _check_terms(
-    cls: type, method: str, given: tuple[str, ...], expected: tuple[str, ...]
-) -> None:
-    """Raise unless ``method`` (``"_terms"`` or ``"_coefficients"``) gave the
-    ``expected`` terms, naming the missing and the extra ones."""
-    if given == expected or set(given) == set(expected):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Term:
+    """One term of a :class:`ParametricAgent`'s utility: its column and coefficient.
+
+    An agent's utility of an outcome is the sum over its terms of
+    ``coefficient(parameters) * column(space)[outcome]``.  Declaring both
+    halves in one record is what keeps them in step: a term cannot have a
+    column without a coefficient, or the other way round.
+
+    Attributes
+    ----------
+    name : str
+        The term's name, unique within the agent (``"treaty"``,
+        ``"territory.kunashir"``); :meth:`ParametricAgent.term_names` lists them.
+    column : callable
+        ``column(space)``: the term over the outcomes of an
+        :class:`~kurilsim.AgreementSpace` (agreements, then the status quo
+        last), shape ``(len(space) + 1,)``.  Features only: no parameters.
+    coefficient : callable
+        ``coefficient(p)``: the term's coefficient from the mapping ``p`` of
+        parameter name to value.  Parameters only: no features.  The values
+        are NumPy arrays that may hold many parameter points (a sweep), so
+        use array arithmetic (``np.where``, not ``if``) and let it broadcast.
+    doc : str, optional
+        What the term measures.
+
+    Raises
+    ------
+    InvalidModelError
+        If ``name`` is not a non-empty string without surrounding whitespace,
+        ``column`` or ``coefficient`` is not callable, or ``doc`` is not a string.
+
+    Examples
+    --------
+    >>> from kurilsim import Term
+    >>> treaty = Term(name="treaty", column=lambda space: space.feature("treaty"),
+    ...               coefficient=lambda p: p["treaty_value"],
+    ...               doc="any treaty at all")
+    >>> treaty.name
+    'treaty'
+    """
+
+    name: str
+    column: TermColumn
+    coefficient: TermCoefficient
+    doc: str = ""
+
+    def __post_init__(self) -> None:
+        if (
+            not isinstance(self.name, str)
+            or not self.name.strip()
+            or self.name != self.name.strip()
+        ):
+            raise InvalidModelError(
+                "Term.name must be a non-empty string without surrounding "
+                f"whitespace, got {reprlib.repr(self.name)}"
+            )
+        for role, value in (("column", self.column), ("coefficient", self.coefficient)):
+            if not callable(value):
+                raise InvalidModelError(
+                    f"term {self.name!r}: {role} must be callable, got "
+                    f"{reprlib.repr(value)}"
+                )
+        if not isinstance(self.doc, str):
+            raise InvalidModelError(
+                f"term {self.name!r}: doc must be a string, got {reprlib.repr(self.doc)}"
+            )
+
+
+def _check_term_declaration(cls: type) -> None:
+    """Refuse, when ``cls`` is defined, a ``TERMS`` that is not a tuple of
+    uniquely named :class:`Term` records, and the retired two-method style."""
+    retired = [name for name in ("_terms", "_coefficients") if name in cls.__dict__]
+    if retired:
+        raise InvalidModelError(
+            f"{cls.__name__} defines {' and '.join(retired)}, which are no longer "
+            "used: declare each term with its column and coefficient together, "
+            "TERMS = (Term(name=..., column=..., coefficient=...), ...)"
+        )
+    if "TERMS" not in cls.__dict__:
         return
-    kind = "column" if method == "_terms" else "coefficient"
-    missing = [term for term in expected if term not in given]
-    extra = [term for term in given if term not in expected]
-    problems = []
-    if missing:
-        problems.append(f"no {kind} for the terms {missing}")
-    if extra:
-        problems.append(f"a {kind} for the undeclared terms {extra}")
-    declared = "TERMS" if getattr(cls, "TERMS", ()) else "_coefficients()"
-    raise InvalidModelError(
-        f"{cls.__name__}.{method}() gives {' and '.join(problems)}; the terms (from "
-        f"{declared}) are {list(expected)}: each needs a column in _terms() and a "
-        "coefficient in _coefficients()"
-    )
+    declared = cls.__dict__["TERMS"]
+    if not isinstance(declared, tuple) or not all(
+        isinstance(term, Term) for term in declared
+    ):
+        raise InvalidModelError(
+            f"{cls.__name__}.TERMS must be a tuple of Term records, got "
+            f"{reprlib.repr(declared)}"
+        )
+    seen: set[str] = set()
+    for term in declared:
+        if term.name in seen:
+            raise InvalidModelError(
+                f"{cls.__name__}.TERMS declares the term {term.name!r} more than "
+                "once; term names must be unique"
+            )
+        seen.add(term.name)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ParametricAgent(_LinearInTerms):
     """Base class of agents whose parameters are dataclass fields.
 
-    Subclasses declare parameters with :func:`parameter` and implement two
-    methods that name the same terms:
+    Subclasses declare parameters with :func:`parameter` and their utility
+    terms in one place, the class attribute ``TERMS``: a tuple of
+    :class:`Term` records, each giving a term's name, its column over the
+    outcomes of a space (features only) and its coefficient computed from
+    the parameters (parameters only, broadcast over arrays of values).
+    :meth:`term_names`, :meth:`utility_terms`, :meth:`coefficients` and
+    :meth:`utility_gradient` all derive from it, so a term's column and
+    coefficient cannot drift apart.  A subclass of an agent extends its
+    terms with ``TERMS = (*Base.TERMS, Term(...))``.
 
-    * ``_coefficients(p)``: a dict of term name to its coefficient, computed
-      from the parameter arrays ``p`` (so that it broadcasts over arrays of
-      parameter values).  Its keys, in order, *are* the agent's terms
-      (:meth:`term_names`).
-    * ``_terms(space)``: a dict of term name to the term's column over the
-      outcomes of ``space`` (agreements, then the status quo).
-
-    The two dicts are checked against each other whenever they are used: a
-    term with a coefficient but no column, or a column but no coefficient,
-    raises :class:`~kurilsim.InvalidModelError` naming it, so they cannot
-    drift apart.  (A subclass may still list the names in the class variable
-    ``TERMS``; then both dicts are checked against that list.)
+    Term names must be unique: a repeated name raises
+    :class:`~kurilsim.InvalidModelError` when the class is defined.
 
     Examples
     --------
     >>> from dataclasses import dataclass
-    >>> from kurilsim import AgreementSpace, Issue
+    >>> from kurilsim import AgreementSpace, Issue, Term
     >>> from kurilsim.model.agents import ParametricAgent, parameter
     >>> @dataclass(frozen=True, slots=True, kw_only=True)
     ... class Buyer(ParametricAgent):
     ...     name: str = "buyer"
     ...     thrift: float = parameter(1.0, doc="dislike of a high price",
     ...                               source="illustration")
-    ...     def _coefficients(self, p):
-    ...         return {"price": -p["thrift"], "status_quo": 0.0}
-    ...     def _terms(self, space):
-    ...         return {"price": space.feature("price.level"),
-    ...                 "status_quo": space.feature("status_quo")}
+    ...     TERMS = (
+    ...         Term(name="price", column=lambda space: space.feature("price.level"),
+    ...              coefficient=lambda p: -p["thrift"]),
+    ...         Term(name="status_quo",
+    ...              column=lambda space: space.feature("status_quo"),
+    ...              coefficient=lambda p: 0.0),
+    ...     )
     >>> space = AgreementSpace((Issue(name="price", options=("low", "high"),
     ...                               features={"level": (1.0, 2.0)}),))
     >>> Buyer(thrift=2.0).utilities(space)
@@ -315,23 +396,12 @@ class ParametricAgent(_LinearInTerms):
     """
 
     name: str = ""
-    TERMS: ClassVar[tuple[str, ...]] = ()
+    #: The utility terms, each with its column and coefficient (set by subclasses).
+    TERMS: ClassVar[tuple[Term, ...]] = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super(ParametricAgent, cls).__init_subclass__(**kwargs)
-        declared = cls.__dict__.get("TERMS", ())
-        if not isinstance(declared, tuple) or not all(
-            isinstance(term, str) and term for term in declared
-        ):
-            raise InvalidModelError(
-                f"{cls.__name__}.TERMS must be a tuple of term names (non-empty "
-                f"strings), got {reprlib.repr(declared)}"
-            )
-        repeated = sorted({term for term in declared if declared.count(term) > 1})
-        if repeated:
-            raise InvalidModelError(
-                f"{cls.__name__}.TERMS names the terms {repeated} more than once"
-            )
+        _check_term_declaration(cls)
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name or "." in self.name:
@@ -403,65 +473,56 @@ class ParametricAgent(_LinearInTerms):
         """Checks that involve several parameters (override when needed)."""
 
     # -- utilities --------------------------------------------------------------
-    def term_names(self) -> tuple[str, ...]:
-        """Names of the utility terms, in the order of columns and coefficients.
+    def _declared_terms(self) -> tuple[Term, ...]:
+        terms = type(self).TERMS
+        if not terms:
+            raise InvalidModelError(
+                f"{type(self).__name__} declares no utility terms: set the class "
+                "attribute TERMS = (Term(name=..., column=..., coefficient=...), ...)"
+            )
+        return terms
 
-        The keys of ``_coefficients`` (or the declared ``TERMS``), worked out
-        once per class.
+    def term_names(self) -> tuple[str, ...]:
+        """Names of the utility terms (of ``TERMS``), in the order of columns and
+        coefficients.
 
         Raises
         ------
         InvalidModelError
-            If ``_coefficients`` and ``TERMS`` name different terms.
+            If the class declares no terms.
         """
-        cls = type(self)
-        names = _TERM_NAMES.get(cls)
-        if names is None:
-            values = {
-                name: np.asarray(value, dtype=np.float64)
-                for name, value in self.parameters().items()
-            }
-            names = tuple(self._coefficients(values))
-            if cls.TERMS:
-                _check_terms(cls, "_coefficients", names, cls.TERMS)
-                names = cls.TERMS
-            if not names:
-                raise InvalidModelError(f"{cls.__name__}._coefficients() gives no term")
-            _TERM_NAMES[cls] = names
-        return names
-
-    def _terms(self, space: AgreementSpace) -> dict[str, NDArray[np.float64]]:
-        raise NotImplementedError(
-            f"{type(self).__name__} must implement _terms(space): a dict of term "
-            "name to column over the outcomes"
-        )
-
-    def _coefficients(self, p: Mapping[str, NDArray[np.float64]]) -> Coefficients:
-        raise NotImplementedError(
-            f"{type(self).__name__} must implement _coefficients(p): a dict of term "
-            "name to coefficient"
-        )
+        return tuple(term.name for term in self._declared_terms())
 
     def utility_terms(self, space: AgreementSpace) -> NDArray[np.float64]:
-        """Term matrix over outcomes, shape ``(len(space) + 1, n_terms)``.
+        """Term matrix over outcomes, shape ``(len(space) + 1, n_terms)``: the
+        columns of ``TERMS``.
 
         Raises
         ------
         InvalidModelError
-            If ``_terms`` gives a column for a term without a coefficient, or
-            none for a term with one (the message names them).
+            If the class declares no terms, or a column has the wrong shape
+            (the message names the term).
         """
-        columns = self._terms(space)
-        names = self.term_names()
-        _check_terms(type(self), "_terms", tuple(columns), names)
-        return np.stack([columns[name] for name in names], axis=1)
+        expected = (len(space) + 1,)
+        columns = []
+        for term in self._declared_terms():
+            column = np.asarray(term.column(space), dtype=np.float64)
+            if column.shape != expected:
+                raise InvalidModelError(
+                    f"{type(self).__name__}: the column of term {term.name!r} has "
+                    f"shape {column.shape}, expected {expected} (one value per "
+                    "agreement, then the status quo)"
+                )
+            columns.append(column)
+        return np.stack(columns, axis=1)
 
     def coefficient_columns(
         self, overrides: Mapping[str, ArrayLike] | None = None
     ) -> tuple[NDArray[np.float64], ...]:
-        """The coefficient of each term, *not* broadcast: terms that do not
-        depend on the overridden parameters stay 0-d (a sweep multiplies only
-        the others per point)."""
+        """The coefficient of each term of ``TERMS``, *not* broadcast: terms
+        that do not depend on the overridden parameters stay 0-d (a sweep
+        multiplies only the others per point)."""
+        terms = self._declared_terms()
         values: dict[str, NDArray[np.float64]] = {}
         overrides = dict(overrides or {})
         specs = {spec.name: spec for spec in self.parameter_specs()}
@@ -479,10 +540,9 @@ class ParametricAgent(_LinearInTerms):
                 values[name] = np.asarray(getattr(self, name), dtype=np.float64)
         if overrides:
             self._check_joint(values)
-        coefficients = self._coefficients(values)
-        names = self.term_names()
-        _check_terms(type(self), "_coefficients", tuple(coefficients), names)
-        return tuple(np.asarray(coefficients[t], dtype=np.float64) for t in names)
+        return tuple(
+            np.asarray(term.coefficient(values), dtype=np.float64) for term in terms
+        )
 
     def utility_gradient(self, space: AgreementSpace, name: str) -> NDArray[np.float64]:
         """Exact derivative of the outcome utilities in a *linear* parameter.
@@ -524,8 +584,11 @@ class ParametricAgent(_LinearInTerms):
         for kurilsim's agents; see :func:`register_agent_type`), or
         ``"module:Class"`` for a class that is not registered.
         """
-        return {"type": agent_type_name(type(self)), "name": self.name,
-                **self.parameters()}
+        return {
+            "type": agent_type_name(type(self)),
+            "name": self.name,
+            **self.parameters(),
+        }
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
