@@ -6,7 +6,9 @@ registered, it is solved by ``solve_scenario``, compared with the built-in
 concepts, swept over a grid -- vectorised, because it brings a kernel -- and
 plotted, with no other change.  The command line knows it too
 (``kurilsim solve 2018-singapore --concept favourite`` in a program that
-registered it).
+registered it; for the installed ``kurilsim`` command, declare it in the
+``kurilsim.concepts`` entry-point group of your package: see
+docs/how-to/add-a-concept.md).
 
 Run:  python examples/custom_concept.py
 """
@@ -26,13 +28,16 @@ from kurilsim.concepts import Concept
 
 
 # 1. Solve one scenario: return an Outcome (built by Outcome.from_distribution).
-def favourite(scenario: Scenario, **options: Any) -> Outcome:
-    """The proposer's favourite agreement among those the responder accepts."""
+#    Its keyword options (here ``margin``) are declared in the Concept below.
+def favourite(scenario: Scenario, *, margin: float = 0.0) -> Outcome:
+    """The proposer's favourite agreement among those the responder accepts (by
+    at least ``margin`` over the status quo)."""
     table = scenario.outcome_utilities()  # agents x outcomes, status quo last
     names = scenario.agent_names
     proposer = table[names.index(scenario.protocol.proposer)]
     responder = table[names.index(scenario.protocol.responder)]
-    scores = np.where(responder[:-1] >= responder[-1], proposer[:-1], -np.inf)
+    acceptable = responder[:-1] >= responder[-1] + margin
+    scores = np.where(acceptable, proposer[:-1], -np.inf)
     best = int(np.argmax(scores))
     index = best if scores[best] >= proposer[-1] else NO_DEAL
     # certificate: nothing is approximated, so the checked error is 0
@@ -65,8 +70,9 @@ concepts.register(
             "a take-it-or-leave-it offer that ignores the objector."
         ),
         solve=favourite,
-        kernel=favourite_kernel,
-        roles=("proposer", "responder"),
+        kernel=favourite_kernel,  # takes no options: sweeps with options go point by point
+        options=frozenset({"margin"}),
+        roles=("proposer", "responder"),  # the protocol must name both
     )
 )
 
@@ -74,6 +80,7 @@ try:
     # 4. Use it like any built-in concept.
     scenario = kurilsim.load_scenario("2018-singapore")
     print(kurilsim.solve_scenario(scenario, "favourite"))
+    print(kurilsim.solve_scenario(scenario, "favourite", margin=0.5))
     print()
     print(kurilsim.compare_concepts(scenario, ("spe", "nash-bargaining", "favourite")))
 

@@ -96,7 +96,9 @@ def registered() -> Iterator[Callable[..., Concept]]:
     yield add
     for name in dict.fromkeys(added):
         concepts.unregister(name)
-    assert concepts.names() == BUILT_IN
+    # concepts installed packages declare as entry points are listed too
+    assert concepts.names()[: len(BUILT_IN)] == BUILT_IN
+    assert not set(added) & set(concepts.names())
 
 
 # -- the built-ins --------------------------------------------------------------------
@@ -316,3 +318,307 @@ def test_a_registered_concept_is_labelled_in_plots(
     ]
     assert any("proposer's favourite" in title for title in titles)
     plt.close("all")
+
+
+# -- options ----------------------------------------------------------------------------
+def _budgeted(scenario: Scenario, *, budget: float = 0.0) -> Outcome:
+    """The status quo, recording its option in the certificate."""
+    return Outcome.from_distribution(
+        scenario, "budgeted", {NO_DEAL: 1.0}, certificate=0.0, tol=float(budget)
+    )
+
+
+BUDGETED = Concept(
+    name="budgeted", title="budgeted", description="The status quo, with a budget.",
+    solve=_budgeted, options=frozenset({"budget"}),
+)
+
+
+def test_the_built_ins_declare_their_options() -> None:
+    for concept in concepts.registered():
+        assert concept.options == {"tol"}, concept.name
+
+
+def test_an_option_no_concept_takes_is_an_error_naming_it() -> None:
+    with pytest.raises(
+        InvalidArgumentError,
+        match=r"^concept 'spe' takes no option 'method'; its options are \['tol'\]$",
+    ):
+        solve_scenario(SCENARIO, "spe", method="x")
+    with pytest.raises(InvalidArgumentError, match=r"'nash' takes no option 'tolerance'"):
+        compare_concepts(SCENARIO, ("nash", "spe"), tolerance=1e-8)
+    with pytest.raises(InvalidArgumentError, match=r"'spe' takes no option 'tolerance'"):
+        compare_concepts(SCENARIO, ("spe", "nash"), tolerance=1e-8)
+    with pytest.raises(InvalidArgumentError, match=r"'spe' takes no option 'method'"):
+        sweep(SCENARIO, GRID, concept="spe", options={"method": "x"}, progress=False)
+    with pytest.raises(InvalidArgumentError, match="options must be a mapping"):
+        sweep(SCENARIO, GRID, options=[("tol", 1e-8)], progress=False)  # type: ignore[arg-type]
+
+
+def test_an_option_of_another_concept_is_ignored_with_a_warning(
+    registered: Callable[..., Concept],
+) -> None:
+    registered(BUDGETED)
+    with pytest.warns(
+        kurilsim.UnusedOptionWarning,
+        match=r"option 'budget' does not apply to concept 'spe' \(its options are "
+        r"\['tol'\]\) and is ignored; it is an option of budgeted",
+    ) as caught:
+        outcome = solve_scenario(SCENARIO, "spe", budget=3.0)
+    assert caught[0].filename == __file__  # points at the caller
+    assert outcome.deal == solve_scenario(SCENARIO, "spe").deal
+    # the option reaches the concept that takes it, and only it
+    assert solve_scenario(SCENARIO, "budgeted", budget=3.0).tol == 3.0
+    with pytest.warns(kurilsim.UnusedOptionWarning, match="'tol'.*'budgeted'"):
+        table = compare_concepts(SCENARIO, ("spe", "budgeted"), tol=1e-8)
+    assert table["spe"].tol == 1e-8
+    assert table["budgeted"].tol == 0.0
+
+
+def test_compare_concepts_checks_every_option_before_solving_any() -> None:
+    calls: list[str] = []
+
+    def recording(scenario: Scenario, **options: Any) -> Outcome:
+        calls.append(scenario.name)
+        return _favourite(scenario)
+
+    # an unregistered record takes "budget", which no registered concept does
+    record = dataclasses.replace(FAVOURITE, solve=recording, options={"budget"})
+    with pytest.raises(InvalidArgumentError, match="'spe' takes no option 'budget'"):
+        compare_concepts(SCENARIO, (record, "spe"), budget=1)
+    assert calls == []
+    compare_concepts(SCENARIO, (record,), budget=1)
+    assert calls == [SCENARIO.name]
+
+
+def test_declared_options_are_checked_against_the_solve_signature() -> None:
+    with pytest.raises(InvalidArgumentError,
+                       match=r"Concept 'budgeted': options \['tol'\] are not keyword"):
+        dataclasses.replace(BUDGETED, options=frozenset({"budget", "tol"}))
+    # a solve with **options takes any declared option
+    assert dataclasses.replace(FAVOURITE, options={"anything"}).options == {"anything"}
+
+
+@pytest.mark.parametrize("value", ["tol", frozenset({"not a name"}), frozenset({3})])
+def test_bad_options_are_refused_naming_the_field(value: Any) -> None:
+    with pytest.raises(InvalidArgumentError, match=r"Concept\.options"):
+        dataclasses.replace(FAVOURITE, options=value)
+
+
+def test_a_sweep_passes_its_options_to_each_point(
+    registered: Callable[..., Concept],
+) -> None:
+    small = {"japan.demand": [2, 4]}
+    plain = sweep(SCENARIO, small, concept="spe", progress=False)
+    tight = sweep(SCENARIO, small, concept="spe", options={"tol": 1e-8}, progress=False)
+    assert plain.metadata["fast"] is True
+    assert plain.metadata["options"] == {}
+    assert tight.metadata["fast"] is False  # kernels take no options
+    assert tight.metadata["options"] == {"tol": 1e-8}
+    np.testing.assert_array_equal(tight.agreement, plain.agreement)
+    # an option of another concept only warns, and then does not slow the sweep
+    registered(dataclasses.replace(FAVOURITE, kernel=_favourite_kernel))
+    with pytest.warns(kurilsim.UnusedOptionWarning, match="'tol'.*'favourite'"):
+        result = sweep(SCENARIO, small, concept="favourite", options={"tol": 1e-8},
+                       progress=False)
+    assert result.metadata["fast"] is True
+    assert result.metadata["options"] == {}
+
+
+# -- Concept records without registration --------------------------------------------------
+def test_an_unregistered_concept_record_is_solved_compared_and_swept() -> None:
+    assert "favourite" not in concepts.names()
+    assert solve_scenario(SCENARIO, FAVOURITE).concept == "favourite"
+    table = compare_concepts(SCENARIO, [FAVOURITE, "spe"])
+    assert [o.concept for o in table] == ["favourite", "spe"]
+    result = sweep(SCENARIO, GRID, concept=FAVOURITE, progress=False)
+    assert result.concept == "favourite"
+    point = {"japan.demand": 4, "russia.security_weight": 0.0,
+             "russia.pledge_credibility": 1.0}
+    expected = _favourite(SCENARIO.with_params(point)).agreement_index
+    assert result.sel(point).agreement.item() == expected
+    assert "favourite" not in concepts.names()
+
+
+# -- roles and lotteries -----------------------------------------------------------------
+NO_OBJECTOR = dataclasses.replace(
+    SCENARIO, protocol=dataclasses.replace(SCENARIO.protocol, objector="")
+)
+
+
+def test_the_built_ins_need_only_the_roles_they_read() -> None:
+    assert SCENARIO.protocol.objector  # the test scenario has one to remove
+    for name in ("spe", "nash", "nash-bargaining-discrete", "baron-ferejohn"):
+        assert "objector" not in concepts.get(name).roles
+        outcome = solve_scenario(NO_OBJECTOR, name)
+        assert outcome.certificate <= outcome.tol
+    assert concepts.get("spe").roles == ("proposer", "responder")
+
+
+def test_a_missing_role_is_refused_before_solving(
+    registered: Callable[..., Concept],
+) -> None:
+    calls: list[str] = []
+
+    def recording(scenario: Scenario, **options: Any) -> Outcome:
+        calls.append(scenario.name)
+        return _favourite(scenario)
+
+    needy = registered(dataclasses.replace(
+        FAVOURITE, solve=recording, roles=("proposer", "responder", "objector")
+    ))
+    message = (r"concept 'favourite' needs an objector, but the protocol of scenario "
+               rf"'{NO_OBJECTOR.name}' names none \(NegotiationProtocol\(")
+    with pytest.raises(InvalidModelError, match=message):
+        solve_scenario(NO_OBJECTOR, "favourite")
+    with pytest.raises(InvalidModelError, match=message):
+        compare_concepts(NO_OBJECTOR, ("spe", "favourite"))
+    with pytest.raises(InvalidModelError, match=message):
+        sweep(NO_OBJECTOR, GRID, concept=needy, progress=False)
+    with pytest.raises(InvalidModelError, match=message):
+        needy.outcome(NO_OBJECTOR)
+    assert calls == []
+    assert solve_scenario(SCENARIO, "favourite").concept == "favourite"
+    assert calls == [SCENARIO.name]
+
+
+def test_a_lottery_from_a_concept_that_declares_none_is_an_error(
+    registered: Callable[..., Concept],
+) -> None:
+    def coin(scenario: Scenario, **options: Any) -> Outcome:
+        return Outcome.from_distribution(
+            scenario, "coin", {0: 0.5, NO_DEAL: 0.5}, certificate=0.0, tol=0.0
+        )
+
+    record = Concept(name="coin", title="coin", description="A coin flip.", solve=coin)
+    with pytest.raises(SolverError, match=r"'coin' \(lottery=False\).*lottery over "
+                       r"outcomes \[-1, 0\]"):
+        solve_scenario(SCENARIO, record)
+    outcome = solve_scenario(SCENARIO, dataclasses.replace(record, lottery=True))
+    assert outcome.probability == 0.5
+
+
+def test_sweeps_record_whether_the_concept_is_a_lottery() -> None:
+    small = {"japan.demand": [2, 4]}
+    assert sweep(SCENARIO, small, progress=False).metadata["lottery"] is False
+    result = sweep(SCENARIO, small, concept="rubinstein", progress=False)
+    assert result.metadata["lottery"] is True
+
+
+def test_the_command_line_marks_lottery_concepts(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["solve", "--help"])
+    listing = capsys.readouterr().out.split("concepts:\n", 1)[1].split("\n\n", 1)[0]
+    entries: dict[str, str] = {}
+    for line in listing.splitlines():
+        if line.startswith("  ") and not line.startswith("   "):
+            name = line.split()[0]
+            entries[name] = line
+        elif line.startswith("   ") and entries:
+            entries[name] += line
+    assert list(entries) == list(BUILT_IN)
+    for concept in concepts.registered():
+        assert entries[concept.name].endswith("[lottery]") == concept.lottery, concept.name
+    assert any(concept.lottery for concept in concepts.registered())
+    assert not all(concept.lottery for concept in concepts.registered())
+
+
+# -- concepts of installed packages: the kurilsim.concepts entry-point group ------------
+PLUGIN = '''
+from kurilsim import NO_DEAL, Outcome
+from kurilsim.concepts import Concept
+
+
+def _solve(scenario, **options):
+    return Outcome.from_distribution(
+        scenario, "plugged", {NO_DEAL: 1.0}, certificate=0.0, tol=0.0)
+
+
+PLUGGED = Concept(name="plugged", title="plugged in",
+                  description="A concept from an installed package.", solve=_solve)
+MISNAMED = Concept(name="other", title="other", description="Misnamed.", solve=_solve)
+NOT_A_CONCEPT = 3
+'''
+
+
+@pytest.fixture
+def plugin(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """A fake installed package declaring concept entry points; returns the log of
+    entry points loaded."""
+    import importlib.metadata
+
+    (tmp_path / "kurilsim_concept_plugin.py").write_text(PLUGIN, encoding="utf-8")
+    (tmp_path / "kurilsim_concept_broken.py").write_text(
+        "raise RuntimeError('broken plugin')\n", encoding="utf-8"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    loaded: list[str] = []
+    group = concepts.CONCEPT_ENTRY_POINT_GROUP
+
+    class LoggedEntryPoint(importlib.metadata.EntryPoint):
+        def load(self) -> Any:
+            loaded.append(self.name)
+            return super().load()
+
+    points = [
+        LoggedEntryPoint("plugged", "kurilsim_concept_plugin:PLUGGED", group),
+        LoggedEntryPoint("broken", "kurilsim_concept_broken:X", group),
+        LoggedEntryPoint("misnamed", "kurilsim_concept_plugin:MISNAMED", group),
+        LoggedEntryPoint("number", "kurilsim_concept_plugin:NOT_A_CONCEPT", group),
+        LoggedEntryPoint("spe", "kurilsim_concept_broken:X", group),  # shadowed
+    ]
+
+    def entry_points(**selection: Any) -> list[importlib.metadata.EntryPoint]:
+        assert selection == {"group": "kurilsim.concepts"}
+        return points
+
+    monkeypatch.setattr(importlib.metadata, "entry_points", entry_points)
+    yield loaded
+    if "plugged" in [c.name for c in concepts.registered()]:
+        concepts.unregister("plugged")
+
+
+def test_entry_point_concepts_are_listed_without_loading(plugin: list[str]) -> None:
+    assert concepts.names() == (*BUILT_IN, "plugged", "broken", "misnamed", "number")
+    assert "plugged" in kurilsim.CONCEPTS
+    assert [c.name for c in concepts.registered()] == list(BUILT_IN)
+    assert concepts.get("spe").title == "subgame-perfect equilibrium"  # built-in wins
+    assert plugin == []
+
+
+def test_an_entry_point_concept_is_loaded_by_name_when_used(
+    plugin: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        main(["solve", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "plugged provided by an installed package" in text
+    assert plugin == []  # the help lists it without importing it
+    assert main(["solve", "2018-singapore", "--concept", "plugged"]) == 0
+    rows = [line.split()[0] for line in capsys.readouterr().out.splitlines()[3:]]
+    assert rows == ["plugged"]
+    assert plugin == ["plugged"]  # only the entry point used
+    assert concepts.get("plugged").title == "plugged in"
+    assert plugin == ["plugged"]  # loaded once, then registered
+    assert [c.name for c in concepts.registered()][-1] == "plugged"
+
+
+@pytest.mark.parametrize(
+    ("name", "pattern"),
+    [
+        ("broken", (r"concept 'broken': cannot load entry point "
+                    r"'kurilsim_concept_broken:X' of group 'kurilsim.concepts': "
+                    r"RuntimeError: broken plugin")),
+        ("misnamed", r"concept 'misnamed': entry point .* is a Concept named 'other'"),
+        ("number", (r"concept 'number': entry point .* is 3 \(int\), expected a "
+                    r"kurilsim.concepts.Concept")),
+    ],
+)
+def test_an_entry_point_that_is_not_a_concept_of_its_name_is_a_clear_error(
+    plugin: list[str], capsys: pytest.CaptureFixture[str], name: str, pattern: str
+) -> None:
+    with pytest.raises(InvalidModelError, match=pattern):
+        concepts.get(name)
+    assert main(["solve", "2018-singapore", "--concept", name]) == 1
+    assert "kurilsim: error: concept" in capsys.readouterr().err
+    assert name not in [c.name for c in concepts.registered()]

@@ -7,10 +7,13 @@ them and compares the outcomes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from kurilsim._checks import check_choice, check_instance, check_strings
+import numpy as np
+
+from kurilsim._checks import check_choice, check_instance, describe
 from kurilsim._errors import InvalidModelError
 from kurilsim.concepts import CONCEPTS, Concept, Outcome
 from kurilsim.concepts import get as get_concept
@@ -29,29 +32,13 @@ def solve_scenario(
     ----------
     scenario : Scenario
     concept : str or Concept
-        The name of a registered concept (see :mod:`kurilsim.concepts`;
-        :data:`CONCEPTS` lists them with their meanings) or a
-        :class:`~kurilsim.concepts.Concept`.  The built-ins: ``"spe"``
-        (backward induction on
-        :func:`~kurilsim.games.negotiation.proposal_game`), ``"nash"`` (the
-        equilibrium of :func:`~kurilsim.games.negotiation.strategic_game`
-        selected by following the logit quantal-response path, certified),
-        ``"nash-bargaining"``, ``"kalai-smorodinsky"`` and ``"rubinstein"``
-        (bargaining between the protocol's proposer and responder over
-        lotteries of agreements, disagreement = status quo; Rubinstein uses
-        the protocol's discount factors, the proposer moving first), and
-        ``"nash-bargaining-discrete"`` / ``"kalai-smorodinsky-discrete"`` (the
-        same between single agreements, no lotteries: see
-        :mod:`kurilsim.solvers.bargaining.discrete`), and ``"baron-ferejohn"``
-        (the stationary equilibrium of Baron-Ferejohn legislative bargaining
-        among *all* the scenario's agents over lotteries of agreements,
-        majority rule, ``delta`` = the mean of the protocol's discount
-        factors of the agents: the ex-ante expected outcome, before the
-        proposer is drawn; see
-        :func:`~kurilsim.solvers.bargaining.solve_baron_ferejohn`).
+        The name of a concept (:func:`kurilsim.concepts.names` lists them,
+        :data:`kurilsim.CONCEPTS` with what each means) or a
+        :class:`~kurilsim.concepts.Concept`.
     **options
-        Passed to the concept's ``solve`` (the built-ins take ``tol=``, the
-        tolerance of their solver).
+        The concept's options (:attr:`Concept.options
+        <kurilsim.concepts.Concept.options>`; the built-ins take ``tol=``,
+        the tolerance of their solver), passed to its ``solve``.
 
     Returns
     -------
@@ -60,10 +47,20 @@ def solve_scenario(
     Raises
     ------
     InvalidModelError
-        If ``scenario`` is not a Scenario, or for an unknown concept (the
-        message lists the valid ones).
+        If ``scenario`` is not a Scenario, for an unknown concept (the
+        message lists the valid ones), or if the scenario's protocol lacks a
+        role the concept needs.
+    InvalidArgumentError
+        For an option that no registered concept takes (the message names
+        the options the concept takes).
     SolverError
         If the concept's ``solve`` does not return an Outcome of it.
+
+    Warns
+    -----
+    UnusedOptionWarning
+        For an option the concept does not take but another concept does (it
+        is ignored).
 
     Examples
     --------
@@ -71,10 +68,22 @@ def solve_scenario(
     >>> outcome = kurilsim.solve_scenario(kurilsim.kuril_scenario(name="default"), "spe")
     >>> outcome.concept, outcome.probability
     ('spe', 1.0)
+    >>> kurilsim.solve_scenario(kurilsim.kuril_scenario(name="default"), "spe", method="x")
+    Traceback (most recent call last):
+    ...
+    kurilsim._errors.InvalidArgumentError: concept 'spe' takes no option 'method'; its options are ['tol']
     """
     check_instance(scenario, Scenario, "scenario", error=InvalidModelError)
-    chosen = concept if isinstance(concept, Concept) else get_concept(concept)
-    return chosen.outcome(scenario, **options)
+    chosen = _concept(concept)
+    taken = chosen.check_options(options, stacklevel=3)
+    return chosen.solve_checked(scenario, taken)
+
+
+def _concept(concept: object) -> Concept:
+    """A Concept, or the concept of that name."""
+    if isinstance(concept, Concept):
+        return concept
+    return get_concept(concept)  # type: ignore[arg-type]  # checked there
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -134,15 +143,37 @@ class ConceptComparison:
 
 
 def compare_concepts(
-    scenario: Scenario, concepts: tuple[str, ...] | None = None
+    scenario: Scenario,
+    concepts: Sequence[str | Concept] | None = None,
+    **options: Any,
 ) -> ConceptComparison:
-    """Solve ``scenario`` under every concept (default: every registered one).
+    """Solve ``scenario`` under every concept (default: every one of :func:`names
+    <kurilsim.concepts.names>`).
+
+    Parameters
+    ----------
+    scenario : Scenario
+    concepts : sequence of str or Concept, optional
+        The concepts, by name or as :class:`~kurilsim.concepts.Concept`
+        records (default: all).
+    **options
+        Passed to each concept that takes them (see :func:`solve_scenario`):
+        ``compare_concepts(scenario, tol=1e-8)``.
 
     Raises
     ------
     InvalidModelError
         If ``scenario`` is not a Scenario, or ``concepts`` is not a non-empty
-        sequence of concepts of :data:`CONCEPTS` (checked before any is solved).
+        sequence of concepts (checked before any is solved), or the
+        scenario's protocol lacks a role one of them needs.
+    InvalidArgumentError
+        For an option that no registered concept takes (checked before any
+        concept is solved).
+
+    Warns
+    -----
+    UnusedOptionWarning
+        Once per concept that does not take an option another concept takes.
 
     Examples
     --------
@@ -150,21 +181,39 @@ def compare_concepts(
     >>> table = kurilsim.compare_concepts(kurilsim.kuril_scenario(name="default"))
     >>> [row["concept"] for row in table.rows()][:5]
     ['spe', 'nash', 'nash-bargaining', 'kalai-smorodinsky', 'rubinstein']
+    >>> table = kurilsim.compare_concepts(kurilsim.kuril_scenario(name="default"),
+    ...                                   ("spe", "rubinstein"), tol=1e-8)
+    >>> [outcome.tol for outcome in table]
+    [1e-08, 1e-08]
     """
     check_instance(scenario, Scenario, "scenario", error=InvalidModelError)
     if concepts is None:
-        chosen = concept_names()
+        records = tuple(get_concept(name) for name in concept_names())
     else:
-        chosen = check_strings(concepts, "concepts", error=InvalidModelError)
-        if not chosen:
+        if (
+            isinstance(concepts, (str, bytes, Concept))
+            or not isinstance(concepts, (Sequence, np.ndarray))
+            or not all(isinstance(item, (str, Concept)) for item in concepts)
+        ):
+            raise InvalidModelError(
+                "concepts must be a sequence of strings or Concepts (concept "
+                f"records), got {describe(concepts)}"
+            )
+        concepts = [item if isinstance(item, Concept) else str(item) for item in concepts]
+        if not concepts:
             raise InvalidModelError(
                 "concepts must name at least one concept of "
                 f"{', '.join(concept_names())}"
             )
-        for name in chosen:  # every name checked before any is solved
-            check_choice(name, "concepts", concept_names(), error=InvalidModelError)
-    records = tuple(get_concept(name) for name in chosen)
-    return ConceptComparison(
-        scenario=scenario,
-        outcomes=tuple(solve_scenario(scenario, record) for record in records),
-    )
+        for item in concepts:  # every name checked before any is solved
+            if not isinstance(item, Concept):
+                check_choice(item, "concepts", concept_names(), error=InvalidModelError)
+        records = tuple(_concept(item) for item in concepts)
+    for record in records:  # every option and role checked before any is solved
+        record.check_options(options, warn=False)
+        record.check_scenario(scenario)
+    outcomes = []
+    for record in records:
+        taken = record.check_options(options, stacklevel=3)
+        outcomes.append(record.solve_checked(scenario, taken))
+    return ConceptComparison(scenario=scenario, outcomes=tuple(outcomes))

@@ -11,7 +11,10 @@ Subcommands::
     kurilsim headline [--out-dir DIR] [--resolution N] [--workers N]
 
 ``SCENARIO`` is a built-in name (``kurilsim scenarios``) or the path of a TOML
-file (see :func:`kurilsim.load_scenario`).
+file (see :func:`kurilsim.load_scenario`).  ``--concept`` takes the name of any
+concept of :func:`kurilsim.concepts.names`: the built-ins and those that
+installed packages declare in the entry-point group ``"kurilsim.concepts"``
+(listed in the help without being loaded; one is loaded when a command uses it).
 
 Without the global ``--debug`` option every failure is one line on stderr and
 a documented exit status:
@@ -519,16 +522,26 @@ def build_parser() -> argparse.ArgumentParser:
     from kurilsim.sweeps import FAST_CHUNK_SIZE, SLOW_CHUNK_SIZE
 
     formatter = _HelpFormatter
-    known = concepts.registered()
-    names = [concept.name for concept in known]
+    # every concept, those of installed packages' entry points listed without
+    # being loaded (a broken plugin must not break --help or other commands)
+    known = {concept.name: concept for concept in concepts.registered()}
+    names = list(concepts.names())
     width = max(18, *(len(name) for name in names))
+
+    def about(name: str) -> str:
+        concept = known.get(name)
+        if concept is None:
+            return (f"provided by an installed package (entry-point group "
+                    f"{concepts.CONCEPT_ENTRY_POINT_GROUP!r}; loaded when used)")
+        return concept.description + (" [lottery]" if concept.lottery else "")
+
     concept_list = "\n".join(
-        textwrap.fill(concept.description, width=79,
-                      initial_indent=f"  {concept.name:<{width}} ",
+        textwrap.fill(about(name), width=79,
+                      initial_indent=f"  {name:<{width}} ",
                       subsequent_indent=" " * (width + 3))
-        for concept in known
+        for name in names
     )
-    fast = [concept.name for concept in known if concept.vectorised]
+    fast = [concept.name for concept in known.values() if concept.vectorised]
     fast_text = ", ".join(fast) if fast else "none"
 
     # --debug is accepted before or after the subcommand.
@@ -603,7 +616,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="solve a scenario under each solution concept",
         description="Solve a scenario under each solution concept and print a "
         "table: the\nagreement reached, the probability of a deal, each agent's "
-        "utility and\nthe certificate (equilibrium regret or Pareto gap).\n\n"
+        "utility and\nthe certificate (equilibrium regret or Pareto gap). A "
+        "concept marked\n[lottery] may reach a lottery over agreements: its row "
+        "shows the two\nlikeliest.\n\n"
         f"concepts:\n{concept_list}",
         epilog="examples:\n  kurilsim solve 2018-singapore\n"
         "  kurilsim solve 1956-declaration --concept spe --concept rubinstein",

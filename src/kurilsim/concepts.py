@@ -9,7 +9,12 @@ optionally, how to solve many parameter points at once in a sweep
 :func:`kurilsim.sweep`, the labels of :mod:`kurilsim.plot` and the
 ``kurilsim`` command line (``solve --concept``, ``sweep --concept``, their
 help) all read it, so a concept added with :func:`register` appears in all of
-them with no other change.
+them with no other change.  An installed package provides concepts through
+the entry-point group ``"kurilsim.concepts"`` (:data:`CONCEPT_ENTRY_POINT_GROUP`):
+:func:`names` lists them without loading them, :func:`get` loads one when it
+is used.  A concept declares the options its ``solve`` takes
+(:attr:`Concept.options`) and the protocol roles it needs
+(:attr:`Concept.roles`); both are checked before it solves.
 
 The built-in concepts, in the order :func:`registered` lists them:
 
@@ -39,8 +44,11 @@ Examples
 
 from __future__ import annotations
 
+import importlib.metadata
+import inspect
 import re
 import threading
+import warnings
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, Literal, Protocol
@@ -50,8 +58,14 @@ from numpy.typing import NDArray
 
 from kurilsim._arrays import readonly
 from kurilsim._checks import check_choice, check_instance, describe
-from kurilsim._errors import InvalidArgumentError, InvalidModelError, SolverError
+from kurilsim._errors import (
+    InvalidArgumentError,
+    InvalidModelError,
+    SolverError,
+    UnusedOptionWarning,
+)
 from kurilsim.model.agreements import NO_DEAL, Agreement
+from kurilsim.model.protocol import ROLES as PROTOCOL_ROLES
 from kurilsim.model.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -60,6 +74,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CONCEPTS",
+    "CONCEPT_ENTRY_POINT_GROUP",
     "ROLES",
     "Concept",
     "Outcome",
@@ -71,8 +86,14 @@ __all__ = [
     "unregister",
 ]
 
-#: The protocol roles a concept may read (:attr:`Concept.roles`).
-ROLES: Final = ("proposer", "responder", "objector")
+#: The protocol roles a concept may need (:attr:`Concept.roles`): the
+#: attributes of :class:`~kurilsim.NegotiationProtocol` that name agents.
+ROLES: Final = PROTOCOL_ROLES
+
+#: Entry-point group through which an installed package provides concepts:
+#: ``[project.entry-points."kurilsim.concepts"] name = "package.module:CONCEPT"``,
+#: the target a :class:`Concept` whose ``name`` is the entry point's name.
+CONCEPT_ENTRY_POINT_GROUP: Final = "kurilsim.concepts"
 
 #: What a concept name may look like: it is also a command-line word and a
 #: checkpoint key (lower case letters, digits and inner dashes).
@@ -110,8 +131,11 @@ class Outcome:
         payoff range; for the bargaining solutions over lotteries the Pareto
         gap (Baron-Ferejohn: its optimality gap, the equilibrium residual --
         a majority's deal need not be Pareto optimal); for the discrete
-        bargaining rules the shortfall of the chosen outcome below individual
-        rationality.  A user concept documents its own.
+        bargaining rules the larger of the shortfall below individual
+        rationality (relative to each party's utility range) and the relative
+        optimality gap of the choice for the rule's objective (see
+        :class:`~kurilsim.DiscreteBargainingResult`).  A user concept
+        documents its own.
     tol : float
         What the solver checked the certificate against (``evidence.tol``):
         the outcome is certified when ``certificate <= tol``.
@@ -325,8 +349,9 @@ class Concept:
     description : str
         One paragraph: what the concept predicts and from what.
     solve : callable
-        ``solve(scenario, **options) -> Outcome``.  For sweeps with
-        ``workers=`` it must be picklable (a module-level function).
+        ``solve(scenario, **options) -> Outcome``, called with the options of
+        :attr:`options` only.  For sweeps with ``workers=`` it must be
+        picklable (a module-level function).
     kernel : SweepKernel, optional
         Vectorised solver used by :func:`kurilsim.sweep` on its fast path
         (see :class:`SweepKernel`); None: points are solved one by one.
@@ -334,12 +359,27 @@ class Concept:
         Protocol settings (dotted names, ``"protocol.objection_cost"``) the
         kernel takes as arrays; a sweep over another protocol setting groups
         its points by value.  Empty without a kernel.
+    options : frozenset of str
+        The keyword options ``solve`` takes (the built-ins: ``{"tol"}``).
+        Checked against ``solve``'s signature when it can be read (a
+        ``solve`` with ``**options`` takes any).  Solving with another option
+        is an :class:`~kurilsim.InvalidArgumentError`, unless some other
+        registered concept takes it: then it is ignored with an
+        :class:`~kurilsim.UnusedOptionWarning` (so that
+        ``compare_concepts(scenario, tol=...)`` works across concepts).
     lottery : bool
-        Whether the outcome may be a lottery over agreements (then there is
-        no kernel: kernels return single agreements).
+        Whether the outcome may be a lottery over agreements.  If false,
+        :meth:`outcome` refuses an outcome with more than one possible result
+        (a :class:`~kurilsim.SolverError`) and the concept may have a kernel
+        (kernels return single agreements); if true, it has none, and the
+        ``agreement`` of its outcome and of its sweeps is the most likely
+        one (``kurilsim solve --help`` and ``SweepResult.metadata["lottery"]``
+        say so).
     roles : tuple of str
-        The protocol roles the concept reads, among :data:`ROLES` (empty:
-        it treats all agents alike).
+        The protocol roles, among :data:`ROLES`, that the concept needs the
+        scenario's protocol to name (empty: it treats all agents alike);
+        :meth:`outcome` and :func:`kurilsim.sweep` refuse a scenario whose
+        protocol lacks one.
 
     Raises
     ------
@@ -369,6 +409,7 @@ class Concept:
     solve: Callable[..., Outcome] = field(repr=False)
     kernel: SweepKernel | None = field(default=None, repr=False)
     kernel_settings: frozenset[str] = frozenset()
+    options: frozenset[str] = frozenset()
     lottery: bool = False
     roles: tuple[str, ...] = ()
 
@@ -430,21 +471,133 @@ class Concept:
         if len(set(roles)) != len(roles):
             raise InvalidArgumentError(f"Concept.roles has repeated roles: {roles!r}")
         object.__setattr__(self, "roles", tuple(roles))
+        options = self.options
+        if isinstance(options, str) or not isinstance(
+            options, (set, frozenset, tuple, list)
+        ):
+            raise InvalidArgumentError(
+                "Concept.options must be a set of keyword names such as {'tol'}, got "
+                f"{describe(options)}"
+            )
+        for option in options:
+            if not isinstance(option, str) or not option.isidentifier():
+                raise InvalidArgumentError(
+                    "Concept.options must hold keyword names such as 'tol', got "
+                    f"{describe(option)}"
+                )
+        object.__setattr__(self, "options", frozenset(options))
+        _check_solve_signature(self)
 
     @property
     def vectorised(self) -> bool:
         """Whether sweeps solve this concept on the vectorised fast path."""
         return self.kernel is not None
 
-    def outcome(self, scenario: Scenario, **options: Any) -> Outcome:
-        """``solve(scenario, **options)``, checked to be an Outcome of this concept.
+    def check_options(self, options: Mapping[str, Any], *, warn: bool = True,
+                      stacklevel: int = 2) -> dict[str, Any]:
+        """The options of ``options`` that this concept's ``solve`` takes.
+
+        An option of :attr:`options` is kept; one that another registered
+        concept takes is dropped with an :class:`~kurilsim.UnusedOptionWarning`;
+        any other is an error (a typo, not an option of some other concept).
+
+        Parameters
+        ----------
+        options : mapping of str to object
+        warn : bool
+            Warn about the options dropped (default); false: only check.
+        stacklevel : int
+            Passed to :func:`warnings.warn` (2: the caller of this method).
+
+        Returns
+        -------
+        dict
+            The options to pass to ``solve``.
 
         Raises
         ------
+        InvalidArgumentError
+            For an option no registered concept takes (the message names it,
+            the concept and the options it takes).
+
+        Examples
+        --------
+        >>> from kurilsim import concepts
+        >>> concepts.get("spe").check_options({"tol": 1e-9})
+        {'tol': 1e-09}
+        >>> concepts.get("spe").check_options({"method": "x"})
+        Traceback (most recent call last):
+        ...
+        kurilsim._errors.InvalidArgumentError: concept 'spe' takes no option 'method'; its options are ['tol']
+        """
+        taken, unused = _split_options(self, options)
+        for option, others in unused.items() if warn else ():
+            warnings.warn(
+                f"option {option!r} does not apply to concept {self.name!r} (its "
+                f"options are {_option_list(self)}) and is ignored; it is an option "
+                f"of {', '.join(others)}",
+                UnusedOptionWarning,
+                stacklevel=stacklevel,
+            )
+        return taken
+
+    def check_scenario(self, scenario: Scenario) -> None:
+        """Check that ``scenario``'s protocol names every role in :attr:`roles`.
+
+        Raises
+        ------
+        InvalidModelError
+            Naming the concept, the missing role and the protocol.
+
+        Examples
+        --------
+        >>> import dataclasses, kurilsim
+        >>> from kurilsim import concepts
+        >>> scenario = kurilsim.kuril_scenario(name="default")
+        >>> concepts.get("spe").check_scenario(scenario)
+        >>> needy = dataclasses.replace(concepts.get("spe"), name="needy",
+        ...                             roles=("proposer", "responder", "objector"))
+        >>> alone = dataclasses.replace(
+        ...     scenario, protocol=dataclasses.replace(scenario.protocol, objector=""))
+        >>> needy.check_scenario(alone)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        kurilsim._errors.InvalidModelError: concept 'needy' needs an objector, but the protocol of scenario 'default' names none (NegotiationProtocol(...))
+        """
+        check_instance(scenario, Scenario, "scenario", error=InvalidModelError)
+        protocol = scenario.protocol
+        for role in self.roles:
+            if not getattr(protocol, role, ""):
+                article = "an" if role[0] in "aeiou" else "a"
+                raise InvalidModelError(
+                    f"concept {self.name!r} needs {article} {role}, but the protocol of "
+                    f"scenario {scenario.name!r} names none ({protocol!r})"
+                )
+
+    def outcome(self, scenario: Scenario, **options: Any) -> Outcome:
+        """``solve(scenario, **options)``, checked to be an Outcome of this concept.
+
+        The options are checked first (:meth:`check_options`: those of other
+        concepts are dropped with a warning), then the scenario's roles
+        (:meth:`check_scenario`).
+
+        Raises
+        ------
+        InvalidArgumentError
+            For an option no registered concept takes.
+        InvalidModelError
+            If the scenario's protocol lacks a role the concept needs.
         SolverError
             If ``solve`` returns something else than an :class:`Outcome` whose
-            ``concept`` is this concept's name.
+            ``concept`` is this concept's name, or (``lottery`` false) an
+            outcome with more than one possible result.
         """
+        taken = self.check_options(options, stacklevel=3)
+        return self.solve_checked(scenario, taken)
+
+    def solve_checked(self, scenario: Scenario, options: Mapping[str, Any]) -> Outcome:
+        """:meth:`outcome` for options already checked (:meth:`check_options`)."""
+        self.check_scenario(scenario)
         outcome = self.solve(scenario, **options)
         if not isinstance(outcome, Outcome):
             raise SolverError(
@@ -456,7 +609,74 @@ class Concept:
                 f"concept {self.name!r}: solve returned an Outcome of concept "
                 f"{outcome.concept!r}"
             )
+        if not self.lottery:
+            chances = [k for k, p in outcome.distribution.items() if p > _CERTAIN]
+            if len(chances) > 1:
+                raise SolverError(
+                    f"concept {self.name!r} (lottery=False): solve returned a lottery "
+                    f"over outcomes {sorted(chances)}; declare lottery=True if its "
+                    "outcome may be one"
+                )
         return outcome
+
+
+#: Probability above which an outcome counts as possible (a lottery check).
+_CERTAIN: Final = 1e-9
+
+
+def _option_list(concept: Concept) -> str:
+    return str(sorted(concept.options)) if concept.options else "none"
+
+
+def _split_options(
+    concept: Concept, options: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """The options ``concept`` takes, and the others by the concepts taking them.
+
+    Raises InvalidArgumentError for an option no registered concept takes.
+    """
+    if not isinstance(options, Mapping):
+        raise InvalidArgumentError(
+            f"options must be a mapping of option names to values, got "
+            f"{describe(options)}"
+        )
+    taken: dict[str, Any] = {}
+    unused: dict[str, list[str]] = {}
+    for option, value in options.items():
+        if option in concept.options:
+            taken[option] = value
+            continue
+        others = [c.name for c in registered() if option in c.options]
+        if not others:
+            raise InvalidArgumentError(
+                f"concept {concept.name!r} takes no option {option!r}; its options "
+                f"are {_option_list(concept)}"
+            )
+        unused[option] = others
+    return taken, unused
+
+
+def _check_solve_signature(concept: Concept) -> None:
+    """Every declared option is a keyword parameter of ``solve``, if its
+    signature can be read."""
+    try:
+        signature = inspect.signature(concept.solve)
+    except (TypeError, ValueError):  # a builtin or C callable: cannot tell
+        return
+    parameters = list(signature.parameters.values())
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters):
+        return
+    keywords = {
+        p.name for p in parameters[1:]
+        if p.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                      inspect.Parameter.KEYWORD_ONLY)
+    }
+    missing = sorted(concept.options - keywords)
+    if missing:
+        raise InvalidArgumentError(
+            f"Concept {concept.name!r}: options {missing} are not keyword parameters "
+            f"of its solve{signature}"
+        )
 
 
 # -- the registry ----------------------------------------------------------------------
@@ -523,18 +743,53 @@ def unregister(name: str) -> None:
     InvalidModelError
         If no concept of that name is registered (the message lists them).
     """
-    get(name)
+    check_choice(name, "concept", _REGISTRY, error=InvalidModelError)
     with _LOCK:
         del _REGISTRY[name]
 
 
+def _entry_points() -> tuple[Any, ...]:
+    """The entry points of the ``kurilsim.concepts`` group (none is loaded)."""
+    return tuple(importlib.metadata.entry_points(group=CONCEPT_ENTRY_POINT_GROUP))
+
+
+def _load(point: Any) -> Concept:
+    """Load the concept of one entry point and register it."""
+    where = f"entry point {point.value!r} of group {CONCEPT_ENTRY_POINT_GROUP!r}"
+    try:
+        loaded = point.load()
+    except Exception as error:  # any failure of a plugin's import
+        raise InvalidModelError(
+            f"concept {point.name!r}: cannot load {where}: "
+            f"{type(error).__name__}: {error}"
+        ) from error
+    if not isinstance(loaded, Concept):
+        raise InvalidModelError(
+            f"concept {point.name!r}: {where} is {describe(loaded)}, expected a "
+            "kurilsim.concepts.Concept"
+        )
+    if loaded.name != point.name:
+        raise InvalidModelError(
+            f"concept {point.name!r}: {where} is a Concept named {loaded.name!r}; "
+            "the entry point's name must be the concept's name"
+        )
+    with _LOCK:
+        return _REGISTRY.setdefault(loaded.name, loaded)
+
+
 def get(name: str) -> Concept:
-    """The registered concept called ``name``.
+    """The concept called ``name``.
+
+    Looks in the registry (the built-ins and the concepts registered with
+    :func:`register`), then among the entry points of the group
+    ``"kurilsim.concepts"`` of installed packages, loading (and registering)
+    only the one called ``name``.
 
     Raises
     ------
     InvalidModelError
-        For an unknown name (the message lists the registered ones).
+        For an unknown name (the message lists the known ones), or an entry
+        point that cannot be loaded or is not a Concept of that name.
 
     Examples
     --------
@@ -542,42 +797,68 @@ def get(name: str) -> Concept:
     >>> concepts.get("rubinstein").lottery
     True
     """
-    check_choice(name, "concept", _REGISTRY, error=InvalidModelError)
-    return _REGISTRY[name]
+    if isinstance(name, str) and name in _REGISTRY:
+        return _REGISTRY[name]
+    if isinstance(name, str):
+        for point in _entry_points():
+            if point.name == name:
+                return _load(point)
+    check_choice(name, "concept", names(), error=InvalidModelError)
+    raise AssertionError("unreachable")  # pragma: no cover - check_choice raised
 
 
 def registered() -> tuple[Concept, ...]:
-    """Every registered concept, built-ins first, then in registration order."""
+    """Every concept of the registry, built-ins first, then in registration order.
+
+    A concept of an installed package's entry point is here once loaded
+    (:func:`get`); :func:`names` lists it before.
+    """
     return tuple(_REGISTRY.values())
 
 
 def names() -> tuple[str, ...]:
-    """The names of :func:`registered`."""
-    return tuple(_REGISTRY)
+    """Every concept name: those of :func:`registered`, then the names of the
+    entry points of the group ``"kurilsim.concepts"`` not loaded yet (listed
+    without loading them; a registered concept takes precedence over an
+    entry point of the same name).
+
+    Examples
+    --------
+    >>> from kurilsim import concepts
+    >>> concepts.names()[:3]
+    ('spe', 'nash', 'nash-bargaining')
+    """
+    known = tuple(_REGISTRY)
+    extra = dict.fromkeys(p.name for p in _entry_points() if p.name not in _REGISTRY)
+    return known + tuple(extra)
 
 
 class _Descriptions(Mapping[str, str]):
-    """Read-only live view of the registry: concept name -> description."""
+    """Read-only live view of every concept (:func:`names`): name -> description."""
 
     __slots__ = ()
 
     def __getitem__(self, name: str) -> str:
-        if name not in _REGISTRY:
+        if name not in names():
             raise KeyError(name)
-        return _REGISTRY[name].description
+        return get(name).description
+
+    def __contains__(self, name: object) -> bool:
+        return name in names()
 
     def __iter__(self) -> Iterator[str]:
-        return iter(tuple(_REGISTRY))
+        return iter(names())
 
     def __len__(self) -> int:
-        return len(_REGISTRY)
+        return len(names())
 
     def __repr__(self) -> str:
         return f"CONCEPTS({dict(self)!r})"
 
 
-#: The registered concepts by name, with their descriptions: a read-only live
-#: view of the registry (see :func:`register`).
+#: Every concept by name (:func:`names`), with its description: a read-only
+#: live view of the registry (see :func:`register`); reading the description
+#: of an installed package's concept loads it (:func:`get`).
 CONCEPTS: Final[Mapping[str, str]] = _Descriptions()
 
 
@@ -776,19 +1057,24 @@ def _solve_baron_ferejohn(scenario: Scenario, *, tol: float | None = None) -> Ou
     return _lottery(scenario, "baron-ferejohn", solution)
 
 
+#: The options of every built-in concept: its solver's tolerance.
+_TOL: Final = frozenset({"tol"})
+
 _BUILT_IN: Final = (
     Concept(
         name="spe",
         title="subgame-perfect equilibrium",
         description=(
-            "subgame-perfect equilibrium of the proposal game with US consent: the "
-            "proposer offers an agreement or nothing, the objector may object, the "
-            "responder accepts or rejects; solved by backward induction"
+            "subgame-perfect equilibrium of the proposal game with the objector's "
+            "consent: the proposer offers an agreement or nothing, the objector (if "
+            "the protocol names one) may object, the responder accepts or rejects; "
+            "solved by backward induction"
         ),
         solve=_solve_spe,
         kernel=_spe_kernel,
         kernel_settings=frozenset({"protocol.objection_cost"}),
-        roles=("proposer", "responder", "objector"),
+        options=_TOL,
+        roles=("proposer", "responder"),
     ),
     Concept(
         name="nash",
@@ -798,8 +1084,9 @@ _BUILT_IN: Final = (
             "equilibrium that the logit quantal-response path leads to, certified"
         ),
         solve=_solve_nash,
+        options=_TOL,
         lottery=True,
-        roles=("proposer", "responder", "objector"),
+        roles=("proposer", "responder"),
     ),
     Concept(
         name="nash-bargaining",
@@ -809,6 +1096,7 @@ _BUILT_IN: Final = (
             "of agreements, disagreement = status quo"
         ),
         solve=_solve_nash_bargaining,
+        options=_TOL,
         lottery=True,
         roles=("proposer", "responder"),
     ),
@@ -820,6 +1108,7 @@ _BUILT_IN: Final = (
             "lotteries of agreements, disagreement = status quo"
         ),
         solve=_solve_kalai_smorodinsky,
+        options=_TOL,
         lottery=True,
         roles=("proposer", "responder"),
     ),
@@ -831,6 +1120,7 @@ _BUILT_IN: Final = (
             "proposer moving first"
         ),
         solve=_solve_rubinstein,
+        options=_TOL,
         lottery=True,
         roles=("proposer", "responder"),
     ),
@@ -839,6 +1129,7 @@ _BUILT_IN: Final = (
         title="Nash bargaining, single agreements",
         description="Nash bargaining restricted to single agreements (no lotteries)",
         solve=_solve_nash_bargaining_discrete,
+        options=_TOL,
         kernel=_nash_bargaining_discrete_kernel,
         roles=("proposer", "responder"),
     ),
@@ -847,6 +1138,7 @@ _BUILT_IN: Final = (
         title="Kalai–Smorodinsky, single agreements",
         description="Kalai-Smorodinsky restricted to single agreements (no lotteries)",
         solve=_solve_kalai_smorodinsky_discrete,
+        options=_TOL,
         kernel=_kalai_smorodinsky_discrete_kernel,
         roles=("proposer", "responder"),
     ),
@@ -858,6 +1150,7 @@ _BUILT_IN: Final = (
             "delta = mean of the agents' discounts (ex-ante expected outcome)"
         ),
         solve=_solve_baron_ferejohn,
+        options=_TOL,
         lottery=True,
     ),
 )

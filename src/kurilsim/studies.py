@@ -31,7 +31,7 @@ def two_vs_four_islands(
     forces on all four islands) × ``resolution`` values of
     ``russia.pledge_credibility`` (how far Russia believes a no-US-forces
     pledge), solved under ``concept`` (default: the subgame-perfect outcome
-    of the proposal game with US consent).  One panel per demand; the result
+    of the proposal game with the objector's consent).  One panel per demand; the result
     shows where a deal exists and which one.
 
     Parameters

@@ -590,3 +590,22 @@ def test_a_resumed_sweep_equals_an_uninterrupted_one_whatever_the_damage(
         warnings.simplefilter("ignore", KurilsimWarning)
         resumed = run(folder)
     assert_identical(resumed, reference())
+
+
+def test_the_concepts_options_are_part_of_a_checkpoints_identity(tmp_path: Path) -> None:
+    small = {"japan.demand": [2, 4]}
+    first = run(tmp_path, small, concept="nash-bargaining-discrete",
+                options={"tol": 1e-8})
+    assert json.loads((tmp_path / "manifest.json").read_text())["options"] == {
+        "tol": "1e-08"
+    }
+    resumed = run(tmp_path, small, concept="nash-bargaining-discrete",
+                  options={"tol": 1e-8})
+    assert resumed.metadata["chunks_resumed"] == resumed.metadata["chunks"]
+    assert_identical(resumed, first)
+    with pytest.raises(CheckpointError):
+        run(tmp_path, small, concept="nash-bargaining-discrete", options={"tol": 1e-6})
+    # without options the manifest has no "options" key (older checkpoints resume)
+    plain = tmp_path / "plain"
+    run(plain, small, concept="nash-bargaining-discrete")
+    assert "options" not in json.loads((plain / "manifest.json").read_text())

@@ -68,8 +68,10 @@ def _version() -> str:
 
 def manifest(scenario: Scenario, concept: str, design: str, fast: bool,
               names: Sequence[str], axes: Mapping[str, NDArray[Any]],
-              points: Mapping[str, NDArray[Any]], chunk_size: int) -> dict[str, Any]:
-    """What identifies a sweep: everything its results depend on."""
+              points: Mapping[str, NDArray[Any]], chunk_size: int, *,
+              options: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """What identifies a sweep: everything its results depend on (the
+    concept's options, if any, by ``repr``)."""
     try:
         scenario_data = scenario.to_dict()
     except KurilsimError as error:
@@ -95,7 +97,7 @@ def manifest(scenario: Scenario, concept: str, design: str, fast: bool,
             "last": repr(source[-1].item()) if source.size else None,
             "sha256": alone.hexdigest(),
         })
-    return {
+    described: dict[str, Any] = {
         "format": _CHECKPOINT_FORMAT,
         "kurilsim": _version(),
         "scenario": hashlib.sha256(
@@ -112,6 +114,9 @@ def manifest(scenario: Scenario, concept: str, design: str, fast: bool,
         "axes": summaries,
         "chunk_size": chunk_size,
     }
+    if options:  # absent without options: older checkpoints still resume
+        described["options"] = {key: repr(options[key]) for key in sorted(options)}
+    return described
 
 
 def _axes_difference(stored: object, mine: Sequence[Mapping[str, Any]]) -> str | None:

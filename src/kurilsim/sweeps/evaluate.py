@@ -31,12 +31,12 @@ __all__ = ["FAST_CONCEPTS", "Chunk", "evaluate_chunk"]
 
 
 class _FastConcepts(AbstractSet[str]):
-    """Read-only live view: the registered concepts that have a kernel."""
+    """Read-only live view: the registered concepts that are vectorised."""
 
     __slots__ = ()
 
     def _names(self) -> tuple[str, ...]:
-        return tuple(c.name for c in concepts.registered() if c.kernel is not None)
+        return tuple(c.name for c in concepts.registered() if c.vectorised)
 
     def __contains__(self, name: object) -> bool:
         return name in self._names()
@@ -51,8 +51,10 @@ class _FastConcepts(AbstractSet[str]):
         return f"FAST_CONCEPTS({set(self._names())!r})"
 
 
-#: The concepts with a vectorised fast path (a kernel): a read-only live view
-#: of the registry of :mod:`kurilsim.concepts`.
+#: The concepts with a vectorised fast path (:attr:`Concept.vectorised
+#: <kurilsim.concepts.Concept.vectorised>`: a kernel): a read-only live view of
+#: the registry of :mod:`kurilsim.concepts`, derived from it (one source); a
+#: concept of an installed package's entry point is here once loaded.
 FAST_CONCEPTS: AbstractSet[str] = _FastConcepts()
 
 
@@ -91,6 +93,7 @@ def evaluate_chunk(
     names: Sequence[str],
     values: Sequence[NDArray[Any]],
     fast: bool,
+    options: Mapping[str, Any] | None = None,
 ) -> Chunk:
     """Evaluate ``concept`` at the points of one chunk.
 
@@ -106,7 +109,10 @@ def evaluate_chunk(
     values : sequence of ndarray
         Each parameter's values at the chunk's points (same length).
     fast : bool
-        Use the concept's kernel, if it has one.
+        Use the concept's kernel, if it has one (and there are no options).
+    options : mapping, optional
+        The concept's options, already checked (:meth:`Concept.check_options`),
+        passed to its ``solve`` at each point.
 
     Returns
     -------
@@ -118,8 +124,9 @@ def evaluate_chunk(
         If the concept's kernel returns something else than one agreement
         index (or ``NO_DEAL``) per point.
     """
-    if not (fast and concept.kernel is not None and names):
-        return _per_point(scenario, concept, names, values)
+    options = {} if options is None else dict(options)
+    if not (fast and concept.kernel is not None and names and not options):
+        return _per_point(scenario, concept, names, values, options)
     m = len(values[0])
     vector = [
         n for n in names
@@ -161,10 +168,10 @@ def evaluate_chunk(
             except (KurilsimError, _NotFinite):
                 bad = rows
             rows = bad
-            part = _per_point(scenario, concept, names, [v[bad] for v in values])
+            part = _per_point(scenario, concept, names, [v[bad] for v in values], {})
         except KurilsimError:
             # some point is invalid: fall back to per-point so each error is recorded
-            part = _per_point(scenario, concept, names, [v[rows] for v in values])
+            part = _per_point(scenario, concept, names, [v[rows] for v in values], {})
         _place(part, rows, agreement, probability, utilities, errors)
     return Chunk(agreement, probability, utilities, errors)
 
@@ -218,9 +225,9 @@ def _agreements(concept: Concept, codes: object, m: int, n: int) -> NDArray[np.i
     return array.astype(np.intp, copy=False)
 
 
-def _solve_point(scenario: Scenario, concept: Concept, params: dict[str, Any]
-                 ) -> tuple[int, float, NDArray[np.float64]]:
-    outcome = concept.outcome(scenario.with_params(params))
+def _solve_point(scenario: Scenario, concept: Concept, params: dict[str, Any],
+                 options: Mapping[str, Any]) -> tuple[int, float, NDArray[np.float64]]:
+    outcome = concept.solve_checked(scenario.with_params(params), options)
     code = outcome.agreement_index if outcome.agreement is not None else NO_DEAL
     if outcome.probability == 0:
         code = NO_DEAL
@@ -228,7 +235,7 @@ def _solve_point(scenario: Scenario, concept: Concept, params: dict[str, Any]
 
 
 def _per_point(scenario: Scenario, concept: Concept, names: Sequence[str],
-               values: Sequence[NDArray[Any]]) -> Chunk:
+               values: Sequence[NDArray[Any]], options: Mapping[str, Any]) -> Chunk:
     m = len(values[0]) if values else 1
     agreement = np.empty(m, dtype=np.intp)
     probability = np.empty(m)
@@ -238,7 +245,7 @@ def _per_point(scenario: Scenario, concept: Concept, names: Sequence[str],
         params = {name: column[k].item() for name, column in zip(names, values, strict=True)}
         try:
             agreement[k], probability[k], utilities[k] = _solve_point(
-                scenario, concept, params
+                scenario, concept, params, options
             )
         except Exception as error:  # noqa: BLE001 - recorded, the sweep goes on
             agreement[k], probability[k], utilities[k] = ERROR, np.nan, np.nan

@@ -202,7 +202,8 @@ def sweep(
     scenario: Scenario,
     grid: Mapping[str, ArrayLike],
     *,
-    concept: str = "spe",
+    concept: str | Concept = "spe",
+    options: Mapping[str, Any] | None = None,
     design: Literal["grid", "random", "lhs"] = "grid",
     samples: int | None = None,
     rng: np.random.Generator | int | None = None,
@@ -225,11 +226,20 @@ def sweep(
         values of a full-factorial grid (``design="grid"``), or to
         ``(low, high)`` ranges for ``design="random"`` / ``"lhs"`` (integer
         parameters are drawn uniformly from the integers of the closed range).
-    concept : str
-        A registered concept (see :mod:`kurilsim.concepts`).  Those with a
-        kernel (:data:`FAST_CONCEPTS`: ``"spe"`` and the two discrete
-        bargaining rules among the built-ins) have a vectorised fast path; the
-        others are solved point by point.
+    concept : str or Concept
+        A concept's name (see :func:`kurilsim.concepts.names`) or a
+        :class:`~kurilsim.concepts.Concept`.  Those with a kernel
+        (:attr:`Concept.vectorised <kurilsim.concepts.Concept.vectorised>`;
+        :data:`FAST_CONCEPTS` lists the registered ones) have a vectorised
+        fast path; the others are solved point by point.
+    options : mapping of str to object, optional
+        The concept's options (:attr:`Concept.options
+        <kurilsim.concepts.Concept.options>`, e.g. ``{"tol": 1e-8}``), passed
+        to its ``solve`` at each point; checked like those of
+        :func:`kurilsim.solve_scenario`.  A kernel takes no options: with
+        options, points are solved one by one (``metadata["fast"]`` is
+        False).  Recorded in ``metadata["options"]`` and in a checkpoint's
+        identity.
     design : {"grid", "random", "lhs"}
     samples : int, optional
         Number of points for sampled designs.
@@ -283,10 +293,12 @@ def sweep(
     Raises
     ------
     InvalidModelError
-        On an unknown concept, unknown parameter names or invalid values
-        (checked before any work) or bad designs.
+        On an unknown concept, a scenario whose protocol lacks a role the
+        concept needs, unknown parameter names or invalid values (checked
+        before any work) or bad designs.
     InvalidArgumentError
-        On an argument of the wrong type or value (the message names it).
+        On an argument of the wrong type or value (the message names it),
+        or an option no registered concept takes.
     ProblemTooLargeError
         If the sweep has more than ``max_points`` points.
     CheckpointError
@@ -295,6 +307,9 @@ def sweep(
 
     Warns
     -----
+    UnusedOptionWarning
+        For an option the concept does not take but another concept does (it
+        is ignored).
     KurilsimWarning
         For each checkpoint chunk file that is not valid or whose content
         does not match its digest (it is recomputed).
@@ -317,9 +332,9 @@ def sweep(
     ...
     kurilsim._errors.ProblemTooLargeError: the sweep has 10,000,000,000 points (100000 x 100000), more than max_points=50,000,000; its result alone would take about 521.5 GiB; pass sweep(..., max_points=10000000000) to allow it
     """
-    plan = _plan(scenario, concept, fast=fast, chunk_size=chunk_size, workers=workers,
-                 executor=executor, checkpoint=checkpoint, progress=progress,
-                 max_points=max_points)
+    plan = _plan(scenario, concept, options, fast=fast, chunk_size=chunk_size,
+                 workers=workers, executor=executor, checkpoint=checkpoint,
+                 progress=progress, max_points=max_points)
     points = make_design(scenario, grid, kind=design, samples=samples, rng=rng,
                          max_points=plan.max_points)
     store = _open_store(plan, points)
@@ -333,6 +348,8 @@ def sweep(
         "kurilsim": _version(),
         "scenario": scenario.name,
         "concept": plan.concept.name,
+        "lottery": plan.concept.lottery,
+        "options": dict(plan.options),
         "design": points.kind,
         "seed": points.seed,
         "fast": plan.fast,
@@ -355,7 +372,8 @@ class _Plan:
 
     scenario: Scenario
     concept: Concept
-    fast: bool  # whether the fast path runs (the concept has a kernel)
+    options: Mapping[str, Any]  # checked: the ones the concept takes
+    fast: bool  # whether the fast path runs (a kernel, and no options)
     chunk_size: int
     max_points: int
     workers: int | None
@@ -367,6 +385,7 @@ class _Plan:
 def _plan(
     scenario: object,
     concept: object,
+    options: object,
     *,
     fast: object,
     chunk_size: object,
@@ -381,15 +400,28 @@ def _plan(
         raise InvalidArgumentError(
             f"scenario must be a Scenario, got {type(scenario).__name__}"
         )
-    if not isinstance(concept, str) or concept not in concepts.names():
+    if isinstance(concept, Concept):
+        record = concept
+    elif isinstance(concept, str) and concept in concepts.names():
+        record = concepts.get(concept)
+    else:
         raise InvalidModelError(
             f"unknown concept {concept!r}; expected one of {', '.join(concepts.names())}"
+            " or a kurilsim.concepts.Concept"
         )
-    record = concepts.get(concept)
+    if options is None:
+        options = {}
+    if not isinstance(options, Mapping):
+        raise InvalidArgumentError(
+            "options must be a mapping of option names to values, got "
+            f"{type(options).__name__}"
+        )
+    taken = record.check_options(options, stacklevel=4)
+    record.check_scenario(scenario)
     _check_flag("fast", fast)
     if progress is not None:
         _check_flag("progress", progress)
-    fast_path = bool(fast and record.kernel is not None)
+    fast_path = bool(fast and record.vectorised and not taken)
     if chunk_size is None:
         chunk_size = FAST_CHUNK_SIZE if fast_path else SLOW_CHUNK_SIZE
     size = _check_count("chunk_size", chunk_size)
@@ -411,6 +443,7 @@ def _plan(
     return _Plan(
         scenario=scenario,
         concept=record,
+        options=taken,
         fast=fast_path,
         chunk_size=size,
         max_points=budget,
@@ -445,7 +478,7 @@ def _open_store(plan: _Plan, points: Design) -> _Store:
     scenario = plan.scenario
     description = manifest(scenario, plan.concept.name, points.kind, plan.fast,
                            list(points.names), points.axes, points.points,
-                           plan.chunk_size)
+                           plan.chunk_size, options=plan.options)
     return _Store(plan.folder, ChunkSpec(
         fingerprint=open_checkpoint(plan.folder, description),
         outcomes=len(scenario.space),
@@ -540,7 +573,8 @@ def _run(plan: _Plan, points: Design, store: _Store, table: _Table,
     def arguments(position: int) -> tuple[Any, ...]:
         start, stop = table.span(position)
         return (scenario, plan.concept, names,
-                [points.points[name][start:stop] for name in names], plan.fast)
+                [points.points[name][start:stop] for name in names], plan.fast,
+                plan.options)
 
     own_pool = process_pool(workers) if workers is not None and workers > 1 else None
     runner = own_pool if own_pool is not None else plan.executor
