@@ -242,10 +242,10 @@ def check_choice(
     Examples
     --------
     >>> from kurilsim._checks import check_choice
-    >>> check_choice("Nash", "rule", ["nash", "kalai-smorodinsky"])
+    >>> check_choice("Nash-bargaining", "rule", ["nash-bargaining", "kalai-smorodinsky"])
     Traceback (most recent call last):
       ...
-    kurilsim._errors.InvalidArgumentError: rule must be one of 'nash', 'kalai-smorodinsky', got 'Nash' (str); did you mean 'nash'?
+    kurilsim._errors.InvalidArgumentError: rule must be one of 'nash-bargaining', 'kalai-smorodinsky', got 'Nash-bargaining' (str); did you mean 'nash-bargaining'?
     """
     options = list(choices)
     if isinstance(value, str) and value in options:

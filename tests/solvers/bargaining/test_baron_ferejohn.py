@@ -49,7 +49,7 @@ def test_three_player_majority_matches_the_closed_form(delta: float) -> None:
     solution = solve_baron_ferejohn(unit_pie(3), delta)
     share = baron_ferejohn_shares(3, delta, "majority")[0]
     assert share == pytest.approx(1 - delta * (3 - 1) / (2 * 3), abs=1e-12)
-    assert solution.concept == "baron-ferejohn"
+    assert solution.solution == "baron-ferejohn"
     np.testing.assert_allclose(solution.utilities, np.full(3, 1 / 3), atol=1e-9)
     assert solution.proposals is not None
     np.testing.assert_allclose(np.diag(solution.proposals), share, atol=1e-9)
@@ -262,7 +262,7 @@ class TestResultContract:
     def test_pure_coalitions_use_the_fixed_point(self) -> None:
         solution = solve_baron_ferejohn(unit_pie(3), 0.9)
         assert solution.method == "fixed-point"
-        assert solution.concept == "baron-ferejohn"
+        assert solution.solution == "baron-ferejohn"
         assert solution.certificate == solution.optimality_gap <= solution.tol
         assert "(mixed coalitions)" not in solution.message
 

@@ -16,6 +16,7 @@ from kurilsim import InvalidGameError
 from kurilsim.solvers.bargaining.discrete import (
     DiscreteBargainingResult,
     discrete_bargaining,
+    discrete_bargaining_certificate,
     discrete_bargaining_kernel,
     solve_discrete_bargaining,
 )
@@ -53,8 +54,8 @@ def test_choice_is_individually_rational_and_undominated(table: np.ndarray, rule
 @given(TABLES, st.floats(0.1, 10), st.floats(-5, 5))
 def test_invariant_under_rescaling_one_party(table: np.ndarray, scale: float, shift: float) -> None:
     for rule in ("nash-bargaining", "kalai-smorodinsky"):
-        before = discrete_bargaining(table[0], table[1], rule=rule)  # type: ignore[arg-type]
-        after = discrete_bargaining(scale * table[0] + shift, table[1], rule=rule)  # type: ignore[arg-type]
+        before = discrete_bargaining(table[0], table[1], rule=rule)
+        after = discrete_bargaining(scale * table[0] + shift, table[1], rule=rule)
         assert before == after
 
 
@@ -107,14 +108,17 @@ class TestSolveDiscreteBargaining:
         assert result.is_deal == (index != kurilsim.NO_DEAL)
         # the utilities of the chosen column (the status quo for no deal)
         np.testing.assert_array_equal(result.utilities, table[:, index])
-        # certificate: the shortfall below individual rationality, as
-        # analysis.py computed it for the scenario concepts
-        shortfall = float(np.max(np.maximum(table[:, -1] - table[:, index], 0.0)))
-        assert result.certificate == shortfall
+        # the certificate is the checker's, and the rule's own choice passes it
+        assert result.certificate == discrete_bargaining_certificate(
+            table[0], table[1], index, rule=rule  # type: ignore[arg-type]
+        )
+        assert result.certificate == 0.0
+        assert result.certificate <= result.tol
         # the rule admits shortfalls of at most tol times each range
         ranges = np.ptp(table, axis=1)
         assert np.all(table[:, -1] - table[:, index] <= result.tol * np.where(ranges > 0, ranges, 1.0))
-        assert result.method == rule
+        assert result.method == "enumeration"
+        assert result.rule == rule
         assert result.tol == 1e-12
 
     def test_deal(self) -> None:
@@ -126,7 +130,8 @@ class TestSolveDiscreteBargaining:
         assert result.message == (
             "agreement 1 (gains 2, 2 over the status quo) by the nash-bargaining rule"
         )
-        assert result.method == "nash-bargaining"
+        assert result.method == "enumeration"
+        assert result.rule == "nash-bargaining"
 
     def test_no_deal(self) -> None:
         result = solve_discrete_bargaining(
@@ -138,7 +143,8 @@ class TestSolveDiscreteBargaining:
         assert result.certificate == 0.0
         assert result.tol == 1e-6
         assert result.message.startswith("no deal")
-        assert result.method == "kalai-smorodinsky"
+        assert result.method == "enumeration"
+        assert result.rule == "kalai-smorodinsky"
 
     def test_frozen_and_read_only(self) -> None:
         result = solve_discrete_bargaining([3.0, 0.0], [1.0, 0.0])
@@ -152,6 +158,88 @@ class TestSolveDiscreteBargaining:
             solve_discrete_bargaining([1.0, 0.0], [1.0, 0.0], rule="nash")  # type: ignore[arg-type]
         with pytest.raises(InvalidGameError, match="shapes"):
             solve_discrete_bargaining([1.0, 0.0], [1.0, 0.0, 2.0])
+
+
+class TestDiscreteBargainingCertificate:
+    """The certificate checks the choice itself, not only individual rationality."""
+
+    @given(TABLES, st.sampled_from(["nash-bargaining", "kalai-smorodinsky"]))
+    def test_passes_exactly_the_choices_the_rule_could_make(
+        self, table: np.ndarray, rule: str
+    ) -> None:
+        # Oracle independent of the certificate code: b is a best choice iff the
+        # rule picks it when b is moved to the front (ties go to the first).
+        n = table.shape[1] - 1
+        choice = discrete_bargaining(table[0], table[1], rule=rule)  # type: ignore[arg-type]
+        for b in range(n):
+            order = [b, *(a for a in range(n) if a != b), n]
+            best = discrete_bargaining(table[0, order], table[1, order], rule=rule) == 0  # type: ignore[arg-type]
+            certificate = discrete_bargaining_certificate(table[0], table[1], b, rule=rule)  # type: ignore[arg-type]
+            assert (certificate <= 1e-12) == best, (b, certificate)
+            assert 0.0 <= certificate <= 1.0
+        no_deal = discrete_bargaining_certificate(table[0], table[1], -1, rule=rule)  # type: ignore[arg-type]
+        assert no_deal == (0.0 if choice == kurilsim.NO_DEAL else 1.0)
+
+    @given(
+        arrays(np.float64, (2, 6), elements=st.floats(-10, 10)),
+        st.sampled_from(["nash-bargaining", "kalai-smorodinsky"]),
+        st.sampled_from([0.0, 1e-12, 1e-6, 0.1, 0.5]),
+    )
+    def test_rule_choice_is_certified_for_any_tol(
+        self, table: np.ndarray, rule: str, tol: float
+    ) -> None:
+        result = solve_discrete_bargaining(table[0], table[1], rule=rule, tol=tol)  # type: ignore[arg-type]
+        assert result.certificate == 0.0
+        assert result.certificate <= result.tol == tol
+
+    def test_wrong_choices_fail(self) -> None:
+        tol = 1e-12
+        # Nash: gains (3, 1), (2, 2), (1, 3) -> products 3, 4, 3: choice 1
+        first, second = [3.0, 2.0, 1.0, 0.0], [1.0, 2.0, 3.0, 0.0]
+        assert discrete_bargaining_certificate(first, second, 1, tol=tol) == 0.0
+        assert discrete_bargaining_certificate(first, second, 0, tol=tol) == 0.25
+        assert discrete_bargaining_certificate(first, second, 2, tol=tol) == 0.25
+        assert discrete_bargaining_certificate(first, second, -1, tol=tol) == 1.0
+        # Kalai-Smorodinsky: ideal (3, 4), smallest shares 1/3, 1/2, 1/4: choice 1
+        first, second = [1.0, 2.0, 3.0, 0.0], [4.0, 2.0, 1.0, 0.0]
+        ks = {"rule": "kalai-smorodinsky", "tol": tol}
+        assert discrete_bargaining_certificate(first, second, 1, **ks) == 0.0  # type: ignore[arg-type]
+        assert discrete_bargaining_certificate(first, second, 0, **ks) == pytest.approx(1 / 3)  # type: ignore[arg-type]
+        assert discrete_bargaining_certificate(first, second, 2, **ks) == pytest.approx(1 / 2)  # type: ignore[arg-type]
+        # the tie-break: shares (1/2, 1/2) vs (1/2, 1): the sum 1 forgoes 1/3 of 3/2
+        first, second = [1.0, 1.0, 2.0, 0.0], [1.0, 2.0, 1.0, 0.0]
+        assert discrete_bargaining_certificate(first, second, 1, **ks) == 0.0  # type: ignore[arg-type]
+        assert discrete_bargaining_certificate(first, second, 2, **ks) == 0.0  # type: ignore[arg-type]
+        assert discrete_bargaining_certificate(first, second, 0, **ks) == pytest.approx(1 / 3)  # type: ignore[arg-type]
+
+    def test_deal_where_the_rule_says_no_deal_fails(self) -> None:
+        # agreement 0 costs the second party 1 of its range 3; no deal is right
+        for rule in ("nash-bargaining", "kalai-smorodinsky"):
+            first, second = [3.0, -1.0, 0.0], [-1.0, 2.0, 0.0]
+            assert discrete_bargaining_certificate(first, second, -1, rule=rule) == 0.0
+            assert discrete_bargaining_certificate(first, second, 0, rule=rule) == 1.0
+            # a zero gain for one party: individually rational, but no deal is right
+            assert discrete_bargaining_certificate([1.0, 0.0], [0.0, 0.0], 0, rule=rule) == 1.0
+            assert discrete_bargaining_certificate([1.0, 0.0], [0.0, 0.0], -1, rule=rule) == 0.0
+
+    def test_relative_units_of_tol(self) -> None:
+        # rescaling a party's utilities changes nothing: the certificate is relative
+        first, second = [3.0, 2.0, 1.0, 0.0], [1.0, 2.0, 3.0, 0.0]
+        scaled = [1000.0 * x + 7.0 for x in first]
+        for b in (-1, 0, 1, 2):
+            assert discrete_bargaining_certificate(first, second, b) == pytest.approx(
+                discrete_bargaining_certificate(scaled, second, b)
+            )
+        # a shortfall within tol admits the agreement: IR part <= tol, gap 1 (product 0)
+        assert discrete_bargaining_certificate(
+            [2.0, -1.0, 0.0], [-0.1, 1.0, 0.0], 0, tol=0.1
+        ) == 1.0
+
+    def test_bad_index(self) -> None:
+        with pytest.raises(InvalidGameError, match=r"index must be an integer in \[-1, 2\], got 3"):
+            discrete_bargaining_certificate([3.0, 2.0, 1.0, 0.0], [1.0, 2.0, 3.0, 0.0], 3)
+        with pytest.raises(InvalidGameError, match="index must be an integer"):
+            discrete_bargaining_certificate([1.0, 0.0], [1.0, 0.0], 0.0)  # type: ignore[arg-type]
 
 
 # -- bad arguments, each named in a one-line message (see tests/bad_arguments.py) ----

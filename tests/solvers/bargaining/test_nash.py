@@ -160,7 +160,7 @@ class TestMethod:
     def test_disagreement(self) -> None:
         solution = solve_nash_bargaining(BargainingProblem([[1.0, 0.0]], [0.0, 0.0]))
         assert solution.method == "disagreement"
-        assert solution.concept == "nash-bargaining"
+        assert solution.solution == "nash-bargaining"
         assert solution.certificate == solution.pareto_gap == 0.0
 
 

@@ -54,7 +54,7 @@ class TestRubinstein:
         second = solve_rubinstein(problem, [delta1, delta2], proposer="Player 2")
         share2 = rubinstein_share(delta2, delta1)
         np.testing.assert_allclose(second.utilities, [1 - share2, share2], atol=EXACT)
-        assert first.concept == "rubinstein"
+        assert first.solution == "rubinstein"
 
     def test_scaled_pie_with_disagreement_point(self) -> None:
         # pie of size 1 - d1 - d2 above d; shares of the surplus as on a unit pie

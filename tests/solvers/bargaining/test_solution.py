@@ -44,7 +44,30 @@ def test_solution_text() -> None:
     assert "Player 1 0.55, Player 2 0.45" in text
     assert "0.55 × all to 1, 0.45 × all to 2" in text
     assert "certificate: Pareto gap 0" in text
-    assert repr(solution).startswith("BargainingSolution(concept='nash-bargaining'")
+    assert repr(solution).startswith("BargainingSolution(solution='nash-bargaining'")
+
+
+def test_solution_names_the_solver_and_method_the_algorithm() -> None:
+    problem = pie(0.2, 0.1)
+    solutions = {
+        "nash-bargaining": solve_nash_bargaining(problem),
+        "kalai-smorodinsky": solve_kalai_smorodinsky(problem),
+        "egalitarian": solve_egalitarian(problem),
+        "rubinstein": solve_rubinstein(problem, [0.9, 0.9]),
+        "baron-ferejohn": solve_baron_ferejohn(problem, 0.9, "majority"),
+    }
+    headlines = {
+        "nash-bargaining": "Nash bargaining solution",
+        "kalai-smorodinsky": "Kalai–Smorodinsky solution",
+        "egalitarian": "Egalitarian (leximin) solution",
+        "rubinstein": "Rubinstein alternating offers (stationary equilibrium)",
+        "baron-ferejohn": "Baron–Ferejohn legislative bargaining",
+    }
+    for name, solution in solutions.items():
+        assert solution.solution == name
+        assert solution.method in METHODS
+        assert str(solution).startswith(headlines[name])
+    assert not hasattr(solutions["nash-bargaining"], "concept")
 
 
 class TestThreePlayers:
@@ -139,14 +162,14 @@ class TestContract:
         for _, solution in solutions():
             expected = (
                 solution.optimality_gap
-                if solution.concept == "baron-ferejohn"
+                if solution.solution == "baron-ferejohn"
                 else solution.pareto_gap
             )
             assert solution.certificate == expected
 
     def test_every_checked_measure_is_within_tol(self) -> None:
         for problem, solution in solutions():
-            if solution.concept != "baron-ferejohn":
+            if solution.solution != "baron-ferejohn":
                 check_solution(problem, solution)
             assert solution.optimality_gap <= solution.tol
 
@@ -169,7 +192,7 @@ class TestContract:
         solution = solve_nash_bargaining(pie(0.2, 0.1))
         assert solution.agreement_probability == 1.0
         assert solution.proposals is None
-        assert "concept='nash-bargaining'" in repr(solution)
+        assert "solution='nash-bargaining'" in repr(solution)
         assert "utilities=[0.55, 0.45]" in repr(solution)
 
 

@@ -22,6 +22,7 @@ from kurilsim.solvers.bargaining.baron_ferejohn import (
 from kurilsim.solvers.bargaining.discrete import (
     DiscreteBargainingResult,
     discrete_bargaining,
+    discrete_bargaining_certificate,
     discrete_bargaining_kernel,
     solve_discrete_bargaining,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "DiscreteBargainingResult",
     "baron_ferejohn_shares",
     "discrete_bargaining",
+    "discrete_bargaining_certificate",
     "discrete_bargaining_kernel",
     "egalitarian",
     "kalai_smorodinsky",

@@ -104,7 +104,7 @@ def _polyline_lottery(
 # ---------------------------------------------------------------------------
 def _certify(
     problem: BargainingProblem,
-    concept: str,
+    solution: str,
     utilities: NDArray[np.float64],
     lottery: NDArray[np.float64],
     *,
@@ -140,13 +140,13 @@ def _certify(
     ]
     if failures:
         raise SolverError(
-            f"{_TITLES[concept]}: the candidate {utilities.tolist()} failed its "
+            f"{_TITLES[solution]}: the candidate {utilities.tolist()} failed its "
             f"certificate ({', '.join(failures)} > tol {tol:g})"
         )
     used = np.flatnonzero(lottery > 0)
     names = (*problem.labels, problem.disagreement_label)
     return BargainingSolution(
-        concept,
+        solution,
         readonly(np.array(utilities, dtype=np.float64)),
         readonly(lottery),
         tuple(names[k] for k in used.tolist()),
@@ -163,13 +163,13 @@ def _certify(
 
 
 def _disagreement_solution(
-    problem: BargainingProblem, concept: str, tol: float, why: str
+    problem: BargainingProblem, solution: str, tol: float, why: str
 ) -> BargainingSolution:
     lottery = np.zeros(problem.n_outcomes + 1)
     lottery[-1] = 1.0
     return _certify(
         problem,
-        concept,
+        solution,
         np.array(problem.disagreement),
         lottery,
         tol=tol,

@@ -61,7 +61,7 @@ def _ray_exit_two_players(
 
 def _along_direction(
     problem: BargainingProblem,
-    concept: str,
+    solution: str,
     units: NDArray[np.float64],
     tol: float,
     possible: bool,
@@ -87,7 +87,7 @@ def _along_direction(
     shortfall = max(first - float(np.min(shares)), 0.0)
     return _certify(
         problem,
-        concept,
+        solution,
         u,
         lottery,
         tol=tol,

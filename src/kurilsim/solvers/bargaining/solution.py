@@ -10,12 +10,18 @@ from numpy.typing import NDArray
 
 __all__ = ["BargainingSolution"]
 
-# Title of each bargaining concept, by the name in BargainingSolution.concept.
+# Headline of each solver solution, by BargainingSolution.solution (the first
+# line of str() and of the solvers' error messages).  These name a solver's
+# answer for a BargainingProblem, not a scenario concept of kurilsim.concepts;
+# where a registered concept has the same name, the headline starts with that
+# concept's title ("Nash bargaining", "Kalai–Smorodinsky", "Rubinstein
+# alternating offers", "Baron–Ferejohn legislative bargaining") and says which
+# object it is.  "egalitarian" is a solver-level solution only.
 _TITLES: Final = {
     "nash-bargaining": "Nash bargaining solution",
     "kalai-smorodinsky": "Kalai–Smorodinsky solution",
     "egalitarian": "Egalitarian (leximin) solution",
-    "rubinstein": "Rubinstein alternating-offers equilibrium",
+    "rubinstein": "Rubinstein alternating offers (stationary equilibrium)",
     "baron-ferejohn": "Baron–Ferejohn legislative bargaining (ex-ante expected outcome)",
 }
 
@@ -32,9 +38,12 @@ class BargainingSolution:
 
     Attributes
     ----------
-    concept : str
-        ``"nash-bargaining"``, ``"kalai-smorodinsky"``, ``"egalitarian"``,
-        ``"rubinstein"`` or ``"baron-ferejohn"``.
+    solution : str
+        Which solution this is: ``"nash-bargaining"``,
+        ``"kalai-smorodinsky"``, ``"egalitarian"``, ``"rubinstein"`` or
+        ``"baron-ferejohn"`` -- the solver, not a scenario concept of
+        :mod:`kurilsim.concepts` (``"egalitarian"`` has no concept; the
+        other names coincide with the concepts built on these solvers).
     utilities : ndarray, shape (n,)
         Each player's utility at the solution (Baron–Ferejohn: the ex-ante
         expected utilities, before the proposer is drawn).
@@ -59,7 +68,7 @@ class BargainingSolution:
         units of their utility range; at most ``tol`` (Baron–Ferejohn:
         reported, not required -- a majority may impose a loss on the others).
     optimality_gap : float
-        How far ``utilities`` is from meeting the concept's defining
+        How far ``utilities`` is from meeting the solution's defining
         condition; at most ``tol``.  Nash: the Frank–Wolfe gap ``max_v
         sum_i w_i (v_i - u_i) / (u_i - d_i)`` over feasible ``v`` (weights
         summing to one), an upper bound on how much the weighted log Nash
@@ -107,7 +116,7 @@ class BargainingSolution:
     need not be efficient.
     """
 
-    concept: str
+    solution: str
     utilities: NDArray[np.float64]
     lottery: NDArray[np.float64]
     support: tuple[str, ...]
@@ -128,7 +137,7 @@ class BargainingSolution:
 
         At most :attr:`tol` (see the Notes of the class).
         """
-        if self.concept == "baron-ferejohn":
+        if self.solution == "baron-ferejohn":
             return self.optimality_gap
         return self.pareto_gap
 
@@ -140,7 +149,7 @@ class BargainingSolution:
     def __repr__(self) -> str:
         u = np.array2string(self.utilities, precision=6, separator=", ")
         return (
-            f"BargainingSolution(concept={self.concept!r}, utilities={u}, "
+            f"BargainingSolution(solution={self.solution!r}, utilities={u}, "
             f"support={list(self.support)!r}, pareto_gap={self.pareto_gap:.2g})"
         )
 
@@ -156,7 +165,7 @@ class BargainingSolution:
         ]
         status = "" if self.agreement_possible else " (no agreement benefits everyone)"
         lines = [
-            f"{_TITLES.get(self.concept, self.concept)}{status}",
+            f"{_TITLES.get(self.solution, self.solution)}{status}",
             f"  utilities: {values}",
             f"  lottery:   {', '.join(parts)}",
             (
