@@ -20,7 +20,28 @@ from kurilsim import (
     ProblemTooLargeError,
 )
 from kurilsim.io.nfg import read_nfg
-from kurilsim.solvers._exact import EXACT_METHODS, ExactProfile, solve_exact
+from kurilsim.solvers._exact import (
+    ExactProfile,
+    exact_lemke_howson,
+    exact_pure,
+    exact_support,
+    exact_vertex,
+)
+from kurilsim.solvers.nash import NASH_METHODS
+
+#: The exact kernels, by the name of their method in solve_nash's table.
+EXACT_KERNELS = {
+    name: spec.exact_kernel
+    for name, spec in NASH_METHODS.items()
+    if spec.exact_kernel is not None
+}
+
+
+def solve_exact(
+    game: NormalFormGame, method: str, **options: int
+) -> tuple[list[ExactProfile], bool]:
+    """The exact kernel of ``method``, as solve_nash(exact=True) finds it."""
+    return EXACT_KERNELS[method](game, **options)
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -93,7 +114,8 @@ def test_matching_pennies(method: str) -> None:
 
 
 def test_matching_pennies_has_no_pure_equilibrium() -> None:
-    assert solve_exact(PENNIES, "pure") == ([], False)
+    # complete: every pure equilibrium, of which there is none
+    assert solve_exact(PENNIES, "pure") == ([], True)
 
 
 def test_battle_of_the_sexes() -> None:
@@ -101,7 +123,7 @@ def test_battle_of_the_sexes() -> None:
         assert solve_exact(SEXES, method) == (SEXES_EQUILIBRIA, True)
     pure, complete = solve_exact(SEXES, "pure")
     assert pure == [SEXES_EQUILIBRIA[0], SEXES_EQUILIBRIA[2]]
-    assert complete is False
+    assert complete is True  # every pure equilibrium
     for label in range(4):
         found, complete = solve_exact(SEXES, "lemke-howson", initial_label=label)
         assert len(found) == 1
@@ -143,7 +165,7 @@ def test_constant_game_every_pure_profile() -> None:
         for j in range(3)
     )
     assert solve_exact(game, "vertex") == (pure, True)
-    assert solve_exact(game, "pure") == (pure, False)
+    assert solve_exact(game, "pure") == (pure, True)
     found, complete = solve_exact(game, "support")
     assert found == pure
     assert complete is False
@@ -192,7 +214,7 @@ def test_large_payoffs_exact_and_affine_invariant() -> None:
     )
     assert value_small == F(9, 14)
     assert value_large == F(2**63) + 2048 * value_small
-    assert solve_exact(large, "pure") == ([], False)
+    assert solve_exact(large, "pure") == ([], True)
 
 
 def test_tiny_payoff_differences() -> None:
@@ -208,18 +230,19 @@ def test_tiny_payoff_differences() -> None:
 # ---------------------------------------------------------------- errors
 
 
-def test_rejects_games_and_methods() -> None:
+@pytest.mark.parametrize("method", sorted(EXACT_KERNELS))
+def test_every_kernel_rejects_games_and_budgets(method: str) -> None:
     three = NormalFormGame([np.zeros((2, 2, 2))] * 3)
     with pytest.raises(InvalidGameError, match="two-player game; this game has 3"):
-        solve_exact(three, "vertex")
-    with pytest.raises(InvalidGameError, match="expects a NormalFormGame, got list"):
-        solve_exact([[1]], "vertex")  # type: ignore[arg-type]
-    for method in ("lp", "logit", "Vertex", 3):
-        with pytest.raises(InvalidArgumentError, match=f"got {method!r}"):
-            solve_exact(SEXES, method)  # type: ignore[arg-type]
+        solve_exact(three, method)
+    with pytest.raises(InvalidGameError, match="expect a NormalFormGame, got list"):
+        solve_exact([[1]], method)  # type: ignore[arg-type]
     for bad in (0, -1, 2.5, True, "10"):
         with pytest.raises(InvalidArgumentError, match="max_work must be a positive"):
-            solve_exact(SEXES, "vertex", max_work=bad)  # type: ignore[arg-type]
+            solve_exact(SEXES, method, max_work=bad)  # type: ignore[arg-type]
+
+
+def test_rejects_initial_labels() -> None:
     for label in (-1, 4, 1.0):
         with pytest.raises(
             InvalidArgumentError, match=r"initial_label must be.* 0 to 3"
@@ -242,8 +265,13 @@ def test_budget_refuses_before_work() -> None:
     assert len(solve_exact(SEXES, "vertex", max_work=12)[0]) == 3
 
 
-def test_methods_constant() -> None:
-    assert set(EXACT_METHODS) == {"pure", "vertex", "support", "lemke-howson"}
+def test_the_table_holds_the_exact_kernels() -> None:
+    assert {
+        "pure": exact_pure,
+        "vertex": exact_vertex,
+        "support": exact_support,
+        "lemke-howson": exact_lemke_howson,
+    } == EXACT_KERNELS
 
 
 # ------------------------------------------------------------- properties

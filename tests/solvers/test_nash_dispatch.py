@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,12 +19,15 @@ from kurilsim import (
 )
 from kurilsim.solvers.nash import (
     EXACT_METHODS,
+    EXACT_STEP,
     METHODS,
     NASH_METHODS,
     OPTIONS,
     Candidates,
+    Cost,
     NashMethod,
     Options,
+    estimate_cost,
 )
 from kurilsim.solvers.results import SolverResult
 
@@ -235,3 +239,83 @@ def test_the_method_type_lists_the_table() -> None:
     from kurilsim.solvers import nash
 
     assert set(get_args(nash.Method)) == set(NASH_METHODS)
+
+
+# ------------------------------------------- what the table says, per method
+
+
+def test_every_method_has_an_estimate_or_chooses_another() -> None:
+    for name, spec in NASH_METHODS.items():
+        if spec.choose is None:
+            assert spec.kernel is not None, name
+            assert callable(spec.estimate), name
+        else:
+            assert spec.kernel is None, name
+            assert spec.estimate is None, name
+
+
+@pytest.mark.parametrize("name", list(NASH_METHODS))
+def test_estimate_cost_dispatches_through_the_table(name: str) -> None:
+    spec = NASH_METHODS[name]
+    for game in (BATTLE, THREE):
+        if not spec.supports(game.n_players):
+            continue
+        chosen = spec if spec.choose is None else NASH_METHODS[spec.choose(game)]
+        assert chosen.estimate is not None
+        cost = estimate_cost(game, name)
+        assert isinstance(cost, Cost)
+        assert cost == chosen.estimate(game)
+        assert cost.memory > 0
+        assert cost.work > 0
+        assert cost.what
+        exact = estimate_cost(game, name, exact=True)
+        assert exact.work == cost.work * EXACT_STEP
+        assert exact.memory == cost.memory * 10.0
+
+
+def test_a_method_without_an_estimate_is_refused() -> None:
+    spec = NASH_METHODS["vertex"]
+    with pytest.raises(InvalidArgumentError, match="needs a kernel and an estimate"):
+        dataclasses.replace(spec, estimate=None)
+    with pytest.raises(InvalidArgumentError, match="needs a kernel and an estimate"):
+        dataclasses.replace(NASH_METHODS["auto"], estimate=spec.estimate)
+
+
+def test_exact_methods_come_from_the_exact_kernels() -> None:
+    kernels = {n for n, spec in NASH_METHODS.items() if spec.exact_kernel is not None}
+    assert kernels == {"pure", "vertex", "support", "lemke-howson"}
+    choosing = {n for n, spec in NASH_METHODS.items() if spec.choose is not None}
+    assert set(EXACT_METHODS) == kernels | choosing
+    # a choosing method picks, for two players, a method with an exact kernel
+    for name in choosing:
+        choice = NASH_METHODS[name].choose
+        assert choice is not None
+        assert NASH_METHODS[choice(BATTLE)].exact_kernel is not None
+    with pytest.raises(InvalidArgumentError) as info:
+        solve_nash(BATTLE, "lp", exact=True)
+    assert f"exact=True supports methods {list(EXACT_METHODS)}, got 'lp'" in str(info.value)
+
+
+def test_the_docstrings_are_written_from_the_table() -> None:
+    doc = solve_nash.__doc__ or ""
+    assert "{" not in doc.split("Examples")[0]  # every placeholder filled
+    positions = [doc.index(f'* ``"{name}"``: ') for name in NASH_METHODS]
+    assert positions == sorted(positions)  # in the table's order
+    for spec in NASH_METHODS.values():
+        assert " ".join(spec.details.split()) in " ".join(doc.split())
+    estimates = " ".join((estimate_cost.__doc__ or "").split())
+    for name, spec in NASH_METHODS.items():
+        assert (f'* ``"{name}"``: ' in estimates) == (spec.estimate is not None)
+
+
+def test_the_how_to_table_lists_every_method() -> None:
+    page = Path(__file__).resolve().parents[2] / "docs" / "how-to" / "choose-a-solver.md"
+    rows = {}
+    for line in page.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 4 and cells[2].startswith('`"'):
+            rows[cells[2].strip('`"')] = cells[1]
+    assert set(rows) == {n for n, spec in NASH_METHODS.items() if spec.choose is None}
+    for name, players in rows.items():
+        limit = NASH_METHODS[name].max_players
+        assert players == ("any" if limit is None else str(limit))

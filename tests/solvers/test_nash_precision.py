@@ -3,10 +3,10 @@ answers, one rule for deviation gains, and the exact=True wiring."""
 
 from __future__ import annotations
 
-import sys
-import types
+import dataclasses
 import warnings
 from fractions import Fraction
+from types import MappingProxyType
 
 import numpy as np
 import pytest
@@ -169,16 +169,25 @@ def test_complete_method_finding_nothing_is_a_solver_error(monkeypatch: pytest.M
 
 
 def _stub_exact(monkeypatch: pytest.MonkeyPatch, answer: object) -> list[tuple[object, str]]:
-    """Install a stand-in for kurilsim.solvers._exact (wiring tests only)."""
+    """Replace every exact kernel of the table by a stand-in (wiring tests only)."""
+    from kurilsim.solvers import nash
+
     calls: list[tuple[object, str]] = []
-    module = types.ModuleType("kurilsim.solvers._exact")
 
-    def solve_exact(game: NormalFormGame, method: str, **options: object) -> object:
-        calls.append((game, method))
-        return answer
+    def stub(name: str) -> object:
+        def kernel(game: NormalFormGame, **options: object) -> object:
+            calls.append((game, name))
+            return answer
 
-    module.solve_exact = solve_exact  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "kurilsim.solvers._exact", module)
+        return kernel
+
+    table = {
+        name: dataclasses.replace(spec, exact_kernel=stub(name))
+        if spec.exact_kernel is not None
+        else spec
+        for name, spec in nash.NASH_METHODS.items()
+    }
+    monkeypatch.setattr(nash, "NASH_METHODS", MappingProxyType(table))
     return calls
 
 
@@ -285,7 +294,7 @@ def test_rounding_that_merges_payoffs_is_refused() -> None:
         with pytest.raises(
             PrecisionError,
             match=r"^the payoffs given are not representable in float64: rounding changes "
-            r"player 0's by up to 1, .* differ by only 1, .*Solve with exact=True \(methods 'vertex', 'support', 'lemke-howson', 'pure'\)$",
+            r"player 0's by up to 1, .* differ by only 1, .*Solve with exact=True \(methods 'pure', 'support', 'vertex', 'lemke-howson'\)$",
         ):
             solve_nash(game, method)
     (eq,) = solve_nash(game, exact=True)

@@ -32,7 +32,7 @@ import numbers
 from collections.abc import Iterator, Sequence
 from fractions import Fraction
 from itertools import combinations
-from typing import Final
+from typing import Final, Protocol
 
 from kurilsim._errors import (
     InvalidArgumentError,
@@ -42,19 +42,24 @@ from kurilsim._errors import (
 )
 from kurilsim.games.normal_form import NormalFormGame
 
-__all__ = ["DEFAULT_MAX_WORK", "EXACT_METHODS", "ExactProfile", "solve_exact"]
+__all__ = [
+    "DEFAULT_MAX_WORK",
+    "ExactKernel",
+    "ExactProfile",
+    "exact_lemke_howson",
+    "exact_pure",
+    "exact_support",
+    "exact_vertex",
+]
 
 #: An exact mixed profile of a two-player game: the row and the column
 #: player's probability vectors.
 ExactProfile = tuple[tuple[Fraction, ...], tuple[Fraction, ...]]
 
-#: The methods :func:`solve_exact` accepts.
-EXACT_METHODS: Final = ("pure", "vertex", "support", "lemke-howson")
-
-#: Default budget of :func:`solve_exact`: the number of exact linear systems
-#: (``"vertex"``, ``"support"``) or pivots (``"lemke-howson"``) it may solve.
-#: About ten seconds of work; a 7x7 ``"vertex"`` needs 6,864, 8x8 25,740,
-#: 9x9 97,240, 10x10 369,512.
+#: Default budget of an exact kernel: the number of exact linear systems
+#: (vertex and support enumeration) or pivots (Lemke-Howson) it may solve.
+#: About ten seconds of work; a 7x7 vertex enumeration needs 6,864, 8x8
+#: 25,740, 9x9 97,240, 10x10 369,512.
 DEFAULT_MAX_WORK: Final = 100_000
 
 _Matrix = list[list[int]]
@@ -62,14 +67,45 @@ _Matrix = list[list[int]]
 _Point = tuple[tuple[int, ...], int]
 
 
-def solve_exact(
-    game: NormalFormGame,
-    method: str,
-    *,
-    max_work: int = DEFAULT_MAX_WORK,
-    initial_label: int = 0,
+class ExactKernel(Protocol):
+    """The rational-arithmetic kernel of a method of ``solve_nash``.
+
+    ``kernel(game, max_work=..., initial_label=...)`` returns ``(equilibria,
+    complete)``: the exact equilibria of the two-player ``game``, each
+    verified exactly and sorted, and whether they are every equilibrium the
+    method promises (``NashMethod.exact_kernel`` in
+    :mod:`kurilsim.solvers.nash` holds one per method).
+    """
+
+    def __call__(
+        self, game: NormalFormGame, *, max_work: int = ..., initial_label: int = ...
+    ) -> tuple[list[ExactProfile], bool]: ...
+
+
+def exact_pure(
+    game: NormalFormGame, *, max_work: int = DEFAULT_MAX_WORK, initial_label: int = 0
 ) -> tuple[list[ExactProfile], bool]:
-    """Equilibria of a two-player game in exact rational arithmetic.
+    """Every pure-strategy equilibrium, compared exactly (``complete`` is ``True``).
+
+    ``max_work`` is checked and not used, ``initial_label`` not used.  See
+    :func:`exact_vertex` for the payoffs and the errors.
+
+    Examples
+    --------
+    >>> from kurilsim import NormalFormGame
+    >>> from kurilsim.solvers._exact import exact_pure
+    >>> pennies = NormalFormGame([[[1, -1], [-1, 1]], [[-1, 1], [1, -1]]])
+    >>> exact_pure(pennies)
+    ([], True)
+    """
+    A, B, _ = _prepare(game, max_work)
+    return _verified("pure-strategy", A, B, _pure(A, B)), True
+
+
+def exact_vertex(
+    game: NormalFormGame, *, max_work: int = DEFAULT_MAX_WORK, initial_label: int = 0
+) -> tuple[list[ExactProfile], bool]:
+    """Every extreme equilibrium of a two-player game, in exact rational arithmetic.
 
     The payoffs are the game's :attr:`~kurilsim.NormalFormGame.exact_payoffs`:
     the values given when float64 could not hold them (Python ints beyond
@@ -79,44 +115,51 @@ def solve_exact(
     differences.  Every equilibrium is verified before it is returned: no
     pure strategy of either player does strictly better, compared exactly.
 
+    This kernel and its siblings :func:`exact_pure`, :func:`exact_support`
+    and :func:`exact_lemke_howson` share these parameters, returns and
+    errors; ``solve_nash(game, method, exact=True)`` runs the one its
+    method's table row names (``NashMethod.exact_kernel``).
+
+    * :func:`exact_vertex`: every extreme equilibrium of any game, degenerate
+      ones included, by enumerating the vertices of the two best-response
+      polytopes (each candidate basis solved exactly) and pairing the
+      completely labelled ones; ``complete`` is ``True``.  Like Gambit's
+      ``enummixed_solve(rational=True)``.
+    * :func:`exact_support`: support enumeration over pairs of supports of
+      equal size, each square system solved exactly.  All equilibria of a
+      nondegenerate game; ``complete`` is ``True`` exactly when the game is
+      nondegenerate (checked exactly: no vertex of a best-response polytope
+      has more labels than its dimension).  Degenerate games can have
+      equilibria with supports of unequal size, or continua, which this
+      kernel does not look for.
+    * :func:`exact_lemke_howson`: one equilibrium by complementary pivoting
+      from ``initial_label`` on integer tableaux, with a lexicographic
+      minimum-ratio test so that degenerate games do not cycle; ``complete``
+      is ``False``.
+    * :func:`exact_pure`: every pure-strategy equilibrium; ``complete`` is
+      ``True`` (every equilibrium of the kind it promises).
+
     Parameters
     ----------
     game : NormalFormGame
         A two-player game.
-    method : {"pure", "vertex", "support", "lemke-howson"}
-        * ``"pure"``: every pure-strategy equilibrium (``complete`` is
-          ``False``: mixed equilibria are not looked for).
-        * ``"vertex"``: every extreme equilibrium of any game, degenerate
-          ones included, by enumerating the vertices of the two
-          best-response polytopes (each candidate basis solved exactly) and
-          pairing the completely labelled ones; ``complete`` is ``True``.
-          Like Gambit's ``enummixed_solve(rational=True)``.
-        * ``"support"``: support enumeration over pairs of supports of equal
-          size, each square system solved exactly.  All equilibria of a
-          nondegenerate game; ``complete`` is ``True`` exactly when the game
-          is nondegenerate (checked exactly: no vertex of a best-response
-          polytope has more labels than its dimension).  Degenerate games
-          can have equilibria with supports of unequal size, or continua,
-          which this method does not look for.
-        * ``"lemke-howson"``: one equilibrium by complementary pivoting from
-          ``initial_label`` on integer tableaux, with a lexicographic
-          minimum-ratio test so that degenerate games do not cycle;
-          ``complete`` is ``False``.
     max_work : int, default DEFAULT_MAX_WORK
-        Budget: the number of exact linear systems (``"vertex"``,
-        ``"support"``) or pivots (``"lemke-howson"``) the call may commit to.
-        ``"vertex"`` needs ``2 * C(m + n, m)`` systems, ``"support"`` that
-        plus ``C(m + n, m) - 1`` support pairs.
+        Budget: the number of exact linear systems (vertex and support
+        enumeration) or pivots (Lemke-Howson) the call may commit to.
+        Vertex enumeration needs ``2 * C(m + n, m)`` systems, support
+        enumeration that plus ``C(m + n, m) - 1`` support pairs.
     initial_label : int, default 0
-        For ``"lemke-howson"``: the label dropped first, ``0 .. m+n-1``
-        (``i < m`` is row strategy ``i``, ``m + j`` column strategy ``j``).
+        For :func:`exact_lemke_howson` (the other kernels do not use it):
+        the label dropped first, ``0 .. m+n-1`` (``i < m`` is row strategy
+        ``i``, ``m + j`` column strategy ``j``).
 
     Returns
     -------
     equilibria : list of ((Fraction, ...), (Fraction, ...))
         The equilibria, each a pair of exact probability vectors, sorted.
     complete : bool
-        Whether the list holds every extreme equilibrium of the game (every
+        Whether the list holds every equilibrium the kernel promises (for
+        vertex enumeration: every extreme equilibrium of the game; every
         equilibrium is a convex combination of extreme ones that belong to
         one component).
 
@@ -125,31 +168,30 @@ def solve_exact(
     InvalidGameError
         If ``game`` is not a two-player :class:`~kurilsim.NormalFormGame`.
     InvalidArgumentError
-        If ``method`` is unknown, or ``max_work`` or ``initial_label`` is out
-        of range.
+        If ``max_work`` or ``initial_label`` is out of range.
     ProblemTooLargeError
-        If the work estimate exceeds ``max_work`` (refused before any work;
-        for ``"lemke-howson"``, when the pivots exceed it).
+        If the work estimate exceeds ``max_work`` (refused before any work,
+        with the estimate; for Lemke-Howson, when the pivots exceed it).
     SolverError
-        If a complete method finds no equilibrium or a candidate fails the
-        exact check (both would be bugs: a finite game has an equilibrium).
+        If a candidate fails the exact check (a bug).
 
     See Also
     --------
-    kurilsim.solve_nash : float64 solvers with certified regret.
+    kurilsim.solve_nash : float64 solvers with certified regret, and these
+        kernels with ``exact=True``.
 
     Notes
     -----
-    ``"vertex"`` enumerates, for each polytope, every choice of ``d`` tight
-    constraints among its ``m + n`` (``d`` its dimension) and solves the
-    ``d`` equations by fraction-free Gaussian elimination (Bareiss); the
+    Vertex enumeration takes, for each polytope, every choice of ``d``
+    tight constraints among its ``m + n`` (``d`` its dimension) and solves
+    the ``d`` equations by fraction-free Gaussian elimination (Bareiss); the
     feasible, distinct solutions are the vertices.  This is exact and
     simple, and fast for the game sizes people type in (6x6: 1,848 systems),
     but grows as ``C(m + n, m)``, hence the budget.  In a degenerate game a
     vertex can have more than ``d`` labels; vertices are deduplicated and a
     pair is kept when the union of its labels is complete.
 
-    ``"lemke-howson"`` pivots on the tableaux ``B'^T x + s = 1`` and
+    Lemke-Howson pivots on the tableaux ``B'^T x + s = 1`` and
     ``A' y + r = 1`` with integer entries: after each pivot every entry is a
     minor of the original tableau, so dividing by the previous pivot is
     exact [3]_.
@@ -171,9 +213,9 @@ def solve_exact(
     Battle of the sexes has two pure equilibria and one mixed one:
 
     >>> from kurilsim import NormalFormGame
-    >>> from kurilsim.solvers._exact import solve_exact
+    >>> from kurilsim.solvers._exact import exact_lemke_howson, exact_vertex
     >>> game = NormalFormGame([[[3, 0], [0, 2]], [[2, 0], [0, 3]]])
-    >>> equilibria, complete = solve_exact(game, "vertex")
+    >>> equilibria, complete = exact_vertex(game)
     >>> complete
     True
     >>> for x, y in equilibria:
@@ -188,7 +230,7 @@ def solve_exact(
     >>> big = 2.0**63
     >>> pennies = NormalFormGame([[[big + 2048, big], [big, big + 2048]],
     ...                           [[big, big + 2048], [big + 2048, big]]])
-    >>> solve_exact(pennies, "lemke-howson")
+    >>> exact_lemke_howson(pennies)
     ([((Fraction(1, 2), Fraction(1, 2)), (Fraction(1, 2), Fraction(1, 2)))], False)
 
     Payoffs given exactly are solved as given, though float64 rounds them
@@ -199,22 +241,90 @@ def solve_exact(
     ...                        [[0, 1], [1, 0]]])
     >>> bool(game.payoffs[0][0, 0] == game.payoffs[0][0, 1])
     True
-    >>> solve_exact(game, "vertex")
+    >>> exact_vertex(game)
     ([((Fraction(1, 2), Fraction(1, 2)), (Fraction(1, 2), Fraction(1, 2)))], True)
     """
+    A, B, budget = _prepare(game, max_work)
+    m, n = game.shape
+    _check_budget(2 * math.comb(m + n, m), budget, "vertex enumeration", game.shape)
+    Ap, Bp = _positive_integer(A), _positive_integer(B)
+    vertices_p, vertices_q = _both_polytopes(Ap, Bp)
+    candidates = _pair_vertices(vertices_p, vertices_q, m, n)
+    return _verified("vertex enumeration", A, B, candidates), True
+
+
+def exact_support(
+    game: NormalFormGame, *, max_work: int = DEFAULT_MAX_WORK, initial_label: int = 0
+) -> tuple[list[ExactProfile], bool]:
+    """Equilibria with supports of equal size, in exact rational arithmetic.
+
+    ``complete`` is ``True`` exactly when the game is nondegenerate; see
+    :func:`exact_vertex` for the parameters and errors.
+
+    Examples
+    --------
+    >>> from kurilsim import NormalFormGame
+    >>> from kurilsim.solvers._exact import exact_support
+    >>> game = NormalFormGame([[[3, 0], [0, 2]], [[2, 0], [0, 3]]])
+    >>> equilibria, complete = exact_support(game)
+    >>> len(equilibria), complete
+    (3, True)
+    """
+    A, B, budget = _prepare(game, max_work)
+    m, n = game.shape
+    estimate = 3 * math.comb(m + n, m) - 1
+    _check_budget(estimate, budget, "support enumeration", game.shape)
+    Ap, Bp = _positive_integer(A), _positive_integer(B)
+    candidates = _support_enumeration(Ap, Bp)
+    vertices_p, vertices_q = _both_polytopes(Ap, Bp)
+    complete = not _is_degenerate(vertices_p, vertices_q, m, n)
+    return _verified("support enumeration", A, B, candidates), complete
+
+
+def exact_lemke_howson(
+    game: NormalFormGame, *, max_work: int = DEFAULT_MAX_WORK, initial_label: int = 0
+) -> tuple[list[ExactProfile], bool]:
+    """One equilibrium by exact complementary pivoting from ``initial_label``.
+
+    ``max_work`` bounds the pivots; ``complete`` is ``False``.  See
+    :func:`exact_vertex` for the parameters and errors.
+
+    Examples
+    --------
+    >>> from kurilsim import NormalFormGame
+    >>> from kurilsim.solvers._exact import exact_lemke_howson
+    >>> game = NormalFormGame([[[3, 0], [0, 2]], [[2, 0], [0, 3]]])
+    >>> [[str(p) for p in s] for s in exact_lemke_howson(game, initial_label=1)[0][0]]
+    [['0', '1'], ['0', '1']]
+    """
+    A, B, budget = _prepare(game, max_work)
+    m, n = game.shape
+    if (
+        isinstance(initial_label, bool)
+        or not isinstance(initial_label, numbers.Integral)
+        or not 0 <= initial_label < m + n
+    ):
+        raise InvalidArgumentError(
+            f"initial_label must be an integer from 0 to {m + n - 1} "
+            f"(m + n - 1 for a {m}x{n} game), got {initial_label!r}"
+        )
+    Ap, Bp = _positive_integer(A), _positive_integer(B)
+    candidates = [_lemke_howson(Ap, Bp, int(initial_label), budget)]
+    return _verified("Lemke-Howson", A, B, candidates), False
+
+
+def _prepare(
+    game: NormalFormGame, max_work: int
+) -> tuple[list[list[Fraction]], list[list[Fraction]], int]:
+    """Check the arguments every kernel takes; the exact payoff matrices."""
     if not isinstance(game, NormalFormGame):
         raise InvalidGameError(
-            f"solve_exact expects a NormalFormGame, got {type(game).__name__}"
+            f"the exact kernels expect a NormalFormGame, got {type(game).__name__}"
         )
     if game.n_players != 2:
         raise InvalidGameError(
             f"exact solvers need a two-player game; this game has "
             f"{game.n_players} players"
-        )
-    if not isinstance(method, str) or method not in EXACT_METHODS:
-        raise InvalidArgumentError(
-            f"method must be one of {list(EXACT_METHODS)} for exact solving, "
-            f"got {method!r}"
         )
     if (
         isinstance(max_work, bool)
@@ -224,54 +334,26 @@ def solve_exact(
         raise InvalidArgumentError(
             f"max_work must be a positive integer, got {max_work!r}"
         )
-    m, n = game.shape
-    if method == "lemke-howson" and (
-        isinstance(initial_label, bool)
-        or not isinstance(initial_label, numbers.Integral)
-        or not 0 <= initial_label < m + n
-    ):
-        raise InvalidArgumentError(
-            f"initial_label must be an integer from 0 to {m + n - 1} "
-            f"(m + n - 1 for a {m}x{n} game), got {initial_label!r}"
-        )
     A = _exact_matrix(game.exact_payoffs[0].tolist())
     B = _exact_matrix(game.exact_payoffs[1].tolist())
-    max_work = int(max_work)
+    return A, B, int(max_work)
 
-    if method == "pure":
-        candidates = _pure(A, B)
-        complete = False
-    elif method == "vertex":
-        _check_budget(2 * math.comb(m + n, m), max_work, "vertex", game.shape)
-        Ap, Bp = _positive_integer(A), _positive_integer(B)
-        vertices_p, vertices_q = _both_polytopes(Ap, Bp)
-        candidates = _pair_vertices(vertices_p, vertices_q, m, n)
-        complete = True
-    elif method == "support":
-        estimate = 3 * math.comb(m + n, m) - 1
-        _check_budget(estimate, max_work, "support", game.shape)
-        Ap, Bp = _positive_integer(A), _positive_integer(B)
-        candidates = _support_enumeration(Ap, Bp)
-        vertices_p, vertices_q = _both_polytopes(Ap, Bp)
-        complete = not _is_degenerate(vertices_p, vertices_q, m, n)
-    else:
-        Ap, Bp = _positive_integer(A), _positive_integer(B)
-        candidates = [_lemke_howson(Ap, Bp, int(initial_label), max_work)]
-        complete = False
 
+def _verified(
+    algorithm: str,
+    A: list[list[Fraction]],
+    B: list[list[Fraction]],
+    candidates: list[ExactProfile],
+) -> list[ExactProfile]:
+    """The distinct candidates, sorted, each checked to be an exact equilibrium."""
     equilibria = sorted(set(candidates))
     for x, y in equilibria:
         if not _is_equilibrium(A, B, x, y):
             raise SolverError(
-                f"exact {method!r} produced a profile that is not an equilibrium "
+                f"exact {algorithm} produced a profile that is not an equilibrium "
                 f"({_format(x)}, {_format(y)}); please report this bug"
             )
-    if complete and not equilibria:
-        raise SolverError(
-            f"exact {method!r} found no equilibrium, which a finite game always "
-            "has; please report this bug"
-        )
-    return equilibria, complete
+    return equilibria
 
 
 # ------------------------------------------------------------ conversions
@@ -293,12 +375,12 @@ def _transpose(M: _Matrix) -> _Matrix:
 
 
 def _check_budget(
-    estimate: int, max_work: int, method: str, shape: tuple[int, ...]
+    estimate: int, max_work: int, algorithm: str, shape: tuple[int, ...]
 ) -> None:
     if estimate > max_work:
         dims = "x".join(map(str, shape))
         raise ProblemTooLargeError(
-            f"exact {method!r} on a {dims} game needs about {estimate:,} exact "
+            f"exact {algorithm} on a {dims} game needs about {estimate:,} exact "
             f"linear systems, above max_work={max_work:,}; pass a larger "
             f"max_work to allow it, or use a float method",
             estimate=float(estimate),
@@ -600,7 +682,7 @@ def _lemke_howson(
 def _pivots(max_pivots: int, shape: tuple[int, int]) -> Iterator[int]:
     yield from range(max_pivots)
     raise ProblemTooLargeError(
-        f"exact 'lemke-howson' on a {shape[0]}x{shape[1]} game did not end within "
+        f"exact Lemke-Howson on a {shape[0]}x{shape[1]} game did not end within "
         f"max_work={max_pivots:,} pivots; pass a larger max_work to continue"
     )
 

@@ -1,25 +1,31 @@
 """``solve_nash``: one entry point for Nash equilibria of normal-form games.
 
 Every method is one :class:`NashMethod` record in :data:`NASH_METHODS`: its
-name, a one-line description, the player counts it supports, the options
-it uses and its *kernel*, a function that returns the method's candidate
-profiles as one :class:`Candidates` record.  :func:`solve_nash` validates
-the arguments against that table, runs the kernel, certifies the
-candidates (:func:`~kurilsim.solvers.results.certify_candidates`) and
-builds the :class:`~kurilsim.solvers.results.NashResult`, the same way for
-every method.
+name, its description, the player counts it supports, the options it uses,
+its cost *estimate*, its *kernel* (a function that returns the method's
+candidate profiles as one :class:`Candidates` record) and its exact
+(rational-arithmetic) kernel if it has one.  :func:`solve_nash` validates
+the arguments against that table, checks the estimate against the budgets,
+runs the kernel, certifies the candidates
+(:func:`~kurilsim.solvers.results.certify_candidates`) and builds the
+:class:`~kurilsim.solvers.results.NashResult`, the same way for every
+method.  The method lists in messages and in the docstrings of
+:func:`solve_nash` and :func:`estimate_cost` are read from the table too, so
+adding a method is adding one record.
 """
 
 from __future__ import annotations
 
+import inspect
 import math
 import numbers
+import textwrap
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from math import comb, prod
 from types import MappingProxyType
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -35,6 +41,13 @@ from kurilsim._errors import (
 )
 from kurilsim.games.normal_form import DEFAULT_TOL, NormalFormGame
 from kurilsim.solvers._enumerate import enumerate_kernel
+from kurilsim.solvers._exact import (
+    ExactKernel,
+    exact_lemke_howson,
+    exact_pure,
+    exact_support,
+    exact_vertex,
+)
 from kurilsim.solvers._lemke_howson import lemke_howson_kernel
 from kurilsim.solvers._pure import pure_equilibria_kernel
 from kurilsim.solvers._support import support_enumeration_kernel
@@ -58,6 +71,7 @@ __all__ = [
     "NASH_METHODS",
     "OPTIONS",
     "Candidates",
+    "Cost",
     "NashMethod",
     "Options",
     "estimate_cost",
@@ -148,6 +162,23 @@ class Candidates:
 Kernel = Callable[[NormalFormGame, Options], Candidates]
 
 
+class Cost(NamedTuple):
+    """What :func:`estimate_cost` returns: a method's cost on one game."""
+
+    #: Estimated peak memory, in bytes.
+    memory: float
+    #: Estimated work, in elementary floating-point steps (about 1e8 per second).
+    work: float
+    #: What the estimate counts, for messages.
+    what: str
+
+
+#: A method's cost estimate: worst-case memory and work on ``game``, from its
+#: shape alone (the first paragraph of its docstring documents it in
+#: :func:`estimate_cost`).
+Estimate = Callable[[NormalFormGame], Cost]
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class NashMethod:
     """One method of :func:`solve_nash`: a row of :data:`NASH_METHODS`.
@@ -158,15 +189,29 @@ class NashMethod:
         What ``solve_nash(game, method=...)`` takes.
     description : str
         One line: what the method finds, and for which games.
+    details : str
+        The method's paragraph in the docstring of :func:`solve_nash`.
     kernel : callable or None
-        ``kernel(game, options) -> Candidates``; ``None`` for ``"auto"``,
-        which chooses another method.
+        ``kernel(game, options) -> Candidates``; ``None`` for a method that
+        chooses another one (``choose``).
+    estimate : callable or None
+        ``estimate(game) -> Cost``: the worst-case memory and work of the
+        kernel on ``game`` (:func:`estimate_cost`), which :func:`solve_nash`
+        checks against ``max_memory`` and ``max_work`` before running it.
+        Required with a kernel (there is no default estimate); ``None``
+        exactly when ``choose`` is set.
+    choose : callable or None
+        ``choose(game) -> name``: for a method that only picks another one
+        (``"auto"``), the method that runs on ``game``.
     max_players : int or None
         The largest number of players it solves (``None``: any).
     options : frozenset of str
         The method-specific options (of :data:`OPTIONS`) it uses.
-    exact : bool
-        Whether it runs in rational arithmetic with ``exact=True``.
+    exact_kernel : callable or None
+        The kernel that solves two-player games in exact rational arithmetic
+        with ``exact=True`` (an :class:`~kurilsim.solvers._exact.ExactKernel`;
+        ``None``: the method has none).  A method that uses ``max_pivots``
+        is also bounded by it in exact pivots.
     exhaustive : bool
         Whether it promises every (extreme) equilibrium of its kind, so that
         finding none is an error (every finite game has an equilibrium).
@@ -176,17 +221,42 @@ class NashMethod:
         same pure equilibria).
     for_two_players : str or None
         The method that runs instead on two-player games.
+    light : bool
+        Whether it finds one equilibrium at a modest cost on any game it
+        supports, so that the messages of a method refused for its cost (or
+        out of memory) suggest it.
     """
 
     name: str
     description: str
+    details: str
     kernel: Kernel | None
+    estimate: Estimate | None
+    choose: Callable[[NormalFormGame], str] | None = None
     max_players: int | None = None
     options: frozenset[str] = frozenset()
-    exact: bool = False
+    exact_kernel: ExactKernel | None = None
     exhaustive: bool = False
     adds_pure: bool = False
     for_two_players: str | None = None
+    light: bool = False
+
+    def __post_init__(self) -> None:
+        chooses = self.choose is not None
+        if (self.kernel is None) != chooses or (self.estimate is None) != chooses:
+            raise InvalidArgumentError(
+                f"method {self.name!r} needs a kernel and an estimate, or (a method "
+                "that picks another one) a choose function and neither"
+            )
+
+    @property
+    def exact(self) -> bool:
+        """Whether ``exact=True`` runs it: it has an exact kernel, or chooses a method.
+
+        A choosing method (``"auto"``) picks, for two players, a method with
+        an exact kernel (a test checks it).
+        """
+        return self.exact_kernel is not None or self.choose is not None
 
     def supports(self, n_players: int) -> bool:
         """Whether the method solves games with ``n_players`` players."""
@@ -210,50 +280,18 @@ def solve_nash(
     ----------
     game : NormalFormGame
         The game to solve.
-    method : {"auto", "pure", "enumerate", "logit", "support", "vertex", "lemke-howson", "lp"}
-        * ``"pure"``: every pure-strategy equilibrium of an n-player game, by
-          one vectorised pass over the payoff tensors.
-        * ``"enumerate"``: every equilibrium of a generic n-player game, by
-          enumerating support profiles (pruned by conditional dominance) and
-          solving each one's polynomial indifference system: by elimination
-          to one polynomial whose roots are matrix eigenvalues where at most
-          three players mix (or four, each over two strategies), by
-          certified subdivision otherwise (exact multilinear range bounds to
-          exclude boxes, the Krawczyk test to certify a unique root).
-          Two-player games go to ``"vertex"``.  If some support system has a
-          singular or non-isolated solution set the result is marked
-          ``complete=False``.
-        * ``"support"``: every equilibrium of a *nondegenerate* two-player
-          game by support enumeration (batched, with dominance pruning).  On
-          a degenerate game it warns (:class:`DegenerateGameWarning`) and
-          returns only equilibria whose two supports have equal size.
-        * ``"vertex"``: every extreme equilibrium of any two-player game,
-          degenerate ones included (every equilibrium is a convex combination
-          of extreme ones within a component) by vertex enumeration of the
-          best-response polytopes.
-        * ``"lemke-howson"``: one equilibrium by complementary pivoting from
-          ``initial_label``, with lexicographic ratio tests so that
-          degenerate games terminate.
-        * ``"lp"``: optimal strategies of a two-player constant-sum game by
-          linear programming; the result carries the game's ``value``.
-        * ``"logit"``: one equilibrium of any game, the limit of the
-          principal branch of logit quantal response equilibria followed
-          from the centroid as the precision grows (predictor-corrector
-          continuation, with each player's payoffs normalised to [0, 1]),
-          polished by Newton's method on its support.  Should the tracer
-          fail, a game small enough for ``"vertex"`` (two players) or
-          ``"enumerate"`` within the budgets gets that method's first
-          equilibrium instead, and the message says so.
-        * ``"auto"`` (default): ``"vertex"`` for two players;
-          ``"enumerate"`` for n-player games with at most
-          ``AUTO_ENUMERATE_LIMIT`` support profiles; ``"logit"`` otherwise.
+    method : str, default "auto"
+        A method of :data:`NASH_METHODS` (this list is read from it):
 
-        The exhaustive methods (``"vertex"``, ``"support"``,
-        ``"enumerate"``) add every pure profile that ``"pure"`` accepts to
-        their candidates and certify them by the same rule, so each such
-        profile is returned, unless an equilibrium within the duplicate
-        distance of it (a mixed one that puts weight of order ``tol`` on
-        another strategy) stands for it.
+{methods}
+
+        The exhaustive methods
+        ({exhaustive})
+        add every pure profile that ``"pure"`` accepts to their candidates
+        and certify them by the same rule, so each such profile is returned,
+        unless an equilibrium within the duplicate distance of it (a mixed
+        one that puts weight of order ``tol`` on another strategy) stands
+        for it.
     tol : float, default 1e-9
         Relative tolerance, in ``[MIN_TOL, 1)`` (``MIN_TOL = 1e-15``).  An
         equilibrium is returned only if no player ``i`` gains more than
@@ -264,18 +302,20 @@ def solve_nash(
         :attr:`~NormalFormGame.exact_payoffs` (the payoffs as given when
         float64 rounded some, e.g. ``Fraction(1, 3)``, ``10**19 + 1`` or a
         rational in an ``.nfg`` file; else the exact rationals the floats
-        are), and every equilibrium is an exact one (regret exactly zero).  Methods
-        ``"auto"`` (as ``"vertex"``), ``"pure"``, ``"vertex"``,
-        ``"support"`` and ``"lemke-howson"``.  The strategies, payoffs and
-        regrets of the result are :class:`fractions.Fraction` (object
-        arrays, read-only); ``tol`` is not used.
+        are), and every equilibrium is an exact one (regret exactly zero).
+        Methods (:data:`EXACT_METHODS`):
+        {exact_methods}.
+        The strategies, payoffs and regrets of the result are
+        :class:`fractions.Fraction` (object arrays, read-only); ``tol`` is
+        not used.
     initial_label : int, optional
-        For ``"lemke-howson"`` only (other methods ignore it and warn): the
+        For {initial_label} only (other methods ignore it and warn): the
         label dropped first, ``0 .. m+n-1`` (``i < m`` is row strategy
         ``i``, ``m + j`` column strategy ``j``); default 0.
     max_pivots : int, optional
-        For ``"lemke-howson"`` only (other methods ignore it and warn):
-        pivot limit before :class:`SolverError`; default 1,000,000.
+        For {max_pivots} only (other methods ignore it and warn):
+        pivot limit before :class:`SolverError` (with ``exact=True``,
+        :class:`ProblemTooLargeError`); default 1,000,000.
     max_memory : float, default 2**31 (2 GiB)
         Memory budget in bytes.  Before solving, the memory the method may
         need is estimated (a worst-case bound, e.g. from the upper bound
@@ -283,9 +323,12 @@ def solve_nash(
         number of support profiles); above the budget the call is refused.
     max_work : float, default 1e10
         Work budget, in elementary floating-point steps (about ``1e8`` per
-        second); estimated like ``max_memory``.  ``"lemke-howson"`` is
-        bounded by ``max_pivots`` instead.  With ``exact=True`` each exact
-        linear system or pivot counts ``EXACT_STEP = 1e4`` steps.
+        second); estimated like ``max_memory``, for every method.  For
+        {max_pivots} the estimate is the work of its tableaux (about
+        ``(m + n)**3`` steps), not of its pivots, whose number
+        ``max_pivots`` bounds instead.  With ``exact=True`` each exact
+        linear system or pivot counts ``EXACT_STEP = 1e4`` steps, and the
+        exact kernels stop at the budget (pivots also at ``max_pivots``).
 
     Returns
     -------
@@ -334,9 +377,10 @@ def solve_nash(
     DegenerateGameWarning
         ``"support"`` on a degenerate game.
     UnusedOptionWarning
-        An option the method that runs does not use (``initial_label`` or
-        ``max_pivots`` with any method but ``"lemke-howson"``): it is
-        ignored, and the message names the methods that use it.
+        An option of :data:`OPTIONS` the method that runs does not use
+        (``initial_label`` or ``max_pivots`` with any method but
+        {max_pivots}): it is ignored, and the message names the methods that
+        use it.
 
     See Also
     --------
@@ -465,32 +509,34 @@ def solve_nash(
     memory, work, what = estimate_cost(game, spec.name, exact=exact)
     # exact=True: the exact kernels count their own work (exact systems or
     # pivots, EXACT_STEP steps each) and refuse above the budget themselves
-    _check_budget(
-        game, spec.name, memory, 0.0 if exact else work, what, max_memory, max_work
-    )
+    _check_budget(game, spec, memory, 0.0 if exact else work, what, max_memory, max_work)
     if exact:
-        limit = options.max_pivots if spec.name == "lemke-howson" else 1e18
-        units = max(1, int(min(max_work / EXACT_STEP, limit)))
-        return _guarded(
-            spec.name,
-            lambda: _solve_exact(game, spec.name, units, options.initial_label),
-        )
-    check_resolution(game, tol, method=spec.name)
-    return _guarded(spec.name, lambda: _run(game, spec, options))
+        return _guarded(spec, lambda: _solve_exact(game, spec, options))
+    check_resolution(
+        game,
+        tol,
+        method=spec.name,
+        exact_methods=[n for n, m in NASH_METHODS.items() if m.exact_kernel],
+    )
+    return _guarded(spec, lambda: _run(game, spec, options))
 
 
 def _choose(game: NormalFormGame, method: str) -> NashMethod:
-    """The method that runs: ``"auto"`` and redirections resolved."""
-    if method == "auto":
-        if game.n_players == 2:
-            method = "vertex"
-        else:
-            profiles = int(np.prod([2.0**m - 1 for m in game.shape]))
-            method = "enumerate" if profiles <= AUTO_ENUMERATE_LIMIT else "logit"
+    """The method that runs: choices (``"auto"``) and redirections resolved."""
     spec = NASH_METHODS[method]
+    if spec.choose is not None:
+        spec = NASH_METHODS[spec.choose(game)]
     if game.n_players == 2 and spec.for_two_players is not None:
         spec = NASH_METHODS[spec.for_two_players]
     return spec
+
+
+def _auto(game: NormalFormGame) -> str:
+    """``"auto"``'s choice: see its row of :data:`NASH_METHODS`."""
+    if game.n_players == 2:
+        return "vertex"
+    profiles = int(np.prod([2.0**m - 1 for m in game.shape]))
+    return "enumerate" if profiles <= AUTO_ENUMERATE_LIMIT else "logit"
 
 
 def _used_options(
@@ -533,41 +579,28 @@ def _ubt(d: int, facets: int) -> int:
     return comb(facets - (d + 1) // 2, facets - d) + comb(facets - d // 2 - 1, facets - d)
 
 
-def estimate_cost(
-    game: NormalFormGame, method: str, *, exact: bool = False
-) -> tuple[float, float, str]:
+def estimate_cost(game: NormalFormGame, method: str, *, exact: bool = False) -> Cost:
     """Estimated peak memory (bytes) and work of one :func:`solve_nash` call.
 
     Worst-case bounds, computed from the game's shape alone, before any
-    allocation:
+    allocation, by the method's ``estimate`` in :data:`NASH_METHODS`
+    (``"auto"``: that of the method it chooses for ``game``):
 
-    * ``"pure"``: a few arrays the size of the payoff tensor.
-    * ``"vertex"``: the upper bound theorem (McMullen 1970) on the
-      vertices ``V`` of the best-response polytope it enumerates
-      (dimension ``min(m, n)``, ``m + n`` facets): memory ``8 (m + n) V``
-      bytes, work ``V d**2``.  Random games have far fewer vertices
-      (a 16x16 game: about 1e6 by the bound, solved in seconds); games
-      built on cyclic polytopes reach the bound.
-    * ``"support"``: every pair of equal-size supports and the pair
-      tables of the largest support size.
-    * ``"enumerate"``: ``prod(2**m_i - 1)`` support profiles, each a
-      polynomial system in ``sum(m_i)`` unknowns.
-    * ``"lemke-howson"``, ``"lp"``: tableaux of the game's size
-      (Lemke-Howson's work is bounded by ``max_pivots``).
-    * ``"logit"``: dense ``M x (M + 1)`` Jacobians (``M = sum(shape)``)
-      factorised at each of about 300 continuation steps, plus the payoff
-      tensors.
+{estimates}
 
-    ``exact=True`` multiplies the work by ``EXACT_STEP`` (rational arithmetic).
+    ``exact=True`` multiplies the work by ``EXACT_STEP`` (rational
+    arithmetic) and the memory by 10.
 
     Returns
     -------
-    memory : float
-        Bytes.
-    work : float
-        Elementary floating-point steps (about 1e8 per second).
-    what : str
-        What the estimate counts, for messages.
+    Cost
+        ``(memory, work, what)``: bytes, elementary floating-point steps
+        (about 1e8 per second), and what the estimate counts, for messages.
+
+    Raises
+    ------
+    InvalidArgumentError
+        If ``method`` is not a method of :data:`NASH_METHODS`.
 
     Examples
     --------
@@ -579,76 +612,137 @@ def estimate_cost(
     >>> f"{memory:.1e}", what
     ('2.2e+14', 'up to 4.6e+11 vertices of a 30-dimensional best-response polytope')
     """
-    shape = game.shape
-    n_cells = float(prod(shape))
-    n = game.n_players
-    base = 8.0 * n * n_cells  # the payoffs, recentred copies and candidates
-    if method == "pure":
-        memory = base + n_cells * 18.0
-        work = 4.0 * n * n_cells
-        what = f"{n_cells:.3g} pure profiles"
-    elif method == "vertex":
-        m, k = shape
-        d = min(m, k)
-        V = float(_ubt(d, m + k))
-        memory = base + 8.0 * (m + k) * V
-        work = V * d * d
-        what = f"up to {V:.2g} vertices of a {d}-dimensional best-response polytope"
-    elif method == "support":
-        m, k = shape
-        pairs = 0.0
-        memory = base
-        work = 0.0
-        for s in range(1, min(m, k) + 1):
-            rows, cols = float(comb(m, s)), float(comb(k, s))
-            pairs += rows * cols
-            work += rows * cols * (s**3 + s * (m + k))
-            # pair tables (float64 and bool), conditional dominance tables
-            table = 17.0 * rows * cols + (rows * k * k + cols * m * m) * s
-            memory = max(memory, base + table)
-        memory += m * m * k + k * k * m  # iterated dominance
-        what = f"{pairs:.3g} support pairs"
-    elif method == "enumerate":
-        profiles = float(prod(2.0**m - 1 for m in shape))
-        unknowns = sum(shape)
-        memory = base + profiles * (8.0 * n + 8.0) + max(
-            float(prod(2.0**m - 1 for j, m in enumerate(shape) if j != i))
-            * float(prod(m for j, m in enumerate(shape) if j != i))
-            * 16.0
-            for i in range(n)
+    if not isinstance(method, str) or method not in NASH_METHODS:
+        raise InvalidArgumentError(
+            f"method must be one of {sorted(NASH_METHODS)}, got {method!r:.80}"
         )
-        work = profiles * unknowns**3 * 50.0
-        what = f"{profiles:.3g} support profiles"
-    elif method == "lemke-howson":
-        size = float(sum(shape))
-        memory = base + 8.0 * 6 * size * size
-        work = size**3
-        what = f"tableaux of {size:.0f} labels"
-    elif method == "lp":
-        m, k = shape
-        memory = base + 8.0 * 20 * (m + 1) * (k + 1)
-        work = float(m * k) * (m + k)
-        what = f"a linear program with {m * k} coefficients"
-    else:  # logit: dense Jacobians of the M = sum(shape) unknowns per step
-        size = float(sum(shape))
-        steps = 300.0  # a typical branch; the solver stops at max_steps
-        memory = base * 8.0 + 8.0 * 8 * (size + 1.0) ** 2
-        # a QR factorisation of the Jacobian in LAPACK runs at several
-        # Gflop/s, about M**3 / 10 of the ~1e8-per-second steps counted here
-        work = steps * ((size + 1.0) ** 3 / 10.0 + n * n * n_cells)
-        what = (
-            f"{size:.0f} unknowns (dense {size:.0f}x{size + 1:.0f} Jacobians) and "
-            f"{n_cells:.3g} payoff cells, about {steps:.0f} continuation steps"
-        )
+    spec = NASH_METHODS[method]
+    if spec.choose is not None:
+        spec = NASH_METHODS[spec.choose(game)]
+    if spec.estimate is None:  # a choice of a choice: the table forbids it
+        raise InvalidArgumentError(f"method {spec.name!r} has no cost estimate")
+    memory, work, what = spec.estimate(game)
     if exact:
         work *= EXACT_STEP
         memory *= 10.0
-    return memory, work, what
+    return Cost(memory, work, what)
+
+
+def _base_memory(game: NormalFormGame) -> float:
+    """The payoffs, recentred copies and candidates."""
+    return 8.0 * game.n_players * float(prod(game.shape))
+
+
+def _pure_cost(game: NormalFormGame) -> Cost:
+    """A few arrays the size of the payoff tensor."""
+    n_cells = float(prod(game.shape))
+    return Cost(
+        _base_memory(game) + n_cells * 18.0,
+        4.0 * game.n_players * n_cells,
+        f"{n_cells:.3g} pure profiles",
+    )
+
+
+def _vertex_cost(game: NormalFormGame) -> Cost:
+    """The upper bound theorem (McMullen 1970) on the vertices ``V`` of the
+    best-response polytope it enumerates (dimension ``min(m, n)``, ``m + n``
+    facets): memory ``8 (m + n) V`` bytes, work ``V d**2``.  Random games
+    have far fewer vertices (a 16x16 game: about 1e6 by the bound, solved
+    in seconds); games built on cyclic polytopes reach the bound.
+    """
+    m, k = game.shape
+    d = min(m, k)
+    V = float(_ubt(d, m + k))
+    return Cost(
+        _base_memory(game) + 8.0 * (m + k) * V,
+        V * d * d,
+        f"up to {V:.2g} vertices of a {d}-dimensional best-response polytope",
+    )
+
+
+def _support_cost(game: NormalFormGame) -> Cost:
+    """Every pair of equal-size supports and the pair tables of the largest
+    support size.
+    """
+    m, k = game.shape
+    base = _base_memory(game)
+    pairs = 0.0
+    memory = base
+    work = 0.0
+    for s in range(1, min(m, k) + 1):
+        rows, cols = float(comb(m, s)), float(comb(k, s))
+        pairs += rows * cols
+        work += rows * cols * (s**3 + s * (m + k))
+        # pair tables (float64 and bool), conditional dominance tables
+        table = 17.0 * rows * cols + (rows * k * k + cols * m * m) * s
+        memory = max(memory, base + table)
+    memory += m * m * k + k * k * m  # iterated dominance
+    return Cost(memory, work, f"{pairs:.3g} support pairs")
+
+
+def _enumerate_cost(game: NormalFormGame) -> Cost:
+    """``prod(2**m_i - 1)`` support profiles, each a polynomial system in
+    ``sum(m_i)`` unknowns.
+    """
+    shape = game.shape
+    n = game.n_players
+    profiles = float(prod(2.0**m - 1 for m in shape))
+    unknowns = sum(shape)
+    memory = _base_memory(game) + profiles * (8.0 * n + 8.0) + max(
+        float(prod(2.0**m - 1 for j, m in enumerate(shape) if j != i))
+        * float(prod(m for j, m in enumerate(shape) if j != i))
+        * 16.0
+        for i in range(n)
+    )
+    work = profiles * unknowns**3 * 50.0
+    return Cost(memory, work, f"{profiles:.3g} support profiles")
+
+
+def _lemke_howson_cost(game: NormalFormGame) -> Cost:
+    """Tableaux of the game's ``m + n`` labels: work ``(m + n)**3``; the
+    number of pivots is bounded by ``max_pivots`` instead.
+    """
+    size = float(sum(game.shape))
+    return Cost(
+        _base_memory(game) + 8.0 * 6 * size * size,
+        size**3,
+        f"tableaux of {size:.0f} labels",
+    )
+
+
+def _lp_cost(game: NormalFormGame) -> Cost:
+    """A linear program with ``m n`` coefficients."""
+    m, k = game.shape
+    return Cost(
+        _base_memory(game) + 8.0 * 20 * (m + 1) * (k + 1),
+        float(m * k) * (m + k),
+        f"a linear program with {m * k} coefficients",
+    )
+
+
+def _logit_cost(game: NormalFormGame) -> Cost:
+    """Dense ``M x (M + 1)`` Jacobians (``M = sum(shape)``) factorised at
+    each of about 300 continuation steps, plus the payoff tensors.
+    """
+    n = game.n_players
+    n_cells = float(prod(game.shape))
+    size = float(sum(game.shape))
+    steps = 300.0  # a typical branch; the solver stops at max_steps
+    memory = _base_memory(game) * 8.0 + 8.0 * 8 * (size + 1.0) ** 2
+    # a QR factorisation of the Jacobian in LAPACK runs at several Gflop/s,
+    # about M**3 / 10 of the ~1e8-per-second steps counted here
+    work = steps * ((size + 1.0) ** 3 / 10.0 + n * n * n_cells)
+    return Cost(
+        memory,
+        work,
+        f"{size:.0f} unknowns (dense {size:.0f}x{size + 1:.0f} Jacobians) and "
+        f"{n_cells:.3g} payoff cells, about {steps:.0f} continuation steps",
+    )
 
 
 def _check_budget(
     game: NormalFormGame,
-    method: str,
+    spec: NashMethod,
     memory: float,
     work: float,
     what: str,
@@ -656,27 +750,29 @@ def _check_budget(
     max_work: float,
 ) -> None:
     dims = "x".join(map(str, game.shape))
+    method = spec.name
     if memory > max_memory:
         raise ProblemTooLargeError(
             f"method {method!r} on this {dims} game may need about {memory:.2g} bytes "
             f"of memory ({what}), above max_memory={max_memory:.3g}; pass "
             f"solve_nash(..., max_memory={_round_up(memory)}) to try anyway"
-            + _lighter(method)
+            + _lighter(spec)
         )
     if work > max_work:
         raise ProblemTooLargeError(
             f"method {method!r} on this {dims} game may take about {work:.2g} steps "
             f"(about {work / 1e8:.2g} s; {what}), above max_work={max_work:.3g}; pass "
             f"solve_nash(..., max_work={_round_up(work)}) to try anyway"
-            + _lighter(method)
+            + _lighter(spec)
         )
 
 
-def _lighter(method: str) -> str:
-    """Advice for a refused method: the one-equilibrium methods, if lighter."""
-    if method in ("lemke-howson", "logit"):
+def _lighter(spec: NashMethod) -> str:
+    """Advice for a refused method: the light methods of the table, if it is not one."""
+    if spec.light:
         return ""
-    return ", or use a method that finds one equilibrium ('lemke-howson', 'logit')"
+    light = ", ".join(repr(n) for n in sorted(NASH_METHODS) if NASH_METHODS[n].light)
+    return f", or use a method that finds one equilibrium ({light})"
 
 
 def _round_up(value: float) -> str:
@@ -685,7 +781,7 @@ def _round_up(value: float) -> str:
     return f"{mantissa}e{exponent}"
 
 
-def _guarded(method: str, run: Callable[[], NashResult]) -> NashResult:
+def _guarded(spec: NashMethod, run: Callable[[], NashResult]) -> NashResult:
     """Run a solver, turning an out-of-memory failure into ``ProblemTooLargeError``."""
     try:
         return run()
@@ -693,10 +789,10 @@ def _guarded(method: str, run: Callable[[], NashResult]) -> NashResult:
         raise
     except MemoryError as exc:
         raise ProblemTooLargeError(
-            f"method {method!r} ran out of memory ({exc or 'MemoryError'}): the game "
+            f"method {spec.name!r} ran out of memory ({exc or 'MemoryError'}): the game "
             "is too large for it on this machine (its estimate, which max_memory "
             "checks up front, was too low)"
-            + _lighter(method).replace(", or use", "; use")
+            + _lighter(spec).replace(", or use", "; use")
         ) from None
 
 
@@ -720,7 +816,7 @@ def _run(game: NormalFormGame, spec: NashMethod, options: Options) -> NashResult
             f"method {spec.name!r} found no equilibrium ({n_candidates} candidates, "
             f"{n_rejected} rejected at tol={tol:g}), but every finite game has one: "
             "float64 does not resolve this game at this tolerance; try a larger tol"
-            + (" or exact=True" if game.n_players == 2 else "")
+            + (" or exact=True" if spec.exact and game.n_players == 2 else "")
         )
     message = found.summary(len(equilibria))
     if found.first_only and len(equilibria) > 1:
@@ -755,15 +851,18 @@ def _regret(game: NormalFormGame, blocks: tuple[NDArray[np.float64], ...]) -> fl
     return game.regret(profile)
 
 
-def _solve_exact(
-    game: NormalFormGame, method: str, max_units: int, initial_label: int
-) -> NashResult:
-    """``exact=True``: rational arithmetic by :mod:`kurilsim.solvers._exact`."""
-    from kurilsim.solvers._exact import solve_exact
-
+def _solve_exact(game: NormalFormGame, spec: NashMethod, options: Options) -> NashResult:
+    """``exact=True``: the method's rational-arithmetic kernel, checked exactly."""
+    if spec.exact_kernel is None:  # solve_nash refuses these first
+        raise InvalidArgumentError(f"method {spec.name!r} has no exact kernel")
+    method = spec.name
+    # the exact budget in exact systems or pivots (EXACT_STEP steps each); a
+    # method with a pivot limit also stops at it
+    limit = options.max_pivots if "max_pivots" in spec.options else 1e18
+    max_units = max(1, int(min(options.max_work / EXACT_STEP, limit)))
     try:
-        profiles, complete = solve_exact(
-            game, method, max_work=max_units, initial_label=initial_label
+        profiles, complete = spec.exact_kernel(
+            game, max_work=max_units, initial_label=options.initial_label
         )
     except ProblemTooLargeError as exc:
         dims = "x".join(map(str, game.shape))
@@ -773,7 +872,7 @@ def _solve_exact(
                 f"needs about {exc.estimate:.3g} exact linear systems, counted as "
                 f"{EXACT_STEP:.0e} steps each: {needed:.2g} steps"
             )
-        else:  # Lemke-Howson ran out of pivots
+        else:  # a pivoting kernel ran out of pivots
             needed = 10.0 * max_units * EXACT_STEP
             detail = f"did not end within {max_units:,} exact pivots"
         raise ProblemTooLargeError(
@@ -788,12 +887,11 @@ def _solve_exact(
             f"exact method {method!r} returned {n_rejected} profiles that are not exact "
             "equilibria (a bug: please report it)"
         )
-    if complete and not equilibria:
+    if spec.exhaustive and complete and not equilibria:
         raise SolverError(
             f"exact method {method!r} found no equilibrium, but every finite game has one "
             "(a bug: please report it)"
         )
-    complete = bool(complete) or method == "pure"  # every pure equilibrium, as in float
     return NashResult(
         equilibria,
         method=method,
@@ -801,7 +899,7 @@ def _solve_exact(
         certificate=0.0,
         payoff_range=game.payoff_range,
         message=f"{_count(len(equilibria))} in exact rational arithmetic",
-        complete=complete,
+        complete=bool(complete),
         n_candidates=len(profiles),
         n_rejected=0,
         exact=True,
@@ -950,8 +1048,8 @@ def _lp(game: NormalFormGame, options: Options) -> Candidates:
 def _logit(game: NormalFormGame, options: Options) -> Candidates:
     """The logit solver; if its tracer fails, a complete method on small games.
 
-    The fallback (``"vertex"`` for two players, ``"enumerate"`` otherwise)
-    runs only if its estimated cost is within ``max_memory`` and
+    The fallback (``"enumerate"``, or the method it redirects to on
+    two-player games: ``"vertex"``) runs only if its estimated cost is within ``max_memory`` and
     ``max_work``; it returns the first equilibrium that method lists, and
     the message says so.  Otherwise the tracer's :class:`SolverError` stands.
     """
@@ -959,16 +1057,19 @@ def _logit(game: NormalFormGame, options: Options) -> Candidates:
         profile, info = logit_solve_kernel(game, tol=options.tol)
     except SolverError as error:
         reason = str(error)
-        fallback = NASH_METHODS["vertex" if game.n_players == 2 else "enumerate"]
+        fallback = _choose(game, "enumerate")
         memory, work, _ = estimate_cost(game, fallback.name)
         if memory > options.max_memory or work > options.max_work:
             raise SolverError(
                 f"{error}; the fallback {fallback.name!r} is over budget for this "
                 f"{'x'.join(map(str, game.shape))} game"
             ) from error
-        found = _vertex(game, options) if game.n_players == 2 else _enumerate(game, options)
+        if fallback.kernel is None:  # _choose resolves choices: never
+            raise
+        found = fallback.kernel(game, options)
+        blocks = found.blocks
         return Candidates(
-            blocks=_with_pure(game, options.tol, found.blocks),
+            blocks=_with_pure(game, options.tol, blocks) if fallback.adds_pure else blocks,
             complete=False,
             summary=lambda n: (
                 f"the logit tracer failed ({reason}); fell back to {fallback.name!r}, "
@@ -990,7 +1091,9 @@ def _logit(game: NormalFormGame, options: Options) -> Candidates:
 
 # -------------------------------------------------------------------- table
 #: Every method of :func:`solve_nash`, by name: the one table that the
-#: argument checks, :data:`METHODS`, the error messages and the docs read.
+#: argument checks, the budgets, :data:`METHODS`, :data:`EXACT_METHODS`, the
+#: error messages and the docstrings of :func:`solve_nash` and
+#: :func:`estimate_cost` read.
 NASH_METHODS: Mapping[str, NashMethod] = MappingProxyType(
     {
         spec.name: spec
@@ -1000,19 +1103,42 @@ NASH_METHODS: Mapping[str, NashMethod] = MappingProxyType(
                 description=(
                     "'vertex' for two players, 'enumerate' for small games, else 'logit'"
                 ),
+                details=(
+                    'the default: ``"vertex"`` for two players; ``"enumerate"`` for '
+                    "n-player games with at most ``AUTO_ENUMERATE_LIMIT`` support "
+                    'profiles; ``"logit"`` otherwise.'
+                ),
                 kernel=None,
-                exact=True,
+                estimate=None,
+                choose=_auto,
             ),
             NashMethod(
                 name="pure",
                 description="any number of players: every pure-strategy equilibrium",
+                details=(
+                    "every pure-strategy equilibrium of an n-player game, by one "
+                    "vectorised pass over the payoff tensors."
+                ),
                 kernel=_pure,
-                exact=True,
+                estimate=_pure_cost,
+                exact_kernel=exact_pure,
             ),
             NashMethod(
                 name="enumerate",
                 description="any number of players: every equilibrium of a generic game",
+                details=(
+                    "every equilibrium of a generic n-player game, by enumerating "
+                    "support profiles (pruned by conditional dominance) and solving "
+                    "each one's polynomial indifference system: by elimination to one "
+                    "polynomial whose roots are matrix eigenvalues where at most three "
+                    "players mix (or four, each over two strategies), by certified "
+                    "subdivision otherwise (exact multilinear range bounds to exclude "
+                    "boxes, the Krawczyk test to certify a unique root).  If some "
+                    "support system has a singular or non-isolated solution set the "
+                    "result is marked ``complete=False``."
+                ),
                 kernel=_enumerate,
+                estimate=_enumerate_cost,
                 exhaustive=True,
                 adds_pure=True,
                 for_two_players="vertex",
@@ -1023,14 +1149,33 @@ NASH_METHODS: Mapping[str, NashMethod] = MappingProxyType(
                     "any number of players: one equilibrium, the limit of the "
                     "logit QRE branch"
                 ),
+                details=(
+                    "one equilibrium of any game, the limit of the principal branch "
+                    "of logit quantal response equilibria followed from the centroid "
+                    "as the precision grows (predictor-corrector continuation, with "
+                    "each player's payoffs normalised to [0, 1]), polished by "
+                    "Newton's method on its support.  Should the tracer fail, a game "
+                    'small enough for ``"vertex"`` (two players) or ``"enumerate"`` '
+                    "within the budgets gets that method's first equilibrium "
+                    "instead, and the message says so."
+                ),
                 kernel=_logit,
+                estimate=_logit_cost,
+                light=True,
             ),
             NashMethod(
                 name="support",
                 description="two players: every equilibrium of a nondegenerate game",
+                details=(
+                    "every equilibrium of a *nondegenerate* two-player game by "
+                    "support enumeration (batched, with dominance pruning).  On a "
+                    "degenerate game it warns (:class:`DegenerateGameWarning`) and "
+                    "returns only equilibria whose two supports have equal size."
+                ),
                 kernel=_support,
+                estimate=_support_cost,
                 max_players=2,
-                exact=True,
+                exact_kernel=exact_support,
                 exhaustive=True,
                 adds_pure=True,
             ),
@@ -1039,19 +1184,33 @@ NASH_METHODS: Mapping[str, NashMethod] = MappingProxyType(
                 description=(
                     "two players: every extreme equilibrium, degenerate games included"
                 ),
+                details=(
+                    "every extreme equilibrium of any two-player game, degenerate "
+                    "ones included (every equilibrium is a convex combination of "
+                    "extreme ones within a component) by vertex enumeration of the "
+                    "best-response polytopes."
+                ),
                 kernel=_vertex,
+                estimate=_vertex_cost,
                 max_players=2,
-                exact=True,
+                exact_kernel=exact_vertex,
                 exhaustive=True,
                 adds_pure=True,
             ),
             NashMethod(
                 name="lemke-howson",
                 description="two players: one equilibrium from an initial label",
+                details=(
+                    "one equilibrium by complementary pivoting from "
+                    "``initial_label``, with lexicographic ratio tests so that "
+                    "degenerate games terminate."
+                ),
                 kernel=_lemke_howson,
+                estimate=_lemke_howson_cost,
                 max_players=2,
                 options=frozenset({"initial_label", "max_pivots"}),
-                exact=True,
+                exact_kernel=exact_lemke_howson,
+                light=True,
             ),
             NashMethod(
                 name="lp",
@@ -1059,7 +1218,12 @@ NASH_METHODS: Mapping[str, NashMethod] = MappingProxyType(
                     "two-player zero-sum (or constant-sum) games: optimal "
                     "strategies and value"
                 ),
+                details=(
+                    "optimal strategies of a two-player constant-sum game by linear "
+                    "programming; the result carries the game's ``value``."
+                ),
                 kernel=_lp,
+                estimate=_lp_cost,
                 max_players=2,
             ),
         )
@@ -1072,5 +1236,65 @@ METHODS: Mapping[str, str] = MappingProxyType(
     {name: spec.description for name, spec in NASH_METHODS.items()}
 )
 
-#: The methods that run in rational arithmetic with ``exact=True`` (two players).
+#: The methods :func:`solve_nash` accepts with ``exact=True`` (two players):
+#: those with an exact kernel, and ``"auto"``, which chooses one.
 EXACT_METHODS = tuple(name for name, spec in NASH_METHODS.items() if spec.exact)
+
+
+# ------------------------------------------------------------ documentation
+def _quoted(names: list[str] | tuple[str, ...]) -> str:
+    """``"a"``, ``"b"`` and ``"c"``: names for a docstring."""
+    items = [f'``"{name}"``' for name in names]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _bullet(name: str, text: str) -> str:
+    return textwrap.fill(
+        f'* ``"{name}"``: {" ".join(text.split())}',
+        width=79,
+        initial_indent=" " * 8,
+        subsequent_indent=" " * 10,
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
+
+
+def _method_docs() -> dict[str, str]:
+    """The parts of the docstrings of this module that the table writes."""
+    methods = []
+    for spec in NASH_METHODS.values():
+        text = spec.details
+        if spec.for_two_players is not None:
+            text += f'  Two-player games go to ``"{spec.for_two_players}"``.'
+        methods.append(_bullet(spec.name, text))
+    estimates = []
+    for spec in NASH_METHODS.values():
+        if spec.estimate is not None:
+            text = inspect.cleandoc(spec.estimate.__doc__ or "").split("\n\n")[0]
+            estimates.append(_bullet(spec.name, text[:1].lower() + text[1:]))
+    users = {
+        option: _quoted([n for n, m in NASH_METHODS.items() if option in m.options])
+        for option in OPTIONS
+    }
+    return {
+        "{methods}": "\n".join(methods),
+        "{estimates}": "\n".join(e.replace(" " * 8, " " * 4, 1).replace(
+            "\n" + " " * 10, "\n" + " " * 6) for e in estimates),
+        "{exhaustive}": _quoted([n for n, m in NASH_METHODS.items() if m.exhaustive]),
+        "{exact_methods}": _quoted(EXACT_METHODS),
+        **{"{" + option + "}": text for option, text in users.items()},
+    }
+
+
+def _write_docs() -> None:
+    parts = _method_docs()
+    for function in (solve_nash, estimate_cost):
+        doc = function.__doc__
+        if doc is None:  # python -OO
+            continue
+        for key, text in parts.items():
+            doc = doc.replace(key, text)
+        function.__doc__ = doc
+
+
+_write_docs()

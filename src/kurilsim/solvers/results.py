@@ -574,7 +574,9 @@ def _rounding_errors(
     return out
 
 
-def check_resolution(game: NormalFormGame, tol: float, *, method: str) -> None:
+def check_resolution(
+    game: NormalFormGame, tol: float, *, method: str, exact_methods: Sequence[str] = ()
+) -> None:
     """Raise :class:`PrecisionError` if float64 cannot answer ``game`` at ``tol``.
 
     Two conditions, per player ``i``, with ``r_i = game.resolution[i]`` the
@@ -598,6 +600,11 @@ def check_resolution(game: NormalFormGame, tol: float, *, method: str) -> None:
        (``10**19 + 1`` and ``10**19``): the float game has a tie the game
        as given does not have.  (Where ``e_i > 0`` this condition is checked
        first, for the clearer message.)
+
+    ``method`` is the method of :func:`~kurilsim.solvers.nash.solve_nash`
+    named in the message; ``exact_methods`` are the methods that solve a
+    two-player game with ``exact=True`` (``solve_nash`` passes those of its
+    table), which the message suggests where they apply (none if empty).
     """
     resolution = game.resolution
     residuals = None if game.is_float_exact else _residuals(game)
@@ -605,7 +612,8 @@ def check_resolution(game: NormalFormGame, tol: float, *, method: str) -> None:
     ranges = game.payoff_ranges
     limits = tol * ranges
     effective = resolution + 2.0 * errors
-    exact_hint = game.n_players == 2 and method != "lp"
+    exact_hint = game.n_players == 2 and method in exact_methods
+    exact_list = ", ".join(repr(m) for m in exact_methods)
     dims = "x".join(map(str, game.shape))
     differences = _smallest_differences(game, residuals)
     tiny = differences <= effective
@@ -620,9 +628,8 @@ def check_resolution(game: NormalFormGame, tol: float, *, method: str) -> None:
             f"so the float64 game can order them differently; method {method!r} "
             "would solve another game. "
             + (
-                "Solve with exact=True (methods 'vertex', 'support', "
-                "'lemke-howson', 'pure')"
-                if game.n_players == 2
+                f"Solve with exact=True (methods {exact_list})"
+                if game.n_players == 2 and exact_methods
                 else "Give payoffs whose differences float64 keeps"
             )
         )
@@ -655,9 +662,8 @@ def check_resolution(game: NormalFormGame, tol: float, *, method: str) -> None:
             f"in expected payoffs of this game (payoff range {ranges[i]:.3g}, "
             f"magnitude {scale:.3g}); method {method!r} could return wrong equilibria. "
             + (
-                "Solve with exact=True (methods 'vertex', 'support', "
-                "'lemke-howson', 'pure'), or rescale the payoffs"
-                if game.n_players == 2
+                f"Solve with exact=True (methods {exact_list}), or rescale the payoffs"
+                if game.n_players == 2 and exact_methods
                 else "Rescale the payoffs"
             )
             + " so that the differences that matter exceed "
