@@ -65,8 +65,14 @@ __all__ = [
 # A real root may leave [0, 1] by this much (it is then a root on the
 # boundary of the support, which certification cleans up or rejects).
 _MARGIN = 1e-7
-# Eigenvalues with a larger imaginary part (relative) are not real roots.
-_IMAG_TOL = 1e-6
+# Eigenvalues with a larger imaginary part (relative) are not real roots.  The
+# bound is loose on purpose: a cluster of k close real roots is computed only
+# to about eps**(1/k), and rounding can split it into complex pairs with
+# imaginary parts of 1e-2 (a 3x3x3 game with three full-support equilibria
+# close together lost one at 1e-6).  Every start is Newton-polished on the
+# original system and every candidate certified, so a spurious start costs
+# only a few Newton steps.
+_IMAG_TOL = 1e-1
 # Relative size below which a polynomial coefficient or minor counts as zero.
 _ZERO_REL = 1e-11
 
@@ -448,9 +454,14 @@ def _solve_bivariate(
     prof, s0 = owner[root], s_roots[root]
     # Keep starts where both polynomials nearly vanish and neither eliminated
     # mixture does (a spurious root), once each: Newton then takes a step or two.
+    # "Nearly" is loose (1e-3 of the grid's scale): a root of the resultant in
+    # a cluster of k close roots is only accurate to about eps**(1/k), and a
+    # tighter test dropped such starts, so a planted full-support equilibrium
+    # of a 3x3x3 game was missed while enumerate reported complete=True.
+    # Newton must converge from each start, and every candidate is certified.
     size = np.abs(P).max(axis=(1, 2, 3))  # each profile's scale of P on the grid
     P0, sigmas0, scales0 = values(prof, s0[:, None], t0[:, None])
-    good = np.abs(P0[:, 0]).max(axis=-1) <= 1e-5 * size[prof]
+    good = np.abs(P0[:, 0]).max(axis=-1) <= 1e-3 * size[prof]
     for sigma, scale in zip(sigmas0, scales0, strict=True):
         good &= np.abs(sigma[:, 0]).max(axis=-1) > 1e-5 * scale[:, 0]
     key = np.stack([prof, np.round(s0 * 1e7), np.round(t0 * 1e7)], axis=1)
