@@ -518,6 +518,33 @@ def test_anti_coordination_goes_to_the_symmetric_equilibrium(n: int) -> None:
             assert sigma[0] == pytest.approx(expected, abs=1e-12)
 
 
+#: A 2x2x2 game hypothesis drew in CI: the tracer stalls next to a singular
+#: point and the jump's Newton iterates diverge (a log-probability of 3e4),
+#: which overflowed ``exp`` before divergent iterates were rejected.
+STALL_JUMP_DIVERGES = NormalFormGame(
+    [
+        [[[0.91911716, 0.99567622], [0.49075814, -1.24669847]],
+         [[0.67524643, -1.74177219], [1.37140836, 0.66934469]]],
+        [[[0.42256488, -3.05700457], [0.49821134, 0.61940594]],
+         [[0.43567821, -0.16020263], [-0.41696647, 0.83855965]]],
+        [[[0.32771602, -0.83735965], [-1.10134424, 0.63862889]],
+         [[-0.71124687, 0.05818863], [0.88010759, -0.29009239]]],
+    ]
+)
+
+
+def test_divergent_newton_iterates_are_rejected_not_overflowed() -> None:
+    # Warnings are errors in this suite: an overflow in exp would fail here.
+    for scale in (1.0, 1e-3, 1e4):
+        game = NormalFormGame([scale * p for p in STALL_JUMP_DIVERGES.payoffs])
+        profile, _ = logit_solve_kernel(game)
+        assert_nash(game, profile)
+        enumerated = solve_nash(game, "enumerate")
+        assert any(
+            same(profile, eq.strategies, atol=1e-6) for eq in enumerated.equilibria
+        )
+
+
 def test_branch_through_a_bifurcation_does_not_depend_on_round_off() -> None:
     # The branch of battle of the sexes and of disguised copies (lambda
     # rescaled to the copy's units) agree beyond the bifurcation at 0.808.

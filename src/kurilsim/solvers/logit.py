@@ -131,6 +131,10 @@ _JUMP_TRIES = 8
 #: Largest ``ν`` (precision times the payoff range) the tracer goes to: far
 #: beyond it every probability that is not maximal underflows.
 _MAX_NU = 1e15
+# A Newton iterate whose log-probability exceeds this (a probability above
+# e^30) has left the simplex for good: the step is rejected rather than
+# evaluated (``exp`` would overflow).
+_MAX_LOG_PROB = 30.0
 
 # ------------------------------------------------------------- Nash polishing
 #: The solver tries to polish once the path's regret (relative to the largest
@@ -382,6 +386,8 @@ def _newton_fixed(
     best = math.inf
     stalls = 0
     for _ in range(max_iter):
+        if not float(w.max()) <= _MAX_LOG_PROB:
+            return None  # diverged off the simplex
         H, J = system.evaluate(np.append(w, nu))
         A = J[:, :M]
         try:
@@ -564,8 +570,11 @@ class _Tracer:
         """One Newton step ``δ`` in the hyperplane through ``u`` orthogonal to ``t``.
 
         Solves ``[J(u); t^T] δ = [-H(u); 0]``; returns ``δ`` and ``J(u)``, or
-        ``None`` if the system is singular or the step is not finite.
+        ``None`` if ``u`` has diverged (a log-probability above
+        ``_MAX_LOG_PROB``), the system is singular or the step is not finite.
         """
+        if not float(u[:-1].max()) <= _MAX_LOG_PROB:
+            return None
         H, J = self.system.evaluate(u)
         rhs = self._rhs
         rhs[:-1] = -H
