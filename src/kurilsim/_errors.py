@@ -18,6 +18,8 @@ __all__ = [
     "KurilsimWarning",
     "OutputError",
     "PrecisionError",
+    "PriorExcludesValueWarning",
+    "PriorFallbackWarning",
     "ProblemTooLargeError",
     "ScenarioFileError",
     "SolverError",
@@ -111,3 +113,21 @@ class UnusedOptionWarning(KurilsimWarning):
     The option is ignored (SciPy's solvers warn the same way); the message
     names the option, the method and the methods that use it.
     """
+
+
+class PriorExcludesValueWarning(KurilsimWarning):
+    """A prior given to a scenario excludes the parameter's value there.
+
+    The scenario's value is usually the point estimate its prior describes
+    the uncertainty around, so a prior that cannot produce it is most often a
+    mistake (a typo in a bound, the wrong parameter).  It may also be meant: a
+    robustness analysis or a calibration draws from the prior and does not use
+    the point value.  Set the value first (:meth:`Scenario.with_params`) to
+    silence the warning, or filter it (:mod:`warnings`).
+    """
+
+
+class PriorFallbackWarning(KurilsimWarning):
+    """:meth:`Posterior.predictive` drew parameters of a calibrated scenario
+    from its prior: the scenario passed differs from the one calibrated
+    (another prior or file value)."""

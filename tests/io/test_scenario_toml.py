@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
+import math
 import re
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given
 
 import kurilsim
 from kurilsim import (
@@ -34,7 +37,10 @@ from kurilsim.io.scenario_toml import (
     scenario_to_toml,
 )
 from kurilsim.model import agreements
+from kurilsim.model.agents import parameter
 from tests.model.cases import custom_scenario
+from tests.model.test_priors import priors
+from tests.model.test_scenario import Exporter, Importer, trade
 
 
 def close(actual: Any, expected: Any) -> None:
@@ -85,7 +91,7 @@ def test_text_escaping_round_trip(tmp_path: Path) -> None:
 
 def test_callable_constraint_cannot_be_saved() -> None:
     space = AgreementSpace(
-        kuril_space().issues, [lambda deal: deal["economic"] != "larger"]
+        kuril_space().issues, [lambda deal: deal["economic"] != "package"]
     )
     scenario = kuril_scenario(name="x", space=space)
     with pytest.raises(InvalidModelError, match="callables"):
@@ -451,3 +457,261 @@ def test_an_unregistered_space_builder_is_refused() -> None:
     assert "'korea'" in message
     assert '"kuril"' in message
     assert "register_space_builder" in message
+
+
+# -- priors ---------------------------------------------------------------------------
+def _sale_table(**extra: Any) -> dict[str, Any]:
+    """A generic scenario (no Kuril piece) as a file's tables."""
+    return {
+        "name": "sale",
+        "space": {"issues": [{"name": "price", "options": ["low", "high"],
+                              "features": {"level": [1.0, 2.0]}}]},
+        "agents": [
+            {"type": "LinearAgent", "name": "buyer", "weights": {"price.level": -1.0}},
+            {"type": "LinearAgent", "name": "seller", "weights": {"price.level": 1.0}},
+        ],
+        "protocol": {"proposer": "buyer", "responder": "seller"},
+        **extra,
+    }
+
+
+#: The generic scenario (its weights are unbounded: any prior fits them).
+SALE = scenario_from_dict(_sale_table())
+
+#: One prior of each family, on parameters whose bounds it fits.
+EVERY_FAMILY = {
+    "buyer.w[price.level]": kurilsim.Prior.truncnorm(
+        -1, 0.5, low=-math.inf, high=0, reasoning="dislikes a high price",
+        source='A. Author, "Title", 2001, p. 3'),
+    "buyer.status_quo": kurilsim.Prior.point(0.0, reasoning="the origin of utility"),
+    "seller.w[price.level]": kurilsim.Prior.lognormal(1.0, 0.3, reasoning="r"),
+    "seller.status_quo": kurilsim.Prior.uniform(-0.5, 0.5, reasoning="ü \"q\" \\ x"),
+    "protocol.objection_cost": kurilsim.Prior.triangular(0, 0.1, 0.4, reasoning="r"),
+    "protocol.discount.buyer": kurilsim.Prior.beta(8, 2, low=0.5, high=1,
+                                                   reasoning="patient"),
+    "protocol.discount.seller": kurilsim.Prior.discrete(
+        [0.8, 0.9, 0.95], [0.25, 0.5, 0.25], reasoning="three readings"),
+}
+
+
+def test_priors_round_trip_exactly(tmp_path: Path) -> None:
+    scenario = scenario_from_dict(_sale_table()).with_priors(EVERY_FAMILY)
+    path = tmp_path / "sale.toml"
+    text = scenario.to_toml(path)
+    assert '[priors."protocol.discount.buyer"]' in text
+    assert "low = -inf" in text
+    loaded = read_scenario(path)
+    assert loaded == scenario
+    assert loaded.priors() == EVERY_FAMILY
+    assert loaded.to_toml() == text
+    assert scenario_from_dict(scenario.to_dict()) == scenario
+    assert scenario.to_dict()["priors"]["protocol.objection_cost"] == {
+        "family": "triang", "low": 0.0, "mode": 0.1, "high": 0.4, "reasoning": "r"}
+
+
+@given(priors())
+def test_every_prior_round_trips_through_toml(prior: kurilsim.Prior) -> None:
+    # the prior's median: a value every prior admits (Scenario.with_priors)
+    median = float(prior.ppf(0.5))
+    scenario = SALE.with_params({"buyer.w[price.level]": median}).with_priors(
+        {"buyer.w[price.level]": prior}
+    )
+    loaded = scenario_from_toml(scenario.to_toml())
+    assert loaded.priors() == {"buyer.w[price.level]": prior}
+    assert loaded == scenario
+
+
+def test_a_file_without_priors_writes_none() -> None:
+    scenario = scenario_from_dict(_sale_table())
+    assert "priors" not in scenario.to_dict()
+    assert "[priors" not in scenario.to_toml()
+
+
+def test_priors_are_read_from_quoted_and_nested_keys() -> None:
+    text = scenario_to_toml(scenario_from_dict(_sale_table())) + (
+        '\n[priors."protocol.objection_cost"]\n'
+        'family = "uniform"\nlow = 0\nhigh = 1\nreasoning = "quoted"\n'
+        "\n[priors.protocol.discount]\n"
+        'seller = { family = "point", value = 0.9, reasoning = "nested" }\n'
+    )
+    priors = scenario_from_toml(text).priors()
+    assert priors == {
+        "protocol.objection_cost": kurilsim.Prior.uniform(0, 1, reasoning="quoted"),
+        "protocol.discount.seller": kurilsim.Prior.point(0.9, reasoning="nested"),
+    }
+
+
+BAD_PRIORS: list[tuple[Any, str]] = [
+    (3, "priors: expected a table of parameter names to priors, got 3"),
+    ({"protocol.objection_cost": 0.2},
+     "priors.protocol.objection_cost: expected a prior table, got 0.2"),
+    ({"protocol.objection_cost": {"low": 0, "high": 1, "reasoning": "r"}},
+     "priors.protocol.objection_cost: missing 'family'"),
+    ({"protocol.objection_cost": {"family": "gamma", "reasoning": "r"}},
+     "priors.protocol.objection_cost: unknown prior family 'gamma'"),
+    ({"protocol.objection_cost": {"family": "uniform", "low": 0, "high": 1}},
+     "priors.protocol.objection_cost: uniform prior: missing 'reasoning'"),
+    ({"protocol.objection_cost": {"family": "uniform", "low": 0, "high": 1,
+                                  "mode": 0.5, "reasoning": "r"}},
+     "priors.protocol.objection_cost: uniform prior: unknown key 'mode'"),
+    ({"protocol.objection_cost": {"family": "uniform", "low": "0", "high": 1,
+                                  "reasoning": "r"}},
+     "priors.protocol.objection_cost.low: expected a number, got '0'"),
+    ({"protocol.objection_cost": {"family": "truncnorm", "mean": 0, "sd": -1,
+                                  "low": 0, "high": 1, "reasoning": "r"}},
+     "priors.protocol.objection_cost: truncnorm prior: sd must be > 0, got -1.0"),
+    ({"protocol.discount.seller": {"family": "discrete", "values": [0.5, "x"],
+                                   "probabilities": [0.5, 0.5], "reasoning": "r"}},
+     "priors.protocol.discount.seller.values[1]: expected a number, got 'x'"),
+    ({"protocol.objection_cost": {"family": "uniform", "low": 0, "high": 1,
+                                  "reasoning": 5}},
+     "priors.protocol.objection_cost.reasoning: expected a string, got 5"),
+    ({"buyer.w[price.levels]": {"family": "point", "value": 1, "reasoning": "r"}},
+     ("priors.buyer.w[price.levels]: unknown scenario parameter "
+      "'buyer.w[price.levels]' (did you mean 'buyer.w[price.level]'?)")),
+    ({"protocol.objection_cost": {"family": "point", "value": 1, "reasoning": "r"},
+      "protocol.proposer": {"family": "point", "value": 1, "reasoning": "r"}},
+     "priors.protocol.proposer: 'protocol.proposer' is not a numeric parameter"),
+    ({"protocol.discount.buyer": {"family": "uniform", "low": 0.5, "high": 2,
+                                  "reasoning": "r"}},
+     ("priors.protocol.discount.buyer: the prior of protocol.discount.buyer, "
+      "Uniform(0.5, 2) on [0.5, 2], has support [0.5, 2] outside the parameter's "
+      "bounds [0, 1]")),
+]
+
+
+@pytest.mark.parametrize(("table", "message"), BAD_PRIORS,
+                         ids=[m.split(":")[0] + str(k) for k, (_, m) in
+                              enumerate(BAD_PRIORS)])
+def test_bad_priors_name_the_file_and_the_key(table: Any, message: str) -> None:
+    with pytest.raises(ScenarioFileError, match=re.escape(f"sale.toml: {message}")):
+        scenario_from_dict(_sale_table(priors=table), "sale.toml")
+
+
+def test_bad_priors_in_a_file_are_named(tmp_path: Path) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(
+        scenario_to_toml(scenario_from_dict(_sale_table()))
+        + '\n[priors."protocol.objection_cost"]\nfamily = "os.system"\n'
+        'reasoning = "r"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ScenarioFileError,
+                       match=re.escape(f"{path}: priors.protocol.objection_cost: "
+                                       "unknown prior family 'os.system'")):
+        read_scenario(path)
+
+
+@pytest.mark.parametrize(
+    ("extra", "key"),
+    [("\n[priors.seller]\n", "priors.seller"),
+     ("\n[priors.protocol.discount]\n", "priors.protocol.discount"),
+     ('\n[priors."protocol.objection_cost"]\n', "priors.protocol.objection_cost")],
+)
+def test_an_empty_priors_table_is_an_error(extra: str, key: str) -> None:
+    """Review finding 20: ``[priors.russia]`` with nothing under it was ignored."""
+    text = scenario_to_toml(SALE) + extra
+    with pytest.raises(ScenarioFileError, match=re.escape(
+        f"sale.toml: {key}: an empty table: give a prior"
+    )):
+        scenario_from_toml(text, "sale.toml")
+
+
+def test_a_prior_excluding_the_files_value_warns() -> None:
+    value = SALE.parameters()["protocol.objection_cost"]
+    text = scenario_to_toml(SALE) + (
+        '\n[priors."protocol.objection_cost"]\nfamily = "uniform"\n'
+        f'low = {value + 1}\nhigh = {value + 2}\nreasoning = "r"\n'
+    )
+    with pytest.warns(kurilsim.PriorExcludesValueWarning,
+                      match="the prior of protocol.objection_cost"):
+        loaded = scenario_from_toml(text)
+    assert loaded.priors()["protocol.objection_cost"].support == (value + 1, value + 2)
+
+
+def test_an_integer_parameter_in_a_file_needs_an_integer_prior() -> None:
+    text = kuril_scenario(name="s").to_toml() + (
+        '\n[priors."japan.demand"]\nfamily = "uniform"\nlow = 1\nhigh = 3\n'
+        'reasoning = "r"\n'
+    )
+    with pytest.raises(ScenarioFileError,
+                       match=re.escape("priors.japan.demand: the prior of japan.demand")):
+        scenario_from_toml(text)
+
+
+# -- shared parameters -------------------------------------------------------------------
+def _trade_table(buyer: dict[str, Any], seller: dict[str, Any]) -> dict[str, Any]:
+    """A file's tables for two agents sharing ``volume`` (tests/model/test_scenario)."""
+    kurilsim.register_agent_type("TradeImporter", Importer)
+    kurilsim.register_agent_type("TradeExporter", Exporter)
+    return {
+        "name": "trade",
+        "space": {"issues": [{"name": "price", "options": ["low", "high"],
+                              "features": {"level": [1.0, 2.0]}}]},
+        "agents": [{"type": "TradeImporter", **buyer},
+                   {"type": "TradeExporter", **seller}],
+        "protocol": {"proposer": "buyer", "responder": "seller"},
+    }
+
+
+@pytest.mark.parametrize("side", ["buyer", "seller"])
+def test_a_shared_parameter_set_in_one_agent_table_sets_every_holder(
+    side: str,
+) -> None:
+    tables = {"buyer": {}, "seller": {}}
+    tables[side] = {"volume": 4.0}
+    scenario = scenario_from_dict(_trade_table(tables["buyer"], tables["seller"]))
+    assert scenario.agent("buyer").volume == 4.0
+    assert scenario.agent("seller").volume == 4.0
+    assert scenario == trade(buyer=Importer(volume=4.0), seller=Exporter(volume=4.0))
+    assert scenario_from_toml(scenario.to_toml()) == scenario
+
+
+def test_agent_tables_setting_a_shared_parameter_differently_are_refused() -> None:
+    table = _trade_table({"volume": 4.0}, {"volume": 5.0})
+    with pytest.raises(ScenarioFileError,
+                       match=r"<dict>: agents\.seller\.volume: buyer\.volume = 4\.0 "
+                             r"but seller\.volume = 5\.0.*shared parameter"):
+        scenario_from_dict(table)
+    same = scenario_from_dict(_trade_table({"volume": 4.0}, {"volume": 4}))
+    assert same.agent("seller").volume == 4
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class SmallExporter(Exporter):
+    """An exporter that cannot ship more than 3 units."""
+
+    volume: float = parameter(2.0, doc="units traded", bounds=(0.0, 3.0),
+                              source="illustration", shared=True)
+
+
+def test_a_shared_value_out_of_another_holders_bounds_names_that_holder() -> None:
+    table = _trade_table({"volume": 4.0}, {})
+    kurilsim.register_agent_type("TradeSmallExporter", SmallExporter)
+    table["agents"][1]["type"] = "TradeSmallExporter"
+    with pytest.raises(ScenarioFileError,
+                       match=r"agents\.seller\.volume: .*volume must be a number "
+                             r"in \[0\.0, 3\.0\].*got 4\.0"):
+        scenario_from_dict(table)
+
+
+def test_a_prior_of_a_shared_parameter_may_name_any_holder() -> None:
+    table = _trade_table({}, {})
+    table["priors"] = {"seller.volume": {"family": "uniform", "low": 1, "high": 3,
+                                         "reasoning": "r"}}
+    scenario = scenario_from_dict(table)
+    assert list(scenario.priors()) == ["buyer.thrift", "buyer.volume"]
+    assert scenario.priors()["buyer.volume"] == kurilsim.Prior.uniform(
+        1, 3, reasoning="r")
+    assert scenario_from_toml(scenario.to_toml()) == scenario
+
+
+def test_a_kuril_file_setting_japans_package_size_sets_russias(tmp_path: Path) -> None:
+    path = tmp_path / "big-package.toml"
+    path.write_text('name = "big"\n\n[[agents]]\ntype = "Japan"\npackage_size = 3.0\n'
+                    '\n[[agents]]\ntype = "Russia"\n\n[[agents]]\n'
+                    'type = "UnitedStates"\n', encoding="utf-8")
+    scenario = load_scenario(path)
+    assert scenario.agent("russia").package_size == 3.0
+    assert scenario == kuril_scenario(name="big").with_params(
+        {"japan.package_size": 3.0})

@@ -18,6 +18,7 @@ from kurilsim import (
     Japan,
     LinearAgent,
     ParametricAgent,
+    Prior,
     Russia,
     Term,
     UnitedStates,
@@ -248,7 +249,7 @@ def test_utility_gradient_is_exact_for_linear_parameters(
 ) -> None:
     agent = cls()
     if cls is Japan:
-        agent = agent.with_params({"demand": 2})  # make the audience cost bite
+        agent = agent.with_params({"demand": 4})  # make every audience cost bite
     spec = {spec.name: spec for spec in cls.parameter_specs()}[name]
     value = getattr(agent, name)
     h = _step(spec, value)
@@ -296,7 +297,7 @@ def test_linear_agent_terms_and_interactions() -> None:
         weights={
             "islands.habomai": 1.0,
             "islands.habomai*security.demilitarised": -0.2,
-            "security=no-us-forces * economic.size": 0.5,
+            "security=no-us-forces * economic.package": 0.5,
             "treaty": 0.1,
         },
         status_quo=-0.05,
@@ -311,7 +312,7 @@ def test_linear_agent_terms_and_interactions() -> None:
     )
     np.testing.assert_array_equal(
         terms[:, 2],
-        space.feature("security=no-us-forces") * space.feature("economic.size"),
+        space.feature("security=no-us-forces") * space.feature("economic.package"),
     )
     np.testing.assert_array_equal(terms[:, 4], space.feature("status_quo"))
     expected = (
@@ -324,8 +325,8 @@ def test_linear_agent_terms_and_interactions() -> None:
     close(agent.outcome_utilities(space), expected)
     deal = space.agreement(islands="H", security="demilitarised", economic="none")
     assert agent.utilities(space)[space.index(deal)] == pytest.approx(0.9)
-    deal = space.agreement(islands="H+S", security="no-us-forces", economic="larger")
-    assert agent.utilities(space)[space.index(deal)] == pytest.approx(2.6)
+    deal = space.agreement(islands="H+S", security="no-us-forces", economic="package")
+    assert agent.utilities(space)[space.index(deal)] == pytest.approx(1.6)
     assert agent.status_quo_utility(space) == pytest.approx(-0.05)
 
 
@@ -636,3 +637,113 @@ def test_a_column_of_the_wrong_shape_is_named() -> None:
         "Short: the column of term 'short' has shape (2,), expected (3,) (one value "
         "per agreement, then the status quo)"
     )
+
+
+# -- priors ---------------------------------------------------------------------------
+def _agent_with_priors() -> type[ParametricAgent]:
+    @dataclass(frozen=True, slots=True, kw_only=True)
+    class Haggler(ParametricAgent):
+        name: str = "haggler"
+        thrift: float = parameter(
+            1.0, doc="dislike of a high price", source="illustration",
+            prior=Prior.lognormal(1.0, 0.5, reasoning="within a factor e",
+                                  source="judgement"),
+        )
+        share: float = parameter(
+            0.5, doc="share kept", bounds=(0.0, 1.0), source="illustration",
+            prior=Prior.beta(2, 2, reasoning="centred"),
+        )
+        rounds: float = parameter(
+            2, doc="rounds of haggling", units="rounds", bounds=(1, 5),
+            integer=True, source="illustration",
+            prior=Prior.discrete([1, 2, 3], [0.25, 0.5, 0.25], reasoning="mostly two"),
+        )
+        patience: float = parameter(0.2, doc="no prior", source="illustration")
+        TERMS = (
+            Term(name="price", column=lambda space: space.feature("price.level"),
+                 coefficient=lambda p: -p["thrift"] * p["share"] * p["rounds"]),
+        )
+
+    return Haggler
+
+
+def test_parameter_specs_carry_their_priors() -> None:
+    cls = _agent_with_priors()
+    specs = {spec.name: spec for spec in cls.parameter_specs()}
+    assert specs["thrift"].prior == Prior.lognormal(
+        1.0, 0.5, reasoning="within a factor e", source="judgement")
+    assert specs["share"].prior is not None
+    assert specs["share"].prior.family == "beta"
+    assert specs["rounds"].prior is not None
+    assert specs["rounds"].prior.family == "discrete"
+    assert specs["patience"].prior is None
+    lines = cls.describe().splitlines()
+    thrift = next(k for k, line in enumerate(lines) if line.lstrip().startswith("thrift"))
+    assert lines[thrift + 1].strip() == (
+        "prior: LogNormal(1, 0.5) on [0, inf]: within a factor e (judgement)"
+    )
+    patience = next(
+        k for k, line in enumerate(lines) if line.lstrip().startswith("patience")
+    )
+    assert patience == len(lines) - 1  # no prior line follows it
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"bounds": (0.0, 1.0), "prior_args": ("uniform", 0, 2)},
+         ("the prior of the parameter 'p', Uniform(0, 2) on [0, 2], has support "
+          "[0, 2] outside the parameter's bounds [0, 1]")),
+        ({"bounds": (0.0, 10.0), "prior_args": ("lognormal", 1, 1)},
+         "has support [0, inf] outside the parameter's bounds [0, 10]"),
+        ({"bounds": (0.0, 4.0), "integer": True, "prior_args": ("uniform", 0, 4)},
+         "does not fit an integer parameter"),
+    ],
+)
+def test_parameter_refuses_a_prior_that_does_not_fit(
+    options: dict[str, Any], message: str
+) -> None:
+    kind, *args = options.pop("prior_args")
+    prior = getattr(Prior, kind)(*args, reasoning="r")
+    with pytest.raises(InvalidModelError, match=re.escape(message)):
+        parameter(1.0, doc="p", source="s", prior=prior, **options)
+
+
+def test_parameter_refuses_a_prior_that_is_not_a_prior() -> None:
+    with pytest.raises(InvalidModelError, match=r"must be a kurilsim\.Prior"):
+        parameter(1.0, doc="p", source="s", prior={"family": "uniform"})  # type: ignore[arg-type]
+
+
+def test_a_spec_checks_its_prior_too() -> None:
+    with pytest.raises(InvalidModelError, match="the prior of share, Uniform"):
+        ParameterSpec(name="share", doc="d", units="u", default=0.5,
+                      bounds=(0.0, 1.0), integer=False, linear=True, source="s",
+                      prior=Prior.uniform(0, 2, reasoning="r"))
+    spec = ParameterSpec(name="share", doc="d", units="u", default=0.5,
+                         bounds=(0.0, 1.0), integer=False, linear=True, source="s")
+    assert spec.prior is None
+
+
+# -- shared parameters -------------------------------------------------------------------
+def test_a_parameter_is_not_shared_unless_declared_so() -> None:
+    @dataclass(frozen=True, slots=True, kw_only=True)
+    class Trader(ParametricAgent):
+        name: str = "trader"
+        volume: float = parameter(1.0, doc="units traded", source="illustration",
+                                  shared=True)
+        greed: float = parameter(1.0, doc="taste for profit", source="illustration")
+        TERMS = (Term(name="sale", column=lambda s: s.feature("price.level"),
+                      coefficient=lambda p: p["volume"] * p["greed"]),)
+
+    shared = {spec.name: spec.shared for spec in Trader.parameter_specs()}
+    assert shared == {"volume": True, "greed": False}
+
+
+def test_shared_must_be_a_bool() -> None:
+    with pytest.raises(InvalidModelError, match=r"shared of the parameter 'x'.*'yes'"):
+        parameter(1.0, doc="x", source="s", shared="yes")  # type: ignore[arg-type]
+    with pytest.raises(InvalidModelError, match=r"shared of v must be True or False"):
+        ParameterSpec(name="v", doc="d", units="u", default=1.0, bounds=(0.0, 2.0),
+                      integer=False, linear=True, source="s",
+                      shared=1)  # type: ignore[arg-type]
+

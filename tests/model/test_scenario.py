@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -17,15 +18,21 @@ from typing import Any
 import numpy as np
 import pytest
 
+import kurilsim
 from kurilsim import (
     AgreementSpace,
+    InvalidArgumentError,
     InvalidModelError,
+    InvalidScenarioError,
     Issue,
     Japan,
     LinearAgent,
     NegotiationProtocol,
+    ParametricAgent,
+    Prior,
     Russia,
     Scenario,
+    Term,
     UnitedStates,
     kuril_scenario,
     kuril_space,
@@ -33,6 +40,7 @@ from kurilsim import (
     load_scenario,
 )
 from kurilsim.kuril import kuril_protocol
+from kurilsim.model.agents import parameter
 from tests.model.cases import custom_scenario
 
 #: Collected once: the tests cover whatever scenarios are built in.
@@ -43,7 +51,8 @@ def close(actual: Any, expected: Any) -> None:
     np.testing.assert_allclose(actual, expected, rtol=1e-12, atol=1e-12)
 
 
-#: The overrides of the reference data ``full/overrides`` (tests/kuril/test_agents.py).
+#: The overrides of the reference data ``full/overrides``: the default layout
+#: of the largest Kuril space, saved when the model last changed (issue 15).
 REFERENCE = Path(__file__).parents[1] / "data" / "kuril_outcome_utilities.npz"
 REFERENCE_OVERRIDES = {
     "japan.demand": np.arange(5)[:, None],
@@ -204,7 +213,7 @@ def test_points_last_of_a_flat_list_of_points() -> None:
 
 
 def test_points_last_matches_the_reference_utilities() -> None:
-    """The regression data of tests/kuril/test_agents.py, within rounding."""
+    """The default layout saved in the reference data, within rounding."""
     with np.load(REFERENCE) as data:
         reference = data["full/overrides"]
     full = kuril_scenario(
@@ -249,7 +258,7 @@ def test_outcome_utilities_errors_in_both_layouts(
 
 
 def test_non_finite_utilities_are_rejected() -> None:
-    huge = LinearAgent(name="huge", weights={"economic.size": 1e308, "treaty": 1e308})
+    huge = LinearAgent(name="huge", weights={"economic.package": 1e308, "treaty": 1e308})
     with np.errstate(all="ignore"), pytest.raises(InvalidModelError, match="finite"):
         kuril_scenario(
             name="x",
@@ -417,7 +426,7 @@ def test_objector_may_be_nobody() -> None:
         agents=(Japan(), Russia()),
         protocol=kuril_protocol(objector=""),
     )
-    assert scenario.utilities().shape == (2, 39)
+    assert scenario.utilities().shape == (2, 38)
 
 
 # -- scenario validation and equality -------------------------------------------------
@@ -505,6 +514,7 @@ def test_a_generic_scenario_needs_no_kuril_piece() -> None:
         "protocol.objection_cost",
         "protocol.objection_blocks",
         "protocol.objection_scope",
+        "protocol.objection_payer",
         "protocol.discount.buyer",
         "protocol.discount.seller",
     )
@@ -546,3 +556,461 @@ def test_kuril_scenario_fills_in_only_what_is_missing() -> None:
     )
     assert two.agent_names == ("japan", "russia")
     assert kuril_scenario().name == "default"
+
+
+# -- priors ---------------------------------------------------------------------------
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class Seller(ParametricAgent):
+    """A seller whose parameters declare priors (one has none)."""
+
+    name: str = "seller"
+    greed: float = parameter(
+        2.0, doc="value of a high price", source="illustration",
+        prior=Prior.lognormal(2.0, 0.5, reasoning="within a factor e", source="j"),
+    )
+    share: float = parameter(
+        0.5, doc="share of the price kept", bounds=(0.0, 1.0), source="illustration",
+        prior=Prior.point(0.5, reasoning="a convention"),
+    )
+    haste: float = parameter(0.1, doc="no prior", source="illustration")
+    TERMS = (
+        Term(name="price", column=lambda space: space.feature("price.level"),
+             coefficient=lambda p: p["greed"] * p["share"] - p["haste"]),
+    )
+
+
+def priced(**changes: Any) -> Scenario:
+    """A generic two-agent scenario with priors declared by the seller's specs."""
+    return Scenario(
+        name="sale",
+        space=AgreementSpace(
+            (Issue(name="price", options=("low", "high"),
+                   features={"level": (1.0, 2.0)}),)
+        ),
+        agents=(LinearAgent(name="buyer", weights={"price.level": -1.0}), Seller()),
+        protocol=NegotiationProtocol(proposer="buyer", responder="seller"),
+        **changes,
+    )
+
+
+def test_priors_come_from_the_specs() -> None:
+    scenario = priced()
+    priors = scenario.priors()
+    assert list(priors) == ["seller.greed", "seller.share"]
+    assert priors["seller.greed"] == Seller.parameter_specs()[0].prior
+    assert scenario.free_parameters() == ("seller.greed",)
+    assert scenario.prior_overrides == ()
+
+
+def test_with_priors_overrides_and_adds_priors() -> None:
+    uniform = Prior.uniform(1, 3, reasoning="only the range")
+    cost = Prior.triangular(0, 0.1, 0.5, reasoning="small")
+    scenario = priced().with_priors({
+        "protocol.objection_cost": cost,
+        "seller.greed": uniform,
+        "buyer.w[price.level]": Prior.truncnorm(
+            -1, 0.5, low=-math.inf, high=0, reasoning="dislikes a high price"),
+        "protocol.discount.seller": Prior.beta(8, 2, low=0.5, high=1, reasoning="p"),
+    })
+    priors = scenario.priors()
+    assert list(priors) == scenario_order(scenario, priors)
+    assert priors["seller.greed"] == uniform
+    assert priors["protocol.objection_cost"] == cost
+    assert priors["seller.share"].is_point
+    assert scenario.free_parameters() == (
+        "buyer.w[price.level]", "seller.greed", "protocol.objection_cost",
+        "protocol.discount.seller",
+    )
+    # the values are untouched, and a later override replaces an earlier one
+    assert scenario.parameters() == priced().parameters()
+    again = scenario.with_priors({"seller.greed": {"family": "point", "value": 2.0,
+                                                   "reasoning": "fixed"}})
+    assert again.priors()["seller.greed"] == Prior.point(2.0, reasoning="fixed")
+    assert again.priors()["protocol.objection_cost"] == cost
+    assert "seller.greed" not in again.free_parameters()
+
+
+def scenario_order(scenario: Scenario, names: Any) -> list[str]:
+    return [name for name in scenario.parameter_names() if name in names]
+
+
+def test_priors_survive_with_params_and_take_part_in_equality() -> None:
+    scenario = priced().with_priors({"seller.haste": Prior.uniform(0, 1, reasoning="r")})
+    changed = scenario.with_params({"seller.haste": 0.3})
+    assert changed.priors() == scenario.priors()
+    assert scenario != priced()
+    assert scenario == priced(
+        prior_overrides={"seller.haste": Prior.uniform(0, 1, reasoning="r")})
+    assert hash(scenario) == hash(priced())
+
+
+@pytest.mark.parametrize(
+    ("name", "prior", "message"),
+    [
+        ("seller.greedy", Prior.uniform(0, 1, reasoning="r"),
+         "unknown scenario parameter 'seller.greedy' (did you mean 'seller.greed'?)"),
+        ("protocol.proposer", Prior.uniform(0, 1, reasoning="r"),
+         "'protocol.proposer' is not a numeric parameter"),
+        ("protocol.objection_blocks", Prior.point(1, reasoning="r"),
+         "'protocol.objection_blocks' is not a numeric parameter"),
+        ("seller.share", Prior.uniform(0, 2, reasoning="r"),
+         ("the prior of seller.share, Uniform(0, 2) on [0, 2], has support [0, 2] "
+          "outside the parameter's bounds [0, 1]")),
+        ("protocol.objection_cost", Prior.uniform(-1, 1, reasoning="r"),
+         ("the prior of protocol.objection_cost, Uniform(-1, 1) on [-1, 1], has "
+          "support [-1, 1] outside the parameter's bounds [0, inf]")),
+        ("protocol.discount.buyer", Prior.beta(2, 2, reasoning="r"),
+         ("the prior of protocol.discount.buyer, Beta(2, 2) on [0, 1], reaches 0; "
+          "protocol.discount.buyer must be > 0")),
+        ("protocol.discount.buyer", Prior.uniform(0.5, 1.5, reasoning="r"),
+         "outside the parameter's bounds [0, 1]"),
+        ("seller.greed", 2.0, "the prior of seller.greed must be a kurilsim.Prior"),
+    ],
+)
+def test_with_priors_refuses_bad_names_and_priors(
+    name: str, prior: Any, message: str
+) -> None:
+    with pytest.raises(InvalidModelError, match=re.escape(message)):
+        priced().with_priors({name: prior})
+
+
+def test_with_priors_needs_a_mapping() -> None:
+    with pytest.raises(InvalidArgumentError, match="priors must be a mapping"):
+        priced().with_priors([("seller.greed", Prior.point(1, reasoning="r"))])  # type: ignore[arg-type]
+
+
+def test_a_prior_of_a_removed_agent_is_refused() -> None:
+    scenario = priced().with_priors({"buyer.status_quo": Prior.point(0, reasoning="r")})
+    with pytest.raises(InvalidModelError, match="unknown scenario parameter 'buyer"):
+        dataclasses.replace(
+            scenario,
+            agents=(LinearAgent(name="shopper", weights={}), Seller()),
+            protocol=NegotiationProtocol(proposer="shopper", responder="seller"),
+        )
+
+
+def test_an_integer_parameter_needs_an_integer_prior() -> None:
+    scenario = kuril_scenario(name="s")
+    spec = {s.name: s for s in Japan.parameter_specs()}["demand"]
+    assert spec.integer
+    low, high = spec.bounds
+    assert scenario.with_priors({"japan.demand": Prior.discrete(
+        [low, high], [0.5, 0.5], reasoning="r")}).priors()["japan.demand"].is_point is False
+    with pytest.raises(InvalidModelError, match="does not fit an integer parameter"):
+        scenario.with_priors({"japan.demand": Prior.uniform(low, high, reasoning="r")})
+
+
+def test_a_prior_excluding_the_scenarios_value_warns() -> None:
+    """Review finding 11: a prior that cannot produce the scenario's own value
+    (most often a slip) was accepted silently."""
+    scenario = load_scenario("2018-singapore")
+    value = scenario.parameters()["russia.pledge_credibility"]
+    narrow = Prior.uniform(value + 0.2, value + 0.3, reasoning="r")
+    with pytest.warns(kurilsim.PriorExcludesValueWarning, match=re.escape(
+        f"the prior of russia.pledge_credibility, {narrow.label()}, excludes its "
+        f"value {value!r} in scenario '2018-singapore'"
+    )):
+        changed = scenario.with_priors({"russia.pledge_credibility": narrow})
+    assert changed.priors()["russia.pledge_credibility"] == narrow  # still set
+    assert issubclass(kurilsim.PriorExcludesValueWarning, kurilsim.KurilsimWarning)
+    # a discrete prior must hold the value among its values; a point, be it
+    demand = scenario.parameters()["japan.demand"]
+    others = [v for v in range(1, 5) if v != demand][:2]
+    for prior in (Prior.discrete(others, [0.5, 0.5], reasoning="r"),
+                  Prior.point(others[0], reasoning="r")):
+        with pytest.warns(kurilsim.PriorExcludesValueWarning, match="japan.demand"):
+            scenario.with_priors({"japan.demand": prior})
+
+
+def test_a_prior_admitting_the_value_does_not_warn() -> None:
+    # the suite turns warnings into errors: any warning fails these
+    scenario = load_scenario("2018-singapore")
+    value = scenario.parameters()["russia.pledge_credibility"]
+    prior = Prior.uniform(value, value + 0.1, reasoning="r")  # the value at an end
+    scenario = scenario.with_priors({"russia.pledge_credibility": prior})
+    # a sweep or a what-if may leave the prior: with_params does not warn
+    moved = scenario.with_params({"russia.pledge_credibility": value + 0.5})
+    assert moved.priors()["russia.pledge_credibility"] == prior
+    demand = scenario.parameters()["japan.demand"]
+    scenario.with_priors({"japan.demand": Prior.discrete(
+        [demand], [1.0], reasoning="r")})
+
+
+@pytest.mark.parametrize("name", list_scenarios())
+def test_every_bundled_scenarios_priors_admit_its_values(name: str) -> None:
+    scenario = load_scenario(name)
+    values = scenario.parameters()
+    for dotted, prior in scenario.priors().items():
+        low, high = prior.support
+        assert low <= values[dotted] <= high, (dotted, values[dotted], prior)
+        if prior.family == "discrete":
+            assert float(values[dotted]) in prior.param("values")  # type: ignore[operator]
+    # and it gives its priors again without a warning (errors in the suite)
+    assert scenario.with_priors(scenario.priors()).priors() == scenario.priors()
+
+
+def _labelled_sale(*labels: str) -> Scenario:
+    space = AgreementSpace((Issue(name="price", options=("low", "high"),
+                                  labels=labels, features={"level": (1.0, 2.0)}),))
+    return Scenario(
+        name="sale", space=space,
+        agents=(LinearAgent(name="buyer", weights={"price.level": -1.0}),
+                LinearAgent(name="seller", weights={"price.level": 1.0},
+                            status_quo=0.123456)),
+        protocol=NegotiationProtocol(proposer="buyer", responder="seller"),
+    )
+
+
+def test_agreement_labels_state_the_parameters_they_name() -> None:
+    """Review finding 19: a label whose meaning is a parameter's value (the
+    Kuril package's size) can state it where the scenario is known."""
+    scenario = _labelled_sale("{buyer.w[price.level]} per unit",
+                              "{seller.status_quo} x {protocol.objection_cost} or "
+                              "{protocol.proposer} {nobody.knows}")
+    assert str(scenario.space[0]) == "{buyer.w[price.level]} per unit"
+    assert scenario.agreement_label(0) == "-1 per unit"
+    assert scenario.agreement_label(scenario.space[1]) == (
+        f"0.123 x {scenario.parameters()['protocol.objection_cost']:.3g} or "
+        "{protocol.proposer} {nobody.knows}"  # not a number, not a parameter
+    )
+    changed = scenario.with_params({"buyer.w[price.level]": -2.5})
+    assert changed.agreement_label(np.int64(0)) == "-2.5 per unit"
+    assert scenario.agreement_label(kurilsim.NO_DEAL) == "no deal"
+    assert scenario.agreement_label(None) == "no deal"
+
+
+def test_agreement_labels_of_a_kuril_package_name_its_size() -> None:
+    base = kuril_scenario(name="s")
+    economic = Issue(name="economic", options=("none", "package"),
+                     labels=("none", "package of {japan.package_size} x Nagato"),
+                     features={"package": (0.0, 1.0)})
+    space = AgreementSpace((economic,))
+    assert base.parameters()["japan.package_size"] == base.parameters()[
+        "russia.package_size"]
+    size = base.parameters()["japan.package_size"]
+    scenario = dataclasses.replace(base, space=space, protocol=dataclasses.replace(
+        base.protocol, objectionable="", objection_scope="any"))
+    assert scenario.agreement_label(1) == f"package of {size:.3g} x Nagato"
+    bigger = scenario.with_params({"russia.package_size": 2.0})  # an alias
+    assert bigger.agreement_label(1) == "package of 2 x Nagato"
+
+
+@pytest.mark.parametrize("agreement", [2, -2, True, "low", 1.0])
+def test_agreement_label_refuses_what_is_not_an_agreement(agreement: Any) -> None:
+    with pytest.raises(InvalidArgumentError, match=r"Scenario\.agreement_label"):
+        _labelled_sale("a", "b").agreement_label(agreement)
+
+
+def test_describe_lists_the_priors() -> None:
+    text = priced().describe()
+    assert "Priors:" in text
+    assert "  seller.greed: LogNormal(2, 0.5) on [0, inf]: within a factor e (j)" in text
+    assert "Priors:" not in dataclasses.replace(
+        priced(), agents=(LinearAgent(name="buyer", weights={}),
+                          LinearAgent(name="seller", weights={}))
+    ).describe()
+
+
+# -- shared parameters -------------------------------------------------------------------
+#: One value of the deal, declared by both sides (each sees only its own parameters).
+VOLUME_PRIOR = Prior.lognormal(2.0, 0.5, reasoning="illustration")
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class Importer(ParametricAgent):
+    """Pays ``volume`` units at the price; needs the goods (no trade costs 3)."""
+
+    name: str = "buyer"
+    thrift: float = parameter(1.0, doc="dislike of a high price", source="illustration",
+                              prior=Prior.uniform(0.5, 2.0, reasoning="illustration"))
+    volume: float = parameter(2.0, doc="units traded", units="units",
+                              source="illustration", prior=VOLUME_PRIOR, shared=True)
+    TERMS = (
+        Term(name="price", column=lambda s: s.feature("price.level"),
+             coefficient=lambda p: -p["thrift"] * p["volume"]),
+        Term(name="status_quo", column=lambda s: s.feature("status_quo"),
+             coefficient=lambda p: -3.0),
+    )
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class Exporter(ParametricAgent):
+    """Earns ``volume`` units at the price, with diminishing returns."""
+
+    name: str = "seller"
+    volume: float = parameter(2.0, doc="units traded", units="units", linear=False,
+                              source="illustration", prior=VOLUME_PRIOR, shared=True)
+    greed: float = parameter(1.0, doc="taste for profit", source="illustration")
+    TERMS = (
+        Term(name="sale", column=lambda s: s.feature("price.level"),
+             coefficient=lambda p: p["greed"] * np.sqrt(p["volume"])),
+        Term(name="status_quo", column=lambda s: s.feature("status_quo"),
+             coefficient=lambda p: 0.5),
+    )
+
+
+def trade(buyer: Importer | None = None, seller: Exporter | None = None,
+          **priors: Prior) -> Scenario:
+    """A two-agent scenario whose agents share ``volume`` (priors by dotted
+    name, e.g. ``**{"seller.volume": prior}``)."""
+    return Scenario(
+        name="trade",
+        space=AgreementSpace((Issue(name="price", options=("low", "high"),
+                                    features={"level": (1.0, 2.0)}),)),
+        agents=(buyer or Importer(), seller or Exporter()),
+        protocol=NegotiationProtocol(proposer="buyer", responder="seller"),
+        prior_overrides=priors,
+    )
+
+
+def test_holders_of_a_shared_parameter_must_agree() -> None:
+    with pytest.raises(InvalidScenarioError,
+                       match=r"buyer\.volume = 3\.0 but seller\.volume = 2\.0"):
+        trade(buyer=Importer(volume=3.0))
+    scenario = trade(buyer=Importer(volume=3.0), seller=Exporter(volume=3.0))
+    assert scenario.agent("seller").volume == 3.0
+
+
+def test_shared_parameters_name_their_aliases() -> None:
+    scenario = trade()
+    assert scenario.shared_parameters() == {
+        "buyer.volume": ("buyer.volume", "seller.volume")
+    }
+    assert scenario.canonical_name("seller.volume") == "buyer.volume"
+    assert scenario.canonical_name("seller.greed") == "seller.greed"
+    # every alias is still a parameter name (back-compat)
+    assert {"buyer.volume", "seller.volume"} <= set(scenario.parameter_names())
+    with pytest.raises(InvalidModelError, match="unknown scenario parameter"):
+        scenario.canonical_name("seller.volum")
+
+
+def test_an_unshared_parameter_of_the_same_name_is_independent() -> None:
+    @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+    class Broker(ParametricAgent):
+        name: str = "broker"
+        volume: float = parameter(5.0, doc="own turnover", source="illustration")
+        TERMS = (Term(name="fee", column=lambda s: s.feature("price.level"),
+                      coefficient=lambda p: 0.01 * p["volume"]),)
+
+    scenario = dataclasses.replace(trade(), agents=(Importer(), Exporter(), Broker()))
+    assert scenario.shared_parameters() == {
+        "buyer.volume": ("buyer.volume", "seller.volume")
+    }
+    changed = scenario.with_params({"seller.volume": 4.0})
+    assert changed.agent("broker").volume == 5.0
+
+
+@pytest.mark.parametrize("alias", ["buyer.volume", "seller.volume"])
+def test_with_params_under_any_alias_sets_every_holder(alias: str) -> None:
+    changed = trade().with_params({alias: 4.0})
+    expected = trade(buyer=Importer(volume=4.0), seller=Exporter(volume=4.0))
+    assert changed == expected
+    close(changed.utilities(), expected.utilities())
+
+
+def test_with_params_refuses_two_aliases_with_different_values() -> None:
+    with pytest.raises(InvalidModelError,
+                       match=r"buyer\.volume = 4\.0 and seller\.volume = 5\.0"):
+        trade().with_params({"buyer.volume": 4.0, "seller.volume": 5.0})
+    same = trade().with_params({"buyer.volume": 4.0, "seller.volume": 4.0})
+    assert same.agent("seller").volume == 4.0
+
+
+@pytest.mark.parametrize("alias", ["buyer.volume", "seller.volume"])
+def test_vectorised_overrides_under_any_alias_set_every_holder(alias: str) -> None:
+    volume = np.array([0.5, 1.0, 4.0])
+    scenario = trade()
+    both = np.stack([
+        trade(buyer=Importer(volume=v), seller=Exporter(volume=v)).outcome_utilities()
+        for v in volume
+    ])
+    close(scenario.outcome_utilities({alias: volume}), both)
+    rows = scenario.outcome_utilities({alias: volume}, points_last=True)
+    close(rows, np.moveaxis(both, 0, -1))
+    # each agent's utility moves with the volume: neither holder kept its own
+    assert np.ptp(both[:, 0, 0]) > 0
+    assert np.ptp(both[:, 1, 0]) > 0
+
+
+def test_vectorised_overrides_refuse_two_different_alias_arrays() -> None:
+    scenario = trade()
+    volume = np.array([1.0, 2.0])
+    with pytest.raises(InvalidModelError, match="one shared parameter"):
+        scenario.outcome_utilities({"buyer.volume": volume,
+                                    "seller.volume": volume[::-1]})
+    close(scenario.outcome_utilities({"buyer.volume": volume,
+                                      "seller.volume": volume.copy()}),
+          scenario.outcome_utilities({"buyer.volume": volume}))
+
+
+def test_a_shared_parameter_has_one_prior_and_one_free_dimension() -> None:
+    scenario = trade()
+    assert list(scenario.priors()) == ["buyer.thrift", "buyer.volume"]
+    assert scenario.priors()["buyer.volume"] == VOLUME_PRIOR
+    assert scenario.free_parameters() == ("buyer.thrift", "buyer.volume")
+
+
+@pytest.mark.parametrize("alias", ["buyer.volume", "seller.volume"])
+def test_with_priors_under_any_alias_applies_to_all(alias: str) -> None:
+    wide = Prior.uniform(0.1, 10.0, reasoning="wide")
+    scenario = trade().with_priors({alias: wide})
+    assert scenario.priors()["buyer.volume"] == wide
+    assert "seller.volume" not in scenario.priors()
+    assert scenario.prior_overrides == (("buyer.volume", wide),)
+    with pytest.raises(InvalidModelError, match=r"alias of buyer\.volume"):
+        trade().with_priors({"buyer.volume": wide, "seller.volume": VOLUME_PRIOR})
+
+
+def test_a_prior_override_must_fit_every_holder() -> None:
+    @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+    class SmallExporter(Exporter):
+        volume: float = parameter(2.0, doc="units traded", bounds=(0.0, 3.0),
+                                  source="illustration",
+                                  prior=Prior.uniform(1, 3, reasoning="r"),
+                                  shared=True)
+
+    scenario = trade(seller=SmallExporter(),
+                     **{"buyer.volume": Prior.uniform(1, 3, reasoning="r")})
+    with pytest.raises(InvalidModelError, match=r"seller\.volume.*outside"):
+        scenario.with_priors({"buyer.volume": Prior.uniform(1, 5, reasoning="r")})
+
+
+def test_holders_declaring_different_priors_need_one_from_the_scenario() -> None:
+    @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+    class SureExporter(Exporter):
+        volume: float = parameter(2.0, doc="units traded", source="illustration",
+                                  prior=Prior.point(2.0, reasoning="known"),
+                                  shared=True)
+
+    with pytest.raises(InvalidScenarioError,
+                       match=r"buyer\.volume declares the prior LogNormal.*but "
+                             r"seller\.volume declares Point"):
+        trade(seller=SureExporter())
+    agreed = trade(seller=SureExporter(), **{"seller.volume": VOLUME_PRIOR})
+    assert agreed.priors()["buyer.volume"] == VOLUME_PRIOR
+    assert agreed.prior_overrides == (("buyer.volume", VOLUME_PRIOR),)
+    with pytest.raises(InvalidScenarioError, match=r"priors of buyer\.volume"):
+        trade(**{"buyer.volume": VOLUME_PRIOR,
+                 "seller.volume": Prior.uniform(1, 3, reasoning="r")})
+
+
+def test_a_sweep_refuses_two_aliases_as_two_axes() -> None:
+    scenario = trade()
+    for design in ("grid", "points"):
+        with pytest.raises(InvalidModelError,
+                           match=r"'buyer\.volume' and 'seller\.volume'.*one shared"):
+            kurilsim.sweep(scenario, {"buyer.volume": [1.0, 2.0],
+                                      "seller.volume": [1.0, 2.0]},
+                           design=design, progress=False)
+    with pytest.raises(InvalidModelError, match="one shared"):
+        kurilsim.sweep(scenario, {"seller.volume": (1.0, 2.0),
+                                  "buyer.volume": (1.0, 2.0)},
+                       design="lhs", samples=4, rng=0, progress=False)
+
+
+def test_a_sweep_over_one_alias_moves_every_holder() -> None:
+    # The buyer proposes the low price while paying for the volume beats doing
+    # without (-3): at volume 0.5 it does (-0.5), at 4 it does not (-4); had
+    # only the seller's volume moved, the buyer (at 2: -2) would still trade.
+    result = kurilsim.sweep(trade(), {"seller.volume": [0.5, 4.0]}, progress=False)
+    assert result.agreement.tolist() == [0, -1]

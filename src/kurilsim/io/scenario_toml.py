@@ -36,6 +36,32 @@ File format (every key optional unless marked)::
     objectionable = "islands.any*security.restricts_us"  # ... the rule (feature > 0)
     discount = { japan = 0.9, russia = 0.85 }
 
+    [priors."russia.security_weight"]  # optional: priors by dotted parameter name
+    family = "truncnorm"               # uniform, beta, truncnorm, lognorm, triang,
+    mean = 1.0                         # discrete or point (kurilsim.Prior)
+    sd = 0.5
+    low = 0.0
+    high = 3.0
+    reasoning = "why it sits and spreads so"
+    source = "author, title, year, page"
+
+A ``[priors]`` table replaces the priors the agents' parameters declare
+(:meth:`kurilsim.Scenario.priors`); a numeric protocol setting
+(``"protocol.objection_cost"``, ``"protocol.discount.<agent>"``) may have one
+too.  Each entry is the :meth:`kurilsim.Prior.to_dict` table of a prior:
+only the listed families are accepted, an unknown parameter name, family or
+key is an error naming it, and the support must lie within the parameter's
+bounds.  Unquoted dotted keys (``[priors.russia] security_weight = {...}``)
+are read as the same names; an empty table (``[priors.russia]`` with nothing
+under it) is an error, not silently ignored.  A prior that excludes the
+parameter's value in the file warns (``PriorExcludesValueWarning``).
+
+A shared parameter (declared ``shared=True``: it describes the agreement or
+the world, not the agent, like the Kuril case's ``package_size``) set in one
+``[[agents]]`` table is set for every agent that declares it; tables that
+set it to different values are an error naming both.  In ``[priors]`` it may
+be named after any holder (:meth:`kurilsim.Scenario.shared_parameters`).
+
 The format itself knows no particular negotiation: ``[space]``, ``[[agents]]``
 and the protocol's ``proposer`` and ``responder`` are required unless the
 reader is given ``defaults`` for them.  The calibrated Kuril case
@@ -72,6 +98,7 @@ import math
 import os
 import reprlib
 import tomllib
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -84,7 +111,7 @@ from kurilsim._errors import (
     ScenarioFileError,
 )
 from kurilsim._io import atomic_output
-from kurilsim.model.agents import Agent, agent_from_dict, agent_type
+from kurilsim.model.agents import Agent, ParametricAgent, agent_from_dict, agent_type
 from kurilsim.model.agreements import (
     AgreementSpace,
     Constraint,
@@ -92,8 +119,9 @@ from kurilsim.model.agreements import (
     registered_space_builders,
     space_builder,
 )
+from kurilsim.model.priors import Prior
 from kurilsim.model.protocol import NegotiationProtocol
-from kurilsim.model.scenario import Scenario
+from kurilsim.model.scenario import PriorExcludesValueWarning, Scenario
 
 __all__ = [
     "read_scenario",
@@ -171,6 +199,10 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
     data["space"] = _space_to_dict(scenario.space)
     data["agents"] = [agent.to_dict() for agent in scenario.agents]
     data["protocol"] = scenario.protocol.to_dict()
+    if scenario.prior_overrides:
+        data["priors"] = {
+            name: prior.to_dict() for name, prior in scenario.prior_overrides
+        }
     return data
 
 
@@ -220,7 +252,9 @@ def dumps(data: Mapping[str, Any]) -> str:
     tables whose values are scalars, arrays and inline tables)."""
     lines: list[str] = []
     scalars = {
-        k: v for k, v in data.items() if k not in ("space", "agents", "protocol")
+        k: v
+        for k, v in data.items()
+        if k not in ("space", "agents", "protocol", "priors")
     }
     _table(lines, "", scalars, "scenario")
     space = data["space"]
@@ -233,6 +267,16 @@ def dumps(data: Mapping[str, Any]) -> str:
     for agent in data["agents"]:
         _table(lines, "[[agents]]", agent, "agents")
     _table(lines, "[protocol]", data["protocol"], "protocol")
+    for name, prior in data.get("priors", {}).items():
+        lines += ["", f"[priors.{_key(name)}]"]
+        for key, value in prior.items():
+            # TOML has infinities, which a truncated normal's bounds may be
+            text = (
+                ("inf" if value > 0 else "-inf")
+                if isinstance(value, float) and math.isinf(value)
+                else _value(value, f"priors.{name}.{key}")
+            )
+            lines.append(f"{_key(key)} = {text}")
     return "\n".join(lines) + "\n"
 
 
@@ -392,6 +436,8 @@ _PROTOCOL_KEYS = {
     "objection_scope",
     "objectionable",
     "discount",
+    "objection_payer",
+    "veto",
 }
 
 
@@ -416,6 +462,45 @@ def _agents_from_list(raw_agents: Any, source: str) -> list[Agent]:
             label = item.get("name") or _default_name(item.get("type"))
             key = f"agents.{label}" if isinstance(label, str) else where
             raise _fail(source, key, str(error)) from None
+    return _share_values(agents, raw_agents, source)
+
+
+def _share_values(
+    agents: list[Agent], tables: list[dict[str, Any]], source: str
+) -> list[Agent]:
+    """The agents, a shared parameter set in some agent tables given to every
+    agent that declares it (see :func:`kurilsim.model.agents.parameter`)."""
+    holders: dict[str, list[int]] = {}
+    for k, agent in enumerate(agents):
+        if isinstance(agent, ParametricAgent):
+            for spec in agent.parameter_specs():
+                if spec.shared:
+                    holders.setdefault(spec.name, []).append(k)
+    agents = list(agents)
+    for name, group in holders.items():
+        given = [k for k in group if name in tables[k]]
+        if len(group) < 2 or not given:
+            continue
+        first = given[0]
+        value = tables[first][name]
+        for k in given[1:]:
+            if tables[k][name] != value:
+                raise _fail(
+                    source,
+                    f"agents.{agents[k].name}.{name}",
+                    f"{agents[first].name}.{name} = {_show(value)} but "
+                    f"{agents[k].name}.{name} = {_show(tables[k][name])}; "
+                    f"{name} is a shared parameter (one value for every agent "
+                    "that declares it): set it once, or to the same value",
+                )
+        for k in group:
+            if k not in given:
+                try:
+                    agents[k] = agents[k].with_params({name: value})
+                except InvalidModelError as error:
+                    raise _fail(
+                        source, f"agents.{agents[k].name}.{name}", str(error)
+                    ) from None
     return agents
 
 
@@ -425,7 +510,8 @@ def _protocol_from_dict(
     raw = _expect(source, "protocol", data, dict, "a table")
     raw = {**defaults, **raw}
     _check_keys(source, "protocol.", raw, _PROTOCOL_KEYS)
-    for key in ("proposer", "responder", "objector", "objection_scope", "objectionable"):
+    for key in ("proposer", "responder", "objector", "objection_scope", "objectionable",
+                "objection_payer"):
         if key in raw:
             _expect(source, f"protocol.{key}", raw[key], str, "a string")
     if "objection_cost" in raw:
@@ -438,6 +524,10 @@ def _protocol_from_dict(
                        "a table of agent names to numbers")
     for agent, value in discount.items():
         _expect(source, f"protocol.discount.{agent}", value, (int, float), "a number")
+    veto = _expect(source, "protocol.veto", raw.get("veto", {}), dict,
+                   "a table of agent names to rules")
+    for agent, value in veto.items():
+        _expect(source, f"protocol.veto.{agent}", value, str, "a rule (a string)")
     try:
         return NegotiationProtocol(**raw)
     except InvalidModelError as error:
@@ -532,7 +622,8 @@ def scenario_from_dict(
             f"{source}: expected a table of scenario keys, got {_show(data)}"
         )
     _check_keys(source, "", data,
-                {"name", "title", "description", "notes", "space", "agents", "protocol"})
+                {"name", "title", "description", "notes", "space", "agents", "protocol",
+                 "priors"})
     if "name" not in data:
         raise _fail(source, "name", "missing (every scenario needs a name)")
     name = _expect(source, "name", data["name"], str, "a string")
@@ -558,8 +649,9 @@ def scenario_from_dict(
     protocol = _protocol_from_dict(
         data.get("protocol", {}), source, fallback.get("protocol", {})
     )
+    priors = _priors_from_dict(data.get("priors", {}), source)
     try:
-        return Scenario(
+        scenario = Scenario(
             name=name,
             title=title,
             description=description,
@@ -570,6 +662,66 @@ def scenario_from_dict(
         )
     except InvalidModelError as error:
         raise _fail(source, "scenario", str(error)) from None
+    if not priors:
+        return scenario
+    try:
+        return scenario.with_priors(priors)
+    except InvalidModelError:
+        with warnings.catch_warnings():  # the batch failed: no scenario to warn about
+            warnings.simplefilter("ignore", PriorExcludesValueWarning)
+            for dotted, prior in priors.items():  # name the first prior that is wrong
+                try:
+                    scenario.with_priors({dotted: prior})
+                except InvalidModelError as error:
+                    raise _fail(source, f"priors.{dotted}", str(error)) from None
+        raise
+
+
+def _flatten_priors(
+    table: Mapping[str, Any], prefix: str, source: str
+) -> dict[str, Any]:
+    """Dotted name -> prior table; nested tables (unquoted dotted keys) joined."""
+    flat: dict[str, Any] = {}
+    for key, value in table.items():
+        dotted = f"{prefix}{key}"
+        _expect(source, f"priors.{dotted}", value, dict, "a prior table")
+        if not value:
+            raise _fail(
+                source,
+                f"priors.{dotted}",
+                "an empty table: give a prior (family, its parameters and "
+                "reasoning) or, under a namespace, tables of priors",
+            )
+        if "family" in value or not all(isinstance(v, dict) for v in value.values()):
+            flat[dotted] = value  # a prior's table (a namespace holds only tables)
+        else:
+            flat.update(_flatten_priors(value, f"{dotted}.", source))
+    return flat
+
+
+def _priors_from_dict(data: Any, source: str) -> dict[str, Prior]:
+    """The ``[priors]`` table as priors by dotted name (each checked)."""
+    _expect(source, "priors", data, dict, "a table of parameter names to priors")
+    priors = {}
+    for dotted, table in _flatten_priors(data, "", source).items():
+        where = f"priors.{dotted}"
+        if "family" not in table:
+            raise _fail(source, where, "missing 'family' (the distribution family)")
+        for key, value in table.items():
+            if key in ("family", "reasoning", "source"):
+                _expect(source, f"{where}.{key}", value, str, "a string")
+            elif key in ("values", "probabilities"):
+                _expect(source, f"{where}.{key}", value, list, "an array of numbers")
+                for k, item in enumerate(value):
+                    _expect(source, f"{where}.{key}[{k}]", item, (int, float),
+                            "a number")
+            else:
+                _expect(source, f"{where}.{key}", value, (int, float), "a number")
+        try:
+            priors[dotted] = Prior.from_dict(table)
+        except InvalidModelError as error:
+            raise _fail(source, where, str(error)) from None
+    return priors
 
 
 def _parse(text: str, source: str) -> dict[str, Any]:

@@ -30,6 +30,7 @@ from kurilsim.model.agreements import (
     registered_space_builders,
     space_builder,
 )
+from kurilsim.model.priors import Prior
 from kurilsim.model.protocol import NegotiationProtocol
 from kurilsim.model.scenario import Scenario
 
@@ -46,6 +47,7 @@ __all__ = [
     "NegotiationProtocol",
     "ParameterSpec",
     "ParametricAgent",
+    "Prior",
     "Scenario",
     "SpaceBuilder",
     "StatusQuo",

@@ -37,6 +37,7 @@ from kurilsim._errors import (
     KurilsimError,
 )
 from kurilsim.model.agreements import AgreementSpace
+from kurilsim.model.priors import Prior
 
 __all__ = [
     "AGENT_ENTRY_POINT_GROUP",
@@ -76,6 +77,30 @@ class ParameterSpec:
         fixed: then ``utility_gradient`` gives the exact derivative.
     source : str
         The reasoning or source behind the default.
+    prior : Prior or None
+        What is known about the parameter's value, as a distribution whose
+        support lies within ``bounds`` (a ``discrete`` or ``point`` prior on
+        integers for an integer parameter); ``None`` when none is declared.
+    shared : bool
+        Whether the parameter describes the agreement or the world, not the
+        agent (default ``False``): every agent of a scenario that declares a
+        shared parameter of the same name holds one value.  An agent's
+        coefficients see only its own parameters, so a quantity that enters
+        several agents' utilities (the size of a package one pays for and the
+        other values) is declared by each, marked shared; a
+        :class:`~kurilsim.Scenario` then requires the holders to agree,
+        sets them together (:meth:`~kurilsim.Scenario.with_params` and
+        :meth:`~kurilsim.Scenario.outcome_utilities` given any holder's dotted
+        name), and lists the parameter once in
+        :meth:`~kurilsim.Scenario.priors` and
+        :meth:`~kurilsim.Scenario.free_parameters`, under its canonical name
+        (see :meth:`~kurilsim.Scenario.shared_parameters`).
+
+    Raises
+    ------
+    InvalidModelError
+        If ``prior`` is neither a :class:`~kurilsim.Prior` nor ``None``, or
+        does not fit the bounds (the message names the parameter).
     """
 
     name: str
@@ -86,6 +111,34 @@ class ParameterSpec:
     integer: bool
     linear: bool
     source: str
+    prior: Prior | None = None
+    shared: bool = False
+
+    def __post_init__(self) -> None:
+        _check_prior(self.name, self.prior, self.bounds, self.integer)
+        _check_shared(self.name, self.shared)
+
+
+def _check_shared(name: str, shared: object) -> None:
+    """Refuse a ``shared`` flag that is not a bool."""
+    if not isinstance(shared, bool):
+        raise InvalidModelError(
+            f"shared of {name} must be True or False, got {reprlib.repr(shared)}"
+        )
+
+
+def _check_prior(
+    name: str, prior: object, bounds: tuple[float, float], integer: bool
+) -> None:
+    """Refuse a prior that is not a :class:`Prior` or leaves the bounds."""
+    if prior is None:
+        return
+    if not isinstance(prior, Prior):
+        raise InvalidModelError(
+            f"the prior of {name} must be a kurilsim.Prior (or None), got "
+            f"{reprlib.repr(prior)}"
+        )
+    prior.check_within(bounds, integer=integer, name=name)
 
 
 def parameter(
@@ -97,8 +150,85 @@ def parameter(
     integer: bool = False,
     linear: bool = True,
     source: str,
+    prior: Prior | None = None,
+    shared: bool = False,
 ) -> Any:
-    """A dataclass field for an agent parameter, with its documentation."""
+    """A dataclass field for an agent parameter, with its documentation.
+
+    Parameters
+    ----------
+    default : float
+        The value when none is given (the calibrated point).
+    doc : str
+        What the parameter means.
+    units : str, optional
+        Its units (default ``"utility"``).
+    bounds : tuple of float, optional
+        The closed interval of valid values (default ``(0, inf)``).
+    integer : bool, optional
+        Whether only integers are valid.
+    linear : bool, optional
+        Whether utilities are affine in the parameter (see
+        :meth:`ParametricAgent.utility_gradient`).
+    source : str
+        The public source or reasoning behind the default.
+    prior : Prior, optional
+        What is known about the value, as a distribution (see
+        :class:`~kurilsim.Prior`): its support must lie within ``bounds``,
+        and an integer parameter needs a ``discrete`` or ``point`` prior on
+        integers.  :meth:`kurilsim.Scenario.priors` collects these.
+    shared : bool, optional
+        The parameter describes the agreement or the world, not the agent
+        (default ``False``): every agent of a scenario that declares a shared
+        parameter of the same name holds one value.  The scenario refuses
+        holders with different values (or different priors), sets them all
+        when given any holder's dotted name, and lists the parameter once
+        among its priors and free parameters (see
+        :meth:`kurilsim.Scenario.shared_parameters`).
+
+    Raises
+    ------
+    InvalidModelError
+        If ``prior`` is not a :class:`~kurilsim.Prior` or does not fit
+        ``bounds``, or ``shared`` is not a bool (checked here, when the class
+        body runs).
+
+    Examples
+    --------
+    >>> from dataclasses import dataclass
+    >>> from kurilsim import ParametricAgent, Prior, Term
+    >>> from kurilsim.model.agents import parameter
+    >>> @dataclass(frozen=True, slots=True, kw_only=True)
+    ... class Buyer(ParametricAgent):
+    ...     name: str = "buyer"
+    ...     thrift: float = parameter(
+    ...         1.0, doc="dislike of a high price", source="illustration",
+    ...         prior=Prior.lognormal(1.0, 0.5, reasoning="within a factor e"))
+    ...     TERMS = (Term(name="price", column=lambda s: s.feature("price.level"),
+    ...                   coefficient=lambda p: -p["thrift"]),)
+    >>> Buyer.parameter_specs()[0].prior.describe()
+    'LogNormal(1, 0.5) on [0, inf]: within a factor e'
+
+    A parameter of the deal rather than of one agent, declared by both sides
+    and marked ``shared`` (a scenario holding both keeps them equal):
+
+    >>> @dataclass(frozen=True, slots=True, kw_only=True)
+    ... class Seller(ParametricAgent):
+    ...     name: str = "seller"
+    ...     volume: float = parameter(1.0, doc="units traded", units="units",
+    ...                               source="illustration", shared=True)
+    ...     TERMS = (Term(name="sale", column=lambda s: s.feature("price.level"),
+    ...                   coefficient=lambda p: p["volume"]),)
+    >>> Seller.parameter_specs()[0].shared
+    True
+    >>> parameter(0.5, doc="a share", bounds=(0.0, 1.0), source="illustration",
+    ...           prior=Prior.uniform(0, 2, reasoning="r"))
+    Traceback (most recent call last):
+      ...
+    kurilsim._errors.InvalidModelError: the prior of the parameter 'a share', Uniform(0, 2) on [0, 2], has support [0, 2] outside the parameter's bounds [0, 1]
+    """
+    _check_prior(f"the parameter {doc!r}", prior, bounds, integer)
+    _check_shared(f"the parameter {doc!r}", shared)
     return field(
         default=default,
         metadata={
@@ -108,6 +238,8 @@ def parameter(
             "integer": integer,
             "linear": linear,
             "source": source,
+            "prior": prior,
+            "shared": shared,
         },
     )
 
@@ -575,6 +707,8 @@ class ParametricAgent(_LinearInTerms):
                 f"  {spec.name} = {spec.default:g} [{spec.units}; "
                 f"{low:g}..{high:g}]: {spec.doc} ({spec.source})"
             )
+            if spec.prior is not None:
+                lines.append(f"      prior: {spec.prior.describe()}")
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:

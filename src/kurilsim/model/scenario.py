@@ -5,7 +5,9 @@ from __future__ import annotations
 import difflib
 import math
 import os
+import re
 import reprlib
+import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -14,12 +16,18 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from kurilsim._arrays import duplicates, readonly
-from kurilsim._errors import InvalidArgumentError, InvalidModelError
+from kurilsim._errors import (
+    InvalidArgumentError,
+    InvalidModelError,
+    InvalidScenarioError,
+    PriorExcludesValueWarning,
+)
 from kurilsim.model.agents import Agent, LinearAgent, ParametricAgent
-from kurilsim.model.agreements import AgreementSpace
+from kurilsim.model.agreements import NO_DEAL, Agreement, AgreementSpace
+from kurilsim.model.priors import Prior
 from kurilsim.model.protocol import ROLES, NegotiationProtocol
 
-__all__ = ["Scenario"]
+__all__ = ["PriorExcludesValueWarning", "Scenario"]
 
 
 #: Default of the fields a scenario requires (the check names what is missing).
@@ -59,14 +67,39 @@ class Scenario:
         Who proposes, responds and may object (required); it must name
         agents of the scenario, and its ``objectionable`` rule, when in force,
         features of the space.
+    prior_overrides : mapping of str to Prior, or (name, Prior) pairs, optional
+        Priors of this scenario replacing those its agents' parameters
+        declare (:meth:`priors` merges the two), by dotted name; numeric
+        protocol settings (``"protocol.objection_cost"``,
+        ``"protocol.discount.<agent>"``) may have one too.  Usually set with
+        :meth:`with_priors` or a scenario file's ``[priors]`` table; stored
+        as ``(name, Prior)`` pairs in the order of :meth:`parameter_names`,
+        a shared parameter's under its canonical name.
 
     Raises
     ------
+    InvalidScenarioError
+        If the holders of a shared parameter hold different values, or
+        declare different priors that no prior override of the scenario
+        replaces (the message names both).
     InvalidModelError
         On a missing space, agents or protocol (the message names them),
         duplicate agent names, a protocol naming an absent agent or (in an
-        objection rule in force) an absent feature, or agents whose utilities
-        are not finite.
+        objection rule in force) an absent feature, agents whose utilities
+        are not finite, or a prior override naming no numeric parameter or
+        whose support leaves the parameter's bounds.
+
+    Notes
+    -----
+    A parameter declared ``shared`` (:func:`kurilsim.model.agents.parameter`)
+    describes the agreement or the world, not the agent: every agent that
+    declares a shared parameter of the same name holds one value.  Its
+    holders' dotted names (``"japan.package_size"``,
+    ``"russia.package_size"``) are aliases: :meth:`with_params` and
+    :meth:`outcome_utilities` given any of them set every holder, and
+    :meth:`priors` and :meth:`free_parameters` list the parameter once, under
+    its canonical name (the first holder in agent order; see
+    :meth:`shared_parameters`).
 
     Examples
     --------
@@ -103,6 +136,8 @@ class Scenario:
     space: AgreementSpace = _REQUIRED
     agents: tuple[Agent, ...] = _REQUIRED
     protocol: NegotiationProtocol = _REQUIRED
+    prior_overrides: tuple[tuple[str, Prior], ...] = ()
+    _shared: tuple[tuple[str, ...], ...] = field(init=False, repr=False)
     _terms: tuple[NDArray[np.float64], ...] = field(init=False, repr=False)
     _outcome_utilities: NDArray[np.float64] = field(init=False, repr=False)
 
@@ -165,6 +200,10 @@ class Scenario:
                     f"agents are {names}"
                 )
         self.protocol.objectionable_agreements(self.space)  # the rule fits the space
+        self.protocol.check_agents(names)  # the objection payer and the vetoes
+        self.protocol.vetoed_agreements(self.space)  # the veto rules fit the space
+        object.__setattr__(self, "_shared", _shared_holders(agents))
+        self._check_shared_values(agents)
         terms = []
         rows = []
         expected = (len(self.space) + 1,)
@@ -199,6 +238,9 @@ class Scenario:
         object.__setattr__(self, "agents", agents)
         object.__setattr__(self, "_terms", tuple(terms))
         object.__setattr__(self, "_outcome_utilities", readonly(utilities))
+        object.__setattr__(
+            self, "prior_overrides", self._checked_priors(self.prior_overrides)
+        )
 
     # -- identity -------------------------------------------------------------------
     def __eq__(self, other: object) -> bool:
@@ -212,6 +254,7 @@ class Scenario:
             and self.space == other.space
             and self.agents == other.agents
             and self.protocol == other.protocol
+            and dict(self.prior_overrides) == dict(other.prior_overrides)
         )
 
     def __hash__(self) -> int:
@@ -298,7 +341,13 @@ class Scenario:
         ------
         InvalidModelError
             If a name is a protocol setting or not an agent parameter, a value
-            is invalid (the message names it), or the arrays do not broadcast.
+            is invalid (the message names it), the arrays do not broadcast, or
+            two aliases of a shared parameter are given different values.
+
+        Notes
+        -----
+        A shared parameter (see :meth:`shared_parameters`) given under any
+        holder's name is set for every holder.
 
         Examples
         --------
@@ -308,16 +357,17 @@ class Scenario:
         ...              "japan.demand": np.array([2, 4])}
         >>> grid = scenario.outcome_utilities(overrides)
         >>> grid.shape
-        (7, 2, 3, 40)
+        (7, 2, 3, 39)
         >>> rows = scenario.outcome_utilities(overrides, points_last=True)
         >>> rows.shape, rows.flags.c_contiguous
-        ((3, 40, 7, 2), True)
+        ((3, 39, 7, 2), True)
         >>> bool(np.allclose(rows, np.moveaxis(grid, (-2, -1), (0, 1)),
         ...                  rtol=1e-15, atol=1e-15))
         True
         """
         if not overrides:
             return self._outcome_utilities
+        overrides = self._expand_shared(overrides, "outcome_utilities")
         per_agent: dict[str, dict[str, ArrayLike]] = {}
         for dotted, values in overrides.items():
             agent_name, _, parameter = self._split(dotted)
@@ -401,8 +451,120 @@ class Scenario:
         return values
 
     def parameter_names(self) -> tuple[str, ...]:
-        """The names :meth:`with_params` accepts."""
+        """The names :meth:`with_params` accepts.
+
+        Every holder's name of a shared parameter is listed (they are aliases
+        of one value: see :meth:`shared_parameters`).
+        """
         return tuple(self.parameters())
+
+    def shared_parameters(self) -> dict[str, tuple[str, ...]]:
+        """The shared parameters held by more than one agent, and their aliases.
+
+        A parameter declared with ``shared=True``
+        (:func:`kurilsim.model.agents.parameter`) describes the agreement or
+        the world, not an agent; every agent that declares it holds one value.
+        Its canonical name is the first holder's (in agent order); the dotted
+        names of all holders are aliases, accepted wherever a parameter name
+        is (:meth:`with_params`, :meth:`outcome_utilities`,
+        :meth:`with_priors`), while :meth:`priors` and :meth:`free_parameters`
+        list the parameter once, under its canonical name.
+
+        Returns
+        -------
+        dict of str to tuple of str
+            Canonical name to the names of every holder, the canonical first.
+
+        Examples
+        --------
+        >>> import kurilsim
+        >>> scenario = kurilsim.kuril_scenario(name="s")
+        >>> scenario.shared_parameters()
+        {'japan.package_size': ('japan.package_size', 'russia.package_size')}
+        >>> scenario.with_params({"russia.package_size": 2.0}).agent(
+        ...     "japan").package_size
+        2.0
+        """
+        return {group[0]: group for group in self._shared}
+
+    def canonical_name(self, dotted: str) -> str:
+        """The name under which :meth:`priors` lists the parameter ``dotted``.
+
+        For an alias of a shared parameter (see :meth:`shared_parameters`),
+        the first holder's name; for any other parameter, ``dotted`` itself.
+
+        Raises
+        ------
+        InvalidModelError
+            If ``dotted`` is not a parameter of the scenario (the message
+            suggests the closest name).
+
+        Examples
+        --------
+        >>> import kurilsim
+        >>> scenario = kurilsim.kuril_scenario(name="s")
+        >>> scenario.canonical_name("russia.package_size")
+        'japan.package_size'
+        >>> scenario.canonical_name("russia.security_weight")
+        'russia.security_weight'
+        """
+        self.check_parameter_names((dotted,))
+        return self._aliases(dotted)[0]
+
+    def _aliases(self, dotted: str) -> tuple[str, ...]:
+        """Every name of the parameter ``dotted`` (canonical first)."""
+        for group in self._shared:
+            if dotted in group:
+                return group
+        return (dotted,)
+
+    def _expand_shared(
+        self, changes: Mapping[str, Any], caller: str
+    ) -> dict[str, Any]:
+        """``changes`` with a shared parameter's value given to every holder.
+
+        Raises
+        ------
+        InvalidModelError
+            If two aliases of one shared parameter are given different values.
+        """
+        if not self._shared:
+            return dict(changes)
+        expanded = dict(changes)
+        given: dict[str, str] = {}  # canonical -> the first alias given
+        for dotted, value in changes.items():
+            group = self._aliases(dotted)
+            if len(group) == 1:
+                continue
+            first = given.setdefault(group[0], dotted)
+            if first != dotted and not _same_values(changes[first], value):
+                raise InvalidModelError(
+                    f"Scenario.{caller}: {first} = {reprlib.repr(changes[first])} "
+                    f"and {dotted} = {reprlib.repr(value)} set one shared "
+                    f"parameter ({', '.join(group)} are aliases) to different "
+                    "values; give one of them"
+                )
+            for alias in group:
+                expanded.setdefault(alias, changes[first])
+        return expanded
+
+    def _check_shared_values(self, agents: tuple[Agent, ...]) -> None:
+        """Refuse holders of a shared parameter with different values."""
+        for group in self._shared:
+            values = []
+            for dotted in group:
+                owner, _, name = dotted.partition(".")
+                agent = next(a for a in agents if a.name == owner)
+                values.append((dotted, agent.parameters()[name]))
+            first, value = values[0]
+            for dotted, other in values[1:]:
+                if other != value:
+                    raise InvalidScenarioError(
+                        f"Scenario {self.name!r}: {first} = {value!r} but {dotted} = "
+                        f"{other!r}; they are one shared parameter (declared "
+                        "shared=True), so every holder must hold the same value "
+                        "(set it with Scenario.with_params under either name)"
+                    )
 
     def agent_parameter(self, dotted: str) -> tuple[str, str] | None:
         """Whose parameter ``dotted`` is: an agent's, or the protocol's.
@@ -483,12 +645,16 @@ class Scenario:
     def with_params(self, changes: Mapping[str, Any], /) -> Scenario:
         """A copy with parameters changed by dotted name (validated).
 
+        A shared parameter (see :meth:`shared_parameters`) given under any
+        holder's name is changed for every holder.
+
         Raises
         ------
         InvalidModelError
-            On an unknown name (the message lists the valid ones) or an
+            On an unknown name (the message lists the valid ones), an
             invalid value (out of bounds, or not a number: the message names
-            the parameter).
+            the parameter), or two aliases of a shared parameter given
+            different values.
         InvalidArgumentError
             If ``changes`` is not a mapping.
         """
@@ -498,6 +664,7 @@ class Scenario:
                 f"names to values, got {reprlib.repr(changes)}"
             )
         self.check_parameter_names(changes)
+        changes = self._expand_shared(changes, "with_params")
         per_agent: dict[str, dict[str, Any]] = {}
         protocol_changes: dict[str, Any] = {}
         discount = dict(self.protocol.discount)
@@ -519,6 +686,267 @@ class Scenario:
         protocol = replace(self.protocol, **protocol_changes, discount=discount)
         return replace(self, agents=agents, protocol=protocol)
 
+    # -- priors -----------------------------------------------------------------------
+    def _parameter_bounds(self, dotted: str) -> tuple[tuple[float, float], bool, bool]:
+        """``(bounds, integer, open_low)`` of a numeric parameter, for its prior.
+
+        Agent parameters of a :class:`ParametricAgent` have the bounds of their
+        spec; other agents' parameters are unbounded.  Protocol settings: the
+        objection cost is >= 0, a discount factor in (0, 1] (``open_low``).
+        """
+        owner = self.agent_parameter(dotted)
+        if owner is None:
+            value = self.parameters()[dotted]
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise InvalidModelError(
+                    f"{dotted!r} is not a numeric parameter (it is "
+                    f"{reprlib.repr(value)}), so it cannot have a prior"
+                )
+            if dotted.startswith("protocol.discount."):
+                return (0.0, 1.0), False, True
+            return (0.0, math.inf), False, False
+        agent = self.agent(owner[0])
+        if isinstance(agent, ParametricAgent):
+            for spec in agent.parameter_specs():
+                if spec.name == owner[1]:
+                    return spec.bounds, spec.integer, False
+        return (-math.inf, math.inf), False, False
+
+    def _checked_priors(self, overrides: object) -> tuple[tuple[str, Prior], ...]:
+        """The prior overrides as (name, Prior) pairs in parameter order, checked."""
+        if isinstance(overrides, tuple | list | Mapping) and not overrides:
+            self._check_shared_priors({})
+            return ()
+        if isinstance(overrides, Mapping):
+            pairs = list(overrides.items())
+        else:
+            try:
+                pairs = [(name, prior) for name, prior in overrides]  # type: ignore[attr-defined]
+            except (TypeError, ValueError):
+                raise InvalidModelError(
+                    "Scenario.prior_overrides must map dotted parameter names to "
+                    f"priors, got {reprlib.repr(overrides)}"
+                ) from None
+        self.check_parameter_names(dict(pairs))
+        given: dict[str, Prior] = {}  # by canonical name
+        named: dict[str, str] = {}  # canonical -> the alias the prior was given for
+        for dotted, prior in dict(pairs).items():
+            if not isinstance(prior, Prior):
+                raise InvalidModelError(
+                    f"the prior of {dotted} must be a kurilsim.Prior, got "
+                    f"{reprlib.repr(prior)}"
+                )
+            canonical = self._aliases(dotted)[0]
+            if canonical in given and given[canonical] != prior:
+                raise InvalidScenarioError(
+                    f"Scenario {self.name!r}: the priors of {named[canonical]} "
+                    f"({_label(given[canonical])}) and {dotted} ({_label(prior)}) "
+                    "differ, but they are one shared parameter; give one prior"
+                )
+            given[canonical] = prior
+            named.setdefault(canonical, dotted)
+        for canonical, prior in given.items():
+            for dotted in self._aliases(canonical):  # within every holder's bounds
+                bounds, integer, open_low = self._parameter_bounds(dotted)
+                prior.check_within(bounds, integer=integer, name=dotted)
+                if open_low and prior.support[0] <= bounds[0]:
+                    raise InvalidModelError(
+                        f"the prior of {dotted}, {prior.label()}, reaches "
+                        f"{prior.support[0]:g}; {dotted} must be > {bounds[0]:g}"
+                    )
+        self._check_shared_priors(given)
+        return tuple(
+            (dotted, given[dotted]) for dotted in self.parameter_names() if dotted in given
+        )
+
+    def _declared_prior(self, dotted: str) -> Prior | None:
+        """The prior the agent's spec declares for ``dotted`` (None: none)."""
+        owner, _, name = dotted.partition(".")
+        agent = self.agent(owner)
+        if isinstance(agent, ParametricAgent):
+            for spec in agent.parameter_specs():
+                if spec.name == name:
+                    return spec.prior
+        return None
+
+    def _check_shared_priors(self, overridden: Mapping[str, Prior]) -> None:
+        """Refuse holders of a shared parameter declaring different priors,
+        unless the scenario gives the parameter its own prior."""
+        for group in self._shared:
+            if group[0] in overridden:
+                continue
+            first = self._declared_prior(group[0])
+            for dotted in group[1:]:
+                other = self._declared_prior(dotted)
+                if other != first:
+                    raise InvalidScenarioError(
+                        f"Scenario {self.name!r}: {group[0]} declares the prior "
+                        f"{_label(first)} but {dotted} declares {_label(other)}; "
+                        "they are one shared parameter, so give it one prior "
+                        f"(Scenario(..., prior_overrides={{{group[0]!r}: ...}}) or "
+                        "a [priors] table of a scenario file)"
+                    )
+
+    def priors(self) -> dict[str, Prior]:
+        """The prior of every parameter that has one, by dotted name.
+
+        The priors the agents' parameters declare
+        (:attr:`~kurilsim.model.agents.ParameterSpec.prior`), replaced by
+        the scenario's own (:attr:`prior_overrides`: from :meth:`with_priors`
+        or a scenario file's ``[priors]`` table), in the order of
+        :meth:`parameter_names`.  A parameter with no prior is left out, and a
+        shared parameter (see :meth:`shared_parameters`) is listed once, under
+        its canonical name.
+
+        Examples
+        --------
+        >>> from kurilsim import (AgreementSpace, Issue, LinearAgent,
+        ...                       NegotiationProtocol, Prior, Scenario)
+        >>> scenario = Scenario(
+        ...     name="sale",
+        ...     space=AgreementSpace((Issue(name="price", options=("low", "high"),
+        ...                                 features={"level": (1.0, 2.0)}),)),
+        ...     agents=(LinearAgent(name="buyer", weights={"price.level": -1.0}),
+        ...             LinearAgent(name="seller", weights={"price.level": 2.0})),
+        ...     protocol=NegotiationProtocol(proposer="buyer", responder="seller"))
+        >>> scenario.priors()
+        {}
+        >>> scenario = scenario.with_priors({
+        ...     "seller.w[price.level]": Prior.uniform(1, 3, reasoning="r"),
+        ...     "protocol.discount.buyer": Prior.beta(9, 1, low=0.5, high=1,
+        ...                                        reasoning="patient")})
+        >>> for name, prior in scenario.priors().items():
+        ...     print(name, prior.label())
+        seller.w[price.level] Uniform(1, 3) on [1, 3]
+        protocol.discount.buyer Beta(9, 1) on [0.5, 1]
+        """
+        aliases = {alias for group in self._shared for alias in group[1:]}
+        found: dict[str, Prior] = {}
+        for agent in self.agents:
+            if isinstance(agent, ParametricAgent):
+                for spec in agent.parameter_specs():
+                    dotted = f"{agent.name}.{spec.name}"
+                    if spec.prior is not None and dotted not in aliases:
+                        found[dotted] = spec.prior
+        found.update(self.prior_overrides)
+        return {name: found[name] for name in self.parameter_names() if name in found}
+
+    def with_priors(self, priors: Mapping[str, Prior | Mapping[str, Any]], /) -> Scenario:
+        """A copy whose priors of the named parameters are replaced.
+
+        Parameters
+        ----------
+        priors : mapping of str to Prior
+            Dotted parameter name (as :meth:`with_params` takes) to its new
+            prior, a :class:`~kurilsim.Prior` or its :meth:`~kurilsim.Prior.to_dict`
+            table.  Agent parameters and the numeric protocol settings
+            (``"protocol.objection_cost"``, ``"protocol.discount.<agent>"``)
+            may have priors; the others are kept.  A prior given under any
+            alias of a shared parameter applies to every holder (it is
+            stored under the canonical name: see :meth:`shared_parameters`).
+
+        Raises
+        ------
+        InvalidModelError
+            On an unknown name (the message suggests the closest valid one),
+            a setting that is not numeric, a value that is not a prior, or a
+            prior whose support leaves the parameter's bounds (or that is not
+            discrete on integers, for an integer parameter), or two aliases of
+            a shared parameter given different priors.
+        InvalidArgumentError
+            If ``priors`` is not a mapping.
+
+        Warns
+        -----
+        PriorExcludesValueWarning
+            If a prior excludes the parameter's value in this scenario (the
+            value lies outside its support, or is not one of a discrete
+            prior's values).
+
+        Notes
+        -----
+        The scenario's value is usually the point estimate the prior describes
+        the uncertainty around, so a prior given here (or in a scenario file's
+        ``[priors]`` table) that excludes it is most likely a mistake; it may
+        be meant (a robustness analysis or a calibration draws from the prior,
+        not the point), hence a warning, not an error.  :meth:`with_params`
+        may later move a value outside its prior without a warning: a sweep
+        or a what-if explores values the prior does not expect.
+
+        Examples
+        --------
+        >>> import kurilsim
+        >>> from kurilsim import Prior
+        >>> scenario = kurilsim.kuril_scenario(name="s").with_priors(
+        ...     {"protocol.objection_cost": Prior.lognormal(0.2, 0.5, reasoning="r")})
+        >>> scenario.priors()["protocol.objection_cost"].label()
+        'LogNormal(0.2, 0.5) on [0, inf]'
+        >>> scenario.with_priors({"protocol.discount.japan": Prior.uniform(
+        ...     0, 1, reasoning="r")})  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+          ...
+        kurilsim._errors.InvalidModelError: the prior of protocol.discount.japan, Uniform(0, 1) on [0, 1], reaches 0; protocol.discount.japan must be > 0
+        """
+        if not isinstance(priors, Mapping):
+            raise InvalidArgumentError(
+                "Scenario.with_priors: priors must be a mapping of dotted parameter "
+                f"names to priors, got {reprlib.repr(priors)}"
+            )
+        self.check_parameter_names(priors)
+        changes: dict[str, Any] = {}  # by canonical name
+        for name, value in priors.items():
+            prior = Prior.from_dict(value) if isinstance(value, Mapping) else value
+            canonical = self._aliases(name)[0]
+            if canonical in changes and changes[canonical] != prior:
+                raise InvalidModelError(
+                    f"Scenario.with_priors: {name} is an alias of {canonical} (one "
+                    "shared parameter), given a different prior; give one prior"
+                )
+            changes[canonical] = prior
+        merged = {**dict(self.prior_overrides), **changes}
+        scenario = replace(self, prior_overrides=tuple(merged.items()))  # checks them
+        values = self.parameters()
+        for canonical, prior in changes.items():
+            value = values[canonical]
+            if (
+                isinstance(prior, Prior)
+                and isinstance(value, int | float)
+                and not isinstance(value, bool)
+                and not _admits(prior, value)
+            ):
+                warnings.warn(
+                    f"Scenario.with_priors: the prior of {canonical}, "
+                    f"{prior.label()}, excludes its value {value!r} in scenario "
+                    f"{self.name!r}; set a value the prior admits first "
+                    "(with_params) if the prior describes that value's uncertainty",
+                    PriorExcludesValueWarning,
+                    stacklevel=2,
+                )
+        return scenario
+
+    def free_parameters(self) -> tuple[str, ...]:
+        """The dotted names whose prior is not a point, in parameter order.
+
+        These are the parameters a robustness analysis varies and a
+        calibration infers; a parameter without a prior, or with a
+        :meth:`~kurilsim.Prior.point` prior (a normalisation), is not free.
+
+        Examples
+        --------
+        >>> import kurilsim
+        >>> from kurilsim import Prior
+        >>> scenario = kurilsim.kuril_scenario(name="s").with_priors({
+        ...     "protocol.objection_cost": Prior.uniform(0, 1, reasoning="r"),
+        ...     "protocol.discount.japan": Prior.point(0.9, reasoning="r")})
+        >>> "protocol.objection_cost" in scenario.free_parameters()
+        True
+        >>> "protocol.discount.japan" in scenario.free_parameters()
+        False
+        """
+        return tuple(
+            name for name, prior in self.priors().items() if not prior.is_point
+        )
+
     # -- serialisation ----------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         """A TOML-ready nested dict (see :func:`kurilsim.load_scenario`)."""
@@ -535,6 +963,85 @@ class Scenario:
 
         return scenario_to_toml(self, path)
 
+    def agreement_label(self, agreement: Agreement | int | None) -> str:
+        """The readable label of an agreement, with its parameters' values.
+
+        An option label may name a parameter of the scenario in braces (e.g.
+        ``"package of {japan.package_size} x Nagato"``) where the option's
+        meaning depends on an agent's or the protocol's value rather than on
+        the space; ``str(agreement)`` shows the placeholder, this the value
+        in this scenario (3 significant digits).  Braces that name no
+        parameter are left as written.
+
+        Parameters
+        ----------
+        agreement : Agreement, int or None
+            An agreement of the space, its index, or ``None`` / ``NO_DEAL``
+            (``-1``) for no deal.
+
+        Returns
+        -------
+        str
+            ``str(agreement)`` with the placeholders filled; ``"no deal"``
+            for no deal.
+
+        Raises
+        ------
+        InvalidArgumentError
+            If ``agreement`` is neither an agreement nor an index of the
+            space (nor ``None`` / ``NO_DEAL``).
+
+        Examples
+        --------
+        >>> from kurilsim import (AgreementSpace, Issue, LinearAgent,
+        ...                       NegotiationProtocol, Scenario)
+        >>> space = AgreementSpace((Issue(
+        ...     name="price", options=("low", "high"),
+        ...     labels=("low price", "{seller.status_quo} above cost"),
+        ...     features={"level": (1.0, 2.0)}),))
+        >>> scenario = Scenario(
+        ...     name="sale", space=space,
+        ...     agents=(LinearAgent(name="buyer", weights={"price.level": -1.0}),
+        ...             LinearAgent(name="seller", weights={"price.level": 1.0},
+        ...                         status_quo=1.25)),
+        ...     protocol=NegotiationProtocol(proposer="buyer", responder="seller"))
+        >>> str(space[1]), scenario.agreement_label(1)
+        ('{seller.status_quo} above cost', '1.25 above cost')
+        >>> scenario.agreement_label(None)
+        'no deal'
+        """
+        if agreement is None or (
+            isinstance(agreement, int | np.integer)
+            and not isinstance(agreement, bool)
+            and agreement == NO_DEAL
+        ):
+            return "no deal"
+        if isinstance(agreement, int | np.integer) and not isinstance(agreement, bool):
+            if not 0 <= agreement < len(self.space):
+                raise InvalidArgumentError(
+                    f"Scenario.agreement_label: index {int(agreement)} is not an "
+                    f"agreement of {self.name!r} (0 to {len(self.space) - 1}, or "
+                    f"NO_DEAL)"
+                )
+            agreement = self.space[int(agreement)]
+        if not isinstance(agreement, Agreement):
+            raise InvalidArgumentError(
+                "Scenario.agreement_label: expected an Agreement, its index or "
+                f"None, got {reprlib.repr(agreement)}"
+            )
+        text = str(agreement)
+        if "{" not in text:
+            return text
+        values = self.parameters()
+
+        def fill(match: re.Match[str]) -> str:
+            value = values.get(match.group(1))
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                return match.group(0)
+            return f"{value:.3g}"
+
+        return _PLACEHOLDER.sub(fill, text)
+
     def describe(self) -> str:
         """A readable summary: parameters and the agreement space."""
         lines = [f"{self.name}: {self.title}".rstrip(": ")]
@@ -545,9 +1052,52 @@ class Scenario:
         lines += ["", f"Agreement space: {len(self.space)} agreements"]
         for issue in self.space.issues:
             lines.append(f"  {issue.name}: {', '.join(issue.labels)}")
+        priors = self.priors()
+        if priors:
+            lines += ["", "Priors:"]
+            lines += [f"  {name}: {prior.describe()}" for name, prior in priors.items()]
         if self.notes:
             lines += ["", "Notes:"] + [f"  - {note}" for note in self.notes]
         return "\n".join(lines)
+
+
+def _shared_holders(agents: tuple[Agent, ...]) -> tuple[tuple[str, ...], ...]:
+    """The dotted names of the holders of each shared parameter held by more
+    than one agent, in agent order (the first is the canonical name)."""
+    holders: dict[str, list[str]] = {}
+    for agent in agents:
+        if isinstance(agent, ParametricAgent):
+            for spec in agent.parameter_specs():
+                if spec.shared:
+                    holders.setdefault(spec.name, []).append(f"{agent.name}.{spec.name}")
+    return tuple(tuple(group) for group in holders.values() if len(group) > 1)
+
+
+def _same_values(first: Any, second: Any) -> bool:
+    """Whether two override values (numbers or arrays) are equal throughout."""
+    if first is second:
+        return True
+    try:
+        return bool(np.array_equal(np.asarray(first), np.asarray(second)))
+    except (TypeError, ValueError):
+        return False
+
+
+#: A parameter named in an option label: ``{japan.package_size}``.
+_PLACEHOLDER = re.compile(r"\{([^{}\s]+)\}")
+
+
+def _label(prior: Prior | None) -> str:
+    return "none" if prior is None else prior.label()
+
+
+def _admits(prior: Prior, value: float) -> bool:
+    """Whether ``value`` lies in the support of ``prior`` (for a discrete prior:
+    is one of its values)."""
+    if prior.family == "discrete":
+        return float(value) in prior.param("values")  # type: ignore[operator]
+    low, high = prior.support
+    return low <= value <= high
 
 
 def _coefficient_columns(

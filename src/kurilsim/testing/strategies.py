@@ -398,9 +398,11 @@ def scenarios(
             sovereignty=draw(st.booleans()),
             fisheries=draw(st.booleans()),
         )
+        japan = draw(japan_agents())
         agents = (
-            draw(japan_agents()),
-            draw(russia_agents()),
+            japan,
+            # package_size is one shared parameter: Russia holds Japan's value
+            draw(russia_agents()).with_params({"package_size": japan.package_size}),
             draw(united_states_agents()),
         )
         rules: Sequence[str] = (KURIL_OBJECTION_RULE,)
@@ -482,7 +484,7 @@ def sweep_grids(
             candidates.append((f"{agent.name}.{spec.name}", spec))
     chosen = draw(
         st.lists(st.sampled_from(candidates), min_size=1, max_size=max_parameters,
-                 unique_by=lambda item: item[0])
+                 unique_by=lambda item: scenario.canonical_name(item[0]))
     )
     grid: dict[str, np.ndarray] = {}
     for name, spec in chosen:
