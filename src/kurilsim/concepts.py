@@ -28,7 +28,13 @@ The built-in concepts, in the order :func:`registered` lists them:
 ``nash-bargaining-discrete``, ``kalai-smorodinsky-discrete``
     the same rules between single agreements (vectorised in sweeps);
 ``baron-ferejohn``
-    legislative bargaining among all agents, majority rule.
+    legislative bargaining among all agents, unanimity rule by default (every
+    agent's consent, as a sovereign cession needs); ``rule="majority"`` is
+    the textbook variant, which does not apply to sovereign cessions.
+
+Every built-in concept leaves out the agreements the protocol's ``veto``
+rules out (:meth:`~kurilsim.NegotiationProtocol.vetoed_agreements`), and
+:meth:`Concept.outcome` refuses an outcome of any concept that concludes one.
 
 Examples
 --------
@@ -589,8 +595,9 @@ class Concept:
             If the scenario's protocol lacks a role the concept needs.
         SolverError
             If ``solve`` returns something else than an :class:`Outcome` whose
-            ``concept`` is this concept's name, or (``lottery`` false) an
-            outcome with more than one possible result.
+            ``concept`` is this concept's name, an outcome that concludes an
+            agreement the protocol vetoes (``protocol.veto``), or (``lottery``
+            false) an outcome with more than one possible result.
         """
         taken = self.check_options(options, stacklevel=3)
         return self.solve_checked(scenario, taken)
@@ -608,6 +615,17 @@ class Concept:
             raise SolverError(
                 f"concept {self.name!r}: solve returned an Outcome of concept "
                 f"{outcome.concept!r}"
+            )
+        banned = scenario.protocol.vetoed_agreements(scenario.space)
+        concluded = [
+            k for k, p in outcome.distribution.items()
+            if k != NO_DEAL and p > 1e-12 and banned[k]
+        ]
+        if concluded:
+            raise SolverError(
+                f"concept {self.name!r}: solve concluded agreements {concluded} that "
+                f"the protocol vetoes (protocol.veto = {scenario.protocol.veto}); a "
+                "concept must leave them out (kurilsim.games.negotiation.vetoed)"
             )
         if not self.lottery:
             chances = [k for k, p in outcome.distribution.items() if p > _CERTAIN]
@@ -877,6 +895,35 @@ def _solve_spe(scenario: Scenario, *, tol: float | None = None) -> Outcome:
     )
 
 
+def _available(scenario: Scenario) -> NDArray[np.intp] | None:
+    """The agreements no veto rules out (indices), or None if there is no veto.
+
+    Every built-in concept solves over these agreements only (the protocol's
+    ``veto``: :func:`kurilsim.games.negotiation.vetoed`).
+    """
+    from kurilsim.games.negotiation import vetoed
+
+    excluded = vetoed(scenario)
+    return np.flatnonzero(~excluded) if excluded.any() else None
+
+
+def _outcomes_of(keep: NDArray[np.intp], n: int) -> NDArray[np.intp]:
+    """The outcome rows of the available agreements ``keep``, status quo (``n``) last."""
+    return np.append(keep, n).astype(np.intp)
+
+
+def _payer_role(scenario: Scenario) -> str:
+    """The objection payer's role, as :func:`kurilsim.solvers.proposal.spe_kernel`
+    takes it."""
+    protocol = scenario.protocol
+    payer = protocol.payer
+    if payer == protocol.proposer:
+        return "proposer"
+    if payer == protocol.responder:
+        return "responder"
+    return "objector" if payer == protocol.objector else "other"
+
+
 def _spe_kernel(
     scenario: Scenario, utilities: NDArray[np.float64], settings: Mapping[str, NDArray[Any]]
 ) -> NDArray[np.intp]:
@@ -895,17 +942,27 @@ def _spe_kernel(
         raise InvalidModelError(
             f"protocol.objection_cost must be finite and >= 0, got {cost[bad][0].item()!r}"
         )
+    restricted = objectionable(scenario)
+    keep = _available(scenario)
+    if keep is not None:  # the vetoed agreements cannot be proposed
+        if not len(keep):
+            return np.full(m, NO_DEAL, dtype=np.intp)
+        utilities = utilities[:, _outcomes_of(keep, len(scenario.space))]
+        restricted = restricted[keep]
     index = scenario.agent_names.index
     column = spe_kernel(
         utilities[index(protocol.proposer)],
         utilities[index(protocol.responder)],
         utilities[index(protocol.objector)] if protocol.objector else None,
-        objectionable(scenario),
+        restricted,
         cost,
         objection_blocks=protocol.objection_blocks,
         tol=1e-12,
+        payer=_payer_role(scenario),
     )
-    return np.where(column < len(scenario.space), column, NO_DEAL).astype(np.intp)
+    n = len(restricted)
+    reached = column if keep is None else keep[np.minimum(column, n - 1)]
+    return np.where(column < n, reached, NO_DEAL).astype(np.intp)
 
 
 def _two_parties(scenario: Scenario) -> list[int]:
@@ -924,11 +981,18 @@ def _discrete(rule: _Rule, concept: str, scenario: Scenario,
     from kurilsim.solvers.bargaining import solve_discrete_bargaining
 
     table = scenario.outcome_utilities()
+    keep = _available(scenario)
+    if keep is not None:  # the vetoed agreements are not on the table
+        if not len(keep):
+            return _nothing_available(scenario, concept)
+        table = table[:, _outcomes_of(keep, len(scenario.space))]
     first, second = _two_parties(scenario)
     result = solve_discrete_bargaining(
         table[first], table[second], rule=rule, **_options(tol)
     )
     index = int(result.index)
+    if keep is not None and index >= 0:
+        index = int(keep[index])
     distribution = {NO_DEAL: 1.0} if index < 0 else {index: 1.0}
     return Outcome.from_distribution(
         scenario, concept, distribution, certificate=result.certificate,
@@ -951,10 +1015,22 @@ def _discrete_kernel(rule: _Rule, scenario: Scenario, utilities: NDArray[np.floa
     from kurilsim.solvers.bargaining import discrete_bargaining_kernel
 
     first, second = _two_parties(scenario)
-    return np.asarray(
-        discrete_bargaining_kernel(utilities[first], utilities[second], rule=rule),
+    keep = _available(scenario)
+    if keep is None:
+        return np.asarray(
+            discrete_bargaining_kernel(utilities[first], utilities[second], rule=rule),
+            dtype=np.intp,
+        )
+    if not len(keep):
+        return np.full(utilities.shape[-1], NO_DEAL, dtype=np.intp)
+    rows = _outcomes_of(keep, len(scenario.space))
+    found = np.asarray(
+        discrete_bargaining_kernel(
+            utilities[first, rows], utilities[second, rows], rule=rule
+        ),
         dtype=np.intp,
     )
+    return np.where(found >= 0, keep[np.maximum(found, 0)], NO_DEAL).astype(np.intp)
 
 
 def _nash_bargaining_discrete_kernel(
@@ -992,9 +1068,20 @@ def _solve_nash(scenario: Scenario, *, tol: float | None = None) -> Outcome:
     )
 
 
-def _lottery(scenario: Scenario, concept: str, solution: BargainingSolution) -> Outcome:
+def _nothing_available(scenario: Scenario, concept: str) -> Outcome:
+    """The outcome when the protocol's veto rules out every agreement."""
+    return Outcome.from_distribution(
+        scenario, concept, {NO_DEAL: 1.0}, certificate=0.0, tol=0.0
+    )
+
+
+def _lottery(scenario: Scenario, concept: str, solution: BargainingSolution,
+             keep: NDArray[np.intp] | None = None) -> Outcome:
     lottery = np.asarray(solution.lottery, dtype=np.float64)
-    distribution = {k: float(p) for k, p in enumerate(lottery[:-1]) if p > 1e-12}
+    index = np.arange(len(lottery) - 1) if keep is None else keep
+    distribution = {
+        int(index[k]): float(p) for k, p in enumerate(lottery[:-1]) if p > 1e-12
+    }
     if lottery[-1] > 1e-12:
         distribution[NO_DEAL] = float(lottery[-1])
     return Outcome.from_distribution(
@@ -1003,13 +1090,31 @@ def _lottery(scenario: Scenario, concept: str, solution: BargainingSolution) -> 
     )
 
 
-def _two_party_problem(scenario: Scenario) -> Any:
+def _problem(
+    scenario: Scenario, parties: list[str] | None = None
+) -> tuple[Any, NDArray[np.intp] | None]:
+    """The bargaining problem over the agreements no veto rules out, and their
+    indices (None: all of them); ``(None, keep)`` if the veto rules out all."""
     from kurilsim.games.bargaining import BargainingProblem
 
+    problem = BargainingProblem.from_scenario(scenario, parties=parties)
+    keep = _available(scenario)
+    if keep is None:
+        return problem, None
+    if not len(keep):
+        return None, keep
+    return BargainingProblem(
+        problem.points[keep],
+        problem.disagreement,
+        labels=tuple(problem.labels[k] for k in keep),
+        players=problem.players,
+        disagreement_label=problem.disagreement_label,
+    ), keep
+
+
+def _two_party_problem(scenario: Scenario) -> tuple[Any, NDArray[np.intp] | None]:
     protocol = scenario.protocol
-    return BargainingProblem.from_scenario(
-        scenario, parties=[protocol.proposer, protocol.responder]
-    )
+    return _problem(scenario, [protocol.proposer, protocol.responder])
 
 
 def _options(tol: float | None) -> dict[str, Any]:
@@ -1019,15 +1124,21 @@ def _options(tol: float | None) -> dict[str, Any]:
 def _solve_nash_bargaining(scenario: Scenario, *, tol: float | None = None) -> Outcome:
     from kurilsim.solvers.bargaining import solve_nash_bargaining
 
-    solution = solve_nash_bargaining(_two_party_problem(scenario), **_options(tol))
-    return _lottery(scenario, "nash-bargaining", solution)
+    problem, keep = _two_party_problem(scenario)
+    if problem is None:
+        return _nothing_available(scenario, "nash-bargaining")
+    solution = solve_nash_bargaining(problem, **_options(tol))
+    return _lottery(scenario, "nash-bargaining", solution, keep)
 
 
 def _solve_kalai_smorodinsky(scenario: Scenario, *, tol: float | None = None) -> Outcome:
     from kurilsim.solvers.bargaining import solve_kalai_smorodinsky
 
-    solution = solve_kalai_smorodinsky(_two_party_problem(scenario), **_options(tol))
-    return _lottery(scenario, "kalai-smorodinsky", solution)
+    problem, keep = _two_party_problem(scenario)
+    if problem is None:
+        return _nothing_available(scenario, "kalai-smorodinsky")
+    solution = solve_kalai_smorodinsky(problem, **_options(tol))
+    return _lottery(scenario, "kalai-smorodinsky", solution, keep)
 
 
 def _solve_rubinstein(scenario: Scenario, *, tol: float | None = None) -> Outcome:
@@ -1038,23 +1149,31 @@ def _solve_rubinstein(scenario: Scenario, *, tol: float | None = None) -> Outcom
         protocol.discount_factor(protocol.proposer),
         protocol.discount_factor(protocol.responder),
     ]
-    solution = solve_rubinstein(
-        _two_party_problem(scenario), discounts, proposer=0, **_options(tol)
-    )
-    return _lottery(scenario, "rubinstein", solution)
+    problem, keep = _two_party_problem(scenario)
+    if problem is None:
+        return _nothing_available(scenario, "rubinstein")
+    solution = solve_rubinstein(problem, discounts, proposer=0, **_options(tol))
+    return _lottery(scenario, "rubinstein", solution, keep)
 
 
-def _solve_baron_ferejohn(scenario: Scenario, *, tol: float | None = None) -> Outcome:
-    from kurilsim.games.bargaining import BargainingProblem
+#: The voting rules of the ``baron-ferejohn`` concept; the first is the default.
+_BF_RULES: Final = ("unanimity", "majority")
+
+
+def _solve_baron_ferejohn(
+    scenario: Scenario, *, tol: float | None = None, rule: str = "unanimity"
+) -> Outcome:
     from kurilsim.solvers.bargaining import solve_baron_ferejohn
 
+    check_choice(rule, "rule", _BF_RULES, error=InvalidArgumentError)
+    problem, keep = _problem(scenario)
+    if problem is None:
+        return _nothing_available(scenario, "baron-ferejohn")
     delta = float(
         np.mean([scenario.protocol.discount_factor(a) for a in scenario.agent_names])
     )
-    solution = solve_baron_ferejohn(
-        BargainingProblem.from_scenario(scenario), delta, "majority", **_options(tol)
-    )
-    return _lottery(scenario, "baron-ferejohn", solution)
+    solution = solve_baron_ferejohn(problem, delta, rule, **_options(tol))
+    return _lottery(scenario, "baron-ferejohn", solution, keep)
 
 
 #: The options of every built-in concept: its solver's tolerance.
@@ -1146,11 +1265,14 @@ _BUILT_IN: Final = (
         name="baron-ferejohn",
         title="Baron–Ferejohn legislative bargaining",
         description=(
-            "Baron-Ferejohn legislative bargaining among all agents, majority rule, "
-            "delta = mean of the agents' discounts (ex-ante expected outcome)"
+            "Baron-Ferejohn legislative bargaining among all agents, unanimity rule "
+            "by default (a cession needs the consent of the state that cedes; "
+            "rule='majority' lets a majority impose a deal, which does not apply "
+            "to sovereign cessions), delta = mean of the agents' discounts "
+            "(ex-ante expected outcome)"
         ),
         solve=_solve_baron_ferejohn,
-        options=_TOL,
+        options=frozenset({"tol", "rule"}),
         lottery=True,
     ),
 )

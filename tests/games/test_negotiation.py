@@ -30,7 +30,9 @@ from kurilsim.games.negotiation import (
     proposal_game,
     restricts_objector,
     strategic_game,
+    vetoed,
 )
+from kurilsim.kuril import kuril_protocol
 from kurilsim.solvers.proposal import proposal_spe
 from tests.bad_arguments import SCENARIO, Case, call, check_named, params
 
@@ -63,6 +65,7 @@ def vectorised(scenario: Scenario) -> tuple[int, np.ndarray]:
         objector=names.index(protocol.objector) if protocol.objector else None,
         objection_cost=protocol.objection_cost,
         objection_blocks=protocol.objection_blocks,
+        payer=names.index(protocol.payer),
     )
     return int(agreement), payoffs
 
@@ -315,3 +318,151 @@ def test_bad_argument_is_named(
 def test_valid_values_near_the_edges_still_work() -> None:
     game = strategic_game(SCENARIO, proposals=np.array([0, 14]))
     assert game.game.shape[0] == 3
+
+
+# -- who pays for an objection ---------------------------------------------------------
+#: Protocols in which each agent of the Kuril case pays, with either side proposing.
+PAYERS = st.fixed_dictionaries(
+    {
+        "russia_proposes": st.booleans(),
+        "payer": st.sampled_from(["", "japan", "russia", "united_states"]),
+        "blocks": st.booleans(),
+        "scope": st.sampled_from(["restrictions", "any"]),
+        "cost": st.floats(0, 1),
+        "detente": st.floats(-0.5, 0.5),
+        "credibility": st.floats(0, 1),
+        "treaty": st.floats(0, 0.5),
+    }
+)
+
+
+def with_payer(case: dict[str, Any]) -> Scenario:
+    roles = (
+        {"proposer": "russia", "responder": "japan"} if case["russia_proposes"] else {}
+    )
+    protocol = kuril_protocol(
+        **roles,
+        objection_payer=case["payer"],
+        objection_blocks=case["blocks"],
+        objection_scope=case["scope"],
+        objection_cost=case["cost"],
+    )
+    return kuril_scenario(name="t", protocol=protocol).with_params(
+        {
+            "united_states.detente_value": case["detente"],
+            "russia.pledge_credibility": case["credibility"],
+            "russia.treaty_value": case["treaty"],
+        }
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(PAYERS)
+def test_vectorised_spe_equals_backward_induction_for_every_payer(
+    case: dict[str, Any],
+) -> None:
+    """The kernel of the sweeps, the array solver and the game tree agree on
+    the outcome whoever pays for an objection."""
+    scenario = with_payer(case)
+    tree = solve_spe(proposal_game(scenario))
+    agreement, payoffs = vectorised(scenario)
+    assert agreement == tree.outcome
+    np.testing.assert_allclose(payoffs, tree.payoffs, atol=1e-12)
+    kernel = kurilsim.concepts.get("spe").kernel
+    assert kernel is not None
+    utilities = np.ascontiguousarray(scenario.outcome_utilities()[:, :, None])
+    codes = kernel(scenario, utilities, {})
+    assert int(codes[0]) == tree.outcome
+
+
+def objected_terminals(scenario: Scenario) -> list[tuple[int, int]]:
+    """(agreement, node) of each 'object' move that is followed by a choice."""
+    game = proposal_game(scenario)
+    found = []
+    proposals = game.children[0][:-1]
+    for index, child in zip(np.flatnonzero(~vetoed(scenario)), proposals, strict=True):
+        if game.players[game.player[child]] == scenario.protocol.objector:
+            found.append((int(index), game.children[child][1]))
+    return found
+
+
+def test_the_objection_cost_falls_on_the_payer_in_the_game_tree() -> None:
+    base = kuril_scenario(name="t", protocol=kuril_protocol(
+        proposer="russia", responder="japan", objection_cost=0.7))
+    game = proposal_game(base)
+    names = base.agent_names
+    japan, russia = names.index("japan"), names.index("russia")
+    u = base.outcome_utilities()
+    found = objected_terminals(base)
+    assert found
+    for index, node in found:
+        proceed, withdraw = game.children[node]
+        assert game.payoffs[withdraw].tolist() == u[:, -1].tolist()
+        accept, reject = game.children[proceed]
+        # Japan, the responder, pays when it accepts; Russia never pays
+        assert game.payoffs[accept][japan] == pytest.approx(u[japan, index] - 0.7)
+        assert game.payoffs[accept][russia] == u[russia, index]
+        assert game.payoffs[reject].tolist() == u[:, -1].tolist()
+    # the generic default: the proposer pays on going ahead, accepted or not
+    generic = kuril_scenario(name="t", protocol=kuril_protocol(
+        proposer="russia", responder="japan", objection_cost=0.7, objection_payer=""))
+    game = proposal_game(generic)
+    for index, node in objected_terminals(generic):
+        accept, reject = game.children[game.children[node][0]]
+        assert game.payoffs[accept][russia] == pytest.approx(u[russia, index] - 0.7)
+        assert game.payoffs[reject][russia] == pytest.approx(u[russia, -1] - 0.7)
+        assert game.payoffs[accept][japan] == u[japan, index]
+
+
+@pytest.mark.parametrize("blocks", [False, True])
+def test_with_russia_proposing_russias_payoff_ignores_the_objection_cost(
+    blocks: bool,
+) -> None:
+    """The US objection strains the US-Japan alliance: with Russia proposing,
+    objection_cost never enters Russia's payoffs -- in equilibrium Russia gets
+    its utility of the outcome reached, and its payoffs in the game tree and
+    the strategic game are the same whatever the cost.  (The outcome itself
+    may change with the cost: Japan, who pays, may then reject.)"""
+    def scenario(cost: float) -> Scenario:
+        return kuril_scenario(name="t", protocol=kuril_protocol(
+            proposer="russia", responder="japan", objection_scope="any",
+            objection_blocks=blocks, objection_cost=cost,
+        )).with_params({"united_states.detente_value": -0.4})
+
+    russia = scenario(0.0).agent_names.index("russia")
+    utilities = scenario(0.0).outcome_utilities()[russia]
+    trees = [proposal_game(scenario(c)) for c in (0.0, 0.1, 0.5, 2.0, 10.0)]
+    for tree in trees:
+        result = solve_spe(tree)
+        assert result.payoffs[russia] == utilities[result.outcome]
+        np.testing.assert_array_equal(tree.payoffs[:, russia], trees[0].payoffs[:, russia])
+    games = [strategic_game(scenario(c)).game for c in (0.0, 0.5, 10.0)]
+    first = games[0].players.index("russia")
+    for game in games[1:]:
+        np.testing.assert_array_equal(game.payoffs[first], games[0].payoffs[first])
+    if not blocks:  # ... while Japan's payoffs do
+        japan = games[0].players.index("japan")
+        assert not np.array_equal(games[2].payoffs[japan], games[0].payoffs[japan])
+
+
+# -- vetoes ------------------------------------------------------------------------------
+def vetoing(rule: str) -> Scenario:
+    return kuril_scenario(name="t", protocol=kuril_protocol(veto={"russia": rule}))
+
+
+@pytest.mark.parametrize(
+    "rule", ["islands.any", "islands.beyond_1956", "islands.beyond_1956|islands.talks",
+             "treaty"]
+)
+def test_a_veto_removes_exactly_the_vetoed_agreements(rule: str) -> None:
+    scenario = vetoing(rule)
+    banned = vetoed(scenario)
+    np.testing.assert_array_equal(banned, restricts_objector(scenario.space, rule))
+    names = [str(a) for a in scenario.space]
+    kept = [f"propose {names[k]}" for k in np.flatnonzero(~banned)]
+    assert proposal_game(scenario).actions[0] == (*kept, NO_PROPOSAL)
+    strategies = strategic_game(scenario).game.strategies[0]
+    assert tuple(strategies) == (*kept, NO_PROPOSAL)
+    if banned.any():
+        with pytest.raises(InvalidModelError, match="vetoed"):
+            strategic_game(scenario, proposals=[int(np.flatnonzero(banned)[0])])

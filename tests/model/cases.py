@@ -40,7 +40,7 @@ def custom_scenario() -> Scenario:
         weights={
             "straits.transit": 0.5,
             "islands.habomai*straits.fee": -1.0,
-            "economic=larger": 0.125,
+            "economic=package": 0.125,
         },
         status_quo=-0.25,
         description="Hokkaido fishing cooperatives",

@@ -342,8 +342,11 @@ def test_agreement_equality_ignores_issue_order() -> None:
 
 def test_agreement_str_uses_labels() -> None:
     space = kuril_space()
-    deal = space.agreement(islands="H+S", security="no-us-forces", economic="nagato")
-    assert str(deal) == "Habomai+Shikotan, no US forces, Nagato-scale package"
+    deal = space.agreement(islands="H+S", security="no-us-forces", economic="package")
+    assert str(deal) == (
+        "Habomai+Shikotan, no US forces, "
+        "package of package_size x Nagato (~¥300 bn each)"
+    )
     four = space.agreement(islands="H+S+K+I", security="demilitarised", economic="none")
     assert str(four) == "all four islands, full demilitarisation, no economic package"
 
@@ -361,14 +364,16 @@ def test_agreement_found_in_a_permuted_space() -> None:
 
 def test_agreement_by_keys_and_labels() -> None:
     space = kuril_space()
-    by_keys = space.agreement(islands="H+S", security="no-us-forces", economic="nagato")
+    by_keys = space.agreement(
+        islands="H+S", security="no-us-forces", economic="package"
+    )
     by_labels = space.agreement(
         islands="Habomai+Shikotan",
         security="no US forces",
-        economic="Nagato-scale package",
+        economic="package of package_size x Nagato (~¥300 bn each)",
     )
     by_mapping = space.agreement(
-        {"islands": "H+S", "security": "no-us-forces"}, economic="nagato"
+        {"islands": "H+S", "security": "no-us-forces"}, economic="package"
     )
     assert by_keys == by_labels == by_mapping
     assert space.agreement(islands="none", economic="none")["security"] == (
@@ -379,7 +384,7 @@ def test_agreement_by_keys_and_labels() -> None:
 @pytest.mark.parametrize(
     ("choices", "named"),
     [
-        ({"islands": "H+S"}, "9 feasible agreements"),
+        ({"islands": "H+S"}, "6 feasible agreements"),
         ({"islands": "none"}, "'economic'"),
         (
             {"islands": "none", "security": "no-us-forces", "economic": "none"},
@@ -426,11 +431,11 @@ def test_index_and_outcome() -> None:
 
 def test_select() -> None:
     space = kuril_space()
-    assert len(space.select(islands="H+S")) == 9
-    assert len(space.select(islands=["H", "H+S"])) == 18
-    assert len(space.select(islands="none")) == 3
+    assert len(space.select(islands="H+S")) == 6
+    assert len(space.select(islands=["H", "H+S"])) == 12
+    assert len(space.select(islands="none")) == 2
     rows = space.select(islands=("H+S",), security="no US forces")
-    assert [space[k]["economic"] for k in rows] == ["none", "nagato", "larger"]
+    assert [space[k]["economic"] for k in rows] == ["none", "package"]
     assert all(space[k]["security"] == "no-us-forces" for k in rows)
     np.testing.assert_array_equal(space.select(), np.arange(len(space)))
     with pytest.raises(InvalidModelError, match="'straits'"):
@@ -448,16 +453,19 @@ def test_with_and_without_issues() -> None:
     # Dropping an issue drops the constraints that name it.
     no_security = space.without_issues("security")
     assert no_security.constraints == ()
-    assert len(no_security) == 5 * 3
+    assert len(no_security) == 7 * 2
     only_islands = space.without_issues("security", "economic")
-    assert len(only_islands) == 5
+    assert len(only_islands) == 7
     assert only_islands.issue_names == ("islands",)
     with pytest.raises(InvalidModelError, match="'straits'"):
         space.without_issues("straits")
     rule = Constraint(when={"fisheries": "joint"}, require={"islands": ["H+S+K+I"]})
     constrained = space.with_issues(fisheries_arrangement(), constraints=[rule])
     assert len(constrained) == len(bigger) - len(
-        bigger.select(fisheries="joint", islands=["none", "H", "H+S", "H+S+K"])
+        bigger.select(
+            fisheries="joint",
+            islands=["none", "H", "H+S", "H+S+talks", "H+S+joint", "H+S+K"],
+        )
     )
 
 
@@ -467,7 +475,7 @@ def test_space_equality_and_repr() -> None:
     assert kuril_space() != kuril_space(islands="subsets")
     assert kuril_space() != "kuril"
     assert repr(kuril_space()) == (
-        "AgreementSpace(islands(5), security(3), economic(3); 39 agreements)"
+        "AgreementSpace(islands(7), security(3), economic(2); 38 agreements)"
     )
 
 

@@ -68,10 +68,14 @@ def test_protocol_parameters_and_dict() -> None:
         "objection_cost": 0.2,
         "objection_blocks": False,
         "objection_scope": "any",
+        "objection_payer": "",
         "objectionable": "",
         "discount": {"b": 0.5},
+        "veto": {},
     }
     assert "objectionable" not in protocol.parameters()  # a rule, not a setting
+    assert "veto" not in protocol.parameters()  # rules, not settings
+    assert protocol.parameters()["objection_payer"] == ""
     assert dataclasses.replace(protocol, objector="") != protocol
     ruled = dataclasses.replace(
         protocol, objection_scope="restrictions", objectionable="x.y"
@@ -146,8 +150,73 @@ def test_objectionable_agreements_follow_scope_and_rule() -> None:
         ({"objectionable": "a.b**c.d"}, "'a.b**c.d'"),
         ({"objectionable": " * "}, "protocol.objectionable"),
         ({"objection_scope": "some"}, "protocol.objection_scope"),
+        ({"objectionable": "a.b|"}, "'a.b|'"),
+        ({"objection_payer": None}, "protocol.objection_payer"),
+        ({"veto": ["russia"]}, "protocol.veto must map"),
+        ({"veto": {"": "a.b"}}, "protocol.veto keys"),
+        ({"veto": {"russia": ""}}, "protocol.veto.russia"),
+        ({"veto": {"russia": 3}}, "protocol.veto.russia"),
+        ({"veto": {"russia": "a.b*"}}, "'a.b*'"),
     ],
 )
 def test_protocol_validation(kwargs: dict[str, Any], shown: str) -> None:
     with pytest.raises(InvalidModelError, match=re.escape(shown)):
         kuril_protocol(**kwargs)
+
+
+# -- who pays for an objection, and vetoes --------------------------------------------
+def test_the_objection_payer_defaults_to_the_proposer() -> None:
+    protocol = NegotiationProtocol(proposer="a", responder="b", objector="c")
+    assert protocol.objection_payer == ""
+    assert protocol.payer == "a"
+    assert dataclasses.replace(protocol, proposer="b", responder="a").payer == "b"
+    named = dataclasses.replace(protocol, objection_payer="b")
+    assert named.payer == "b"
+    assert dataclasses.replace(named, proposer="b", responder="a").payer == "b"
+    assert NegotiationProtocol(**named.to_dict()) == named
+
+
+def test_the_kuril_objection_cost_falls_on_japan_whoever_proposes() -> None:
+    assert kuril_protocol().payer == "japan"
+    assert kuril_protocol(proposer="russia", responder="japan").payer == "japan"
+
+
+PRICE = AgreementSpace(
+    (Issue(name="price", options=("fair", "low", "dumping"),
+           features={"below_cost": (0.0, 0.0, 1.0), "cut": (0.0, 0.5, 0.9)}),)
+)
+
+
+def test_vetoed_agreements_are_the_union_of_the_rules() -> None:
+    base = NegotiationProtocol(proposer="a", responder="b")
+    assert base.veto == {}
+    assert base.vetoed_agreements(PRICE).tolist() == [False, False, False]
+    one = dataclasses.replace(base, veto={"b": "price.below_cost"})
+    assert one.vetoed_agreements(PRICE).tolist() == [False, False, True]
+    both = dataclasses.replace(base, veto={"b": "price.below_cost", "a": "price=fair"})
+    assert both.vetoed_agreements(PRICE).tolist() == [True, False, True]
+    alternatives = dataclasses.replace(base, veto={"b": "price=fair|price=low"})
+    assert alternatives.vetoed_agreements(PRICE).tolist() == [True, True, False]
+    everything = dataclasses.replace(base, veto={"b": "treaty"})
+    assert everything.vetoed_agreements(PRICE).all()
+    with pytest.raises(InvalidModelError, match=r"protocol\.veto\.b: rule 'islands\.any'"):
+        dataclasses.replace(base, veto={"b": "islands.any"}).vetoed_agreements(PRICE)
+    assert NegotiationProtocol(**both.to_dict()) == both
+    assert both != one
+
+
+@pytest.mark.parametrize(
+    ("rule", "marked"),
+    [
+        ("price.below_cost", [False, False, True]),
+        ("price.cut", [False, True, True]),
+        ("price.cut*price.below_cost", [False, False, True]),
+        ("price=fair|price.below_cost", [True, False, True]),
+        ("price=fair | price=low*price.cut", [True, True, False]),
+        ("price=fair|price=low|price=dumping", [True, True, True]),
+    ],
+)
+def test_rules_are_alternatives_of_products(rule: str, marked: list[bool]) -> None:
+    from kurilsim.model.protocol import restricted_agreements
+
+    assert restricted_agreements(PRICE, rule).tolist() == marked

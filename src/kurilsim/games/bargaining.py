@@ -1035,7 +1035,7 @@ class BargainingProblem:
         >>> problem = BargainingProblem.from_scenario(
         ...     scenario, parties=["japan", "russia"])
         >>> problem.players, problem.points.shape
-        (('japan', 'russia'), (39, 2))
+        (('japan', 'russia'), (38, 2))
         """
         check_instance(scenario, Scenario, "scenario", error=InvalidGameError)
         names = scenario.agent_names

@@ -27,6 +27,7 @@ __all__ = [
     "proposal_game",
     "restricts_objector",
     "strategic_game",
+    "vetoed",
 ]
 
 #: Action label of the proposer's option not to propose (the status quo).
@@ -56,7 +57,7 @@ def objectionable(scenario: Scenario) -> NDArray[np.bool_]:
     >>> scenario.protocol.objectionable
     'islands.any*security.restricts_us'
     >>> int(objectionable(scenario).sum()), len(scenario.space)
-    (24, 39)
+    (24, 38)
     """
     _check_scenario(scenario)
     return scenario.protocol.objectionable_agreements(scenario.space)
@@ -88,6 +89,29 @@ def restricts_objector(space: AgreementSpace, rule: str) -> NDArray[np.bool_]:
     return restricted_agreements(space, rule)
 
 
+def vetoed(scenario: Scenario) -> NDArray[np.bool_]:
+    """Which agreements some agent of the protocol vetoes (they cannot be concluded).
+
+    See :meth:`kurilsim.NegotiationProtocol.vetoed_agreements`.  The games of
+    this module leave them out: the proposer cannot propose them.
+
+    Examples
+    --------
+    >>> import kurilsim
+    >>> from kurilsim.games.negotiation import vetoed
+    >>> scenario = kurilsim.kuril_scenario()
+    >>> int(vetoed(scenario).sum())
+    0
+    >>> import dataclasses
+    >>> banned = dataclasses.replace(scenario, protocol=dataclasses.replace(
+    ...     scenario.protocol, veto={"russia": "islands.any"}))
+    >>> int(vetoed(banned).sum()), len(banned.space)
+    (36, 38)
+    """
+    _check_scenario(scenario)
+    return scenario.protocol.vetoed_agreements(scenario.space)
+
+
 def proposal_game(scenario: Scenario) -> SequentialGame:
     """The sequential proposal game with the objector's consent, as a game tree.
 
@@ -95,19 +119,25 @@ def proposal_game(scenario: Scenario) -> SequentialGame:
 
     1. The proposer proposes an agreement, or makes no proposal (status
        quo).  Actions are the agreements in space order, then
-       ``"no proposal"``.
+       ``"no proposal"``; agreements the protocol's ``veto`` rules out
+       (see :func:`vetoed`) are not among them.
     2. If the objector may object to the agreement (see :func:`objectionable`:
-       any agreement, or those the protocol's ``objectionable`` rule marks as
-       restricting the objector's rights) the objector consents or objects.
-       If ``protocol.objection_blocks`` an objection ends the negotiation in
-       the status quo; otherwise the proposer, now facing a cost
-       ``protocol.objection_cost``, either proceeds (paying it whatever the
-       responder does) or withdraws (status quo, no cost).
+       any agreement, or those the protocol's ``objectionable`` rule marks)
+       the objector consents or objects.  If ``protocol.objection_blocks`` an
+       objection ends the negotiation in the status quo; otherwise the
+       proposer proceeds or withdraws (status quo, no cost), and the
+       objection payer (``protocol.payer``: the proposer unless
+       ``protocol.objection_payer`` names another agent) pays
+       ``protocol.objection_cost`` if it defies the objection: a payer who
+       proposed pays on proceeding, whatever the responder does; a payer
+       who responds pays on accepting; any other payer pays when the
+       agreement is concluded.
     3. The responder accepts (the agreement is concluded) or rejects (status
        quo).
 
-    In the Kuril case Japan proposes, Russia responds and the United States
-    may object to agreements that exclude US forces from transferred islands.
+    In the Kuril case Japan proposes, Russia responds, the United States
+    may object to agreements that exclude US forces from transferred islands
+    and Japan bears the cost of an objection (the strain on its alliance).
 
     Action orders make the default tie-break of :func:`kurilsim.solve_spe`
     mean: the responder accepts when indifferent, the objector consents, the
@@ -121,8 +151,8 @@ def proposal_game(scenario: Scenario) -> SequentialGame:
     >>> game = proposal_game(kurilsim.kuril_scenario(name="default"))
     >>> game.players
     ('japan', 'russia', 'united_states')
-    >>> len(game.children[0])  # 39 agreements + no proposal
-    40
+    >>> len(game.children[0])  # 38 agreements + no proposal
+    39
     """
     _check_scenario(scenario)
     names = scenario.agent_names
@@ -130,22 +160,27 @@ def proposal_game(scenario: Scenario) -> SequentialGame:
     utilities = scenario.outcome_utilities()
     status_quo = tuple(float(u) for u in utilities[:, -1])
     proposer = names.index(protocol.proposer)
+    payer = names.index(protocol.payer)
     objector = names.index(protocol.objector) if protocol.objector else None
     restricted = objectionable(scenario)
+    excluded = vetoed(scenario)
+    cost = protocol.objection_cost
 
-    def no_deal(cost: float = 0.0) -> Terminal:
-        payoffs = list(status_quo)
-        payoffs[proposer] -= cost
-        return Terminal(tuple(payoffs), outcome=NO_DEAL)
+    def no_deal() -> Terminal:
+        return Terminal(status_quo, outcome=NO_DEAL)
 
-    def respond(index: int, cost: float = 0.0) -> Decision:
-        payoffs = [float(u) for u in utilities[:, index]]
-        payoffs[proposer] -= cost
+    def respond(index: int, objected: bool = False) -> Decision:
+        accept = [float(u) for u in utilities[:, index]]
+        reject = list(status_quo)
+        if objected:  # the payer defies the objection by accepting or proceeding
+            accept[payer] -= cost
+            if payer == proposer:
+                reject[payer] -= cost
         return Decision(
             protocol.responder,
             (
-                ("accept", Terminal(tuple(payoffs), outcome=index)),
-                ("reject", no_deal(cost)),
+                ("accept", Terminal(tuple(accept), outcome=index)),
+                ("reject", Terminal(tuple(reject), outcome=NO_DEAL)),
             ),
         )
 
@@ -154,6 +189,8 @@ def proposal_game(scenario: Scenario) -> SequentialGame:
         labels = [f"propose #{k}: {a}" for k, a in enumerate(scenario.space)]
     moves: list[tuple[str, Any]] = []
     for index, label in enumerate(labels):
+        if excluded[index]:
+            continue
         subtree: Any = respond(index)
         if objector is not None and restricted[index]:
             if protocol.objection_blocks:
@@ -162,7 +199,7 @@ def proposal_game(scenario: Scenario) -> SequentialGame:
                 after_objection = Decision(
                     protocol.proposer,
                     (
-                        ("proceed", respond(index, protocol.objection_cost)),
+                        ("proceed", respond(index, objected=True)),
                         ("withdraw", no_deal()),
                     ),
                 )
@@ -228,8 +265,9 @@ def strategic_game(
     Players choose at once:
 
     * the proposer its *demand and offer*: an agreement to propose
-      (by default every agreement; ``proposals`` restricts them, by index),
-      or ``"no proposal"``;
+      (by default every agreement the protocol's ``veto`` leaves available,
+      see :func:`vetoed`; ``proposals`` restricts them, by index), or
+      ``"no proposal"``;
     * the responder its *concession*: the least favourable (to
       itself) of the proposals it will still accept -- "concede down to X"
       accepts every proposal it values at least as much as X -- or
@@ -237,11 +275,14 @@ def strategic_game(
     * the objector, if any, its *stance*: ``"consent"`` to the agreements
       it may object to (see :func:`objectionable`), or ``"object"``.  An
       objection blocks such an agreement if ``protocol.objection_blocks``;
-      otherwise the agreement stands and the proposer pays
-      ``protocol.objection_cost``.
+      otherwise the agreement stands and the objection payer
+      (``protocol.payer``) pays ``protocol.objection_cost`` as in
+      :func:`proposal_game`: a proposer-payer whenever it proposes such an
+      agreement, any other payer only where the agreement is concluded.
 
     Any other agents of the scenario get their utility of the outcome without
-    moving (they are not players of the game).  (In the Kuril case: Japan
+    moving (they are not players of the game; an objection cost falling on
+    such an agent is not part of the game's payoffs).  (In the Kuril case: Japan
     proposes, Russia concedes, the United States takes a stance.)
 
     Returns
@@ -250,6 +291,12 @@ def strategic_game(
         The :class:`~kurilsim.NormalFormGame` (solvable by every
         :func:`~kurilsim.solve_nash` method that supports its number of
         players) and the outcome of each pure profile.
+
+    Raises
+    ------
+    InvalidModelError
+        If ``proposals`` is not a sequence of distinct agreement indices, or
+        names an agreement the protocol's ``veto`` rules out.
 
     Examples
     --------
@@ -266,8 +313,9 @@ def strategic_game(
     protocol = scenario.protocol
     space = scenario.space
     utilities = scenario.outcome_utilities()
+    excluded = vetoed(scenario)
     if proposals is None:
-        offered = np.arange(len(space))
+        offered = np.flatnonzero(~excluded)
     else:
         if (
             isinstance(proposals, str | bytes)
@@ -289,8 +337,15 @@ def strategic_game(
                 f"proposals must be distinct agreement indices in [0, {len(space)}), "
                 f"got {proposals!r}"
             )
+        banned = offered[excluded[offered]]
+        if banned.size:
+            raise InvalidModelError(
+                f"proposals must not include vetoed agreements (protocol.veto), got "
+                f"{banned.tolist()}"
+            )
     proposer = names.index(protocol.proposer)
     responder = names.index(protocol.responder)
+    payer = names.index(protocol.payer)
     objector = names.index(protocol.objector) if protocol.objector else None
     responder_values = utilities[responder, offered]
     levels = np.unique(responder_values)[::-1]  # from the best for the responder
@@ -312,9 +367,11 @@ def strategic_game(
         deal = accepted & ~blocked[:, None]
         outcomes[:, :, s] = np.where(deal, deal_index[:, None], NO_DEAL)
         if stance == "object" and not protocol.objection_blocks:
-            cost[:, :, s] = np.where(restricted[:, None], protocol.objection_cost, 0.0)
+            # a proposer-payer pays for proposing, any other payer for a deal
+            charged = restricted[:, None] & (deal | (payer == proposer))
+            cost[:, :, s] = np.where(charged, protocol.objection_cost, 0.0)
     payoffs = utilities[:, outcomes]  # (n_agents, n_prop, n_conc, n_stances)
-    payoffs[proposer] -= cost
+    payoffs[payer] -= cost
     labels_prop = [f"propose {space[int(k)]}" for k in offered] + [NO_PROPOSAL]
     if len(set(labels_prop)) < len(labels_prop):
         labels_prop = [f"propose #{int(k)}: {space[int(k)]}" for k in offered]

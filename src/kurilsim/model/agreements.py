@@ -346,9 +346,9 @@ class Agreement:
     >>> from kurilsim import kuril_space
     >>> space = kuril_space()
     >>> deal = space.agreement(islands="H+S", security="no US forces",
-    ...                        economic="nagato")
+    ...                        economic="package")
     >>> str(deal)
-    'Habomai+Shikotan, no US forces, Nagato-scale package'
+    'Habomai+Shikotan, no US forces, package of package_size x Nagato (~¥300 bn each)'
     >>> deal["islands"]
     'H+S'
     >>> space[space.index(deal)] == deal
@@ -849,7 +849,7 @@ class AgreementSpace:
         >>> from kurilsim import kuril_space
         >>> space = kuril_space()
         >>> len(space.select(islands="H+S"))
-        9
+        6
         """
         mask = np.ones(len(self), dtype=bool)
         for issue_name, wanted in options.items():

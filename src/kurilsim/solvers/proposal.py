@@ -26,6 +26,9 @@ __all__ = ["proposal_spe", "spe_kernel"]
 #: Points per block of the kernel (a few hundred KB per array: stays in cache).
 _BLOCK = 4096
 
+#: Who may bear the objection cost in :func:`spe_kernel`.
+_PAYERS = ("proposer", "responder", "objector", "other")
+
 
 def _tolerance(
     row: NDArray[np.float64], tol: float, low: NDArray[np.float64] | None = None
@@ -70,6 +73,7 @@ def spe_kernel(
     *,
     objection_blocks: bool,
     tol: float,
+    payer: str = "proposer",
 ) -> NDArray[np.intp]:
     """The proposal game's SPE for ``m`` points at once (the sweep's hot loop).
 
@@ -90,6 +94,15 @@ def spe_kernel(
     the path.  The proposer picks the first agreement (or the status quo,
     last) with the highest resulting value.
 
+    ``payer`` says who bears the objection cost (the protocol's
+    ``objection_payer``): ``"proposer"`` (pays on proceeding, as above),
+    ``"responder"`` (pays on accepting: after an objection the responder
+    accepts iff the agreement minus the cost is worth the status quo to
+    it, so the objection changes the outcome when it would then reject),
+    ``"objector"`` or ``"other"`` (pays when the agreement is concluded: the
+    objection changes the outcome only if it blocks or the proposer would
+    withdraw without any cost).
+
     Only shapes, dtypes and options are checked (this is a hot loop): the
     values must be finite.
 
@@ -103,6 +116,10 @@ def spe_kernel(
         objection_blocks, "objection_blocks", error=InvalidGameError
     )
     tol = _check_tol(tol)
+    if payer not in _PAYERS:
+        raise InvalidGameError(
+            f"payer must be one of {', '.join(map(repr, _PAYERS))}, got {describe(payer)}"
+        )
     shape = _kernel_table(proposer, "proposer", None)
     _kernel_table(responder, "responder", shape)
     if objector is not None:
@@ -126,7 +143,8 @@ def spe_kernel(
     weights = np.arange(n, 0, -1, dtype=np.int32)[:, None]
     # an objector whose utilities do not vary over the points (a broadcast
     # row, or equal columns) is compared with the status quo once
-    constant_objector = objector is not None and (
+    costly = not objection_blocks  # whether the cost can be paid at all
+    constant_objector = objector is not None and not (costly and payer == "objector") and (
         objector.strides[1] == 0 or bool((objector == objector[:, :1]).all())
     )
     if constant_objector and len(rows):
@@ -138,26 +156,41 @@ def spe_kernel(
         stop = min(start + _BLOCK, m)
         p, r = proposer[:, start:stop], responder[:, start:stop]
         j0 = p[n]
-        accepts = r[:n] >= r[n] - _tolerance(r, tol)
+        c = cost[start:stop]
+        charged = len(rows) > 0 and costly
+        if charged and payer == "responder":  # its payoffs include "agreement minus cost"
+            eps_r = _tolerance(r, tol, np.minimum(r.min(axis=0), (r[rows] - c).min(axis=0)))
+        else:
+            eps_r = _tolerance(r, tol)
+        accepts = r[:n] >= r[n] - eps_r
         gain = p[:n] - j0
         if len(rows):
-            c = cost[start:stop]
-            if objection_blocks:
-                eps_j = _tolerance(p, tol)
-            else:  # the proposer's payoffs include "agreement minus cost" leaves
+            if charged and payer == "proposer":  # "agreement minus cost" leaves
                 low = np.minimum(p[rows].min(axis=0), j0) - c
                 eps_j = _tolerance(p, tol, np.minimum(p.min(axis=0), low))
+            else:
+                eps_j = _tolerance(p, tol)
             if constant_objector:
                 worse = worse_everywhere
             else:
                 assert objector is not None
                 o = objector[:, start:stop]
-                worse = o[rows] - o[n] < -_tolerance(o, tol)
+                low_o = (
+                    np.minimum(o.min(axis=0), (o[rows] - c).min(axis=0))
+                    if charged and payer == "objector"
+                    else None
+                )
+                worse = o[rows] - o[n] < -_tolerance(o, tol, low_o)
             # the objector objects iff it prefers the status quo to the
             # accepted agreement and the objection changes the outcome
             objects = accepts[rows] & worse
-            if not objection_blocks:
-                objects &= gain[rows] < c - eps_j  # the proposer would withdraw
+            if costly:
+                if payer == "proposer":
+                    objects &= gain[rows] < c - eps_j  # the proposer would withdraw
+                elif payer == "responder":  # it would reject, or the proposer withdraw
+                    objects &= (r[rows] - c < r[n] - eps_r) | (gain[rows] < -eps_j)
+                else:  # only a proposer who withdraws at no cost changes it
+                    objects &= gain[rows] < -eps_j
             accepts[rows] &= ~objects
         else:
             eps_j = _tolerance(p, tol)
@@ -181,6 +214,7 @@ def proposal_spe(
     objection_cost: ArrayLike = 0.0,
     objection_blocks: bool = False,
     tol: float = 1e-12,
+    payer: int | None = None,
 ) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
     """Subgame-perfect outcome of the proposal game, for many utility tables.
 
@@ -194,19 +228,25 @@ def proposal_spe(
     proposer, responder, objector : int
         Agent indices (``objector=None``: nobody may object).
     objection_cost : float or array_like
-        What an objection costs the proposer if it goes ahead; an array
+        What an objection costs the payer if it defies it; an array
         broadcasts against the leading axes of ``utilities``.
     objection_blocks : bool
         Whether an objection ends in the status quo.
     tol : float
         Relative tie tolerance (times each agent's utility range per point).
+    payer : int, optional
+        Agent index of the objection payer (default: the proposer, who pays
+        on going ahead; a responder pays on accepting, anyone else when the
+        agreement is concluded -- see :func:`spe_kernel`).
 
     Returns
     -------
     agreement : ndarray of int, shape (...)
         Agreement index reached, or ``NO_DEAL``.
     payoffs : ndarray, shape (..., n_agents)
-        Equilibrium payoffs (the proposer's include any objection cost paid).
+        Equilibrium payoffs (an objection cost is never paid on the
+        equilibrium path: an objection happens only where it changes the
+        outcome).
 
     Examples
     --------
@@ -236,6 +276,8 @@ def proposal_spe(
     roles = {"proposer": proposer, "responder": responder}
     if objector is not None:
         roles["objector"] = objector
+    if payer is not None:
+        roles["payer"] = payer
     for role, index in roles.items():
         check_int(index, role, low=0, high=n_agents - 1, error=InvalidGameError)
     if proposer == responder:
@@ -268,6 +310,7 @@ def proposal_spe(
         np.broadcast_to(cost, lead).reshape(m),
         objection_blocks=objection_blocks,
         tol=tol,
+        payer=_payer_role(payer, proposer, responder, objector),
     )
     points = np.arange(m)
     payoffs = np.stack([row[column, points] for row in rows], axis=-1)
@@ -275,3 +318,14 @@ def proposal_spe(
     agreement = agreement.reshape(lead)
     payoffs = payoffs.reshape((*lead, n_agents))
     return agreement, payoffs
+
+
+def _payer_role(
+    payer: int | None, proposer: int, responder: int, objector: int | None
+) -> str:
+    """The role of :func:`spe_kernel`'s ``payer`` for an agent index."""
+    if payer is None or payer == proposer:
+        return "proposer"
+    if payer == responder:
+        return "responder"
+    return "objector" if payer == objector else "other"

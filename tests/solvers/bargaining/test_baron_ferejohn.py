@@ -142,14 +142,18 @@ def test_equivariant_under_rescaling_one_player(
     assert np.max(np.abs(scaled.proposals - proposals) / ranges) <= 1e-8
 
 
-def test_singapore_three_parties_certified() -> None:
+def _delta(scenario: kurilsim.Scenario) -> float:
+    """The concept's delta: the mean of the agents' discount factors."""
+    protocol = scenario.protocol
+    return float(np.mean([protocol.discount_factor(p) for p in scenario.agent_names]))
+
+
+@pytest.mark.parametrize("rule", ["unanimity", "majority"])
+def test_singapore_three_parties_certified(rule: str) -> None:
     scenario = kurilsim.load_scenario("2018-singapore")
     problem = BargainingProblem.from_scenario(scenario)
     assert problem.players == ("japan", "russia", "united_states")
-    delta = float(
-        np.mean([scenario.protocol.discount_factor(p) for p in problem.players])
-    )
-    solution = solve_baron_ferejohn(problem, delta)
+    solution = solve_baron_ferejohn(problem, _delta(scenario), rule)
     assert solution.optimality_gap <= solution.tol
     assert solution.proposals is not None
     assert solution.proposals.shape == (3, 3)
@@ -159,19 +163,54 @@ def test_singapore_three_parties_certified() -> None:
     np.testing.assert_allclose(
         solution.proposals.mean(axis=0), solution.utilities, atol=1e-9
     )
-    # a majority can impose a deal on the third party: not individually rational
-    assert solution.agreement_probability == pytest.approx(1.0)
     assert "coalitions:" in solution.message
+    assert f"{rule} rule" in solution.message
 
 
-def test_scenario_concept() -> None:
-    outcome = kurilsim.solve_scenario(
-        kurilsim.load_scenario("2018-singapore"), "baron-ferejohn"
-    )
+@pytest.mark.parametrize("rule", ["unanimity", "majority"])
+def test_scenario_concept_solves_the_rule_it_is_given(rule: str) -> None:
+    """The concept is the solver on the scenario's three-party problem, with
+    unanimity unless ``rule`` says otherwise."""
+    scenario = kurilsim.load_scenario("2018-singapore")
+    options = {} if rule == "unanimity" else {"rule": rule}
+    outcome = kurilsim.solve_scenario(scenario, "baron-ferejohn", **options)
     assert outcome.concept == "baron-ferejohn"
     assert outcome.certificate <= 1e-9
-    assert outcome.probability == pytest.approx(1.0)
+    direct = solve_baron_ferejohn(
+        BargainingProblem.from_scenario(scenario), _delta(scenario), rule
+    )
+    np.testing.assert_allclose(outcome.utilities, direct.utilities, atol=1e-9)
+    assert f"{rule} rule" in outcome.evidence.message  # type: ignore[union-attr]
     assert "baron-ferejohn" in kurilsim.CONCEPTS
+    with pytest.raises(kurilsim.InvalidArgumentError, match="rule must be one of"):
+        kurilsim.solve_scenario(scenario, "baron-ferejohn", rule="plurality")
+
+
+@pytest.mark.parametrize("name", kurilsim.list_scenarios())
+def test_default_rule_leaves_nobody_below_the_status_quo(name: str) -> None:
+    """A sovereign cession needs the consent of the state that cedes: under the
+    default (unanimity) every proposal -- not only their average -- gives every
+    agent at least its status quo utility, on every bundled scenario."""
+    scenario = kurilsim.load_scenario(name)
+    outcome = kurilsim.solve_scenario(scenario, "baron-ferejohn")
+    status_quo = scenario.status_quo_utilities()
+    table = scenario.outcome_utilities()
+    slack = 1e-8 * (table.max(axis=1) - table.min(axis=1) + 1.0)
+    assert np.all(outcome.utilities >= status_quo - slack), outcome
+    proposals = outcome.evidence.proposals  # type: ignore[union-attr]
+    assert proposals is not None
+    assert np.all(proposals >= status_quo - slack), proposals
+
+
+def test_majority_can_leave_an_agent_below_the_status_quo() -> None:
+    """Why unanimity is the default: on a problem where two players gain from
+    an outcome that hurts the third, majority rule imposes it some of the time
+    and the third ends below its disagreement value; unanimity never does."""
+    problem = BargainingProblem([[1.0, 1.0, -1.0], [0.2, 0.2, 0.5]], [0.0, 0.0, 0.0])
+    majority = solve_baron_ferejohn(problem, 0.9, "majority")
+    unanimity = solve_baron_ferejohn(problem, 0.9, "unanimity")
+    assert majority.utilities[2] < -1e-6
+    assert np.all(unanimity.utilities >= -1e-9)
 
 
 @pytest.mark.parametrize(
@@ -525,3 +564,9 @@ def test_baron_ferejohn_refuses_a_runaway_coalition_count_at_once() -> None:
 
 def test_valid_values_near_the_edges_still_work() -> None:
     assert baron_ferejohn_shares(np.int64(3), 0.0).tolist() == [1.0, 0.0, 0.0]
+
+
+def test_the_concept_says_majority_does_not_apply_to_cessions() -> None:
+    description = kurilsim.concepts.get("baron-ferejohn").description
+    assert "unanimity rule by default" in description
+    assert "does not apply to sovereign cessions" in description

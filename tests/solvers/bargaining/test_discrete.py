@@ -83,16 +83,30 @@ def test_bad_input() -> None:
 
 
 def test_scenario_concepts() -> None:
-    scenario = kurilsim.load_scenario("2018-singapore").with_params(
-        {"russia.pledge_credibility": 0.7}
-    )
-    for concept in ("nash-bargaining-discrete", "kalai-smorodinsky-discrete"):
-        outcome = kurilsim.solve_scenario(scenario, concept)
-        assert outcome.agreement is not None
-        assert outcome.probability == 1.0
-        assert outcome.certificate == 0.0
-        assert outcome.utilities[0] >= scenario.status_quo_utilities()[0]
-        assert outcome.utilities[1] >= scenario.status_quo_utilities()[1]
+    # On a bundled scenario the discrete solutions are deals exactly when some
+    # agreement gives both parties a strict gain, and then the brute-force
+    # maximiser of the rule among the individually rational agreements.
+    for credibility in (0.1, 0.4, 0.7, 1.0):
+        scenario = kurilsim.load_scenario("2018-singapore").with_params(
+            {"russia.pledge_credibility": credibility}
+        )
+        u = scenario.outcome_utilities()[:2]  # japan, russia; status quo last
+        gains = u[:, :-1] - u[:, -1:]
+        allowed = ~scenario.protocol.vetoed_agreements(scenario.space)
+        rational = (gains >= 0).all(axis=0) & allowed
+        for concept in ("nash-bargaining-discrete", "kalai-smorodinsky-discrete"):
+            outcome = kurilsim.solve_scenario(scenario, concept)
+            assert outcome.certificate == 0.0
+            assert outcome.utilities[0] >= scenario.status_quo_utilities()[0]
+            assert outcome.utilities[1] >= scenario.status_quo_utilities()[1]
+            if not ((gains > 0).all(axis=0) & rational).any():
+                continue
+            assert outcome.agreement is not None
+            assert outcome.probability == 1.0
+            if concept == "nash-bargaining-discrete":
+                product = np.where(rational, gains[0] * gains[1], -np.inf)
+                index = scenario.space.index(outcome.agreement)
+                assert product[index] == pytest.approx(product.max(), abs=1e-12)
 
 
 class TestSolveDiscreteBargaining:

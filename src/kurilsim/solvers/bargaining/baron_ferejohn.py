@@ -751,6 +751,13 @@ def solve_baron_ferejohn(
         Probability that bargaining continues after a rejection (or common
         discount factor), in [0, 1).
     rule : {"majority", "unanimity"}
+        Votes needed: a majority (the textbook game, the default of this
+        generic solver) or every player.  Use ``"unanimity"`` wherever a
+        player holds a veto: a sovereign cession of territory needs the
+        consent of the state that cedes, so majority rule does not apply to
+        it (the scenario concept ``"baron-ferejohn"`` uses unanimity unless
+        told otherwise).  Under unanimity every proposal gives every player
+        at least its disagreement value.
     tol : float
         Relative tolerance of the fixed point and of the certificate.
     max_iterations : int
