@@ -1,14 +1,12 @@
 """The built-in historical scenarios under every solution concept.
 
-No peace treaty was signed in any period the scenarios describe, so at their
-default parameters the non-cooperative concepts -- the subgame-perfect outcome
-of the proposal game with US consent, and the logit-selected Nash equilibrium
-of the strategic game -- must give no deal.  Each test states the constraint
-that binds.  The cooperative concepts (Nash bargaining, Kalai-Smorodinsky,
-Rubinstein) ignore the protocol (who proposes, the US objection, the order of
-moves) and allow lotteries over agreements, so where Japan and Russia have
-agreements both prefer to the status quo they predict a deal: that is where
-the concepts disagree, and the tests pin down which.
+These tests check properties of the concepts on the historical scenarios --
+every outcome is certified, the concepts that need the consent of the
+proposer and the responder never leave them below the status quo, a veto is
+honoured, relaxing a constraint never makes a deal less likely -- and not
+which outcome each period gives at its point values: those values are to be
+replaced by posterior means (``kurilsim.calibrate``), and what the model says
+about each period is reported with its uncertainty, not pinned here.
 """
 
 from __future__ import annotations
@@ -20,11 +18,10 @@ import numpy as np
 import pytest
 
 import kurilsim
-from kurilsim import NO_DEAL, InvalidModelError, compare_concepts, load_scenario
+from kurilsim import InvalidModelError, compare_concepts, load_scenario
 from kurilsim.analysis import solve_scenario
 from tests.bad_arguments import SCENARIO, Case, call, check_named, params
 
-NON_COOPERATIVE = ("spe", "nash")
 COOPERATIVE = ("nash-bargaining", "kalai-smorodinsky", "rubinstein")
 
 
@@ -37,140 +34,67 @@ def comparisons() -> dict[str, kurilsim.ConceptComparison]:
     return {name: compare_concepts(load_scenario(name)) for name in kurilsim.list_scenarios()}
 
 
+#: Concepts in which the proposer and the responder can each block a deal.
+CONSENT = ("spe", "nash", *COOPERATIVE, "nash-bargaining-discrete",
+           "kalai-smorodinsky-discrete", "baron-ferejohn")
+
+
 @pytest.mark.parametrize("name", kurilsim.list_scenarios())
-def test_no_deal_in_any_historical_period(
+def test_every_outcome_is_certified(
     name: str, comparisons: dict[str, kurilsim.ConceptComparison]
 ) -> None:
-    """History: no treaty was signed, so neither non-cooperative concept finds one."""
     table = comparisons[name]
-    for concept in NON_COOPERATIVE:
-        outcome = table[concept]
-        assert outcome.agreement is None, f"{name}/{concept}: {outcome}"
-        assert outcome.probability == 0.0
-        assert outcome.distribution == {NO_DEAL: pytest.approx(1.0)}
-        np.testing.assert_allclose(
-            outcome.utilities, table.scenario.status_quo_utilities(), atol=1e-12
-        )
-        assert outcome.certificate <= 1e-9
-
-
-def test_1956_the_us_objection_binds(comparisons: dict[str, kurilsim.ConceptComparison]) -> None:
-    """1956: Russia accepts Habomai+Shikotan (Article 9), and Japan would take it,
-    but the United States objects to any deal (Dulles's warning:
-    objection_scope = "any") and the objection costs Japan more (0.4) than the
-    two islands are worth to it.  Without the objection the SPE is the
-    two-island treaty.  The cooperative concepts, which ignore the US, share out
-    Habomai+Shikotan and Habomai alone."""
-    table = comparisons["1956-declaration"]
-    scenario = table.scenario
-    without_us = scenario.with_params({"protocol.objection_cost": 0.0})
-    spe = kurilsim.solve_scenario(without_us, "spe")
-    assert spe.deal == "Habomai+Shikotan, US forces allowed, no economic package"
-    for concept in COOPERATIVE:
-        assert support(table[concept]) == {
-            "Habomai+Shikotan, US forces allowed, no economic package",
-            "Habomai, US forces allowed, no economic package",
-        }
-        assert table[concept].probability == pytest.approx(1.0)
-
-
-def test_1960_russias_security_condition_binds(
-    comparisons: dict[str, kurilsim.ConceptComparison],
-) -> None:
-    """1960: the memorandum makes any transfer conditional on foreign troops
-    leaving Japan -- security weight 2.5, no pledge is credible -- so Russia
-    accepts no transfer, and no agreement is better than the status quo for
-    both: every concept, cooperative ones included, gives no deal."""
-    table = comparisons["1960-memorandum"]
+    assert [o.concept for o in table] == list(kurilsim.CONCEPTS)
     for outcome in table:
-        assert outcome.agreement is None
-    relaxed = table.scenario.with_params({"russia.security_weight": 0.0})
-    assert kurilsim.solve_scenario(relaxed, "spe").agreement is not None
+        assert outcome.certificate <= max(outcome.tol, 1e-9), outcome
+        assert sum(outcome.distribution.values()) == pytest.approx(1.0)
 
 
-@pytest.mark.parametrize("name", ["1993-tokyo", "2001-irkutsk"])
-def test_1993_and_2001_the_four_island_claim_binds(
+@pytest.mark.parametrize("name", kurilsim.list_scenarios())
+def test_concepts_needing_consent_leave_proposer_and_responder_no_worse(
     name: str, comparisons: dict[str, kurilsim.ConceptComparison]
 ) -> None:
-    """1993 and 2001: Japan's audience cost of settling for less than all four
-    islands exceeds what any partial deal is worth to it, while Russia never
-    accepts Iturup.  Dropping the audience cost turns the SPE into a deal.
-    The cooperative concepts propose a lottery between all four islands and
-    Habomai alone -- a deal neither side could sign."""
+    """Japan can always propose nothing and Russia can always refuse: under
+    every concept that needs their consent (Baron-Ferejohn by default:
+    unanimity) neither ends below its status quo utility."""
     table = comparisons[name]
-    relaxed = table.scenario.with_params({"japan.audience_cost": 0.0})
-    assert kurilsim.solve_scenario(relaxed, "spe").agreement is not None
-    for concept in COOPERATIVE:
-        assert support(table[concept]) == {
-            "Habomai, US forces allowed, larger package",
-            "all four islands, full demilitarisation, larger package",
-        }
-
-
-def test_2018_the_credibility_of_the_pledge_binds(
-    comparisons: dict[str, kurilsim.ConceptComparison],
-) -> None:
-    """2018: with Putin's doubts (pledge credibility 0.25) Russia rejects
-    Habomai+Shikotan for fear of US forces, and Japan rejects Habomai alone
-    (audience cost).  With a credible enough pledge the SPE is the two-island
-    deal without US forces: the model says how close Singapore came."""
-    table = comparisons["2018-singapore"]
     scenario = table.scenario
-    outcomes = {}
-    for credibility in np.linspace(0.0, 1.0, 11):
-        point = scenario.with_params({"russia.pledge_credibility": float(credibility)})
-        outcomes[round(float(credibility), 1)] = kurilsim.solve_scenario(point, "spe").deal
-    assert {outcomes[c] for c in (0.0, 0.1, 0.2, 0.3, 0.4)} == {"no deal"}
-    assert all(outcomes[c].startswith("Habomai+Shikotan, no US forces") for c in
-               (0.5, 0.6, 0.7, 0.8, 0.9, 1.0))
-    # where the concepts disagree: the cooperative ones find a lottery deal
-    for concept in COOPERATIVE:
-        assert table[concept].probability == pytest.approx(1.0)
-        assert "Habomai+Shikotan, no US forces, larger package" in support(table[concept])
+    status_quo = scenario.status_quo_utilities()
+    parties = [scenario.agent_names.index(p)
+               for p in (scenario.protocol.proposer, scenario.protocol.responder)]
+    for concept in CONSENT:
+        utilities = table[concept].utilities
+        assert np.all(utilities[parties] >= status_quo[parties] - 1e-9), table[concept]
 
 
-def test_2018_with_a_credible_pledge_every_concept_includes_the_two_island_deal() -> None:
-    """At pledge credibility 0.7 the SPE, the strategic game's equilibrium and
-    the Nash bargaining solution all reach Habomai+Shikotan without US forces
-    and with the larger package; Kalai-Smorodinsky and Rubinstein mix it with a
-    treaty without islands."""
-    scenario = load_scenario("2018-singapore").with_params({"russia.pledge_credibility": 0.7})
-    table = compare_concepts(scenario)
-    deal = "Habomai+Shikotan, no US forces, larger package"
-    for concept in ("spe", "nash", "nash-bargaining"):
-        assert table[concept].deal == deal
-    for concept in ("kalai-smorodinsky", "rubinstein"):
-        assert deal in support(table[concept])
-    assert table["spe"].utilities[0] > table["rubinstein"].utilities[0]  # first-mover edge
-
-
-@pytest.mark.parametrize("name", ["2020-constitution", "2022-suspension"])
-def test_2020_and_2022_the_constitutional_ban_binds(
+@pytest.mark.parametrize("name", kurilsim.list_scenarios())
+def test_the_cooperative_concepts_ignore_the_objector(
     name: str, comparisons: dict[str, kurilsim.ConceptComparison]
 ) -> None:
-    """2020 and 2022: the constitutional penalty (1.0) exceeds anything Russia
-    gains from a treaty with any island, and Japan gains nothing from a treaty
-    without islands: no agreement is better than the status quo for both, so
-    every concept that needs Russia's consent gives no deal.  Lifting the
-    penalty in 2020 restores the 2018 picture.  Baron-Ferejohn's majority rule
-    does not need Russia: in 2020 Japan and the United States outvote it (a
-    deal with certainty, Russia below its status quo); in 2022 Russia
-    accepts nothing and no majority gains from a deal."""
+    """Nash bargaining, Kalai-Smorodinsky and Rubinstein are solved between
+    the proposer and the responder: the objection cost does not change them."""
+    scenario = comparisons[name].scenario
+    costly = scenario.with_params({"protocol.objection_cost": 5.0})
+    for concept in COOPERATIVE:
+        a = kurilsim.solve_scenario(scenario, concept)
+        b = kurilsim.solve_scenario(costly, concept)
+        assert a.distribution == b.distribution
+
+
+@pytest.mark.parametrize("name", kurilsim.list_scenarios())
+def test_without_the_objector_the_spe_is_no_worse_for_the_proposer(
+    name: str, comparisons: dict[str, kurilsim.ConceptComparison]
+) -> None:
+    """Removing the objector only removes constraints on the proposer, so its
+    subgame-perfect payoff cannot fall."""
     table = comparisons[name]
-    for outcome in table:
-        if outcome.concept != "baron-ferejohn":
-            assert outcome.agreement is None
-    majority = table["baron-ferejohn"]
-    if name == "2020-constitution":
-        assert majority.probability == pytest.approx(1.0)
-        assert majority.utilities[1] < table.scenario.status_quo_utilities()[1]
-    else:
-        assert majority.agreement is None
-    if name == "2020-constitution":
-        lifted = table.scenario.with_params(
-            {"russia.constitutional_penalty": 0.0, "russia.pledge_credibility": 0.7}
-        )
-        assert kurilsim.solve_scenario(lifted, "spe").agreement is not None
+    scenario = table.scenario
+    alone = scenario.with_params({"protocol.objector": ""})
+    proposer = scenario.agent_names.index(scenario.protocol.proposer)
+    assert (
+        kurilsim.solve_scenario(alone, "spe").utilities[proposer]
+        >= table["spe"].utilities[proposer] - 1e-12
+    )
 
 
 def test_compare_concepts_prints_one_row_per_concept() -> None:
@@ -181,7 +105,7 @@ def test_compare_concepts_prints_one_row_per_concept() -> None:
     assert len(lines) == 3 + len(kurilsim.CONCEPTS)
     for concept in kurilsim.CONCEPTS:
         assert any(line.startswith(concept) for line in lines)
-    assert not table.agree  # SPE: no deal, bargaining: a deal
+    assert table.agree == (len({o.deal for o in table}) == 1)
     rows = table.rows()
     assert [row["concept"] for row in rows] == list(kurilsim.CONCEPTS)
     assert all(row["certificate"] <= 1e-9 for row in rows)

@@ -169,3 +169,18 @@ def test_island_shares_bad_measure() -> None:
 def test_island_shares_zero_total() -> None:
     with pytest.raises(InvalidModelError, match="zero"):
         island_shares("population_recent", ISLANDS[:1])
+
+
+def test_every_pinned_source_is_public() -> None:
+    """No figure cites the team's unpublished notes; each names a publisher."""
+    for each in ISLANDS:
+        for name, source in each.sources.items():
+            text = f"{source.citation} {source.note}".lower()
+            assert "brief" not in text, (each.name, name)
+            assert "kurilsim" not in text, (each.name, name)
+
+
+def test_the_fish_measure_says_it_is_tonnage_not_value() -> None:
+    note = ISLANDS[0].sources["fish_catch_prewar_t"].note
+    assert "tonnage, not value" in note.lower()
+    assert "kelp" in note

@@ -16,6 +16,8 @@ from kurilsim.kuril.agents import (
     Japan,
     Russia,
     UnitedStates,
+    package_size_overrides,
+    package_value,
 )
 from kurilsim.kuril.islands import ISLANDS, Island, Source, island, island_shares
 from kurilsim.kuril.scenarios import (
@@ -27,6 +29,8 @@ from kurilsim.kuril.scenarios import (
     load_scenario,
 )
 from kurilsim.kuril.space import (
+    NAGATO_YEN_BN,
+    PHASED_OPTIONS,
     economic_package,
     fisheries_arrangement,
     island_transfer,
@@ -46,6 +50,7 @@ register_space_builder(
     kuril_space,
     options={
         "islands": ("nested", "subsets"),
+        "phased": (True, False),
         "sovereignty": (False, True),
         "fisheries": (False, True),
     },
@@ -55,6 +60,8 @@ register_space_builder(
 __all__ = [
     "ISLANDS",
     "KURIL_OBJECTION_RULE",
+    "NAGATO_YEN_BN",
+    "PHASED_OPTIONS",
     "SECURITY_EXPOSURE",
     "STRAIT_CONTROL",
     "Island",
@@ -73,6 +80,8 @@ __all__ = [
     "kuril_space",
     "list_scenarios",
     "load_scenario",
+    "package_size_overrides",
+    "package_value",
     "security_regime",
     "sovereignty_form",
 ]

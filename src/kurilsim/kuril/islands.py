@@ -59,12 +59,14 @@ JAPANESE_POPULATION_SOURCE = Source(
 )
 RUSSIAN_POPULATION_SOURCE = Source(
     citation=(
-        "Sakhalin Oblast statistics (Rosstat), resident population c. 2018, "
-        "rounded as in the kurilsim domain brief"
+        "Rosstat, 'Population of the Russian Federation by municipality as of "
+        "1 January 2018' (Kurilsky and Yuzhno-Kurilsky urban okrugs, Sakhalin "
+        "Oblast), split between Kunashir and Shikotan by settlement and rounded"
     ),
     note=(
-        "Approximate (about 18,000 in total); Habomai has no civilian residents, "
-        "only a border-guard post, recorded here as 0."
+        "Approximate (about 18,000 in total): Kurilsky okrug is Iturup; "
+        "Yuzhno-Kurilsky okrug is Kunashir, Shikotan and Habomai.  Habomai has "
+        "no civilian residents, only a border-guard post, recorded here as 0."
     ),
 )
 FISH_CATCH_SOURCE = Source(
@@ -72,13 +74,26 @@ FISH_CATCH_SOURCE = Source(
         "Hokkaido Government, pre-war fisheries statistics of the Northern "
         "Territories, annual average 1939-41 (tonnes)"
     ),
-    note="Pre-war catch; a proxy for the islands' economic (maritime) value.",
+    note=(
+        "Pre-war catch by weight, a proxy for the islands' economic (maritime) "
+        "value.  Tonnage, not value: no public source found gives the pre-war "
+        "catch of each island in yen, so the measure is kept in tonnes.  It "
+        "overstates Habomai (62.5% of the tonnage), whose catch was mostly kelp "
+        "(konbu), of low value per tonne; Japan's weight_fish has a wide prior "
+        "for this reason."
+    ),
 )
 STRATEGIC_SOURCE = Source(
     citation=(
-        "kurilsim domain brief, 'Strategic geography': Catherine (Yekaterina) Strait "
-        "~21 km wide, Friza Strait ~40 km wide and up to ~1,300 m deep; Bastion "
-        "(Iturup) and Bal (Kunashir) coastal missile systems deployed in 2016"
+        "Great Soviet Encyclopedia, 3rd ed. (1969-78), articles 'Ekaterina "
+        "Strait' (over 22 km wide, 150-500 m deep, drift ice only in February-"
+        "March) and 'Friza Strait'; Boyevaya Vakhta (Pacific Fleet newspaper), "
+        "22 November 2016, as reported by RFE/RL and TASS: Bastion (Iturup) and "
+        "Bal (Kunashir) coastal missile systems on combat duty"
+    ),
+    note=(
+        "The Catherine Strait's width is given as 21 or 22 km depending on the "
+        "source; the Friza Strait as ~40 km wide and up to ~1,300 m deep."
     ),
 )
 
@@ -266,7 +281,9 @@ def island_shares(
     ----------
     measure : {"area", "population_1945", "population_recent", "fish_catch", "equal"}
         The figure to share out; ``"equal"`` gives each island ``1/len(islands)``
-        (the symbolic weight: every island counts the same).
+        (the symbolic weight: every island counts the same).  ``"fish_catch"``
+        shares the pre-war catch by tonnage, not by value: no public source
+        found gives it per island in yen (see ``FISH_CATCH_SOURCE``).
     islands : tuple of Island, optional
         Defaults to :data:`ISLANDS`.
 

@@ -58,6 +58,7 @@ _FILE_DEFAULTS: Final[Mapping[str, Any]] = {
         "objector": "united_states",
         "objection_scope": "restrictions",
         "objectionable": KURIL_OBJECTION_RULE,
+        "objection_payer": "japan",
     },
 }
 
@@ -74,7 +75,10 @@ def kuril_protocol(**settings: Any) -> NegotiationProtocol:
     restrict its rights (``objection_scope="restrictions"``): those that
     transfer islands on which US forces may not be stationed
     (``objectionable=KURIL_OBJECTION_RULE``, i.e.
-    ``"islands.any*security.restricts_us"``).
+    ``"islands.any*security.restricts_us"``).  Japan bears the cost of an
+    objection whoever proposes (``objection_payer="japan"``): what a US
+    objection costs is strain on the US-Japan alliance, which falls on Japan,
+    not on Russia.
 
     Parameters
     ----------
@@ -93,6 +97,8 @@ def kuril_protocol(**settings: Any) -> NegotiationProtocol:
     0.9
     >>> protocol.objection_scope, protocol.objectionable
     ('restrictions', 'islands.any*security.restricts_us')
+    >>> kuril_protocol(proposer="russia", responder="japan").payer
+    'japan'
     """
     defaults = {
         "proposer": "japan",
@@ -100,6 +106,7 @@ def kuril_protocol(**settings: Any) -> NegotiationProtocol:
         "objector": "united_states",
         "objection_scope": "restrictions",
         "objectionable": KURIL_OBJECTION_RULE,
+        "objection_payer": "japan",
     }
     return NegotiationProtocol(**{**defaults, **settings})
 
@@ -131,7 +138,7 @@ def kuril_scenario(name: str = "default", **fields: Any) -> Scenario:
     >>> import kurilsim
     >>> scenario = kurilsim.kuril_scenario()
     >>> scenario.agent_names, scenario.utilities().shape
-    (('japan', 'russia', 'united_states'), (3, 39))
+    (('japan', 'russia', 'united_states'), (3, 38))
     >>> tougher = scenario.with_params({"japan.demand": 2,
     ...                                 "russia.security_weight": 2.5})
     >>> tougher.agent("russia").security_weight
@@ -142,7 +149,7 @@ def kuril_scenario(name: str = "default", **fields: Any) -> Scenario:
     kurilsim._errors.InvalidModelError: unknown scenario parameter 'russia.security' (did you mean 'russia.security_weight'?); valid names are japan.demand, ...
     >>> kurilsim.kuril_scenario("wide", space=kurilsim.kuril_space(
     ...     islands="subsets")).utilities().shape
-    (3, 138)
+    (3, 104)
     """
     if "space" not in fields:
         fields["space"] = kuril_space()
@@ -214,9 +221,11 @@ def load_scenario(
     >>> import kurilsim
     >>> scenario = kurilsim.load_scenario("2018-singapore")
     >>> scenario.utilities().shape
-    (3, 39)
-    >>> scenario.agent("japan").demand
-    2
+    (3, 38)
+    >>> scenario.protocol.discount_factor("japan")
+    0.85
+    >>> kurilsim.load_scenario("2020-constitution").protocol.veto
+    {'russia': 'islands.any'}
     """
     key = os.fspath(name_or_path) if isinstance(name_or_path, os.PathLike) else (
         name_or_path

@@ -6,14 +6,40 @@ Feature names (used by the built-in agents; ``issue.feature``):
   ``islands.iturup``: 1 if the island is transferred to Japan;
   ``islands.count``: number of islands transferred; ``islands.area_share``:
   share of the total area transferred; ``islands.any``: 1 if any is.
+* Phased agreements (see :func:`island_transfer`): ``islands.talks``: 1 if
+  the agreement commits both sides to continue talks on the islands it does
+  not transfer (Kunashir and Iturup); ``islands.joint``: 1 if it sets up
+  joint economic activity on Kunashir and Iturup.
+* What an agreement settles: ``islands.final``: 1 if it is a final
+  settlement of the territorial question (a treaty without a commitment to
+  continue talks); ``islands.renounced``: 1 if it is a final settlement that
+  leaves with Russia at least one island Japan claims (fewer than four
+  islands and no continuation of talks: Japan would recognise Russian
+  sovereignty over them); ``islands.renounced_count``: how many.  The 1956
+  objection of the United States was to such a recognition over Kunashir and
+  Iturup (FRUS 1955-57 vol. XXIII, docs 89 and 93), so
+  ``objectionable = "islands.renounced"`` is the outcome-dependent rule of
+  that objection.
+* The 1956 Declaration and the 2020 constitution: ``islands.within_1956``: 1
+  if islands are transferred and all of them are among the two of Article 9
+  of the 1956 Joint Declaration (Habomai, Shikotan): a transfer that Russia
+  could present as the delimitation of its border under a treaty it has
+  ratified, the exception of the 2020 amendment (Art. 67 § 2.1 of the
+  Constitution of the Russian Federation); ``islands.beyond_1956``: 1 if
+  Kunashir or Iturup is transferred (a cession no such reading covers).
+  ``objectionable = "islands.any"`` vetoes every cession,
+  ``"islands.beyond_1956"`` every cession but the delimitation exception.
 * ``security.us_forces_allowed``: US forces may be stationed on transferred
   islands (the 1960 treaty unchanged); ``security.japanese_forces_allowed``;
   ``security.demilitarised``; ``security.restricts_us``: US forces may *not*
   be stationed there (a restriction of US rights; with ``islands.any`` it is
   the rule of :func:`kurilsim.kuril.kuril_protocol` for which agreements the
   United States may object to).
-* ``economic.size``: the economic package in units of the 2016 Nagato package
-  (about ¥300 bn of deals).
+* ``economic.package``: 1 if the agreement includes a Japanese economic
+  package.  Its size is not a feature but the agents' parameter
+  ``package_size`` (in units of the 2016 Nagato package, about ¥300 bn), so
+  that it can be swept like any other parameter (see
+  :func:`economic_package`).
 * ``sovereignty.control``: the share of effective control that passes to Japan
   (full 1, autonomy 0.7, lease 0.3; *modelling* values).
 * ``fisheries.access``: Japanese fishing access (1) or not (0);
@@ -30,6 +56,8 @@ from kurilsim.kuril.islands import ISLANDS, island_shares
 from kurilsim.model.agreements import AgreementSpace, Constraint, Issue
 
 __all__ = [
+    "NAGATO_YEN_BN",
+    "PHASED_OPTIONS",
     "economic_package",
     "fisheries_arrangement",
     "island_transfer",
@@ -40,9 +68,38 @@ __all__ = [
 
 _INITIALS = {"habomai": "H", "shikotan": "S", "kunashir": "K", "iturup": "I"}
 
+#: The islands of Article 9 of the 1956 Joint Declaration.
+_ARTICLE_9 = frozenset({"habomai", "shikotan"})
 
-def island_transfer(chain: Literal["nested", "subsets"] = "nested") -> Issue:
-    """Which islands Japan receives.
+#: One unit of economic package: the 2016 Nagato package, about ¥300 bn of
+#: about 80 business deals (Japan MOFA, Japan-Russia summit meeting,
+#: 15-16 December 2016; UPI, "Vladimir Putin, Shinzo Abe agree on joint
+#: Russian-Japan activities on Kuril Islands", 16 December 2016).
+NAGATO_YEN_BN = 300.0
+
+#: The phased options of the islands issue (key, label, talks, joint): the
+#: two small islands now, with a commitment to continue talks on Kunashir and
+#: Iturup, or with joint economic activity on them.
+PHASED_OPTIONS: tuple[tuple[str, str, float, float], ...] = (
+    (
+        "H+S+talks",
+        "Habomai+Shikotan, talks to continue on Kunashir and Iturup",
+        1.0,
+        0.0,
+    ),
+    (
+        "H+S+joint",
+        "Habomai+Shikotan, joint economic activity on Kunashir and Iturup",
+        0.0,
+        1.0,
+    ),
+)
+
+
+def island_transfer(
+    chain: Literal["nested", "subsets"] = "nested", *, phased: bool = True
+) -> Issue:
+    """Which islands Japan receives, and what happens to the others.
 
     Parameters
     ----------
@@ -51,16 +108,45 @@ def island_transfer(chain: Literal["nested", "subsets"] = "nested") -> Issue:
         Habomai, Habomai+Shikotan (the 1956 formula), Habomai+Shikotan+Kunashir,
         all four.  ``"subsets"``: all 16 subsets.  Option keys join initials
         (``"H+S"``); labels join names (``"Habomai+Shikotan"``).
+    phased : bool, optional
+        Add, right after ``"H+S"``, the two phased agreements of
+        :data:`PHASED_OPTIONS` (default ``True``): ``"H+S+talks"``
+        (Habomai and Shikotan now, with a commitment to continue talks on
+        Kunashir and Iturup: the "two islands first" of Japanese polls and
+        the structure of Kozyrev's confidential offer of March 1992) and
+        ``"H+S+joint"`` (Habomai and Shikotan, with joint economic activity
+        on Kunashir and Iturup, which stay Russian: the option of the Asahi
+        poll of January 2019).
+
+    Notes
+    -----
+    The phased agreements are options of the islands issue rather than a
+    separate issue because they are alternative answers to one question --
+    what becomes of each of the four islands -- and only make sense together
+    with the transfer of exactly Habomai and Shikotan: a separate issue
+    ("talks on the rest: yes/no") would need a constraint to rule out talks
+    on islands already transferred and joint activity on Japanese islands,
+    and would multiply the space for nothing.  Every option carries the
+    features ``talks``, ``joint``, ``final``, ``renounced``,
+    ``renounced_count``, ``within_1956`` and ``beyond_1956`` (see
+    :mod:`kurilsim.kuril.space`); the status quo has them all 0 (no treaty
+    settles or renounces anything).
 
     Examples
     --------
     >>> from kurilsim.kuril.space import island_transfer
     >>> island_transfer().options
+    ('none', 'H', 'H+S', 'H+S+talks', 'H+S+joint', 'H+S+K', 'H+S+K+I')
+    >>> island_transfer(phased=False).options
     ('none', 'H', 'H+S', 'H+S+K', 'H+S+K+I')
-    >>> len(island_transfer("subsets"))
-    16
+    >>> len(island_transfer("subsets")), len(island_transfer("subsets", phased=False))
+    (18, 16)
     >>> island_transfer().feature_values("area_share").round(3)
-    array([0.   , 0.019, 0.069, 0.367, 1.   ])
+    array([0.   , 0.019, 0.069, 0.069, 0.069, 0.367, 1.   ])
+    >>> island_transfer().feature_values("renounced")
+    array([1., 1., 1., 0., 1., 1., 0.])
+    >>> island_transfer().feature_values("within_1956")
+    array([0., 1., 1., 1., 1., 0., 0.])
     """
     if chain == "nested":
         subsets = [ISLANDS[:k] for k in range(len(ISLANDS) + 1)]
@@ -74,29 +160,65 @@ def island_transfer(chain: Literal["nested", "subsets"] = "nested") -> Issue:
         raise InvalidModelError(
             f"island chain must be 'nested' or 'subsets', got {chain!r}"
         )
+    if not isinstance(phased, bool):
+        raise InvalidModelError(f"phased must be True or False, got {phased!r}")
     area = island_shares("area")
-    keys, labels = [], []
-    features: dict[str, list[float]] = {each.key: [] for each in ISLANDS}
-    features |= {"count": [], "area_share": [], "any": []}
+    keys: list[str] = []
+    labels: list[str] = []
+    names = (
+        *(each.key for each in ISLANDS),
+        "count",
+        "area_share",
+        "any",
+        "talks",
+        "joint",
+        "final",
+        "renounced",
+        "renounced_count",
+        "within_1956",
+        "beyond_1956",
+    )
+    features: dict[str, list[float]] = {name: [] for name in names}
+
+    def add(
+        key: str, label: str, members: set[str], talks: float, joint: float
+    ) -> None:
+        keys.append(key)
+        labels.append(label)
+        for each in ISLANDS:
+            features[each.key].append(float(each.key in members))
+        left = len(ISLANDS) - len(members)
+        final = 1.0 - talks
+        features["count"].append(float(len(members)))
+        features["area_share"].append(
+            float(sum(area[i] for i, each in enumerate(ISLANDS) if each.key in members))
+        )
+        features["any"].append(float(bool(members)))
+        features["talks"].append(talks)
+        features["joint"].append(joint)
+        features["final"].append(final)
+        features["renounced"].append(final * float(left > 0))
+        features["renounced_count"].append(final * left)
+        features["within_1956"].append(float(bool(members) and members <= _ARTICLE_9))
+        features["beyond_1956"].append(float(bool(members - _ARTICLE_9)))
+
     for subset in subsets:
         members = {each.key for each in subset}
         if not subset:
-            keys.append("none")
-            labels.append("no islands")
-        else:
-            keys.append("+".join(_INITIALS[each.key] for each in subset))
-            labels.append(
-                "all four islands"
-                if len(subset) == len(ISLANDS)
-                else "+".join(each.name for each in subset)
-            )
-        for each in ISLANDS:
-            features[each.key].append(float(each.key in members))
-        features["count"].append(float(len(subset)))
-        features["area_share"].append(
-            float(sum(area[ISLANDS.index(each)] for each in subset))
+            add("none", "no islands", members, 0.0, 0.0)
+            continue
+        add(
+            "+".join(_INITIALS[each.key] for each in subset),
+            "all four islands"
+            if len(subset) == len(ISLANDS)
+            else "+".join(each.name for each in subset),
+            members,
+            0.0,
+            0.0,
         )
-        features["any"].append(float(bool(subset)))
+        if phased and members == _ARTICLE_9:
+            for key, label, talks, joint in PHASED_OPTIONS:
+                add(key, label, members, talks, joint)
     return Issue(
         name="islands",
         options=tuple(keys),
@@ -108,6 +230,12 @@ def island_transfer(chain: Literal["nested", "subsets"] = "nested") -> Issue:
                 "Nested chain outward from Hokkaido."
                 if chain == "nested"
                 else "Any subset of the four islands."
+            )
+            + (
+                " Phased: Habomai+Shikotan with continued talks, or with joint "
+                "economic activity, on Kunashir and Iturup."
+                if phased
+                else ""
             )
         ),
     )
@@ -143,26 +271,39 @@ def security_regime() -> Issue:
     )
 
 
-def economic_package(sizes: tuple[float, float, float] = (0.0, 1.0, 3.0)) -> Issue:
-    """Japanese economic cooperation offered with the deal.
+def economic_package() -> Issue:
+    """Japanese economic cooperation offered with the deal: none, or a package.
 
-    Parameters
-    ----------
-    sizes : tuple of three floats
-        Size of the options ``"none"``, ``"nagato"`` and ``"larger"`` in units
-        of the 2016 Nagato package (about 80 deals worth ¥300 bn).  The
-        default "larger" package is three times Nagato (*modelling*).
+    Options ``"none"`` and ``"package"``; feature ``economic.package`` (0, 1).
+    The package's size is the parameter ``package_size`` of the agents Japan
+    and Russia, in units of the 2016 Nagato package (about 80 deals worth
+    about ¥300 bn, :data:`NAGATO_YEN_BN`), not a feature of the space: a
+    size is then a number that a sweep, a prior or a calibration can vary
+    continuously without rebuilding the space, and the utilities stay linear
+    in the space's features (Japan's cost and Russia's concave, risk-discounted
+    value of the size are coefficients of the ``economic.package`` column).
+    The label therefore states the size by the parameter that sets it.
+
+    Examples
+    --------
+    >>> from kurilsim.kuril.space import economic_package
+    >>> economic_package().labels
+    ('no economic package', 'package of package_size x Nagato (~¥300 bn each)')
+    >>> economic_package().feature_values("package")
+    array([0., 1.])
     """
-    if len(sizes) != 3 or not all(isinstance(s, int | float) and s >= 0 for s in sizes):
-        raise InvalidModelError(
-            f"economic package sizes must be three numbers >= 0, got {sizes!r}"
-        )
     return Issue(
         name="economic",
-        options=("none", "nagato", "larger"),
-        labels=("no economic package", "Nagato-scale package", "larger package"),
-        features={"size": tuple(float(s) for s in sizes)},
-        description="Economic cooperation package, in units of the 2016 Nagato deals.",
+        options=("none", "package"),
+        labels=(
+            "no economic package",
+            f"package of package_size x Nagato (~¥{NAGATO_YEN_BN:.0f} bn each)",
+        ),
+        features={"package": (0.0, 1.0)},
+        description=(
+            "Economic cooperation package; its size is the agents' parameter "
+            "package_size, in units of the 2016 Nagato package (~¥300 bn)."
+        ),
     )
 
 
@@ -203,25 +344,34 @@ def fisheries_arrangement() -> Issue:
 def kuril_space(
     *,
     islands: Literal["nested", "subsets"] = "nested",
+    phased: bool = True,
     sovereignty: bool = False,
     fisheries: bool = False,
 ) -> AgreementSpace:
     """The default agreement space of the Japan-Russia negotiation.
 
-    Issues: island transfer, security regime, economic package, and optionally
-    the form of sovereignty and a fisheries arrangement.  Constraint: when no
-    island is transferred there is nothing for a security regime or a form of
-    sovereignty to apply to, so they take their first option.
+    Issues: island transfer (with the phased agreements unless
+    ``phased=False``; see :func:`island_transfer`), security regime, economic
+    package, and optionally the form of sovereignty and a fisheries
+    arrangement.  Constraint: when no island is transferred there is nothing
+    for a security regime or a form of sovereignty to apply to, so they take
+    their first option.
 
     Examples
     --------
     >>> from kurilsim import kuril_space
     >>> len(kuril_space()), len(kuril_space(islands="subsets"))
-    (39, 138)
+    (38, 104)
+    >>> len(kuril_space(phased=False))
+    26
     >>> len(kuril_space(sovereignty=True, fisheries=True))
-    333
+    330
     """
-    issues = [island_transfer(islands), security_regime(), economic_package()]
+    issues = [
+        island_transfer(islands, phased=phased),
+        security_regime(),
+        economic_package(),
+    ]
     require: dict[str, tuple[str, ...]] = {"security": ("us-forces-allowed",)}
     if sovereignty:
         issues.append(sovereignty_form())
