@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 import pytest
 
@@ -53,8 +55,10 @@ def test_an_invalid_point_is_an_error_of_its_own() -> None:
         # a setting it does not take: points grouped by its value
         (["protocol.objection_blocks", "russia.pledge_credibility"],
          [np.array([False, True, False, True]), np.array([0.0, 0.3, 0.6, 0.9])]),
+        # only a setting it does not take: no array at all for the kernel
+        (["protocol.objection_blocks"], [np.array([False, True, True, False])]),
     ],
-    ids=["kernel-setting-only", "grouped-setting"],
+    ids=["kernel-setting-only", "grouped-setting", "grouped-setting-only"],
 )
 def test_the_kernel_path_without_agent_arrays(names: list[str], values: list) -> None:  # type: ignore[type-arg]
     concept = concepts.get("spe")
@@ -81,3 +85,23 @@ def test_the_kernel_path_reports_the_models_utilities() -> None:
     assert no_deal.any()
     assert not no_deal.all()
     np.testing.assert_array_equal(chunk.utilities[no_deal], table[:, -1, no_deal].T)
+
+
+@pytest.mark.parametrize("design", ["points", "grid"])
+def test_a_sweep_over_only_a_boolean_setting(design: Literal["points", "grid"]) -> None:
+    """Review finding 6: sweeping only ``protocol.objection_blocks`` (a setting
+    the kernel does not take) raised ``RuntimeError: generator raised
+    StopIteration``."""
+    result = kurilsim.sweep(
+        SCENARIO, {"protocol.objection_blocks": [True, False]}, design=design,
+        progress=False,
+    )
+    for blocks in (True, False):
+        alone = kurilsim.solve_scenario(
+            SCENARIO.with_params({"protocol.objection_blocks": blocks}), "spe"
+        )
+        index = [bool(v) for v in result.points["protocol.objection_blocks"]].index(blocks)
+        expected = (
+            alone.agreement_index if alone.agreement is not None else kurilsim.NO_DEAL
+        )
+        assert result.agreement[index] == expected

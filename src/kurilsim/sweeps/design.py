@@ -1,4 +1,5 @@
-"""The points of a sweep: full-factorial grids and random or Latin-hypercube samples.
+"""The points of a sweep: full-factorial grids, random or Latin-hypercube samples,
+and explicit point sets.
 
 :func:`make_design` checks a sweep's parameter names and values against the
 scenario (before any work) and lays out every point's values, one flat
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
@@ -33,7 +34,7 @@ __all__ = ["DEFAULT_MAX_POINTS", "DESIGNS", "Design", "make_design"]
 DEFAULT_MAX_POINTS: Final = 50_000_000
 
 #: The kinds of design :func:`make_design` lays out.
-DESIGNS: Final = ("grid", "random", "lhs")
+DESIGNS: Final = ("grid", "random", "lhs", "points")
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -42,17 +43,17 @@ class Design:
 
     Attributes
     ----------
-    kind : {"grid", "random", "lhs"}
+    kind : {"grid", "random", "lhs", "points"}
     names : tuple of str
         The swept parameters (dotted names), in the order given.
     axes : dict of str to ndarray
         Grid designs: the values of each parameter (one axis each).
-        Sampled designs: empty.
+        Sampled designs and explicit points: empty.
     points : dict of str to ndarray
         Every point's value of each parameter, flattened (grids in C order:
         the last parameter varies fastest).
     shape : tuple of int
-        The grid shape, or ``(samples,)``.
+        The grid shape, or ``(samples,)`` (``(m,)`` for ``m`` explicit points).
     seed : int or None
         The integer seed of a sampled design, if one was given.
     """
@@ -74,7 +75,7 @@ def make_design(
     scenario: Scenario,
     grid: Mapping[str, ArrayLike],
     *,
-    kind: Literal["grid", "random", "lhs"] = "grid",
+    kind: Literal["grid", "random", "lhs", "points"] = "grid",
     samples: int | None = None,
     rng: np.random.Generator | int | None = None,
     max_points: int = DEFAULT_MAX_POINTS,
@@ -86,10 +87,15 @@ def make_design(
     scenario : Scenario
     grid : mapping of str to array_like
         Dotted parameter names to the values of a full-factorial grid
-        (``kind="grid"``) or to ``(low, high)`` ranges (``"random"``,
+        (``kind="grid"``), to ``(low, high)`` ranges (``"random"``,
         ``"lhs"``; integer parameters are drawn from the integers of the
-        closed range).
-    kind : {"grid", "random", "lhs"}
+        closed range), or to the values at ``m`` explicit points, one array
+        of length ``m`` per parameter (``"points"``: the ``k``-th point takes
+        the ``k``-th value of every array, no grid product; a Saltelli matrix
+        of a sensitivity analysis, say).  At explicit points, an integer
+        parameter's values must be whole numbers (floats such as ``2.0`` are
+        taken as the integers they equal).
+    kind : {"grid", "random", "lhs", "points"}
     samples : int, optional
         Number of points of a sampled design.
     rng : numpy.random.Generator or int, optional
@@ -100,7 +106,9 @@ def make_design(
     Raises
     ------
     InvalidModelError
-        On unknown names, invalid values or a bad design.
+        On unknown names, invalid values or a bad design, or two names of
+        one shared parameter (aliases, see
+        :meth:`kurilsim.Scenario.shared_parameters`: they are one axis).
     InvalidArgumentError
         On a bad ``rng``.
     ProblemTooLargeError
@@ -114,6 +122,15 @@ def make_design(
     ...                      {"japan.demand": [2, 4], "russia.security_weight": [0, 1, 2]})
     >>> design.shape, design.points["japan.demand"].tolist()
     ((2, 3), [2, 2, 2, 4, 4, 4])
+
+    Explicit points: the ``k``-th value of each array makes the ``k``-th point.
+
+    >>> design = make_design(kurilsim.kuril_scenario(name="s"),
+    ...                      {"japan.demand": [2.0, 4.0, 3.0],
+    ...                       "russia.security_weight": [0.5, 1.0, 2.0]},
+    ...                      kind="points")
+    >>> design.shape, design.points["japan.demand"].tolist()
+    ((3,), [2, 4, 3])
     """
     if not isinstance(grid, Mapping) or not grid:
         raise InvalidModelError(
@@ -121,14 +138,21 @@ def make_design(
         )
     if not isinstance(kind, str) or kind not in DESIGNS:
         raise InvalidModelError(
-            f"design must be 'grid', 'random' or 'lhs', got {kind!r}"
+            f"design must be 'grid', 'random', 'lhs' or 'points', got {kind!r}"
         )
     generator = _generator(rng)
     seed = int(rng) if isinstance(rng, (int, np.integer)) else None
     names = tuple(grid)
+    if kind in ("grid", "points") and samples is not None:
+        raise InvalidModelError(
+            f"samples= is only for design='random' or 'lhs', not {kind!r}"
+        )
+    if kind == "points":
+        points = _explicit_points(scenario, grid, max_points)
+        count = len(next(iter(points.values())))
+        return Design(kind=kind, names=names, axes={}, points=points, shape=(count,),
+                      seed=seed)
     if kind == "grid":
-        if samples is not None:
-            raise InvalidModelError("samples= is only for design='random' or 'lhs'")
         axes = _grid_axes(scenario, grid, max_points)
         return Design(kind=kind, names=names, axes=axes, points=_grid_points(axes),
                       shape=tuple(len(axes[n]) for n in names), seed=seed)
@@ -156,8 +180,9 @@ def _validate_values(scenario: Scenario, name: str, values: NDArray[Any]) -> Non
                 f"grid values of {name!r} must be numbers, got {kind} such as "
                 f"{_short(np.unique(values)[:3].tolist())}"
             )
-        agent, parameter = owner
-        scenario.agent(agent).coefficients({parameter: values})
+        for alias in _aliases(scenario, name):  # a shared parameter: every holder
+            agent, _, parameter = alias.partition(".")
+            scenario.agent(agent).coefficients({parameter: values})
         return
     for value in np.unique(values):
         scenario.with_params({name: value.item()})
@@ -191,10 +216,30 @@ def _check_budget(total: int, what: str, max_points: int, n_values: int,
         )
 
 
+def _aliases(scenario: Scenario, name: str) -> tuple[str, ...]:
+    """Every holder's name of the parameter ``name`` (itself unless shared)."""
+    return scenario.shared_parameters().get(scenario.canonical_name(name), (name,))
+
+
+def _check_no_aliases(scenario: Scenario, names: Iterable[str]) -> None:
+    """Refuse two names of one shared parameter (they would be one axis)."""
+    seen: dict[str, str] = {}
+    for name in names:
+        canonical = scenario.canonical_name(name)
+        if canonical in seen:
+            raise InvalidModelError(
+                f"the sweep names {seen[canonical]!r} and {name!r}, which are one "
+                f"shared parameter (aliases of {canonical!r}: setting either sets "
+                "both); sweep it under one name"
+            )
+        seen[canonical] = name
+
+
 def _grid_axes(
     scenario: Scenario, grid: Mapping[str, ArrayLike], max_points: int
 ) -> dict[str, NDArray[Any]]:
     scenario.check_parameter_names(grid)
+    _check_no_aliases(scenario, grid)
     arrays = {name: _as_values(name, values) for name, values in grid.items()}
     total = math.prod(len(a) for a in arrays.values())
     _check_budget(
@@ -206,6 +251,50 @@ def _grid_axes(
         _validate_values(scenario, name, array)
         axes[name] = readonly(array.copy())
     return axes
+
+
+def _explicit_points(
+    scenario: Scenario, grid: Mapping[str, ArrayLike], max_points: int
+) -> dict[str, NDArray[Any]]:
+    """The columns of an explicit point set, checked: one array of one length
+    per parameter (integer parameters as integers)."""
+    scenario.check_parameter_names(grid)
+    _check_no_aliases(scenario, grid)
+    arrays = {name: _as_values(name, values) for name, values in grid.items()}
+    lengths = {name: len(array) for name, array in arrays.items()}
+    if len(set(lengths.values())) > 1:
+        raise InvalidModelError(
+            "for design='points', every parameter needs one value per point (arrays "
+            f"of one length), got the lengths {lengths}"
+        )
+    count = next(iter(lengths.values()))
+    _check_budget(count, f"{count:,} explicit points", max_points, len(arrays),
+                  len(scenario.agents))
+    current = scenario.parameters()
+    points: dict[str, NDArray[Any]] = {}
+    for name, array in arrays.items():
+        if _is_integer(current[name]) and array.dtype.kind == "f":
+            whole = np.isfinite(array) & (array == np.round(array))
+            if not whole.all():
+                raise InvalidModelError(
+                    f"{name} is an integer parameter, but design='points' gives it "
+                    f"the value {array[~whole][0].item()!r}"
+                )
+            array = array.astype(np.int64)
+        points[name] = readonly(array.copy())
+    # agent parameters: one vectorised check per agent (all its columns at once)
+    per_agent: dict[str, dict[str, NDArray[Any]]] = {}
+    for name, array in points.items():
+        owner = scenario.agent_parameter(name)
+        if owner is None or array.dtype.kind not in "iuf":
+            _validate_values(scenario, name, array)  # names what is wrong
+        else:
+            for alias in _aliases(scenario, name):  # a shared one: every holder
+                agent, _, parameter = alias.partition(".")
+                per_agent.setdefault(agent, {})[parameter] = array
+    for agent, columns in per_agent.items():
+        scenario.agent(agent).coefficients(columns)
+    return points
 
 
 def _grid_points(axes: Mapping[str, NDArray[Any]]) -> dict[str, NDArray[Any]]:
@@ -230,6 +319,7 @@ def _sample_points(
     rng: np.random.Generator,
 ) -> dict[str, NDArray[Any]]:
     scenario.check_parameter_names(grid)
+    _check_no_aliases(scenario, grid)
     names = list(grid)
     current = scenario.parameters()
     bounds: dict[str, tuple[float, float]] = {}

@@ -153,7 +153,8 @@ def evaluate_chunk(
                 if grouped
                 else scenario
             )
-            part = _fast_chunk(base, concept, {n: column[n][rows] for n in vector})
+            part = _fast_chunk(base, concept, {n: column[n][rows] for n in vector},
+                               len(rows))
         except SolverError:
             raise
         except _NotFinite as overflow:
@@ -161,7 +162,9 @@ def evaluate_chunk(
             good, bad = rows[overflow.finite], rows[~overflow.finite]
             try:
                 if len(good):
-                    fine = _fast_chunk(base, concept, {n: column[n][good] for n in vector})
+                    fine = _fast_chunk(
+                        base, concept, {n: column[n][good] for n in vector}, len(good)
+                    )
                     _place(fine, good, agreement, probability, utilities, errors)
             except SolverError:
                 raise
@@ -177,12 +180,12 @@ def evaluate_chunk(
 
 
 def _fast_chunk(
-    scenario: Scenario, concept: Concept, swept: Mapping[str, NDArray[Any]]
+    scenario: Scenario, concept: Concept, swept: Mapping[str, NDArray[Any]], m: int
 ) -> Chunk:
-    """A concept's kernel at the points of ``swept`` (agent parameters and the
-    kernel's protocol settings, arrays of one length)."""
+    """A concept's kernel at ``m`` points: ``swept`` holds the values there of
+    agent parameters and the kernel's protocol settings (arrays of length ``m``;
+    none when only other settings, fixed within the group, are swept)."""
     assert concept.kernel is not None
-    m = len(next(iter(swept.values())))
     settings = {n: v for n, v in swept.items() if n in concept.kernel_settings}
     overrides = {n: v for n, v in swept.items() if n not in concept.kernel_settings}
     with np.errstate(over="ignore", invalid="ignore"):

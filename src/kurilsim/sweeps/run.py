@@ -204,7 +204,7 @@ def sweep(
     *,
     concept: str | Concept = "spe",
     options: Mapping[str, Any] | None = None,
-    design: Literal["grid", "random", "lhs"] = "grid",
+    design: Literal["grid", "random", "lhs", "points"] = "grid",
     samples: int | None = None,
     rng: np.random.Generator | int | None = None,
     fast: bool = True,
@@ -225,7 +225,13 @@ def sweep(
         Dotted parameter names (see :meth:`Scenario.parameter_names`) to the
         values of a full-factorial grid (``design="grid"``), or to
         ``(low, high)`` ranges for ``design="random"`` / ``"lhs"`` (integer
-        parameters are drawn uniformly from the integers of the closed range).
+        parameters are drawn uniformly from the integers of the closed range),
+        or to one array of values per parameter, all of one length ``m``, for
+        ``design="points"``: the concept is evaluated at exactly those ``m``
+        points (the ``k``-th value of each array), with no grid product, on
+        the fast path when the concept has a kernel; the result has shape
+        ``(m,)``.  :func:`kurilsim.robustness` runs its Saltelli matrices
+        this way.
     concept : str or Concept
         A concept's name (see :func:`kurilsim.concepts.names`) or a
         :class:`~kurilsim.concepts.Concept`.  Those with a kernel
@@ -240,7 +246,7 @@ def sweep(
         options, points are solved one by one (``metadata["fast"]`` is
         False).  Recorded in ``metadata["options"]`` and in a checkpoint's
         identity.
-    design : {"grid", "random", "lhs"}
+    design : {"grid", "random", "lhs", "points"}
     samples : int, optional
         Number of points for sampled designs.
     rng : numpy.random.Generator or int, optional
@@ -326,6 +332,12 @@ def sweep(
     (2, 31)
     >>> result.sel({"japan.demand": 2}).agreement.shape
     (31,)
+    >>> points = kurilsim.sweep(
+    ...     scenario,
+    ...     {"japan.demand": [2, 4, 4], "russia.security_weight": [0.0, 0.0, 3.0]},
+    ...     design="points", progress=False)
+    >>> points.shape, points.design
+    ((3,), 'points')
     >>> kurilsim.sweep(scenario, {"russia.security_weight": np.linspace(0, 3, 10**5),
     ...                           "russia.pledge_credibility": np.linspace(0, 1, 10**5)})
     Traceback (most recent call last):
