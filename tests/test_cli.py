@@ -52,7 +52,7 @@ def test_show_prints_parameters_and_agreement_space(capsys):
     assert status == 0
     assert out.strip() == kurilsim.load_scenario("2018-singapore").describe()
     assert "russia.security_weight = 2.0" in out
-    assert "Agreement space: 39 agreements" in out
+    assert "Agreement space: 38 agreements" in out
 
 
 def test_scenario_can_be_a_toml_path(capsys, tmp_path):
@@ -1069,3 +1069,79 @@ def test_max_agreements_reaches_the_scenario_loader(capsys, tmp_path):
     with pytest.raises(SystemExit) as info:
         main(["show", str(path), "--max-agreements", "0"])
     assert info.value.code == 2
+
+
+# -- robustness ---------------------------------------------------------------------------
+def test_robustness_prints_the_report_and_writes_csv(capsys, tmp_path):
+    target = tmp_path / "robustness.csv"
+    argv = ("robustness", "2018-singapore", "--spread", "0.25", "--samples", "32",
+            "--draws", "256", "--seed", "3", "--output", str(target))
+    status, out, err = run(capsys, *argv)
+    assert status == 0, err
+    report = kurilsim.robustness(kurilsim.load_scenario("2018-singapore"), spread=0.25,
+                                 samples=32, draws=256, rng=3)
+    assert out.startswith(report.summary())
+    assert f"P(deal) = {report.p_deal:.3f} ± {report.p_deal_error:.3f}" in out
+    assert f"wrote CSV: {target}" in out
+    rows = read_rows(target)
+    assert rows[0] == ["table", "output", "parameter", "statistic", "value", "error"]
+    assert len(rows) - 1 == len(report.rows())
+    # the same seed, the same numbers
+    assert [float(r[4]) for r in rows[1:]] == [r["value"] for r in report.rows()]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (("--spread", "0"), "expected a number > 0"),
+        (("--samples", "0"), "expected an integer >= 1"),
+        (("--concept", "spee"), "invalid choice"),
+    ],
+)
+def test_robustness_usage_errors_exit_2(capsys, argv, message):
+    with pytest.raises(SystemExit) as stop:
+        main(["robustness", "2018-singapore", *argv])
+    assert stop.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (("--samples", "1000"), "power of two"),
+        (("--output", "out.txt"), "expected a file name ending in .csv"),
+        (("--spread", "1e300"), "spread must be > 0 and <= 10"),
+        (("--samples", str(2**40)), "more than max_points=2,000,000"),
+        (("--draws", str(2**40)), "more than max_points=2,000,000"),
+        (("--samples", "64", "--max-points", "1000"), "more than max_points=1,000"),
+    ],
+)
+def test_robustness_failures_are_one_line(capsys, argv, message):
+    status, _, err = run(capsys, "robustness", "2018-singapore", *argv)
+    assert status == 1
+    assert err.startswith("kurilsim: error: ")
+    assert message in err
+    assert err.count("\n") == 1
+
+
+def test_robustness_max_points_allows_a_larger_design(capsys):
+    # 8 base samples x (parameters + 2) runs: refused under a tight budget,
+    # run once the budget admits it
+    argv = ("robustness", "2018-singapore", "--spread", "0.25", "--samples", "8",
+            "--draws", "64", "--seed", "1")
+    status, _, err = run(capsys, *argv, "--max-points", "100")
+    assert status == 1
+    assert "more than max_points=100" in err
+    status, out, err = run(capsys, *argv, "--max-points", "100000")
+    assert status == 0, err
+    assert "P(deal) = " in out
+    assert err == ""
+
+
+def test_robustness_max_points_help_states_the_library_default(capsys):
+    from kurilsim.sensitivity import DEFAULT_MAX_POINTS
+
+    with pytest.raises(SystemExit):
+        main(["robustness", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert f"(default: {DEFAULT_MAX_POINTS:,})" in out

@@ -92,7 +92,7 @@ def path(game: NormalFormGame) -> kurilsim.QREPath:
 @pytest.fixture(scope="module")
 def deal() -> kurilsim.Agreement:
     return kurilsim.kuril_space().agreement(
-        islands="H+S", security="no-us-forces", economic="nagato"
+        islands="H+S", security="no-us-forces", economic="package"
     )
 
 
@@ -346,7 +346,7 @@ def test_concept_comparison_bars_and_annotations(
     assert [t.get_text() for t in ax.texts] == [
         f"→ {o.deal}" for o in comparison.outcomes
     ]
-    assert "no deal" in ax.texts[0].get_text()
+    assert ax.texts[0].get_text() == f"→ {comparison['spe'].deal}"
     assert _legend_texts(ax.get_legend()) == ["Japan", "Russia", "United States"]
     assert ax.get_xlabel() == "Expected utility (utility units)"
 
@@ -442,7 +442,7 @@ def test_islands_map_any_subset_and_all_four() -> None:
     assert colours["shikotan"] == colours["iturup"] == transferred
     assert colours["habomai"] == colours["kunashir"] == {to_rgba(plot.RETAINED_COLOR)}
     four = kurilsim.kuril_space().agreement(
-        islands="all four islands", security="demilitarised", economic="larger"
+        islands="all four islands", security="demilitarised", economic="package"
     )
     colours = _island_colours(plot.islands_map(four))
     assert all(c == transferred for c in colours.values())
@@ -518,3 +518,65 @@ def test_bad_argument_is_named(
     call: Callable[[], Any], error: type[Exception], pattern: str
 ) -> None:
     check_named(call, error, pattern)
+
+
+# -- robustness --------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def robustness_report(scenario: kurilsim.Scenario) -> kurilsim.RobustnessReport:
+    return kurilsim.robustness(scenario, spread=0.5, samples=32, draws=256, rng=2)
+
+
+def test_robustness_draws_outcome_bars_and_sobol_indices(
+    robustness_report: kurilsim.RobustnessReport,
+) -> None:
+    report = robustness_report
+    left, right = plot.robustness(report, count=4, outcomes=3)
+    shown = list(report.outcomes)[:3]
+    # long labels are wrapped onto several lines
+    assert [t.get_text().replace("\n", " ") for t in left.get_yticklabels()] == shown
+    widths = [bar.get_width() for bar in left.patches]
+    np.testing.assert_allclose(widths, [report.outcomes[label] for label in shown])
+    if "no deal" in shown:
+        grey = left.patches[shown.index("no deal")].get_facecolor()
+        assert grey == to_rgba(plot.NO_DEAL_COLOR)
+    top = [name for name, _, _ in report.top("deal", 4)]
+    assert [t.get_text() for t in right.get_yticklabels()] == top
+    assert len(right.patches) == 2 * 4  # S1 and ST per parameter
+    totals = [bar.get_width() for bar in right.patches[4:]]
+    np.testing.assert_allclose(totals, [value for _, value, _ in report.top("deal", 4)])
+    assert _legend_texts(right.get_legend()) == ["first order S1", "total ST"]
+    assert "deal" in right.get_title()
+
+
+def test_robustness_honours_ax_and_rejects_bad_input(
+    robustness_report: kurilsim.RobustnessReport, scenario: kurilsim.Scenario
+) -> None:
+    _, given = plt.subplots(1, 2)
+    drawn = plot.robustness(robustness_report, output="utility.russia", ax=given)
+    assert drawn == list(given)
+    assert "utility.russia" in drawn[1].get_title()
+    with pytest.raises(InvalidModelError, match="report must be a RobustnessReport"):
+        plot.robustness(scenario)  # type: ignore[arg-type]
+    with pytest.raises(InvalidModelError, match="2 panel"):
+        plot.robustness(robustness_report, ax=given[:1])
+    with pytest.raises(kurilsim.InvalidArgumentError, match="unknown output"):
+        plot.robustness(robustness_report, output="utility.china")
+
+
+@pytest.mark.parametrize(
+    ("options", "match"),
+    [
+        ({"count": float("nan")}, "count"),
+        ({"count": 0}, "count"),
+        ({"count": -3}, "count"),
+        ({"bins": 0}, "bins"),
+        ({"parameters": []}, "at least one"),
+    ],
+)
+def test_posterior_plot_refuses_bad_options(options: dict[str, Any], match: str) -> None:
+    from kurilsim.kuril.record import kuril_record
+
+    result = kurilsim.calibrate(["2001-irkutsk"], kuril_record().only(["2001-irkutsk"]),
+                                samples=40, max_draws=2000, rng=1)
+    with pytest.raises(kurilsim.InvalidArgumentError, match=match):
+        plot.posterior(result, **options)

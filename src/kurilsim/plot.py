@@ -24,6 +24,7 @@ Examples
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Final
 
@@ -31,8 +32,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kurilsim import concepts
-from kurilsim._checks import check_instance, check_strings, describe
-from kurilsim._errors import InvalidModelError
+from kurilsim._checks import check_instance, check_int, check_strings, describe
+from kurilsim._errors import InvalidArgumentError, InvalidModelError
 from kurilsim.analysis import ConceptComparison
 from kurilsim.kuril.islands import ISLANDS
 from kurilsim.model.agreements import NO_DEAL, Agreement, StatusQuo
@@ -44,7 +45,9 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure, SubFigure
 
+    from kurilsim.calibration import Posterior
     from kurilsim.games.normal_form import NormalFormGame
+    from kurilsim.sensitivity import RobustnessReport
 
 __all__ = [
     "DISPUTED_COLOR",
@@ -55,7 +58,9 @@ __all__ = [
     "concept_comparison",
     "islands_map",
     "phase_diagram",
+    "posterior",
     "qre_path",
+    "robustness",
     "utility_possibility",
 ]
 
@@ -145,6 +150,127 @@ def _facet_title(scenario: Scenario, name: str, value: Any) -> str:
     if units in ("islands", "per round"):
         return f"{owner}: {words} = {shown} {units}"
     return f"{owner}: {words} = {shown}"
+
+
+def posterior(
+    result: Posterior,
+    *,
+    parameters: Sequence[str] | None = None,
+    count: int = 5,
+    bins: int = 30,
+    ax: Sequence[Axes] | None = None,
+) -> list[Axes]:
+    """A corner (pair) plot of a calibration's posterior.
+
+    On the diagonal, each parameter's weighted histogram with its prior's
+    density (a line; none for a discrete prior); below it, each pair of
+    parameters as a scatter of the particles, shaded by weight.  Above the
+    diagonal nothing is drawn.
+
+    Parameters
+    ----------
+    result : Posterior
+        From :func:`kurilsim.calibrate`.
+    parameters : sequence of str, optional
+        The parameters shown; default the ``count`` whose posterior standard
+        deviation shrank most relative to the prior's (the best informed).
+    count : int
+        Parameters shown by default.
+    bins : int
+        Histogram bins.
+    ax : sequence of Axes, optional
+        ``len(parameters)**2`` axes, row by row.
+
+    Returns
+    -------
+    list of Axes
+        Row by row (the unused upper triangle is switched off).
+
+    Raises
+    ------
+    InvalidModelError
+        If ``result`` is not a Posterior or ``ax`` has the wrong number of axes.
+    InvalidArgumentError
+        For a parameter the posterior does not have, no parameter, or a
+        ``count`` or ``bins`` that is not a positive integer.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> import kurilsim
+    >>> from kurilsim import plot
+    >>> from kurilsim.kuril.record import kuril_record
+    >>> result = kurilsim.calibrate(["2001-irkutsk"],
+    ...     kuril_record().only(["2001-irkutsk"]), samples=100, max_draws=5000, rng=1)
+    >>> axes = plot.posterior(result, count=3)
+    >>> len(axes), axes[0].get_ylabel() == ""
+    (9, True)
+    >>> plt.close("all")
+    """
+    from kurilsim.calibration import Posterior as PosteriorType
+
+    check_instance(result, PosteriorType, "result", error=InvalidModelError)
+    count = check_int(count, "count", low=1)
+    bins = check_int(bins, "bins", low=1)
+    if parameters is None:
+        summary = result.summary()
+        prior_sd = np.array([result.priors[n].std for n in result.names])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            shrink = np.where(prior_sd > 0, summary.sd / prior_sd, np.inf)
+        order = np.argsort(shrink, kind="stable")[:count]
+        names = [result.names[k] for k in order]
+    else:
+        names = list(check_strings(parameters, "parameters"))
+        if not names:
+            raise InvalidArgumentError(
+                "parameters must name at least one calibrated parameter, got none"
+            )
+        for name in names:
+            result.column(name)  # names a missing parameter
+    k = len(names)
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        figure, grid = plt.subplots(k, k, figsize=(2.4 * k + 0.8, 2.4 * k + 0.4),
+                                    squeeze=False, layout="constrained")
+        figure.suptitle(f"Posterior over {', '.join(result.scenarios)}",
+                        fontsize="small")
+        axes = list(grid.ravel())
+    else:
+        axes, _ = _axes_list(ax, k * k, 2.4, 2.4)
+    weights = np.asarray(result.weights)
+    columns = [result.column(name) for name in names]
+    shade = weights / weights.max()
+    for row in range(k):
+        for col in range(k):
+            panel = axes[row * k + col]
+            if col > row:
+                panel.set_axis_off()
+                continue
+            if col == row:
+                values = columns[row]
+                panel.hist(values, bins=bins, weights=weights, density=True,
+                           color="C0", alpha=0.6, label="posterior")
+                prior = result.priors[names[row]]
+                if prior.family not in ("discrete", "point"):
+                    low, high = prior.ppf([0.001, 0.999])
+                    grid_x = np.linspace(min(low, values.min()), max(high, values.max()),
+                                         200)
+                    panel.plot(grid_x, prior.distribution.pdf(grid_x), color="0.3",
+                               linewidth=1.0, label="prior")
+                panel.set_yticks([])
+            else:
+                panel.scatter(columns[col], columns[row], s=4, c=shade, cmap="Blues",
+                              vmin=0.0, vmax=1.0, linewidths=0)
+                if col == 0:
+                    panel.set_ylabel(names[row], fontsize="x-small")
+            if row == k - 1:
+                panel.set_xlabel(names[col], fontsize="x-small")
+            panel.tick_params(labelsize="x-small")
+    if k > 0:
+        axes[0].legend(fontsize="x-small", frameon=False)
+    return axes
 
 
 # -- axes and figures ---------------------------------------------------------------
@@ -973,10 +1099,10 @@ def islands_map(
     >>> import kurilsim
     >>> from kurilsim import plot
     >>> deal = kurilsim.kuril_space().agreement(
-    ...     islands="H+S", security="no-us-forces", economic="nagato")
+    ...     islands="H+S", security="no-us-forces", economic="none")
     >>> ax = plot.islands_map(deal)
     >>> ax.get_title()
-    'Habomai+Shikotan, no US forces, Nagato-scale package'
+    'Habomai+Shikotan, no US forces, no economic package'
     >>> [t.get_text() for t in ax.get_legend().get_texts()]
     ['transferred to Japan', 'stays Russian']
     >>> plt.close("all")
@@ -1097,3 +1223,135 @@ def islands_map(
     title = str(agreement) if agreement is not None else str(StatusQuo())
     ax.set_title(title, wrap=True)
     return ax
+
+
+# -- robustness ------------------------------------------------------------------------
+#: Characters per line of an outcome's label in :func:`robustness`.
+_WRAP: Final = 60
+
+def robustness(
+    report: RobustnessReport,
+    *,
+    output: str = "deal",
+    count: int = 10,
+    outcomes: int = 8,
+    ax: Sequence[Axes] | None = None,
+) -> list[Axes]:
+    """A robustness report in two panels: outcome probabilities and sensitivities.
+
+    Top: the probability of each of the ``outcomes`` likeliest outcomes
+    (horizontal bars, "no deal" in grey) with 95% error bars (1.96 Monte-Carlo
+    standard errors).  Bottom: the ``count`` most influential parameters of
+    ``output`` -- first-order (``S1``) and total (``ST``) Sobol' indices with
+    their confidence intervals, or Morris ``mu*`` with its interval and
+    ``sigma`` -- largest first.
+
+    Parameters
+    ----------
+    report : RobustnessReport
+        From :func:`kurilsim.robustness`.
+    output : str
+        ``"deal"`` (the deal indicator) or ``"utility.<agent>"``.
+    count : int
+        Parameters shown.
+    outcomes : int
+        Outcomes shown (the likeliest).
+    ax : sequence of two Axes, optional
+
+    Returns
+    -------
+    list of Axes
+        The outcome panel and the index panel.
+
+    Raises
+    ------
+    InvalidModelError
+        If ``report`` is not a RobustnessReport or ``ax`` is not two Axes.
+    InvalidArgumentError
+        For an unknown ``output``.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> import kurilsim
+    >>> from kurilsim import plot
+    >>> report = kurilsim.robustness(kurilsim.load_scenario("2018-singapore"),
+    ...                              samples=64, draws=512, rng=1)
+    >>> left, right = plot.robustness(report, count=5)
+    >>> left.get_xlabel(), len(right.get_yticklabels())
+    ('Probability (± 1.96 standard errors)', 5)
+    >>> plt.close("all")
+    """
+    from kurilsim.sensitivity import RobustnessReport as ReportType
+
+    check_instance(report, ReportType, "report", error=InvalidModelError)
+    indices = report.indices
+    values = indices.of(output)  # checks the output's name
+    count = max(1, min(int(count), len(values)))
+    shown = list(report.outcomes.items())[:outcomes]
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        lines = sum(len(textwrap.wrap(label, _WRAP)) for label, _ in shown)
+        heights = [0.7 + 0.22 * lines + 0.1 * len(shown), 0.7 + 0.4 * count]
+        figure, grid = plt.subplots(
+            2, 1, figsize=(10.0, 0.6 + sum(heights)), layout="constrained",
+            squeeze=False, height_ratios=heights,
+        )
+        figure.suptitle(
+            f"Robustness of {report.scenario} under {_concept_label(report.concept)}"
+        )
+        axes = list(grid[:, 0])
+    else:
+        axes, _ = _axes_list(ax, 2, 6.4, 4.8)
+    left, right = axes
+    labels = [label for label, _ in shown]
+    colours = _palette(len(labels))
+    left.barh(
+        np.arange(len(shown)),
+        [p for _, p in shown],
+        xerr=[1.96 * report.outcome_errors[label] for label in labels],
+        color=[NO_DEAL_COLOR if label == "no deal" else colours[k]
+               for k, label in enumerate(labels)],
+        edgecolor="0.4",
+        linewidth=0.5,
+        capsize=3,
+    )
+    left.set_yticks(np.arange(len(shown)),
+                    [textwrap.fill(label, _WRAP) for label in labels], fontsize="small")
+    left.invert_yaxis()
+    reach = max(p + 1.96 * report.outcome_errors[label] for label, p in shown)
+    left.set_xlim(0.0, min(1.0, 1.15 * reach) if reach > 0 else 1.0)
+    left.set_xlabel("Probability (± 1.96 standard errors)")
+    left.set_title(
+        f"Outcomes: P(deal) = {report.p_deal:.3f} ± {report.p_deal_error:.3f}"
+    )
+    top = list(values)[:count]
+    where = [indices.parameters.index(name) for name in top]
+    row = indices.outputs.index(output)
+    centres = np.arange(len(top), dtype=np.float64)
+    if indices.method == "sobol":
+        pairs = (("S1", "first order S1"), ("ST", "total ST"))
+        xlabel = f"Sobol' index (± {indices.conf_level:.0%} CI)"
+    else:
+        pairs = (("mu_star", "mu*"), ("sigma", "sigma"))
+        xlabel = f"Morris elementary effect of {output} (mu* ± {indices.conf_level:.0%} CI)"
+    for k, (measure, legend) in enumerate(pairs):
+        conf = indices.measures.get(f"{measure}_conf")
+        right.barh(
+            centres - 0.2 + 0.4 * k,
+            indices.measures[measure][row, where],
+            height=0.4,
+            xerr=None if conf is None else conf[row, where],
+            color=f"C{k}",
+            capsize=2,
+            label=legend,
+        )
+    right.set_yticks(centres, top, fontsize="small")
+    right.invert_yaxis()
+    right.axvline(0.0, color="0.3", linewidth=0.8)
+    right.set_xlabel(xlabel)
+    right.set_title(f"Most influential parameters of {output}")
+    right.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    return [left, right]
