@@ -48,7 +48,8 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"io", "kuril"}),
     frozenset({"concepts", "analysis"}),
     frozenset({"sweeps"}),
-    frozenset({"studies", "plot", "cli", "testing"}),
+    frozenset({"studies", "plot", "cli", "testing", "sensitivity", "calibration",
+               "calibrated"}),
     frozenset({"__init__", "__main__"}),
 )
 

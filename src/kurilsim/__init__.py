@@ -22,6 +22,8 @@ from kurilsim._errors import (
     KurilsimWarning,
     OutputError,
     PrecisionError,
+    PriorExcludesValueWarning,
+    PriorFallbackWarning,
     ProblemTooLargeError,
     ScenarioFileError,
     SolverError,
@@ -34,6 +36,8 @@ from kurilsim.analysis import (
     compare_concepts,
     solve_scenario,
 )
+from kurilsim.calibrated import calibrated_posterior
+from kurilsim.calibration import Posterior, calibrate
 from kurilsim.concepts import Concept
 from kurilsim.games import Chance, Decision, NormalFormGame, SequentialGame, Terminal
 from kurilsim.games.bargaining import BargainingProblem
@@ -59,6 +63,7 @@ from kurilsim.model import (
     LinearAgent,
     NegotiationProtocol,
     ParametricAgent,
+    Prior,
     Scenario,
     Term,
     register_agent_type,
@@ -67,6 +72,7 @@ from kurilsim.model import (
     registered_space_builders,
     space_builder,
 )
+from kurilsim.sensitivity import RobustnessReport, robustness
 from kurilsim.solvers import (
     Equilibrium,
     NashResult,
@@ -138,9 +144,14 @@ __all__ = [
     "Outcome",
     "OutputError",
     "ParametricAgent",
+    "Posterior",
     "PrecisionError",
+    "Prior",
+    "PriorExcludesValueWarning",
+    "PriorFallbackWarning",
     "ProblemTooLargeError",
     "QREPath",
+    "RobustnessReport",
     "Russia",
     "SPEResult",
     "Scenario",
@@ -154,6 +165,8 @@ __all__ = [
     "UnusedOptionWarning",
     "__version__",
     "baron_ferejohn_shares",
+    "calibrate",
+    "calibrated_posterior",
     "compare_concepts",
     "concepts",
     "dynamics",
@@ -170,6 +183,7 @@ __all__ = [
     "register_space_builder",
     "registered_agent_types",
     "registered_space_builders",
+    "robustness",
     "rubinstein_share",
     "solve_baron_ferejohn",
     "solve_discrete_bargaining",

@@ -93,8 +93,9 @@ def test_code_blocks_run(
         pytest.skip(str(missing))
     assert timings, f"{page} has no python blocks"
     slowest = max(timings, key=lambda item: item[1])
-    # fast enough for the test suite: the docs use small resolutions
-    assert slowest[1] < 60, (
+    # a runaway guard, not a benchmark: the docs use small resolutions and
+    # their slowest block takes about 15 s on an idle machine
+    assert slowest[1] < 300, (
         f"{page_name(page)}:{slowest[0]}: a block took {slowest[1]:.1f} s"
     )
 

@@ -96,7 +96,7 @@ _TOGO_2005 = Citation(
     title="The inside story of the negotiations on the Northern Territories: five "
     "lost windows of opportunity, Japan Forum 17(1)",
     year=2005,
-    locator="the third window: Yeltsin and Kozyrev, 1992",
+    locator="the section on the last window: the Irkutsk summit of March 2001",
 )
 _KYODO_2013 = Citation(
     author="Kyodo News",
