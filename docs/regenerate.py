@@ -50,6 +50,8 @@ from tests.docs.pages import (
     stale_regions,
 )
 
+from kurilsim._io import atomic_output
+
 
 def _resolve(argument: str) -> Path:
     """A page given on the command line: a path, or a path inside ``docs/``."""
@@ -62,17 +64,9 @@ def _resolve(argument: str) -> Path:
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    """Replace ``path`` by ``text`` through a temporary file in its folder."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
-                                         suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        os.chmod(temporary, path.stat().st_mode & 0o777)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """Replace ``path`` by ``text`` once it is complete (the library's writer)."""
+    with atomic_output(path, newline="") as stream:
+        stream.write(text)
 
 
 def _shown(page: Path) -> str:

@@ -52,10 +52,8 @@ import argparse
 import copy
 import difflib
 import json
-import os
 import re
 import sys
-import tempfile
 import time
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -63,6 +61,7 @@ from pathlib import Path
 from typing import Any
 
 import kurilsim
+from kurilsim._io import atomic_output
 from kurilsim.calibrated import (
     POSTERIOR_FILE,
     STORED_CALIBRATION,
@@ -323,18 +322,9 @@ def stale_files(
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    """Replace ``path`` by ``text`` through a temporary file in its folder."""
-    handle, temporary = tempfile.mkstemp(
-        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
-    )
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        os.chmod(temporary, path.stat().st_mode & 0o777)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """Replace ``path`` by ``text`` once it is complete (the library's writer)."""
+    with atomic_output(path, newline="") as stream:
+        stream.write(text)
 
 
 def check(settings: CalibrationSettings = STORED_CALIBRATION) -> list[str]:
