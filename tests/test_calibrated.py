@@ -138,7 +138,7 @@ def test_the_note_states_the_posterior_predictive(name: str, posterior) -> None:
 def test_the_note_states_the_outcome_at_the_point_values(name: str) -> None:
     # the per-point solver, independent of the vectorised kernel the note used
     outcome = kurilsim.solve_scenario(kurilsim.load_scenario(name), "spe")
-    label = "no deal" if outcome.agreement is None else str(outcome.agreement)
+    label = outcome.deal  # placeholders filled with the scenario's values
     match = AT_POINTS.search(_generated_note(name))
     assert match is not None, name
     assert match["outcome"] == label, name

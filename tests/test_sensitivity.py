@@ -129,7 +129,11 @@ def test_outcome_probabilities_are_the_frequencies_of_a_per_point_check() -> Non
     solved = []
     for k in range(48):
         point = {name: values[k].item() for name, values in report.draws.items()}
-        solved.append(kurilsim.solve_scenario(SCENARIO.with_params(point), "spe").deal)
+        outcome = kurilsim.solve_scenario(SCENARIO.with_params(point), "spe")
+        # a label names the drawn parameters, not one draw's value
+        solved.append(
+            SCENARIO.agreement_label(outcome.agreement_index, varying=report.draws)
+        )
     assert list(report.draw_outcomes) == solved
     counts = Counter(solved)
     assert report.outcomes == {label: counts[label] / 48 for label in report.outcomes}
@@ -444,7 +448,10 @@ def test_a_shared_parameter_is_one_dimension_and_moves_every_holder() -> None:
             for agent in dealing.agents
         )
         both = dataclasses.replace(dealing, agents=agents).with_params(point)
-        assert by_russia.draw_outcomes[k] == kurilsim.solve_scenario(both, "spe").deal
+        reached = kurilsim.solve_scenario(both, "spe").agreement_index
+        assert by_russia.draw_outcomes[k] == dealing.agreement_label(
+            reached, varying=by_russia.draws
+        )
     with pytest.raises(InvalidArgumentError, match="aliases of a shared parameter"):
         kurilsim.robustness(SCENARIO, parameters=["japan.package_size",
                                                   "russia.package_size"],

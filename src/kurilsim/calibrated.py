@@ -57,7 +57,6 @@ from kurilsim.calibration import Posterior, calibrate, simulate
 from kurilsim.concepts import get as get_concept
 from kurilsim.kuril.record import kuril_record
 from kurilsim.kuril.scenarios import list_scenarios, load_scenario
-from kurilsim.model.agreements import NO_DEAL
 from kurilsim.model.scenario import Scenario
 
 __all__ = [
@@ -298,7 +297,7 @@ def _outcome_at(scenario: Scenario, concept: str) -> str:
     """The label of ``concept``'s outcome of ``scenario`` (vectorised kernel)."""
     _, codes = simulate(scenario, get_concept(concept), {}, 1)
     index = int(codes[0])
-    return "no deal" if index == NO_DEAL else str(scenario.space[index])
+    return scenario.agreement_label(index)
 
 
 def _number(value: float) -> str:

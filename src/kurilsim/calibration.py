@@ -175,7 +175,6 @@ from kurilsim._io import atomic_path, check_output_path
 from kurilsim.concepts import Concept
 from kurilsim.concepts import get as get_concept
 from kurilsim.kuril.scenarios import load_scenario
-from kurilsim.model.agreements import NO_DEAL
 from kurilsim.model.priors import Prior
 from kurilsim.model.record import Record
 from kurilsim.model.scenario import Scenario
@@ -1195,7 +1194,7 @@ class Posterior:
             if found[column][0] <= 0.0:
                 continue
             index = column - 1
-            label = "no deal" if index == NO_DEAL else str(target.space[index])
+            label = target.agreement_label(index, varying=[*columns, *drawn])
             outcomes[label] = found[column]
         deals = [per for column, per in by_code.items() if column != 0]
         deal = estimate(np.sum(deals, axis=0) if deals else np.zeros(groups))

@@ -257,7 +257,7 @@ class Outcome:
             tol=float(tol),
             evidence=evidence,
             labels={
-                k: "no deal" if k == NO_DEAL else str(scenario.space[k]) for k in chances
+                k: scenario.agreement_label(k) for k in chances
             },
         )
 
@@ -285,7 +285,7 @@ class Outcome:
         if self.agreement is None:
             return "no deal"
         if len(self.distribution) == 1:
-            return str(self.agreement)
+            return self.labels.get(self.agreement_index, str(self.agreement))
         parts = sorted(self.distribution.items(), key=lambda item: -item[1])
         shown = [f"{p:.0%} {self.labels.get(k, str(k))}" for k, p in parts[:2]]
         more = " + ..." if len(parts) > 2 else ""

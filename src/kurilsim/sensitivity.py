@@ -1317,9 +1317,9 @@ def _outcome_chances(
                 f"concept {concept.name!r} failed at the sampled point {point} of "
                 f"scenario {scenario.name!r}: {type(error).__name__}: {error}"
             ) from error
-        labels.append(outcome.labels.get(outcome.agreement_index, "no deal"))
+        labels.append(scenario.agreement_label(outcome.agreement_index, varying=columns))
         for code, p in outcome.distribution.items():
-            label = outcome.labels[code]
+            label = scenario.agreement_label(code, varying=columns)
             chances.setdefault(label, np.zeros(draws))[k] += p
     return tuple(labels), chances
 

@@ -159,7 +159,7 @@ class TestFromScenario:
             problem.disagreement, scenario.status_quo_utilities()
         )
         assert problem.labels == tuple(
-            str(scenario.space[k]) for k in range(len(scenario.space))
+            scenario.agreement_label(k) for k in range(len(scenario.space))
         )
         assert problem.disagreement_label == "status quo"
 

@@ -206,7 +206,7 @@ def test_economic_package_labels_state_the_size() -> None:
     assert issue.options == ("none", "package")
     assert "Nagato-scale" not in " ".join(issue.labels)
     assert f"~¥{NAGATO_YEN_BN:.0f} bn" in issue.labels[1]
-    assert "package_size" in issue.labels[1]
+    assert "{japan.package_size}" in issue.labels[1]
     space = kuril_space()
     deal = space.agreement(islands="H+S", security="no-us-forces", economic="package")
-    assert "package_size x Nagato" in str(deal)
+    assert "{japan.package_size} x Nagato" in str(deal)

@@ -345,7 +345,7 @@ def test_agreement_str_uses_labels() -> None:
     deal = space.agreement(islands="H+S", security="no-us-forces", economic="package")
     assert str(deal) == (
         "Habomai+Shikotan, no US forces, "
-        "package of package_size x Nagato (~¥300 bn each)"
+        "package of {japan.package_size} x Nagato (~¥300 bn each)"
     )
     four = space.agreement(islands="H+S+K+I", security="demilitarised", economic="none")
     assert str(four) == "all four islands, full demilitarisation, no economic package"
@@ -370,7 +370,7 @@ def test_agreement_by_keys_and_labels() -> None:
     by_labels = space.agreement(
         islands="Habomai+Shikotan",
         security="no US forces",
-        economic="package of package_size x Nagato (~¥300 bn each)",
+        economic="package of {japan.package_size} x Nagato (~¥300 bn each)",
     )
     by_mapping = space.agreement(
         {"islands": "H+S", "security": "no-us-forces"}, economic="package"

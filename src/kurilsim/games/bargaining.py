@@ -1018,7 +1018,8 @@ class BargainingProblem:
         Returns
         -------
         BargainingProblem
-            Outcomes are the scenario's agreements (labels ``str(agreement)``),
+            Outcomes are the scenario's agreements (labels
+            :meth:`Scenario.agreement_label`),
             the disagreement point is the status quo.
 
         Raises
@@ -1063,7 +1064,7 @@ class BargainingProblem:
         return cls(
             scenario.utilities()[rows].T,
             scenario.status_quo_utilities()[rows],
-            labels=tuple(str(space[k]) for k in range(len(space))),
+            labels=tuple(scenario.agreement_label(k) for k in range(len(space))),
             players=tuple(chosen),
             disagreement_label="status quo",
         )

@@ -282,13 +282,21 @@ def economic_package() -> Issue:
     continuously without rebuilding the space, and the utilities stay linear
     in the space's features (Japan's cost and Russia's concave, risk-discounted
     value of the size are coefficients of the ``economic.package`` column).
-    The label therefore states the size by the parameter that sets it.
+    The label therefore names the parameter that sets the size, as a
+    placeholder that :meth:`kurilsim.Scenario.agreement_label` fills with the
+    scenario's value (``str(agreement)`` keeps the placeholder).
 
     Examples
     --------
     >>> from kurilsim.kuril.space import economic_package
     >>> economic_package().labels
-    ('no economic package', 'package of package_size x Nagato (~¥300 bn each)')
+    ('no economic package', 'package of {japan.package_size} x Nagato (~¥300 bn each)')
+    >>> import kurilsim
+    >>> scenario = kurilsim.kuril_scenario(name="default")
+    >>> deal = scenario.space.agreement(islands="H", security="us-forces-allowed",
+    ...                                 economic="package")
+    >>> scenario.agreement_label(deal)
+    'Habomai, US forces allowed, package of 1 x Nagato (~¥300 bn each)'
     >>> economic_package().feature_values("package")
     array([0., 1.])
     """
@@ -297,7 +305,7 @@ def economic_package() -> Issue:
         options=("none", "package"),
         labels=(
             "no economic package",
-            f"package of package_size x Nagato (~¥{NAGATO_YEN_BN:.0f} bn each)",
+            f"package of {{japan.package_size}} x Nagato (~¥{NAGATO_YEN_BN:.0f} bn each)",
         ),
         features={"package": (0.0, 1.0)},
         description=(

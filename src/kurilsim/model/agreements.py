@@ -348,7 +348,7 @@ class Agreement:
     >>> deal = space.agreement(islands="H+S", security="no US forces",
     ...                        economic="package")
     >>> str(deal)
-    'Habomai+Shikotan, no US forces, package of package_size x Nagato (~¥300 bn each)'
+    'Habomai+Shikotan, no US forces, package of {japan.package_size} x Nagato (~¥300 bn each)'
     >>> deal["islands"]
     'H+S'
     >>> space[space.index(deal)] == deal

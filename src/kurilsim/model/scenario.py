@@ -8,7 +8,7 @@ import os
 import re
 import reprlib
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -963,7 +963,9 @@ class Scenario:
 
         return scenario_to_toml(self, path)
 
-    def agreement_label(self, agreement: Agreement | int | None) -> str:
+    def agreement_label(
+        self, agreement: Agreement | int | None, *, varying: Collection[str] = ()
+    ) -> str:
         """The readable label of an agreement, with its parameters' values.
 
         An option label may name a parameter of the scenario in braces (e.g.
@@ -978,6 +980,11 @@ class Scenario:
         agreement : Agreement, int or None
             An agreement of the space, its index, or ``None`` / ``NO_DEAL``
             (``-1``) for no deal.
+        varying : collection of str, optional
+            Dotted names of parameters whose value is not one number where
+            the label is shown (the axes of a sweep, the parameters a prior
+            draws): their placeholders stay as written.  Aliases of a shared
+            parameter count as the parameter.
 
         Returns
         -------
@@ -1007,6 +1014,8 @@ class Scenario:
         ...     protocol=NegotiationProtocol(proposer="buyer", responder="seller"))
         >>> str(space[1]), scenario.agreement_label(1)
         ('{seller.status_quo} above cost', '1.25 above cost')
+        >>> scenario.agreement_label(1, varying=["seller.status_quo"])
+        '{seller.status_quo} above cost'
         >>> scenario.agreement_label(None)
         'no deal'
         """
@@ -1033,8 +1042,13 @@ class Scenario:
         if "{" not in text:
             return text
         values = self.parameters()
+        if isinstance(varying, str):
+            varying = (varying,)
+        kept = {alias for name in varying if name in values for alias in self._aliases(name)}
 
         def fill(match: re.Match[str]) -> str:
+            if match.group(1) in kept:
+                return match.group(0)
             value = values.get(match.group(1))
             if isinstance(value, bool) or not isinstance(value, int | float):
                 return match.group(0)

@@ -95,12 +95,16 @@ class SweepResult:
         return self.scenario.agent_names
 
     def label(self, index: int) -> str:
-        """Readable name of an agreement code (index, ``NO_DEAL`` or ``ERROR``)."""
+        """Readable name of an agreement code (index, ``NO_DEAL`` or ``ERROR``).
+
+        Parameters the label names (see :meth:`kurilsim.Scenario.agreement_label`)
+        are filled with the base scenario's value, unless the sweep varies them.
+        """
         if index == NO_DEAL:
             return "no deal"
         if index == ERROR:
             return "error"
-        return str(self.scenario.space[int(index)])
+        return self.scenario.agreement_label(int(index), varying=self.points)
 
     def outcome_shares(self) -> dict[str, float]:
         """Share of points at which each outcome occurs (most frequent first).
