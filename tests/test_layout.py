@@ -63,6 +63,8 @@ ALLOWED_UPWARD: frozenset[tuple[str, str]] = frozenset(
         ("kurilsim.model.scenario", "kurilsim.io.scenario_toml"),
         # NormalFormGame.from_nfg / .to_nfg read and write Gambit's format
         ("kurilsim.games.normal_form", "kurilsim.io.nfg"),
+        # ExtensiveFormGame.from_efg / .to_efg read and write Gambit's format
+        ("kurilsim.games.extensive", "kurilsim.io.efg"),
     }
 )
 

@@ -39,8 +39,16 @@ from kurilsim.analysis import (
 from kurilsim.calibrated import calibrated_posterior
 from kurilsim.calibration import Posterior, calibrate
 from kurilsim.concepts import Concept
-from kurilsim.games import Chance, Decision, NormalFormGame, SequentialGame, Terminal
+from kurilsim.games import (
+    Chance,
+    Decision,
+    ExtensiveFormGame,
+    NormalFormGame,
+    SequentialGame,
+    Terminal,
+)
 from kurilsim.games.bargaining import BargainingProblem
+from kurilsim.io.efg import read_efg, write_efg
 from kurilsim.kuril import (
     ISLANDS,
     Island,
@@ -127,6 +135,7 @@ __all__ = [
     "DegenerateGameWarning",
     "DiscreteBargainingResult",
     "Equilibrium",
+    "ExtensiveFormGame",
     "InvalidArgumentError",
     "InvalidGameError",
     "InvalidModelError",
@@ -179,6 +188,7 @@ __all__ = [
     "logit_qre",
     "nash_bargaining",
     "qre_path",
+    "read_efg",
     "register_agent_type",
     "register_space_builder",
     "registered_agent_types",
@@ -198,4 +208,5 @@ __all__ = [
     "spe_outcomes",
     "sweep",
     "two_vs_four_islands",
+    "write_efg",
 ]

@@ -1,12 +1,16 @@
-"""Games: normal-form games, sequential games and games built from scenarios."""
+"""Games: normal-form games, sequential and extensive games, and games built
+from scenarios."""
 
 from kurilsim.games import payoffs
+from kurilsim.games.extensive import Choice, ExtensiveFormGame
 from kurilsim.games.normal_form import NormalFormGame, Profile
 from kurilsim.games.sequential import Chance, Decision, SequentialGame, Terminal
 
 __all__ = [
     "Chance",
+    "Choice",
     "Decision",
+    "ExtensiveFormGame",
     "NormalFormGame",
     "Profile",
     "SequentialGame",
