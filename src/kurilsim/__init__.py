@@ -48,6 +48,7 @@ from kurilsim.games import (
     Terminal,
 )
 from kurilsim.games.bargaining import BargainingProblem
+from kurilsim.games.signalling import SignallingGame
 from kurilsim.io.efg import read_efg, write_efg
 from kurilsim.kuril import (
     ISLANDS,
@@ -108,6 +109,7 @@ from kurilsim.solvers.bargaining import (
     solve_nash_bargaining,
     solve_rubinstein,
 )
+from kurilsim.solvers.pbe import solve_pbe
 from kurilsim.studies import two_vs_four_islands
 from kurilsim.sweeps import SweepResult, sweep
 
@@ -166,6 +168,7 @@ __all__ = [
     "Scenario",
     "ScenarioFileError",
     "SequentialGame",
+    "SignallingGame",
     "SolverError",
     "SweepResult",
     "Term",
@@ -201,6 +204,7 @@ __all__ = [
     "solve_kalai_smorodinsky",
     "solve_nash",
     "solve_nash_bargaining",
+    "solve_pbe",
     "solve_rubinstein",
     "solve_scenario",
     "solve_spe",
