@@ -110,6 +110,7 @@ from kurilsim.solvers.bargaining import (
     solve_rubinstein,
 )
 from kurilsim.solvers.pbe import solve_pbe
+from kurilsim.solvers.refinements import Assessment, check_pbe, check_sequential
 from kurilsim.studies import two_vs_four_islands
 from kurilsim.sweeps import SweepResult, sweep
 
@@ -126,6 +127,7 @@ __all__ = [
     "Agent",
     "Agreement",
     "AgreementSpace",
+    "Assessment",
     "BargainingProblem",
     "BargainingSolution",
     "Chance",
@@ -179,6 +181,8 @@ __all__ = [
     "baron_ferejohn_shares",
     "calibrate",
     "calibrated_posterior",
+    "check_pbe",
+    "check_sequential",
     "compare_concepts",
     "concepts",
     "dynamics",
