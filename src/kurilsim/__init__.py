@@ -109,6 +109,7 @@ from kurilsim.solvers.bargaining import (
     solve_nash_bargaining,
     solve_rubinstein,
 )
+from kurilsim.solvers.extensive import BehaviourEquilibrium, ExtensiveNashResult
 from kurilsim.solvers.pbe import solve_pbe
 from kurilsim.solvers.refinements import Assessment, check_pbe, check_sequential
 from kurilsim.studies import two_vs_four_islands
@@ -130,6 +131,7 @@ __all__ = [
     "Assessment",
     "BargainingProblem",
     "BargainingSolution",
+    "BehaviourEquilibrium",
     "Chance",
     "CheckpointError",
     "Concept",
@@ -140,6 +142,7 @@ __all__ = [
     "DiscreteBargainingResult",
     "Equilibrium",
     "ExtensiveFormGame",
+    "ExtensiveNashResult",
     "InvalidArgumentError",
     "InvalidGameError",
     "InvalidModelError",

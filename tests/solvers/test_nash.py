@@ -290,7 +290,7 @@ def test_lp_rejects_general_sum_games() -> None:
 
 
 def test_rejects_non_games() -> None:
-    with pytest.raises(InvalidGameError, match="expects a NormalFormGame, got list"):
+    with pytest.raises(InvalidGameError, match="expects a NormalFormGame or an ExtensiveFormGame, got list"):
         solve_nash([[1, 2], [3, 4]])  # type: ignore[arg-type]
 
 

@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from math import comb, prod
 from types import MappingProxyType
-from typing import Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple, overload
 
 import numpy as np
 from numpy.typing import NDArray
@@ -39,6 +39,7 @@ from kurilsim._errors import (
     SolverError,
     UnusedOptionWarning,
 )
+from kurilsim.games.extensive import ExtensiveFormGame
 from kurilsim.games.normal_form import DEFAULT_TOL, NormalFormGame
 from kurilsim.solvers._enumerate import enumerate_kernel
 from kurilsim.solvers._exact import (
@@ -60,6 +61,9 @@ from kurilsim.solvers.results import (
     certify_exact,
     check_resolution,
 )
+
+if TYPE_CHECKING:
+    from kurilsim.solvers.extensive import ExtensiveNashResult
 
 __all__ = [
     "AUTO_ENUMERATE_LIMIT",
@@ -263,8 +267,36 @@ class NashMethod:
         return self.max_players is None or n_players <= self.max_players
 
 
+@overload
 def solve_nash(
     game: NormalFormGame,
+    method: Method | str = ...,
+    *,
+    tol: float = ...,
+    exact: bool = ...,
+    initial_label: int | None = ...,
+    max_pivots: int | None = ...,
+    max_memory: float = ...,
+    max_work: float = ...,
+) -> NashResult: ...
+
+
+@overload
+def solve_nash(
+    game: ExtensiveFormGame,
+    method: Method | str = ...,
+    *,
+    tol: float = ...,
+    exact: bool = ...,
+    initial_label: int | None = ...,
+    max_pivots: int | None = ...,
+    max_memory: float = ...,
+    max_work: float = ...,
+) -> ExtensiveNashResult: ...
+
+
+def solve_nash(
+    game: NormalFormGame | ExtensiveFormGame,
     method: Method | str = "auto",
     *,
     tol: float = DEFAULT_TOL,
@@ -273,13 +305,24 @@ def solve_nash(
     max_pivots: int | None = None,
     max_memory: float = DEFAULT_MAX_MEMORY,
     max_work: float = DEFAULT_MAX_WORK,
-) -> NashResult:
+) -> NashResult | ExtensiveNashResult:
     """Nash equilibria of a normal-form game, each certified by its regret.
 
     Parameters
     ----------
-    game : NormalFormGame
-        The game to solve.
+    game : NormalFormGame or ExtensiveFormGame
+        The game to solve.  An :class:`~kurilsim.ExtensiveFormGame` goes to
+        :func:`kurilsim.solvers.extensive.solve_extensive`, which returns an
+        :class:`~kurilsim.solvers.extensive.ExtensiveNashResult` of behaviour
+        equilibria, each certified by its regret on the tree, with methods
+        ``"lcp"`` (two players: one equilibrium from the sequence form by
+        Lemke's algorithm), ``"vertex"`` (two players: every extreme
+        equilibrium of the reduced strategic form, in behaviour strategies),
+        ``"enumerate"`` (any number of players, on the reduced strategic
+        form), ``"logit"`` (any number of players: the limit of the agent
+        logit QRE branch) and ``"auto"`` (``"lcp"`` for two players with
+        perfect recall, ``"logit"`` otherwise).  The methods below are for
+        normal forms.
     method : str, default "auto"
         A method of :data:`NASH_METHODS` (this list is read from it):
 
@@ -332,7 +375,8 @@ def solve_nash(
 
     Returns
     -------
-    NashResult
+    NashResult or ExtensiveNashResult
+        (The latter for an :class:`~kurilsim.ExtensiveFormGame`.)
         The certified equilibria and diagnostics; ``result.method`` names the
         method that ran, ``result.certificate`` (at most ``result.tol``) is
         the largest deviation gain of an equilibrium relative to the
@@ -441,9 +485,24 @@ def solve_nash(
     >>> [str(p) for p in solve_nash(exact, exact=True)[0].strategies[0]]
     ['1/2', '1/2']
     """
+    if isinstance(game, ExtensiveFormGame):
+        # lazy: solvers.extensive builds on this module
+        from kurilsim.solvers.extensive import solve_extensive
+
+        return solve_extensive(
+            game,
+            method,
+            tol=tol,
+            exact=exact,
+            initial_label=initial_label,
+            max_pivots=max_pivots,
+            max_memory=max_memory,
+            max_work=max_work,
+        )
     if not isinstance(game, NormalFormGame):
         raise InvalidGameError(
-            f"solve_nash expects a NormalFormGame, got {type(game).__name__}"
+            "solve_nash expects a NormalFormGame or an ExtensiveFormGame, got "
+            f"{type(game).__name__}"
         )
     if not isinstance(method, str) or method not in NASH_METHODS:
         raise InvalidArgumentError(
