@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -35,7 +38,7 @@ from tests.bad_arguments import INF, NAN, Case, call, check_named, params
 
 
 # --------------------------------------------------------------- games
-def beer_quiche(prior_weak: float = 0.1) -> ExtensiveFormGame:
+def beer_quiche(prior_weak: float | Fraction = 0.1) -> ExtensiveFormGame:
     """Cho and Kreps (1987): the sender gets 1 for the breakfast her type
     prefers (beer if strong, quiche if weak) and 2 if the receiver does not
     duel; the receiver gets 1 for dueling a weak or not dueling a strong
@@ -238,6 +241,25 @@ def test_regret_without_perfect_recall_enumerates_pure_strategies() -> None:
     form = driver.reduced_strategic_form()
     assert form.strategies == (("1", "2"),)
     assert form.payoffs[0].tolist() == [1.0, 0.0]
+
+
+def test_a_player_without_sets_in_a_game_without_perfect_recall() -> None:
+    # the absent-minded driver with a passenger who never moves: the
+    # passenger's only (empty) strategy; before the fix enumerating it
+    # crashed with a raw "cannot reshape array of size 0" ValueError in
+    # regret, reduced_strategic_form and solve_nash
+    second = Choice(
+        "driver", "junction", [("B", Terminal((1, 0))), ("E", Terminal((4, 0)))]
+    )
+    game = ExtensiveFormGame(
+        Choice("driver", "junction", [("B", second), ("E", Terminal((0, 0)))]),
+        players=["driver", "passenger"],
+    )
+    assert not game.perfect_recall
+    assert game.regret(([0.0, 1.0],)).tolist() == [1.0, 0.0]
+    form = game.reduced_strategic_form()
+    assert form.shape == (2, 1)
+    assert sorted(form.payoffs[0].ravel().tolist()) == [0.0, 1.0]
 
 
 def test_regret_when_forgetting_own_action() -> None:
@@ -785,9 +807,12 @@ def test_games_pickle() -> None:
 
 
 def test_efg_delegations_round_trip() -> None:
-    for game in (beer_quiche(), absent_minded_driver(), battle()):
+    beer = beer_quiche()
+    for game in (beer, absent_minded_driver(), battle()):
         text = game.to_efg()
-        assert text.startswith("EFG 2 R")
+        # Beer-Quiche's prior 0.1 is a float that the text "0.1" does not
+        # equal exactly: a float file (EFG 2 D); the others are exact (R)
+        assert text.startswith("EFG 2 D" if game is beer else "EFG 2 R")
         assert ExtensiveFormGame.from_efg(text) == game
 
 
@@ -801,6 +826,14 @@ def test_public_names() -> None:
 BQ = beer_quiche()
 
 BAD_ARGUMENTS: list[Case] = [
+    # (issue 16 review: the span overflowed to inf in payoff_ranges, with a
+    # RuntimeWarning, and every certificate became 0)
+    ("ExtensiveFormGame-payoff-span-overflows",
+     call(ExtensiveFormGame,
+          Choice("a", 1, [("x", Terminal((1e308, 1))), ("y", Terminal((-1e308, 2)))]),
+          players=["a", "b"]),
+     InvalidGameError, (r"the payoffs of player 'a' span \[-1e\+308, 1e\+308\], more than the "
+     r"largest float; rescale them")),
     ("check_profile-tol-str", call(BQ.check_profile, POOL_BEER, tol="x"),
      InvalidArgumentError, r"tol must be a number >= 0, got 'x' \(str\)"),
     ("check_profile-tol-nan", call(BQ.check_profile, POOL_BEER, tol=NAN),
@@ -838,3 +871,146 @@ def test_bad_argument_is_named(
     call: Callable[[], Any], error: type[Exception], pattern: str
 ) -> None:
     check_named(call, error, pattern)
+
+
+# -- exact values --------------------------------------------------------------
+def gamble(p: Any, jackpot: Any = 3, *, bystander: bool = False) -> ExtensiveFormGame:
+    """A safe 1 or a gamble paying ``jackpot`` with probability ``p``: with
+    p = 1/3 and a jackpot of 3 the two are worth exactly the same.  With
+    ``bystander``, a second player who never moves and gets 0."""
+    rest = (0,) if bystander else ()
+    return ExtensiveFormGame(
+        Choice("me", "choose", [
+            ("safe", Terminal((1, *rest), "safe")),
+            ("gamble", Chance([("win", p, Terminal((jackpot, *rest), "won")),
+                               ("lose", 1 - p, Terminal((0, *rest), "lost"))])),
+        ]),
+        players=["me", "bystander"] if bystander else ["me"],
+    )
+
+
+def test_nodes_keep_exact_values_that_floats_round() -> None:
+    leaf = Terminal((Fraction(1, 3), 10**19 + 1, Decimal("0.1"), 2))
+    assert leaf.payoffs == (1 / 3, 1e19, 0.1, 2.0)
+    assert not leaf.is_float_exact
+    assert leaf.exact_payoffs == (Fraction(1, 3), 10**19 + 1, Fraction(1, 10), 2)
+    # values that float64 holds leave nothing to keep
+    assert Terminal((Fraction(1, 2), 7, Decimal("0.25"))).is_float_exact
+    assert Terminal((Fraction(1, 2),)) == Terminal((0.5,))
+    assert Terminal((Fraction(1, 3),)) != Terminal((1 / 3,))
+    # dataclasses.replace carries the exact values to a copy with the same floats
+    assert dataclasses.replace(leaf, label="x").exact_payoffs == leaf.exact_payoffs
+    assert dataclasses.replace(leaf, payoffs=(1, 2, 3, 4)).is_float_exact
+    node = Chance([("a", Fraction(1, 3), leaf), ("b", Fraction(2, 3), leaf)])
+    assert [p for _, p, _ in node.moves] == [1 / 3, 2 / 3]
+    assert node.exact_probabilities == (Fraction(1, 3), Fraction(2, 3))
+    assert dataclasses.replace(node, label="x").exact_probabilities == (
+        Fraction(1, 3), Fraction(2, 3)
+    )
+    assert Chance([("a", 0.5, leaf), ("b", Fraction(1, 2), leaf)]).is_float_exact
+
+
+def test_game_exposes_exact_payoffs_and_probabilities() -> None:
+    exact = gamble(Fraction(1, 3), jackpot=10**19 + 1)
+    assert not exact.is_float_exact
+    assert exact.exact_chance_probabilities == {2: (Fraction(1, 3), Fraction(2, 3))}
+    payoffs = exact.exact_terminal_payoffs
+    assert payoffs.dtype == object
+    assert payoffs.shape == exact.terminal_payoffs.shape == (3, 1)
+    assert payoffs[:, 0].tolist() == [1, 10**19 + 1, 0]
+    assert not payoffs.flags.writeable
+    assert exact.chance_probabilities[2].tolist() == [1 / 3, 2 / 3]
+    assert exact.terminal_payoffs[:, 0].tolist() == [1.0, 1e19, 0.0]
+    # a float game: the floats' own values
+    floats = gamble(1 / 3)
+    assert floats.is_float_exact
+    assert floats.exact_chance_probabilities[2] == (Fraction(1 / 3), Fraction(1 - 1 / 3))
+    assert floats.exact_terminal_payoffs[:, 0].tolist() == [1, 3, 0]
+    assert all(type(v) is Fraction for v in floats.exact_terminal_payoffs.ravel())
+
+
+def test_exact_values_count_for_equality_and_survive_pickling() -> None:
+    import pickle
+
+    exact, floats = gamble(Fraction(1, 3)), gamble(1 / 3)
+    assert exact != floats
+    assert exact == gamble(Fraction(1, 3))
+    assert hash(exact) == hash(gamble(Fraction(1, 3)))
+    assert gamble(Fraction(1, 4)) == gamble(0.25)  # nothing rounded
+    again = pickle.loads(pickle.dumps(exact))
+    assert again == exact
+    assert again != floats
+    assert again.exact_chance_probabilities == exact.exact_chance_probabilities
+    # and the conversions to and from SequentialGame
+    # (information-set labels aside, which a SequentialGame does not keep)
+    back = ExtensiveFormGame.from_sequential(exact.to_sequential())
+    assert not back.is_float_exact
+    assert back.exact_chance_probabilities == exact.exact_chance_probabilities
+    assert np.all(back.exact_terminal_payoffs == exact.exact_terminal_payoffs)
+
+
+def test_reduced_strategic_form_solves_the_game_as_given() -> None:
+    # exactly 1/3 of 3 is 1: the two strategies tie; the float nearest 1/3
+    # falls short of one third, so in the float game the gamble is worse
+    exact = gamble(Fraction(1, 3), bystander=True).reduced_strategic_form()
+    assert exact.exact_payoffs[0].tolist() == [[1], [1]]
+    floats = gamble(1 / 3, bystander=True).reduced_strategic_form()
+    assert floats.exact_payoffs[0].tolist() == [[1], [3 * Fraction(1 / 3)]]
+    assert not floats.is_float_exact
+    assert floats.exact_payoffs[0][1] < 1
+    # solved exactly, the tie makes every mixture an equilibrium; without it
+    # only the safe choice is one
+    assert len(solve_nash(exact, exact=True).equilibria) == 2
+    only = solve_nash(floats, exact=True).equilibria
+    assert [[float(v) for v in e.strategies[0]] for e in only] == [[1.0, 0.0]]
+    # a game that keeps exact values is solved exactly however large
+    big = gamble(Fraction(1, 3), jackpot=10**19 + 1).reduced_strategic_form(
+        exact=None, max_profiles=4
+    )
+    assert big.exact_payoffs[0].tolist() == [1, Fraction(10**19 + 1, 3)]
+    # in float64 on request
+    rough = gamble(Fraction(1, 3)).reduced_strategic_form(exact=False)
+    assert rough.is_float_exact
+    np.testing.assert_allclose(rough.payoffs[0], [1.0, 1.0], rtol=1e-15)
+
+
+def test_large_denominators_are_contracted_exactly() -> None:
+    # weights with coprime denominators: their common denominator is the
+    # product, not the largest of them
+    p, q = Fraction(1, 1_000_000_007), Fraction(1, 998_244_353)
+    tree = ExtensiveFormGame(
+        Choice("A", 1, [
+            ("x", Chance([("h", p, Terminal((q, 1))), ("t", 1 - p, Terminal((2, q)))])),
+            ("y", Terminal((q, p))),
+        ]),
+        players=["A", "B"],
+    )
+    form = tree.reduced_strategic_form()
+    assert form.exact_payoffs[0].tolist() == [[p * q + (1 - p) * 2], [q]]
+    assert form.exact_payoffs[1].tolist() == [[p + (1 - p) * q], [p]]
+
+
+def test_exact_sequence_form() -> None:
+    game = gamble(Fraction(1, 3))
+    form = game.sequence_form(exact=True)
+    assert form.sequences == game.sequence_form().sequences
+    assert form.terminal_weights.tolist() == [1, Fraction(1, 3), Fraction(2, 3)]
+    assert isinstance(form.payoffs, Mapping)  # one player: a table
+    assert form.payoffs[(1,)].tolist() == [1]
+    assert form.payoffs[(2,)].tolist() == [1]  # 1/3 * 3 + 2/3 * 0, exactly
+    assert game.sequence_form(exact=True) is form  # cached
+    two = beer_quiche(Fraction(1, 10))
+    A, B = two.sequence_form(exact=True).payoffs
+    A_float, B_float = two.sequence_form().payoffs
+    assert A.dtype == object
+    assert A.shape == A_float.shape
+    assert sum(A.ravel()) == sum(
+        Fraction(1, 10) * u if k < 4 else Fraction(9, 10) * u
+        for k, u in enumerate(two.exact_terminal_payoffs[:, 0].tolist())
+    )
+    np.testing.assert_allclose(A.astype(float), A_float, rtol=1e-15)
+    np.testing.assert_allclose(B.astype(float), B_float, rtol=1e-15)
+    with pytest.raises(InvalidArgumentError, match="exact must be True or False"):
+        game.sequence_form(exact="yes")  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgumentError, match="exact must be True, False or None"):
+        game.reduced_strategic_form(exact="yes")  # type: ignore[arg-type]

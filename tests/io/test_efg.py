@@ -25,6 +25,7 @@ from kurilsim import (
 )
 from kurilsim.games.extensive import Chance, Choice, Terminal
 from kurilsim.io.efg import from_efg, read_efg, to_efg, write_efg
+from kurilsim.testing.strategies import extensive_games
 
 # Selten's horse as stored in Gambit's catalog
 # (pygambit/catalog_data/journals/ijgt/selten1975/fig1.efg, Gambit 16.7), from
@@ -255,8 +256,10 @@ def test_write_text_format() -> None:
         title="t",
         comment="c",
     )
+    # floats written as the rationals and decimals they stand for: an
+    # ``EFG 2 D`` file, whose numbers read back as floats
     assert to_efg(game) == (
-        'EFG 2 R "t" { "me" "you \\"2\\"" }\n'
+        'EFG 2 D "t" { "me" "you \\"2\\"" }\n'
         '"c"\n'
         "\n"
         'c "root" 1 "" { "H" 1/3 "T" 2/3 } 0\n'
@@ -338,7 +341,7 @@ LABEL_TEXT = st.text(
 
 
 @st.composite
-def extensive_games(draw: st.DrawFn) -> ExtensiveFormGame:
+def labelled_games(draw: st.DrawFn) -> ExtensiveFormGame:
     n_players = draw(st.integers(1, 3))
     players = [f"P{i}{draw(LABEL_TEXT)}" for i in range(n_players)]
     outcome_pool = [None, "o1", 'o "2"', "o\\3"]
@@ -385,7 +388,7 @@ def extensive_games(draw: st.DrawFn) -> ExtensiveFormGame:
     )
 
 
-@given(game=extensive_games())
+@given(game=labelled_games())
 def test_round_trip_random_trees(game: ExtensiveFormGame) -> None:
     text = to_efg(game)
     again = from_efg(text)
@@ -629,3 +632,95 @@ def test_node_player_budget() -> None:
                        r"holds more than 32 nodes of 100 players, more than 32 x "
                        r"max_nodes=100 node-player pairs"):
         from_efg(text, max_nodes=100)
+
+
+# ------------------------------------------------------------ exact values
+EXACT_TEXT = """EFG 2 R "exact" { "me" "you" }
+""
+c "" 1 "" { "a" 1/3 "b" 0.1 "c" 17/30 } 0
+t "" 1 "x" { 1/3, 10000000000000000001 }
+t "" 2 "y" { 0.1, 1/1000000007 }
+t "" 3 "z" { 0.25, -2 }
+"""
+
+
+def test_rational_files_keep_the_exact_values() -> None:
+    game = from_efg(EXACT_TEXT)
+    assert not game.is_float_exact
+    assert game.exact_chance_probabilities[0] == (
+        Fraction(1, 3), Fraction(1, 10), Fraction(17, 30)
+    )
+    assert game.exact_terminal_payoffs.tolist() == [
+        [Fraction(1, 3), 10**19 + 1],
+        [Fraction(1, 10), Fraction(1, 1_000_000_007)],
+        [Fraction(1, 4), -2],
+    ]
+    assert game.chance_probabilities[0].tolist() == [1 / 3, 0.1, 17 / 30]
+    assert game.terminal_payoffs[:, 1].tolist() == [1e19, 1 / 1_000_000_007, -2.0]
+    # written back exactly, in Gambit's own layout
+    text = to_efg(game)
+    assert text == EXACT_TEXT.replace('""\n', '""\n\n', 1)
+    assert from_efg(text) == game
+
+
+def test_double_files_hold_floats() -> None:
+    game = from_efg(EXACT_TEXT.replace("EFG 2 R", "EFG 2 D"))
+    assert game.is_float_exact
+    assert game.terminal_payoffs.tolist() == from_efg(EXACT_TEXT).terminal_payoffs.tolist()
+    assert game != from_efg(EXACT_TEXT)
+    # a float game whose texts are not its floats exactly is written as D,
+    # so that it reads back as the same floats
+    text = to_efg(game)
+    assert text.startswith("EFG 2 D")
+    assert from_efg(text) == game
+    # one whose texts are its floats exactly is written as R
+    halves = from_efg('EFG 2 D "" { "a" }\nt "" 1 "" { 0.5 }\n')
+    assert halves.is_float_exact
+    assert to_efg(halves).startswith("EFG 2 R")
+
+
+def test_exact_values_of_a_float_are_written_as_that_float() -> None:
+    # a game keeping exact values, with one payoff given as the float 0.1:
+    # its exact value is the float's, not one tenth
+    game = ExtensiveFormGame(
+        Choice("me", 1, [("a", Terminal((Fraction(1, 3),))), ("b", Terminal((0.1,)))]),
+        players=["me"],
+    )
+    text = to_efg(game)
+    assert "{ 1/3 }" in text
+    assert f"{{ {Fraction(0.1).numerator}/{Fraction(0.1).denominator} }}" in text
+    assert from_efg(text) == game
+
+
+def test_exact_probabilities_that_miss_one_are_fixed_in_the_text() -> None:
+    # within 1e-9 of a sum of one, as Chance accepts; Gambit needs exactly one
+    p = [Fraction(1, 3), Fraction(2, 3) + Fraction(1, 10**12)]
+    game = ExtensiveFormGame(
+        Chance([("a", p[0], Terminal((0,))), ("b", p[1], Terminal((1,)))]),
+        players=["me"],
+    )
+    text = to_efg(game)
+    assert '"a" 1/3 "b" 2/3' in text
+    np.testing.assert_allclose(
+        from_efg(text).chance_probabilities[0], [float(v) for v in p], rtol=1e-11
+    )
+
+
+@given(game=extensive_games(exact=True))
+def test_round_trip_exact_random_games(game: ExtensiveFormGame) -> None:
+    # the shared strategy of kurilsim.testing, with exact values
+    text = to_efg(game)
+    assert text.startswith("EFG 2 R")
+    again = from_efg(text)
+    assert again == game
+    assert again.is_float_exact == game.is_float_exact
+    assert to_efg(again) == text
+
+
+@given(game=extensive_games())
+def test_round_trip_float_random_games(game: ExtensiveFormGame) -> None:
+    text = to_efg(game)
+    again = from_efg(text)
+    assert again == game
+    assert again.is_float_exact
+    assert to_efg(again) == text

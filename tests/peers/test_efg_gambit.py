@@ -5,7 +5,8 @@ agree node for node (kinds, players, labels), in their information sets and
 actions, in their chance probabilities (exactly, as rationals) and in their
 terminal payoffs (exactly; outcomes at decision and chance nodes summed along
 the path, as Gambit defines them).  The text kurilsim writes must read in
-pygambit as the same game as the original file.
+pygambit as the same game as the original file, and rationals that no
+float holds must travel through Gambit and back exactly.
 """
 
 from __future__ import annotations
@@ -130,7 +131,11 @@ def _summary(game: Any) -> dict[str, Any]:
     }
 
 
-def _assert_matches(ours: ExtensiveFormGame, theirs: dict[str, Any]) -> None:
+def _assert_matches(
+    ours: ExtensiveFormGame, theirs: dict[str, Any], *, exact: bool = True
+) -> None:
+    """Our game is pygambit's: the same tree, sets, labels, and the same
+    probabilities and payoffs as floats and (with ``exact``) as rationals."""
     assert ours.title == theirs["title"]
     assert list(ours.players) == theirs["players"]
     assert ours.node_kind.tolist() == theirs["kinds"]
@@ -142,13 +147,17 @@ def _assert_matches(ours: ExtensiveFormGame, theirs: dict[str, Any]) -> None:
     }
     assert partition == theirs["partition"]
     assert sorted(ours.chance_probabilities) == sorted(theirs["chance"])
-    for node, exact in theirs["chance"].items():
-        assert ours.chance_probabilities[node].tolist() == [float(p) for p in exact]
+    for node, values in theirs["chance"].items():
+        assert ours.chance_probabilities[node].tolist() == [float(p) for p in values]
         assert list(ours.node_actions[node]) == theirs["chance_actions"][node]
+        if exact:
+            assert list(ours.exact_chance_probabilities[node]) == values
     rows = {int(t): k for k, t in enumerate(ours.terminal_nodes)}
     assert sorted(rows) == sorted(theirs["payoffs"])
-    for node, exact in theirs["payoffs"].items():
-        assert ours.terminal_payoffs[rows[node]].tolist() == [float(v) for v in exact]
+    for node, values in theirs["payoffs"].items():
+        assert ours.terminal_payoffs[rows[node]].tolist() == [float(v) for v in values]
+        if exact:
+            assert ours.exact_terminal_payoffs[rows[node]].tolist() == list(values)
 
 
 @pytest.mark.parametrize(
@@ -200,12 +209,11 @@ def test_non_terminal_outcomes_as_in_gambit() -> None:
     _assert_matches(ours, theirs)
     # an incremental payoff that is not a float: 1/3 + 10 + 10
     assert theirs["payoffs"][4] == (Fraction(61, 3), Fraction(-1, 7) + 4)
+    assert not ours.is_float_exact
     # written with every payoff at the terminals, Gambit reads the same
-    # payoffs (as floats: 61/3 is written as the float nearest it)
+    # payoffs, exactly
     written = _summary(pygambit.read_efg(io.StringIO(to_efg(ours))))
-    assert {k: [float(v) for v in p] for k, p in written["payoffs"].items()} == {
-        k: [float(v) for v in p] for k, p in theirs["payoffs"].items()
-    }
+    assert written["payoffs"] == theirs["payoffs"]
     assert written["partition"] == theirs["partition"]
     assert written["chance"] == theirs["chance"]
 
@@ -257,7 +265,63 @@ def test_random_written_games_read_in_gambit_as_ours(seed: int) -> None:
     game = _random_game(seed)
     text = to_efg(game)
     theirs = _summary(pygambit.read_efg(io.StringIO(text)))
-    _assert_matches(game, theirs)
+    # a game of floats: Gambit reads the rationals the floats stand for
+    _assert_matches(game, theirs, exact=False)
     for probabilities in theirs["chance"].values():
         assert sum(probabilities) == 1
     assert from_efg(text) == game
+
+
+# Exact values: rationals that no float holds, with denominators beyond the
+# 10**9 up to which the writer of float games looks for a short rational.
+def _exact_game() -> ExtensiveFormGame:
+    prior = Fraction(1_000_000_007, 3_000_000_019)
+    big = 10**19 + 1  # an integer that float64 rounds
+
+    def respond(bonus: Fraction, deal: str) -> Choice:
+        return Choice(
+            "receiver",
+            1,
+            [
+                ("accept", Terminal((bonus, Fraction(2, 7_000_000_009)), deal)),
+                ("reject", Terminal((Fraction(-1, 3), big), "no deal")),
+            ],
+        )
+
+    return ExtensiveFormGame(
+        Chance(
+            [
+                ("good", prior, Choice("sender", 1, [("offer", respond(Fraction(5, 3), "good deal")),
+                                                     ("wait", Terminal((0, 0)))])),
+                ("bad", 1 - prior, Choice("sender", 2, [("offer", respond(Fraction(-7, 11), "bad deal")),
+                                                        ("wait", Terminal((0, 0)))])),
+            ]
+        ),
+        ["sender", "receiver"],
+        title="exact",
+    )
+
+
+def test_rationals_with_large_denominators_round_trip_exactly_through_gambit() -> None:
+    game = _exact_game()
+    assert not game.is_float_exact
+    text = to_efg(game)
+    assert text.startswith("EFG 2 R")
+    assert "1000000007/3000000019" in text
+    assert "10000000000000000001" in text
+    # Gambit reads the values exactly as the game holds them
+    theirs = pygambit.read_efg(io.StringIO(text))
+    _assert_matches(game, _summary(theirs))
+    # and what Gambit writes reads back as the same game, exact values included
+    again = from_efg(theirs.to_efg())
+    assert again == game
+    assert list(again.exact_chance_probabilities[0]) == [
+        Fraction(1_000_000_007, 3_000_000_019),
+        Fraction(2_000_000_012, 3_000_000_019),
+    ]
+    assert again.exact_terminal_payoffs[1].tolist() == [Fraction(-1, 3), 10**19 + 1]
+    # the float rounding is visible: the floats alone are another game
+    floats = from_efg(text.replace("EFG 2 R", "EFG 2 D", 1))
+    assert floats.is_float_exact
+    assert floats != game
+    np.testing.assert_array_equal(floats.terminal_payoffs, game.terminal_payoffs)

@@ -1,16 +1,19 @@
 """Hypothesis properties of extensive-form games (kurilsim.games.extensive).
 
-Random trees with 1 to 3 players, chance nodes, depth at most 4 and random
-information sets that respect perfect recall: a new decision node joins an
-existing set of its player only if the player's own (set, action) history
-and the number of actions are the same.  The properties check the tree
+Random trees (:func:`kurilsim.testing.strategies.extensive_games`) with 1
+to 3 players, chance nodes, depth at most 4 and random information sets that
+respect perfect recall: a new decision node joins an existing set of its
+player only if the player's own (set, action) history and the number of
+actions are the same.  The properties check the tree
 computations against the reduced strategic form and against an independent
 oracle that walks the tree's paths.
 """
 
 from __future__ import annotations
 
+import itertools
 import warnings
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -27,67 +30,7 @@ from kurilsim import (
     solve_nash,
     solve_spe,
 )
-from kurilsim.games.extensive import Chance, Choice, Terminal
-from kurilsim.testing.strategies import sequential_games
-
-History = tuple[tuple[int, int], ...]
-
-
-@st.composite
-def extensive_games(
-    draw: st.DrawFn,
-    *,
-    players: tuple[int, ...] = (1, 2, 3),
-    max_depth: int = 4,
-    dyadic: bool = False,
-) -> ExtensiveFormGame:
-    """Random trees with perfect recall (integer payoffs: ties are frequent).
-
-    With ``dyadic``, chance probabilities are multiples of 1/8, exact in
-    binary, so that payoffs equal in theory are equal in float64 too.
-    """
-    n_players = draw(st.sampled_from(players))
-    sets: dict[tuple[int, History, int], list[int]] = {}
-    n_sets = [0]
-
-    def build(depth: int, histories: tuple[History, ...]) -> Choice | Chance | Terminal:
-        if depth == max_depth:
-            kind = "terminal"
-        else:
-            kind = draw(st.sampled_from(["terminal", "decision", "decision", "chance"]))
-        if kind == "terminal":
-            return Terminal(tuple(float(draw(st.integers(-3, 3))) for _ in range(n_players)))
-        width = draw(st.integers(1, 3) if kind == "decision" else st.integers(2, 3))
-        if kind == "chance":
-            if dyadic:
-                cuts = draw(st.lists(st.integers(1, 7), min_size=width - 1,
-                                     max_size=width - 1, unique=True))
-                weights = np.diff([0, *sorted(cuts), 8]).astype(float)
-            else:
-                weights = np.array(
-                    [draw(st.integers(1, 4)) for _ in range(width)], dtype=float
-                )
-            weights /= weights.sum()
-            return Chance(
-                [(f"c{k}", float(w), build(depth + 1, histories)) for k, w in enumerate(weights)]
-            )
-        player = draw(st.integers(0, n_players - 1))
-        key = (player, histories[player], width)
-        candidates = sets.setdefault(key, [])
-        pick = draw(st.integers(0, len(candidates)))
-        if pick == len(candidates):
-            candidates.append(n_sets[0])
-            n_sets[0] += 1
-        infoset = candidates[pick]
-        moves = []
-        for a in range(width):
-            extended = list(histories)
-            extended[player] = (*histories[player], (infoset, a))
-            moves.append((f"a{a}", build(depth + 1, tuple(extended))))
-        return Choice(player, infoset, moves)
-
-    root = build(0, ((),) * n_players)
-    return ExtensiveFormGame(root, players=[f"p{i}" for i in range(n_players)])
+from kurilsim.testing.strategies import extensive_games, sequential_games
 
 
 @st.composite
@@ -330,3 +273,39 @@ def test_action_values_are_conditional_expected_payoffs(data: st.DataObject) -> 
             changed = game.realisation_probabilities(pure)[game.terminal_nodes[terminals]]
             expected = changed @ game.terminal_payoffs[terminals, infoset.player] / total
             assert values[k][a] == pytest.approx(expected, abs=1e-9)
+
+
+def exact_pure_payoffs(
+    game: ExtensiveFormGame, profile: tuple[dict[int, int], ...]
+) -> list[Fraction]:
+    """The oracle in exact arithmetic: a pure profile's expected payoffs, by
+    walking each terminal's path with the game's exact values."""
+    total = [Fraction(0)] * game.n_players
+    for row, z in enumerate(game.terminal_nodes.tolist()):
+        weight = Fraction(1)
+        node = z
+        while game.node_parent[node] >= 0:
+            up = int(game.node_parent[node])
+            action = int(game.node_action[node])
+            if game.node_kind[up] == 1:
+                weight *= game.exact_chance_probabilities[up][action]
+            elif profile[int(game.node_player[up])].get(int(game.node_infoset[up])) != action:
+                weight = Fraction(0)
+            node = up
+        for i in range(game.n_players):
+            total[i] += weight * game.exact_terminal_payoffs[row, i]
+    return total
+
+
+@given(game=extensive_games(exact=True, max_depth=3))
+def test_exact_strategic_form_is_the_exact_expectation(game: ExtensiveFormGame) -> None:
+    form = strategic_form(game, limit=512)
+    strategies = [game.reduced_strategies(i) for i in range(game.n_players)]
+    for cell in itertools.product(*(range(len(s)) for s in strategies)):
+        profile = tuple(strategies[i][k] for i, k in enumerate(cell))
+        expected = exact_pure_payoffs(game, profile)
+        assert [form.exact_payoffs[i][cell] for i in range(game.n_players)] == expected
+        # the floats are the exact values rounded once
+        assert [form.payoffs[i][cell] for i in range(game.n_players)] == [
+            float(v) for v in expected
+        ]

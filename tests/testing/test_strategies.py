@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from kurilsim import (
     AgreementSpace,
     BargainingProblem,
+    ExtensiveFormGame,
     Issue,
     Japan,
     LinearAgent,
@@ -27,6 +28,7 @@ from kurilsim import (
 from kurilsim.testing.strategies import (
     agreement_spaces,
     bargaining_problems,
+    extensive_games,
     generic_games,
     issues,
     japan_agents,
@@ -48,6 +50,49 @@ FEW = settings(max_examples=15, deadline=None)
 
 
 # -- games ------------------------------------------------------------------------------
+def _depth(game: ExtensiveFormGame) -> int:
+    deepest = 0
+    for node in range(game.n_nodes):
+        depth, current = 0, node
+        while game.node_parent[current] >= 0:
+            depth, current = depth + 1, int(game.node_parent[current])
+        deepest = max(deepest, depth)
+    return deepest
+
+
+@FEW
+@given(extensive_games(players=(2, 3), max_depth=2))
+def test_extensive_games_honour_players_depth_and_recall(game: ExtensiveFormGame) -> None:
+    assert game.n_players in (2, 3)
+    assert _depth(game) <= 2
+    assert game.perfect_recall
+    assert game.is_float_exact
+    assert set(game.terminal_payoffs.ravel().tolist()) <= set(range(-3, 4))
+    for probabilities in game.chance_probabilities.values():
+        assert abs(probabilities.sum() - 1.0) <= 1e-15
+
+
+@FEW
+@given(extensive_games(dyadic=True))
+def test_dyadic_extensive_games_have_chance_in_eighths(game: ExtensiveFormGame) -> None:
+    for probabilities in game.chance_probabilities.values():
+        assert np.all(probabilities * 8 == np.round(probabilities * 8))
+        assert probabilities.sum() == 1.0
+
+
+@FEW
+@given(extensive_games(exact=True))
+def test_exact_extensive_games_keep_fractions(game: ExtensiveFormGame) -> None:
+    for probabilities in game.exact_chance_probabilities.values():
+        assert sum(probabilities) == 1
+    denominators = {v.denominator for v in game.exact_terminal_payoffs.ravel()}
+    assert denominators <= {1, 3, 7, 10**9 + 7}
+    # the floats are the exact values rounded
+    assert game.terminal_payoffs.tolist() == [
+        [float(v) for v in row] for row in game.exact_terminal_payoffs.tolist()
+    ]
+
+
 @FEW
 @given(normal_form_games(n_players=3, min_strategies=2, max_strategies=3, max_abs=5.0))
 def test_normal_form_games_have_the_requested_shape_and_bounds(game: NormalFormGame) -> None:

@@ -30,6 +30,7 @@ the absent-minded driver.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 import numbers
@@ -87,8 +88,9 @@ BehaviourProfile = tuple[NDArray[np.float64], ...]
 MAX_PROFILES = 10**6
 
 #: Largest work (strategy profiles x terminals x players) for which
-#: :meth:`ExtensiveFormGame.reduced_strategic_form` computes the payoffs in
-#: exact rational arithmetic (beyond it, in float64).
+#: :meth:`ExtensiveFormGame.reduced_strategic_form` computes the payoffs of a
+#: float-exact game in exact rational arithmetic (beyond it, in float64; a
+#: game that keeps exact values is always computed exactly).
 EXACT_WORK = 2 * 10**6
 
 #: Largest intermediate array (entries) of the strategic-form contraction.
@@ -294,7 +296,9 @@ class SequenceForm:
         n_seq2)``: ``A[s, t]`` is the sum over the terminals with sequences
         ``(s, t)`` of chance probability times player 1's payoff.  With any
         other number of players, a dict from tuples of sequence indices to
-        payoff vectors (only the tuples some terminal has).
+        payoff vectors (only the tuples some terminal has).  From
+        ``sequence_form(exact=True)``, these and :attr:`terminal_weights`
+        are object arrays of :class:`fractions.Fraction`.
 
     References
     ----------
@@ -368,6 +372,10 @@ class ExtensiveFormGame:
         ``(n_terminals, n_players)``; row ``k`` is for ``terminal_nodes[k]``.
     terminal_outcomes : tuple
         The terminals' outcome objects.
+    exact_terminal_payoffs, exact_chance_probabilities
+        The same as exact rationals: as given where float64 rounded a
+        given :class:`~fractions.Fraction`, :class:`~decimal.Decimal` or
+        large ``int`` (then :attr:`is_float_exact` is ``False``).
 
     Raises
     ------
@@ -383,6 +391,19 @@ class ExtensiveFormGame:
     :meth:`recall_violations` report it, and the methods that need perfect
     recall (the sequence form, Kuhn's conversions between mixed and
     behaviour strategies) refuse such games.
+
+    Payoffs and chance probabilities may be given exactly
+    (:class:`~fractions.Fraction`, :class:`~decimal.Decimal`, ``int``, as
+    :func:`~kurilsim.io.efg.read_efg` gives them): the game computes with
+    floats and keeps the given values where float64 rounds them
+    (:attr:`is_float_exact`, :attr:`exact_terminal_payoffs`,
+    :attr:`exact_chance_probabilities`), as
+    :class:`~kurilsim.NormalFormGame` does.  They count for equality,
+    travel with pickles, are written by :meth:`to_efg`, and
+    :meth:`reduced_strategic_form` passes them on, so that
+    ``solve_nash(game.reduced_strategic_form(), exact=True)`` solves the game
+    as given; ``sequence_form(exact=True)`` gives the sequence form in exact
+    arithmetic.
 
     Examples
     --------
@@ -420,6 +441,12 @@ class ExtensiveFormGame:
     terminal_nodes: NDArray[np.intp] = field(init=False, repr=False)
     terminal_payoffs: NDArray[np.float64] = field(init=False, repr=False)
     terminal_outcomes: tuple[Hashable, ...] = field(init=False, repr=False)
+    # the exact payoffs (object array of Fraction) and chance probabilities
+    # (per chance node), kept only when float64 rounded some given value
+    _exact_payoffs: NDArray[Any] | None = field(init=False, repr=False)
+    _exact_chance: Mapping[int, tuple[Fraction, ...]] | None = field(
+        init=False, repr=False
+    )
     _offsets: NDArray[np.intp] = field(init=False, repr=False)
     _edge_source: NDArray[np.intp] = field(init=False, repr=False)
     _edge_player: NDArray[np.intp] = field(init=False, repr=False)
@@ -494,6 +521,98 @@ class ExtensiveFormGame:
             self._cache["ranges"] = cached
         ranges: NDArray[np.float64] = cached
         return ranges
+
+    # ------------------------------------------------------- exact values
+    @property
+    def is_float_exact(self) -> bool:
+        """Whether the float payoffs and chance probabilities equal those given.
+
+        ``False`` when some terminal payoff or chance probability was given
+        exactly (a :class:`fractions.Fraction`, :class:`decimal.Decimal` or
+        Python ``int`` beyond ``2**53``, as :func:`~kurilsim.io.efg.read_efg`
+        gives every number of a file) and float64 rounded it; the game then
+        keeps the given values in :attr:`exact_terminal_payoffs` and
+        :attr:`exact_chance_probabilities`, as
+        :attr:`kurilsim.NormalFormGame.is_float_exact` does.
+
+        Examples
+        --------
+        >>> from fractions import Fraction
+        >>> from kurilsim.games.extensive import Chance, ExtensiveFormGame, Terminal
+        >>> def coin(p):
+        ...     return ExtensiveFormGame(Chance([("H", p, Terminal((1,))),
+        ...                                      ("T", 1 - p, Terminal((0,)))]),
+        ...                              players=["me"])
+        >>> coin(Fraction(1, 4)).is_float_exact, coin(Fraction(1, 3)).is_float_exact
+        (True, False)
+        """
+        return self._exact_payoffs is None and self._exact_chance is None
+
+    @property
+    def exact_terminal_payoffs(self) -> NDArray[Any]:
+        """The terminal payoffs as exact rationals: a read-only object array
+        of :class:`fractions.Fraction`, shaped as :attr:`terminal_payoffs`.
+
+        The values the tree was given when float64 rounded some of them
+        (:attr:`is_float_exact` is ``False``), otherwise the floats' own
+        values (built on first use and cached).
+
+        Examples
+        --------
+        >>> from fractions import Fraction
+        >>> from kurilsim.games.extensive import Choice, ExtensiveFormGame, Terminal
+        >>> game = ExtensiveFormGame(
+        ...     Choice("me", 1, [("a", Terminal((Fraction(1, 3),))),
+        ...                      ("b", Terminal((0.5,)))]), players=["me"])
+        >>> [str(v) for v in game.exact_terminal_payoffs[:, 0]]
+        ['1/3', '1/2']
+        """
+        if self._exact_payoffs is not None:
+            return self._exact_payoffs
+        cached = self._cache.get("exact payoffs")
+        if cached is None:
+            cached = np.empty(self.terminal_payoffs.shape, dtype=object)
+            cached.ravel()[:] = [Fraction(v) for v in self.terminal_payoffs.ravel().tolist()]
+            cached = readonly(cached)
+            self._cache["exact payoffs"] = cached
+        result: NDArray[Any] = cached
+        return result
+
+    @property
+    def exact_chance_probabilities(self) -> Mapping[int, tuple[Fraction, ...]]:
+        """Per chance node, the probabilities of its moves as exact rationals.
+
+        The values the tree was given when float64 rounded some of them
+        (:attr:`is_float_exact` is ``False``), otherwise the floats' own
+        values.  Like the floats, given probabilities sum to one within
+        ``1e-9`` (:class:`~kurilsim.games.sequential.Chance` checks the
+        floats); they sum to exactly one when they were given so.
+
+        Examples
+        --------
+        >>> from fractions import Fraction
+        >>> from kurilsim.games.extensive import Chance, ExtensiveFormGame, Terminal
+        >>> game = ExtensiveFormGame(Chance([("H", Fraction(1, 3), Terminal((1,))),
+        ...                                  ("T", Fraction(2, 3), Terminal((0,)))]),
+        ...                          players=["me"])
+        >>> [str(p) for p in game.exact_chance_probabilities[0]]
+        ['1/3', '2/3']
+        >>> game.chance_probabilities[0]
+        array([0.33333333, 0.66666667])
+        """
+        if self._exact_chance is not None:
+            return self._exact_chance
+        cached = self._cache.get("exact chance")
+        if cached is None:
+            cached = _ReadOnlyMapping(
+                {
+                    c: tuple(Fraction(p) for p in probabilities.tolist())
+                    for c, probabilities in self.chance_probabilities.items()
+                }
+            )
+            self._cache["exact chance"] = cached
+        result: Mapping[int, tuple[Fraction, ...]] = cached
+        return result
 
     def player_index(self, player: int | str) -> int:
         """The index of a player given by name or index."""
@@ -1060,7 +1179,7 @@ class ExtensiveFormGame:
             full = np.array(
                 list(itertools.product(*(range(self.infosets[k].n_actions) for k in sets))),
                 dtype=np.intp,
-            ).reshape(-1, len(sets))
+            ).reshape(count, len(sets))  # (1, 0) for a player without sets
             required = self._requirements(player)
             reach = np.zeros((len(full), len(sets)), dtype=bool)
             for j, k in enumerate(sets):
@@ -1150,7 +1269,9 @@ class ExtensiveFormGame:
             for row in table.tolist()
         )
 
-    def reduced_strategic_form(self, *, max_profiles: int = MAX_PROFILES) -> NormalFormGame:
+    def reduced_strategic_form(
+        self, *, max_profiles: int = MAX_PROFILES, exact: bool | None = None
+    ) -> NormalFormGame:
         """The reduced strategic (normal) form of the game.
 
         Each player's pure strategies are her reduced strategies
@@ -1163,6 +1284,19 @@ class ExtensiveFormGame:
         max_profiles : int, default 10**6
             The largest number of pure-strategy profiles (cells) built; more
             raise :class:`ProblemTooLargeError` before any large allocation.
+        exact : bool, optional
+            Compute the payoffs in exact rational arithmetic (``True``) or in
+            float64 (``False``).  By default exactly when the game keeps
+            exact values (:attr:`is_float_exact` is ``False``) or the work
+            (cells x terminals x players) is at most :data:`EXACT_WORK`.
+
+        Returns
+        -------
+        NormalFormGame
+            With strategy labels; computed exactly, its payoffs that float64
+            rounds are kept in :attr:`NormalFormGame.exact_payoffs
+            <kurilsim.NormalFormGame.exact_payoffs>`, so ``solve_nash(form,
+            exact=True)`` solves the game as given.
 
         Raises
         ------
@@ -1173,15 +1307,17 @@ class ExtensiveFormGame:
         Notes
         -----
         A payoff is ``sum_z P_chance(z) * u(z)`` over the terminals ``z``
-        that the pure profile reaches.  When the work (cells x terminals x
-        players) is at most :data:`EXACT_WORK`, the sums are computed in
-        exact rational arithmetic on the stored floats and rounded once, so
+        that the pure profile reaches.  Computed exactly (see ``exact``), the
+        sums are taken in rational arithmetic on the exact values
+        (:attr:`exact_terminal_payoffs`, :attr:`exact_chance_probabilities`)
+        and rounded once, so
         payoffs equal in the stored game are equal floats (the solvers'
         precision checks then see no spurious ties), and a payoff that does
         not round exactly is kept in :attr:`NormalFormGame.exact_payoffs`;
-        larger forms are computed in float64.  Chance probabilities such as
-        0.1 are stored as the nearest float, so ``0.4 * a + 0.6 * a`` need
-        not be exactly ``a``.
+        larger forms of float-exact games are computed in float64.  Chance
+        probabilities given as floats such as 0.1 are the nearest float, so
+        ``0.4 * a + 0.6 * a`` need not be exactly ``a``; given as
+        ``Fraction(1, 10)`` they are exact.
 
         Without perfect recall the pure strategies are enumerated (at most
         ``max_profiles`` per player) and reduced by dropping the sets each
@@ -1220,8 +1356,14 @@ class ExtensiveFormGame:
             self._consistency(i, self._strategies(i, limit)) for i in range(self.n_players)
         ]
         work = total * max(len(self.terminal_nodes), 1) * self.n_players
+        if exact is None:
+            exact = work <= EXACT_WORK or not self.is_float_exact
+        elif not isinstance(exact, bool | np.bool_):
+            raise InvalidArgumentError(
+                f"exact must be True, False or None, got {describe(exact)}"
+            )
         payoffs: tuple[NDArray[Any], ...]
-        if work <= EXACT_WORK:
+        if exact:
             weights = self._exact_terminal_weights()
             payoffs = tuple(
                 _contract_exact(consistency, weights[p]) for p in range(self.n_players)
@@ -1238,22 +1380,29 @@ class ExtensiveFormGame:
             strategies=[self.strategy_labels(i) for i in range(self.n_players)],
         )
 
-    def _exact_terminal_weights(self) -> list[list[Fraction]]:
-        """Per player and terminal, the exact chance probability of reaching
-        the terminal times the payoff (the floats taken as exact rationals)."""
+    def _exact_reach(self) -> list[Fraction]:
+        """Per terminal, the exact chance probability of reaching it
+        (:attr:`exact_chance_probabilities` multiplied along the path)."""
         exact: list[Fraction] = [Fraction(1)] * self.n_nodes
-        kind, parent, action = self.node_kind, self.node_parent, self.node_action
+        chance = self.exact_chance_probabilities
+        kind = self.node_kind.tolist()
+        parent = self.node_parent.tolist()
+        action = self.node_action.tolist()
         for v in range(1, self.n_nodes):
-            up = int(parent[v])
+            up = parent[v]
             if kind[up] == CHANCE:
-                probability = self.chance_probabilities[up][int(action[v])]
-                exact[v] = exact[up] * Fraction(float(probability))
+                exact[v] = exact[up] * chance[up][action[v]]
             else:
                 exact[v] = exact[up]
-        reach = [exact[z] for z in self.terminal_nodes.tolist()]
+        return [exact[z] for z in self.terminal_nodes.tolist()]
+
+    def _exact_terminal_weights(self) -> list[list[Fraction]]:
+        """Per player and terminal, the exact chance probability of reaching
+        the terminal times the exact payoff."""
+        reach = self._exact_reach()
         return [
-            [r * Fraction(u) for r, u in zip(reach, column, strict=True)]
-            for column in self.terminal_payoffs.T.tolist()
+            [r * u for r, u in zip(reach, column, strict=True)]
+            for column in self.exact_terminal_payoffs.T.tolist()
         ]
 
     def _need_perfect_recall(self, what: str) -> None:
@@ -1363,12 +1512,22 @@ class ExtensiveFormGame:
             index[mine] = np.arange(1, int(mine.sum()) + 1)
         return owner, index
 
-    def sequence_form(self) -> SequenceForm:
+    def sequence_form(self, *, exact: bool = False) -> SequenceForm:
         """The sequence form (Koller, Megiddo and von Stengel 1996).
 
         Its size is linear in the tree's: player ``i`` has ``1 + sum of the
         number of actions over her sets`` sequences.  The game must have
         perfect recall.
+
+        Parameters
+        ----------
+        exact : bool, default False
+            Give :attr:`SequenceForm.payoffs` and
+            :attr:`SequenceForm.terminal_weights` as object arrays of
+            :class:`fractions.Fraction`, computed from the exact values
+            (:attr:`exact_terminal_payoffs`,
+            :attr:`exact_chance_probabilities`); the constraints (entries 0
+            and +-1) are float either way.
 
         Examples
         --------
@@ -1388,8 +1547,19 @@ class ExtensiveFormGame:
         >>> form.constraints[1][0]
         array([[ 1.,  0.,  0.],
                [-1.,  1.,  1.]])
+        >>> game.sequence_form(exact=True).payoffs[1][2, 2]
+        Fraction(3, 1)
         """
         self._need_perfect_recall("the sequence form")
+        if not isinstance(exact, bool | np.bool_):
+            raise InvalidArgumentError(f"exact must be True or False, got {describe(exact)}")
+        if exact:
+            cached_exact = self._cache.get("exact sequence form")
+            if cached_exact is None:
+                cached_exact = self._exact_sequence_form(self.sequence_form())
+                self._cache["exact sequence form"] = cached_exact
+            exact_form: SequenceForm = cached_exact
+            return exact_form
         cached = self._cache.get("sequence form")
         if cached is not None:
             form: SequenceForm = cached
@@ -1464,6 +1634,36 @@ class ExtensiveFormGame:
         )
         self._cache["sequence form"] = form
         return form
+
+    def _exact_sequence_form(self, form: SequenceForm) -> SequenceForm:
+        """``form`` with its payoffs and terminal weights in exact arithmetic."""
+        reach = self._exact_reach()
+        weights = np.empty(len(reach), dtype=object)
+        weights[:] = reach
+        rows = form.terminal_sequences.tolist()
+        values = self.exact_terminal_payoffs.tolist()
+        payoffs: tuple[NDArray[Any], NDArray[Any]] | Mapping[tuple[int, ...], NDArray[Any]]
+        if self.n_players == 2:
+            matrices = [np.full(form.sizes, Fraction(0), dtype=object) for _ in range(2)]
+            for (s, t), weight, payoff in zip(rows, reach, values, strict=True):
+                matrices[0][s, t] += weight * payoff[0]
+                matrices[1][s, t] += weight * payoff[1]
+            payoffs = (readonly(matrices[0]), readonly(matrices[1]))
+        else:
+            table: dict[tuple[int, ...], list[Fraction]] = {}
+            for row, weight, payoff in zip(rows, reach, values, strict=True):
+                cell = tuple(row)
+                known = table.get(cell)
+                added = [weight * v for v in payoff]
+                table[cell] = (
+                    added if known is None else [a + b for a, b in zip(known, added, strict=True)]
+                )
+            payoffs = _ReadOnlyMapping(
+                {k: readonly(np.array(v, dtype=object)) for k, v in table.items()}
+            )
+        return dataclasses.replace(
+            form, payoffs=payoffs, terminal_weights=readonly(weights)
+        )
 
     def realisation_from_behaviour(
         self, profile: Sequence[ArrayLike]
@@ -1583,9 +1783,24 @@ class ExtensiveFormGame:
     # --------------------------------------------------------- equality
     def __eq__(self, other: object) -> bool:
         """Same tree, information sets, labels, probabilities, payoffs and
-        outcomes (titles, comments and information-set keys do not count)."""
+        outcomes (titles, comments and information-set keys do not count);
+        the exact probabilities and payoffs if either game keeps exact values
+        (as :class:`~kurilsim.NormalFormGame` compares)."""
         if not isinstance(other, ExtensiveFormGame):
             return NotImplemented
+        if not self._same_floats(other):
+            return False
+        if self.is_float_exact and other.is_float_exact:
+            return True
+        return bool(
+            np.all(self.exact_terminal_payoffs == other.exact_terminal_payoffs)
+            and all(
+                p == other.exact_chance_probabilities[k]
+                for k, p in self.exact_chance_probabilities.items()
+            )
+        )
+
+    def _same_floats(self, other: ExtensiveFormGame) -> bool:
         return bool(
             self.players == other.players
             and self.n_nodes == other.n_nodes
@@ -1678,11 +1893,16 @@ class ExtensiveFormGame:
                     tuple(self.terminal_payoffs[row].tolist()),
                     self.terminal_outcomes[row],
                     label,
+                    _exact=None
+                    if self._exact_payoffs is None
+                    else tuple(self._exact_payoffs[row].tolist()),
                 )
             elif kind == CHANCE:
                 probabilities = self.chance_probabilities[node].tolist()
                 built[node] = Chance(
-                    tuple(zip(actions, probabilities, kids, strict=True)), label
+                    tuple(zip(actions, probabilities, kids, strict=True)),
+                    label,
+                    _exact=None if self._exact_chance is None else self._exact_chance[node],
                 )
             else:
                 built[node] = Decision(
@@ -1807,11 +2027,10 @@ def _contract_exact(
     """:func:`_contract` in exact rational arithmetic: an object array of
     :class:`~fractions.Fraction`.
 
-    The weights are dyadic rationals (products of floats), so they are
-    scaled to integers by their largest denominator and contracted as Python
-    integers.
+    The weights are scaled to integers by the least common multiple of their
+    denominators and contracted as Python integers.
     """
-    denominator = max((w.denominator for w in weights), default=1)
+    denominator = math.lcm(*(w.denominator for w in weights)) if weights else 1
     numerators = np.empty(len(weights), dtype=object)
     numerators[:] = [w.numerator * (denominator // w.denominator) for w in weights]
     integers = [c.astype(np.int64).astype(object) for c in consistency]
@@ -1848,6 +2067,8 @@ class _Flattener:
         chance: dict[int, NDArray[np.float64]] = {}
         terminals: list[int] = []
         payoffs: list[tuple[float, ...]] = []
+        exact_payoffs: list[tuple[Fraction, ...] | None] = []
+        exact_chance: dict[int, tuple[Fraction, ...] | None] = {}
         outcomes: list[Hashable] = []
         set_index: dict[tuple[int, Hashable], int] = {}
         set_nodes: list[list[int]] = []
@@ -1878,6 +2099,7 @@ class _Flattener:
                 actions.append(())
                 terminals.append(index)
                 payoffs.append(node.payoffs)
+                exact_payoffs.append(node._exact)
                 outcomes.append(node.outcome)
                 continue
             if isinstance(node, Chance):
@@ -1886,6 +2108,7 @@ class _Flattener:
                 set_of.append(-1)
                 actions.append(tuple(a for a, _, _ in node.moves))
                 chance[index] = readonly(np.array([p for _, p, _ in node.moves]))
+                exact_chance[index] = node._exact
                 subtrees = [c for _, _, c in node.moves]
             else:
                 try:
@@ -1963,12 +2186,37 @@ class _Flattener:
         setattr_(g, "chance_probabilities", _ReadOnlyMapping(chance))
         setattr_(g, "infosets", infosets)
         setattr_(g, "terminal_nodes", readonly(np.array(terminals, dtype=np.intp)))
+        payoff_table = np.array(payoffs, dtype=np.float64).reshape(-1, n_players)
+        with np.errstate(over="ignore"):
+            spans = payoff_table.max(axis=0) - payoff_table.min(axis=0)
+        if not np.all(np.isfinite(spans)):
+            player = int(np.flatnonzero(~np.isfinite(spans))[0])
+            raise InvalidGameError(
+                f"the payoffs of player {g.players[player]!r} span "
+                f"[{payoff_table[:, player].min():.6g}, {payoff_table[:, player].max():.6g}], "
+                "more than the largest float; rescale them"
+            )
+        setattr_(g, "terminal_payoffs", readonly(payoff_table))
+        setattr_(g, "terminal_outcomes", tuple(outcomes))
+        exact_rows: NDArray[Any] | None = None
+        if any(row is not None for row in exact_payoffs):
+            exact_rows = np.empty((len(payoffs), n_players), dtype=object)
+            for k, (row, given) in enumerate(zip(payoffs, exact_payoffs, strict=True)):
+                exact_rows[k, :] = [Fraction(v) for v in row] if given is None else given
+            exact_rows = readonly(exact_rows)
+        setattr_(g, "_exact_payoffs", exact_rows)
         setattr_(
             g,
-            "terminal_payoffs",
-            readonly(np.array(payoffs, dtype=np.float64).reshape(-1, n_players)),
+            "_exact_chance",
+            _ReadOnlyMapping(
+                {
+                    c: tuple(Fraction(p) for p in chance[c].tolist()) if q is None else q
+                    for c, q in exact_chance.items()
+                }
+            )
+            if any(q is not None for q in exact_chance.values())
+            else None,
         )
-        setattr_(g, "terminal_outcomes", tuple(outcomes))
         # flat action indices: set k's actions are offsets[k] ... offsets[k+1]-1
         sizes = np.array([len(s.actions) for s in infosets], dtype=np.intp)
         offsets = readonly(np.concatenate([[0], np.cumsum(sizes)]).astype(np.intp))

@@ -14,6 +14,7 @@ import math
 import numbers
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Union
 
 import numpy as np
@@ -22,6 +23,7 @@ from numpy.typing import ArrayLike, NDArray
 from kurilsim._arrays import duplicates, readonly
 from kurilsim._checks import check_int, check_strings, describe, real_array
 from kurilsim._errors import InvalidGameError
+from kurilsim.games.normal_form import _exact_number
 
 __all__ = ["Chance", "Decision", "Node", "SequentialGame", "Terminal"]
 
@@ -33,35 +35,62 @@ class Terminal:
     Parameters
     ----------
     payoffs : array_like
-        One payoff per player.
+        One payoff per player.  Stored as floats; exact numbers that float64
+        rounds (:class:`fractions.Fraction`, :class:`decimal.Decimal`, Python
+        ints beyond ``2**53``) are also kept as given, in
+        :attr:`exact_payoffs`.
     outcome : hashable, optional
         What the leaf means (e.g. an agreement index); reported by solvers.
     label : str, optional
+
+    Examples
+    --------
+    >>> from fractions import Fraction
+    >>> from kurilsim import Terminal
+    >>> leaf = Terminal((Fraction(1, 3), 2))
+    >>> leaf.payoffs
+    (0.3333333333333333, 2.0)
+    >>> leaf.is_float_exact, [str(v) for v in leaf.exact_payoffs]
+    (False, ['1/3', '2'])
     """
 
     payoffs: tuple[float, ...]
     outcome: Hashable = None
     label: str = ""
+    # The exact payoffs, kept only when float64 rounded some of them.  An init
+    # field so that ``dataclasses.replace`` carries it to the copy (where it
+    # is kept only if the copy has the very same float payoffs).
+    _exact: tuple[Fraction, ...] | None = field(default=None, kw_only=True, repr=False)
 
     def __post_init__(self) -> None:
-        try:
-            values = np.asarray(self.payoffs, dtype=np.float64)
-        except (TypeError, ValueError) as error:
-            raise InvalidGameError(
-                f"terminal payoffs must be numbers, got {self.payoffs!r}"
-            ) from error
-        if values.ndim != 1 or values.size == 0 or not np.all(np.isfinite(values)):
+        floats, exact = _exact_numbers(self.payoffs, "terminal payoffs", strict=False)
+        if not floats or not all(math.isfinite(v) for v in floats):
             raise InvalidGameError(
                 f"terminal payoffs must be a non-empty 1-D sequence of finite "
                 f"numbers, got {self.payoffs!r}"
             )
-        object.__setattr__(self, "payoffs", tuple(float(v) for v in values))
+        object.__setattr__(self, "payoffs", floats)
+        object.__setattr__(self, "_exact", _kept(floats, exact, self._exact))
         if not isinstance(self.outcome, Hashable):
             raise InvalidGameError(
                 f"a terminal's outcome must be hashable (a number, string, tuple, "
                 f"...), got {describe(self.outcome)}"
             )
         _check_label(self.label)
+
+    @property
+    def is_float_exact(self) -> bool:
+        """Whether :attr:`payoffs` (floats) equal the payoffs as given."""
+        return self._exact is None
+
+    @property
+    def exact_payoffs(self) -> tuple[Fraction, ...]:
+        """The payoffs as exact rationals: as given when float64 rounded
+        some of them (:attr:`is_float_exact` is ``False``), else the floats'
+        own values."""
+        if self._exact is not None:
+            return self._exact
+        return tuple(Fraction(v) for v in self.payoffs)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,12 +131,29 @@ class Chance:
     ----------
     moves : sequence of (str, float, Node) triples
         Action label, probability, subtree; probabilities must be ≥ 0 and
-        sum to one.
+        sum to one (within ``1e-9``).  They are stored as floats; exact
+        numbers that float64 rounds (:class:`fractions.Fraction`,
+        :class:`decimal.Decimal`) are also kept as given, in
+        :attr:`exact_probabilities`.
     label : str, optional
+
+    Examples
+    --------
+    >>> from fractions import Fraction
+    >>> from kurilsim import Chance, Terminal
+    >>> node = Chance([("a", Fraction(1, 3), Terminal((1,))),
+    ...                ("b", Fraction(2, 3), Terminal((0,)))])
+    >>> [p for _, p, _ in node.moves]
+    [0.3333333333333333, 0.6666666666666666]
+    >>> [str(p) for p in node.exact_probabilities]
+    ['1/3', '2/3']
     """
 
     moves: tuple[tuple[str, float, Node], ...]
     label: str = ""
+    # The exact probabilities, kept only when float64 rounded some of them
+    # (an init field for ``dataclasses.replace``, as in :class:`Terminal`).
+    _exact: tuple[Fraction, ...] | None = field(default=None, kw_only=True, repr=False)
 
     def __post_init__(self) -> None:
         if (
@@ -126,12 +172,10 @@ class Chance:
                 f"probability, subtree) triples, got {describe(self.moves)}"
             )
         moves = tuple(tuple(move) for move in self.moves)
-        probabilities = real_array(
-            [move[1] for move in moves],
-            "chance probabilities",
-            finite=False,
-            error=InvalidGameError,
+        floats, exact = _exact_numbers(
+            [move[1] for move in moves], "chance probabilities", strict=True
         )
+        probabilities = np.array(floats)
         if np.any(~np.isfinite(probabilities)) or np.any(probabilities < 0) or not (
             math.isclose(probabilities.sum(), 1.0, abs_tol=1e-9)
         ):
@@ -145,14 +189,109 @@ class Chance:
             self,
             "moves",
             tuple(
-                (str(move[0]), float(probability), move[2])
-                for move, probability in zip(moves, probabilities, strict=True)
+                (str(move[0]), probability, move[2])
+                for move, probability in zip(moves, floats, strict=True)
             ),
         )
+        object.__setattr__(self, "_exact", _kept(floats, exact, self._exact))
         _check_label(self.label)
+
+    @property
+    def is_float_exact(self) -> bool:
+        """Whether the probabilities in :attr:`moves` (floats) equal those given."""
+        return self._exact is None
+
+    @property
+    def exact_probabilities(self) -> tuple[Fraction, ...]:
+        """The probabilities as exact rationals: as given when float64
+        rounded some of them (:attr:`is_float_exact` is ``False``), else the
+        floats' own values."""
+        if self._exact is not None:
+            return self._exact
+        return tuple(Fraction(p) for _, p, _ in self.moves)
 
 
 Node = Union[Terminal, Decision, Chance]  # noqa: UP007 - runtime alias
+
+
+#: Integers up to this magnitude are exactly float64 values.
+_EXACT_INT = 2**53
+
+
+def _exact_numbers(
+    values: object, what: str, *, strict: bool
+) -> tuple[tuple[float, ...], tuple[Fraction, ...] | None]:
+    """``values`` (a 1-D sequence of real numbers) as floats, and all their
+    exact values if float64 rounded some (an exact number: ``int``,
+    ``Fraction``, ``Decimal``, ...; a float stands for itself).  With
+    ``strict``, strings are refused."""
+    if isinstance(values, np.ndarray) and values.ndim == 1:
+        items: list[object] = values.tolist()
+    elif isinstance(values, Sequence) and not isinstance(values, str | bytes):
+        items = list(values)
+    else:
+        raise InvalidGameError(
+            f"{what} must be a non-empty 1-D sequence of finite numbers, got "
+            f"{describe(values)}"
+        )
+    floats: list[float] = []
+    exact: list[Fraction | None] = []
+    rounded = False
+    for value in items:
+        if isinstance(value, float) or (
+            type(value) is int and -_EXACT_INT <= value <= _EXACT_INT
+        ):
+            floats.append(float(value))  # exactly the value
+            exact.append(None)
+            continue
+        if isinstance(value, complex | np.complexfloating) or (
+            strict and isinstance(value, str | bytes)
+        ):
+            raise InvalidGameError(
+                f"{what} must be an array of real numbers, got {describe(values)}"
+            )
+        try:
+            number = float(value)  # type: ignore[arg-type]
+        except OverflowError:
+            number = math.inf
+        except (TypeError, ValueError):
+            raise InvalidGameError(
+                f"{what} must be an array of real numbers, got {describe(values)}"
+            ) from None
+        given = _exact_number(value)
+        if (
+            given is not None
+            and math.isfinite(number)
+            and number.as_integer_ratio() != (given.numerator, given.denominator)
+        ):
+            rounded = True
+        floats.append(number)
+        exact.append(given)
+    if not rounded:
+        return tuple(floats), None
+    return tuple(floats), tuple(
+        Fraction(f) if q is None else q for f, q in zip(floats, exact, strict=True)
+    )
+
+
+def _kept(
+    floats: tuple[float, ...],
+    exact: tuple[Fraction, ...] | None,
+    given: object,
+) -> tuple[Fraction, ...] | None:
+    """The exact values a node keeps: those of its numbers if float64
+    rounded some, else the exact values a copy was given (``_exact``) if
+    they belong to the same floats and some do not equal them."""
+    if exact is not None or given is None:
+        return exact
+    if not isinstance(given, tuple) or len(given) != len(floats):
+        return None
+    rounded = False
+    for q, f in zip(given, floats, strict=True):
+        if not isinstance(q, Fraction) or float(q) != f:
+            return None
+        rounded = rounded or f.as_integer_ratio() != (q.numerator, q.denominator)
+    return given if rounded else None
 
 
 def _check_label(label: object) -> None:
@@ -420,7 +559,9 @@ class SequentialGame:
                     node.player, tuple((a, rebuild(c)) for a, c in node.moves), node.label
                 )
             return Chance(
-                tuple((a, p, rebuild(c)) for a, p, c in node.moves), node.label
+                tuple((a, p, rebuild(c)) for a, p, c in node.moves),
+                node.label,
+                _exact=node._exact,
             )
 
         return SequentialGame(rebuild(self.root), self.players)

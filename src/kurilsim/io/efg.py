@@ -68,16 +68,31 @@ needs them to be (player names; action labels within one information set or
 chance node): a label ``x`` that occurs twice becomes ``x_1`` and ``x_2``,
 and a lone empty label becomes ``_1``.
 
-Numbers are read exactly and rounded to the nearest float once (the game
-holds floats): payoffs summed from several outcomes are summed exactly
-first.  Chance probabilities
-must be non-negative and sum to one; Gambit demands an exact sum of one,
-kurilsim accepts a rounding error up to ``1e-9`` (as
-:class:`~kurilsim.Chance` does).  :func:`to_efg` writes every number with
-the shortest text that reads back as the same float -- ``1/3`` for the float
-nearest one third, ``0.25`` for a quarter -- so that Gambit reads the
-rational the file meant, and it writes each chance node's probabilities so
-that they sum to exactly one in exact arithmetic.  It escapes only the
+Numbers are read exactly (payoffs summed from several outcomes are summed
+exactly) and each is rounded to the nearest float once.  In an ``EFG 2 R``
+file (R for rational, the format Gambit writes) they are exact: the game
+keeps every value that float64 rounds (``1/3``, ``0.1``,
+``10000000000000000001``) beside its float, in
+:attr:`~kurilsim.ExtensiveFormGame.exact_terminal_payoffs` and
+:attr:`~kurilsim.ExtensiveFormGame.exact_chance_probabilities`
+(:attr:`~kurilsim.ExtensiveFormGame.is_float_exact` is then ``False``), as
+Gambit does.  In an ``EFG 2 D`` file (D for double) they stand for floats,
+and the game keeps the floats only.  Chance probabilities must be
+non-negative and sum to one; Gambit demands an exact sum of one, kurilsim
+accepts a rounding error up to ``1e-9`` (as :class:`~kurilsim.Chance`
+does).
+
+:func:`to_efg` writes a game that keeps exact values as an ``EFG 2 R``
+file with those values -- each as its float's shortest text when that is
+the exact value (``0.25``, ``0.1`` for one tenth), else as an integer or a
+rational ``p/q`` -- so that Gambit and :func:`read_efg` read the game as
+given.  A game of floats is written with the shortest text that reads back
+as the same float -- ``1/3`` for the float nearest one third, ``0.25`` for a
+quarter -- so that Gambit reads the rational the file meant; when some text
+does not equal its float exactly (``1/3``, ``0.1``), the header is
+``EFG 2 D``, so that :func:`read_efg` reads the same floats back.  Each
+chance node's probabilities are written so that they sum to exactly one in
+exact arithmetic.  It escapes only the
 backslashes that must be escaped (before a quote, a backslash or the end of
 a label), because Gambit's reader doubles escaped backslashes.
 """
@@ -89,13 +104,10 @@ import numbers
 import os
 import re
 import sys
-from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
-from pathlib import Path
-from typing import NamedTuple
 
 from kurilsim._errors import (
     InvalidArgumentError,
@@ -105,6 +117,19 @@ from kurilsim._errors import (
 from kurilsim._io import atomic_output
 from kurilsim.games.extensive import CHANCE, DECISION, Choice, ExtensiveFormGame
 from kurilsim.games.sequential import Chance, Node, Terminal
+from kurilsim.io._gambit import (
+    DECIMAL_RE,
+    NUMBER_HINT,
+    RATIONAL_RE,
+    Parser,
+    Token,
+    decimal_text,
+    gambit_distinct,
+    parse_players,
+    quote,
+    rational_text,
+    read_text,
+)
 
 __all__ = ["DEFAULT_MAX_NODES", "from_efg", "read_efg", "to_efg", "write_efg"]
 
@@ -128,103 +153,15 @@ _SUM_TOLERANCE = 1e-9
 
 # ----------------------------------------------------------------- lexing
 
-# Every non-whitespace character starts exactly one of these alternatives, so
-# ``finditer`` only ever skips whitespace: a complete quoted label (the loop
-# unrolled, which is several times faster than an alternation per
-# character), one of ``{``, ``}``, ``,``, a word (numbers and the bare
-# symbols EFG, R, D, c, p, t), or a lone quote that is never closed.  The
-# kind of a token is told by its first character.
-_TOKEN_RE = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{},]|[^\s{},"]+|"', re.DOTALL)
-_ESCAPE_RE = re.compile(r'\\(["\\])')
-_DECIMAL_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-_RATIONAL_RE = re.compile(r"[+-]?\d+/\d+")
+# (Tokens, labels and number words: see ``kurilsim.io._gambit``.)
 _COUNT_RE = re.compile(r"\+?\d+")
 _EFG_START_RE = re.compile(r"\s*EFG")
-
-
-class _Token(NamedTuple):
-    kind: str  # "string", "word", "{", "}", ",", or "eof"
-    text: str  # unescaped label for strings, the raw text otherwise
-    start: int  # offset of the token in ``source``
-    source: str  # the whole text (a reference: line and column on demand)
-
-    def describe(self) -> str:
-        if self.kind == "eof":
-            return "end of input"
-        text = self.text if len(self.text) <= 60 else self.text[:57] + "..."
-        if self.kind == "string":
-            return f"string {text!r}"
-        return repr(text)
-
-    @property
-    def where(self) -> str:
-        """``line L, column C`` (1-based; columns count characters)."""
-        return _where(self.source, self.start)
-
-
-def _where(text: str, offset: int) -> str:
-    line = text.count("\n", 0, offset) + 1
-    column = offset - text.rfind("\n", 0, offset)
-    return f"line {line}, column {column}"
-
-
-def _tokenize(text: str) -> Iterator[_Token]:
-    # Line and column are worked out only for the tokens an error names;
-    # ``tuple.__new__`` skips the named tuple's slower constructor.
-    escape = _ESCAPE_RE.sub
-    new = tuple.__new__
-    for match in _TOKEN_RE.finditer(text):
-        raw = match.group()
-        first = raw[0]
-        if first == '"':
-            if len(raw) == 1:
-                start = match.start()
-                raise InvalidGameError(
-                    f"{_where(text, start)}: unterminated string: expected a "
-                    f"closing '\"' for the label starting {text[start : start + 20]!r}"
-                )
-            label = escape(r"\1", raw[1:-1]) if "\\" in raw else raw[1:-1]
-            yield new(_Token, ("string", label, match.start(), text))
-        elif first in "{},":
-            yield new(_Token, (raw, raw, match.start(), text))
-        else:
-            yield new(_Token, ("word", raw, match.start(), text))
-    yield _Token("eof", "", len(text), text)
-
-
-class _Parser:
-    """Token stream with one token of lookahead and located errors."""
-
-    def __init__(self, text: str) -> None:
-        self._tokens = _tokenize(text)
-        self.tok = next(self._tokens)
-
-    def advance(self) -> _Token:
-        current = self.tok
-        if current.kind != "eof":
-            self.tok = next(self._tokens)
-        return current
-
-    def fail(self, expected: str, token: _Token | None = None) -> InvalidGameError:
-        token = self.tok if token is None else token
-        return InvalidGameError(
-            f"{token.where}: expected {expected}, got {token.describe()}"
-        )
-
-    def expect(self, kind: str, expected: str) -> _Token:
-        if self.tok.kind != kind:
-            raise self.fail(expected)
-        return self.advance()
-
-    def skip_comma(self) -> None:
-        if self.tok.kind == ",":
-            self.advance()
 
 
 # ---------------------------------------------------------------- numbers
 
 
-def _number(token: _Token, what: str) -> Fraction:
+def _number(token: Token, what: str) -> Fraction:
     """The exact value of a number token (integer, decimal or rational)."""
 
     def fail(got: str) -> InvalidGameError:
@@ -232,13 +169,10 @@ def _number(token: _Token, what: str) -> Fraction:
 
     text = token.text
     if token.kind != "word":
-        raise fail(
-            f"{token.describe()} (numbers are integers, decimals or rationals "
-            f"such as 3, -0.25, 1e-3 or 3/2)"
-        )
+        raise fail(f"{token.describe()} {NUMBER_HINT}")
     if len(text) > _MAX_DIGITS:
         raise fail(f"a number of {len(text)} characters (at most {_MAX_DIGITS})")
-    if _RATIONAL_RE.fullmatch(text):
+    if RATIONAL_RE.fullmatch(text):
         numerator, denominator = text.split("/")
         if int(denominator) == 0:
             raise fail(f"{token.describe()} with a zero denominator")
@@ -246,11 +180,8 @@ def _number(token: _Token, what: str) -> Fraction:
         if abs(exact) > _FLOAT_MAX:
             raise fail(f"{token.describe()}, outside the range of a float")
         return exact
-    if not _DECIMAL_RE.fullmatch(text):
-        raise fail(
-            f"{token.describe()} (numbers are integers, decimals or rationals "
-            f"such as 3, -0.25, 1e-3 or 3/2)"
-        )
+    if not DECIMAL_RE.fullmatch(text):
+        raise fail(f"{token.describe()} {NUMBER_HINT}")
     try:
         value = Decimal(text)
     except InvalidOperation:  # pragma: no cover - the regex admits decimals only
@@ -268,7 +199,7 @@ def _number(token: _Token, what: str) -> Fraction:
     return exact
 
 
-def _count(token: _Token, what: str) -> int:
+def _count(token: Token, what: str) -> int:
     """A non-negative integer (player, information set, event or outcome)."""
     if token.kind != "word" or not _COUNT_RE.fullmatch(token.text):
         raise InvalidGameError(
@@ -283,7 +214,7 @@ def _count(token: _Token, what: str) -> int:
     return int(token.text)
 
 
-def _to_float(value: Fraction, token: _Token, what: str) -> float:
+def _to_float(value: Fraction, token: Token, what: str) -> float:
     """``float(value)`` for a value the reader checked or summed."""
     try:
         result = float(value)
@@ -304,7 +235,7 @@ def _to_float(value: Fraction, token: _Token, what: str) -> float:
 class _Outcome:
     name: str
     payoffs: tuple[Fraction, ...]
-    token: _Token  # where it was defined
+    token: Token  # where it was defined
 
 
 @dataclass(slots=True)
@@ -312,7 +243,7 @@ class _Infoset:
     name: str
     actions: tuple[str, ...]  # as in the file (before making them distinct)
     probabilities: tuple[Fraction, ...] | None  # chance events only
-    token: _Token  # where it was defined
+    token: Token  # where it was defined
 
 
 @dataclass(slots=True)
@@ -321,6 +252,7 @@ class _FileTree:
 
     title: str = ""
     comment: str = ""
+    floating: bool = False  # an ``EFG 2 D`` file: numbers stand for floats
     players: list[str] = field(default_factory=list)
     kind: list[str] = field(default_factory=list)  # "c", "p" or "t"
     label: list[str] = field(default_factory=list)
@@ -329,39 +261,13 @@ class _FileTree:
     outcome: list[int] = field(default_factory=list)  # outcome number (0: none)
     parent: list[int] = field(default_factory=list)
     children: list[list[int]] = field(default_factory=list)
-    token: list[_Token] = field(default_factory=list)  # the node's letter
+    token: list[Token] = field(default_factory=list)  # the node's letter
     infosets: dict[tuple[int, int], _Infoset] = field(default_factory=dict)
     outcomes: dict[int, _Outcome] = field(default_factory=dict)
 
 
-def _gambit_distinct(labels: Sequence[str]) -> tuple[str, ...]:
-    """Make labels distinct and non-empty the way Gambit does.
-
-    A label that occurs once is kept, unless it is empty; the others become
-    ``label_1``, ``label_2``, ... (skipping names already in use).
-    """
-    counts = Counter(labels)
-    if all(n == 1 for n in counts.values()) and "" not in counts:
-        return tuple(labels)
-    used = set(labels)
-    visited: Counter[str] = Counter()
-    out: list[str] = []
-    for label in labels:
-        if counts[label] == 1 and label != "":
-            out.append(label)
-            continue
-        while True:
-            visited[label] += 1
-            candidate = f"{label}_{visited[label]}"
-            if candidate not in used:
-                break
-        used.add(candidate)
-        out.append(candidate)
-    return tuple(out)
-
-
-def _parse_header(parser: _Parser, tree: _FileTree, path_hint: bool) -> None:
-    words: list[_Token] = []
+def _parse_header(parser: Parser, tree: _FileTree, path_hint: bool) -> None:
+    words: list[Token] = []
     while len(words) < 3 and parser.tok.kind == "word":
         words.append(parser.advance())
     ok = (
@@ -384,17 +290,10 @@ def _parse_header(parser: _Parser, tree: _FileTree, path_hint: bool) -> None:
             f"{first.where}: expected the header 'EFG 2 R' or 'EFG 2 D', got "
             f"{got}{hint}"
         )
+    tree.floating = words[2].text == "D"
     tree.title = parser.expect("string", "the quoted title of the game").text
-    parser.expect("{", "'{' opening the list of player names")
-    names: list[str] = []
-    while parser.tok.kind == "string":
-        names.append(parser.advance().text)
-    if parser.tok.kind != "}":
-        raise parser.fail("a quoted player name or '}' closing the player list")
-    if not names:
-        raise parser.fail("at least one quoted player name in the player list")
-    parser.advance()
-    tree.players = list(_gambit_distinct(names))
+    names = parse_players(parser)
+    tree.players = list(gambit_distinct(names))
     if parser.tok.kind == "string":
         tree.comment = parser.advance().text
 
@@ -404,7 +303,7 @@ def _payoffs(n: int) -> str:
 
 
 def _parse_payoffs(
-    parser: _Parser, tree: _FileTree, number: int
+    parser: Parser, tree: _FileTree, number: int
 ) -> tuple[Fraction, ...]:
     n = len(tree.players)
     parser.expect("{", f"'{{' opening the payoffs of outcome {number}")
@@ -430,14 +329,14 @@ def _parse_payoffs(
     return tuple(payoffs)
 
 
-def _parse_outcome(parser: _Parser, tree: _FileTree) -> int:
+def _parse_outcome(parser: Parser, tree: _FileTree) -> int:
     token = parser.tok
     number = _count(parser.advance(), "the outcome number (0 for none)")
     if parser.tok.kind != "string":
         if number and number not in tree.outcomes:
             raise InvalidGameError(
                 f"{token.where}: outcome {number} is used before it is defined: "
-                f"expected its name and payoffs (e.g. {number} \"name\" "
+                f'expected its name and payoffs (e.g. {number} "name" '
                 "{ 1, 2 }) at its first use"
             )
         return number
@@ -466,7 +365,7 @@ def _show(values: Sequence[Fraction]) -> str:
 
 
 def _parse_actions(
-    parser: _Parser, chance: bool, where: str
+    parser: Parser, chance: bool, where: str
 ) -> tuple[tuple[str, ...], tuple[Fraction, ...] | None]:
     parser.expect("{", f"'{{' opening the actions of {where}")
     actions: list[str] = []
@@ -507,7 +406,7 @@ def _parse_actions(
     return tuple(actions), tuple(probabilities)
 
 
-def _parse_move(parser: _Parser, tree: _FileTree, chance: bool, player: int) -> int:
+def _parse_move(parser: Parser, tree: _FileTree, chance: bool, player: int) -> int:
     """The set or event number of a ``c``/``p`` node, and its description."""
     token = parser.tok
     what = "the chance event number" if chance else "the information set number"
@@ -523,7 +422,7 @@ def _parse_move(parser: _Parser, tree: _FileTree, chance: bool, player: int) -> 
         if known is None:
             raise InvalidGameError(
                 f"{token.where}: {where} is used before it is defined: expected "
-                "its name and actions (e.g. \"\" { \"L\" \"R\" }) at its first node"
+                'its name and actions (e.g. "" { "L" "R" }) at its first node'
             )
         return number
     name = parser.advance().text
@@ -560,7 +459,7 @@ def _describe_set(
 def _parse_tree(text: str, *, path_hint: bool = False, max_nodes: int) -> _FileTree:
     if text.startswith("\ufeff"):  # a byte-order mark read as text
         text = " " + text[1:]
-    parser = _Parser(text)
+    parser = Parser(text)
     tree = _FileTree()
     _parse_header(parser, tree, path_hint)
     n_players = len(tree.players)
@@ -659,7 +558,9 @@ def _build(tree: _FileTree) -> ExtensiveFormGame:
     n = len(tree.kind)
     n_players = len(tree.players)
     # the actions of each set and event, made distinct as Gambit does
-    actions = {key: _gambit_distinct(s.actions) for key, s in tree.infosets.items()}
+    actions = {key: gambit_distinct(s.actions) for key, s in tree.infosets.items()}
+    # the floats, and the exact numbers the game keeps beside them (an
+    # ``EFG 2 R`` file) or not (``EFG 2 D``: the numbers stand for floats)
     probabilities = {
         key: tuple(_to_float(p, s.token, "the probability") for p in s.probabilities)
         for key, s in tree.infosets.items()
@@ -690,13 +591,17 @@ def _build(tree: _FileTree) -> ExtensiveFormGame:
                 )
             )
             name = tree.outcomes[number].name if number else ""
-            built[node] = Terminal(payoffs, name or None, label)
+            built[node] = Terminal(
+                payoffs, name or None, label, _exact=None if tree.floating else total
+            )
             continue
         key = (tree.player[node], tree.infoset[node])
         kids = [built.pop(child) for child in tree.children[node]]
         if kind == "c":
             built[node] = Chance(
-                tuple(zip(actions[key], probabilities[key], kids, strict=True)), label
+                tuple(zip(actions[key], probabilities[key], kids, strict=True)),
+                label,
+                _exact=None if tree.floating else tree.infosets[key].probabilities,
             )
         else:
             built[node] = Choice(
@@ -712,15 +617,9 @@ def _build(tree: _FileTree) -> ExtensiveFormGame:
             root, tuple(tree.players), title=tree.title, comment=tree.comment
         )
     except InvalidGameError as error:  # pragma: no cover - the parser checks first
-        raise InvalidGameError(f"the file's tree is not a valid game: {error}") from None
-
-
-def _read_text(path: str | os.PathLike[str]) -> str:
-    data = Path(path).read_bytes()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
+        raise InvalidGameError(
+            f"the file's tree is not a valid game: {error}"
+        ) from None
 
 
 def _check_max_nodes(max_nodes: object) -> int:
@@ -810,8 +709,11 @@ def read_efg(
     ExtensiveFormGame
         The game, with the file's title, comment, player names, node labels,
         information sets (the file's set numbers as keys, their names as
-        labels), action labels, chance probabilities and terminal payoffs; a
-        terminal's outcome name is its
+        labels), action labels, chance probabilities and terminal payoffs
+        (from an ``EFG 2 R`` file, with the exact values float64 rounds
+        kept in :attr:`~kurilsim.ExtensiveFormGame.exact_terminal_payoffs`
+        and :attr:`~kurilsim.ExtensiveFormGame.exact_chance_probabilities`);
+        a terminal's outcome name is its
         :attr:`~kurilsim.Terminal.outcome` (``None`` for no outcome or an
         unnamed one).  Player names, and the actions of one information set
         or chance node, that repeat (or are empty) are made distinct as
@@ -880,7 +782,7 @@ def read_efg(
     """
     limit = _check_max_nodes(max_nodes)
     if isinstance(source, os.PathLike):
-        return _build(_parse_tree(_read_text(source), max_nodes=limit))
+        return _build(_parse_tree(read_text(source), max_nodes=limit))
     if not isinstance(source, str):
         raise InvalidArgumentError(
             f"source must be a path or the text of an .efg file, got "
@@ -888,7 +790,7 @@ def read_efg(
         )
     if not _EFG_START_RE.match(source):
         if os.path.isfile(source):
-            return _build(_parse_tree(_read_text(source), max_nodes=limit))
+            return _build(_parse_tree(read_text(source), max_nodes=limit))
         stripped = source.strip()
         hint = bool(stripped) and "\n" not in stripped
         return _build(_parse_tree(source, path_hint=hint, max_nodes=limit))
@@ -896,34 +798,6 @@ def read_efg(
 
 
 # ---------------------------------------------------------------- writing
-
-
-# A backslash needs escaping only before a backslash, a quote or the end of
-# the label; Gambit's reader keeps any other backslash as it is (``\wedge``)
-# but mangles escaped backslashes, so the others are left alone.
-_BACKSLASH_RE = re.compile(r'\\(?=[\\"]|\Z)')
-
-
-def _quote(label: str) -> str:
-    escaped = _BACKSLASH_RE.sub(r"\\\\", label).replace('"', '\\"')
-    return f'"{escaped}"'
-
-
-def _decimal_text(value: float) -> str:
-    """Shortest decimal text that reads back as exactly ``value``.
-
-    Integral values below 2**53 are written as integers; exponents are written
-    without a ``+`` sign.
-    """
-    if value == 0:
-        return "0"
-    if value.is_integer() and abs(value) < 2.0**53:
-        return str(int(value))
-    text = repr(value)
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        text = f"{mantissa}e{int(exponent)}"
-    return text
 
 
 def _format(value: float) -> tuple[str, Fraction]:
@@ -934,7 +808,7 @@ def _format(value: float) -> tuple[str, Fraction]:
     differs from that decimal: ``1/3``, not ``0.3333333333333333``, but
     ``0.25``, not ``1/4``.  Gambit then reads the number the file meant.
     """
-    text = _decimal_text(value)
+    text = decimal_text(value)
     exact = Fraction(Decimal(text))
     if "." in text or "e" in text:
         rational = Fraction(value).limit_denominator(10**9)
@@ -945,28 +819,35 @@ def _format(value: float) -> tuple[str, Fraction]:
     return text, exact
 
 
-def _probability_texts(values: Sequence[float]) -> list[str]:
-    """Texts of a chance node's probabilities whose exact sum is one.
+def _exact_format(value: Fraction) -> tuple[str, Fraction]:
+    """The text of an exact value: its float's text (:func:`_format`) when
+    that reads back as exactly ``value``, else an integer or ``p/q``."""
+    text, exact = _format(float(value))
+    if exact == value:
+        return text, value
+    return rational_text(value), value
 
-    If the shortest texts miss one (floats that rounded an irrational split,
-    or rationals with large denominators), the largest probability takes up
-    the difference exactly, as a rational; it then reads back within float
-    rounding of its value.
+
+def _probability_texts(
+    formatted: list[tuple[str, Fraction]],
+) -> list[tuple[str, Fraction]]:
+    """A chance node's probability texts (with their exact values), made to
+    sum to exactly one.
+
+    If the texts miss one (floats that rounded an irrational split,
+    rationals with large denominators, or exact probabilities given within
+    ``1e-9`` of a sum of one), the largest probability takes up the
+    difference exactly, as a rational; it then reads back within float
+    rounding of its value (within ``1e-9`` for exact ones).
     """
-    formatted = [_format(float(v)) for v in values]
     total = sum((exact for _, exact in formatted), Fraction(0))
     if total == 1:
-        return [text for text, _ in formatted]
-    largest = max(range(len(values)), key=lambda k: values[k])
-    rest = total - formatted[largest][1]
-    fixed = 1 - rest
-    texts = [text for text, _ in formatted]
-    texts[largest] = (
-        str(fixed.numerator)
-        if fixed.denominator == 1
-        else f"{fixed.numerator}/{fixed.denominator}"
-    )
-    return texts
+        return formatted
+    largest = max(range(len(formatted)), key=lambda k: formatted[k][1])
+    fixed = 1 - (total - formatted[largest][1])
+    out = list(formatted)
+    out[largest] = (rational_text(fixed), fixed)
+    return out
 
 
 def _infoset_numbers(game: ExtensiveFormGame) -> list[int]:
@@ -1011,14 +892,20 @@ def to_efg(game: ExtensiveFormGame) -> str:
         Outcomes are numbered afresh, one per distinct (outcome, payoffs)
         pair of the terminals: a terminal's outcome name is ``str(outcome)``
         (empty for ``None``), and a terminal with no outcome and zero payoffs
-        gets the null outcome ``0``.  Numbers are written with the shortest
-        text that reads back as the same float, and each chance node's
-        probabilities sum to exactly one.  ``read_efg(to_efg(game)) ==
-        game``, with the same title and comment, except that outcomes that
+        gets the null outcome ``0``.  A game that keeps exact values
+        (:attr:`~kurilsim.ExtensiveFormGame.is_float_exact` is ``False``) is
+        written as ``EFG 2 R`` with those values exactly (integers, decimals
+        or rationals ``p/q``); a game of floats with the shortest text that
+        reads back as the same float, as ``EFG 2 D`` if some such text is not
+        exactly its float (``1/3``, ``0.1``), else as ``EFG 2 R``.  Each
+        chance node's probabilities sum to exactly one.
+        ``read_efg(to_efg(game)) == game`` (exact values included), with the
+        same title and comment, except that outcomes that
         are not strings come back as their ``str``, an empty-string outcome
         comes back as ``None``, empty or repeated action labels come back
-        renamed as Gambit names them, and probabilities whose shortest texts
-        do not sum to one exactly may come back within float rounding.
+        renamed as Gambit names them, and probabilities whose texts do not
+        sum to one exactly may come back within float rounding (within
+        ``1e-9`` for exact probabilities that were given so).
 
     Raises
     ------
@@ -1032,6 +919,7 @@ def to_efg(game: ExtensiveFormGame) -> str:
 
     Examples
     --------
+    >>> from fractions import Fraction
     >>> from kurilsim import ExtensiveFormGame
     >>> from kurilsim.games.extensive import Chance, Choice, Terminal
     >>> from kurilsim.io.efg import to_efg
@@ -1039,7 +927,7 @@ def to_efg(game: ExtensiveFormGame) -> str:
     ...     ("heads", Terminal((1 if win else -1,), "right" if win else "wrong")),
     ...     ("tails", Terminal((-1 if win else 1,), "wrong" if win else "right"))])
     >>> game = ExtensiveFormGame(
-    ...     Chance([("H", 1 / 3, guess(True)), ("T", 2 / 3, guess(False))]),
+    ...     Chance([("H", Fraction(1, 3), guess(True)), ("T", Fraction(2, 3), guess(False))]),
     ...     players=["guesser"], title="a biased coin")
     >>> print(to_efg(game))
     EFG 2 R "a biased coin" { "guesser" }
@@ -1053,18 +941,25 @@ def to_efg(game: ExtensiveFormGame) -> str:
     t "" 2 "wrong" { -1 }
     t "" 1 "right" { 1 }
     <BLANKLINE>
+
+    With the floats ``1 / 3`` and ``2 / 3`` instead, the same lines follow
+    the header ``EFG 2 D``.
     """
     if not isinstance(game, ExtensiveFormGame):
         raise InvalidGameError(
             f"expected an ExtensiveFormGame to write, got {type(game).__name__}"
         )
-    players = " ".join(_quote(p) for p in game.players)
-    lines = [f"EFG 2 R {_quote(game.title)} {{ {players} }}", _quote(game.comment), ""]
+    players = " ".join(quote(p) for p in game.players)
+    lines = ["", quote(game.comment), ""]  # the header is filled in last
+    exact = not game.is_float_exact
+    # whether some text of a float game reads back as another number than
+    # its float (``1/3``, ``0.1``): then the file is written as ``EFG 2 D``
+    lossy = False
     set_numbers = _infoset_numbers(game)
     set_texts = [
         f"{game.infosets[k].player + 1} {set_numbers[k]} "
-        f"{_quote(game.infosets[k].label)} "
-        f"{{ {' '.join(_quote(a) for a in game.infosets[k].actions)} }}"
+        f"{quote(game.infosets[k].label)} "
+        f"{{ {' '.join(quote(a) for a in game.infosets[k].actions)} }}"
         for k in range(len(game.infosets))
     ]
     terminal_row = {int(t): k for k, t in enumerate(game.terminal_nodes)}
@@ -1072,15 +967,31 @@ def to_efg(game: ExtensiveFormGame) -> str:
     events = 0
     kinds = game.node_kind.tolist()
     for node, kind in enumerate(kinds):
-        label = _quote(game.node_labels[node])
+        label = quote(game.node_labels[node])
         if kind == DECISION:
             infoset = int(game.node_infoset[node])
             lines.append(f"p {label} {set_texts[infoset]} 0")
         elif kind == CHANCE:
             events += 1
-            texts = _probability_texts(game.chance_probabilities[node].tolist())
+            if exact:
+                formatted = [
+                    _exact_format(p) for p in game.exact_chance_probabilities[node]
+                ]
+            else:
+                formatted = [
+                    _format(p) for p in game.chance_probabilities[node].tolist()
+                ]
+            fixed = _probability_texts(formatted)
+            texts = [text for text, _ in fixed]
+            if not exact:
+                lossy = lossy or any(
+                    q != Fraction(p)
+                    for (_, q), p in zip(
+                        fixed, game.chance_probabilities[node].tolist(), strict=True
+                    )
+                )
             moves = " ".join(
-                f"{_quote(a)} {p}"
+                f"{quote(a)} {p}"
                 for a, p in zip(game.node_actions[node], texts, strict=True)
             )
             lines.append(f'c {label} {events} "" {{ {moves} }} 0')
@@ -1088,17 +999,29 @@ def to_efg(game: ExtensiveFormGame) -> str:
             row = terminal_row[node]
             outcome = game.terminal_outcomes[row]
             values = game.terminal_payoffs[row].tolist()
-            if outcome is None and not any(values):
+            zero = not any(
+                game.exact_terminal_payoffs[row].tolist() if exact else values
+            )
+            if outcome is None and zero:
                 lines.append(f"t {label} 0")
                 continue
             name = "" if outcome is None else str(outcome)
-            payoffs = tuple(_format(v)[0] for v in values)
+            if exact:
+                payoffs = tuple(
+                    _exact_format(q)[0]
+                    for q in game.exact_terminal_payoffs[row].tolist()
+                )
+            else:
+                written = [_format(v) for v in values]
+                payoffs = tuple(text for text, _ in written)
+                lossy = lossy or any(
+                    q != Fraction(v) for (_, q), v in zip(written, values, strict=True)
+                )
             number = outcome_numbers.setdefault(
                 (name, payoffs), len(outcome_numbers) + 1
             )
-            lines.append(
-                f"t {label} {number} {_quote(name)} {{ {', '.join(payoffs)} }}"
-            )
+            lines.append(f"t {label} {number} {quote(name)} {{ {', '.join(payoffs)} }}")
+    lines[0] = f"EFG 2 {'D' if lossy else 'R'} {quote(game.title)} {{ {players} }}"
     return "\n".join(lines) + "\n"
 
 
@@ -1143,8 +1066,7 @@ def write_efg(game: ExtensiveFormGame, path: str | os.PathLike[str]) -> None:
     text = to_efg(game)
     if not isinstance(path, str | os.PathLike):
         raise InvalidArgumentError(
-            f"path must be a file path (str or os.PathLike), got "
-            f"{type(path).__name__}"
+            f"path must be a file path (str or os.PathLike), got {type(path).__name__}"
         )
     with atomic_output(path, newline="") as stream:
         stream.write(text)

@@ -51,12 +51,10 @@ import numbers
 import os
 import re
 from array import array
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from functools import partial
-from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -69,6 +67,21 @@ from kurilsim._errors import (
 )
 from kurilsim._io import atomic_output
 from kurilsim.games.normal_form import NormalFormGame
+from kurilsim.io._gambit import (
+    DECIMAL,
+    DECIMAL_RE,
+    NUMBER_HINT,
+    RATIONAL,
+    RATIONAL_RE,
+    Parser,
+    Token,
+    decimal_text,
+    gambit_distinct,
+    parse_players,
+    quote,
+    rational_text,
+    read_text,
+)
 
 __all__ = ["DEFAULT_MAX_PAYOFFS", "read_nfg", "write_nfg"]
 
@@ -97,32 +110,16 @@ _ExactValues = dict[int, Fraction]
 
 # ----------------------------------------------------------------- lexing
 
-# Every non-whitespace character starts exactly one of these alternatives, so
-# ``finditer`` only ever skips whitespace.
-_TOKEN_RE = re.compile(
-    r"""
-    (?P<string>"(?:[^"\\]|\\.)*")   # a complete quoted label
-    |(?P<open>")                     # a quote that is never closed
-    |(?P<punct>[{},])
-    |(?P<word>[^\s{},"]+)            # numbers and bare symbols (NFG, R, D)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-_ESCAPE_RE = re.compile(r'\\(["\\])')
-_DECIMAL = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"  # 3, -.5, 2.5e-3
-_RATIONAL = r"[+-]?\d+/\d+"  # 3/2
-_NUMBER = f"{_DECIMAL}|{_RATIONAL}"
-_DECIMAL_RE = re.compile(_DECIMAL)
-_RATIONAL_RE = re.compile(_RATIONAL)
+# (Tokens, labels and number words: see ``kurilsim.io._gambit``.)
+_NUMBER = f"{DECIMAL}|{RATIONAL}"
 _INTEGER_RE = re.compile(r"[+-]?\d+")
-# Whole remaining texts of valid payoff and outcome-index lists (fast paths).
 # Whole chunks of valid payoff and outcome-index lists (fast paths).  A chunk
 # ends just before whitespace, so no number is split between two chunks.
 _NUMBER_CHUNK_RE = re.compile(rf"\s*(?:(?:{_NUMBER})(?:\s+|\Z))*")
 _SPACE_RE = re.compile(r"\s")
 _NFG_START_RE = re.compile(r"\s*NFG")
 # Characters that cannot occur in a list of decimals or integers.  Within
-# the others, ``float`` and ``int`` accept exactly the words that ``_DECIMAL``
+# the others, ``float`` and ``int`` accept exactly the words that ``DECIMAL``
 # and ``_INTEGER_RE`` match, so the fast paths need no regex per number.
 _NOT_DECIMAL_RE = re.compile(r"[^0-9+\-.eE\s]")
 _NOT_INTEGER_RE = re.compile(r"[^0-9+\-\s]")
@@ -136,70 +133,11 @@ _SEPARATOR_RE = re.compile(r"\s*,\s*|\s+")
 _CLOSE_RE = re.compile(r"\s*\}")
 
 
-class _Token(NamedTuple):
-    kind: str  # "string", "word", "{", "}", ",", or "eof"
-    text: str  # unescaped label for strings, the raw text otherwise
-    line: int  # 1-based line on which the token starts
-    start: int  # offset of the token in the text
-
-    def describe(self) -> str:
-        if self.kind == "eof":
-            return "end of input"
-        text = self.text if len(self.text) <= 60 else self.text[:57] + "..."
-        if self.kind == "string":
-            return f"string {text!r}"
-        return repr(text)
-
-
-def _tokenize(text: str, start: int = 0) -> Iterator[_Token]:
-    line = 1 + text.count("\n", 0, start)
-    pos = start
-    for match in _TOKEN_RE.finditer(text, start):
-        line += text.count("\n", pos, match.start())
-        pos = match.start()
-        kind = match.lastgroup
-        raw = match.group()
-        if kind == "open":
-            raise InvalidGameError(
-                f"line {line}: unterminated string: expected a closing '\"' for "
-                f"the label starting {text[pos : pos + 20]!r}"
-            )
-        if kind == "string":
-            yield _Token("string", _ESCAPE_RE.sub(r"\1", raw[1:-1]), line, pos)
-        elif kind == "punct":
-            yield _Token(raw, raw, line, pos)
-        else:
-            yield _Token("word", raw, line, pos)
-    yield _Token("eof", "", 1 + text.rstrip().count("\n"), len(text))
-
-
-# ---------------------------------------------------------------- parsing
-
-
-class _Parser:
-    """Recursive-descent parser over the token stream (one token lookahead)."""
+class _Parser(Parser):
+    """The shared parser, with errors located as ``line N``."""
 
     def __init__(self, text: str, start: int = 0) -> None:
-        self.text = text
-        self._tokens = _tokenize(text, start)
-        self.tok = next(self._tokens)
-
-    def advance(self) -> _Token:
-        current = self.tok
-        if current.kind != "eof":
-            self.tok = next(self._tokens)
-        return current
-
-    def fail(self, expected: str, token: _Token | None = None) -> InvalidGameError:
-        token = self.tok if token is None else token
-        return InvalidGameError(
-            f"line {token.line}: expected {expected}, got {token.describe()}"
-        )
-
-    def expect(self, kind: str, expected: str) -> _Token:
-        if self.tok.kind != kind:
-            raise self.fail(expected)
-        return self.advance()
+        super().__init__(text, start, columns=False)
 
 
 def _to_int(text: str) -> int:
@@ -256,7 +194,7 @@ def _record_exact(
             exact[offset + k] = value
 
 
-def _parse_number(token: _Token, describe: str | Callable[[], str]) -> float:
+def _parse_number(token: Token, describe: str | Callable[[], str]) -> float:
     """The float value of a numeric word token.
 
     ``describe`` names the expected number in error messages (a callable is
@@ -269,12 +207,9 @@ def _parse_number(token: _Token, describe: str | Callable[[], str]) -> float:
 
     text = token.text
     if token.kind != "word" or not (
-        _DECIMAL_RE.fullmatch(text) or _RATIONAL_RE.fullmatch(text)
+        DECIMAL_RE.fullmatch(text) or RATIONAL_RE.fullmatch(text)
     ):
-        raise fail(
-            f"{token.describe()} (numbers are integers, decimals or rationals "
-            f"such as 3, -0.25, 1e-3 or 3/2)"
-        )
+        raise fail(f"{token.describe()} {NUMBER_HINT}")
     try:
         value = _to_float(text)
     except ZeroDivisionError:
@@ -287,7 +222,7 @@ def _parse_number(token: _Token, describe: str | Callable[[], str]) -> float:
     return value
 
 
-def _parse_count(token: _Token, player: str) -> int:
+def _parse_count(token: Token, player: str) -> int:
     if token.kind != "word" or not _INTEGER_RE.fullmatch(token.text):
         raise InvalidGameError(
             f"line {token.line}: expected the number of strategies of player "
@@ -303,7 +238,7 @@ def _parse_count(token: _Token, player: str) -> int:
 
 
 def _parse_header(parser: _Parser, path_hint: bool) -> None:
-    words: list[_Token] = []
+    words: list[Token] = []
     while len(words) < 3 and parser.tok.kind != "eof":
         words.append(parser.advance())
     ok = (
@@ -325,19 +260,6 @@ def _parse_header(parser: _Parser, path_hint: bool) -> None:
         raise InvalidGameError(
             f"line {line}: expected header 'NFG 1 R' or 'NFG 1 D', got {got}{hint}"
         )
-
-
-def _parse_players(parser: _Parser) -> list[str]:
-    parser.expect("{", "'{' opening the list of player names")
-    names: list[str] = []
-    while parser.tok.kind == "string":
-        names.append(parser.advance().text)
-    if parser.tok.kind != "}":
-        raise parser.fail("a quoted player name or '}' closing the player list")
-    if not names:
-        raise parser.fail("at least one quoted player name in the player list")
-    parser.advance()
-    return names
 
 
 def _parse_strategies(
@@ -632,7 +554,7 @@ def _parse_outcome_body(
         return table[chosen], None if exact_table is None else exact_table[chosen]
     parser = _Parser(text, resume)
     last = parser.tok
-    report: _Token | None = None  # the token whose line a count mismatch is reported on
+    report: Token | None = None  # the token whose line a count mismatch is reported on
     while parser.tok.kind == "word":
         last = parser.advance()
         if count == n_profiles and report is None:
@@ -668,30 +590,6 @@ def _parse_outcome_body(
     return table[chosen], None if exact_table is None else exact_table[chosen]
 
 
-def _distinct(labels: Sequence[str]) -> list[str]:
-    """Make repeated labels distinct the way Gambit does (``x`` -> ``x_1``, ``x_2``).
-
-    Labels that occur once are kept as they are; Gambit additionally renames a
-    lone empty label to ``_1``.
-    """
-    counts = Counter(labels)
-    used = set(labels)
-    visited: Counter[str] = Counter()
-    out: list[str] = []
-    for label in labels:
-        if counts[label] == 1:
-            out.append(label)
-            continue
-        while True:
-            visited[label] += 1
-            candidate = f"{label}_{visited[label]}"
-            if candidate not in used:
-                break
-        used.add(candidate)
-        out.append(candidate)
-    return out
-
-
 class _Parsed(NamedTuple):
     """What a file says, before it becomes a game."""
 
@@ -707,7 +605,7 @@ def _parse(text: str, *, path_hint: bool = False, max_payoffs: int) -> _Parsed:
     parser = _Parser(text)
     _parse_header(parser, path_hint)
     parser.expect("string", "a quoted game title")
-    players = _parse_players(parser)
+    players = parse_players(parser)
     if len(players) > _MAX_PLAYERS:
         raise InvalidGameError(
             f"line {parser.tok.line}: expected at most {_MAX_PLAYERS} players "
@@ -756,19 +654,13 @@ def _build(parsed: _Parsed) -> NormalFormGame:
     try:
         return NormalFormGame(
             list(stacked),
-            players=_distinct(players),
-            strategies=None if labels is None else [_distinct(row) for row in labels],
+            players=list(gambit_distinct(players, rename_empty=False)),
+            strategies=None
+            if labels is None
+            else [list(gambit_distinct(row, rename_empty=False)) for row in labels],
         )
     except InvalidGameError as exc:
         raise InvalidGameError(f"line {line}: {exc}") from None
-
-
-def _read_text(path: str | os.PathLike[str]) -> str:
-    data = Path(path).read_bytes()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
 
 
 def read_nfg(
@@ -891,7 +783,7 @@ def read_nfg(
         )
     limit = int(max_payoffs)
     if isinstance(source, os.PathLike):
-        text = _read_text(source)
+        text = read_text(source)
         # (the text is released before the game's arrays are built)
         parsed = _parse(text, max_payoffs=limit)
         del text
@@ -903,7 +795,7 @@ def read_nfg(
         )
     if not _NFG_START_RE.match(source):
         if os.path.isfile(source):
-            text = _read_text(source)
+            text = read_text(source)
             parsed = _parse(text, max_payoffs=limit)
             del text
             return _build(parsed)
@@ -916,26 +808,9 @@ def read_nfg(
 # ---------------------------------------------------------------- writing
 
 
-def _quote(label: str) -> str:
-    escaped = label.replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{escaped}"'
-
-
-def _format_number(value: float) -> str:
-    """Shortest text that reads back as exactly ``value`` (Gambit-compatible).
-
-    Integral values below 2**53 are written as integers; exponents are written
-    without a ``+`` sign or leading zeros, which Gambit's reader rejects.
-    """
-    if value == 0:
-        return "0"
-    if value.is_integer() and abs(value) < 2.0**53:
-        return str(int(value))
-    text = repr(value)
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        text = f"{mantissa}e{int(exponent)}"
-    return text
+def _quote_nfg(label: str) -> str:
+    # (every backslash is escaped, as this writer always has)
+    return quote(label, every_backslash=True)
 
 
 def _format_exact(value: Fraction) -> str:
@@ -943,10 +818,8 @@ def _format_exact(value: Fraction) -> str:
     shortest text), else as an integer or a rational ``p/q``."""
     as_float = float(value)
     if as_float.as_integer_ratio() == (value.numerator, value.denominator):
-        return _format_number(as_float)
-    if value.denominator == 1:
-        return str(value.numerator)
-    return f"{value.numerator}/{value.denominator}"
+        return decimal_text(as_float)
+    return rational_text(value)
 
 
 def write_nfg(
@@ -1075,23 +948,23 @@ def write_nfg(
                 f"{name} must be a str, got {type(value).__name__}"
             )
     n = game.n_players
-    players = " ".join(_quote(p) for p in game.players)
+    players = " ".join(_quote_nfg(p) for p in game.players)
     strategies = "\n".join(
-        "{ " + " ".join(_quote(s) for s in row) + " }" for row in game.strategies
+        "{ " + " ".join(_quote_nfg(s) for s in row) + " }" for row in game.strategies
     )
     lines = [
-        f"NFG 1 R {_quote(title)} {{ {players} }}",
+        f"NFG 1 R {_quote_nfg(title)} {{ {players} }}",
         "",
         "{ " + strategies,
         "}",
-        _quote(comment),
+        _quote_nfg(comment),
         "",
     ]
     # ``table[k, i]``: payoff of player i in the k-th profile, first player fastest.
     source = game.payoffs if game.is_float_exact else game.exact_payoffs
     table = np.stack(source).reshape((n, -1), order="F").T.tolist()
     formatter: Callable[[Any], str] = (
-        _format_number if game.is_float_exact else _format_exact
+        decimal_text if game.is_float_exact else _format_exact
     )
     if outcome_version:
         index_of: dict[tuple[Any, ...], int] = {}

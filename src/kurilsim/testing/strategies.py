@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import string
 from collections.abc import Sequence
+from fractions import Fraction
 from typing import Any, Literal
 
 import numpy as np
@@ -21,6 +22,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from kurilsim.games.bargaining import BargainingProblem
+from kurilsim.games.extensive import Choice, ExtensiveFormGame
 from kurilsim.games.normal_form import NormalFormGame
 from kurilsim.games.sequential import Chance, Decision, SequentialGame, Terminal
 from kurilsim.kuril.agents import Japan, Russia, UnitedStates
@@ -34,6 +36,7 @@ from kurilsim.model.scenario import Scenario
 __all__ = [
     "agreement_spaces",
     "bargaining_problems",
+    "extensive_games",
     "generic_games",
     "issues",
     "japan_agents",
@@ -464,6 +467,117 @@ def sequential_games(
 
     root = build(draw(st.integers(0, max_depth)))
     return SequentialGame(root, players=tuple(f"p{i}" for i in range(n_players)))
+
+
+# -- extensive games -------------------------------------------------------------
+# A player's own history on the path: her (information set, action) pairs.
+_History = tuple[tuple[int, int], ...]
+
+
+@st.composite
+def extensive_games(
+    draw: st.DrawFn,
+    *,
+    players: Sequence[int] = (1, 2, 3),
+    max_depth: int = 4,
+    dyadic: bool = False,
+    exact: bool = False,
+) -> ExtensiveFormGame:
+    """Random extensive games with information sets and perfect recall.
+
+    Trees of depth at most ``max_depth`` with decision nodes (1 to 3
+    actions), chance nodes (2 or 3 moves) and terminals; the number of
+    players is drawn from ``players``.  A new decision node joins an existing
+    information set of its player only if the player's own (set, action)
+    history on the path and the number of actions are the same, so every
+    game has perfect recall.  Payoffs are integers in ``[-3, 3]`` (ties are
+    frequent).  Chance probabilities are ``w / sum(w)`` for integer weights
+    ``w`` in ``[1, 4]``, as floats.  Trees shrink towards a single terminal.
+
+    Parameters
+    ----------
+    players : sequence of int, default (1, 2, 3)
+        The numbers of players to draw from.
+    max_depth : int, default 4
+        The largest depth of a node (the root has depth 0).
+    dyadic : bool, default False
+        Chance probabilities that are multiples of 1/8, exact in binary, so
+        that payoffs equal in theory are equal in float64 too.
+    exact : bool, default False
+        Chance probabilities as :class:`fractions.Fraction` (``1/3`` is then
+        exactly one third) and some payoffs as fractions with denominators 3,
+        7 or ``10**9 + 7``: games that keep exact values
+        (:attr:`~kurilsim.ExtensiveFormGame.is_float_exact` is mostly
+        ``False``).
+
+    Examples
+    --------
+    >>> from hypothesis import given, settings
+    >>> from kurilsim.testing.strategies import extensive_games
+    >>> @settings(max_examples=20)
+    ... @given(extensive_games(players=(2,), max_depth=3))
+    ... def test_regret_is_never_negative(game):
+    ...     assert game.perfect_recall
+    ...     assert (game.regret(game.uniform_profile()) >= 0).all()
+    >>> test_regret_is_never_negative()
+    """
+    n_players = draw(st.sampled_from(list(players)))
+    sets: dict[tuple[int, _History, int], list[int]] = {}
+    n_sets = [0]
+    if exact:
+        payoff: st.SearchStrategy[Any] = st.integers(-3, 3) | st.builds(
+            Fraction, st.integers(-3, 3), st.sampled_from([3, 7, 10**9 + 7])
+        )
+    else:
+        payoff = st.integers(-3, 3).map(float)
+
+    def build(depth: int, histories: tuple[_History, ...]) -> Choice | Chance | Terminal:
+        if depth == max_depth:
+            kind = "terminal"
+        else:
+            kind = draw(st.sampled_from(["terminal", "decision", "decision", "chance"]))
+        if kind == "terminal":
+            return Terminal(tuple(draw(payoff) for _ in range(n_players)))
+        width = draw(st.integers(1, 3) if kind == "decision" else st.integers(2, 3))
+        if kind == "chance":
+            if dyadic:
+                cuts = draw(
+                    st.lists(st.integers(1, 7), min_size=width - 1, max_size=width - 1,
+                             unique=True)
+                )
+                weights = [b - a for a, b in zip([0, *sorted(cuts)], [*sorted(cuts), 8],
+                                                 strict=True)]
+            else:
+                weights = [draw(st.integers(1, 4)) for _ in range(width)]
+            total = sum(weights)
+            probabilities: list[Any] = (
+                [Fraction(w, total) for w in weights]
+                if exact
+                else [w / total for w in weights]
+            )
+            return Chance(
+                tuple(
+                    (f"c{k}", p, build(depth + 1, histories))
+                    for k, p in enumerate(probabilities)
+                )
+            )
+        player = draw(st.integers(0, n_players - 1))
+        key = (player, histories[player], width)
+        candidates = sets.setdefault(key, [])
+        pick = draw(st.integers(0, len(candidates)))
+        if pick == len(candidates):
+            candidates.append(n_sets[0])
+            n_sets[0] += 1
+        infoset = candidates[pick]
+        moves = []
+        for a in range(width):
+            extended = list(histories)
+            extended[player] = (*histories[player], (infoset, a))
+            moves.append((f"a{a}", build(depth + 1, tuple(extended))))
+        return Choice(player, infoset, moves)
+
+    root = build(0, ((),) * n_players)
+    return ExtensiveFormGame(root, players=tuple(f"p{i}" for i in range(n_players)))
 
 
 @st.composite
