@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Callable
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 import pytest
@@ -12,7 +14,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from kurilsim import InvalidArgumentError, SignallingGame, solve_pbe
+from kurilsim import (
+    InvalidArgumentError,
+    ProblemTooLargeError,
+    SignallingGame,
+    solve_pbe,
+)
 from kurilsim.solvers.pbe import (
     KINDS,
     PBEResult,
@@ -21,6 +28,7 @@ from kurilsim.solvers.pbe import (
     pure_pbe,
     select_pbe,
 )
+from tests.bad_arguments import NAN, Case, call, check_named, params
 
 SENDER = np.array([[[0, 2], [1, 3]], [[1, 3], [0, 2]]], dtype=float)
 RECEIVER = np.array([[[1, 0], [1, 0]], [[0, 1], [0, 1]]], dtype=float)
@@ -556,3 +564,135 @@ def test_result_follows_the_solver_result_contract() -> None:
     assert result.certificate <= result.tol
     assert len(result) == 2
     assert result[0] == result.selected
+
+
+# -- bad arguments, each named in a one-line message (see tests/bad_arguments.py) ----
+# (issue 16 review: before the fix, a PBE of another game or a non-PBE raised
+# a raw IndexError or AttributeError, and tol >= 1, which makes every response
+# a best one, was accepted)
+_THREE = SignallingGame(
+    ["a", "b", "c"], [0.2, 0.3, 0.5], ["beer", "quiche"], ["duel", "no duel"],
+    np.zeros((3, 2, 2)), np.zeros((3, 2, 2)),
+)
+_POOL_BEER = pure_pbe(beer_quiche())[0]
+
+BAD_ARGUMENTS: list[Case] = [
+    ("intuitive_criterion-pbe-int", call(intuitive_criterion, beer_quiche(), 5),
+     InvalidArgumentError, r"pbe must be a PBE \(from pure_pbe\), got 5 \(int\)"),
+    ("intuitive_criterion-pbe-of-another-game",
+     call(intuitive_criterion, _THREE, _POOL_BEER),
+     InvalidArgumentError, r"pbe does not fit the game's 3 types, 2 messages .* \[0, 0\]"),
+    ("pbe_regret-pbe-none", call(pbe_regret, beer_quiche(), None),
+     InvalidArgumentError, r"pbe must be a PBE .* got None"),
+    ("pbe_regret-pbe-of-another-game", call(pbe_regret, _THREE, _POOL_BEER),
+     InvalidArgumentError, r"pbe does not fit the game's 3 types"),
+    ("pure_pbe-tol-one", call(pure_pbe, beer_quiche(), tol=1.0),
+     InvalidArgumentError, r"tol must be a finite number in \[0, 1\), got 1\.0"),
+    ("solve_pbe-tol-nan", call(solve_pbe, beer_quiche(), tol=NAN),
+     InvalidArgumentError, r"tol must be a finite number in \[0, 1\), got nan"),
+    ("select_pbe-tol-big", call(select_pbe, SENDER, RECEIVER, [0.1, 0.9], tol=5),
+     InvalidArgumentError, r"tol must be a finite number in \[0, 1\), got 5"),
+    ("pure_pbe-max_work-zero", call(pure_pbe, beer_quiche(), max_work=0),
+     InvalidArgumentError, r"max_work must be a finite number > 0, got 0"),
+    ("solve_pbe-max_work-str", call(solve_pbe, beer_quiche(), max_work="many"),
+     InvalidArgumentError, r"max_work must be a finite number > 0, got 'many'"),
+]
+
+
+@pytest.mark.parametrize(("call", "error", "pattern"), params(BAD_ARGUMENTS))
+def test_bad_argument_is_named(call: Callable[[], Any], error: type[Exception], pattern: str) -> None:
+    check_named(call, error, pattern)
+
+
+def _random_game(n_types: int, n_messages: int, n_responses: int) -> SignallingGame:
+    rng = np.random.default_rng(16)
+    shape = (n_types, n_messages, n_responses)
+    return SignallingGame(
+        [f"t{k}" for k in range(n_types)], np.full(n_types, 1 / n_types),
+        [f"m{k}" for k in range(n_messages)], [f"r{k}" for k in range(n_responses)],
+        rng.random(shape), rng.random(shape),
+    )
+
+
+def test_the_enumeration_refuses_a_runaway_game_at_once() -> None:
+    # 12 types over 12 messages: 12**12 = 8.9e12 sender strategies, 3e7 left
+    # after dropping each type's dominated messages -- before the budget
+    # pure_pbe simply ran (for hours)
+    game = _random_game(12, 12, 2)
+    with pytest.raises(
+        ProblemTooLargeError,
+        match=r"about \S+ candidate equilibria \(sender strategies of 12 types over 12 "
+        r"messages\), more than max_work=5e\+06; pass a larger max_work",
+    ) as caught:
+        solve_pbe(game)
+    assert isinstance(caught.value, MemoryError)
+    assert caught.value.estimate is not None
+    assert caught.value.estimate > 5e6
+    # the batch kernel's general path (three types) is budgeted over the batch
+    batch = np.broadcast_to(game.sender_payoffs[:3], (10, 3, 12, 2))
+    with pytest.raises(ProblemTooLargeError, match=r"10 games of 3 types over 12 messages"):
+        select_pbe(batch, batch, np.full(3, 1 / 3), max_work=10_000)
+
+
+def test_the_enumeration_stops_when_ties_exceed_the_budget() -> None:
+    # every payoff zero: every response is a best reply everywhere and every
+    # profile a PBE (4**4 sender strategies, each with 2**k tied responses);
+    # the budget counts the candidates examined as it goes
+    zero = np.zeros((4, 4, 2))
+    game = SignallingGame(
+        ["a", "b", "c", "d"], np.full(4, 0.25), ["w", "x", "y", "z"], ["no", "yes"], zero, zero
+    )
+    with pytest.raises(ProblemTooLargeError, match=r"examined more than max_work=1000 "):
+        pure_pbe(game, max_work=1000)
+    assert len(pure_pbe(game, max_work=10**6)) > 256
+
+
+def test_a_budget_that_suffices_leaves_the_answer_unchanged() -> None:
+    game = beer_quiche()
+    small = solve_pbe(game, max_work=2 * 2 + 2 * 40)
+    assert [e.sender.tolist() for e in small] == [e.sender.tolist() for e in solve_pbe(game)]
+
+
+def test_a_result_with_many_equilibria_and_messages_prints_briefly() -> None:
+    # a receiver indifferent everywhere: every sender strategy that no type
+    # wants to leave is a PBE, with both responses at each sent message.
+    # Before the issue 16 review, repr listed all of them with every
+    # message's response (76 MB for the 2018 pledge game)
+    game = SignallingGame(
+        ["a", "b"], [0.5, 0.5], [f"m{k}" for k in range(12)], ["no", "yes"],
+        np.zeros((2, 12, 2)), np.zeros((2, 12, 2)),
+    )
+    result = solve_pbe(game)
+    assert len(result) > 100
+    text = repr(result)
+    lines = text.splitlines()
+    assert len(lines) == 1 + 10 + 1 + 1  # header, 10 listed, "... and", message
+    assert lines[-2] == f"  ... and {len(result) - 10} more (see .equilibria)"
+    assert "off the path (11 messages): no 11; intuitive" in lines[1]
+    assert lines[1].startswith("> pooling PBE: a->m0, b->m0; responses m0:no;")
+    # a few messages: every response listed, as before
+    assert "beer:no duel, quiche:duel* (* off path)" in repr(solve_pbe(beer_quiche()))
+
+
+def test_the_off_path_representative_does_not_depend_on_round_off() -> None:
+    # at the unsent message 0 both responses deter every type with the same
+    # largest gain (-1 = max(1 - 2, 2 - 3) = max(-3 - 2, 2 - 3)); before the
+    # issue 16 review the tie was decided by exact float comparison, so the
+    # affine rescaling 0.1 * u + 0.3 (which rounds the two gains apart)
+    # answered "reject" there instead of the lowest index
+    sender = np.array([[[1.0, -3.0], [2.0, 2.0]], [[1.0, 2.0], [3.0, 1.0]]])
+    receiver = np.array([[[-3.0, -3.0], [-3.0, -3.0]], [[3.0, 0.0], [1.0, 1.0]]])
+    prior = np.array([0.32896009, 0.67103991])
+    expected = select_pbe(sender, receiver, prior)
+    assert expected.sender.tolist() == [1, 1]
+    assert expected.receiver.tolist() == [0, 0]
+    for scale, shift in [(0.1, 0.3), (1e-3, 0.0), (1e4, 0.0), (1.0, 1e6)]:
+        chosen = select_pbe(scale * sender + shift, scale * receiver + shift, prior)
+        assert chosen.receiver.tolist() == [0, 0], (scale, shift)
+        game = SignallingGame(
+            ["t0", "t1"], prior, ["m0", "m1"], ["r0", "r1"],
+            scale * sender + shift, scale * receiver + shift,
+        )
+        selected = solve_pbe(game).selected
+        assert selected is not None
+        assert selected.receiver.tolist() == [0, 0], (scale, shift)

@@ -591,6 +591,12 @@ class TestArguments:
             check_sequential(game, [[1, 0], [1, 0]], [[1.0], [0.5, 0.5]])
         with pytest.raises(InvalidArgumentError, match="tol"):
             check_pbe(game, [[1, 0], [1, 0]], tol=-1.0)
+        # a tolerance of a whole payoff range passes anything (before the
+        # issue 16 review, tol=2 certified a profile with gain 1 as a PBE)
+        with pytest.raises(InvalidArgumentError, match=r"tol must be a finite number in \[0, 1\), got 2"):
+            check_pbe(game, [[1, 0], [1, 0]], tol=2)
+        with pytest.raises(InvalidArgumentError, match=r"tol must be a finite number in \[0, 1\), got 1\.0"):
+            check_sequential(game, [[1, 0], [1, 0]], tol=1.0)
         with pytest.raises(InvalidArgumentError, match="max_patterns"):
             check_sequential(game, [[1, 0], [1, 0]], max_patterns=0)
 

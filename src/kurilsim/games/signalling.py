@@ -287,7 +287,7 @@ class SignallingGame:
         >>> game.receiver_best_responses("m", [0.5, 0.5])
         (0, 1)
         """
-        tol = check_real(tol, "tol", low=0)
+        tol = check_real(tol, "tol", low=0, high=1, high_open=True)
         values = self.receiver_values(message, belief)
         return tuple(int(r) for r in best_of(values, tol * float(self._ranges[1])))
 
@@ -328,7 +328,7 @@ class SignallingGame:
         >>> game.sustainable_responses("m")
         (0, 1, 2)
         """
-        tol = check_real(tol, "tol", low=0)
+        tol = check_real(tol, "tol", low=0, high=1, high_open=True)
         m = self.message_index(message)
         support = self._types(message, types)
         payoffs = self.receiver_payoffs[support, m, :]
@@ -351,7 +351,7 @@ class SignallingGame:
         :meth:`belief_support`).  For two types it is the midpoint of
         :meth:`belief_interval`; otherwise a vertex of the supporting set.
         """
-        tol = check_real(tol, "tol", low=0)
+        tol = check_real(tol, "tol", low=0, high=1, high_open=True)
         m = self.message_index(message)
         r = self.response_index(response)
         support = self._types(message, types)
@@ -386,7 +386,7 @@ class SignallingGame:
             raise InvalidArgumentError(
                 f"belief_interval needs a game with two types, this one has {self.n_types}"
             )
-        tol = check_real(tol, "tol", low=0)
+        tol = check_real(tol, "tol", low=0, high=1, high_open=True)
         m = self.message_index(message)
         r = self.response_index(response)
         support = self.belief_support(m)

@@ -23,7 +23,8 @@ sends, where the set of admissible responses (those that deter every type) is
 what matters.  Each class is reported once, with one representative response
 at each unsent message: among the sustainable responses that deter every
 type, the one that minimises the largest gain of a type deviating to the
-message (the strongest deterrent), ties to the lowest index.
+message (the strongest deterrent), ties (gains within ``tol`` times the
+sender's payoff range of the least) to the lowest index.
 
 Tie-breaking: a receiver indifferent (within ``tol`` of its payoff range)
 between responses at a sent message may choose either; equilibria with each
@@ -52,7 +53,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from kurilsim._arrays import readonly
 from kurilsim._checks import check_real, describe, real_array
-from kurilsim._errors import InvalidArgumentError, SolverError
+from kurilsim._errors import InvalidArgumentError, ProblemTooLargeError, SolverError
 from kurilsim.games.extensive import ExtensiveFormGame
 from kurilsim.games.signalling import (
     DEFAULT_TOL,
@@ -63,6 +64,7 @@ from kurilsim.games.signalling import (
 )
 
 __all__ = [
+    "DEFAULT_MAX_WORK",
     "KINDS",
     "PBE",
     "PBEResult",
@@ -80,6 +82,55 @@ KINDS: Final = ("pooling", "separating", "semi-separating")
 
 #: Selection rules of :func:`solve_pbe` and :func:`select_pbe`.
 RULES: Final = ("sender-optimal",)
+
+#: :meth:`PBE.describe` lists every message's response up to this many
+#: messages, and summarises those off the path beyond it.
+_LISTED_MESSAGES: Final = 8
+
+#: ``repr(PBEResult)`` lists this many equilibria (and the selected one).
+_LISTED_EQUILIBRIA: Final = 10
+
+#: Default budget of :func:`pure_pbe`, :func:`solve_pbe` and :func:`select_pbe`:
+#: the most candidate equilibria (a sender strategy with responses at its
+#: messages) one call examines, about a minute of work; building a PBE found
+#: counts as :data:`_PBE_WORK` candidates.
+DEFAULT_MAX_WORK: Final = 5_000_000
+
+#: The work of building one PBE (its beliefs, criterion and regret), in units
+#: of candidates examined (measured: about 40 times as long).
+_PBE_WORK: Final = 40
+
+
+class _Budget:
+    """The work left of a ``max_work`` budget, shared by the games of a batch."""
+
+    def __init__(self, max_work: float) -> None:
+        self.limit = max_work
+        self.spent = 0
+
+    def check(self, estimate: float, what: str) -> None:
+        """Refuse at once if ``estimate`` more units would exceed the budget."""
+        if self.spent + estimate > self.limit:
+            raise ProblemTooLargeError(
+                f"the pure PBE enumeration would examine about {estimate:.3g} candidate "
+                f"equilibria ({what}), more than max_work={self.limit:g}; pass a larger "
+                "max_work to run it",
+                estimate=float(estimate),
+            )
+
+    def spend(self, units: int) -> None:
+        self.spent += units
+        if self.spent > self.limit:
+            raise ProblemTooLargeError(
+                f"the pure PBE enumeration examined more than max_work={self.limit:g} "
+                "candidate equilibria (a degenerate game with many ties or many PBE); "
+                "pass a larger max_work to finish it",
+                estimate=float(self.spent),
+            )
+
+
+def _check_max_work(max_work: object) -> float:
+    return check_real(max_work, "max_work", low=0, low_open=True)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -136,16 +187,33 @@ class PBE:
         return _ex_ante(np.asarray(prior, dtype=np.float64), self.sender_payoffs)
 
     def describe(self, game: SignallingGame) -> str:
-        """A one-line account with the game's labels."""
+        """A one-line account with the game's labels.
+
+        With more than :data:`_LISTED_MESSAGES` messages, the responses at
+        messages off the path are summarised by their counts.
+        """
         sends = ", ".join(
             f"{game.types[t]}->{game.messages[int(m)]}" for t, m in enumerate(self.sender)
         )
+        flag = "intuitive" if self.intuitive else "fails the Intuitive Criterion"
+        if len(self.receiver) > _LISTED_MESSAGES:
+            on = ", ".join(
+                f"{game.messages[m]}:{game.responses[int(self.receiver[m])]}"
+                for m in np.flatnonzero(~self.off_path).tolist()
+            )
+            off = np.bincount(self.receiver[self.off_path], minlength=len(game.responses))
+            counts = ", ".join(
+                f"{game.responses[r]} {int(k)}" for r, k in enumerate(off.tolist()) if k
+            )
+            return (
+                f"{self.kind} PBE: {sends}; responses {on}; off the path "
+                f"({int(self.off_path.sum())} messages): {counts or 'none'}; {flag}"
+            )
         answers = ", ".join(
             f"{game.messages[m]}:{game.responses[int(r)]}"
             + ("*" if self.off_path[m] else "")
             for m, r in enumerate(self.receiver)
         )
-        flag = "intuitive" if self.intuitive else "fails the Intuitive Criterion"
         return f"{self.kind} PBE: {sends}; responses {answers} (* off path); {flag}"
 
     def __eq__(self, other: object) -> bool:
@@ -226,10 +294,16 @@ class PBEResult:
             (f"PBEResult({len(self.equilibria)} pure PBE, rule={self.rule!r}, "
             f"certificate={self.certificate:.2g})")
         ]
+        shown = list(self.equilibria[:_LISTED_EQUILIBRIA])
+        if self.selected is not None and all(e is not self.selected for e in shown):
+            shown.append(self.selected)
         lines += [
-            ("> " if e is self.selected else "  ") + e.describe(self.game)
-            for e in self.equilibria
+            ("> " if e is self.selected else "  ") + e.describe(self.game) for e in shown
         ]
+        if len(self.equilibria) > len(shown):
+            lines.append(
+                f"  ... and {len(self.equilibria) - len(shown)} more (see .equilibria)"
+            )
         lines.append(f"  message: {self.message}")
         return "\n".join(lines)
 
@@ -330,7 +404,7 @@ class _Tables:
         return self._subset_cache[key]
 
 
-def _enumerate(game: SignallingGame, tables: _Tables) -> list[PBE]:
+def _enumerate(game: SignallingGame, tables: _Tables, budget: _Budget) -> list[PBE]:
     T, M, _ = game.shape
     prior = game.prior
     uS = game.sender_payoffs
@@ -349,6 +423,10 @@ def _enumerate(game: SignallingGame, tables: _Tables) -> list[PBE]:
     ceiling = np.nanmax(sustained, axis=2)
     enough = ceiling + slack_s >= floor.max(axis=1, keepdims=True)
     choices = [np.flatnonzero(allowed[t] & enough[t]).tolist() for t in range(T)]
+    budget.check(
+        float(np.prod([float(len(c)) for c in choices])),
+        f"sender strategies of {T} types over {M} messages",
+    )
     for profile in itertools.product(*choices):
         sent = sorted(set(profile))
         options: list[Sequence[int]] = []
@@ -366,6 +444,7 @@ def _enumerate(game: SignallingGame, tables: _Tables) -> list[PBE]:
         unsent = np.ones(M, dtype=bool)
         unsent[sent] = False
         for answer in itertools.product(*options):
+            budget.spend(1)
             rho = dict(zip(sent, answer, strict=True))
             ustar = np.array([uS[t, profile[t], rho[profile[t]]] for t in range(T)])
             limit = ustar + slack_s
@@ -383,8 +462,12 @@ def _enumerate(game: SignallingGame, tables: _Tables) -> list[PBE]:
                 )
                 if not deters.any(axis=1).all():
                     continue
-                gains = np.max(dev - ustar[:, None, None], axis=0)
-                receiver[unsent] = np.argmin(np.where(deters, gains, np.inf), axis=1)
+                gains = np.where(deters, np.max(dev - ustar[:, None, None], axis=0), np.inf)
+                # the strongest deterrent; gains within the slack of the least
+                # are ties (so that round-off never decides), to the lowest index
+                strongest = gains <= gains.min(axis=1, keepdims=True) + slack_s
+                receiver[unsent] = np.argmax(strongest, axis=1)
+            budget.spend(_PBE_WORK)
             found.append(_build(game, tables, profile, receiver, bayes, ustar))
     return found
 
@@ -510,7 +593,12 @@ def _check_game(game: object, name: str = "game") -> SignallingGame:
     )
 
 
-def pure_pbe(game: SignallingGame | ExtensiveFormGame, *, tol: float = DEFAULT_TOL) -> tuple[PBE, ...]:
+def pure_pbe(
+    game: SignallingGame | ExtensiveFormGame,
+    *,
+    tol: float = DEFAULT_TOL,
+    max_work: float = DEFAULT_MAX_WORK,
+) -> tuple[PBE, ...]:
     """All pure-strategy perfect Bayesian equilibria of a signalling game (by class).
 
     Parameters
@@ -519,6 +607,8 @@ def pure_pbe(game: SignallingGame | ExtensiveFormGame, *, tol: float = DEFAULT_T
     tol : float, optional
         Relative tolerance: a response (message) within ``tol`` times the
         receiver's (sender's) payoff range of the best counts as a best one.
+    max_work : float, default DEFAULT_MAX_WORK
+        The most candidate equilibria to examine (see Notes).
 
     Returns
     -------
@@ -538,6 +628,12 @@ def pure_pbe(game: SignallingGame | ExtensiveFormGame, *, tol: float = DEFAULT_T
     enumerated.  A signalling game need not have a pure PBE (its PBE may
     require the receiver, or the sender, to mix): the tuple is then empty.
 
+    The sender strategies grow as ``n_messages ** n_types`` and, in
+    degenerate games, the tied responses and the PBE found with them:
+    :class:`~kurilsim.ProblemTooLargeError` is raised before the enumeration
+    when the sender strategies alone exceed ``max_work``, and during it when
+    the candidates examined (each PBE built counting as 40) do.
+
     Examples
     --------
     >>> from kurilsim import SignallingGame
@@ -551,9 +647,10 @@ def pure_pbe(game: SignallingGame | ExtensiveFormGame, *, tol: float = DEFAULT_T
     [('pooling', [0, 0], [1, 0], True), ('pooling', [1, 1], [0, 1], False)]
     """
     game = _check_game(game)
-    tol = check_real(tol, "tol", low=0)
+    tol = check_real(tol, "tol", low=0, high=1, high_open=True)
+    budget = _Budget(_check_max_work(max_work))
     tables = _Tables(game, tol)
-    return tuple(_enumerate(game, tables))
+    return tuple(_enumerate(game, tables, budget))
 
 
 def intuitive_criterion(
@@ -587,7 +684,8 @@ def intuitive_criterion(
     [True, False]
     """
     game = _check_game(game)
-    tol = check_real(tol, "tol", low=0)
+    tol = check_real(tol, "tol", low=0, high=1, high_open=True)
+    _check_pbe(game, pbe)
     tables = _Tables(game, tol)
     ustar = game.sender_payoffs[
         np.arange(game.n_types), pbe.sender, pbe.receiver[pbe.sender]
@@ -609,7 +707,28 @@ def pbe_regret(game: SignallingGame, pbe: PBE) -> float:
     Computed from scratch: the oracle of the solver's certificate.
     """
     game = _check_game(game)
+    _check_pbe(game, pbe)
     return _regret(game, pbe.sender, pbe.receiver, pbe.beliefs)
+
+
+def _check_pbe(game: SignallingGame, pbe: object) -> None:
+    """Refuse anything but a PBE whose arrays fit ``game``."""
+    if not isinstance(pbe, PBE):
+        raise InvalidArgumentError(f"pbe must be a PBE (from pure_pbe), got {describe(pbe)}")
+    T, M, R = game.shape
+    sender, receiver = np.asarray(pbe.sender), np.asarray(pbe.receiver)
+    if (
+        sender.shape != (T,)
+        or receiver.shape != (M,)
+        or np.shape(pbe.beliefs) != (M, T)
+        or not np.all((sender >= 0) & (sender < M))
+        or not np.all((receiver >= 0) & (receiver < R))
+    ):
+        raise InvalidArgumentError(
+            f"pbe does not fit the game's {T} types, {M} messages and {R} responses: "
+            f"it sends messages {sender.tolist()} and answers {receiver.tolist()}; "
+            "pass the game it was computed for"
+        )
 
 
 def _sort_key(game: SignallingGame, e: PBE) -> tuple[Any, ...]:
@@ -635,6 +754,7 @@ def solve_pbe(
     *,
     select: str | Callable[[tuple[PBE, ...]], PBE | None] | None = None,
     tol: float = DEFAULT_TOL,
+    max_work: float = DEFAULT_MAX_WORK,
 ) -> PBEResult:
     """All pure PBE of a signalling game, with one selected and a certificate.
 
@@ -651,6 +771,8 @@ def solve_pbe(
         callable receives the tuple of equilibria and returns one (or None).
     tol : float, optional
         Relative tolerance of best-response comparisons.
+    max_work : float, default DEFAULT_MAX_WORK
+        The enumeration's budget (see :func:`pure_pbe`).
 
     Returns
     -------
@@ -660,6 +782,8 @@ def solve_pbe(
     ------
     SolverError
         If a returned equilibrium failed its independent check.
+    ProblemTooLargeError
+        If the enumeration would exceed ``max_work``.
 
     Examples
     --------
@@ -675,8 +799,8 @@ def solve_pbe(
     0.0
     """
     game = _check_game(game)
-    tol = check_real(tol, "tol", low=0)
-    equilibria = pure_pbe(game, tol=tol)
+    tol = check_real(tol, "tol", low=0, high=1, high_open=True)
+    equilibria = pure_pbe(game, tol=tol, max_work=max_work)
     if select is None or isinstance(select, str):
         rule = "sender-optimal" if select is None else select
         if rule not in RULES:
@@ -738,6 +862,7 @@ def select_pbe(
     allowed: ArrayLike | None = None,
     rule: str = "sender-optimal",
     tol: float = DEFAULT_TOL,
+    max_work: float = DEFAULT_MAX_WORK,
 ) -> PBESelection:
     """The selected pure PBE of every game in a batch (vectorised).
 
@@ -760,6 +885,11 @@ def select_pbe(
     tol : float
         Relative tolerance, as in :func:`solve_pbe`; each game's payoff
         ranges are its own.
+    max_work : float, default DEFAULT_MAX_WORK
+        Budget of the games that are not two types by two responses, which
+        are solved one by one with :func:`pure_pbe`: the candidate
+        equilibria examined over the whole batch (the two-by-two path needs
+        no budget: its work is ``O(M**2)`` per game, in chunks).
 
     Returns
     -------
@@ -804,7 +934,8 @@ def select_pbe(
         raise InvalidArgumentError(
             f"rule must be one of {', '.join(map(repr, RULES))}, got {describe(rule)}"
         )
-    tol = check_real(tol, "tol", low=0)
+    tol = check_real(tol, "tol", low=0, high=1, high_open=True)
+    budget = _Budget(_check_max_work(max_work))
     uS = real_array(sender_payoffs, "sender_payoffs")
     uR = real_array(receiver_payoffs, "receiver_payoffs")
     p = real_array(prior, "prior")
@@ -862,7 +993,9 @@ def select_pbe(
         ]
         sender, receiver, kind = (np.concatenate(x) for x in zip(*parts, strict=True))
     else:
-        sender, receiver, kind = _select_loop(uS, uR, p, al, tol)
+        games = f"{n} game{'' if n == 1 else 's'}"
+        budget.check(float(n) * float(M) ** T, f"{games} of {T} types over {M} messages")
+        sender, receiver, kind = _select_loop(uS, uR, p, al, tol, budget)
     return PBESelection(
         sender.reshape(*batch, T), receiver.reshape(*batch, M), kind.reshape(batch)
     )
@@ -874,6 +1007,7 @@ def _select_loop(
     p: NDArray[np.float64],
     al: NDArray[np.bool_],
     tol: float,
+    budget: _Budget,
 ) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.intp]]:
     n, T, M, R = uS.shape
     sender = np.full((n, T), -1, dtype=np.intp)
@@ -888,7 +1022,7 @@ def _select_loop(
         game = SignallingGame(
             labels[0], p[i], labels[1], labels[2], uS[i], uR[i], allowed=np.array(al[i])
         )
-        chosen = _select(game, pure_pbe(game, tol=tol))
+        chosen = _select(game, tuple(_enumerate(game, _Tables(game, tol), budget)))
         if chosen is not None:
             sender[i] = chosen.sender
             receiver[i] = chosen.receiver
@@ -1164,8 +1298,10 @@ def _select_two_by_two(
     dev0 = np.where(al0[:, :, None], S0, -inf)
     dev1 = np.where(al1[:, :, None], S1, -inf)
     deters = sus & (dev0 <= limit0) & (dev1 <= limit1)
-    gains = np.maximum(dev0 - a[:, None, None], dev1 - b[:, None, None])
-    receiver = np.argmin(np.where(deters, gains, inf), axis=2).astype(np.intp)
+    gains = np.where(deters, np.maximum(dev0 - a[:, None, None], dev1 - b[:, None, None]), inf)
+    # ties within the slack to the lowest index, as in _enumerate
+    strongest = gains <= gains.min(axis=2, keepdims=True) + slackS
+    receiver = np.argmax(strongest, axis=2).astype(np.intp)
     receiver[rows, m0] = r0
     receiver[rows, m1] = r1
     sender = np.stack([m0, m1], axis=1).astype(np.intp)

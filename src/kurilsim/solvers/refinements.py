@@ -656,7 +656,7 @@ def _prepare(
             "perfect Bayesian and sequential equilibrium need perfect recall; "
             f"this game lacks it: {game.recall_violations()[0]}"
         )
-    checked_tol = check_real(tol, "tol", low=0.0)
+    checked_tol = check_real(tol, "tol", low=0.0, high=1.0, high_open=True)
     if isinstance(profile, Assessment):
         if beliefs is not None:
             raise InvalidArgumentError(
