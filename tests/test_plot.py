@@ -344,7 +344,11 @@ def test_concept_comparison_bars_and_annotations(
     np.testing.assert_allclose(widths, expected)
     _check_concept_names([t.get_text() for t in ax.get_yticklabels()], comparison)
     assert [t.get_text() for t in ax.texts] == [
-        f"→ {o.deal}" for o in comparison.outcomes
+        f"→ {o.deal}" + (
+            f" (P(deal) = {o.probability:.2f})" if 1e-9 < o.probability < 1 - 1e-9
+            else ""
+        )
+        for o in comparison.outcomes
     ]
     assert ax.texts[0].get_text() == f"→ {comparison['spe'].deal}"
     assert _legend_texts(ax.get_legend()) == ["Japan", "Russia", "United States"]

@@ -148,7 +148,9 @@ def test_draws_stay_within_the_spread_around_the_calibrated_values() -> None:
     values = SCENARIO.parameters()
     # the free parameters (uncertain priors), or without priors every agent parameter;
     # a relative spread cannot move a parameter at 0
-    candidates = SCENARIO.free_parameters() or [
+    # (a parameter read only by another concept than "spe" stays fixed)
+    candidates = [n for n in SCENARIO.free_parameters()
+                  if SCENARIO.read_by(n) in (None, "spe")] or [
         n for n in SCENARIO.parameter_names() if SCENARIO.agent_parameter(n) is not None
     ]
     varied = [n for n in candidates if values[n] != 0]
@@ -267,7 +269,13 @@ def test_parameters_with_priors_are_drawn_from_them() -> None:
     })
     report = kurilsim.robustness(scenario, samples=32, draws=200, rng=4)
     assert report.spread is None
-    assert list(report.parameters) == list(scenario.free_parameters())
+    # every free parameter but those only another concept reads (the pledge game's)
+    unread = [n for n in scenario.free_parameters() if scenario.read_by(n) == "pbe"]
+    assert unread
+    assert list(report.parameters) == [
+        n for n in scenario.free_parameters() if n not in unread
+    ]
+    assert any("read only by other concepts" in note for note in report.notes)
     assert set(report.parameters) >= {"japan.demand", "russia.security_weight"}
     demand = report.draws["japan.demand"]
     assert demand.dtype.kind == "i"
@@ -421,7 +429,7 @@ def test_a_shared_parameter_is_one_dimension_and_moves_every_holder() -> None:
     free = SCENARIO.free_parameters()
     assert [n for n in free if n.endswith(".package_size")] == ["japan.package_size"]
     report = kurilsim.robustness(SCENARIO, samples=16, draws=32, rng=6)
-    assert list(report.parameters) == list(free)
+    assert list(report.parameters) == [n for n in free if SCENARIO.read_by(n) is None]
     # named after either holder, it is drawn from that one prior, once; in a
     # scenario whose draws reach a deal (at the calibrated point values of
     # 2018-singapore they do not, and Japan's utility would not move)

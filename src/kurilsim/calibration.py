@@ -249,6 +249,13 @@ def _parameters(
                     f"at {values[dotted]!r}"
                 )
                 continue
+            reader = scenario.read_by(dotted)
+            if reader is not None and reader != concept.name:
+                fixed[f"{scenario.name}:{dotted}"] = (
+                    f"read only by the {reader!r} concept, not by {concept.name!r}; "
+                    f"held at {values[dotted]!r}"
+                )
+                continue
             free[dotted] = (prior, values[dotted])
         per.append(free)
     names = sorted(set().union(*per)) if per else []
@@ -1115,6 +1122,8 @@ class Posterior:
             if (target.agent_parameter(dotted) is None
                     and dotted not in kind.kernel_settings):
                 continue
+            if target.read_by(dotted) not in (None, kind.name):
+                continue  # no outcome of this concept depends on it
             own = f"{target.name}:{dotted}"
             if own in self.names:
                 columns[dotted] = self.names.index(own)

@@ -30,7 +30,11 @@ The built-in concepts, in the order :func:`registered` lists them:
 ``baron-ferejohn``
     legislative bargaining among all agents, unanimity rule by default (every
     agent's consent, as a sovereign cession needs); ``rule="majority"`` is
-    the textbook variant, which does not apply to sovereign cessions.
+    the textbook variant, which does not apply to sovereign cessions;
+``pbe``
+    perfect Bayesian equilibrium of the pledge game of the calibrated case,
+    where the responder is unsure whether the proposer's pledge will hold
+    (vectorised in sweeps; its outcome is a lottery over the proposer's type).
 
 Every built-in concept leaves out the agreements the protocol's ``veto``
 rules out (:meth:`~kurilsim.NegotiationProtocol.vetoed_agreements`), and
@@ -45,7 +49,7 @@ Examples
 >>> concepts.get("spe").title
 'subgame-perfect equilibrium'
 >>> sorted(concept.name for concept in concepts.registered() if concept.kernel)
-['kalai-smorodinsky-discrete', 'nash-bargaining-discrete', 'spe']
+['kalai-smorodinsky-discrete', 'nash-bargaining-discrete', 'pbe', 'spe']
 """
 
 from __future__ import annotations
@@ -325,8 +329,16 @@ class SweepKernel(Protocol):
         sweep varies, by dotted name, as arrays of length ``m``.
 
     It returns the agreement index reached at each point (``NO_DEAL`` for no
-    deal), an integer array of shape ``(m,)``: a kernel solves concepts whose
-    outcome is a single agreement, not a lottery.  It must give at each point
+    deal), an integer array of shape ``(m,)``.  The kernel of a concept whose
+    outcome may be a lottery (:attr:`Concept.lottery`) returns a triple
+    instead: that array, holding the most likely agreement as
+    :attr:`Outcome.agreement` does (``NO_DEAL`` where no deal is at least as
+    likely), the probability of a deal ``(m,)`` and each agent's expected
+    utility ``(m, n_agents)``, as the outcome's ``probability`` and
+    ``utilities`` (``"pbe"`` does).  ``settings`` also holds the agent
+    parameters that the sweep varies, by dotted name, for a kernel that
+    needs them besides the utilities (``"pbe"`` reads the clauses' costs and
+    binding forces).  It must give at each point
     what the concept's ``solve`` gives there; it may raise
     :class:`~kurilsim.KurilsimError` for invalid values (the sweep then
     solves the chunk point by point, recording each point's error).
@@ -338,7 +350,10 @@ class SweepKernel(Protocol):
         utilities: NDArray[np.float64],
         settings: Mapping[str, NDArray[Any]],
         /,
-    ) -> NDArray[np.intp]: ...
+    ) -> (
+        NDArray[np.intp]
+        | tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.float64]]
+    ): ...
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -376,8 +391,8 @@ class Concept:
     lottery : bool
         Whether the outcome may be a lottery over agreements.  If false,
         :meth:`outcome` refuses an outcome with more than one possible result
-        (a :class:`~kurilsim.SolverError`) and the concept may have a kernel
-        (kernels return single agreements); if true, it has none, and the
+        (a :class:`~kurilsim.SolverError`); if true, a kernel returns the
+        probability and expected utilities too (see :class:`SweepKernel`), and the
         ``agreement`` of its outcome and of its sweeps is the most likely
         one (``kurilsim solve --help`` and ``SweepResult.metadata["lottery"]``
         say so).
@@ -443,11 +458,6 @@ class Concept:
         if not isinstance(self.lottery, bool):
             raise InvalidArgumentError(
                 f"Concept.lottery must be True or False, got {describe(self.lottery)}"
-            )
-        if self.lottery and self.kernel is not None:
-            raise InvalidArgumentError(
-                "Concept.kernel must be None for a concept whose outcome is a lottery "
-                "(lottery=True): kernels return single agreements"
             )
         settings = self.kernel_settings
         if isinstance(settings, str) or not isinstance(settings, (set, frozenset, tuple, list)):
@@ -1176,6 +1186,105 @@ def _solve_baron_ferejohn(
     return _lottery(scenario, "baron-ferejohn", solution, keep)
 
 
+def _pbe_distribution(
+    outcomes: NDArray[np.intp], prior: NDArray[np.float64]
+) -> dict[int, float]:
+    """The distribution of the pledge game's outcome over Nature's draw: the
+    deals first, in type order (so that the most likely one is the first of
+    the likeliest, as for :attr:`Outcome.agreement`), then no deal."""
+    deals: dict[int, float] = {}
+    none = 0.0
+    for index, p in zip(outcomes.tolist(), prior.tolist(), strict=True):
+        if p <= 0.0:
+            continue
+        if index == NO_DEAL:
+            none += p
+        else:
+            deals[int(index)] = deals.get(int(index), 0.0) + p
+    if none > 0.0:
+        deals[NO_DEAL] = none
+    return deals
+
+
+def _solve_pbe(scenario: Scenario, *, tol: float | None = None) -> Outcome:
+    from kurilsim.kuril.pledge import RESPONSES, pledge_tables
+    from kurilsim.solvers.pbe import solve_pbe
+
+    tables = pledge_tables(scenario)
+    # the messages that may matter (PledgeTables.relevant): the others are "no
+    # proposal" by another name, and would only multiply the equilibria
+    keep = np.flatnonzero(tables.relevant(**_options(tol)))
+    result = solve_pbe(tables.game(messages=keep), **_options(tol))
+    selected = result.selected
+    if selected is None:
+        raise SolverError(
+            f"the pledge game of scenario {scenario.name!r} has no pure perfect "
+            "Bayesian equilibrium"
+        )
+    messages = keep[selected.sender]
+    responses = np.full(len(tables.labels), RESPONSES.index("reject"), dtype=np.intp)
+    responses[keep] = selected.receiver
+    outcomes = tables.outcomes(messages, responses)
+    return Outcome.from_distribution(
+        scenario, "pbe", _pbe_distribution(outcomes, tables.prior),
+        certificate=result.certificate, tol=result.tol, evidence=result,
+        utilities=tables.expected_utilities(messages, responses),
+    )
+
+
+#: Points per block of the ``pbe`` kernel (bounds the payoff tables' memory).
+_PBE_BLOCK: Final = 2048
+
+
+def _pbe_kernel(
+    scenario: Scenario, utilities: NDArray[np.float64], settings: Mapping[str, NDArray[Any]]
+) -> tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.float64]]:
+    from kurilsim.kuril.pledge import pledge_tables
+    from kurilsim.solvers.pbe import select_pbe
+
+    m = utilities.shape[-1]
+    codes = np.empty(m, dtype=np.intp)
+    probability = np.empty(m)
+    expected = np.empty((m, len(scenario.agents)))
+    for start in range(0, m, _PBE_BLOCK):
+        stop = min(start + _PBE_BLOCK, m)
+        values = {k: np.asarray(v)[start:stop] for k, v in settings.items()}
+        values.setdefault(
+            "protocol.objection_cost",
+            np.full(stop - start, scenario.protocol.objection_cost),
+        )
+        tables = pledge_tables(scenario, values=values)
+        # the utilities the sweep computed must be the tables' (the swept agent
+        # parameters are in settings), else the tables would be another model's
+        given = np.moveaxis(utilities[..., start:stop], -1, 0)
+        built = tables.outcome_utilities
+        scale = np.abs(built).max(axis=(1, 2), keepdims=True) + 1.0
+        if np.any(np.abs(given - built) > 1e-9 * scale):
+            raise InvalidModelError(
+                "the pbe kernel was given utilities that its settings do not "
+                "reproduce (a swept agent parameter missing from settings)"
+            )
+        messages, responses, _ = select_pbe(tables.sender, tables.receiver, tables.prior)
+        if np.any(responses < 0):
+            raise InvalidModelError(
+                "the pledge game has no pure perfect Bayesian equilibrium at some point"
+            )
+        outcomes = tables.outcomes(messages, responses)
+        first, second = outcomes[:, 0], outcomes[:, 1]
+        p_first = np.where(second == first, 1.0, tables.prior[:, 0])
+        p_second = 1.0 - p_first
+        # the most likely deal (the first type's on a tie), unless no deal is likelier
+        deal_first = np.where(first != NO_DEAL, p_first, 0.0)
+        deal_second = np.where(second != NO_DEAL, p_second, 0.0)
+        best = np.where(deal_second > deal_first, second, first)
+        best_p = np.maximum(deal_first, deal_second)
+        none = 1.0 - deal_first - deal_second
+        codes[start:stop] = np.where((best != NO_DEAL) & (best_p >= none), best, NO_DEAL)
+        probability[start:stop] = deal_first + deal_second
+        expected[start:stop] = tables.expected_utilities(messages, responses)
+    return codes, probability, expected
+
+
 #: The options of every built-in concept: its solver's tolerance.
 _TOL: Final = frozenset({"tol"})
 
@@ -1274,6 +1383,26 @@ _BUILT_IN: Final = (
         solve=_solve_baron_ferejohn,
         options=frozenset({"tol", "rule"}),
         lottery=True,
+    ),
+    Concept(
+        name="pbe",
+        title="perfect Bayesian equilibrium (pledge game)",
+        description=(
+            "perfect Bayesian equilibrium of the pledge game (pledge_game of the "
+            "calibrated case): the proposer, whose government can hold a pledge "
+            "restricting the objector's forces or not (prior: the responder's "
+            "pledge_credibility), proposes an agreement with a security clause "
+            "(verbal assurance, treaty article, verified demilitarisation), the "
+            "objector may object, the responder updates its belief and accepts "
+            "or rejects; among the pure PBE that survive the Intuitive "
+            "Criterion, the best for the proposer ex ante (select_pbe)"
+        ),
+        solve=_solve_pbe,
+        kernel=_pbe_kernel,
+        kernel_settings=frozenset({"protocol.objection_cost"}),
+        options=_TOL,
+        lottery=True,
+        roles=("proposer", "responder"),
     ),
 )
 

@@ -660,11 +660,26 @@ def _prior_marginal(name: str, prior: Prior) -> _Marginal:
 
 
 def _marginals(
-    scenario: Scenario, spread: float | None, parameters: Sequence[str] | None
+    scenario: Scenario, spread: float | None, parameters: Sequence[str] | None,
+    concept: str | None = None,
 ) -> tuple[list[_Marginal], float | None, list[str]]:
-    """The varied parameters, the spread used (None: the priors) and notes."""
+    """The varied parameters, the spread used (None: the priors) and notes.
+
+    Without ``parameters``, a parameter that only another concept reads
+    (:meth:`Scenario.read_by`) is not varied: no outcome of ``concept``
+    depends on it.
+    """
     notes: list[str] = []
     found = _priors_of(scenario)
+    if found is not None and parameters is None and concept is not None:
+        unread = [n for n in found[1]
+                  if (reader := scenario.read_by(n)) is not None and reader != concept]
+        if unread:
+            notes.append(
+                f"held at their values, read only by other concepts: {', '.join(unread)}"
+            )
+            kept = tuple(n for n in found[1] if n not in unread)
+            found = (found[0], kept) if kept else None
     if parameters is not None:
         scenario.check_parameter_names(parameters)
         canonical = [scenario.canonical_name(name) for name in parameters]
@@ -700,7 +715,8 @@ def _marginals(
     else:
         candidates = [n for n in scenario.parameter_names()  # aliases once
                       if scenario.agent_parameter(n) is not None
-                      and scenario.canonical_name(n) == n]
+                      and scenario.canonical_name(n) == n
+                      and scenario.read_by(n) in (None, concept)]
     names = candidates if parameters is None else list(parameters)
     priors = scenario.priors()
     points = [name for name in names
@@ -1216,7 +1232,8 @@ def robustness(
     record.check_scenario(scenario)
     generator = check_rng(rng)
     marginals, used_spread, notes = _marginals(
-        scenario, spread, None if parameters is None else list(parameters)
+        scenario, spread, None if parameters is None else list(parameters),
+        record.name,
     )
     if not marginals:
         raise InvalidModelError(

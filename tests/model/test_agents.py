@@ -258,8 +258,12 @@ def test_utility_gradient_is_exact_for_linear_parameters(
     before = agent.outcome_utilities(space)
     after = agent.with_params({name: value + h}).outcome_utilities(space)
     close(after - before, h * gradient)
-    if space.has_feature("fisheries.access"):  # every issue present
+    if space.has_feature("fisheries.access") and spec.read_by is None:
+        # every issue present: a utility parameter affects some outcome
         assert np.any(gradient != 0), f"{name} does not affect any outcome"
+    if spec.read_by is not None:  # read by one concept, by no utility term
+        assert np.all(gradient == 0), f"{name} is read_by {spec.read_by!r}"
+
 
 
 @pytest.mark.parametrize(

@@ -1014,3 +1014,24 @@ def test_a_sweep_over_one_alias_moves_every_holder() -> None:
     # only the seller's volume moved, the buyer (at 2: -2) would still trade.
     result = kurilsim.sweep(trade(), {"seller.volume": [0.5, 4.0]}, progress=False)
     assert result.agreement.tolist() == [0, -1]
+
+
+@pytest.mark.parametrize("points_last", [False, True])
+def test_a_parameter_no_utility_reads_still_gives_every_point_a_row(
+    points_last: bool,
+) -> None:
+    # japan.article_cost is read only by the pledge game, not by any utility term
+    scenario = kurilsim.kuril_scenario(name="unread")
+    values = np.array([0.1, 0.2, 0.3])
+    table = scenario.outcome_utilities({"japan.article_cost": values},
+                                       points_last=points_last)
+    base = scenario.outcome_utilities()
+    if points_last:
+        assert table.shape == (*base.shape, 3)
+        # one matrix product per agent: equal up to the order of a sum
+        np.testing.assert_allclose(table, np.repeat(base[..., None], 3, axis=-1),
+                                   rtol=0, atol=1e-15)
+    else:
+        assert table.shape == (3, *base.shape)
+        np.testing.assert_allclose(table, np.broadcast_to(base, (3, *base.shape)),
+                                   rtol=0, atol=1e-15)

@@ -20,6 +20,15 @@ from kurilsim.kuril.agents import (
     package_value,
 )
 from kurilsim.kuril.islands import ISLANDS, Island, Source, island, island_shares
+from kurilsim.kuril.pledge import (
+    DEFAULT_CLAUSES,
+    TREATY_ARTICLE,
+    VERIFIED_DEMILITARISATION,
+    PledgeClause,
+    PledgeTables,
+    pledge_game,
+    pledge_tables,
+)
 from kurilsim.kuril.scenarios import (
     KURIL_OBJECTION_RULE,
     kuril_agents,
@@ -58,14 +67,19 @@ register_space_builder(
 )
 
 __all__ = [
+    "DEFAULT_CLAUSES",
     "ISLANDS",
     "KURIL_OBJECTION_RULE",
     "NAGATO_YEN_BN",
     "PHASED_OPTIONS",
     "SECURITY_EXPOSURE",
     "STRAIT_CONTROL",
+    "TREATY_ARTICLE",
+    "VERIFIED_DEMILITARISATION",
     "Island",
     "Japan",
+    "PledgeClause",
+    "PledgeTables",
     "Russia",
     "Source",
     "UnitedStates",
@@ -82,6 +96,8 @@ __all__ = [
     "load_scenario",
     "package_size_overrides",
     "package_value",
+    "pledge_game",
+    "pledge_tables",
     "security_regime",
     "sovereignty_form",
 ]

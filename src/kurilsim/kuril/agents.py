@@ -612,6 +612,76 @@ class Japan(ParametricAgent):
             reasoning="judgement: half the alliance cost; factor ~2",
         ),
     )
+    article_cost: float = parameter(
+        0.02,
+        doc=(
+            "pledge game only: cost of writing the no-US-forces pledge into the "
+            "treaty as an article (ratification, consultation with the ally)"
+        ),
+        source=(
+            "judgement; the precedent is Art. 5(3) of the Treaty on the Final "
+            "Settlement with Respect to Germany (12 Sep 1990), which bars foreign "
+            "forces from the former GDR; read only by kurilsim.kuril.pledge_game"
+        ),
+        prior=Prior.lognormal(
+            0.02,
+            0.8,
+            reasoning=(
+                "judgement: a clause in a treaty Japan would ratify anyway, small "
+                "against the alliance cost of the pledge itself; wide, factor ~2.2"
+            ),
+            source="Treaty on the Final Settlement with Respect to Germany, Art. 5(3), 1990",
+        ),
+        read_by="pbe",
+    )
+    verification_cost: float = parameter(
+        0.04,
+        doc=(
+            "pledge game only: cost of accepting on-site verification of the "
+            "demilitarisation of transferred islands"
+        ),
+        source=(
+            "judgement; precedents are the demilitarised Aland Islands (Convention "
+            "on the non-fortification and neutralisation of the Aland Islands, "
+            "Geneva, 20 Oct 1921) and inspection regimes such as the Treaty on "
+            "Open Skies (1992); read only by kurilsim.kuril.pledge_game"
+        ),
+        prior=Prior.lognormal(
+            0.04,
+            0.8,
+            reasoning=(
+                "judgement: foreign inspectors on Japanese territory cost more "
+                "than a treaty article; wide, factor ~2.2"
+            ),
+            source="Aland Islands Convention, 20 Oct 1921; Treaty on Open Skies, 1992",
+        ),
+        read_by="pbe",
+    )
+    breach_cost: float = parameter(
+        0.3,
+        doc=(
+            "pledge game only: cost to a Japanese government that cannot hold a "
+            "no-US-forces pledge of being bound to it (per unit of binding "
+            "force): the strain of a commitment against its ally"
+        ),
+        source=(
+            "judgement; the mechanism is a costly signal that ties hands (Fearon, "
+            "'Signaling Foreign Policy Interests: Tying Hands versus Sinking "
+            "Costs', J. Conflict Resolution 41(1), 1997, pp. 68-90); the ally's "
+            "rights are Art. VI of the 1960 US-Japan security treaty"
+        ),
+        prior=Prior.lognormal(
+            0.3,
+            0.7,
+            reasoning=(
+                "judgement: of the order of the audience cost of a short deal "
+                "(0.3): a government forced to break a ratified commitment or "
+                "defy its ally pays at home and in the alliance; factor ~2"
+            ),
+            source="Fearon, J. Conflict Resolution 41(1), 1997, pp. 68-90",
+        ),
+        read_by="pbe",
+    )
     economic_cost: float = parameter(
         0.03,
         doc="cost per Nagato unit of economic package (~¥300 bn)",
@@ -878,6 +948,57 @@ class Russia(ParametricAgent):
             2,
             reasoning="judgement: no source; centred, wide",
         ),
+    )
+    article_binding: float = parameter(
+        0.4,
+        doc=(
+            "pledge game only: probability that a no-US-forces pledge written "
+            "into the treaty holds when the Japanese government could not hold "
+            "it on its own (binding force of a treaty article)"
+        ),
+        units="probability",
+        bounds=(0.0, 1.0),
+        source=(
+            "judgement: a ratified article binds Japan in international law, but "
+            "Putin doubted that Japan can bind the United States at all, citing "
+            "Okinawa (kremlin.ru, annual news conference, 20 Dec 2018); read only "
+            "by kurilsim.kuril.pledge_game"
+        ),
+        prior=Prior.beta(
+            2,
+            3,
+            reasoning=(
+                "judgement: more than a verbal assurance (binding force 0), far "
+                "from certain; mean 0.4, sd 0.2"
+            ),
+            source="kremlin.ru, annual news conference, 20 Dec 2018",
+        ),
+        read_by="pbe",
+    )
+    verification_binding: float = parameter(
+        0.6,
+        doc=(
+            "pledge game only: probability that a pledge of demilitarisation "
+            "with on-site verification holds when the Japanese government could "
+            "not hold a pledge on its own"
+        ),
+        units="probability",
+        bounds=(0.0, 1.0),
+        source=(
+            "judgement: inspections make a breach visible before forces arrive "
+            "(the demilitarised Aland Islands have stayed so since the Convention "
+            "of 20 Oct 1921); read only by kurilsim.kuril.pledge_game"
+        ),
+        prior=Prior.beta(
+            3,
+            2,
+            reasoning=(
+                "judgement: above a treaty article, since a breach is seen; "
+                "mean 0.6, sd 0.2"
+            ),
+            source="Aland Islands Convention, Geneva, 20 Oct 1921",
+        ),
+        read_by="pbe",
     )
     treaty_value: float = parameter(
         0.1,

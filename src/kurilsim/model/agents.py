@@ -95,6 +95,12 @@ class ParameterSpec:
         :meth:`~kurilsim.Scenario.priors` and
         :meth:`~kurilsim.Scenario.free_parameters`, under its canonical name
         (see :meth:`~kurilsim.Scenario.shared_parameters`).
+    read_by : str or None
+        The solution concept that reads the parameter when no utility term
+        does (e.g. ``"pbe"`` for a clause of the pledge game); ``None`` (the
+        default) for a parameter of the agent's utility.  A calibration or a
+        robustness analysis under another concept holds it fixed: no outcome
+        of that concept depends on it.
 
     Raises
     ------
@@ -113,10 +119,21 @@ class ParameterSpec:
     source: str
     prior: Prior | None = None
     shared: bool = False
+    read_by: str | None = None
 
     def __post_init__(self) -> None:
         _check_prior(self.name, self.prior, self.bounds, self.integer)
         _check_shared(self.name, self.shared)
+        _check_read_by(self.name, self.read_by)
+
+
+def _check_read_by(name: str, read_by: object) -> None:
+    """Refuse a ``read_by`` that is not a concept name or None."""
+    if read_by is not None and (not isinstance(read_by, str) or not read_by):
+        raise InvalidModelError(
+            f"read_by of {name} must be a concept's name or None, got "
+            f"{reprlib.repr(read_by)}"
+        )
 
 
 def _check_shared(name: str, shared: object) -> None:
@@ -152,6 +169,7 @@ def parameter(
     source: str,
     prior: Prior | None = None,
     shared: bool = False,
+    read_by: str | None = None,
 ) -> Any:
     """A dataclass field for an agent parameter, with its documentation.
 
@@ -185,6 +203,9 @@ def parameter(
         when given any holder's dotted name, and lists the parameter once
         among its priors and free parameters (see
         :meth:`kurilsim.Scenario.shared_parameters`).
+    read_by : str, optional
+        The solution concept that reads the parameter when no utility term
+        does (see :attr:`ParameterSpec.read_by`).
 
     Raises
     ------
@@ -229,6 +250,7 @@ def parameter(
     """
     _check_prior(f"the parameter {doc!r}", prior, bounds, integer)
     _check_shared(f"the parameter {doc!r}", shared)
+    _check_read_by(f"the parameter {doc!r}", read_by)
     return field(
         default=default,
         metadata={
@@ -240,6 +262,7 @@ def parameter(
             "source": source,
             "prior": prior,
             "shared": shared,
+            "read_by": read_by,
         },
     )
 
@@ -330,7 +353,10 @@ class _LinearInTerms:
             ``broadcast_shape + (n_terms,)``.
         """
         columns = self.coefficient_columns(overrides)
-        return np.stack(np.broadcast_arrays(*columns), axis=-1)
+        # a parameter no term reads still broadcasts (one row per point)
+        given = [np.shape(values) for values in (overrides or {}).values()]
+        shape = np.broadcast_shapes(*given, *(np.shape(c) for c in columns))
+        return np.stack([np.broadcast_to(c, shape) for c in columns], axis=-1)
 
     def outcome_utilities(
         self, space: AgreementSpace, overrides: Mapping[str, ArrayLike] | None = None

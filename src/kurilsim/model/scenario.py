@@ -380,22 +380,26 @@ class Scenario:
             per_agent.setdefault(agent_name, {})[parameter] = values
         shapes = {dotted: np.shape(values) for dotted, values in overrides.items()}
         try:
-            np.broadcast_shapes(*shapes.values())
+            broadcast = np.broadcast_shapes(*shapes.values())
         except ValueError:
             raise InvalidModelError(
                 "the override arrays must broadcast against each other, got the "
                 f"shapes {shapes}"
             ) from None
         if points_last:
-            return self._points_last(per_agent)
+            return self._points_last(per_agent, broadcast)
+        # a parameter no utility term reads still gives every point its row
         rows = [
             agent.coefficients(per_agent.get(agent.name)) @ terms.T
             for agent, terms in zip(self.agents, self._terms, strict=True)
         ]
-        return np.stack(np.broadcast_arrays(*rows), axis=-2)
+        shape = np.broadcast_shapes((*broadcast, 1), *(np.shape(r) for r in rows))
+        return np.stack([np.broadcast_to(r, shape) for r in rows], axis=-2)
 
     def _points_last(
-        self, per_agent: Mapping[str, Mapping[str, ArrayLike]]
+        self,
+        per_agent: Mapping[str, Mapping[str, ArrayLike]],
+        broadcast: tuple[int, ...] = (),
     ) -> NDArray[np.float64]:
         """:meth:`outcome_utilities` laid out agent x outcome x point.
 
@@ -412,7 +416,7 @@ class Scenario:
             for name, overrides in per_agent.items()
         }
         shape = np.broadcast_shapes(
-            *(c.shape for agent in columns.values() for c in agent)
+            broadcast, *(c.shape for agent in columns.values() for c in agent)
         )
         size = math.prod(shape)
         table = np.empty((len(self.agents), len(self.space) + 1, size))
@@ -565,6 +569,34 @@ class Scenario:
                         "shared=True), so every holder must hold the same value "
                         "(set it with Scenario.with_params under either name)"
                     )
+
+    def read_by(self, dotted: str) -> str | None:
+        """The concept that alone reads the parameter ``dotted``, if any.
+
+        ``None`` for a parameter of an agent's utility and for a protocol
+        setting; else the concept named by the parameter's
+        :attr:`~kurilsim.model.agents.ParameterSpec.read_by` (no utility
+        depends on it, so only that concept's outcomes can).
+
+        Examples
+        --------
+        >>> import kurilsim
+        >>> scenario = kurilsim.kuril_scenario(name="s")
+        >>> scenario.read_by("japan.article_cost"), scenario.read_by("japan.demand")
+        ('pbe', None)
+        """
+        owner = self.agent_parameter(dotted)
+        if owner is None:
+            return None
+        agent = self.agent(owner[0])
+        specs = getattr(type(agent), "parameter_specs", None)
+        if specs is None:
+            return None
+        for spec in specs():
+            if spec.name == owner[1]:
+                reader: str | None = spec.read_by
+                return reader
+        return None
 
     def agent_parameter(self, dotted: str) -> tuple[str, str] | None:
         """Whose parameter ``dotted`` is: an agent's, or the protocol's.

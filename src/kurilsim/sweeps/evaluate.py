@@ -186,7 +186,9 @@ def _fast_chunk(
     agent parameters and the kernel's protocol settings (arrays of length ``m``;
     none when only other settings, fixed within the group, are swept)."""
     assert concept.kernel is not None
-    settings = {n: v for n, v in swept.items() if n in concept.kernel_settings}
+    # the kernel's settings: its protocol settings, and the swept agent
+    # parameters too (a kernel such as "pbe" reads some besides the utilities)
+    settings = dict(swept)
     overrides = {n: v for n, v in swept.items() if n not in concept.kernel_settings}
     with np.errstate(over="ignore", invalid="ignore"):
         # the kernel's layout: agent x outcome x point, contiguous (its array
@@ -205,11 +207,33 @@ def _fast_chunk(
     if not finite.all():
         raise _NotFinite(finite)
     rows = readonly(table)
-    codes = _agreements(concept, concept.kernel(scenario, rows, settings), m,
-                        len(scenario.space))
+    answer = concept.kernel(scenario, rows, settings)
+    if isinstance(answer, tuple):  # a lottery concept's: with probability, utilities
+        return _lottery_chunk(concept, answer, m, scenario)
+    codes = _agreements(concept, answer, m, len(scenario.space))
     # NO_DEAL (-1) picks the status quo, the last outcome
     utilities = rows[:, codes, np.arange(m)].T
     return Chunk(codes, (codes != NO_DEAL).astype(np.float64), utilities, {})
+
+
+def _lottery_chunk(
+    concept: Concept, answer: tuple[Any, ...], m: int, scenario: Scenario
+) -> Chunk:
+    """The triple a lottery concept's kernel returns (see
+    :class:`~kurilsim.concepts.SweepKernel`), checked."""
+    shapes = ((m,), (m, len(scenario.agents)))
+    if len(answer) != 3 or any(
+        np.shape(part) != shape for part, shape in zip(answer[1:], shapes, strict=False)
+    ):
+        raise SolverError(
+            f"the kernel of concept {concept.name!r} must return agreement indices, "
+            f"or a triple (agreements, probability of shape ({m},), utilities of "
+            f"shape ({m}, {len(scenario.agents)}))"
+        )
+    codes = _agreements(concept, answer[0], m, len(scenario.space))
+    probability = np.asarray(answer[1], dtype=np.float64)
+    utilities = np.asarray(answer[2], dtype=np.float64)
+    return Chunk(codes, probability, utilities, {})
 
 
 def _agreements(concept: Concept, codes: object, m: int, n: int) -> NDArray[np.intp]:

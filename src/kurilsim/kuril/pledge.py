@@ -1,0 +1,822 @@
+"""The pledge game: Russia's doubt about US forces as a signalling game.
+
+In the proposal game (:func:`kurilsim.games.negotiation.proposal_game`)
+Russia discounts a Japanese no-US-forces pledge by a fixed number,
+``russia.pledge_credibility``.  The pledge game makes that number a belief.
+Nature draws whether the Japanese government can hold such a pledge against
+its ally (type ``"reliable"``) or not (``"unreliable"``), with prior
+probability ``russia.pledge_credibility`` of the first.  Japan, informed,
+proposes an agreement together with a security clause from a menu, or makes
+no proposal; the United States may object as in the proposal game; Russia,
+uninformed, updates its belief from the proposal and accepts or rejects.
+
+Types and binding force
+    A reliable government's pledge holds for sure.  An unreliable one's
+    holds with probability ``b_c``, the binding force of the clause ``c``
+    attached to it (0 for a bare verbal assurance).  Russia's utility is
+    affine in ``pledge_credibility`` (see :class:`~kurilsim.kuril.Russia`),
+    so Russia's utility of an agreement proposed by a reliable government is
+    its utility at credibility 1, by an unreliable one its utility at
+    credibility ``b_c``, and with belief ``mu`` its expected utility is its
+    utility at credibility ``mu + (1 - mu) * b_c``.
+
+Clauses and their costs
+    Clauses attach only to agreements that transfer islands under a pledge
+    (:attr:`PledgeClause.applies_to`); every agreement can also be proposed
+    bare (with a verbal assurance, if it carries a pledge).  A clause costs
+    Japan ``kappa_c`` if the agreement is concluded, and an unreliable
+    government in addition ``breach_cost * b_c``: it is bound to a pledge it
+    cannot hold against its ally.  That extra cost, rising with the binding
+    force, is the single-crossing condition that lets a reliable government
+    separate itself (Spence 1973; Fearon 1997 calls such a clause *tying
+    hands*).
+
+The United States
+    The objector may object to the agreements the protocol's
+    ``objectionable`` rule marks, as in the proposal game, with the same
+    convention (:func:`kurilsim.solvers.proposal.spe_kernel`): it objects
+    iff it strictly prefers the status quo to the agreement, Russia would
+    accept, and the objection changes the outcome (it blocks, or Japan would
+    withdraw rather than pay ``protocol.objection_cost``).  Japan's payoff
+    does not depend on its type except through the clause's cost, so
+    whether Japan would withdraw is decided with that type's cost: the
+    United States is assumed to know Japan's type (the alliance consultation
+    is between the allies), while Russia observes the proposal only, not the
+    consultation -- Russia's information set is the message.  An objection
+    that makes Japan withdraw leads to the status quo, as no proposal would;
+    an objection is never paid on the equilibrium path.  So the game folds
+    into a two-player signalling game between Japan and Russia, with the
+    status quo as the payoff of a blocked deal.
+
+The ``"pbe"`` concept
+    ``kurilsim.solve_scenario(scenario, "pbe")`` builds the tables of the
+    scenario (:func:`pledge_tables`, default menu), keeps the messages that
+    may matter (:meth:`PledgeTables.relevant`: the others are "no proposal"
+    by another name) and solves that game with
+    :func:`kurilsim.solvers.pbe.solve_pbe`: its ``evidence`` holds every
+    pure PBE of it and the selected one (among the pure PBE that survive the
+    Intuitive Criterion, the best for Japan ex ante; ties to the lowest
+    message indices, so "no proposal", the first message, wins a tie with a
+    rejected proposal).  The outcome is a lottery over Nature's draw: each
+    type's agreement, weighted by the prior; its ``agreement`` is the most
+    likely one (no deal if no deal is at least as likely), as for every
+    lottery concept.  Sweeps run :func:`kurilsim.solvers.pbe.select_pbe` on
+    the tables of all points at once and report the same.
+
+Reduction to the proposal game
+    With only verbal assurances (``clauses=()``) both types have the same
+    payoffs, Russia's belief after any on-path proposal is the prior, and
+    the selected equilibrium pools on the proposal game's subgame-perfect
+    agreement at ``pledge_credibility`` equal to the prior; with a prior of
+    1 on the reliable type the same holds at credibility 1, whatever the
+    menu.  ``tests/kuril/test_pledge.py`` checks both on every bundled
+    scenario.
+
+References
+----------
+Spence, M. (1973). Job market signaling. *Quarterly Journal of Economics*
+87(3), 355-374.
+Cho, I.-K. and Kreps, D. M. (1987). Signaling games and stable equilibria.
+*Quarterly Journal of Economics* 102(2), 179-221.
+Fearon, J. D. (1997). Signaling foreign policy interests: tying hands versus
+sinking costs. *Journal of Conflict Resolution* 41(1), 68-90.
+Powell, R. (2006). War as a commitment problem. *International Organization*
+60(1), 169-203.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from kurilsim._arrays import readonly
+from kurilsim._checks import check_instance, check_real, describe, real_array
+from kurilsim._errors import InvalidModelError
+from kurilsim.games.negotiation import (
+    NO_PROPOSAL,
+    objectionable,
+    restricts_objector,
+    vetoed,
+)
+from kurilsim.games.signalling import DEFAULT_TOL, SignallingGame
+from kurilsim.model.agreements import NO_DEAL
+from kurilsim.model.scenario import Scenario
+
+__all__ = [
+    "DEFAULT_CLAUSES",
+    "PLEDGE_RULE",
+    "RESPONSES",
+    "TREATY_ARTICLE",
+    "TYPES",
+    "VERIFIED_DEMILITARISATION",
+    "PledgeClause",
+    "PledgeTables",
+    "pledge_game",
+    "pledge_tables",
+]
+
+#: Japan's types: can the government hold a no-US-forces pledge or not.
+TYPES: Final = ("reliable", "unreliable")
+
+#: Russia's responses, in this order (Russia accepts when indifferent).
+RESPONSES: Final = ("accept", "reject")
+
+#: The agreements that carry a no-US-forces pledge: islands transferred under
+#: a security regime that restricts US forces (no US forces, or demilitarised).
+PLEDGE_RULE: Final = "islands.any*security.restricts_us"
+
+#: Relative tie tolerance of the objector's and Japan's decisions, as in the
+#: proposal game's kernel (times the mover's utility range at each point).
+_TOL: Final = 1e-12
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PledgeClause:
+    """A security clause Japan may attach to an agreement under a pledge.
+
+    Attributes
+    ----------
+    name : str
+        Readable name (``"treaty article"``); unique within a menu.
+    cost : str or float
+        Japan's cost of the clause if the agreement is concluded: a dotted
+        agent parameter of the scenario (``"japan.article_cost"``, read at
+        each point of a sweep) or a number >= 0.
+    binding : str or float
+        The probability that an unreliable government's pledge holds under
+        the clause: a dotted agent parameter (``"russia.article_binding"``)
+        or a number in [0, 1].
+    applies_to : str
+        The agreements the clause can be attached to: a feature of the space
+        or a product of features (as the protocol's ``objectionable`` rule),
+        an agreement qualifying where it is > 0.  Default: every agreement
+        under a no-US-forces pledge (:data:`PLEDGE_RULE`).
+
+    Raises
+    ------
+    InvalidModelError
+        For an empty name, a cost or binding that is neither a dotted name
+        nor a number in its range, or an empty ``applies_to``.
+
+    Examples
+    --------
+    >>> from kurilsim.kuril.pledge import PledgeClause
+    >>> PledgeClause(name="lease-back", cost=0.1, binding=0.9).binding
+    0.9
+    >>> PledgeClause(name="x", cost=-1.0, binding=0.5)
+    Traceback (most recent call last):
+    ...
+    kurilsim._errors.InvalidModelError: PledgeClause.cost must be a dotted agent parameter name or a finite number in [0, inf), got -1.0 (float)
+    """
+
+    name: str
+    cost: str | float
+    binding: str | float
+    applies_to: str = PLEDGE_RULE
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise InvalidModelError(
+                f"PledgeClause.name must be a non-empty string, got {describe(self.name)}"
+            )
+        for field, high in (("cost", None), ("binding", 1.0)):
+            value = getattr(self, field)
+            if isinstance(value, str) and "." in value.strip(". "):
+                continue
+            number = float("nan")
+            if isinstance(value, numbers.Real) and not isinstance(value, bool):
+                number = float(value)
+            if not (np.isfinite(number) and number >= 0 and (high is None or number <= high)):
+                where = "[0, inf)" if high is None else "[0, 1]"
+                raise InvalidModelError(
+                    f"PledgeClause.{field} must be a dotted agent parameter name or a "
+                    f"finite number in {where}, got {describe(value)}"
+                )
+            object.__setattr__(self, field, number)
+        if not isinstance(self.applies_to, str) or not self.applies_to.strip():
+            raise InvalidModelError(
+                "PledgeClause.applies_to must be a feature rule such as "
+                f"{PLEDGE_RULE!r}, got {describe(self.applies_to)}"
+            )
+
+
+#: The pledge written into the treaty as an article (precedent: Art. 5(3) of
+#: the Treaty on the Final Settlement with Respect to Germany, 1990).
+TREATY_ARTICLE: Final = PledgeClause(
+    name="treaty article", cost="japan.article_cost", binding="russia.article_binding"
+)
+
+#: Demilitarisation with on-site verification: only for agreements that
+#: demilitarise the transferred islands (precedent: the Aland Islands, 1921).
+VERIFIED_DEMILITARISATION: Final = PledgeClause(
+    name="verified demilitarisation",
+    cost="japan.verification_cost",
+    binding="russia.verification_binding",
+    applies_to="islands.any*security.demilitarised",
+)
+
+#: The default menu of costly clauses (a bare verbal assurance is always
+#: available).  A lease is not on it: a lease-back to Russia is a form of
+#: sovereignty in the agreement space (``kuril_space(sovereignty=True)``), an
+#: agreement term rather than a guarantee attached to one, so making it a
+#: clause would count it twice.
+DEFAULT_CLAUSES: Final = (TREATY_ARTICLE, VERIFIED_DEMILITARISATION)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class PledgeTables:
+    """The pledge game's payoffs at one or many parameter points.
+
+    Leading axes (``...``) index points: none for one point.
+
+    Attributes
+    ----------
+    sender : ndarray, shape (..., 2, M, 2)
+        Japan's payoff by type (:data:`TYPES`), message and Russia's
+        response (:data:`RESPONSES`).
+    receiver : ndarray, shape (..., 2, M, 2)
+        Russia's.
+    prior : ndarray, shape (..., 2)
+        Probability of each type.
+    agreements : ndarray of int, shape (M,)
+        The agreement each message proposes (``NO_DEAL`` for no proposal).
+    clauses : ndarray of int, shape (M,)
+        The index of its clause in the menu, -1 for a bare proposal.
+    concluded : ndarray of bool, shape (..., 2, M)
+        Whether the agreement is concluded if Russia accepts (false for no
+        proposal, and where the objector's objection stops the deal).
+    utilities : ndarray, shape (..., n_agents, M, 2, 2)
+        Every agent's payoff (scenario order) by message, type and response:
+        Japan's and Russia's as in ``sender`` and ``receiver``, the others'
+        utility of the outcome.
+    outcome_utilities : ndarray, shape (..., n_agents, n_agreements + 1)
+        The model's utilities at the points (:meth:`Scenario.outcome_utilities`,
+        the responder's at its ``pledge_credibility``), from which the
+        tables are built.
+    labels : tuple of str
+        The messages: ``"no proposal"``, then ``"propose <agreement>"``, each
+        bare and then with ``" + <clause>"``.
+    clause_names : tuple of str
+        The menu.
+    players : tuple of str
+        The sender's and the receiver's names (the protocol's proposer and
+        responder).
+    """
+
+    sender: NDArray[np.float64]
+    receiver: NDArray[np.float64]
+    prior: NDArray[np.float64]
+    agreements: NDArray[np.intp]
+    clauses: NDArray[np.intp]
+    concluded: NDArray[np.bool_]
+    utilities: NDArray[np.float64]
+    outcome_utilities: NDArray[np.float64]
+    labels: tuple[str, ...]
+    clause_names: tuple[str, ...]
+    players: tuple[str, str]
+
+    def relevant(self, *, tol: float = DEFAULT_TOL) -> NDArray[np.bool_]:
+        """The messages that may matter, per point: shape (..., M).
+
+        "No proposal", and every proposal that is worth more than the status
+        quo to some type if accepted and that Russia may accept (acceptance
+        is a best response, within ``tol`` times Russia's payoff range, to a
+        belief concentrated on some type).  Any other proposal gives every
+        type the status quo whatever Russia believes -- it is "no proposal"
+        by another name: it never tempts a type to deviate, and an
+        equilibrium in which a type sends it has a twin in which that type
+        makes no proposal, with the same payoffs, the same outcome and the
+        same standing under the Intuitive Criterion.  Leaving those
+        proposals out changes no equilibrium outcome and keeps the
+        enumeration of :func:`kurilsim.solvers.pbe.pure_pbe` small.
+        """
+        tol = check_real(tol, "tol", low=0, high=1, high_open=True, error=InvalidModelError)
+        sq_sender = self.sender[..., :1, :1, 1]
+        sq_receiver = self.receiver[..., :1, :1, 1]
+        spread = np.ptp(self.receiver.reshape(*self.receiver.shape[:-3], -1), axis=-1)
+        eps = tol * np.where(spread > 0, spread, 1.0)[..., None, None]
+        better = (self.sender[..., 0] > sq_sender).any(axis=-2)
+        acceptable = (self.receiver[..., 0] >= sq_receiver - eps).any(axis=-2)
+        keep: NDArray[np.bool_] = np.asarray(better & acceptable)
+        keep[..., 0] = True  # no proposal
+        return keep
+
+    def game(self, *, messages: ArrayLike | None = None) -> SignallingGame:
+        """The signalling game of one point (tables without a leading axis).
+
+        Parameters
+        ----------
+        messages : array_like of int, optional
+            The messages to keep, by index (default: all); e.g.
+            ``np.flatnonzero(tables.relevant())``.
+
+        Raises
+        ------
+        InvalidModelError
+            If the tables hold several points.
+        """
+        if self.sender.ndim != 3:
+            raise InvalidModelError(
+                f"the tables hold {self.sender.shape[:-3]} points; a signalling game "
+                "needs the tables of one point"
+            )
+        keep = (
+            np.arange(len(self.labels))
+            if messages is None
+            else _indices(messages, "messages", len(self.labels))
+        )
+        if keep.ndim != 1:
+            raise InvalidModelError(
+                f"messages must be a 1-D array of message indices, got {describe(messages)}"
+            )
+        return SignallingGame(
+            types=TYPES,
+            prior=self.prior,
+            messages=tuple(self.labels[k] for k in keep),
+            responses=RESPONSES,
+            sender_payoffs=self.sender[:, keep],
+            receiver_payoffs=self.receiver[:, keep],
+            players=self.players,
+        )
+
+    def _profile(
+        self, messages: ArrayLike, responses: ArrayLike
+    ) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+        """``messages`` and ``responses`` as index arrays, if they fit the tables."""
+        lead = self.sender.shape[:-3]
+        n_messages = len(self.labels)
+        checked = []
+        for name, value, size, n in (
+            ("messages", messages, len(TYPES), n_messages),
+            ("responses", responses, n_messages, len(RESPONSES)),
+        ):
+            array = _indices(value, name, n)
+            if array.shape != (*lead, size):
+                raise InvalidModelError(
+                    f"{name} must have shape {(*lead, size)} (the tables' points, then "
+                    f"{'one message per type' if name == 'messages' else 'one response per message'}"
+                    f"), got shape {array.shape}"
+                )
+            checked.append(array)
+        return checked[0], checked[1]
+
+    def outcomes(
+        self, messages: ArrayLike, responses: ArrayLike
+    ) -> NDArray[np.intp]:
+        """The agreement each type reaches under a profile (``NO_DEAL`` for none).
+
+        Parameters
+        ----------
+        messages : array_like of int, shape (..., 2)
+            The message of each type.
+        responses : array_like of int, shape (..., M)
+            Russia's response to each message (index into :data:`RESPONSES`).
+
+        Returns
+        -------
+        ndarray of int, shape (..., 2)
+        """
+        sent, answers = self._profile(messages, responses)
+        answer = np.take_along_axis(answers, sent, axis=-1)
+        done = np.take_along_axis(self.concluded, sent[..., np.newaxis], axis=-1)[..., 0]
+        deal = done & (answer == RESPONSES.index("accept"))
+        result: NDArray[np.intp] = np.where(deal, self.agreements[sent], NO_DEAL)
+        return result
+
+    def expected_utilities(
+        self, messages: ArrayLike, responses: ArrayLike
+    ) -> NDArray[np.float64]:
+        """Each agent's expected payoff under a profile, over Nature's draw.
+
+        Returns
+        -------
+        ndarray, shape (..., n_agents)
+        """
+        sent, answers = self._profile(messages, responses)
+        answer = np.take_along_axis(answers, sent, axis=-1)
+        lead = sent.shape[:-1]
+        u = self.utilities  # (..., A, M, 2, 2)
+        n_agents = u.shape[-4]
+        total = np.zeros((*lead, n_agents))
+        for t in range(len(TYPES)):
+            m = sent[..., t]
+            r = answer[..., t]
+            index = np.broadcast_to(m[..., None, None, None, None], (*lead, n_agents, 1, 2, 2))
+            per = np.take_along_axis(u, index, axis=-3)[..., 0, t, :]  # (..., A, 2)
+            value = np.take_along_axis(
+                per, np.broadcast_to(r[..., None, None], (*lead, n_agents, 1)), axis=-1
+            )[..., 0]
+            total += self.prior[..., t, None] * value
+        return total
+
+
+def _indices(value: object, name: str, n: int) -> NDArray[np.intp]:
+    """``value`` as an array of indices in ``[0, n)``, else InvalidModelError."""
+    array = np.asarray(value) if not isinstance(value, str | bytes) else np.asarray(None)
+    if array.dtype.kind == "f" and np.all(np.isfinite(array)) and np.all(array == np.round(array)):
+        array = array.astype(np.intp)
+    if array.dtype.kind not in "iu" or (array.size and (array.min() < 0 or array.max() >= n)):
+        raise InvalidModelError(
+            f"{name} must be integer indices in [0, {n - 1}], got {describe(value)}"
+        )
+    return array.astype(np.intp, copy=False)
+
+
+def _menu(clauses: Sequence[PledgeClause] | None) -> tuple[PledgeClause, ...]:
+    if clauses is None:
+        return DEFAULT_CLAUSES
+    if isinstance(clauses, PledgeClause | str | bytes) or not isinstance(clauses, Sequence):
+        raise InvalidModelError(
+            f"clauses must be a sequence of PledgeClause, got {describe(clauses)}"
+        )
+    menu = tuple(clauses)
+    for clause in menu:
+        check_instance(clause, PledgeClause, "clauses[...]", error=InvalidModelError)
+    names = [c.name for c in menu]
+    if len(set(names)) != len(names):
+        raise InvalidModelError(f"clauses must have distinct names, got {names}")
+    return menu
+
+
+def _value(
+    scenario: Scenario, name: str | float, values: Mapping[str, NDArray[Any]], m: int,
+    what: str,
+) -> NDArray[np.float64]:
+    """A clause's cost or binding at the ``m`` points."""
+    if not isinstance(name, str):
+        return np.full(m, float(name))
+    if scenario.agent_parameter(name) is None:
+        raise InvalidModelError(
+            f"{what} must name an agent parameter of scenario {scenario.name!r}, got "
+            f"{name!r} (a protocol setting)"
+        )
+    if name in values:
+        return np.broadcast_to(np.asarray(values[name], dtype=np.float64), (m,))
+    return np.full(m, float(scenario.parameters()[name]))
+
+
+def _messages(
+    scenario: Scenario, menu: tuple[PledgeClause, ...]
+) -> tuple[NDArray[np.intp], NDArray[np.intp], tuple[str, ...]]:
+    space = scenario.space
+    keep = np.flatnonzero(~vetoed(scenario))
+    fits = [restricts_objector(space, clause.applies_to) for clause in menu]
+    agreements: list[int] = [NO_DEAL]
+    clauses: list[int] = [-1]
+    for a in keep.tolist():
+        agreements.append(a)
+        clauses.append(-1)
+        for c in range(len(menu)):
+            if fits[c][a]:
+                agreements.append(a)
+                clauses.append(c)
+    names = [scenario.agreement_label(k) for k in range(len(space))]
+    if len(set(names)) < len(names):
+        names = [f"#{k}: {a}" for k, a in enumerate(names)]
+    labels = [NO_PROPOSAL] + [
+        f"propose {names[a]}" + ("" if c < 0 else f" + {menu[c].name}")
+        for a, c in zip(agreements[1:], clauses[1:], strict=True)
+    ]
+    return (
+        np.array(agreements, dtype=np.intp),
+        np.array(clauses, dtype=np.intp),
+        tuple(labels),
+    )
+
+
+def _roles(scenario: Scenario) -> tuple[int, int, int | None]:
+    protocol = scenario.protocol
+    names = scenario.agent_names
+    if not protocol.proposer or not protocol.responder:
+        raise InvalidModelError(
+            f"the pledge game needs a proposer and a responder, but the protocol of "
+            f"scenario {scenario.name!r} names {protocol.proposer!r} and "
+            f"{protocol.responder!r}"
+        )
+    if (
+        protocol.objector
+        and not protocol.objection_blocks
+        and protocol.payer != protocol.proposer
+    ):
+        raise InvalidModelError(
+            "the pledge game needs the proposer to pay for defying an objection (or "
+            f"objections that block), but scenario {scenario.name!r} has "
+            f"objection_payer {protocol.payer!r}"
+        )
+    proposer = names.index(protocol.proposer)
+    responder = names.index(protocol.responder)
+    objector = names.index(protocol.objector) if protocol.objector else None
+    return proposer, responder, objector
+
+
+def pledge_tables(
+    scenario: Scenario,
+    *,
+    prior: ArrayLike | None = None,
+    clauses: Sequence[PledgeClause] | None = None,
+    values: Mapping[str, ArrayLike] | None = None,
+) -> PledgeTables:
+    """The pledge game's payoff tables, at one point or many (vectorised).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A Kuril scenario (its responder must have ``pledge_credibility``).
+    prior : float or array_like, optional
+        Probability of the reliable type (default: the responder's
+        ``pledge_credibility``, at each point).
+    clauses : sequence of PledgeClause, optional
+        The menu of costly clauses (default :data:`DEFAULT_CLAUSES`; ``()``:
+        verbal assurances only, cheap talk).
+    values : mapping of str to array_like, optional
+        Parameters at ``m`` points, by dotted name (arrays of length ``m``):
+        agent parameters (the clauses' costs and bindings among them) and
+        ``"protocol.objection_cost"``.  Without it: one point, the
+        scenario's values.
+
+    Returns
+    -------
+    PledgeTables
+        With a leading axis of ``m`` points if ``values`` is given (even
+        empty: then one point).
+
+    Raises
+    ------
+    InvalidModelError
+        For a value out of its range, a clause naming no agent parameter, a
+        responder without ``pledge_credibility``, or a protocol whose
+        objection payer is not the proposer (with non-blocking objections).
+
+    Examples
+    --------
+    >>> import kurilsim
+    >>> from kurilsim.kuril.pledge import pledge_tables
+    >>> tables = pledge_tables(kurilsim.kuril_scenario(name="default"))
+    >>> tables.sender.shape, tables.labels[0]
+    ((2, 75, 2), 'no proposal')
+    >>> import numpy as np
+    >>> many = pledge_tables(kurilsim.kuril_scenario(name="default"),
+    ...                      values={"japan.article_cost": np.array([0.0, 0.1])})
+    >>> many.receiver.shape
+    (2, 2, 75, 2)
+    """
+    check_instance(scenario, Scenario, "scenario", error=InvalidModelError)
+    menu = _menu(clauses)
+    proposer, responder, objector = _roles(scenario)
+    protocol = scenario.protocol
+    credibility = f"{protocol.responder}.pledge_credibility"
+    if credibility not in scenario.parameters():
+        raise InvalidModelError(
+            f"the pledge game needs the responder's pledge_credibility, but scenario "
+            f"{scenario.name!r} has no parameter {credibility!r}"
+        )
+    single = values is None
+    if values is not None and not isinstance(values, Mapping):
+        raise InvalidModelError(
+            f"values must be a mapping of parameter names to arrays, got {describe(values)}"
+        )
+    given = {
+        k: np.atleast_1d(real_array(v, f"values[{k!r}]", finite=False, error=InvalidModelError))
+        for k, v in (values or {}).items()
+    }
+    m = max((v.shape[0] for v in given.values()), default=1)
+    for name, v in given.items():
+        if v.ndim != 1 or v.shape[0] not in (1, m) or v.shape[0] == 0:
+            raise InvalidModelError(
+                f"values[{name!r}] must be a 1-D array of length {max(m, 1)}, got shape "
+                f"{v.shape}"
+            )
+    cost = np.broadcast_to(
+        np.asarray(given.get("protocol.objection_cost", protocol.objection_cost),
+                   dtype=np.float64),
+        (m,),
+    )
+    if np.any(~np.isfinite(cost) | (cost < 0)):
+        raise InvalidModelError(
+            "protocol.objection_cost must be finite and >= 0, got "
+            f"{cost[~np.isfinite(cost) | (cost < 0)][0].item()!r}"
+        )
+    agent = {k: v for k, v in given.items() if scenario.agent_parameter(k) is not None}
+    if prior is None:
+        source = f"values[{credibility!r}]" if credibility in agent else credibility
+        given_prior = agent.get(credibility, scenario.parameters()[credibility])
+    else:
+        source, given_prior = "prior", prior
+    belief = real_array(given_prior, source, finite=False, error=InvalidModelError)
+    if belief.ndim > 1 or belief.size not in (1, m):
+        raise InvalidModelError(
+            f"{source} must be a probability (the reliable type's) or one per point "
+            f"({m}), got {describe(given_prior)}"
+        )
+    belief = np.broadcast_to(belief.reshape(-1), (m,))
+    if np.any(~np.isfinite(belief) | (belief < 0) | (belief > 1)):
+        raise InvalidModelError(
+            f"{source} must be a probability in [0, 1], got {describe(given_prior)}"
+        )
+    agreements, clause_of, labels = _messages(scenario, menu)
+    costs = np.stack(
+        [_value(scenario, c.cost, agent, m, f"clause {c.name!r} cost") for c in menu]
+        or [np.zeros(m)], axis=-1,
+    )
+    bindings = np.stack(
+        [_value(scenario, c.binding, agent, m, f"clause {c.name!r} binding")
+         for c in menu] or [np.zeros(m)], axis=-1,
+    )
+    for what, values_at, top in (("cost", costs, np.inf), ("binding", bindings, 1.0)):
+        bad = ~np.isfinite(values_at) | (values_at < 0) | (values_at > top)
+        if np.any(bad):
+            point, c = (int(k) for k in np.argwhere(bad)[0])
+            given = getattr(menu[c], what)
+            raise InvalidModelError(
+                f"clause {menu[c].name!r} {what} "
+                + (f"({given}) " if isinstance(given, str) else "")
+                + ("must be finite and >= 0" if top == np.inf else "must be a probability "
+                   "in [0, 1]")
+                + f", got {values_at[point, c].item()!r}"
+            )
+    breach_name = f"{protocol.proposer}.breach_cost"
+    if menu and breach_name not in scenario.parameters():
+        raise InvalidModelError(
+            f"the pledge game's clauses need the proposer's breach_cost, but scenario "
+            f"{scenario.name!r} has no parameter {breach_name!r}"
+        )
+    breach = (
+        _value(scenario, breach_name, agent, m, "breach_cost") if menu else np.zeros(m)
+    )
+    # the model's utilities; the responder's at credibility 0 and 1 (affine in it)
+    table = _utilities(scenario, agent, m)
+    low = _utilities(scenario, {**agent, credibility: np.zeros(m)}, m)[:, responder]
+    high = _utilities(scenario, {**agent, credibility: np.ones(m)}, m)[:, responder]
+    restricted = objectionable(scenario) if objector is not None else None
+    sender, receiver, concluded, utilities = _payoffs(
+        table, low, high, agreements, clause_of, costs, bindings, breach, cost,
+        restricted, proposer, responder, objector, protocol.objection_blocks,
+    )
+    prior_table = np.stack([belief, 1.0 - belief], axis=-1)
+    if single:
+        sender, receiver, concluded, utilities, prior_table, table = (
+            sender[0], receiver[0], concluded[0], utilities[0], prior_table[0], table[0]
+        )
+    return PledgeTables(
+        sender=readonly(sender),
+        receiver=readonly(receiver),
+        prior=readonly(np.ascontiguousarray(prior_table)),
+        agreements=readonly(agreements),
+        clauses=readonly(clause_of),
+        concluded=readonly(concluded),
+        utilities=readonly(utilities),
+        outcome_utilities=readonly(np.array(table)),
+        labels=labels,
+        clause_names=tuple(c.name for c in menu),
+        players=(protocol.proposer, protocol.responder),
+    )
+
+
+def _utilities(
+    scenario: Scenario, overrides: Mapping[str, NDArray[Any]], m: int
+) -> NDArray[np.float64]:
+    """Outcome utilities at ``m`` points, shape (m, n_agents, n + 1)."""
+    if not overrides:
+        own = scenario.outcome_utilities()
+        return np.broadcast_to(own, (m, *own.shape))
+    full = {k: np.broadcast_to(np.asarray(v), (m,)) for k, v in overrides.items()}
+    result = scenario.outcome_utilities(full)
+    # overrides that enter no utility leave the table without a points axis
+    return np.broadcast_to(result, (m, *result.shape[-2:]))
+
+
+def _payoffs(
+    table: NDArray[np.float64],
+    low: NDArray[np.float64],
+    high: NDArray[np.float64],
+    agreements: NDArray[np.intp],
+    clause_of: NDArray[np.intp],
+    costs: NDArray[np.float64],
+    bindings: NDArray[np.float64],
+    breach: NDArray[np.float64],
+    objection_cost: NDArray[np.float64],
+    restricted: NDArray[np.bool_] | None,
+    proposer: int,
+    responder: int,
+    objector: int | None,
+    blocks: bool,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_],
+           NDArray[np.float64]]:
+    """Sender and receiver tables (m, 2, M, 2), concluded (m, 2, M) and every
+    agent's payoffs (m, A, M, 2, 2) from the utilities of ``m`` points."""
+    m, n_agents, n_outcomes = table.shape
+    sq = n_outcomes - 1
+    proposal = agreements != NO_DEAL
+    row = np.where(proposal, agreements, sq)  # the outcome row of each message
+    has = clause_of >= 0
+    pick = np.maximum(clause_of, 0)
+    kappa = np.where(has, costs[:, pick], 0.0)  # (m, M)
+    binding = np.where(has, bindings[:, pick], 0.0)
+    # a type's cost of the clause if the deal is concluded: (m, 2, M)
+    paid = np.stack([kappa, kappa + breach[:, None] * binding], axis=1)
+    japan = table[:, proposer]
+    japan_deal = japan[:, row][:, None, :] - paid  # (m, 2, M)
+    japan_sq = japan[:, sq]
+    concluded = np.broadcast_to(proposal, (m, 2, len(row))).copy()
+    if objector is not None and restricted is not None:
+        us = table[:, objector]
+        spread_us = np.ptp(us, axis=1)
+        eps_us = _TOL * np.where(spread_us > 0, spread_us, 1.0)
+        worse = us[:, row] - us[:, sq, None] < -eps_us[:, None]  # (m, M)
+        marked = proposal & np.append(restricted, False)[np.minimum(row, sq)] & proposal
+        objects = worse & marked[None, :]
+        if not blocks:
+            spread_j = np.maximum(japan.max(axis=1), japan_deal.max(axis=(1, 2))) - np.minimum(
+                japan.min(axis=1), (japan_deal - objection_cost[:, None, None]).min(axis=(1, 2))
+            )
+            eps_j = _TOL * np.where(spread_j > 0, spread_j, 1.0)
+            gain = japan_deal - japan_sq[:, None, None]
+            withdraws = gain < objection_cost[:, None, None] - eps_j[:, None, None]
+            stops = objects[:, None, :] & withdraws
+        else:
+            stops = np.broadcast_to(objects[:, None, :], concluded.shape)
+        concluded &= ~stops
+    # Russia's utility of the agreement by type: credibility 1, or the binding force
+    russia_low, russia_high = low[:, row], high[:, row]
+    russia_deal = np.stack(
+        [russia_high, russia_low + binding * (russia_high - russia_low)], axis=1
+    )
+    russia_sq = table[:, responder, sq]
+    accept_j = np.where(concluded, japan_deal, japan_sq[:, None, None])
+    accept_r = np.where(concluded, russia_deal, russia_sq[:, None, None])
+    sender = np.stack(
+        [accept_j, np.broadcast_to(japan_sq[:, None, None], accept_j.shape)], axis=-1
+    )
+    receiver = np.stack(
+        [accept_r, np.broadcast_to(russia_sq[:, None, None], accept_r.shape)], axis=-1
+    )
+    # every agent: (m, A, M, 2 types, 2 responses)
+    reached = np.where(concluded, row[None, None, :], sq)  # (m, 2, M) outcome row
+    flat = reached.reshape(m, -1)  # (m, 2M)
+    gathered = np.take_along_axis(
+        table, np.broadcast_to(flat[:, None, :], (m, n_agents, flat.shape[1])), axis=-1
+    ).reshape(m, n_agents, 2, -1)  # (m, A, 2, M)
+    accept_all = np.moveaxis(gathered, -1, -2)  # (m, A, M, 2)
+    reject_all = np.broadcast_to(table[:, :, sq, None, None], accept_all.shape)
+    utilities = np.stack([accept_all, reject_all], axis=-1).copy()  # (m, A, M, 2, 2)
+    utilities[:, proposer] = np.moveaxis(sender, 1, 2)
+    utilities[:, responder] = np.moveaxis(receiver, 1, 2)
+    return np.ascontiguousarray(sender), np.ascontiguousarray(receiver), concluded, utilities
+
+
+def pledge_game(
+    scenario: Scenario,
+    *,
+    prior: float | None = None,
+    clauses: Sequence[PledgeClause] | None = None,
+) -> SignallingGame:
+    """The pledge game of a scenario, as a signalling game between Japan and Russia.
+
+    See the module's docstring (:mod:`kurilsim.kuril.pledge`) for the model.
+    The sender is the protocol's proposer (Japan), with types :data:`TYPES`;
+    its messages are ``"no proposal"``, then the agreements no veto rules
+    out, in space order, each bare and then with each clause of the menu
+    that applies to it (no proposal comes first, unlike in the proposal
+    game, so that the selection's tie-break by lowest message index prefers
+    not proposing to proposing something Russia rejects); the receiver is the responder (Russia), with
+    responses :data:`RESPONSES`.  The objector's objection is folded into
+    the payoffs (a deal it stops is worth the status quo).
+
+    Parameters
+    ----------
+    scenario : Scenario
+    prior : float, optional
+        Probability that the government is reliable (default: the scenario's
+        ``russia.pledge_credibility``).
+    clauses : sequence of PledgeClause, optional
+        The menu of costly clauses (default :data:`DEFAULT_CLAUSES`; ``()``
+        for verbal assurances only).
+
+    Returns
+    -------
+    SignallingGame
+
+    Raises
+    ------
+    InvalidModelError
+        See :func:`pledge_tables`.
+
+    Examples
+    --------
+    >>> import kurilsim
+    >>> game = kurilsim.kuril.pledge_game(kurilsim.load_scenario("2018-singapore"))
+    >>> game.types, game.responses
+    (('reliable', 'unreliable'), ('accept', 'reject'))
+    >>> len(game.messages), game.messages[0]
+    (75, 'no proposal')
+    >>> cheap = kurilsim.kuril.pledge_game(kurilsim.load_scenario("2018-singapore"),
+    ...                                    clauses=())
+    >>> len(cheap.messages)  # 38 agreements and no proposal
+    39
+    """
+    return pledge_tables(scenario, prior=prior, clauses=clauses).game()
