@@ -5,6 +5,7 @@ from kurilsim.games import payoffs
 from kurilsim.games.extensive import Choice, ExtensiveFormGame
 from kurilsim.games.normal_form import NormalFormGame, Profile
 from kurilsim.games.sequential import Chance, Decision, SequentialGame, Terminal
+from kurilsim.games.signalling import SignallingGame
 
 __all__ = [
     "Chance",
@@ -14,6 +15,7 @@ __all__ = [
     "NormalFormGame",
     "Profile",
     "SequentialGame",
+    "SignallingGame",
     "Terminal",
     "payoffs",
 ]
