@@ -14,6 +14,7 @@ import kurilsim
 from kurilsim import InvalidModelError
 from kurilsim.kuril.pledge import (
     DEFAULT_CLAUSES,
+    LEASE,
     RESPONSES,
     TREATY_ARTICLE,
     TYPES,
@@ -55,7 +56,9 @@ def test_the_game_has_two_types_and_a_message_per_agreement_and_clause() -> None
     space = scenario.space
     pledged = space.feature("islands.any")[:-1] * space.feature("security.restricts_us")[:-1]
     demilitarised = space.feature("islands.any")[:-1] * space.feature("security.demilitarised")[:-1]
-    assert len(game.messages) == len(space) + int(pledged.sum()) + int(demilitarised.sum()) + 1
+    # bare, + treaty article and + lease under a pledge, + verification if demilitarised
+    n_pledged, n_demilitarised = int(pledged.sum()), int(demilitarised.sum())
+    assert len(game.messages) == len(space) + 2 * n_pledged + n_demilitarised + 1
     credibility = scenario.parameters()["russia.pledge_credibility"]
     assert np.allclose(game.prior, [credibility, 1.0 - credibility])
     cheap = pledge_game(scenario, clauses=())
@@ -72,8 +75,16 @@ def test_payoffs_follow_the_types_credibility_and_clause_costs() -> None:
     scenario = SCENARIOS["2018-singapore"]
     tables = pledge_tables(scenario)
     params = scenario.parameters()
-    bindings = [params["russia.article_binding"], params["russia.verification_binding"]]
-    costs = [params["japan.article_cost"], params["japan.verification_cost"]]
+    bindings = [
+        params["russia.article_binding"],
+        params["russia.verification_binding"],
+        params["russia.lease_binding"],
+    ]
+    costs = [
+        params["japan.article_cost"],
+        params["japan.verification_cost"],
+        params["japan.lease_cost"],
+    ]
     breach = params["japan.breach_cost"]
     japan = scenario.outcome_utilities()[0]
     russia = {q: scenario.outcome_utilities({CREDIBILITY: q})[1] for q in (0.0, 1.0, *bindings)}
@@ -226,6 +237,20 @@ def test_reduction_on_every_bundled_scenario_at_its_own_credibility(name: str) -
     prior = float(scenario.parameters()[CREDIBILITY])
     assert set(_pbe_outcomes(scenario, prior, ()).tolist()) == {_spe(scenario, prior)}
     assert _pbe_outcomes(scenario, 1.0, None)[0] == _spe(scenario, 1.0)
+
+
+@pytest.mark.parametrize("name", BUNDLED)
+def test_the_lease_is_on_the_default_menu_and_reduces_alone(name: str) -> None:
+    """The lease reads its own two parameters (read only by the pledge game),
+    attaches where the treaty article does, and a lease-only menu with a
+    reliable government for sure gives the SPE agreement at credibility 1."""
+    assert LEASE in DEFAULT_CLAUSES
+    assert (LEASE.cost, LEASE.binding) == ("japan.lease_cost", "russia.lease_binding")
+    assert LEASE.applies_to == TREATY_ARTICLE.applies_to
+    scenario = SCENARIOS[name]
+    assert scenario.read_by("japan.lease_cost") == "pbe"
+    assert scenario.read_by("russia.lease_binding") == "pbe"
+    assert _pbe_outcomes(scenario, 1.0, (LEASE,))[0] == _spe(scenario, 1.0)
 
 
 # -- signalling --------------------------------------------------------------------------

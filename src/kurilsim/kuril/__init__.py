@@ -22,6 +22,7 @@ from kurilsim.kuril.agents import (
 from kurilsim.kuril.islands import ISLANDS, Island, Source, island, island_shares
 from kurilsim.kuril.pledge import (
     DEFAULT_CLAUSES,
+    LEASE,
     TREATY_ARTICLE,
     VERIFIED_DEMILITARISATION,
     PledgeClause,
@@ -70,6 +71,7 @@ __all__ = [
     "DEFAULT_CLAUSES",
     "ISLANDS",
     "KURIL_OBJECTION_RULE",
+    "LEASE",
     "NAGATO_YEN_BN",
     "PHASED_OPTIONS",
     "SECURITY_EXPOSURE",

@@ -657,6 +657,34 @@ class Japan(ParametricAgent):
         ),
         read_by="pbe",
     )
+    lease_cost: float = parameter(
+        0.1,
+        doc=(
+            "pledge game only: cost of leasing defence-relevant sites on the "
+            "transferred islands to Russia (or keeping Russian administration "
+            "there) for a period, which keeps US forces out while it lasts: "
+            "sovereignty diluted"
+        ),
+        source=(
+            "judgement; the nearest precedent is the Kawana proposal of April "
+            "1998 (border drawn north of the islands, Russian administration "
+            "recognised for a transitional period): Kyodo News, 'Hashimoto "
+            "proposed drawing border north of islands', 20 Apr 1998; Japan "
+            "Times, 'Breakthrough unlikely at Obuchi-Yeltsin summit', 9 Nov "
+            "1998; read only by kurilsim.kuril.pledge_game"
+        ),
+        prior=Prior.lognormal(
+            0.1,
+            0.8,
+            reasoning=(
+                "judgement: well above a treaty article (0.02) or verification "
+                "(0.04): foreign forces on land Japan has just recovered; "
+                "wide, factor ~2.2"
+            ),
+            source="Kyodo News, 'Hashimoto proposed drawing border north of islands', 20 Apr 1998",
+        ),
+        read_by="pbe",
+    )
     breach_cost: float = parameter(
         0.3,
         doc=(
@@ -997,6 +1025,32 @@ class Russia(ParametricAgent):
                 "mean 0.6, sd 0.2"
             ),
             source="Aland Islands Convention, Geneva, 20 Oct 1921",
+        ),
+        read_by="pbe",
+    )
+    lease_binding: float = parameter(
+        0.8,
+        doc=(
+            "pledge game only: probability that a no-US-forces pledge backed by "
+            "a Russian lease of defence-relevant sites holds when the Japanese "
+            "government could not hold a pledge on its own"
+        ),
+        units="probability",
+        bounds=(0.0, 1.0),
+        source=(
+            "judgement: Russian presence on the sites keeps US forces out "
+            "whatever Japan's ally wants, as long as the lease runs (cf. the "
+            "transitional Russian administration of the Kawana proposal, Kyodo "
+            "News, 20 Apr 1998); read only by kurilsim.kuril.pledge_game"
+        ),
+        prior=Prior.beta(
+            4,
+            1,
+            reasoning=(
+                "judgement: above verified demilitarisation (0.6), short of "
+                "certain (the lease ends); mean 0.8, sd 0.16"
+            ),
+            source="Kyodo News, 'Hashimoto proposed drawing border north of islands', 20 Apr 1998",
         ),
         read_by="pbe",
     )

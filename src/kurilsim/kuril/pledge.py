@@ -109,6 +109,7 @@ from kurilsim.model.scenario import Scenario
 
 __all__ = [
     "DEFAULT_CLAUSES",
+    "LEASE",
     "PLEDGE_RULE",
     "RESPONSES",
     "TREATY_ARTICLE",
@@ -220,12 +221,24 @@ VERIFIED_DEMILITARISATION: Final = PledgeClause(
     applies_to="islands.any*security.demilitarised",
 )
 
-#: The default menu of costly clauses (a bare verbal assurance is always
-#: available).  A lease is not on it: a lease-back to Russia is a form of
-#: sovereignty in the agreement space (``kuril_space(sovereignty=True)``), an
-#: agreement term rather than a guarantee attached to one, so making it a
-#: clause would count it twice.
-DEFAULT_CLAUSES: Final = (TREATY_ARTICLE, VERIFIED_DEMILITARISATION)
+#: A lease of defence-relevant sites on the transferred islands to Russia for
+#: a term: Russian presence keeps US forces out while it lasts (nearest
+#: precedent: the transitional Russian administration of the Kawana proposal,
+#: April 1998).  Unlike the lease-back option of
+#: ``kuril_space(sovereignty=True)``, which leases whole islands and lowers
+#: Japan's territorial gain through ``sovereignty.control``, this clause is a
+#: guarantee attached to an agreement: it costs Japan ``japan.lease_cost`` and
+#: binds with ``russia.lease_binding``.  Same ``applies_to`` as the treaty
+#: article.
+LEASE: Final = PledgeClause(
+    name="lease of defence-relevant sites to Russia",
+    cost="japan.lease_cost",
+    binding="russia.lease_binding",
+)
+
+#: The default menu of costly clauses (a bare verbal assurance, cheap talk,
+#: is always available): treaty article, verified demilitarisation, lease.
+DEFAULT_CLAUSES: Final = (TREATY_ARTICLE, VERIFIED_DEMILITARISATION, LEASE)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -558,12 +571,12 @@ def pledge_tables(
     >>> from kurilsim.kuril.pledge import pledge_tables
     >>> tables = pledge_tables(kurilsim.kuril_scenario(name="default"))
     >>> tables.sender.shape, tables.labels[0]
-    ((2, 75, 2), 'no proposal')
+    ((2, 99, 2), 'no proposal')
     >>> import numpy as np
     >>> many = pledge_tables(kurilsim.kuril_scenario(name="default"),
     ...                      values={"japan.article_cost": np.array([0.0, 0.1])})
     >>> many.receiver.shape
-    (2, 2, 75, 2)
+    (2, 2, 99, 2)
     """
     check_instance(scenario, Scenario, "scenario", error=InvalidModelError)
     menu = _menu(clauses)
@@ -813,7 +826,7 @@ def pledge_game(
     >>> game.types, game.responses
     (('reliable', 'unreliable'), ('accept', 'reject'))
     >>> len(game.messages), game.messages[0]
-    (75, 'no proposal')
+    (99, 'no proposal')
     >>> cheap = kurilsim.kuril.pledge_game(kurilsim.load_scenario("2018-singapore"),
     ...                                    clauses=())
     >>> len(cheap.messages)  # 38 agreements and no proposal
