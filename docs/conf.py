@@ -118,5 +118,31 @@ def _draw_headline_figure(app: object) -> None:
     os.replace(partial, target)  # atomic: concurrent builds never see half a file
 
 
+def _draw_pledge_figure(app: object) -> None:
+    """The pledge game's regions on 2018 (docs/model/pledge-game.md), 201 x 201."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from kurilsim import plot
+    from kurilsim.kuril import pledge_regions
+
+    FIGURES.mkdir(parents=True, exist_ok=True)
+    target = FIGURES / "pledge_regions_2018.png"
+    regions = pledge_regions(
+        kurilsim.load_scenario("2018-singapore"),
+        {"japan.article_cost": np.linspace(0.0, 0.15, 201),
+         "russia.pledge_credibility": np.linspace(0.0, 1.0, 201)},
+    )
+    ax = plot.pledge_regions(regions)
+    partial = target.with_name(f".{target.stem}-{os.getpid()}.png")
+    ax.figure.savefig(partial, dpi=110)
+    plt.close("all")
+    os.replace(partial, target)
+
+
 def setup(app: object) -> None:
     app.connect("builder-inited", _draw_headline_figure)  # type: ignore[attr-defined]
+    app.connect("builder-inited", _draw_pledge_figure)  # type: ignore[attr-defined]

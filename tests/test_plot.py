@@ -514,6 +514,8 @@ BAD_ARGUMENTS: list[Case] = [
      InvalidModelError, r"agreement must be an Agreement, STATUS_QUO or None, got 'H\+S'"),
     ("islands_map-ax-str", call(plot.islands_map, None, ax="left"),
      InvalidModelError, r"ax must be a matplotlib Axes, got 'left' \(str\)"),
+    ("pledge_regions-sweep-result", call(plot.pledge_regions, "regions"),
+     InvalidModelError, r"regions must be a PledgeRegions, got 'regions' \(str\)"),
 ]
 
 
@@ -584,3 +586,29 @@ def test_posterior_plot_refuses_bad_options(options: dict[str, Any], match: str)
                                 samples=40, max_draws=2000, rng=1)
     with pytest.raises(kurilsim.InvalidArgumentError, match=match):
         plot.posterior(result, **options)
+
+
+# -- the pledge game's regions -----------------------------------------------------------
+def test_pledge_regions_colours_each_region_and_names_it_with_its_share() -> None:
+    from kurilsim.kuril import pledge_regions
+    from kurilsim.plot import _REGION_COLORS
+
+    x = np.linspace(0.0, 0.15, 7)
+    y = np.linspace(0.0, 1.0, 6)
+    regions = pledge_regions(kurilsim.load_scenario("2018-singapore"),
+                             {"japan.article_cost": x, "russia.pledge_credibility": y})
+    ax = plot.pledge_regions(regions)
+    try:
+        (mesh,) = [c for c in ax.collections if isinstance(c, QuadMesh)]
+        colours = mesh.to_rgba(np.asarray(mesh.get_array())).reshape(len(y), len(x), 4)
+        for i in range(len(y)):
+            for j in range(len(x)):
+                expected = to_rgba(_REGION_COLORS[int(regions.region[i, j])])
+                assert np.allclose(colours[i, j], expected)
+        texts = [t.get_text() for t in ax.get_legend().get_texts()]
+        shares = regions.shares()
+        assert texts == [f"{label} ({share:.0%})" for label, share in shares.items()]
+        assert len(set(_REGION_COLORS.values())) == len(_REGION_COLORS)
+        assert ax.get_ylabel().startswith("Russia: pledge credibility")
+    finally:
+        plt.close("all")

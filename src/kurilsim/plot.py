@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 
     from kurilsim.calibration import Posterior
     from kurilsim.games.normal_form import NormalFormGame
+    from kurilsim.kuril.pledge import PledgeRegions
     from kurilsim.sensitivity import RobustnessReport
 
 __all__ = [
@@ -58,6 +59,7 @@ __all__ = [
     "concept_comparison",
     "islands_map",
     "phase_diagram",
+    "pledge_regions",
     "posterior",
     "qre_path",
     "robustness",
@@ -1355,3 +1357,103 @@ def robustness(
     right.set_title(f"Most influential parameters of {output}")
     right.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     return [left, right]
+
+
+# -- pledge game regions ------------------------------------------------------------
+#: Colours of the pledge game's regions (Okabe and Ito's colour-blind-safe
+#: palette), by region code (:attr:`kurilsim.kuril.PledgeRegions.region`):
+#: ``4 * kind + 2 * (deal for the reliable type) + (deal for the unreliable
+#: type)``; -1: no pure PBE.
+_REGION_COLORS: Final = {
+    -1: ERROR_COLOR,
+    0: NO_DEAL_COLOR,  # pooling, no deal
+    1: "#CC79A7",  # pooling, deal for the unreliable type only
+    2: "#56B4E9",  # pooling, deal for the reliable type only
+    3: "#E69F00",  # pooling, deal for both types
+    4: "#999999",  # separating, no deal
+    5: "#D55E00",  # separating, deal for the unreliable type only
+    6: "#0072B2",  # separating, deal for the reliable type only
+    7: "#009E73",  # separating, deals for both types
+}
+
+
+def pledge_regions(regions: PledgeRegions, *, ax: Axes | None = None) -> Axes:
+    """The pledge game's regions: pooling or separating, and who gets a deal.
+
+    One colour per region of :func:`kurilsim.kuril.pledge_regions`'s grid
+    (the selected perfect Bayesian equilibrium's kind, and which of Japan's
+    types reaches a deal), from a colour-blind-safe palette, with a legend
+    giving each region's share of the grid; points without a pure PBE are
+    black.
+
+    Parameters
+    ----------
+    regions : PledgeRegions
+    ax : Axes, optional
+
+    Returns
+    -------
+    Axes
+
+    Raises
+    ------
+    InvalidModelError
+        If ``regions`` is not a PledgeRegions or ``ax`` not an Axes.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> import numpy as np
+    >>> import kurilsim
+    >>> from kurilsim import plot
+    >>> from kurilsim.kuril import pledge_regions
+    >>> regions = pledge_regions(
+    ...     kurilsim.load_scenario("2018-singapore"),
+    ...     {"japan.article_cost": np.linspace(0, 0.15, 16),
+    ...      "russia.pledge_credibility": np.linspace(0, 1, 21)})
+    >>> ax = plot.pledge_regions(regions)
+    >>> ax.get_xlabel()
+    'Japan: article cost (utility)'
+    >>> sorted(text.get_text().rsplit(" (", 1)[0] for text in ax.get_legend().get_texts())
+    ['pooling: deal for both types', 'pooling: no deal', 'separating: deal for the reliable type only']
+    >>> plt.close("all")
+    """
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+
+    from kurilsim.kuril.pledge import PledgeRegions as RegionsType
+
+    check_instance(regions, RegionsType, "regions", error=InvalidModelError)
+    ax = _one_axes(ax, (7.5, 5.0))
+    codes = regions.region
+    shares = regions.shares()
+    present = sorted({int(c) for c in np.unique(codes)})
+    index = np.searchsorted(np.array(present), codes)
+    colours = [_REGION_COLORS.get(code, "#F0E442") for code in present]
+    x_edges, x_order, x_ticks = _cell_edges(np.asarray(regions.x_values))
+    y_edges, y_order, y_ticks = _cell_edges(np.asarray(regions.y_values))
+    image = index[np.ix_(y_order, x_order)]
+    ax.pcolormesh(
+        x_edges, y_edges, image, cmap=ListedColormap(colours),
+        vmin=-0.5, vmax=len(present) - 0.5, shading="flat",
+    )
+    for ticks, set_ticks in ((x_ticks, ax.set_xticks), (y_ticks, ax.set_yticks)):
+        if ticks is not None:
+            set_ticks(np.arange(len(ticks)), ticks)
+    scenario = regions.scenario
+    ax.set_xlabel(_parameter_label(scenario, regions.x))
+    ax.set_ylabel(_parameter_label(scenario, regions.y))
+    ax.set_title(f"{scenario.name}: pledge game, selected perfect Bayesian equilibrium")
+    order = sorted(present, key=lambda code: -shares[RegionsType.label(code)])
+    handles = [
+        Patch(
+            facecolor=_REGION_COLORS.get(code, "#F0E442"),
+            edgecolor="none",
+            label=f"{RegionsType.label(code)} ({shares[RegionsType.label(code)]:.0%})",
+        )
+        for code in order
+    ]
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.13),
+              ncol=1, frameon=False, fontsize="small")
+    return ax

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import kurilsim
-from kurilsim import InvalidModelError
+from kurilsim import InvalidModelError, KurilsimError
 from kurilsim.kuril.pledge import (
     DEFAULT_CLAUSES,
     LEASE,
@@ -19,7 +19,9 @@ from kurilsim.kuril.pledge import (
     TREATY_ARTICLE,
     TYPES,
     PledgeClause,
+    PledgeRegions,
     pledge_game,
+    pledge_regions,
     pledge_tables,
 )
 from kurilsim.solvers.pbe import KINDS, pure_pbe, select_pbe, solve_pbe
@@ -187,6 +189,31 @@ BAD_ARGUMENTS: list[Case] = [
      InvalidModelError, r"tol must be a finite number in \[0, 1\), got 'x'"),
     ("solve_scenario-pbe-tol-str", call(kurilsim.solve_scenario, _SINGAPORE, "pbe", tol="x"),
      InvalidModelError, r"tol must be a finite number in \[0, 1\), got 'x'"),
+    ("pledge_regions-one-parameter",
+     call(pledge_regions, _SINGAPORE, {"japan.article_cost": [0.1]}),
+     InvalidModelError, r"grid must map exactly two parameter names .* got \{"),
+    ("pledge_regions-not-a-mapping", call(pledge_regions, _SINGAPORE, [0.1, 0.2]),
+     InvalidModelError, r"grid must map exactly two parameter names .* got \[0\.1, 0\.2\]"),
+    ("pledge_regions-unknown-name",
+     call(pledge_regions, _SINGAPORE, {"japan.artcle_cost": [0.1], CREDIBILITY: [0.5]}),
+     KurilsimError, r"unknown scenario parameter 'japan\.artcle_cost' \(did you mean 'japan\.article_cost'"),
+    ("pledge_regions-same-parameter",
+     call(pledge_regions, _SINGAPORE, {"japan.package_size": [1], "russia.package_size": [2]}),
+     InvalidModelError, r"two parameters must differ, got 'japan\.package_size' and 'russia\.package_size'"),
+    ("pledge_regions-protocol-setting",
+     call(pledge_regions, _SINGAPORE, {"protocol.proposer": [1], CREDIBILITY: [0.5]}),
+     InvalidModelError, r"the pledge game has no parameter 'protocol\.proposer' to vary"),
+    ("pledge_regions-empty-axis",
+     call(pledge_regions, _SINGAPORE, {"japan.article_cost": [], CREDIBILITY: [0.5]}),
+     InvalidModelError, r"grid\['japan\.article_cost'\] must be a non-empty 1-D array"),
+    ("pledge_regions-nan",
+     call(pledge_regions, _SINGAPORE, {"japan.article_cost": [NAN], CREDIBILITY: [0.5]}),
+     InvalidModelError, r"grid\['japan\.article_cost'\] must .*finite.*nan"),
+    ("pledge_regions-prior-out-of-range",
+     call(pledge_regions, _SINGAPORE, {"japan.article_cost": [0.1], CREDIBILITY: [1.5]}),
+     InvalidModelError, r"must be a probability in \[0, 1\]"),
+    ("PledgeRegions.label-out-of-range", call(PledgeRegions.label, 99),
+     InvalidModelError, r"a region code is -1 or in \[0, 12\), got 99"),
 ]
 
 
@@ -381,3 +408,62 @@ def test_select_pbe_on_the_tables_matches_solve_on_the_relevant_messages() -> No
         assert np.array_equal(messages[k], keep[selected.sender])
         assert np.array_equal(responses[k, keep], selected.receiver)
         assert KINDS[int(kinds[k])] == selected.kind
+
+
+# -- the regions of the phase diagram ------------------------------------------------------
+@pytest.mark.parametrize("name", ["2018-singapore", "1993-tokyo"])
+def test_regions_agree_with_the_pbe_sweep_and_per_point_solves(name: str) -> None:
+    """pledge_regions keeps what a "pbe" sweep reduces: the same probability of
+    a deal and most likely agreement at every point, and the kind and each
+    type's agreement of solve_pbe's selected equilibrium (the per-point path,
+    on the relevant messages only)."""
+    scenario = SCENARIOS[name]
+    costs, priors = [0.0, 0.05, 0.09, 0.3], [0.0, 0.26, 0.9, 1.0]
+    regions = pledge_regions(scenario, {"japan.article_cost": costs, CREDIBILITY: priors})
+    assert regions.kind.shape == (4, 4)
+    assert regions.outcomes.shape == (4, 4, 2)
+    swept = kurilsim.sweep(scenario, {"japan.article_cost": costs, CREDIBILITY: priors},
+                           concept="pbe", progress=False)
+    assert np.allclose(regions.probability, swept.probability.T, rtol=0, atol=1e-12)
+    for i, prior in enumerate(priors):
+        for j, cost in enumerate(costs):
+            point = scenario.with_params({"japan.article_cost": cost, CREDIBILITY: prior})
+            outcome = kurilsim.solve_scenario(point, "pbe")
+            selected = outcome.evidence.selected
+            assert KINDS[regions.kind[i, j]] == selected.kind
+            reached = {k for k, p in outcome.distribution.items() if p > 0}
+            live = [t for t in range(2) if (prior, 1 - prior)[t] > 0]
+            assert {int(regions.outcomes[i, j, t]) for t in live} == reached
+            assert regions.label(int(regions.region[i, j])).startswith(selected.kind)
+
+
+def test_region_codes_and_labels() -> None:
+    scenario = SCENARIOS["2018-singapore"]
+    regions = pledge_regions(
+        scenario, {"japan.article_cost": np.linspace(0, 0.15, 13),
+                   CREDIBILITY: np.linspace(0, 1, 11)}
+    )
+    codes = regions.region
+    deal = regions.outcomes != kurilsim.NO_DEAL
+    assert np.array_equal(codes % 4, 2 * deal[..., 0] + deal[..., 1])
+    assert np.array_equal(codes // 4, regions.kind)
+    shares = regions.shares()
+    assert sum(shares.values()) == pytest.approx(1.0)
+    assert list(shares.values()) == sorted(shares.values(), reverse=True)
+    labels = {PledgeRegions.label(code) for code in range(-1, 12)}
+    assert len(labels) == 13
+    # at prior 0 nobody is reliable: no deal needs a pledge it can hold, pooling
+    assert set(codes[0].tolist()) == {0}
+    # the arrays are read-only
+    with pytest.raises(ValueError, match="read-only"):
+        regions.kind[0, 0] = 1
+
+
+def test_regions_over_a_protocol_setting_and_swapped_axes() -> None:
+    scenario = SCENARIOS["2018-singapore"]
+    grid = {CREDIBILITY: [0.2, 0.5], "protocol.objection_cost": [0.0, 0.1, 1.0]}
+    regions = pledge_regions(scenario, grid)
+    assert (regions.x, regions.y) == (CREDIBILITY, "protocol.objection_cost")
+    swapped = pledge_regions(scenario, dict(reversed(list(grid.items()))))
+    assert np.array_equal(regions.region, swapped.region.T)
+    assert np.allclose(regions.probability, swapped.probability.T)

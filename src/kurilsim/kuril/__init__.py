@@ -26,8 +26,10 @@ from kurilsim.kuril.pledge import (
     TREATY_ARTICLE,
     VERIFIED_DEMILITARISATION,
     PledgeClause,
+    PledgeRegions,
     PledgeTables,
     pledge_game,
+    pledge_regions,
     pledge_tables,
 )
 from kurilsim.kuril.scenarios import (
@@ -81,6 +83,7 @@ __all__ = [
     "Island",
     "Japan",
     "PledgeClause",
+    "PledgeRegions",
     "PledgeTables",
     "Russia",
     "Source",
@@ -99,6 +102,7 @@ __all__ = [
     "package_size_overrides",
     "package_value",
     "pledge_game",
+    "pledge_regions",
     "pledge_tables",
     "security_regime",
     "sovereignty_form",

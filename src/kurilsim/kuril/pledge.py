@@ -63,6 +63,13 @@ The ``"pbe"`` concept
     lottery concept.  Sweeps run :func:`kurilsim.solvers.pbe.select_pbe` on
     the tables of all points at once and report the same.
 
+Regions
+    A sweep of ``"pbe"`` reports the most likely agreement and the
+    probability of a deal.  :func:`pledge_regions` keeps, over a grid of two
+    parameters, what that reduces: the selected equilibrium's kind (pooling
+    or separating) and each type's agreement; :func:`kurilsim.plot.pledge_regions`
+    draws it (the phase diagram of ``docs/model/pledge-game.md``).
+
 Reduction to the proposal game
     With only verbal assurances (``clauses=()``) both types have the same
     payoffs, Russia's belief after any on-path proposal is the prior, and
@@ -116,8 +123,10 @@ __all__ = [
     "TYPES",
     "VERIFIED_DEMILITARISATION",
     "PledgeClause",
+    "PledgeRegions",
     "PledgeTables",
     "pledge_game",
+    "pledge_regions",
     "pledge_tables",
 ]
 
@@ -833,3 +842,221 @@ def pledge_game(
     39
     """
     return pledge_tables(scenario, prior=prior, clauses=clauses).game()
+
+
+#: What each type gets in a region of :func:`pledge_regions`, by the code
+#: ``2 * (deal for the reliable type) + (deal for the unreliable type)``.
+_DEAL_PATTERNS: Final = (
+    "no deal",
+    "deal for the unreliable type only",
+    "deal for the reliable type only",
+    "deal for both types",
+)
+
+#: Points per block of :func:`pledge_regions` (bounds the tables' memory).
+_REGION_BLOCK: Final = 2048
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class PledgeRegions:
+    """The selected equilibrium's kind and deals of the pledge game over a 2-D grid.
+
+    What :func:`pledge_regions` returns; :func:`kurilsim.plot.pledge_regions`
+    draws it.
+
+    Attributes
+    ----------
+    scenario : Scenario
+        The base scenario (parameters not on the grid keep its values).
+    x, y : str
+        The dotted names of the two parameters (``x`` varies along the last
+        axis of the arrays, ``y`` along the first).
+    x_values, y_values : ndarray
+        Their values.
+    kind : ndarray of int, shape (len(y_values), len(x_values))
+        The selected pure PBE's kind, an index into
+        :data:`kurilsim.solvers.pbe.KINDS` (``"pooling"``, ``"separating"``);
+        -1 where the game has no pure PBE.
+    outcomes : ndarray of int, shape (len(y_values), len(x_values), 2)
+        The agreement each type (:data:`TYPES`) reaches, ``NO_DEAL`` for none
+        (and where there is no pure PBE).
+    probability : ndarray, shape (len(y_values), len(x_values))
+        The probability of a deal (over Nature's draw), as the ``"pbe"``
+        concept reports it.
+    """
+
+    scenario: Scenario
+    x: str
+    y: str
+    x_values: NDArray[np.float64]
+    y_values: NDArray[np.float64]
+    kind: NDArray[np.intp]
+    outcomes: NDArray[np.intp]
+    probability: NDArray[np.float64]
+
+    @property
+    def region(self) -> NDArray[np.intp]:
+        """Region code per point: ``4 * kind + deal pattern``, -1 without a pure PBE.
+
+        The deal pattern is ``2 * (deal for the reliable type) + (deal for
+        the unreliable type)``; :meth:`label` names a code.
+        """
+        deal = (self.outcomes != NO_DEAL).astype(np.intp)
+        code = 4 * self.kind + 2 * deal[..., 0] + deal[..., 1]
+        result: NDArray[np.intp] = np.where(self.kind < 0, -1, code)
+        return result
+
+    @staticmethod
+    def label(code: int) -> str:
+        """Readable name of a region code (see :attr:`region`).
+
+        Examples
+        --------
+        >>> from kurilsim.kuril.pledge import PledgeRegions
+        >>> PledgeRegions.label(6), PledgeRegions.label(0), PledgeRegions.label(-1)
+        ('separating: deal for the reliable type only', 'pooling: no deal', 'no pure PBE')
+        """
+        from kurilsim.solvers.pbe import KINDS
+
+        code = int(code)
+        if code == -1:
+            return "no pure PBE"
+        if not 0 <= code < 4 * len(KINDS):
+            raise InvalidModelError(
+                f"a region code is -1 or in [0, {4 * len(KINDS)}), got {code}"
+            )
+        return f"{KINDS[code // 4]}: {_DEAL_PATTERNS[code % 4]}"
+
+    def shares(self) -> dict[str, float]:
+        """The share of grid points in each region present, largest first.
+
+        Examples
+        --------
+        >>> import kurilsim
+        >>> from kurilsim.kuril import pledge_regions
+        >>> regions = pledge_regions(
+        ...     kurilsim.load_scenario("2018-singapore"),
+        ...     {"japan.article_cost": [0.0, 0.2], "russia.pledge_credibility": [0.3, 1.0]})
+        >>> regions.shares()
+        {'pooling: deal for both types': 0.5, 'pooling: no deal': 0.25, 'separating: deal for the reliable type only': 0.25}
+        """
+        codes, counts = np.unique(self.region, return_counts=True)
+        order = np.argsort(-counts, kind="stable")
+        total = int(self.region.size)
+        return {self.label(int(codes[k])): int(counts[k]) / total for k in order}
+
+
+def pledge_regions(
+    scenario: Scenario,
+    grid: Mapping[str, ArrayLike],
+    *,
+    clauses: Sequence[PledgeClause] | None = None,
+) -> PledgeRegions:
+    """Where the pledge game's selected equilibrium pools or separates, over a 2-D grid.
+
+    At every point of the grid it solves the pledge game as the ``"pbe"``
+    concept does (:func:`kurilsim.solvers.pbe.select_pbe` on
+    :func:`pledge_tables`: among the pure PBE that survive the Intuitive
+    Criterion, the best for the proposer ex ante) and records the
+    equilibrium's kind and each type's agreement, which a sweep of
+    ``"pbe"`` reduces to the most likely agreement and the probability of a
+    deal.  Vectorised: a 201 x 201 grid takes seconds.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A Kuril scenario (see :func:`pledge_tables`).
+    grid : mapping of str to array_like
+        Exactly two parameters, by dotted name, each with a 1-D array of
+        finite values: the first is ``x``, the second ``y``.  Agent
+        parameters (the clauses' costs and binding forces, the responder's
+        ``pledge_credibility``, which is the prior) and
+        ``"protocol.objection_cost"``.
+    clauses : sequence of PledgeClause, optional
+        The menu (default :data:`DEFAULT_CLAUSES`).
+
+    Returns
+    -------
+    PledgeRegions
+
+    Raises
+    ------
+    InvalidModelError
+        For a grid that is not two named parameters of the scenario with
+        non-empty 1-D finite values, or a value out of its parameter's range
+        (see :func:`pledge_tables`).
+
+    Examples
+    --------
+    >>> import kurilsim
+    >>> from kurilsim.kuril import pledge_regions
+    >>> regions = pledge_regions(
+    ...     kurilsim.load_scenario("2018-singapore"),
+    ...     {"japan.article_cost": [0.0, 0.05, 0.2], "russia.pledge_credibility": [0.3]})
+    >>> [regions.label(code) for code in regions.region[0]]
+    ['separating: deal for the reliable type only', 'separating: deal for the reliable type only', 'pooling: no deal']
+    """
+    from kurilsim.solvers.pbe import select_pbe
+
+    check_instance(scenario, Scenario, "scenario", error=InvalidModelError)
+    if not isinstance(grid, Mapping) or len(grid) != 2:
+        raise InvalidModelError(
+            "grid must map exactly two parameter names to arrays of values (x first, "
+            f"then y), got {describe(grid)}"
+        )
+    names = list(grid)
+    for name in names:
+        if not isinstance(name, str):
+            raise InvalidModelError(f"grid keys must be dotted names, got {describe(name)}")
+        if name != "protocol.objection_cost" and scenario.agent_parameter(name) is None:
+            raise InvalidModelError(
+                f"the pledge game has no parameter {name!r} to vary: give an agent "
+                "parameter of the scenario (e.g. 'japan.article_cost' or "
+                "'russia.pledge_credibility') or 'protocol.objection_cost'"
+            )
+    if scenario.canonical_name(names[0]) == scenario.canonical_name(names[1]):
+        raise InvalidModelError(
+            f"the grid's two parameters must differ, got {names[0]!r} and {names[1]!r}"
+        )
+    axes = []
+    for name in names:
+        values = real_array(grid[name], f"grid[{name!r}]", error=InvalidModelError)
+        if values.ndim != 1 or values.size == 0:
+            raise InvalidModelError(
+                f"grid[{name!r}] must be a non-empty 1-D array of values, got shape "
+                f"{values.shape}"
+            )
+        axes.append(values)
+    x_values, y_values = axes
+    yy, xx = np.meshgrid(y_values, x_values, indexing="ij")
+    flat = {names[0]: xx.ravel(), names[1]: yy.ravel()}
+    m = xx.size
+    kind = np.empty(m, dtype=np.intp)
+    outcomes = np.empty((m, len(TYPES)), dtype=np.intp)
+    probability = np.empty(m)
+    for start in range(0, m, _REGION_BLOCK):
+        stop = min(start + _REGION_BLOCK, m)
+        tables = pledge_tables(
+            scenario, clauses=clauses, values={k: v[start:stop] for k, v in flat.items()}
+        )
+        messages, responses, kinds = select_pbe(tables.sender, tables.receiver, tables.prior)
+        solved = kinds >= 0
+        reached = np.full((stop - start, len(TYPES)), NO_DEAL, dtype=np.intp)
+        if np.any(solved):
+            reached[solved] = tables.outcomes(messages[solved], responses[solved])
+        kind[start:stop] = kinds
+        outcomes[start:stop] = reached
+        probability[start:stop] = np.sum(
+            np.where(reached != NO_DEAL, tables.prior, 0.0), axis=-1
+        )
+    shape = (len(y_values), len(x_values))
+    return PledgeRegions(
+        scenario=scenario,
+        x=names[0],
+        y=names[1],
+        x_values=readonly(x_values),
+        y_values=readonly(y_values),
+        kind=readonly(kind.reshape(shape)),
+        outcomes=readonly(outcomes.reshape((*shape, len(TYPES)))),
+        probability=readonly(probability.reshape(shape)),
+    )
