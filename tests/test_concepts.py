@@ -38,6 +38,7 @@ BUILT_IN = (
     "kalai-smorodinsky-discrete",
     "baron-ferejohn",
     "pbe",
+    "two-level",
 )
 SCENARIO = kurilsim.load_scenario("2018-singapore")
 GRID = {
@@ -108,7 +109,8 @@ def test_the_built_ins_are_registered_in_order() -> None:
     assert tuple(kurilsim.CONCEPTS) == BUILT_IN
     assert [c.name for c in concepts.registered()] == list(BUILT_IN)
     assert sorted(FAST_CONCEPTS) == [
-        "kalai-smorodinsky-discrete", "nash-bargaining-discrete", "pbe", "spe"
+        "kalai-smorodinsky-discrete", "nash-bargaining-discrete", "pbe", "spe",
+        "two-level",
     ]
     for concept in concepts.registered():
         assert concept.title

@@ -45,7 +45,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"model"}),
     frozenset({"games"}),
     frozenset({"solvers"}),
-    frozenset({"io", "kuril"}),
+    frozenset({"io", "kuril", "data"}),  # data: sourced tables read by io and kuril
     frozenset({"concepts", "analysis"}),
     frozenset({"sweeps"}),
     frozenset({"studies", "plot", "cli", "testing", "sensitivity", "calibration",

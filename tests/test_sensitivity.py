@@ -269,8 +269,10 @@ def test_parameters_with_priors_are_drawn_from_them() -> None:
     })
     report = kurilsim.robustness(scenario, samples=32, draws=200, rng=4)
     assert report.spread is None
-    # every free parameter but those only another concept reads (the pledge game's)
-    unread = [n for n in scenario.free_parameters() if scenario.read_by(n) == "pbe"]
+    # every free parameter but those only another concept reads (the pledge
+    # game's, the ratification stages')
+    unread = [n for n in scenario.free_parameters()
+              if scenario.read_by(n) in ("pbe", "two-level")]
     assert unread
     assert list(report.parameters) == [
         n for n in scenario.free_parameters() if n not in unread

@@ -34,7 +34,13 @@ The built-in concepts, in the order :func:`registered` lists them:
 ``pbe``
     perfect Bayesian equilibrium of the pledge game of the calibrated case,
     where the responder is unsure whether the proposer's pledge will hold
-    (vectorised in sweeps; its outcome is a lottery over the proposer's type).
+    (vectorised in sweeps; its outcome is a lottery over the proposer's type);
+``two-level``
+    subgame-perfect equilibrium of the ratification game of the calibrated
+    case (:func:`kurilsim.kuril.ratification_game`): the proposal game with
+    each party's domestic ratification stages voting after the responder
+    accepts, so that only agreements in both sides' win-sets are concluded
+    (vectorised in sweeps).
 
 Every built-in concept leaves out the agreements the protocol's ``veto``
 rules out (:meth:`~kurilsim.NegotiationProtocol.vetoed_agreements`), and
@@ -49,7 +55,7 @@ Examples
 >>> concepts.get("spe").title
 'subgame-perfect equilibrium'
 >>> sorted(concept.name for concept in concepts.registered() if concept.kernel)
-['kalai-smorodinsky-discrete', 'nash-bargaining-discrete', 'pbe', 'spe']
+['kalai-smorodinsky-discrete', 'nash-bargaining-discrete', 'pbe', 'spe', 'two-level']
 """
 
 from __future__ import annotations
@@ -937,6 +943,17 @@ def _payer_role(scenario: Scenario) -> str:
 def _spe_kernel(
     scenario: Scenario, utilities: NDArray[np.float64], settings: Mapping[str, NDArray[Any]]
 ) -> NDArray[np.intp]:
+    return _proposal_kernel(scenario, utilities, settings, None)
+
+
+def _proposal_kernel(
+    scenario: Scenario,
+    utilities: NDArray[np.float64],
+    settings: Mapping[str, NDArray[Any]],
+    ratified: NDArray[np.bool_] | None,
+) -> NDArray[np.intp]:
+    """The proposal game's kernel ("spe"), with the responder's yes masked by
+    ``ratified`` (agreements x points: the joint win-set, "two-level") if given."""
     from kurilsim.games.negotiation import objectionable
     from kurilsim.solvers.proposal import spe_kernel
 
@@ -959,6 +976,8 @@ def _spe_kernel(
             return np.full(m, NO_DEAL, dtype=np.intp)
         utilities = utilities[:, _outcomes_of(keep, len(scenario.space))]
         restricted = restricted[keep]
+        if ratified is not None:
+            ratified = ratified[keep]
     index = scenario.agent_names.index
     column = spe_kernel(
         utilities[index(protocol.proposer)],
@@ -969,6 +988,7 @@ def _spe_kernel(
         objection_blocks=protocol.objection_blocks,
         tol=1e-12,
         payer=_payer_role(scenario),
+        ratified=None if ratified is None else np.ascontiguousarray(ratified),
     )
     n = len(restricted)
     reached = column if keep is None else keep[np.minimum(column, n - 1)]
@@ -1285,6 +1305,32 @@ def _pbe_kernel(
     return codes, probability, expected
 
 
+def _solve_two_level(scenario: Scenario, *, tol: float | None = None) -> Outcome:
+    from kurilsim.kuril.ratification import ratification_game
+    from kurilsim.solvers.spe import DEFAULT_TOL, solve_spe
+
+    tol = DEFAULT_TOL if tol is None else tol
+    spe = solve_spe(ratification_game(scenario), tol=tol)
+    distribution = {int(str(k)): p for k, p in spe.outcomes.items()}
+    # the agents' payoffs (with any objection cost paid); the game's other
+    # players are the ratification stages
+    return Outcome.from_distribution(
+        scenario, "two-level", distribution, certificate=spe.certificate,
+        tol=spe.tol, evidence=spe, utilities=spe.payoffs[: len(scenario.agents)],
+    )
+
+
+def _two_level_kernel(
+    scenario: Scenario, utilities: NDArray[np.float64], settings: Mapping[str, NDArray[Any]]
+) -> NDArray[np.intp]:
+    """The proposal game's kernel with the responder's yes masked by the joint
+    win-set at each point (the thresholds swept are in ``settings``)."""
+    from kurilsim.kuril.ratification import ratified_agreements
+
+    ratified = ratified_agreements(scenario, utilities, settings)
+    return _proposal_kernel(scenario, utilities, settings, ratified)
+
+
 #: The options of every built-in concept: its solver's tolerance.
 _TOL: Final = frozenset({"tol"})
 
@@ -1402,6 +1448,26 @@ _BUILT_IN: Final = (
         kernel_settings=frozenset({"protocol.objection_cost"}),
         options=_TOL,
         lottery=True,
+        roles=("proposer", "responder"),
+    ),
+    Concept(
+        name="two-level",
+        title="two-level game (ratification)",
+        description=(
+            "subgame-perfect equilibrium of the ratification game "
+            "(ratification_game of the calibrated case): the proposal game in "
+            "which, after the responder accepts, each party's domestic "
+            "ratification stages vote in turn (in the calibrated case the "
+            "chambers of parliament and a constitutional court); a stage "
+            "accepts iff its government's gain over the status quo reaches its "
+            "threshold (a court applies the protocol's veto), so only "
+            "agreements in both sides' win-sets are concluded; solved by "
+            "backward induction"
+        ),
+        solve=_solve_two_level,
+        kernel=_two_level_kernel,
+        kernel_settings=frozenset({"protocol.objection_cost"}),
+        options=_TOL,
         roles=("proposer", "responder"),
     ),
 )

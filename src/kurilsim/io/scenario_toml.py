@@ -45,6 +45,24 @@ File format (every key optional unless marked)::
     reasoning = "why it sits and spreads so"
     source = "author, title, year, page"
 
+    [thresholds."japan.diet_threshold"]  # optional: a parameter read from a poll
+    poll = "asahi-2019-01-20"          # an id of kurilsim.data.polls (required)
+    support = ["in favour"]            # answers for / against (default: the
+    oppose = ["opposed"]               # poll's own)
+    agreement = { islands = "H+S+joint" }  # default: the poll's maps_to
+    scale = 0.25                       # default: kurilsim.data.polls.DEFAULT_SCALE
+
+A ``[thresholds]`` table sets agent parameters from public-opinion polls
+instead of numbers: each entry computes
+:func:`kurilsim.data.polls.threshold_from_poll` on the scenario as the rest of
+the file defines it, for the party that holds the parameter, and sets the
+parameter to the result; a note recording the poll and the value is added to
+the scenario's notes.  The reference is kept
+(:attr:`kurilsim.Scenario.derived_parameters`), so writing the scenario back
+writes the reference, not the number (while the parameter keeps that value).
+A parameter set both in ``[[agents]]`` and in ``[thresholds]`` is an error.
+Polls are data: reading one runs no code either.
+
 A ``[priors]`` table replaces the priors the agents' parameters declare
 (:meth:`kurilsim.Scenario.priors`); a numeric protocol setting
 (``"protocol.objection_cost"``, ``"protocol.discount.<agent>"``) may have one
@@ -199,11 +217,32 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
     data["space"] = _space_to_dict(scenario.space)
     data["agents"] = [agent.to_dict() for agent in scenario.agents]
     data["protocol"] = scenario.protocol.to_dict()
+    thresholds = _thresholds_to_dict(scenario, data["agents"])
+    if thresholds:
+        data["thresholds"] = thresholds
     if scenario.prior_overrides:
         data["priors"] = {
             name: prior.to_dict() for name, prior in scenario.prior_overrides
         }
     return data
+
+
+def _thresholds_to_dict(
+    scenario: Scenario, agents: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """The ``[thresholds]`` references still in force (their parameter has the
+    value they gave), removing those parameters from the agents' tables."""
+    values = scenario.parameters()
+    tables: dict[str, Any] = {}
+    for dotted, reference in scenario.derived_parameters:
+        if values.get(dotted) != reference["value"]:
+            continue  # changed since: the number is written, not the reference
+        owner, parameter = dotted.split(".", 1)
+        for table in agents:
+            if table.get("name") == owner:
+                table.pop(parameter, None)
+        tables[dotted] = {k: v for k, v in reference.items() if k != "value"}
+    return tables
 
 
 def _toml_string(text: str) -> str:
@@ -254,7 +293,7 @@ def dumps(data: Mapping[str, Any]) -> str:
     scalars = {
         k: v
         for k, v in data.items()
-        if k not in ("space", "agents", "protocol", "priors")
+        if k not in ("space", "agents", "protocol", "priors", "thresholds")
     }
     _table(lines, "", scalars, "scenario")
     space = data["space"]
@@ -267,6 +306,8 @@ def dumps(data: Mapping[str, Any]) -> str:
     for agent in data["agents"]:
         _table(lines, "[[agents]]", agent, "agents")
     _table(lines, "[protocol]", data["protocol"], "protocol")
+    for name, reference in data.get("thresholds", {}).items():
+        _table(lines, f"[thresholds.{_key(name)}]", reference, f"thresholds.{name}")
     for name, prior in data.get("priors", {}).items():
         lines += ["", f"[priors.{_key(name)}]"]
         for key, value in prior.items():
@@ -623,7 +664,7 @@ def scenario_from_dict(
         )
     _check_keys(source, "", data,
                 {"name", "title", "description", "notes", "space", "agents", "protocol",
-                 "priors"})
+                 "priors", "thresholds"})
     if "name" not in data:
         raise _fail(source, "name", "missing (every scenario needs a name)")
     name = _expect(source, "name", data["name"], str, "a string")
@@ -662,6 +703,8 @@ def scenario_from_dict(
         )
     except InvalidModelError as error:
         raise _fail(source, "scenario", str(error)) from None
+    if "thresholds" in data:
+        scenario = _apply_thresholds(data["thresholds"], source, scenario, raw_agents)
     if not priors:
         return scenario
     try:
@@ -675,6 +718,103 @@ def scenario_from_dict(
                 except InvalidModelError as error:
                     raise _fail(source, f"priors.{dotted}", str(error)) from None
         raise
+
+
+#: The keys of a ``[thresholds."<agent>.<parameter>"]`` table.
+_THRESHOLD_KEYS = {"poll", "support", "oppose", "agreement", "scale"}
+
+
+def _answer_labels(source: str, key: str, value: Any) -> Any:
+    if isinstance(value, str):
+        return value
+    _expect(source, key, value, list, "an answer label or an array of them")
+    for k, item in enumerate(value):
+        _expect(source, f"{key}[{k}]", item, str, "an answer label (a string)")
+    return value
+
+
+def _apply_thresholds(
+    data: Any, source: str, scenario: Scenario, raw_agents: list[Any]
+) -> Scenario:
+    """The scenario with the ``[thresholds]`` parameters read from polls."""
+    from kurilsim.data.polls import (  # lazy: the poll table is read on first use
+        DEFAULT_SCALE,
+        poll,
+        support_share,
+        threshold_from_poll,
+    )
+
+    _expect(source, "thresholds", data, dict, "a table of parameter names to polls")
+    changes: dict[str, float] = {}
+    references: list[tuple[str, dict[str, Any]]] = []
+    notes = list(scenario.notes)
+    for dotted, table in data.items():
+        where = f"thresholds.{dotted}"
+        _expect(source, where, table, dict, "a table (poll = \"<id>\", ...)")
+        _check_keys(source, f"{where}.", table, _THRESHOLD_KEYS)
+        try:
+            owner = scenario.agent_parameter(dotted)
+        except InvalidModelError as error:
+            raise _fail(source, where, str(error)) from None
+        if owner is None:
+            raise _fail(source, where, "only agent parameters can be read from polls")
+        party, parameter = owner
+        for k, item in enumerate(raw_agents):
+            label = item.get("name") or _default_name(item.get("type"))
+            if label == party and parameter in item:
+                raise _fail(
+                    source,
+                    where,
+                    f"{dotted} is also set in agents[{k}]: give it either a value "
+                    "there or a poll here, not both",
+                )
+        if "poll" not in table:
+            raise _fail(source, f"{where}.poll", "missing (the id of a poll)")
+        poll_id = _expect(source, f"{where}.poll", table["poll"], str, "a poll id")
+        options: dict[str, Any] = {}
+        for key in ("support", "oppose"):
+            if key in table:
+                options[key] = _answer_labels(source, f"{where}.{key}", table[key])
+        if "agreement" in table:
+            agreement = _expect(source, f"{where}.agreement", table["agreement"],
+                                dict, "a table {issue = option}")
+            for issue, option in agreement.items():
+                _expect(source, f"{where}.agreement.{issue}", option, str,
+                        "an option (a string)")
+            options["agreement"] = agreement
+        scale = table.get("scale", DEFAULT_SCALE)
+        _expect(source, f"{where}.scale", scale, (int, float), "a number")
+        try:
+            item = poll(poll_id)
+            value = threshold_from_poll(
+                item, scenario, party=party, scale=scale, **options
+            )
+            share = support_share(
+                item, support=options.get("support"), oppose=options.get("oppose")
+            )
+        except (InvalidArgumentError, InvalidModelError) as error:
+            raise _fail(source, where, str(error)) from None
+        changes[dotted] = value
+        references.append((dotted, {**table, "value": value}))
+        note = (
+            f"{dotted} = {value:.6g}, read from the poll {item.id} ({item.pollster}, "
+            f"{item.start.isoformat()} to {item.end.isoformat()}; "
+            f"{item.source.url}): support share {share:.4g} for the agreement "
+            f"{dict(options.get('agreement', item.maps_to) or {})}, scale {scale:g} "
+            f"of the range of {party}'s gains (kurilsim.data.polls."
+            "threshold_from_poll: a probit in the government's gain; judgement)."
+        )
+        if note not in notes:
+            notes.append(note)
+    try:
+        scenario = scenario.with_params(changes)
+    except InvalidModelError as error:
+        raise _fail(source, "thresholds", str(error)) from None
+    return dataclasses.replace(
+        scenario,
+        notes=tuple(notes),
+        derived_parameters=(*scenario.derived_parameters, *references),
+    )
 
 
 def _flatten_priors(

@@ -5,9 +5,10 @@ the islands and their sourced figures (:mod:`kurilsim.kuril.islands`), the
 agreement space (:mod:`kurilsim.kuril.space`, registered as the scenario-file
 space builder ``"kuril"`` here), the agents Japan, Russia and the United States
 (:mod:`kurilsim.kuril.agents`, registered as scenario-file agent types here),
-and the scenarios (:mod:`kurilsim.kuril.scenarios`: :func:`kuril_scenario`, the
-builder that fills in the Kuril defaults, and the historical scenarios in
-``data/*.toml``).
+their domestic ratification stages and win-sets
+(:mod:`kurilsim.kuril.ratification`), and the scenarios
+(:mod:`kurilsim.kuril.scenarios`: :func:`kuril_scenario`, the builder that
+fills in the Kuril defaults, and the historical scenarios in ``data/*.toml``).
 """
 
 from kurilsim.kuril.agents import (
@@ -31,6 +32,14 @@ from kurilsim.kuril.pledge import (
     pledge_game,
     pledge_regions,
     pledge_tables,
+)
+from kurilsim.kuril.ratification import (
+    Ratifier,
+    ratification_game,
+    ratified_agreements,
+    ratifiers,
+    win_set,
+    win_sets,
 )
 from kurilsim.kuril.scenarios import (
     KURIL_OBJECTION_RULE,
@@ -85,6 +94,7 @@ __all__ = [
     "PledgeClause",
     "PledgeRegions",
     "PledgeTables",
+    "Ratifier",
     "Russia",
     "Source",
     "UnitedStates",
@@ -104,6 +114,11 @@ __all__ = [
     "pledge_game",
     "pledge_regions",
     "pledge_tables",
+    "ratification_game",
+    "ratified_agreements",
+    "ratifiers",
     "security_regime",
     "sovereignty_form",
+    "win_set",
+    "win_sets",
 ]

@@ -104,6 +104,35 @@ STRAIT_CONTROL: dict[str, float] = {
 
 _NORMALISATION = "normalisation: no treaty is the zero of the scale"
 
+#: Where the thresholds of the ratification stages come from (read only by the
+#: "two-level" concept, kurilsim.kuril.ratification).
+_DIET_SOURCE = (
+    "institution: the Cabinet concludes treaties with the prior or, depending on "
+    "circumstances, subsequent approval of the Diet (Constitution of Japan, Art. "
+    "73(3)); where the Houses disagree, the House of Representatives' decision "
+    "prevails (Art. 61, applying Art. 60(2)); the threshold's size is judgement; "
+    "read only by kurilsim.kuril.ratification"
+)
+_DUMA_SOURCE = (
+    "institution: a treaty is ratified by federal law, adopted by the State Duma "
+    "(Constitution of the Russian Federation, Art. 105; Federal Law No. 101-FZ of "
+    "15 Jul 1995 'On International Treaties of the Russian Federation', Art. 15 "
+    "on the treaties subject to ratification); the threshold's size is "
+    "judgement; read only by kurilsim.kuril.ratification"
+)
+_FEDERATION_COUNCIL_SOURCE = (
+    "institution: federal laws on the ratification of international treaties "
+    "must be considered by the Federation Council (Constitution of the Russian "
+    "Federation, Art. 106); the threshold's size is judgement; read only by "
+    "kurilsim.kuril.ratification"
+)
+_TWO_LEVEL_PRIOR_SOURCE = (
+    "Putnam, 'Diplomacy and domestic politics: the logic of two-level games', "
+    "International Organization 42(3), 1988, pp. 427-460; Sacko and Winkley, "
+    "'All Quiet on the Eastern Front? Japan and Russia's Territorial Dispute', "
+    "Journal of Indo-Pacific Affairs (Air University Press), 2020"
+)
+
 
 def _island(space: AgreementSpace, key: str) -> NDArray[np.float64]:
     """Transfer indicator of one island times the share of control passing to
@@ -749,6 +778,31 @@ class Japan(ParametricAgent):
             reasoning="judgement: small; factor ~2 either way",
         ),
     )
+    diet_threshold: float = parameter(
+        0.0,
+        doc=(
+            "two-level concept only: the least gain over the status quo, in "
+            "Japan's utility, of an agreement the Diet approves (0: the Diet "
+            "approves what the government would accept; larger: stricter)"
+        ),
+        bounds=(-math.inf, math.inf),
+        source=_DIET_SOURCE,
+        prior=Prior.truncnorm(
+            0.0,
+            0.1,
+            low=-0.3,
+            high=0.3,
+            reasoning=(
+                "judgement: centred on 0, a governing majority approving what "
+                "its cabinet signs (the favourable elite conditions of Sacko "
+                "and Winkley 2020); either sign, a Diet more hawkish (> 0) or "
+                "keener on a treaty (< 0) than the cabinet; sd 0.1 of the "
+                "four islands' value"
+            ),
+            source=_TWO_LEVEL_PRIOR_SOURCE,
+        ),
+        read_by="two-level",
+    )
     status_quo: float = parameter(
         0.0,
         doc="utility of the status quo (no treaty)",
@@ -1205,6 +1259,55 @@ class Russia(ParametricAgent):
             0.7,
             reasoning="judgement: small; factor ~2 either way",
         ),
+    )
+    duma_threshold: float = parameter(
+        0.0,
+        doc=(
+            "two-level concept only: the least gain over the status quo, in "
+            "Russia's utility, of an agreement whose ratification law the State "
+            "Duma adopts (0: what the government would accept; larger: stricter)"
+        ),
+        bounds=(-math.inf, math.inf),
+        source=_DUMA_SOURCE,
+        prior=Prior.truncnorm(
+            0.0,
+            0.1,
+            low=-0.3,
+            high=0.3,
+            reasoning=(
+                "judgement: centred on 0, a Duma majority that follows the "
+                "Kremlin on treaties (the favourable elite conditions of Sacko "
+                "and Winkley 2020); the 74-77% of Russians against any transfer "
+                "(Levada 2018-19) are the case for the upper tail; sd 0.1"
+            ),
+            source=_TWO_LEVEL_PRIOR_SOURCE,
+        ),
+        read_by="two-level",
+    )
+    federation_council_threshold: float = parameter(
+        0.0,
+        doc=(
+            "two-level concept only: the least gain over the status quo, in "
+            "Russia's utility, of an agreement whose ratification law the "
+            "Federation Council approves (0: what the government would accept)"
+        ),
+        bounds=(-math.inf, math.inf),
+        source=_FEDERATION_COUNCIL_SOURCE,
+        prior=Prior.truncnorm(
+            0.0,
+            0.05,
+            low=-0.15,
+            high=0.15,
+            reasoning=(
+                "judgement: centred on 0 and narrower than the Duma's (sd 0.05): "
+                "the upper house, of regional representatives, reviews the law "
+                "the Duma adopted and has followed the Kremlin; the regions' "
+                "stake (Sakhalin Oblast administers the islands) is the case "
+                "for the upper tail"
+            ),
+            source=_TWO_LEVEL_PRIOR_SOURCE,
+        ),
+        read_by="two-level",
     )
     status_quo: float = parameter(
         0.0,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import difflib
 import math
 import os
@@ -75,6 +76,15 @@ class Scenario:
         :meth:`with_priors` or a scenario file's ``[priors]`` table; stored
         as ``(name, Prior)`` pairs in the order of :meth:`parameter_names`,
         a shared parameter's under its canonical name.
+    derived_parameters : mapping of str to mapping, or (name, mapping) pairs, optional
+        Agent parameters whose value was derived from a data reference rather
+        than given (a scenario file's ``[thresholds]`` table, which reads a
+        threshold from a public-opinion poll: see
+        :func:`kurilsim.io.scenario_toml.scenario_from_dict`), by dotted name:
+        the reference as written in the file plus ``"value"``, the value it
+        gave.  Kept so that :meth:`to_dict` writes the reference back, as long
+        as the parameter still has that value.  Stored as ``(name, table)``
+        pairs of copies.
 
     Raises
     ------
@@ -137,6 +147,7 @@ class Scenario:
     agents: tuple[Agent, ...] = _REQUIRED
     protocol: NegotiationProtocol = _REQUIRED
     prior_overrides: tuple[tuple[str, Prior], ...] = ()
+    derived_parameters: tuple[tuple[str, Mapping[str, Any]], ...] = ()
     _shared: tuple[tuple[str, ...], ...] = field(init=False, repr=False)
     _terms: tuple[NDArray[np.float64], ...] = field(init=False, repr=False)
     _outcome_utilities: NDArray[np.float64] = field(init=False, repr=False)
@@ -241,6 +252,9 @@ class Scenario:
         object.__setattr__(
             self, "prior_overrides", self._checked_priors(self.prior_overrides)
         )
+        object.__setattr__(
+            self, "derived_parameters", self._checked_derived(self.derived_parameters)
+        )
 
     # -- identity -------------------------------------------------------------------
     def __eq__(self, other: object) -> bool:
@@ -255,6 +269,7 @@ class Scenario:
             and self.agents == other.agents
             and self.protocol == other.protocol
             and dict(self.prior_overrides) == dict(other.prior_overrides)
+            and dict(self.derived_parameters) == dict(other.derived_parameters)
         )
 
     def __hash__(self) -> int:
@@ -717,6 +732,36 @@ class Scenario:
         )
         protocol = replace(self.protocol, **protocol_changes, discount=discount)
         return replace(self, agents=agents, protocol=protocol)
+
+    def _checked_derived(
+        self, derived: object
+    ) -> tuple[tuple[str, Mapping[str, Any]], ...]:
+        """The derived-parameter references as (name, table) pairs (copies)."""
+        if isinstance(derived, Mapping):
+            pairs = list(derived.items())
+        elif isinstance(derived, tuple | list) and all(
+            isinstance(pair, tuple | list) and len(pair) == 2 for pair in derived
+        ):
+            pairs = [(name, table) for name, table in derived]
+        else:
+            raise InvalidModelError(
+                "Scenario.derived_parameters must map dotted parameter names to "
+                f"reference tables, got {reprlib.repr(derived)}"
+            )
+        checked = []
+        for name, table in pairs:
+            if not isinstance(name, str) or self.agent_parameter(name) is None:
+                raise InvalidModelError(
+                    f"Scenario.derived_parameters names {name!r}, which is not an "
+                    f"agent parameter of scenario {self.name!r}"
+                )
+            if not isinstance(table, Mapping) or "value" not in table:
+                raise InvalidModelError(
+                    f"Scenario.derived_parameters[{name!r}] must be a table with "
+                    f"the reference and its 'value', got {reprlib.repr(table)}"
+                )
+            checked.append((name, copy.deepcopy(dict(table))))  # a copy: picklable
+        return tuple(checked)
 
     # -- priors -----------------------------------------------------------------------
     def _parameter_bounds(self, dotted: str) -> tuple[tuple[float, float], bool, bool]:

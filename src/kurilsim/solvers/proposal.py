@@ -74,6 +74,7 @@ def spe_kernel(
     objection_blocks: bool,
     tol: float,
     payer: str = "proposer",
+    ratified: NDArray[np.bool_] | None = None,
 ) -> NDArray[np.intp]:
     """The proposal game's SPE for ``m`` points at once (the sweep's hot loop).
 
@@ -102,6 +103,14 @@ def spe_kernel(
     ``"objector"`` or ``"other"`` (pays when the agreement is concluded: the
     objection changes the outcome only if it blocks or the proposer would
     withdraw without any cost).
+
+    ``ratified`` (optional, bool ``(n_agreements, m)``) marks the agreements
+    that would be ratified at each point: the others fail after the
+    responder's yes and end in the status quo, so the responder's acceptance
+    is masked by it (the ratification game of
+    :func:`kurilsim.kuril.ratification_game`, whose stages move after the
+    responder and before any cost of a payer other than the proposer is
+    paid).
 
     Only shapes, dtypes and options are checked (this is a hot loop): the
     values must be finite.
@@ -133,6 +142,15 @@ def spe_kernel(
             f"restricted must be a bool array of shape ({shape[0] - 1},), got "
             f"{describe(restricted)}"
         )
+    if ratified is not None and (
+        not isinstance(ratified, np.ndarray)
+        or ratified.dtype != np.bool_
+        or ratified.shape != (shape[0] - 1, shape[1])
+    ):
+        raise InvalidGameError(
+            f"ratified must be a bool array of shape ({shape[0] - 1}, {shape[1]}), "
+            f"got {describe(ratified)}"
+        )
     if not isinstance(cost, np.ndarray) or cost.shape != (shape[1],):
         raise InvalidGameError(
             f"cost must be an array of shape ({shape[1]},), got {describe(cost)}"
@@ -163,6 +181,8 @@ def spe_kernel(
         else:
             eps_r = _tolerance(r, tol)
         accepts = r[:n] >= r[n] - eps_r
+        if ratified is not None:  # a failed ratification ends in the status quo
+            accepts &= ratified[:, start:stop]
         gain = p[:n] - j0
         if len(rows):
             if charged and payer == "proposer":  # "agreement minus cost" leaves
