@@ -6,9 +6,12 @@ agreement space (:mod:`kurilsim.kuril.space`, registered as the scenario-file
 space builder ``"kuril"`` here), the agents Japan, Russia and the United States
 (:mod:`kurilsim.kuril.agents`, registered as scenario-file agent types here),
 their domestic ratification stages and win-sets
-(:mod:`kurilsim.kuril.ratification`), and the scenarios
+(:mod:`kurilsim.kuril.ratification`), the scenarios
 (:mod:`kurilsim.kuril.scenarios`: :func:`kuril_scenario`, the builder that
-fills in the Kuril defaults, and the historical scenarios in ``data/*.toml``).
+fills in the Kuril defaults, and the historical scenarios in ``data/*.toml``),
+and the negotiation over time: the historical regimes as a Markov chain
+(:mod:`kurilsim.kuril.history`) and that model weighed by the record
+(:mod:`kurilsim.kuril.dynamic_record`).
 """
 
 from kurilsim.kuril.agents import (
@@ -19,6 +22,17 @@ from kurilsim.kuril.agents import (
     UnitedStates,
     package_size_overrides,
     package_value,
+)
+from kurilsim.kuril.dynamic_record import DynamicPosterior, dynamic_posterior
+from kurilsim.kuril.history import (
+    REGIMES,
+    KurilDynamicResult,
+    Regime,
+    hazard_priors,
+    kuril_chain,
+    kuril_dynamic,
+    kuril_dynamic_game,
+    regime_of_year,
 )
 from kurilsim.kuril.islands import ISLANDS, Island, Source, island, island_shares
 from kurilsim.kuril.pledge import (
@@ -85,25 +99,34 @@ __all__ = [
     "LEASE",
     "NAGATO_YEN_BN",
     "PHASED_OPTIONS",
+    "REGIMES",
     "SECURITY_EXPOSURE",
     "STRAIT_CONTROL",
     "TREATY_ARTICLE",
     "VERIFIED_DEMILITARISATION",
+    "DynamicPosterior",
     "Island",
     "Japan",
+    "KurilDynamicResult",
     "PledgeClause",
     "PledgeRegions",
     "PledgeTables",
     "Ratifier",
+    "Regime",
     "Russia",
     "Source",
     "UnitedStates",
+    "dynamic_posterior",
     "economic_package",
     "fisheries_arrangement",
+    "hazard_priors",
     "island",
     "island_shares",
     "island_transfer",
     "kuril_agents",
+    "kuril_chain",
+    "kuril_dynamic",
+    "kuril_dynamic_game",
     "kuril_protocol",
     "kuril_scenario",
     "kuril_space",
@@ -117,6 +140,7 @@ __all__ = [
     "ratification_game",
     "ratified_agreements",
     "ratifiers",
+    "regime_of_year",
     "security_regime",
     "sovereignty_form",
     "win_set",
