@@ -39,6 +39,7 @@ BUILT_IN = (
     "baron-ferejohn",
     "pbe",
     "two-level",
+    "dynamic",
 )
 SCENARIO = kurilsim.load_scenario("2018-singapore")
 GRID = {
@@ -337,7 +338,8 @@ BUDGETED = Concept(
 
 def test_the_built_ins_declare_their_options() -> None:
     for concept in concepts.registered():
-        expected = {"tol", "rule"} if concept.name == "baron-ferejohn" else {"tol"}
+        extra = {"baron-ferejohn": {"rule"}, "dynamic": {"regime"}}
+        expected = {"tol"} | extra.get(concept.name, set())
         assert concept.options == expected, concept.name
 
 

@@ -40,7 +40,33 @@ The built-in concepts, in the order :func:`registered` lists them:
     case (:func:`kurilsim.kuril.ratification_game`): the proposal game with
     each party's domestic ratification stages voting after the responder
     accepts, so that only agreements in both sides' win-sets are concluded
-    (vectorised in sweeps).
+    (vectorised in sweeps);
+``dynamic``
+    stationary Markov perfect equilibrium of the negotiation over time
+    (:func:`kurilsim.solvers.markov.solve_markov_bargaining`), solved point
+    by point in sweeps (no kernel).  A scenario of the calibrated case (the
+    agents Japan and Russia, the regimes' agreement space) is entered in its
+    regime of the historical chain (:data:`kurilsim.kuril.history.REGIMES`):
+    the regime whose bundled scenario has its name, or the option
+    ``regime=``; the chain of :func:`kurilsim.kuril.history.kuril_dynamic_game`
+    is solved with the scenario in place of that regime's, from the year
+    the regime began, and the scenario's veto holds in every regime.  Any
+    other scenario -- one of the calibrated case under another name too
+    (which bundled scenario it came from is not recorded) -- is a one-state
+    game: the protocol's proposer and responder bargain over its agreements
+    (lotteries allowed), each proposing with probability 1/2 each period,
+    the status quo paying its utility as a flow while they disagree, with
+    the protocol's discount factors (all below 1) and without the agreements
+    the veto or the objector's objection would stop: Rubinstein's game with
+    random proposers and a status-quo flow.  The outcome is the lottery of
+    the first agreement concluded (a phased first stage counts; ``NO_DEAL``:
+    none ever), its probability that of an agreement ever; the two parties'
+    utilities are their equilibrium values at the start (normalised
+    discounted sums), a third agent's is its expected utility of the
+    lottery (no delay counted).  The evidence, a
+    :class:`~kurilsim.kuril.history.KurilDynamicResult` or a
+    :class:`~kurilsim.solvers.markov.MarkovBargainingResult`, gives the
+    probability of an agreement by a year or period.
 
 Every built-in concept leaves out the agreements the protocol's ``veto``
 rules out (:meth:`~kurilsim.NegotiationProtocol.vetoed_agreements`), and
@@ -85,7 +111,9 @@ from kurilsim.model.protocol import ROLES as PROTOCOL_ROLES
 from kurilsim.model.scenario import Scenario
 
 if TYPE_CHECKING:
+    from kurilsim.kuril.history import KurilDynamicResult
     from kurilsim.solvers.bargaining import BargainingSolution
+    from kurilsim.solvers.markov import MarkovBargainingResult, StochasticBargainingGame
     from kurilsim.solvers.results import SolverResult
 
 __all__ = [
@@ -150,14 +178,17 @@ class Outcome:
         bargaining rules the larger of the shortfall below individual
         rationality (relative to each party's utility range) and the relative
         optimality gap of the choice for the rule's objective (see
-        :class:`~kurilsim.DiscreteBargainingResult`).  A user concept
-        documents its own.
+        :class:`~kurilsim.DiscreteBargainingResult`); for ``dynamic`` the
+        largest one-shot deviation gain of the stationary Markov strategies,
+        relative to each player's utility range.  A user concept documents
+        its own.
     tol : float
         What the solver checked the certificate against (``evidence.tol``):
         the outcome is certified when ``certificate <= tol``.
     evidence : SolverResult or None
         The solver's full result (``SPEResult``, ``NashResult``,
-        ``BargainingSolution``, ``DiscreteBargainingResult``), or None when a
+        ``BargainingSolution``, ``DiscreteBargainingResult``,
+        ``KurilDynamicResult`` or ``MarkovBargainingResult``), or None when a
         user concept has none.
     labels : dict of int to str
         Readable name of each outcome in ``distribution``.
@@ -1331,6 +1362,202 @@ def _two_level_kernel(
     return _proposal_kernel(scenario, utilities, settings, ratified)
 
 
+#: Each party's chance to propose in a period of the ``dynamic`` concept's
+#: one-state game (as in the chain of regimes of the calibrated case).
+_DYNAMIC_RECOGNITION: Final = 0.5
+
+#: Probabilities of the first agreement's lottery below this are dropped.
+_DYNAMIC_DUST: Final = 1e-12
+
+
+def _solve_dynamic(
+    scenario: Scenario, *, tol: float | None = None, regime: str | None = None
+) -> Outcome:
+    """The ``dynamic`` concept: a stationary Markov perfect equilibrium of the
+    negotiation over time, entered in the scenario's own regime.
+
+    Which game:
+
+    * a scenario of the calibrated case (:func:`_in_the_chain`: Japan and
+      Russia of :mod:`kurilsim.kuril.agents` and the agreement space of the
+      regimes' scenarios) whose name is that of a regime's bundled scenario
+      (``REGIMES[i].scenario``), or given ``regime=`` (a regime's name; it
+      wins over the name): the chain of regimes of
+      :func:`kurilsim.kuril.history.kuril_dynamic_game` with this scenario in
+      place of its regime's (``scenarios={regime: scenario}``), solved by
+      :func:`~kurilsim.kuril.history.kuril_dynamic` from the year the regime
+      began.  The scenario's ``protocol.veto`` rules its agreements out in
+      every regime, not only its own (a veto is a constitutional rule that
+      the later regimes keep, as the 2020 amendment is kept after 2022; and no
+      concept may conclude an agreement its scenario vetoes); a bundled
+      scenario's veto is already in force in every regime it can lead to, so
+      this changes nothing there.  Evidence: the
+      :class:`~kurilsim.kuril.history.KurilDynamicResult` (``treaty_probability``:
+      P(agreement by the end of year Y); ``solution.agreement_probability(T,
+      start=start_regime, until="any")`` for any number of years).
+    * any other scenario, a scenario of the calibrated case that is not a
+      regime's (another name: which bundled scenario it came from is not
+      recorded) included: the one-state game :func:`_one_state_game`.
+      Evidence: the :class:`~kurilsim.solvers.markov.MarkovBargainingResult`
+      (``agreement_probability(T)`` for T periods).
+
+    The outcome is the distribution of the first agreement concluded from the
+    start state (a phased first stage counts), ``NO_DEAL`` for none ever; the
+    bargaining players' utilities are their equilibrium values there
+    (normalised discounted sums: status-quo flows while they disagree, then
+    the agreement), every other agent's the expected utility of that
+    distribution in this scenario (delay and later regimes' utilities are not
+    counted for them).
+    """
+    from kurilsim.solvers.markov import DEFAULT_TOL
+
+    tol = DEFAULT_TOL if tol is None else tol
+    where = _regime_of(scenario, regime)
+    if where is None:
+        return _solve_one_state(scenario, tol)
+    return _solve_in_regime(scenario, where, tol)
+
+
+def _regime_of(scenario: Scenario, regime: object) -> str | None:
+    """The regime to enter ``scenario`` in, or None for the one-state game."""
+    from kurilsim.kuril.history import REGIMES
+
+    if regime is not None:
+        check_choice(regime, "regime", [r.name for r in REGIMES])
+    if not _in_the_chain(scenario):
+        if regime is not None:
+            raise InvalidArgumentError(
+                f"regime={regime!r} enters a scenario of the calibrated case in the "
+                f"chain of regimes, but scenario {scenario.name!r} is not one (its "
+                "bargaining agents must be those of the calibrated case, over the "
+                "agreement space of the regimes' scenarios); leave regime out to "
+                "solve it as a one-state game"
+            )
+        return None
+    if regime is not None:
+        return str(regime)
+    return next((r.name for r in REGIMES if r.scenario == scenario.name), None)
+
+
+def _in_the_chain(scenario: Scenario) -> bool:
+    """Whether ``scenario`` can stand for a regime of the calibrated case: the
+    players of the chain are its agents, of the calibrated types, and its
+    agreement space is the regimes' scenarios' one."""
+    from kurilsim.kuril.agents import Japan, Russia
+    from kurilsim.kuril.history import PLAYERS, REGIMES
+    from kurilsim.kuril.scenarios import load_scenario
+
+    names = scenario.agent_names
+    for name, kind in zip(PLAYERS, (Japan, Russia), strict=True):
+        if name not in names or not isinstance(scenario.agent(name), kind):
+            return False
+    return bool(scenario.space == load_scenario(REGIMES[0].scenario).space)
+
+
+def _check_discounts(scenario: Scenario, parties: tuple[str, ...]) -> list[float]:
+    """The parties' discount factors, refused if one is 1."""
+    deltas = [scenario.protocol.discount_factor(party) for party in parties]
+    for party, delta in zip(parties, deltas, strict=True):
+        if delta >= 1.0:
+            raise InvalidModelError(
+                f"concept 'dynamic' needs discount factors below 1 (without "
+                f"discounting, the value of an agreement over time is not defined); "
+                f"scenario {scenario.name!r} has protocol.discount.{party} = {delta!r}"
+            )
+    return deltas
+
+
+def _solve_in_regime(scenario: Scenario, regime: str, tol: float) -> Outcome:
+    """``dynamic`` in the chain of regimes, entered in ``regime``."""
+    from kurilsim.kuril.history import PLAYERS, REGIMES, kuril_dynamic
+
+    _check_discounts(scenario, PLAYERS)
+    start = next(r for r in REGIMES if r.name == regime).start.year
+    banned = scenario.protocol.vetoed_agreements(scenario.space)
+    available = {r.name: ~banned for r in REGIMES} if banned.any() else None
+    result = kuril_dynamic(
+        start, tol=tol, scenarios={regime: scenario}, available=available
+    )
+    solution = result.solution
+    values = solution.values[:, solution.game.state_index(result.start_regime)]
+    return _dynamic_outcome(
+        scenario, result.first_agreement, dict(zip(PLAYERS, values, strict=True)),
+        result,
+    )
+
+
+def _one_state_game(scenario: Scenario) -> StochasticBargainingGame:
+    """The one-state game of ``dynamic``: Rubinstein's bargaining with random
+    proposers and a status-quo flow.
+
+    The protocol's proposer and responder bargain over the scenario's
+    agreements (lotteries allowed); each period one of them, each with
+    probability 1/2, proposes, the other accepts or rejects, and each
+    disagreement period pays the status quo's utility as a flow; discount
+    factors are the protocol's.  Agreements the protocol vetoes, and those the
+    objector's objection would stop, are not available (the static rule of
+    the regimes' games: an objectionable agreement the objector values below
+    its status quo is stopped if an objection blocks, or if the objection
+    payer would rather keep the status quo than pay the objection cost).
+    """
+    from kurilsim.games.negotiation import stopped
+    from kurilsim.solvers.markov import StochasticBargainingGame
+
+    protocol = scenario.protocol
+    parties = (protocol.proposer, protocol.responder)
+    deltas = _check_discounts(scenario, parties)
+    rows = _two_parties(scenario)
+    utilities = np.asarray(scenario.utilities())[rows]
+    flows = np.asarray(scenario.status_quo_utilities())[rows]
+    return StochasticBargainingGame(
+        utilities=utilities[:, None, :],
+        flows=flows[:, None],
+        transitions=np.ones((1, 1)),
+        recognition=np.array([[_DYNAMIC_RECOGNITION, 1.0 - _DYNAMIC_RECOGNITION]]),
+        discounts=np.array(deltas),
+        available=~stopped(scenario)[None, :],
+        players=parties,
+        states=(scenario.name,),
+    )
+
+
+def _solve_one_state(scenario: Scenario, tol: float) -> Outcome:
+    """``dynamic`` as the one-state game of the scenario alone."""
+    from kurilsim.solvers.markov import solve_markov_bargaining
+
+    game = _one_state_game(scenario)
+    solution = solve_markov_bargaining(game, tol=tol)
+    values = dict(zip(game.players, solution.values[:, 0], strict=True))
+    return _dynamic_outcome(scenario, solution.outcome_distribution(), values, solution)
+
+
+def _dynamic_outcome(
+    scenario: Scenario,
+    lottery: NDArray[np.float64],
+    values: Mapping[str, float],
+    evidence: KurilDynamicResult | MarkovBargainingResult,
+) -> Outcome:
+    """The outcome of ``dynamic``: the lottery of the first agreement (last: none
+    ever), the players' equilibrium ``values``, the others' expected utilities."""
+    distribution = {
+        a: float(p) for a, p in enumerate(lottery[:-1].tolist()) if p > _DYNAMIC_DUST
+    }
+    if lottery[-1] > _DYNAMIC_DUST:
+        distribution[NO_DEAL] = float(lottery[-1])
+    total = sum(distribution.values())
+    distribution = {k: p / total for k, p in distribution.items()}
+    weights = np.zeros(len(scenario.space) + 1)
+    for index, p in distribution.items():
+        weights[index] += p  # NO_DEAL = -1: the status quo, last
+    utilities = scenario.outcome_utilities() @ weights
+    for name, value in values.items():
+        utilities[scenario.agent_names.index(name)] = value
+    return Outcome.from_distribution(
+        scenario, "dynamic", distribution, certificate=evidence.certificate,
+        tol=evidence.tol, evidence=evidence, utilities=utilities,
+    )
+
+
 #: The options of every built-in concept: its solver's tolerance.
 _TOL: Final = frozenset({"tol"})
 
@@ -1468,6 +1695,29 @@ _BUILT_IN: Final = (
         kernel=_two_level_kernel,
         kernel_settings=frozenset({"protocol.objection_cost"}),
         options=_TOL,
+        roles=("proposer", "responder"),
+    ),
+    Concept(
+        name="dynamic",
+        title="Markov perfect equilibrium (negotiation over time)",
+        description=(
+            "stationary Markov perfect equilibrium of the negotiation over time "
+            "(solve_markov_bargaining): each period one party proposes an "
+            "agreement or a lottery, the other accepts or rejects, and the status "
+            "quo pays its utility as a flow while they disagree.  A scenario of "
+            "the calibrated case is entered in its regime of the historical chain "
+            "(the regime whose scenario has its name, or regime=; the chain's "
+            "shocks and phased first stages included), with its veto in every "
+            "regime; any other scenario is a one-state game between the proposer "
+            "and the responder, each proposing with probability 1/2 (Rubinstein "
+            "with random proposers and a status-quo flow).  Outcome: the lottery "
+            "of the first agreement concluded (P(deal) = P(an agreement is ever "
+            "concluded)), the parties' equilibrium values; the evidence gives "
+            "P(agreement by year T).  No kernel: sweeps solve point by point"
+        ),
+        solve=_solve_dynamic,
+        options=frozenset({"tol", "regime"}),
+        lottery=True,
         roles=("proposer", "responder"),
     ),
 )

@@ -26,6 +26,7 @@ __all__ = [
     "objectionable",
     "proposal_game",
     "restricts_objector",
+    "stopped",
     "strategic_game",
     "vetoed",
 ]
@@ -110,6 +111,47 @@ def vetoed(scenario: Scenario) -> NDArray[np.bool_]:
     """
     _check_scenario(scenario)
     return scenario.protocol.vetoed_agreements(scenario.space)
+
+
+def stopped(scenario: Scenario) -> NDArray[np.bool_]:
+    """Agreements the veto rules out or the objector's objection would stop.
+
+    The vetoed agreements (:func:`vetoed`), and, if the protocol names an
+    objector, the objectionable agreements (:func:`objectionable`) the
+    objector values below its status quo, where its objection would stop
+    them: always if the protocol's objection blocks, otherwise where the
+    objection's payer would rather keep the status quo than pay
+    ``protocol.objection_cost``.  This is the proposal game's comparison with
+    the status quo, without its tie tolerance; the games over time (the
+    ``"dynamic"`` concept, :mod:`kurilsim.solvers.markov` applied to a
+    scenario) use it to leave out what the objector would stop, since the
+    objector is not a player there.
+
+    Examples
+    --------
+    >>> import kurilsim
+    >>> from kurilsim.games.negotiation import stopped, vetoed
+    >>> scenario = kurilsim.load_scenario("2020-constitution")
+    >>> bool((stopped(scenario) >= vetoed(scenario)).all())
+    True
+    """
+    _check_scenario(scenario)
+    protocol = scenario.protocol
+    out = vetoed(scenario)
+    if not protocol.objector:
+        return out
+    names = scenario.agent_names
+    table = scenario.utilities()
+    status_quo = scenario.status_quo_utilities()
+    objector = names.index(protocol.objector)
+    objected = objectionable(scenario) & (table[objector] < status_quo[objector])
+    if protocol.objection_blocks:
+        return np.asarray(out | objected, dtype=bool)
+    if protocol.payer in names:
+        payer = names.index(protocol.payer)
+        withdraws = table[payer] - protocol.objection_cost < status_quo[payer]
+        return np.asarray(out | (objected & withdraws), dtype=bool)
+    return out
 
 
 def proposal_game(scenario: Scenario) -> SequentialGame:

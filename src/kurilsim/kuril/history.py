@@ -64,6 +64,7 @@ from numpy.typing import ArrayLike, NDArray
 from kurilsim._arrays import readonly
 from kurilsim._checks import check_int, check_real, describe
 from kurilsim._errors import InvalidArgumentError, InvalidModelError
+from kurilsim.games.negotiation import stopped
 from kurilsim.kuril.scenarios import load_scenario
 from kurilsim.model.priors import Prior
 from kurilsim.model.scenario import Scenario
@@ -413,27 +414,6 @@ def _rows(scenario: Scenario) -> list[int]:
     return [names.index(p) for p in PLAYERS]
 
 
-def _ruled_out(scenario: Scenario) -> NDArray[np.bool_]:
-    """Agreements a scenario's veto or its objector's objection rules out."""
-    protocol = scenario.protocol
-    space = scenario.space
-    out = protocol.vetoed_agreements(space)
-    if not protocol.objector:
-        return out
-    names = scenario.agent_names
-    table = scenario.utilities()
-    status_quo = scenario.status_quo_utilities()
-    us = names.index(protocol.objector)
-    objected = protocol.objectionable_agreements(space) & (table[us] < status_quo[us])
-    if protocol.objection_blocks:
-        return np.asarray(out | objected, dtype=bool)
-    if protocol.payer in names:
-        payer = names.index(protocol.payer)
-        withdraws = table[payer] - protocol.objection_cost < status_quo[payer]
-        return np.asarray(out | (objected & withdraws), dtype=bool)
-    return out
-
-
 def _phase_flows(scenario: Scenario, rows: list[int]) -> NDArray[np.float64]:
     """Utilities ``(2, n_agreements)`` as first stages: without Japan's talks
     prospect (the continuation of the game values the talks instead)."""
@@ -577,7 +557,7 @@ def kuril_dynamic_game(
     )
     open_ = np.stack(
         [
-            ~_ruled_out(scenario) & masks.get(regime.name, np.ones(m, dtype=bool))
+            ~stopped(scenario) & masks.get(regime.name, np.ones(m, dtype=bool))
             for regime, scenario in zip(REGIMES, loaded, strict=True)
         ]
     )  # (R, m)
@@ -701,6 +681,31 @@ class KurilDynamicResult:
     expected_years: float
     first_agreement: NDArray[np.float64]
     labels: tuple[str, ...]
+
+    # the solver-result contract (kurilsim.solvers.results.SolverResult), so that
+    # the result can be the evidence of an Outcome (the "dynamic" concept)
+    @property
+    def certificate(self) -> float:
+        """The solution's certificate: its largest one-shot deviation gain."""
+        return self.solution.certificate
+
+    @property
+    def tol(self) -> float:
+        """The tolerance the solution's certificate met."""
+        return self.solution.tol
+
+    @property
+    def message(self) -> str:
+        """One line: the start, the expected years to a treaty, the solver's run."""
+        return (
+            f"from {self.start_year} ({self.start_regime}), expected years to a "
+            f"treaty {self.expected_years:.3g}: {self.solution.message}"
+        )
+
+    @property
+    def method(self) -> str:
+        """The solver's method (``solution.method``)."""
+        return self.solution.method
 
     def __str__(self) -> str:
         head = (

@@ -187,22 +187,22 @@ class StochasticBargainingGame:
 
     Parameters
     ----------
-    utilities : array_like, shape (n_players, n_states, n_agreements)
+    utilities : array_like, shape ``(n_players, n_states, n_agreements)``
         ``utilities[i, s, a]``: player ``i``'s payoff when agreement ``a`` is
         concluded in state ``s``, as a normalised perpetuity (the constant
         per-period payoff that is worth as much; see Notes).  Entries of
         phases (see ``phases``) are not used, but must be finite.
-    flows : array_like, shape (n_players, n_states)
+    flows : array_like, shape ``(n_players, n_states)``
         ``flows[i, s]``: player ``i``'s status-quo payoff per period of
         disagreement in state ``s`` (before the ``1 - delta`` factor).
     transitions : array_like, shape (n_states, n_states)
         Row-stochastic matrix: ``transitions[s, t]`` is the probability
         that a period in state ``s`` is followed by one in state ``t``.
-    recognition : array_like, shape (n_states, n_players)
+    recognition : array_like, shape ``(n_states, n_players)``
         ``recognition[s, i]``: the probability that player ``i`` proposes in
         a period in state ``s`` (rows sum to 1).  Alternating offers are
         the deterministic special case built by :func:`alternating_offers`.
-    discounts : array_like, shape (n_players,) or (n_players, n_states)
+    discounts : array_like, shape ``(n_players,)`` or ``(n_players, n_states)``
         Each player's per-period discount factor in (0, 1), the same in
         every state or one per state; stored with shape
         ``(n_players, n_states)``.
@@ -622,7 +622,7 @@ def no_agreement_values(game: StochasticBargainingGame) -> NDArray[np.float64]:
 
     Returns
     -------
-    ndarray, shape (n_players, n_states)
+    ndarray, shape ``(n_players, n_states)``
 
     Raises
     ------
@@ -1188,10 +1188,10 @@ def markov_deviation_gain(
     Parameters
     ----------
     game : StochasticBargainingGame
-    offers : array_like, shape (n_states, n_players, n_agreements)
+    offers : array_like, shape ``(n_states, n_players, n_agreements)``
         Lotteries over agreements; an offer with positive acceptance sums to
         1 and uses only available agreements, the others are ignored.
-    acceptance : array_like, shape (n_states, n_players)
+    acceptance : array_like, shape ``(n_states, n_players)``
         Probabilities in [0, 1].
 
     Returns
@@ -1245,23 +1245,23 @@ class MarkovBargainingResult:
     ----------
     game : StochasticBargainingGame
         The game solved.
-    offers : ndarray, shape (n_states, n_players, n_agreements)
+    offers : ndarray, shape ``(n_states, n_players, n_agreements)``
         ``offers[s, k]``: the lottery over agreements player ``k`` proposes
         in state ``s`` (a single agreement when one entry is 1; a phase
         agreement starts its phase), all zeros when ``k`` makes no
         acceptable offer there.  Read-only.
-    acceptance : ndarray, shape (n_states, n_players)
+    acceptance : ndarray, shape ``(n_states, n_players)``
         The probability that ``k``'s proposal in ``s`` is accepted: 1
         (accepted), 0 (``k`` prefers to let the period pass; any offer it
         makes is rejected) or, where no offer reaches a responder's delay
         value but one falls short of it by less than ``tol / 4``, the
         probability with which that responder, nearly indifferent, accepts
         it (see :func:`solve_markov_bargaining`).
-    values : ndarray, shape (n_players, n_states)
+    values : ndarray, shape ``(n_players, n_states)``
         ``V_i(s)``, each player's equilibrium value at the start of a period
         in ``s`` (before the proposer is drawn), computed exactly from the
         strategies.
-    delay_values : ndarray, shape (n_players, n_states)
+    delay_values : ndarray, shape ``(n_players, n_states)``
         ``D_i(s)``: what rejecting in ``s`` is worth; a responder accepts an
         offer iff it gives it at least this.
     certificate : float
