@@ -508,8 +508,61 @@ BAD_ARGUMENTS = [
     ("country", call(polls, "Japan"),
      InvalidArgumentError, r"country must be .* got 'Japan'"),
     ("records", call(as_records, ["asahi-2019-01-20"]),
-     InvalidArgumentError, r"expected Poll objects .* got 'asahi-2019-01-20'"),
+     InvalidArgumentError, r"items must hold Poll objects .* got 'asahi-2019-01-20'"),
+    ("records-one-poll", call(as_records, poll("asahi-2019-01-20")),
+     InvalidArgumentError, (r"items must be an iterable of Poll objects .*\[poll\]\), "
+     r"got Poll\(id='asahi-2019-01-20'")),
+    ("records-id", call(as_records, "asahi-2019-01-20"),
+     InvalidArgumentError, r"items must be an iterable .* got 'asahi-2019-01-20'"),
+    ("records-int", call(as_records, 3),
+     InvalidArgumentError, r"items must be an iterable .* got 3"),
+    ("support-repeated", call(support_share, "asahi-2019-01-20",
+                              support=["in favour", "in favour"]),
+     InvalidArgumentError, r"support repeats an answer .*\['in favour', 'in favour'\]"),
+    ("scales-bool", call(thresholds_from_poll, "asahi-2019-01-20", SINGAPORE,
+                         scale=True),
+     InvalidArgumentError, r"thresholds_from_poll: scale must be positive .* got True"),
+    ("scales-string", call(thresholds_from_poll, "asahi-2019-01-20", SINGAPORE,
+                           scale=["0.5"]),
+     InvalidArgumentError, r"scale must be positive .* got \['0\.5'\]"),
+    ("scales-overflow", call(thresholds_from_poll, "asahi-2019-01-20", _toy(1e300),
+                             scale=1e10),
+     InvalidArgumentError, r"scale 10000000000\.0 gives a threshold beyond the floats"),
+    ("implied-scale-underflow", call(implied_support, _toy(0.4), party="japan",
+                                     agreement={"islands": "H+S+joint"}, threshold=0.1,
+                                     scale=5e-324),
+     InvalidArgumentError, r"scale 5e-324 times the range .* outside the floats"),
+    ("implied-threshold-huge-int", call(implied_support, SINGAPORE, party="japan",
+                                        agreement={"islands": "H"}, threshold=10**400),
+     InvalidArgumentError, r"threshold must be a finite number, got 1000"),
+    ("share-huge-int", call(dataclasses.replace, poll("asahi-2019-01-20"),
+                            answers={"in favour": 10**400, "opposed": 40}),
+     InvalidModelError, r"answers\['in favour'\] must be a share in percent"),
 ]
+
+
+def test_numbers_of_numpy_types_are_numbers() -> None:
+    asahi = poll("asahi-2019-01-20")
+    assert threshold_from_poll(asahi, SINGAPORE, scale=np.int64(1)) == (
+        threshold_from_poll(asahi, SINGAPORE, scale=1.0)
+    )
+    sized = dataclasses.replace(asahi, sample_size=np.int64(1000))
+    assert sized.sample_size == 1000
+    assert type(sized.sample_size) is int
+
+
+def test_a_far_threshold_implies_no_or_full_support() -> None:
+    """The probit's tails, without an overflow warning (warnings are errors)."""
+    far = {"party": "japan", "agreement": {"islands": "H"}}
+    assert implied_support(SINGAPORE, threshold=1e308, **far) == 0.0
+    assert implied_support(SINGAPORE, threshold=-1e308, **far) == 1.0
+    assert implied_support(SINGAPORE, threshold=0.1, scale=1e-320, **far) in (0.0, 1.0)
+
+
+def test_see_also_may_be_any_iterable_of_sources() -> None:
+    asahi = poll("asahi-2019-01-20")
+    source = asahi.source
+    assert dataclasses.replace(asahi, see_also=iter([source])).see_also == (source,)
 
 
 @pytest.mark.parametrize(("call", "error", "pattern"), params(BAD_ARGUMENTS))
@@ -585,6 +638,19 @@ def test_a_changed_parameter_is_written_as_a_number() -> None:
     text = changed.to_toml()
     assert "[thresholds" not in text
     assert "audience_cost = 0.7" in text
+    # and the note recording the poll's value, which 0.7 contradicts, is dropped
+    assert "read from the poll" not in text
+    assert scenario_from_toml(text, "again").notes == changed.notes[:-1]
+
+
+def test_unquoted_dotted_keys_name_the_same_parameter() -> None:
+    quoted = scenario_from_toml(FILE, "quoted")
+    for header in ("[thresholds.japan.audience_cost]\n",
+                   ("[thresholds.japan]\naudience_cost = { poll = \"asahi-2019-01-20\", "
+                   "scale = 0.1 }\n")):
+        body = "" if "{" in header else 'poll = "asahi-2019-01-20"\nscale = 0.1\n'
+        text = _without_thresholds(FILE) + header + body
+        assert scenario_from_toml(text, "unquoted") == quoted
 
 
 def test_options_of_the_reference_reach_the_threshold() -> None:
@@ -615,14 +681,23 @@ FILE_ERRORS = [
      r"'mainichi-2016-11-06' names no agreement"),
     ("agreement-option", 'poll = "asahi-2019-01-20"\nagreement = { islands = 2 }',
      r"\.agreement\.islands: expected an option"),
+    ("other-country", 'poll = "vtsiom-2018-11-26"',
+     (r"audience_cost\.poll: the poll vtsiom-2018-11-26 asked the public of 'russia', "
+     r"but japan\.audience_cost is a parameter of 'japan'")),
+    ("support-repeated", 'poll = "asahi-2019-01-20"\nsupport = ["in favour", "in favour"]',
+     r"support repeats an answer"),
+    ("namespace-empty", None, r"thresholds\.japan: unknown scenario parameter 'japan'"),
 ]
 
 
 @pytest.mark.parametrize(("body", "pattern"), [
     pytest.param(body, pattern, id=name) for name, body, pattern in FILE_ERRORS
 ])
-def test_bad_poll_references_are_named(body: str, pattern: str) -> None:
-    text = _without_thresholds(FILE) + '[thresholds."japan.audience_cost"]\n' + body
+def test_bad_poll_references_are_named(body: str | None, pattern: str) -> None:
+    text = _without_thresholds(FILE) + (
+        '[thresholds."japan.audience_cost"]\n' + body if body is not None
+        else "[thresholds.japan]\n"
+    )
     with pytest.raises(ScenarioFileError, match=pattern) as caught:
         scenario_from_toml(text, "bad.toml")
     assert str(caught.value).startswith("bad.toml: ")

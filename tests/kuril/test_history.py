@@ -9,8 +9,9 @@ pinned).
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
-from datetime import date
+from datetime import date, datetime
 
 import numpy as np
 import pytest
@@ -297,7 +298,7 @@ BAD_ARGUMENTS: list[Case] = [
         "as-of",
         call(hazard_priors, date(2020, 1, 1)),
         InvalidArgumentError,
-        "as_of must be a date after 2022-03-21",
+        r"as_of must be a datetime.date \(not a datetime\) after 2022-03-21",
     ),
     (
         "year-early",
@@ -369,9 +370,74 @@ BAD_ARGUMENTS: list[Case] = [
         "start",
         call(kuril_dynamic, 1900),
         InvalidArgumentError,
-        "year must be an integer in",
+        r"start must be an integer in \[1956, 9999\], got 1900",
+    ),
+    (
+        "start-str",
+        call(kuril_dynamic, "1956"),
+        InvalidArgumentError,
+        r"start must be an integer in \[1956, 9999\], got '1956'",
+    ),
+    (
+        "option-unknown",
+        call(kuril_dynamic, 1956, hazard={"2000s": 0.1}),
+        InvalidArgumentError,
+        r"unknown option 'hazard'; the options of kuril_dynamic_game are",
+    ),
+    (
+        "as-of-datetime",
+        call(hazard_priors, datetime(2024, 12, 31)),
+        InvalidArgumentError,
+        r"as_of must be a datetime.date \(not a datetime\).*datetime\.datetime",
+    ),
+    (
+        "scenarios-list",
+        call(kuril_dynamic_game, scenarios=["1993-tokyo"]),
+        InvalidModelError,
+        r"scenarios must be a mapping .* got \['1993-tokyo'\]",
+    ),
+    (
+        "scenarios-str",
+        call(kuril_dynamic_game, scenarios="1993-tokyo"),
+        InvalidModelError,
+        r"scenarios must be a mapping .* got '1993-tokyo'",
+    ),
+    (
+        "phased-int",
+        call(kuril_dynamic_game, phased=1),
+        InvalidModelError,
+        "phased must be True or False, got 1",
+    ),
+    (
+        "regime-name",
+        call(lambda: dataclasses.replace(REGIMES[0], name="")),
+        InvalidModelError,
+        r"Regime\.name must be a non-empty string, got '' \(str\)",
+    ),
+    (
+        "regime-start",
+        call(lambda: dataclasses.replace(REGIMES[0], start="1956-10-19")),
+        InvalidModelError,
+        r"Regime\.start must be a datetime\.date, got '1956-10-19'",
+    ),
+    (
+        "regime-order",
+        call(lambda: dataclasses.replace(REGIMES[1], end=date(1950, 1, 1))),
+        InvalidModelError,
+        r"Regime 'cold-war': end 1950-01-01 must be after start 1960-01-19",
+    ),
+    (
+        "duration-as-of",
+        call(REGIMES[-1].duration, "2030-01-01"),
+        InvalidArgumentError,
+        r"as_of must be a datetime\.date, got '2030-01-01'",
     ),
 ]
+
+
+def test_numpy_booleans_and_integers_are_accepted() -> None:
+    assert kuril_dynamic_game(phased=np.False_).n_states == 7
+    assert kuril_dynamic(np.int64(2023), years=2030).start_year == 2023
 
 
 @pytest.mark.parametrize(("thunk", "error", "pattern"), params(BAD_ARGUMENTS))

@@ -213,7 +213,29 @@ BAD_ARGUMENTS: list[Case] = [
      call(pledge_regions, _SINGAPORE, {"japan.article_cost": [0.1], CREDIBILITY: [1.5]}),
      InvalidModelError, r"must be a probability in \[0, 1\]"),
     ("PledgeRegions.label-out-of-range", call(PledgeRegions.label, 99),
-     InvalidModelError, r"a region code is -1 or in \[0, 12\), got 99"),
+     InvalidModelError, r"code must be an integer in \[-1, 11\], got 99 \(int\)"),
+    ("PledgeRegions.label-float", call(PledgeRegions.label, 6.7),
+     InvalidModelError, r"code must be an integer in \[-1, 11\], got 6\.7 \(float\)"),
+    ("PledgeRegions.label-str", call(PledgeRegions.label, "6"),
+     InvalidModelError, r"code must be an integer .* got '6' \(str\)"),
+    ("PledgeRegions.label-none", call(PledgeRegions.label, None),
+     InvalidModelError, r"code must be an integer .* got None"),
+    ("pledge_regions-two-level-parameter",
+     call(pledge_regions, _SINGAPORE, {"japan.diet_threshold": [0.0, 1.0],
+                                       CREDIBILITY: [0.5]}),
+     InvalidModelError, (r"'japan\.diet_threshold' is read by the 'two-level' concept "
+     r"only: the pledge game does not depend on it")),
+    ("PledgeRegions-shapes",
+     call(PledgeRegions, _SINGAPORE, "japan.article_cost", CREDIBILITY, np.zeros(2),
+          np.zeros(2), np.zeros((3, 3), dtype=np.intp), np.zeros((3, 3, 2), dtype=np.intp),
+          np.zeros((3, 3))),
+     InvalidModelError, (r"PledgeRegions\.kind must have shape \(2, 2\) .* got shape "
+     r"\(3, 3\)")),
+    ("PledgeRegions-scenario",
+     call(PledgeRegions, "2018-singapore", "japan.article_cost", CREDIBILITY,
+          np.zeros(1), np.zeros(1), np.zeros((1, 1), dtype=np.intp),
+          np.zeros((1, 1, 2), dtype=np.intp), np.zeros((1, 1))),
+     InvalidModelError, r"PledgeRegions\.scenario must be a Scenario, got '2018-singapore'"),
 ]
 
 

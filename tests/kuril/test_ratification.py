@@ -23,6 +23,7 @@ from kurilsim.kuril import (
 )
 from kurilsim.sweeps.evaluate import evaluate_chunk
 from kurilsim.testing.strategies import sweep_grids
+from tests.bad_arguments import Case, call, check_named, params
 
 BUNDLED = kurilsim.list_scenarios()
 SCENARIOS = {name: kurilsim.load_scenario(name) for name in BUNDLED}
@@ -215,6 +216,32 @@ def test_win_sets_at_many_points_equal_win_set_at_each() -> None:
 def test_bad_arguments_are_named(call, message: str) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(InvalidModelError, match=message):
         call(SCENARIOS["2018-singapore"])
+
+
+SINGAPORE_TABLE = SCENARIOS["2018-singapore"].outcome_utilities(points_last=True)[
+    :, :, None
+]
+
+BAD_ARGUMENTS: list[Case] = [
+    ("utilities-nan", call(ratified_agreements, SCENARIOS["2018-singapore"],
+                           np.where(np.arange(39)[None, :, None] == 5, np.nan,
+                                    SINGAPORE_TABLE)),
+     InvalidModelError, r"utilities must be finite, got nan at index \(0, 5, 0\)"),
+    ("utilities-inf", call(ratified_agreements, SCENARIOS["2018-singapore"],
+                           np.full_like(SINGAPORE_TABLE, np.inf)),
+     InvalidModelError, r"utilities must be finite, got inf at index \(0, 0, 0\)"),
+]
+
+
+@pytest.mark.parametrize(("thunk", "error", "pattern"), params(BAD_ARGUMENTS))
+def test_bad_argument_is_named(thunk, error, pattern) -> None:  # type: ignore[no-untyped-def]
+    check_named(thunk, error, pattern)
+
+
+def test_huge_utilities_that_sum_past_the_floats_are_still_finite() -> None:
+    """The finiteness check sums first; a sum that overflows is checked again."""
+    table = np.full_like(SINGAPORE_TABLE, 1e308)
+    assert ratified_agreements(SCENARIOS["2018-singapore"], table).shape == (38, 1)
 
 
 # -- the game and the concept -----------------------------------------------------------

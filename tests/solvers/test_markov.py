@@ -19,6 +19,7 @@ from kurilsim import (
     InvalidArgumentError,
     InvalidGameError,
     InvalidProfileError,
+    PrecisionError,
     SolverError,
 )
 from kurilsim.games.bargaining import BargainingProblem
@@ -643,6 +644,25 @@ BAD_ARGUMENTS: list[Case] = [
         r"discounts must lie in \(0, 1\)",
     ),
     (
+        "discount-bool",
+        call(_game, discounts=[True, 0.9]),
+        InvalidGameError,
+        r"discounts must lie in \(0, 1\).*got 1\.0 for player 0, state 0",
+    ),
+    (
+        "discount-per-state",
+        call(
+            _game,
+            utilities=np.zeros((2, 2, 1)),
+            flows=np.zeros((2, 2)),
+            transitions=np.eye(2),
+            recognition=[[1, 0], [1, 0]],
+            discounts=[[0.9, 0.9], [0.9, -0.5]],
+        ),
+        InvalidGameError,
+        r"got -0\.5 for player 1, state 1",
+    ),
+    (
         "discount-nan",
         call(_game, discounts=[NAN, 0.9]),
         InvalidGameError,
@@ -796,6 +816,25 @@ BAD_ARGUMENTS: list[Case] = [
 @pytest.mark.parametrize(("thunk", "error", "pattern"), params(BAD_ARGUMENTS))
 def test_bad_argument_is_named(thunk, error, pattern) -> None:  # type: ignore[no-untyped-def]
     check_named(thunk, error, pattern)
+
+
+def test_no_periods_asked_gives_an_empty_answer() -> None:
+    assert SOLVED.agreement_probability([]).shape == (0,)
+    assert SOLVED.agreement_probability(np.zeros((0, 2), dtype=int)).shape == (0, 2)
+
+
+def test_a_tol_below_float_resolution_is_a_precision_error() -> None:
+    """A certificate of rounding error that exceeds a tiny tol is a
+    PrecisionError (a SolverError), not a failed equilibrium."""
+    game = random_game(1, 6, 8, phases=True)  # a certificate of 2e-16 here
+    try:
+        result = solve_markov_bargaining(game, tol=1e-300)
+    except PrecisionError as error:  # before: a SolverError, "failed its certificate"
+        message = str(error)
+    else:  # no rounding error left to report (another platform's arithmetic)
+        assert result.certificate == 0.0
+        return
+    assert "rounding error but exceeds tol 1e-300" in message
 
 
 def test_result_is_read_only_and_reports_its_run() -> None:

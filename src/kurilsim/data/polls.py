@@ -66,6 +66,7 @@ import datetime
 import difflib
 import functools
 import math
+import numbers
 import re
 import reprlib
 import tomllib
@@ -79,6 +80,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import ndtr, ndtri
 
+from kurilsim._checks import finite_real
 from kurilsim._errors import InvalidArgumentError, InvalidModelError
 from kurilsim.model.agreements import Agreement
 from kurilsim.model.priors import Prior
@@ -265,8 +267,8 @@ def _answers(where: str, value: object) -> MappingProxyType[str, float]:
         if (
             isinstance(share, bool)
             or not isinstance(share, int | float)
+            or not 0 <= share <= 100  # before float(): 10**400 has no float
             or not math.isfinite(share)
-            or not 0 <= share <= 100
         ):
             raise InvalidModelError(
                 f"{where}: answers[{key!r}] must be a share in percent in [0, 100], "
@@ -425,8 +427,8 @@ class Poll:
         _text(where, "population", self.population, optional=True)
         _text(where, "mode", self.mode, optional=True)
         if self.sample_size is not None and (
-            isinstance(self.sample_size, bool)
-            or not isinstance(self.sample_size, int)
+            isinstance(self.sample_size, bool | np.bool_)
+            or not isinstance(self.sample_size, numbers.Integral)
             or self.sample_size < 1
         ):
             raise InvalidModelError(
@@ -448,9 +450,13 @@ class Poll:
             )
         if not isinstance(self.note, str):
             raise InvalidModelError(f"{where}: note must be a string")
-        if isinstance(self.see_also, PollSource) or not all(
-            isinstance(item, PollSource) for item in self.see_also
-        ):
+        see_also = (
+            tuple(self.see_also)
+            if isinstance(self.see_also, Iterable)
+            and not isinstance(self.see_also, str | bytes | Mapping)
+            else None
+        )
+        if see_also is None or not all(isinstance(item, PollSource) for item in see_also):
             raise InvalidModelError(
                 f"{where}: see_also must be a sequence of PollSource, got "
                 f"{_show(self.see_also)}"
@@ -459,7 +465,9 @@ class Poll:
         object.__setattr__(self, "maps_to", maps_to)
         object.__setattr__(self, "support", support)
         object.__setattr__(self, "oppose", oppose)
-        object.__setattr__(self, "see_also", tuple(self.see_also))
+        object.__setattr__(self, "see_also", see_also)
+        if self.sample_size is not None:
+            object.__setattr__(self, "sample_size", int(self.sample_size))
 
     def _check_precision(self, where: str) -> None:
         if self.date_precision not in DATE_PRECISIONS:
@@ -759,11 +767,19 @@ def poll(id: str) -> Poll:
 def _chosen(items: Iterable[Poll] | None) -> tuple[Poll, ...]:
     if items is None:
         return polls()
+    if isinstance(items, Poll | str | bytes | Mapping) or not isinstance(
+        items, Iterable
+    ):
+        raise InvalidArgumentError(
+            "items must be an iterable of Poll objects (kurilsim.data.polls.polls(); "
+            f"for one poll, [poll]), got {_show(items)}"
+        )
     chosen = tuple(items)
     for item in chosen:
         if not isinstance(item, Poll):
             raise InvalidArgumentError(
-                f"expected Poll objects (kurilsim.data.polls.polls()), got {_show(item)}"
+                f"items must hold Poll objects (kurilsim.data.polls.polls()), got "
+                f"{_show(item)}"
             )
     return chosen
 
@@ -887,6 +903,11 @@ def _labels(
                 f"{caller}: poll {item.id!r} has no answer {label!r} ({name}); "
                 f"answers are {list(item.answers)}"
             )
+    if len(set(labels)) != len(labels):
+        raise InvalidArgumentError(
+            f"{caller}: {name} repeats an answer (it would be counted twice): "
+            f"{list(labels)}"
+        )
     return tuple(labels)
 
 
@@ -1045,8 +1066,10 @@ def _spread(gains: NDArray[np.float64], party: str, caller: str) -> float:
 
 def _scales(scale: ArrayLike, caller: str) -> NDArray[np.float64]:
     try:
-        array = np.asarray(scale, dtype=float)
-    except (TypeError, ValueError):
+        raw = np.asarray(scale)
+        # numbers only: not booleans, strings ("0.5") or objects
+        array = raw.astype(float) if raw.dtype.kind in "iuf" else np.asarray(np.nan)
+    except (TypeError, ValueError, OverflowError):
         array = np.asarray(np.nan)
     if array.size == 0 or not np.all(np.isfinite(array)) or np.any(array <= 0):
         raise InvalidArgumentError(
@@ -1115,9 +1138,16 @@ def thresholds_from_poll(
             "decided respondent on one side, so the threshold would be infinite"
         )
     scales = _scales(scale, caller)
-    result: NDArray[np.float64] = gains[index] - scales * _spread(
-        gains, who, caller
-    ) * float(ndtri(share))
+    with np.errstate(over="ignore"):
+        result: NDArray[np.float64] = gains[index] - scales * _spread(
+            gains, who, caller
+        ) * float(ndtri(share))
+    if not np.all(np.isfinite(result)):
+        raise InvalidArgumentError(
+            f"{caller}: scale {_show(scale)} gives a threshold beyond the floats "
+            f"(scale is a fraction of the range of {who!r}'s gains; prior: "
+            "SCALE_PRIOR)"
+        )
     return result
 
 
@@ -1206,7 +1236,7 @@ def threshold_from_poll(
     >>> round(threshold_from_poll("asahi-2019-01-20", toy, scale=1e-9), 6)
     0.4
     """
-    if isinstance(scale, bool) or not isinstance(scale, int | float | np.floating):
+    if isinstance(scale, bool | np.bool_) or not isinstance(scale, numbers.Real):
         raise InvalidArgumentError(
             "threshold_from_poll: scale must be a positive number (for an array "
             f"of scales use thresholds_from_poll), got {_show(scale)}"
@@ -1260,16 +1290,23 @@ def implied_support(
     gains = _gains(scenario, party, caller)
     index = _agreement_index(scenario, agreement, None, caller)
     if (
-        isinstance(threshold, bool)
-        or not isinstance(threshold, int | float | np.floating)
-        or not math.isfinite(threshold)
+        isinstance(threshold, bool | np.bool_)
+        or not isinstance(threshold, numbers.Real)
+        or finite_real(threshold) is None
     ):
         raise InvalidArgumentError(
             f"{caller}: threshold must be a finite number, got {_show(threshold)}"
         )
-    if isinstance(scale, bool) or not isinstance(scale, int | float | np.floating):
+    if isinstance(scale, bool | np.bool_) or not isinstance(scale, numbers.Real):
         raise InvalidArgumentError(
             f"{caller}: scale must be a positive number, got {_show(scale)}"
         )
     sigma = float(_scales(scale, caller)) * _spread(gains, party, caller)
-    return float(ndtr((gains[index] - float(threshold)) / sigma))
+    if not 0 < sigma < math.inf:
+        raise InvalidArgumentError(
+            f"{caller}: scale {scale!r} times the range of {party!r}'s gains is "
+            f"{sigma!r}, outside the floats a spread can be"
+        )
+    with np.errstate(over="ignore"):  # a far threshold: a share of 0 or 1
+        z = (gains[index] - float(threshold)) / sigma
+    return float(ndtr(z))

@@ -212,8 +212,9 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
         data["title"] = scenario.title
     if scenario.description:
         data["description"] = scenario.description
-    if scenario.notes:
-        data["notes"] = list(scenario.notes)
+    notes = _current_notes(scenario)
+    if notes:
+        data["notes"] = notes
     data["space"] = _space_to_dict(scenario.space)
     data["agents"] = [agent.to_dict() for agent in scenario.agents]
     data["protocol"] = scenario.protocol.to_dict()
@@ -225,6 +226,25 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
             name: prior.to_dict() for name, prior in scenario.prior_overrides
         }
     return data
+
+
+def _poll_note_start(dotted: str, value: float, poll_id: object) -> str:
+    """How the note that records a ``[thresholds]`` reference begins."""
+    return f"{dotted} = {value:.6g}, read from the poll {poll_id} ("
+
+
+def _current_notes(scenario: Scenario) -> list[str]:
+    """The scenario's notes without those recording a ``[thresholds]`` reference
+    no longer in force (its parameter was changed since: the note would
+    contradict the number written)."""
+    values = scenario.parameters()
+    stale = tuple(
+        _poll_note_start(dotted, reference["value"], reference.get("poll"))
+        for dotted, reference in scenario.derived_parameters
+        if values.get(dotted) != reference["value"]
+        and isinstance(reference["value"], int | float)
+    )
+    return [note for note in scenario.notes if not note.startswith(stale)]
 
 
 def _thresholds_to_dict(
@@ -733,6 +753,25 @@ def _answer_labels(source: str, key: str, value: Any) -> Any:
     return value
 
 
+def _flatten_thresholds(
+    table: Mapping[str, Any], prefix: str, source: str
+) -> dict[str, Any]:
+    """Dotted name -> reference table; nested tables (unquoted dotted keys,
+    ``[thresholds.japan.diet_threshold]``) joined, as in ``[priors]``."""
+    flat: dict[str, Any] = {}
+    for key, value in table.items():
+        dotted = f"{prefix}{key}"
+        _expect(source, f"thresholds.{dotted}", value, dict,
+                "a table (poll = \"<id>\", ...)")
+        if not value or set(value) & _THRESHOLD_KEYS or not all(
+            isinstance(v, dict) for v in value.values()
+        ):
+            flat[dotted] = value  # a reference (a namespace holds only tables)
+        else:
+            flat.update(_flatten_thresholds(value, f"{dotted}.", source))
+    return flat
+
+
 def _apply_thresholds(
     data: Any, source: str, scenario: Scenario, raw_agents: list[Any]
 ) -> Scenario:
@@ -748,9 +787,8 @@ def _apply_thresholds(
     changes: dict[str, float] = {}
     references: list[tuple[str, dict[str, Any]]] = []
     notes = list(scenario.notes)
-    for dotted, table in data.items():
+    for dotted, table in _flatten_thresholds(data, "", source).items():
         where = f"thresholds.{dotted}"
-        _expect(source, where, table, dict, "a table (poll = \"<id>\", ...)")
         _check_keys(source, f"{where}.", table, _THRESHOLD_KEYS)
         try:
             owner = scenario.agent_parameter(dotted)
@@ -786,6 +824,17 @@ def _apply_thresholds(
         _expect(source, f"{where}.scale", scale, (int, float), "a number")
         try:
             item = poll(poll_id)
+        except InvalidArgumentError as error:
+            raise _fail(source, where, str(error)) from None
+        if item.country != party and item.country in scenario.agent_names:
+            raise _fail(
+                source,
+                f"{where}.poll",
+                f"the poll {item.id} asked the public of {item.country!r}, but "
+                f"{dotted} is a parameter of {party!r}: give a poll of that "
+                "party's public",
+            )
+        try:
             value = threshold_from_poll(
                 item, scenario, party=party, scale=scale, **options
             )
@@ -797,7 +846,7 @@ def _apply_thresholds(
         changes[dotted] = value
         references.append((dotted, {**table, "value": value}))
         note = (
-            f"{dotted} = {value:.6g}, read from the poll {item.id} ({item.pollster}, "
+            f"{_poll_note_start(dotted, value, item.id)}{item.pollster}, "
             f"{item.start.isoformat()} to {item.end.isoformat()}; "
             f"{item.source.url}): support share {share:.4g} for the agreement "
             f"{dict(options.get('agreement', item.maps_to) or {})}, scale {scale:g} "

@@ -272,8 +272,9 @@ def dynamic_posterior(
         )
     years = tuple(check_int(y, "horizons", low=until, high=9999) for y in raw)
     check_choice(parameters, "parameters", PARAMETER_SETS)
-    if not isinstance(phased, bool):
+    if not isinstance(phased, bool | np.bool_):
         raise InvalidArgumentError(f"phased must be True or False, got {describe(phased)}")
+    phased = bool(phased)
     regime = regime_of_year(start)
 
     hazards = hazard_priors()

@@ -55,15 +55,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Final
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from kurilsim._arrays import readonly
-from kurilsim._checks import check_int, check_real, describe
-from kurilsim._errors import InvalidArgumentError, InvalidModelError
+from kurilsim._checks import check_bool, check_int, check_real, describe
+from kurilsim._errors import InvalidArgumentError, InvalidModelError, KurilsimError
 from kurilsim.games.negotiation import stopped
 from kurilsim.kuril.scenarios import load_scenario
 from kurilsim.model.priors import Prior
@@ -130,10 +130,43 @@ class Regime:
     scenario: str
     why: str
 
+    def __post_init__(self) -> None:
+        for key in ("name", "title", "opened_by", "scenario", "why"):
+            value = getattr(self, key)
+            if not isinstance(value, str) or not value.strip():
+                raise InvalidModelError(
+                    f"Regime.{key} must be a non-empty string, got {describe(value)}"
+                )
+        _check_day("Regime.start", self.start)
+        if self.end is not None:
+            _check_day("Regime.end", self.end)
+            if self.end <= self.start:
+                raise InvalidModelError(
+                    f"Regime {self.name!r}: end {self.end} must be after start "
+                    f"{self.start}"
+                )
+
     def duration(self, as_of: date = AS_OF) -> float:
-        """Years in force (to ``as_of`` for a regime still in force)."""
-        end = self.end if self.end is not None else as_of
-        return (end - self.start).days / _YEAR
+        """Years in force (to ``as_of`` for a regime still in force).
+
+        Raises
+        ------
+        InvalidArgumentError
+            If ``as_of`` is not a date (for a regime still in force).
+        """
+        if self.end is not None:
+            return (self.end - self.start).days / _YEAR
+        _check_day("as_of", as_of, error=InvalidArgumentError)
+        return (as_of - self.start).days / _YEAR
+
+
+def _check_day(
+    name: str, value: object, *, error: type[KurilsimError] = InvalidModelError
+) -> date:
+    """``value`` if it is a date (not a datetime: the regimes count days)."""
+    if not isinstance(value, date) or isinstance(value, datetime):
+        raise error(f"{name} must be a datetime.date, got {describe(value)}")
+    return value
 
 
 #: The seven regimes, in order; each exits to the next, and the last to
@@ -279,9 +312,14 @@ def hazard_priors(as_of: date = AS_OF) -> dict[str, Prior]:
     >>> round(priors["cold-war"].mean, 3), round(priors["post-2022"].mean, 3)
     (0.046, 0.132)
     """
-    if not isinstance(as_of, date) or as_of <= REGIMES[-1].start:
+    if (
+        not isinstance(as_of, date)
+        or isinstance(as_of, datetime)
+        or as_of <= REGIMES[-1].start
+    ):
         raise InvalidArgumentError(
-            f"as_of must be a date after {REGIMES[-1].start}, got {describe(as_of)}"
+            f"as_of must be a datetime.date (not a datetime) after "
+            f"{REGIMES[-1].start}, got {describe(as_of)}"
         )
     priors = {}
     for regime in REGIMES:
@@ -516,6 +554,11 @@ def kuril_dynamic_game(
     7
     """
     chain = kuril_chain(hazards)
+    if scenarios is not None and not isinstance(scenarios, Mapping):
+        raise InvalidModelError(
+            "scenarios must be a mapping of regime names to scenarios (or bundled "
+            f"scenario names), got {describe(scenarios)}"
+        )
     given = dict(scenarios or {})
     unknown = [name for name in given if name not in _NAMES]
     if unknown:
@@ -537,8 +580,7 @@ def kuril_dynamic_game(
     rho = check_real(
         japan_recognition, "japan_recognition", low=0, high=1, error=InvalidModelError
     )
-    if not isinstance(phased, bool):
-        raise InvalidModelError(f"phased must be True or False, got {describe(phased)}")
+    phased = check_bool(phased, "phased", error=InvalidModelError)
     fixed = _check_discounts(discounts)
     m = len(space)
     masks = _masks(available, m)
@@ -614,6 +656,12 @@ def kuril_dynamic_game(
         states=states,
         agreements=labels,
     )
+
+
+#: The keyword arguments of :func:`kuril_dynamic_game`.
+_GAME_OPTIONS: Final = frozenset(
+    {"hazards", "scenarios", "discounts", "japan_recognition", "phased", "available"}
+)
 
 
 def _check_discounts(discounts: object) -> dict[str, float]:
@@ -757,7 +805,7 @@ def kuril_dynamic(
     Raises
     ------
     InvalidArgumentError
-        For a bad start year or years.
+        For a bad start year or years, or an unknown option.
     InvalidModelError
         For bad game options.
     SolverError
@@ -774,7 +822,14 @@ def kuril_dynamic(
     >>> outlook.solution.certificate <= outlook.solution.tol
     True
     """
+    start = check_int(start, "start", low=REGIMES[0].start.year, high=9999)
     regime = regime_of_year(start)
+    unknown = sorted(set(options) - _GAME_OPTIONS)
+    if unknown:
+        raise InvalidArgumentError(
+            f"kuril_dynamic got an unknown option {unknown[0]!r}; the options of "
+            f"kuril_dynamic_game are {sorted(_GAME_OPTIONS)}"
+        )
     raw = [years] if isinstance(years, int | np.integer) else years
     if isinstance(raw, str) or not isinstance(raw, Sequence | np.ndarray):
         raise InvalidArgumentError(

@@ -102,7 +102,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from kurilsim._arrays import readonly
-from kurilsim._checks import check_instance, check_real, describe, real_array
+from kurilsim._checks import check_instance, check_int, check_real, describe, real_array
 from kurilsim._errors import InvalidModelError
 from kurilsim.games.negotiation import (
     NO_PROPOSAL,
@@ -894,6 +894,30 @@ class PledgeRegions:
     outcomes: NDArray[np.intp]
     probability: NDArray[np.float64]
 
+    def __post_init__(self) -> None:
+        check_instance(self.scenario, Scenario, "PledgeRegions.scenario",
+                       error=InvalidModelError)
+        for name in ("x", "y"):
+            check_instance(getattr(self, name), str, f"PledgeRegions.{name}",
+                           error=InvalidModelError)
+        shape = (np.shape(self.y_values)[:1] or (0,)) + (
+            np.shape(self.x_values)[:1] or (0,)
+        )
+        expected = {
+            "x_values": shape[1:],
+            "y_values": shape[:1],
+            "kind": shape,
+            "outcomes": (*shape, len(TYPES)),
+            "probability": shape,
+        }
+        for name, want in expected.items():
+            got = np.shape(getattr(self, name))
+            if got != want:
+                raise InvalidModelError(
+                    f"PledgeRegions.{name} must have shape {want} (from the "
+                    f"lengths of y_values and x_values), got shape {got}"
+                )
+
     @property
     def region(self) -> NDArray[np.intp]:
         """Region code per point: ``4 * kind + deal pattern``, -1 without a pure PBE.
@@ -918,13 +942,10 @@ class PledgeRegions:
         """
         from kurilsim.solvers.pbe import KINDS
 
-        code = int(code)
+        code = check_int(code, "code", low=-1, high=4 * len(KINDS) - 1,
+                         error=InvalidModelError)
         if code == -1:
             return "no pure PBE"
-        if not 0 <= code < 4 * len(KINDS):
-            raise InvalidModelError(
-                f"a region code is -1 or in [0, {4 * len(KINDS)}), got {code}"
-            )
         return f"{KINDS[code // 4]}: {_DEAL_PATTERNS[code % 4]}"
 
     def shares(self) -> dict[str, float]:
@@ -983,7 +1004,8 @@ def pledge_regions(
     ------
     InvalidModelError
         For a grid that is not two named parameters of the scenario with
-        non-empty 1-D finite values, or a value out of its parameter's range
+        non-empty 1-D finite values, a parameter only another concept reads
+        (a ratification threshold), or a value out of its parameter's range
         (see :func:`pledge_tables`).
 
     Examples
@@ -1013,6 +1035,12 @@ def pledge_regions(
                 f"the pledge game has no parameter {name!r} to vary: give an agent "
                 "parameter of the scenario (e.g. 'japan.article_cost' or "
                 "'russia.pledge_credibility') or 'protocol.objection_cost'"
+            )
+        reader = scenario.read_by(name)
+        if reader not in (None, "pbe"):
+            raise InvalidModelError(
+                f"{name!r} is read by the {reader!r} concept only: the pledge game "
+                "does not depend on it, so every point would be the same"
             )
     if scenario.canonical_name(names[0]) == scenario.canonical_name(names[1]):
         raise InvalidModelError(

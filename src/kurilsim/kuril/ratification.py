@@ -647,8 +647,8 @@ def ratified_agreements(
     Raises
     ------
     InvalidModelError
-        If ``utilities`` does not have that shape, or a threshold is not a
-        finite number.
+        If ``utilities`` does not have that shape or is not finite, or a
+        threshold is not a finite number.
 
     Examples
     --------
@@ -677,6 +677,14 @@ def ratified_agreements(
         raise InvalidModelError(
             f"utilities must be a float array of shape {(*expected, 'm')}, got "
             f"{describe(utilities)}"
+        )
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = utilities.sum()  # one pass: finite if every entry is
+    if not np.isfinite(total) and not np.isfinite(utilities).all():
+        k = np.argwhere(~np.isfinite(utilities))[0]
+        raise InvalidModelError(
+            f"utilities must be finite, got {utilities[tuple(k)].item()!r} at index "
+            f"{tuple(int(v) for v in k)}"
         )
     if values is not None and not isinstance(values, Mapping):
         raise InvalidModelError(
