@@ -43,8 +43,8 @@ from kurilsim.data import (
     as_dataframe,
     as_records,
     implied_support,
+    list_polls,
     poll,
-    polls,
     polls_from_dict,
     support_share,
     threshold_from_poll,
@@ -63,7 +63,7 @@ SINGAPORE = load_scenario("2018-singapore")
 #: The polls about one agreement with a finite threshold (both sides chosen).
 READABLE = [
     p
-    for p in polls()
+    for p in list_polls()
     if p.maps_to is not None
     and p.support
     and p.oppose
@@ -84,9 +84,9 @@ def spread(scenario: Scenario, party: str) -> float:
 
 # -- the table ------------------------------------------------------------------------
 def test_the_table_has_at_least_20_polls_and_8_per_country() -> None:
-    assert len(polls()) == len(ROWS) >= 20
+    assert len(list_polls()) == len(ROWS) >= 20
     for country in COUNTRIES:
-        assert len(polls(country)) >= 8, country
+        assert len(list_polls(country)) >= 8, country
 
 
 def test_ids_are_unique_slugs() -> None:
@@ -124,7 +124,7 @@ def test_every_row_validates_alone(row: dict[str, Any]) -> None:
     assert built == poll(row["id"])
 
 
-@pytest.mark.parametrize("item", [p for p in polls() if p.maps_to], ids=lambda p: p.id)
+@pytest.mark.parametrize("item", [p for p in list_polls() if p.maps_to], ids=lambda p: p.id)
 def test_maps_to_names_an_agreement_of_the_kuril_space(item: Poll) -> None:
     space = SINGAPORE.space
     for issue, option in item.maps_to.items():
@@ -134,7 +134,7 @@ def test_maps_to_names_an_agreement_of_the_kuril_space(item: Poll) -> None:
 
 
 def test_month_and_published_precisions_are_consistent() -> None:
-    for item in polls():
+    for item in list_polls():
         if item.date_precision == "month":
             assert item.start.day == 1
             assert (item.end + datetime.timedelta(days=1)).day == 1
@@ -146,17 +146,17 @@ def test_month_and_published_precisions_are_consistent() -> None:
 
 # -- listing and lookup -------------------------------------------------------------------
 def test_polls_are_sorted_and_filtered() -> None:
-    every = polls()
+    every = list_polls()
     keys = [(p.end, p.start, p.id) for p in every]
     assert keys == sorted(keys)
     since = datetime.date(2018, 11, 20)
     until = datetime.date(2019, 1, 31)
-    chosen = polls("japan", since=since, until="2019-01-31")
+    chosen = list_polls("japan", since=since, until="2019-01-31")
     assert chosen == tuple(
         p for p in every if p.country == "japan" and since <= p.end <= until
     )
-    assert {p.country for p in polls("russia")} == {"russia"}
-    assert polls(since="2030-01-01") == ()
+    assert {p.country for p in list_polls("russia")} == {"russia"}
+    assert list_polls(since="2030-01-01") == ()
 
 
 def test_poll_by_id_and_close_matches() -> None:
@@ -167,16 +167,16 @@ def test_poll_by_id_and_close_matches() -> None:
 
 def test_records_and_dataframe() -> None:
     records = as_records()
-    assert [r["id"] for r in records] == [p.id for p in polls()]
+    assert [r["id"] for r in records] == [p.id for p in list_polls()]
     first = records[0]
-    assert first["source_url"] == polls()[0].source.url
-    assert first["answers"] == dict(polls()[0].answers)
+    assert first["source_url"] == list_polls()[0].source.url
+    assert first["answers"] == dict(list_polls()[0].answers)
     first["answers"]["x"] = 1.0  # a copy: the table is untouched
-    assert "x" not in polls()[0].answers
+    assert "x" not in list_polls()[0].answers
     pd = pytest.importorskip("pandas")
-    frame = as_dataframe(polls("russia"))
+    frame = as_dataframe(list_polls("russia"))
     assert isinstance(frame, pd.DataFrame)
-    assert list(frame["id"]) == [p.id for p in polls("russia")]
+    assert list(frame["id"]) == [p.id for p in list_polls("russia")]
 
 
 def test_polls_are_immutable_and_hashable() -> None:
@@ -503,9 +503,9 @@ BAD_ARGUMENTS = [
     ("threshold-nan", call(implied_support, SINGAPORE, party="japan",
                            agreement={"islands": "H"}, threshold=NAN),
      InvalidArgumentError, r"threshold must be a finite number, got nan"),
-    ("since", call(polls, since="last year"),
+    ("since", call(list_polls, since="last year"),
      InvalidArgumentError, r"since must be .* got 'last year'"),
-    ("country", call(polls, "Japan"),
+    ("country", call(list_polls, "Japan"),
      InvalidArgumentError, r"country must be .* got 'Japan'"),
     ("records", call(as_records, ["asahi-2019-01-20"]),
      InvalidArgumentError, r"items must hold Poll objects .* got 'asahi-2019-01-20'"),
@@ -597,7 +597,7 @@ type = "UnitedStates"
 proposer = "japan"
 responder = "russia"
 
-[thresholds."japan.audience_cost"]
+[thresholds."japan.diet_threshold"]
 poll = "asahi-2019-01-20"
 scale = 0.1
 """
@@ -611,21 +611,21 @@ def test_a_scenario_file_reads_a_parameter_from_a_poll(tmp_path: Path) -> None:
     scenario = scenario_from_toml(FILE, "poll-test")
     plain = scenario_from_toml(_without_thresholds(FILE), "plain")
     expected = threshold_from_poll("asahi-2019-01-20", plain, scale=0.1)
-    assert scenario.agent("japan").audience_cost == expected
-    assert scenario.agent("japan").audience_cost != plain.agent("japan").audience_cost
+    assert scenario.agent("japan").diet_threshold == expected
+    assert scenario.agent("japan").diet_threshold != plain.agent("japan").diet_threshold
     assert scenario.notes[-1].startswith(
-        f"japan.audience_cost = {expected:.6g}, read from the poll asahi-2019-01-20"
+        f"japan.diet_threshold = {expected:.6g}, read from the poll asahi-2019-01-20"
     )
     assert dict(scenario.derived_parameters) == {
-        "japan.audience_cost": {"poll": "asahi-2019-01-20", "scale": 0.1,
-                                "value": expected}
+        "japan.diet_threshold": {"poll": "asahi-2019-01-20", "scale": 0.1,
+                                 "value": expected, "note": scenario.notes[-1]}
     }
     # round trip: the reference is written back, the number is not
     path = tmp_path / "poll-test.toml"
     text = scenario.to_toml(path)
-    assert '[thresholds."japan.audience_cost"]' in text
+    assert '[thresholds."japan.diet_threshold"]' in text
     assert 'poll = "asahi-2019-01-20"' in text
-    assert "audience_cost" not in tomllib.loads(text)["agents"][0]
+    assert "diet_threshold" not in tomllib.loads(text)["agents"][0]
     again = read_scenario(path)
     assert again == scenario
     assert again.notes == scenario.notes  # the note is not repeated
@@ -634,10 +634,10 @@ def test_a_scenario_file_reads_a_parameter_from_a_poll(tmp_path: Path) -> None:
 
 def test_a_changed_parameter_is_written_as_a_number() -> None:
     scenario = scenario_from_toml(FILE, "poll-test")
-    changed = scenario.with_params({"japan.audience_cost": 0.7})
+    changed = scenario.with_params({"japan.diet_threshold": 0.7})
     text = changed.to_toml()
     assert "[thresholds" not in text
-    assert "audience_cost = 0.7" in text
+    assert "diet_threshold = 0.7" in text
     # and the note recording the poll's value, which 0.7 contradicts, is dropped
     assert "read from the poll" not in text
     assert scenario_from_toml(text, "again").notes == changed.notes[:-1]
@@ -645,8 +645,8 @@ def test_a_changed_parameter_is_written_as_a_number() -> None:
 
 def test_unquoted_dotted_keys_name_the_same_parameter() -> None:
     quoted = scenario_from_toml(FILE, "quoted")
-    for header in ("[thresholds.japan.audience_cost]\n",
-                   ("[thresholds.japan]\naudience_cost = { poll = \"asahi-2019-01-20\", "
+    for header in ("[thresholds.japan.diet_threshold]\n",
+                   ("[thresholds.japan]\ndiet_threshold = { poll = \"asahi-2019-01-20\", "
                    "scale = 0.1 }\n")):
         body = "" if "{" in header else 'poll = "asahi-2019-01-20"\nscale = 0.1\n'
         text = _without_thresholds(FILE) + header + body
@@ -660,21 +660,21 @@ def test_options_of_the_reference_reach_the_threshold() -> None:
     )
     scenario = scenario_from_toml(text, "options")
     plain = scenario_from_toml(_without_thresholds(FILE), "plain")
-    assert scenario.agent("japan").audience_cost == threshold_from_poll(
+    assert scenario.agent("japan").diet_threshold == threshold_from_poll(
         "asahi-2019-01-20", plain, scale=0.5, agreement={"islands": "H+S+talks"},
         support="in favour",
     )
 
 
 FILE_ERRORS = [
-    ("unknown-poll", 'poll = "asahi-2019"', r"thresholds\.japan\.audience_cost: no poll"),
-    ("missing-poll", 'scale = 0.1', r"thresholds\.japan\.audience_cost\.poll: missing"),
+    ("unknown-poll", 'poll = "asahi-2019"', r"thresholds\.japan\.diet_threshold: no poll"),
+    ("missing-poll", 'scale = 0.1', r"thresholds\.japan\.diet_threshold\.poll: missing"),
     ("unknown-key", 'poll = "asahi-2019-01-20"\nweight = 2',
-     r"thresholds\.japan\.audience_cost\.weight: unknown key"),
+     r"thresholds\.japan\.diet_threshold\.weight: unknown key"),
     ("scale-type", 'poll = "asahi-2019-01-20"\nscale = "wide"',
      r"\.scale: expected a number, got 'wide'"),
     ("scale-negative", 'poll = "asahi-2019-01-20"\nscale = -1',
-     r"audience_cost: .*scale must be positive .* got -1"),
+     r"diet_threshold: .*scale must be positive .* got -1"),
     ("support-type", 'poll = "asahi-2019-01-20"\nsupport = 3',
      r"\.support: expected an answer label or an array of them, got 3"),
     ("no-agreement", 'poll = "mainichi-2016-11-06"',
@@ -682,8 +682,8 @@ FILE_ERRORS = [
     ("agreement-option", 'poll = "asahi-2019-01-20"\nagreement = { islands = 2 }',
      r"\.agreement\.islands: expected an option"),
     ("other-country", 'poll = "vtsiom-2018-11-26"',
-     (r"audience_cost\.poll: the poll vtsiom-2018-11-26 asked the public of 'russia', "
-     r"but japan\.audience_cost is a parameter of 'japan'")),
+     (r"diet_threshold\.poll: the poll vtsiom-2018-11-26 asked the public of 'russia', "
+     r"but japan\.diet_threshold is a parameter of 'japan'")),
     ("support-repeated", 'poll = "asahi-2019-01-20"\nsupport = ["in favour", "in favour"]',
      r"support repeats an answer"),
     ("namespace-empty", None, r"thresholds\.japan: unknown scenario parameter 'japan'"),
@@ -695,7 +695,7 @@ FILE_ERRORS = [
 ])
 def test_bad_poll_references_are_named(body: str | None, pattern: str) -> None:
     text = _without_thresholds(FILE) + (
-        '[thresholds."japan.audience_cost"]\n' + body if body is not None
+        '[thresholds."japan.diet_threshold"]\n' + body if body is not None
         else "[thresholds.japan]\n"
     )
     with pytest.raises(ScenarioFileError, match=pattern) as caught:
@@ -704,15 +704,19 @@ def test_bad_poll_references_are_named(body: str | None, pattern: str) -> None:
 
 
 def test_a_parameter_set_twice_or_unknown_is_refused() -> None:
-    twice = FILE.replace('type = "Japan"\n', 'type = "Japan"\naudience_cost = 0.2\n')
+    twice = FILE.replace('type = "Japan"\n', 'type = "Japan"\ndiet_threshold = 0.2\n')
     with pytest.raises(ScenarioFileError, match=r"also set in agents\[0\]"):
         scenario_from_toml(twice, "twice")
-    unknown = FILE.replace("japan.audience_cost", "japan.audience")
+    unknown = FILE.replace("japan.diet_threshold", "japan.audience")
     with pytest.raises(ScenarioFileError, match=r"'japan\.audience'"):
         scenario_from_toml(unknown, "unknown")
-    protocol = FILE.replace("japan.audience_cost", "protocol.objection_cost")
+    protocol = FILE.replace("japan.diet_threshold", "protocol.objection_cost")
     with pytest.raises(ScenarioFileError, match=r"only agent parameters"):
         scenario_from_toml(protocol, "protocol")
+    utility = FILE.replace("japan.diet_threshold", "japan.audience_cost")
+    with pytest.raises(ScenarioFileError, match=r"japan\.audience_cost enters the agents' "
+                       r"utilities; only a parameter that no utility reads"):
+        scenario_from_toml(utility, "utility")
 
 
 def test_the_2018_scenario_reads_the_diet_threshold_from_the_asahi_poll() -> None:
@@ -727,3 +731,26 @@ def test_the_2018_scenario_reads_the_diet_threshold_from_the_asahi_poll() -> Non
     assert scenario.priors()["japan.diet_threshold"].support[0] < value
     assert value < scenario.priors()["japan.diet_threshold"].support[1]
     assert kuril_scenario(name="x").agent("japan").diet_threshold == 0.0
+
+
+def test_a_poll_reference_is_written_back_only_while_it_reproduces_the_value(
+    tmp_path: Path,
+) -> None:
+    """The bundled 2018 scenario reads japan.diet_threshold from a poll; after a
+    change to another of Japan's parameters the poll would give another
+    threshold, so the number, not the reference, is written, and the file
+    reads back as the same scenario.  A change to Russia's parameters leaves
+    the reference (it reads Japan's utilities only)."""
+    bundled = kurilsim.load_scenario("2018-singapore")
+    assert dict(bundled.derived_parameters)["japan.diet_threshold"]["poll"] == (
+        "asahi-2019-01-20")
+    for changes, kept in (({"japan.treaty_value": 0.5}, False),
+                          ({"russia.security_weight": 2.0}, True)):
+        changed = bundled.with_params(changes)
+        assert ("japan.diet_threshold" in dict(changed.derived_parameters)) is kept
+        path = tmp_path / "changed.toml"
+        changed.to_toml(path)
+        again = kurilsim.load_scenario(path)
+        assert again == changed
+        assert again.parameters()["japan.diet_threshold"] == (
+            bundled.parameters()["japan.diet_threshold"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -10,96 +11,106 @@ import pytest
 
 from kurilsim import InvalidArgumentError
 from kurilsim.kuril.dynamic_record import DynamicPosterior, dynamic_posterior
-from kurilsim.kuril.history import REGIMES, kuril_dynamic
+from kurilsim.kuril.history import REGIMES, kuril_dynamic, regime_of_year
 from tests.bad_arguments import NAN, call, check_named, params
+
+NAMES = [r.name for r in REGIMES]
 
 
 @pytest.fixture(scope="module")
-def hazards_only() -> DynamicPosterior:
-    return dynamic_posterior(draws=24, rng=7, horizons=(2026, 2030, 2040))
+def recent() -> DynamicPosterior:
+    """From 2010 with the hazards only: the 2010s, post-2014 and post-2022
+    regimes conclude nothing at the point values, so the record is sure."""
+    return dynamic_posterior(draws=16, rng=7, start=2010, horizons=(2026, 2030, 2040))
 
 
 @pytest.fixture(scope="module")
 def everything() -> DynamicPosterior:
-    return dynamic_posterior(draws=12, rng=3, parameters="all")
+    return dynamic_posterior(draws=24, rng=3, parameters="all", start=2010)
 
 
-def test_the_likelihood_is_the_model_probability_of_no_treaty(
-    hazards_only: DynamicPosterior,
+def _outlook(posterior: DynamicPosterior, i: int, start: int, years: list[int]) -> Any:
+    hazards = dict(zip(NAMES, posterior.values[i, : len(NAMES)], strict=True))
+    return kuril_dynamic(start, years=years, hazards=hazards, phased=posterior.phased)
+
+
+def test_a_one_year_record_has_the_likelihood_of_no_treaty_that_year() -> None:
+    """until == start: 1 - P(treaty in the first year), recomputed by kuril_dynamic."""
+    for start in (1993, 2012):
+        posterior = dynamic_posterior(draws=3, rng=1, start=start, until=start,
+                                      horizons=start + 1)
+        for i in range(3):
+            outlook = _outlook(posterior, i, start, [start])
+            assert posterior.likelihood[i] == pytest.approx(
+                1 - outlook.treaty_probability[0], abs=1e-12)
+
+
+def test_the_likelihood_follows_the_observed_regimes() -> None:
+    """From 1956 the 1990s regime concludes every year at the point values, so
+    the record (no treaty along the observed path) is impossible under every
+    hazard draw, however long the Cold War is drawn to last; a forecast from
+    1956 that averages over the regimes' timing would not say so."""
+    posterior = dynamic_posterior(draws=6, rng=5)
+    assert np.all(posterior.likelihood == 0.0)
+    assert posterior.possible == 0.0
+    assert posterior.ess == 0.0
+    assert not posterior.weights.any()
+    assert np.isnan(posterior.forecast()).all()
+    assert math.isnan(posterior.mean("hazard.cold-war"))
+    assert "no draw makes the record possible" in posterior.summary()
+    averaged = _outlook(posterior, 0, 1956, [2024])
+    assert 1 - averaged.treaty_probability[0] > 0  # the timing-averaged forecast
+
+
+def test_weights_are_the_normalised_likelihood_and_forecasts_start_at_the_record_end(
+    recent: DynamicPosterior,
 ) -> None:
-    """Each draw's likelihood is recomputed independently by kuril_dynamic
-    at the draw's hazards (the model's own report of P(treaty by 2024))."""
-    names = [f"hazard.{r.name}" for r in REGIMES]
-    assert list(hazards_only.names) == names
-    for i in (0, 5, 17):
-        hazards = dict(zip([r.name for r in REGIMES], hazards_only.values[i], strict=True))
-        outlook = kuril_dynamic(1956, years=[2024, 2026, 2030, 2040], hazards=hazards,
-                                phased=False)
-        assert hazards_only.likelihood[i] == pytest.approx(
-            1 - outlook.treaty_probability[0], abs=1e-12)
-        assert np.allclose(hazards_only.treaty_by[i], outlook.treaty_probability[1:],
-                           atol=1e-12)
-
-
-def test_weights_are_the_normalised_likelihood(hazards_only: DynamicPosterior) -> None:
-    w, lik = hazards_only.weights, hazards_only.likelihood
-    assert not hazards_only.failures
+    lik, w = recent.likelihood, recent.weights
+    assert not recent.failures
+    assert np.all(lik == 1.0)  # nothing is concluded after 2010 at the point values
     assert w.sum() == pytest.approx(1.0)
     assert np.allclose(w, lik / lik.sum())
-    assert 1.0 <= hazards_only.ess <= len(w)
-    p, error = hazards_only.prior_predictive
+    assert recent.ess == pytest.approx(len(w))
+    p, _ = recent.prior_predictive
     assert p == pytest.approx(lik.mean())
-    assert error == pytest.approx(lik.std(ddof=1) / np.sqrt(len(lik)))
-    name = "hazard.cold-war"
-    column = hazards_only.values[:, hazards_only.names.index(name)]
-    assert hazards_only.mean(name) == pytest.approx(w @ column)
-    assert hazards_only.mean(name, posterior=False) == pytest.approx(column.mean())
-
-
-def test_forecasts_are_conditional_probabilities_nondecreasing_in_the_horizon(
-    hazards_only: DynamicPosterior,
-) -> None:
-    forecast = hazards_only.forecast()
+    name = "hazard.post-2022"
+    column = recent.values[:, recent.names.index(name)]
+    assert recent.mean(name) == pytest.approx(w @ column)
+    assert recent.mean(name, posterior=False) == pytest.approx(column.mean())
+    assert recent.prior_means[name] == pytest.approx(0.5 / (0.5 + 0.5 + 2.78), rel=0.05)
+    assert regime_of_year(2024) == "post-2022"
+    for i in (0, 9):
+        outlook = _outlook(recent, i, 2025, [2026, 2030, 2040])
+        assert np.allclose(recent.forecasts[i], outlook.treaty_probability, atol=1e-12)
+    forecast = recent.forecast()
     assert forecast.shape == (3,)
-    assert np.all((forecast >= 0) & (forecast <= 1))
+    assert np.allclose(forecast, w @ recent.forecasts)
     assert np.all(np.diff(forecast) >= -1e-12)
-    # by hand: P(treaty in (2024, Y] | none by 2024) weighted by the posterior,
-    # whose weights are proportional to P(none by 2024), which cancels
-    lik = hazards_only.likelihood
-    by_hand = [
-        float(np.sum(hazards_only.treaty_by[:, k] - (1 - lik)) / lik.sum()) for k in range(3)
-    ]
-    assert np.allclose(forecast, by_hand)
-
-
-def test_a_record_of_the_first_year_only() -> None:
-    """until == start: the likelihood is 1 - P(treaty in the first year)."""
-    posterior = dynamic_posterior(draws=4, rng=1, start=1993, until=1993, horizons=1994)
-    for i in range(4):
-        hazards = dict(zip([r.name for r in REGIMES], posterior.values[i], strict=True))
-        outlook = kuril_dynamic(1993, years=[1993], hazards=hazards, phased=False)
-        assert posterior.likelihood[i] == pytest.approx(1 - outlook.treaty_probability[0])
 
 
 def test_all_parameters_are_drawn_but_not_those_other_concepts_read(
     everything: DynamicPosterior,
 ) -> None:
     names = everything.names
-    assert names[: len(REGIMES)] == tuple(f"hazard.{r.name}" for r in REGIMES)
+    assert names[: len(REGIMES)] == tuple(f"hazard.{n}" for n in NAMES)
     assert "1990s:russia.security_weight" in names
     assert not any(n.endswith((".article_cost", ".diet_threshold")) for n in names)
-    assert everything.values.shape == (12, len(names))
-    shifts = everything.shifts(5)
-    assert len(shifts) == 5
-    assert [abs(s) for _, s in shifts] == sorted((abs(s) for _, s in shifts), reverse=True)
-    text = everything.summary()
-    assert "P(no treaty by 2024) under the prior" in text
-    assert "moved most by the record" in text
+    assert everything.values.shape == (24, len(names))
+    assert 0.0 <= everything.possible <= 1.0
+    if everything.weights.any():
+        shifts = everything.shifts(5)
+        assert len(shifts) == 5
+        magnitudes = [abs(s) for _, s in shifts]
+        assert magnitudes == sorted(magnitudes, reverse=True)
+        assert everything.noise > 0
+        assert "noise alone gives" in everything.summary()
+    assert "P(record) under the prior" in everything.summary()
+    assert "DynamicPosterior(24 draws" in repr(everything)
 
 
 def test_draws_are_reproducible() -> None:
-    first = dynamic_posterior(draws=3, rng=11)
-    second = dynamic_posterior(draws=3, rng=11)
+    first = dynamic_posterior(draws=3, rng=11, start=2010)
+    second = dynamic_posterior(draws=3, rng=11, start=2010)
     assert np.array_equal(first.values, second.values)
     assert np.array_equal(first.likelihood, second.likelihood)
 

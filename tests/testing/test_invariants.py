@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import settings
 
 import kurilsim
 from kurilsim import (
@@ -149,7 +150,9 @@ def test_property_suite_catches_a_broken_solver_with_a_small_counterexample() ->
     def pure_only(game: NormalFormGame) -> object:
         return solve_nash(game, "pure")  # misses mixed equilibria: empty on pennies
 
-    suite = solver_property_suite(pure_only, max_examples=200)
+    # derandomized: the search is the same in every run, so whether it finds
+    # a game without a pure equilibrium does not depend on the run's seed
+    suite = settings(derandomize=True, max_examples=200)(solver_property_suite(pure_only))
     with pytest.raises(AssertionError) as caught:
         suite()
     notes = "\n".join(getattr(caught.value, "__notes__", []))

@@ -11,7 +11,7 @@ agreement -- that agreement in the model's terms (``maps_to``) with the
 answers counted for and against it.  Nothing is filled in that the source
 does not give: an absent sample size is ``None``.
 
-:func:`polls` lists them (by country and date), :func:`poll` fetches one by
+:func:`list_polls` lists them (by country and date), :func:`poll` fetches one by
 id, :func:`as_records` and :func:`as_dataframe` (pandas, optional) tabulate
 them.  The file is read once and every row is validated when it is read
 (:func:`polls_from_dict` is the validator, public so that a modified copy of
@@ -95,8 +95,8 @@ __all__ = [
     "as_dataframe",
     "as_records",
     "implied_support",
+    "list_polls",
     "poll",
-    "polls",
     "polls_from_dict",
     "support_share",
     "threshold_from_poll",
@@ -678,7 +678,7 @@ def _as_date(name: str, value: object) -> datetime.date | None:
     )
 
 
-def polls(
+def list_polls(
     country: str | None = None,
     *,
     since: datetime.date | str | None = None,
@@ -706,12 +706,12 @@ def polls(
 
     Examples
     --------
-    >>> from kurilsim.data import polls
-    >>> len(polls()) >= 20
+    >>> from kurilsim.data import list_polls
+    >>> len(list_polls()) >= 20
     True
-    >>> [p.id for p in polls("russia", until="2001-12-31")]
+    >>> [p.id for p in list_polls("russia", until="2001-12-31")]
     ['fom-1999-09-23', 'fom-2000-09-09', 'fom-2001-03-10']
-    >>> all(p.country == "japan" for p in polls("japan", since="2018-01-01"))
+    >>> all(p.country == "japan" for p in list_polls("japan", since="2018-01-01"))
     True
     """
     if country is not None and country not in COUNTRIES:
@@ -759,26 +759,26 @@ def poll(id: str) -> Poll:
         else "no id is close"
     )
     raise InvalidArgumentError(
-        f"no poll {_show(id)}; {hint} (kurilsim.data.polls.polls() lists the "
+        f"no poll {_show(id)}; {hint} (kurilsim.data.polls.list_polls() lists the "
         f"{len(table)} polls)"
     )
 
 
 def _chosen(items: Iterable[Poll] | None) -> tuple[Poll, ...]:
     if items is None:
-        return polls()
+        return list_polls()
     if isinstance(items, Poll | str | bytes | Mapping) or not isinstance(
         items, Iterable
     ):
         raise InvalidArgumentError(
-            "items must be an iterable of Poll objects (kurilsim.data.polls.polls(); "
+            "items must be an iterable of Poll objects (kurilsim.data.polls.list_polls(); "
             f"for one poll, [poll]), got {_show(items)}"
         )
     chosen = tuple(items)
     for item in chosen:
         if not isinstance(item, Poll):
             raise InvalidArgumentError(
-                f"items must hold Poll objects (kurilsim.data.polls.polls()), got "
+                f"items must hold Poll objects (kurilsim.data.polls.list_polls()), got "
                 f"{_show(item)}"
             )
     return chosen
@@ -790,7 +790,7 @@ def as_records(items: Iterable[Poll] | None = None) -> list[dict[str, Any]]:
     Parameters
     ----------
     items : iterable of Poll, optional
-        Default: every poll (:func:`polls`).
+        Default: every poll (:func:`list_polls`).
 
     Returns
     -------
@@ -802,8 +802,8 @@ def as_records(items: Iterable[Poll] | None = None) -> list[dict[str, Any]]:
 
     Examples
     --------
-    >>> from kurilsim.data import as_records, polls
-    >>> rows = as_records(polls("russia"))
+    >>> from kurilsim.data import as_records, list_polls
+    >>> rows = as_records(list_polls("russia"))
     >>> rows[0]["id"], rows[0]["source_url"].startswith("https://")
     ('fom-1999-09-23', True)
     """

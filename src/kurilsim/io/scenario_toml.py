@@ -52,8 +52,9 @@ File format (every key optional unless marked)::
     agreement = { islands = "H+S+joint" }  # default: the poll's maps_to
     scale = 0.25                       # default: kurilsim.data.polls.DEFAULT_SCALE
 
-A ``[thresholds]`` table sets agent parameters from public-opinion polls
-instead of numbers: each entry computes
+A ``[thresholds]`` table sets agent parameters that no utility reads (the
+ratification thresholds, read only by the ``"two-level"`` concept) from
+public-opinion polls instead of numbers: each entry computes
 :func:`kurilsim.data.polls.threshold_from_poll` on the scenario as the rest of
 the file defines it, for the party that holds the parameter, and sets the
 parameter to the result; a note recording the poll and the value is added to
@@ -257,12 +258,38 @@ def _thresholds_to_dict(
     for dotted, reference in scenario.derived_parameters:
         if values.get(dotted) != reference["value"]:
             continue  # changed since: the number is written, not the reference
+        if not _reference_reproduces(scenario, dotted, reference):
+            # the parameter kept its value, but the scenario changed under the
+            # poll (another parameter of the party): reading the reference back
+            # would give another threshold, so the number is written
+            continue
         owner, parameter = dotted.split(".", 1)
         for table in agents:
             if table.get("name") == owner:
                 table.pop(parameter, None)
-        tables[dotted] = {k: v for k, v in reference.items() if k != "value"}
+        tables[dotted] = {
+            k: v for k, v in reference.items() if k not in ("value", "note")
+        }
     return tables
+
+
+def _reference_reproduces(
+    scenario: Scenario, dotted: str, reference: Mapping[str, Any]
+) -> bool:
+    """Whether reading a ``[thresholds]`` reference on this scenario gives the
+    value it holds (so that writing the reference round-trips)."""
+    from kurilsim.data.polls import DEFAULT_SCALE, poll, threshold_from_poll
+
+    party = dotted.split(".", 1)[0]
+    options = {k: reference[k] for k in ("support", "oppose", "agreement") if k in reference}
+    try:
+        value = threshold_from_poll(
+            poll(reference["poll"]), scenario, party=party,
+            scale=reference.get("scale", DEFAULT_SCALE), **options,
+        )
+    except (InvalidArgumentError, InvalidModelError):
+        return False
+    return math.isclose(value, float(reference["value"]), rel_tol=1e-12, abs_tol=1e-15)
 
 
 def _toml_string(text: str) -> str:
@@ -796,6 +823,17 @@ def _apply_thresholds(
             raise _fail(source, where, str(error)) from None
         if owner is None:
             raise _fail(source, where, "only agent parameters can be read from polls")
+        if scenario.read_by(dotted) is None:
+            # a threshold computed from the party's utilities must not feed
+            # back into them (and reading it again would give another value)
+            raise _fail(
+                source,
+                where,
+                f"{dotted} enters the agents' utilities; only a parameter that no "
+                "utility reads (one read by a single concept, such as the "
+                "ratification thresholds japan.diet_threshold or "
+                "russia.duma_threshold) can be read from a poll",
+            )
         party, parameter = owner
         for k, item in enumerate(raw_agents):
             label = item.get("name") or _default_name(item.get("type"))
@@ -844,7 +882,6 @@ def _apply_thresholds(
         except (InvalidArgumentError, InvalidModelError) as error:
             raise _fail(source, where, str(error)) from None
         changes[dotted] = value
-        references.append((dotted, {**table, "value": value}))
         note = (
             f"{_poll_note_start(dotted, value, item.id)}{item.pollster}, "
             f"{item.start.isoformat()} to {item.end.isoformat()}; "
@@ -855,6 +892,7 @@ def _apply_thresholds(
         )
         if note not in notes:
             notes.append(note)
+        references.append((dotted, {**table, "value": value, "note": note}))
     try:
         scenario = scenario.with_params(changes)
     except InvalidModelError as error:

@@ -794,8 +794,9 @@ class Japan(ParametricAgent):
             high=0.3,
             reasoning=(
                 "judgement: centred on 0, a governing majority approving what "
-                "its cabinet signs (the favourable elite conditions of Sacko "
-                "and Winkley 2020); either sign, a Diet more hawkish (> 0) or "
+                "its cabinet signs (Sacko and Winkley 2020 find elite conditions "
+                "favourable, while popular opposition held the status quo: the "
+                "upper tail); either sign, a Diet more hawkish (> 0) or "
                 "keener on a treaty (< 0) than the cabinet; sd 0.1 of the "
                 "four islands' value"
             ),
@@ -1276,9 +1277,10 @@ class Russia(ParametricAgent):
             high=0.3,
             reasoning=(
                 "judgement: centred on 0, a Duma majority that follows the "
-                "Kremlin on treaties (the favourable elite conditions of Sacko "
-                "and Winkley 2020); the 74-77% of Russians against any transfer "
-                "(Levada 2018-19) are the case for the upper tail; sd 0.1"
+                "Kremlin on treaties; Sacko and Winkley 2020 find elite conditions "
+                "favourable but popular opposition holding the status quo, and "
+                "the 74-77% of Russians against a transfer (Levada and VTsIOM, "
+                "Nov 2018) are the case for the upper tail; sd 0.1"
             ),
             source=_TWO_LEVEL_PRIOR_SOURCE,
         ),

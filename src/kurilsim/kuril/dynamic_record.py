@@ -3,38 +3,53 @@
 The dynamic model (:mod:`kurilsim.kuril.history`) gives, for every value of
 its parameters, the probability of the one fact the record states about the
 talks as a whole: from 1956 to the end of 2024 no peace treaty was signed.
-That probability is the **likelihood** of the record, computed exactly from
-the solved Markov chain (no simulation, no tolerance), so the posterior of
-the parameters given the record is the prior reweighted by it:
+The regimes themselves are observed too: the year in which each began is
+known (:func:`~kurilsim.kuril.history.regime_of_year`).  So the likelihood
+of the record is the probability of no treaty *along the observed path of
+regimes*: with ``a_r`` the probability that a treaty (a first stage
+included) is concluded in a year spent in regime ``r`` at the start of talks
+(the solved equilibrium's :attr:`agreement_rates` in that regime's state),
 
-    posterior(theta)  ∝  prior(theta) * P(no treaty by 2024 | theta).
+    P(record | theta) = prod over the years y = start, ..., until of (1 - a_{r(y)}),
+
+computed exactly from the solved game (no simulation, no tolerance).  The
+hazards still matter: they are what each side expects of the next regime,
+which decides what it accepts now.  The posterior of the parameters given the
+record is the prior reweighted by that likelihood:
+
+    posterior(theta)  ∝  prior(theta) * P(record | theta).
 
 :func:`dynamic_posterior` draws ``draws`` parameter points from their priors
--- the regimes' yearly exit hazards (:func:`~kurilsim.kuril.history.hazard_priors`)
-and, with ``parameters="all"``, every free parameter of each regime's
-scenario, drawn independently per regime -- solves the dynamic game at each,
-and weights each draw by its likelihood (self-normalised importance sampling
-with the prior as proposal; Kish's effective sample size says how many draws
-carry the posterior).  It reports
+-- the regimes' yearly exit hazards (:func:`~kurilsim.kuril.history.hazard_priors`,
+themselves built from the observed spells) and, with ``parameters="all"``,
+every free parameter of each regime's scenario, drawn independently per
+regime -- solves the dynamic game at each, and weights each draw by its
+likelihood (self-normalised importance sampling with the prior as proposal;
+Kish's effective sample size says how many draws carry the posterior).  It
+reports
 
 * the prior predictive probability of the record (the mean likelihood: how
-  surprising "no treaty by 2024" is to the model before it sees the record),
-  with its Monte-Carlo standard error;
-* for each horizon year ``Y``, the probability of a treaty by ``Y`` *given*
-  none by the record's end, under the posterior -- the forecast the record
-  supports;
+  surprising "no treaty along the observed path" is to the model before it
+  sees the record), with its Monte-Carlo standard error, and the share of
+  draws under which the record is possible at all;
+* for each horizon year ``Y``, the probability of a treaty by ``Y`` given the
+  record, which by the Markov property is the probability of a treaty from
+  the regime in force at the record's end (post-2022 for 2024), under the
+  posterior;
 * posterior means of the hazards and of any drawn parameter
   (:meth:`DynamicPosterior.mean`), and the parameters the record moves most
-  (:meth:`DynamicPosterior.shifts`).
+  (:meth:`DynamicPosterior.shifts`), with the size of shift that noise alone
+  gives at this effective sample size.
 
 Parameters read only by another concept (:meth:`kurilsim.Scenario.read_by`:
 the pledge game's clauses, the ratifiers' thresholds) are not drawn: the
 dynamic game does not read them.
 
 Nothing is tuned: the record enters only through the likelihood.  A model
-that makes the record unlikely at most of its prior shows it as a small
-prior predictive probability and a small effective sample size, both
-reported.
+that makes the record impossible at most of its prior shows it as a small
+prior predictive probability, a small share of possible draws and a small
+effective sample size, all reported; if no draw makes the record possible
+there is no posterior (the weights are all zero and the forecasts NaN).
 
 References
 ----------
@@ -77,7 +92,7 @@ RECORD_END: Final = 2024
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class DynamicPosterior:
-    """The dynamic model's parameters given "no treaty by the record's end".
+    """The dynamic model's parameters given "no treaty" along the observed regimes.
 
     Attributes
     ----------
@@ -85,41 +100,74 @@ class DynamicPosterior:
         The first year of talks and the record's last year.
     horizons : tuple of int
         The years of the forecasts.
+    phased : bool
+        Whether "two islands first" was a first stage in the games solved.
     names : tuple of str
         The drawn parameters: ``"hazard.<regime>"``, and with
         ``parameters="all"`` ``"<regime>:<dotted name>"``.
     values : ndarray, shape (n, len(names))
         The draws (rows of failed draws included).
     likelihood : ndarray, shape (n,)
-        P(no treaty by the end of ``until`` | draw); NaN where the draw
-        failed (see ``failures``).
-    treaty_by : ndarray, shape (n, len(horizons))
-        P(treaty by the end of each horizon | draw), unconditional.
+        P(no treaty in any year from ``start`` to ``until``, each year in
+        its observed regime | draw); NaN where the draw failed (see
+        ``failures``).
+    forecasts : ndarray, shape (n, len(horizons))
+        P(treaty by the end of each horizon | draw), from the regime in force
+        at the end of ``until`` (the record's end; by the Markov property,
+        the forecast given the record).
     weights : ndarray, shape (n,)
-        Normalised posterior weights (0 for failed draws).
+        Normalised posterior weights (0 for failed draws); all 0 if no draw
+        makes the record possible.
+    prior_means : dict of str to float
+        The exact prior mean of each hazard (of its Beta prior).
     failures : dict of int to str
         Draw index to the error that stopped it (a scenario rejecting its
         drawn values, or the solver failing to certify an equilibrium).
+
+    Examples
+    --------
+    >>> from kurilsim.kuril.dynamic_record import dynamic_posterior
+    >>> posterior = dynamic_posterior(draws=4, rng=0)
+    >>> posterior.possible  # the 1990s regime concludes a treaty every year
+    0.0
+    >>> import math; math.isnan(posterior.forecast()[0])
+    True
     """
 
     start: int
     until: int
     horizons: tuple[int, ...]
+    phased: bool
     names: tuple[str, ...]
     values: NDArray[np.float64]
     likelihood: NDArray[np.float64]
-    treaty_by: NDArray[np.float64]
+    forecasts: NDArray[np.float64]
     weights: NDArray[np.float64]
+    prior_means: dict[str, float]
     failures: dict[int, str]
+
+    def __repr__(self) -> str:
+        p, _ = self.prior_predictive
+        return (
+            f"DynamicPosterior({len(self.likelihood)} draws, {len(self.names)} "
+            f"parameters, P(record) under the prior {p:.3g}, ESS {self.ess:.1f})"
+        )
 
     @property
     def ess(self) -> float:
-        """Kish's effective sample size of the weights, ``1 / sum(w**2)``."""
+        """Kish's effective sample size of the weights, ``1 / sum(w**2)`` (0 if none)."""
         return float(1.0 / np.sum(self.weights**2)) if self.weights.any() else 0.0
 
     @property
+    def possible(self) -> float:
+        """The share of the (successful) draws under which the record has
+        positive probability."""
+        ok = self.likelihood[np.isfinite(self.likelihood)]
+        return float(np.mean(ok > 0)) if len(ok) else float("nan")
+
+    @property
     def prior_predictive(self) -> tuple[float, float]:
-        """P(no treaty by ``until``) under the prior, and its standard error."""
+        """P(record) under the prior (the mean likelihood), and its standard error."""
         ok = self.likelihood[np.isfinite(self.likelihood)]
         if not len(ok):
             return float("nan"), float("nan")
@@ -127,22 +175,19 @@ class DynamicPosterior:
         return float(ok.mean()), error
 
     def forecast(self) -> NDArray[np.float64]:
-        """P(treaty by each horizon | no treaty by ``until``), under the posterior.
+        """P(treaty by each horizon | the record), under the posterior.
 
-        Per draw ``(P(by Y) - P(by until)) / P(none by until)``, averaged with
-        the posterior weights (which are proportional to that denominator).
+        The posterior mean of :attr:`forecasts`; NaN if no draw makes the
+        record possible.
         """
-        ok = np.isfinite(self.likelihood) & (self.likelihood > 0)
-        before = 1.0 - self.likelihood
-        conditional = np.zeros_like(self.treaty_by)
-        conditional[ok] = np.clip(
-            (self.treaty_by[ok] - before[ok, None]) / self.likelihood[ok, None], 0.0, 1.0
-        )
-        result: NDArray[np.float64] = self.weights @ conditional
+        if not self.weights.any():
+            return np.full(len(self.horizons), np.nan)
+        ok = self.weights > 0
+        result: NDArray[np.float64] = self.weights[ok] @ self.forecasts[ok]
         return result
 
     def mean(self, name: str, *, posterior: bool = True) -> float:
-        """The posterior (or prior) mean of a drawn parameter.
+        """The posterior mean of a drawn parameter, or the mean of its draws.
 
         Raises
         ------
@@ -157,19 +202,31 @@ class DynamicPosterior:
         column = self.values[:, self.names.index(name)]
         ok = np.isfinite(self.likelihood)
         if posterior:
+            if not self.weights.any():
+                return float("nan")
             return float(self.weights @ np.where(ok, column, 0.0))
         return float(column[ok].mean())
+
+    @property
+    def noise(self) -> float:
+        """The largest shift (in prior sds) that noise alone would give among
+        the drawn parameters at this effective sample size: about
+        ``sqrt(2 ln k / ESS)`` for ``k`` parameters (the expected maximum of
+        ``k`` standard normal means of ``ESS`` draws)."""
+        if self.ess <= 0:
+            return float("nan")
+        return float(np.sqrt(2.0 * np.log(max(len(self.names), 2)) / self.ess))
 
     def shifts(self, count: int = 8) -> list[tuple[str, float]]:
         """The drawn parameters the record moves most, largest first.
 
-        For each parameter, the posterior mean minus the prior mean, in
-        units of the prior's standard deviation (over the draws); ``count``
-        of them by absolute size.
+        For each parameter, the posterior mean minus the mean of the draws,
+        in units of the draws' standard deviation; ``count`` of them by
+        absolute size.  Compare with :attr:`noise`.
         """
         count = check_int(count, "count", low=1)
         ok = np.isfinite(self.likelihood)
-        if not ok.any():
+        if not ok.any() or not self.weights.any():
             return []
         prior = self.values[ok]
         sd = prior.std(axis=0)
@@ -182,23 +239,30 @@ class DynamicPosterior:
         effective sample size, the forecasts and the hazards' means."""
         p, error = self.prior_predictive
         n = len(self.likelihood)
+        done = n - len(self.failures)
         lines = [
-            (f"dynamic model from {self.start}, record: no treaty by the end of "
-            f"{self.until} ({n} draws from the priors, {len(self.failures)} failed)"),
-            f"  P(no treaty by {self.until}) under the prior: {p:.3f} ± {error:.3f}",
-            (f"  effective sample size of the posterior: {self.ess:.1f} of "
-            f"{n - len(self.failures)}"),
+            (f"dynamic model ({'phased' if self.phased else 'unphased'}) from "
+             f"{self.start}, record: no treaty in any year to the end of {self.until}, "
+             f"along the observed regimes ({n} draws from the priors, "
+             f"{len(self.failures)} failed)"),
+            f"  P(record) under the prior: {p:.3g} ± {error:.2g}",
+            f"  draws under which the record is possible: {self.possible:.1%} of {done}",
+            f"  effective sample size of the posterior: {self.ess:.1f} of {done}",
         ]
+        if not self.weights.any():
+            lines.append("  no draw makes the record possible: no posterior")
+            return "\n".join(lines)
         for year, q in zip(self.horizons, self.forecast(), strict=True):
-            lines.append(f"  P(treaty by {year} | none by {self.until}): {q:.3f}")
-        for regime in REGIMES:
-            name = f"hazard.{regime.name}"
+            lines.append(f"  P(treaty by {year} | the record): {q:.3f}")
+        for name, mean in self.prior_means.items():
             lines.append(
-                f"  {name}: prior mean {self.mean(name, posterior=False):.3f}, "
-                f"posterior mean {self.mean(name):.3f}"
+                f"  {name}: prior mean {mean:.3f}, posterior mean {self.mean(name):.3f}"
             )
-        if len(self.names) > len(REGIMES):
-            lines.append("  moved most by the record (posterior - prior mean, in prior sds):")
+        if len(self.names) > len(self.prior_means):
+            lines.append(
+                "  moved most by the record (posterior - prior mean, in prior sds; "
+                f"noise alone gives up to about {self.noise:.2f}):"
+            )
             lines += [f"    {name}: {shift:+.2f}" for name, shift in self.shifts()]
         return "\n".join(lines)
 
@@ -253,13 +317,15 @@ def dynamic_posterior(
     Examples
     --------
     >>> from kurilsim.kuril.dynamic_record import dynamic_posterior
-    >>> posterior = dynamic_posterior(draws=8, rng=1)
+    >>> posterior = dynamic_posterior(draws=8, rng=1, start=2010)
     >>> posterior.likelihood.shape, posterior.names[0]
     ((8,), 'hazard.pre-1960')
     >>> bool(abs(posterior.weights.sum() - 1) < 1e-12)
     True
     >>> bool(0 <= posterior.forecast()[0] <= 1)
     True
+    >>> dynamic_posterior(draws=8, rng=1).possible  # from 1956: never
+    0.0
     """
     n = check_int(draws, "draws", low=1, high=1_000_000)
     generator = check_rng(rng)
@@ -275,7 +341,7 @@ def dynamic_posterior(
     if not isinstance(phased, bool | np.bool_):
         raise InvalidArgumentError(f"phased must be True or False, got {describe(phased)}")
     phased = bool(phased)
-    regime = regime_of_year(start)
+    regime_of_year(start)  # checks that talks had begun
 
     hazards = hazard_priors()
     names = [f"hazard.{name}" for name in hazards]
@@ -296,9 +362,15 @@ def dynamic_posterior(
                 columns.append(priors[dotted].sample(n, rng=generator))
     values = np.column_stack(columns).astype(np.float64)
 
-    periods = np.array([until - start + 1, *(y - start + 1 for y in years)], dtype=np.int64)
+    # the observed path: the regime in force in each year of the record
+    order = [regime.name for regime in REGIMES]
+    years_in = np.array(
+        [order.index(regime_of_year(y)) for y in range(start, until + 1)], dtype=np.intp
+    )
+    final = regime_of_year(until)
+    ahead = np.array([y - until for y in years], dtype=np.int64)
     likelihood = np.full(n, np.nan)
-    treaty_by = np.full((n, len(years)), np.nan)
+    forecasts = np.full((n, len(years)), np.nan)
     failures: dict[int, str] = {}
     h = len(hazards)
     for i in range(n):
@@ -317,12 +389,13 @@ def dynamic_posterior(
                 phased=phased,
             )
             solution = solve_markov_bargaining(game, tol=tol)
-            p = solution.agreement_probability(periods, start=regime, until="any")
+            yearly = np.clip(solution.agreement_rates[: len(REGIMES)].sum(axis=1), 0.0, 1.0)
+            ahead_p = solution.agreement_probability(ahead, start=final, until="any")
         except KurilsimError as error:
             failures[i] = str(error)
             continue
-        likelihood[i] = 1.0 - p[0]
-        treaty_by[i] = p[1:]
+        likelihood[i] = float(np.prod(1.0 - yearly[years_in]))
+        forecasts[i] = ahead_p
     ok = np.isfinite(likelihood)
     weights = np.where(ok, np.nan_to_num(likelihood), 0.0)
     total = weights.sum()
@@ -331,10 +404,12 @@ def dynamic_posterior(
         start=start,
         until=until,
         horizons=years,
+        phased=phased,
         names=tuple(names),
         values=readonly(values),
         likelihood=readonly(likelihood),
-        treaty_by=readonly(treaty_by),
+        forecasts=readonly(forecasts),
         weights=readonly(weights),
+        prior_means={f"hazard.{name}": prior.mean for name, prior in hazards.items()},
         failures=failures,
     )

@@ -20,9 +20,10 @@ The rules
     ``russia.federation_council_threshold``).  This is a reduced form of
     "the median member accepts": the stage shares its government's ranking
     of agreements and differs only in how much a deal must be worth before
-    it says yes.  ``t = 0`` (the default) is a stage that accepts what its
-    government would accept -- the reading in which elite conditions are
-    favourable (Sacko and Winkley 2020); ``t > 0`` a stricter one;
+    it says yes.  ``t = 0`` (the default, a judgement) is a stage that
+    accepts what its government would accept; ``t > 0`` a stricter one --
+    the reading suggested by Sacko and Winkley (2020), who find elite
+    conditions favourable but popular opposition holding the status quo;
     ``t < 0`` one keener on a treaty than its government.  The thresholds
     are read only by the ``"two-level"`` concept (``read_by="two-level"``),
     so calibration and robustness under other concepts hold them fixed; a

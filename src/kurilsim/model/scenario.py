@@ -82,7 +82,10 @@ class Scenario:
         threshold from a public-opinion poll: see
         :func:`kurilsim.io.scenario_toml.scenario_from_dict`), by dotted name:
         the reference as written in the file plus ``"value"``, the value it
-        gave.  Kept so that :meth:`to_dict` writes the reference back, as long
+        gave, and ``"note"``, the note recording it.  :meth:`with_params`
+        drops a reference, and its note, once a parameter of its party changes
+        (the reference reads the party's utilities, so it would no longer give
+        the value).  Kept so that :meth:`to_dict` writes the reference back, as long
         as the parameter still has that value.  Stored as ``(name, table)``
         pairs of copies.
 
@@ -731,7 +734,29 @@ class Scenario:
             for agent in self.agents
         )
         protocol = replace(self.protocol, **protocol_changes, discount=discount)
-        return replace(self, agents=agents, protocol=protocol)
+        # a derived parameter's reference reads its party's utilities: once any
+        # other parameter of that party changes (or it does), the reference no
+        # longer gives the value, which then stands as a plain number
+        derived, dropped = [], []
+        changed: set[str] = set()
+        if self.derived_parameters:
+            current = self.parameters()
+            changed = {
+                dotted.split(".", 1)[0]
+                for dotted, value in changes.items()
+                if not dotted.startswith("protocol.")
+                and not _same_values(current.get(dotted), value)
+            }
+        for name, table in self.derived_parameters:
+            if name.split(".", 1)[0] not in changed:
+                derived.append((name, table))
+            else:
+                dropped.append(table.get("note"))  # the note recording it, if any
+        notes = tuple(note for note in self.notes if note not in dropped)
+        return replace(
+            self, agents=agents, protocol=protocol, derived_parameters=tuple(derived),
+            notes=notes,
+        )
 
     def _checked_derived(
         self, derived: object

@@ -48,10 +48,11 @@ References
 .. [3] A. Merlo and C. Wilson, "A stochastic model of sequential bargaining
    with complete information", *Econometrica* 63, 371–399, 1995.
 .. [4] V. Britz, P. J.-J. Herings and A. Predtetchinski, "Non-cooperative
-   support for the asymmetric Nash bargaining solution", METEOR Research
-   Memorandum 2008/018, Maastricht University, 2008.
+   support for the asymmetric Nash bargaining solution", *Journal of
+   Economic Theory* 145(5), 1951–1967, 2010 (METEOR Research Memorandum
+   2008/018, Maastricht University, 2008).
 .. [5] J. S. Banks and J. Duggan, "A bargaining model of collective choice",
-   *American Political Science Review*, 2000.
+   *American Political Science Review* 94(1), 73–88, 2000.
 """
 
 from __future__ import annotations
