@@ -270,3 +270,38 @@ def test_tests_import_public_names(path: Path) -> None:
         f"tests/{path.relative_to(TESTS)} imports kurilsim._errors; use the public "
         "names exported by kurilsim"
     )
+
+
+def test_importing_the_package_loads_no_heavy_dependency() -> None:
+    """``import kurilsim`` loads its submodules on first use (PEP 562): a script
+    pays for scipy, matplotlib, pandas or the solvers only when it uses them.
+    (What the import costs in time is measured in benchmarks/bench_import.py.)"""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, kurilsim\n"
+        "heavy = ('scipy', 'matplotlib', 'pandas', 'tqdm', 'xarray', 'numba',\n"
+        "         'nashpy', 'SALib', 'kurilsim.solvers', 'kurilsim.model')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy\n"
+        "             or any(m.startswith(h + '.') or m == h for h in heavy)))\n"
+        "print(kurilsim.solve_nash.__module__)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True,
+        cwd=ROOT,
+    )
+    loaded, module = run.stdout.splitlines()
+    assert loaded == "[]", f"import kurilsim loaded {loaded}"
+    # and the lazily loaded names are the real objects
+    assert module == "kurilsim.solvers.nash"
+
+
+def test_every_public_name_resolves_and_is_listed() -> None:
+    import kurilsim
+
+    missing = [name for name in kurilsim.__all__ if not hasattr(kurilsim, name)]
+    assert not missing
+    assert set(kurilsim.__all__) <= set(dir(kurilsim))
+    with pytest.raises(AttributeError, match="no attribute 'not_a_name'"):
+        kurilsim.not_a_name  # noqa: B018

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.integrate import solve_ivp
 
 from kurilsim._checks import check_instance, check_int, check_real, check_rng
 from kurilsim._errors import InvalidGameError, InvalidProfileError, SolverError
@@ -186,6 +185,8 @@ def replicator_dynamics(
         return np.concatenate([s * (d - d @ s) for s, d in zip(sigma, dev, strict=True)])
 
     try:
+        from scipy.integrate import solve_ivp  # imported on use: it is slow to import
+
         sol = solve_ivp(
             rhs, (0.0, t_max), np.concatenate(start), t_eval=times, rtol=rtol, atol=atol
         )
