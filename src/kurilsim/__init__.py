@@ -116,7 +116,7 @@ if TYPE_CHECKING:
     from kurilsim.solvers.pbe import solve_pbe
     from kurilsim.solvers.refinements import Assessment, check_pbe, check_sequential
     from kurilsim.studies import two_vs_four_islands
-    from kurilsim.sweeps import SweepResult, sweep
+    from kurilsim.sweeps import SweepResult, load_result, sweep
 
     __version__: str
 
@@ -206,6 +206,7 @@ _LAZY: dict[str, str] = {
     "two_vs_four_islands": "kurilsim.studies",
     "SweepResult": "kurilsim.sweeps",
     "sweep": "kurilsim.sweeps",
+    "load_result": "kurilsim.sweeps",
 }
 
 #: Names that are modules themselves rather than attributes of one.
@@ -307,6 +308,7 @@ __all__ = [
     "kuril_scenario",
     "kuril_space",
     "list_scenarios",
+    "load_result",
     "load_scenario",
     "logit_qre",
     "nash_bargaining",

@@ -399,29 +399,42 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
             f"--plot draws a phase diagram, which needs a grid sweep with 2 or 3 "
             f"axes; got {len(grid)} ({', '.join(grid)})"
         )
-    result = sweep(
-        scenario,
-        grid,
-        concept=args.concept,
-        workers=args.workers,
-        checkpoint=args.checkpoint,
-        progress=False if args.no_progress else None,
-        chunk_size=args.chunk_size,
-        max_points=args.max_points,
-    )
-    _report_run(result, args.checkpoint)
-    if out is not None:
-        print(f"wrote CSV: {result.to_csv(out)} ({result.size} rows)")
-    if plot is not None:
-        _phase_diagram(result, plot)
-        print(f"wrote plot: {plot}")
-    axes = " x ".join(f"{name}[{len(values)}]" for name, values in grid.items())
-    points_text = "1 point" if result.size == 1 else f"{result.size} points"
-    print(
-        f"Outcome shares, {scenario.name} ({result.concept}), {points_text} "
-        f"over {axes}:"
-    )
-    _print_shares(result.outcome_shares())
+    with contextlib.ExitStack() as cleanup:
+        # the results go to disk chunk by chunk as they finish, never all into
+        # memory: to --checkpoint, or to a temporary folder (beside the CSV,
+        # on its disk) deleted at the end; the CSV and the shares are then
+        # read back one chunk at a time
+        folder = args.checkpoint
+        if folder is None:
+            import tempfile
+
+            folder = cleanup.enter_context(tempfile.TemporaryDirectory(
+                prefix=".kurilsim-sweep-", dir=None if out is None else out.parent
+            ))
+        result = sweep(
+            scenario,
+            grid,
+            concept=args.concept,
+            workers=args.workers,
+            checkpoint=folder,
+            in_memory=False,
+            progress=False if args.no_progress else None,
+            chunk_size=args.chunk_size,
+            max_points=args.max_points,
+        )
+        _report_run(result, args.checkpoint)
+        if out is not None:
+            print(f"wrote CSV: {result.to_csv(out)} ({result.size} rows)")
+        if plot is not None:
+            _phase_diagram(result, plot)
+            print(f"wrote plot: {plot}")
+        axes = " x ".join(f"{name}[{len(values)}]" for name, values in grid.items())
+        points_text = "1 point" if result.size == 1 else f"{result.size} points"
+        print(
+            f"Outcome shares, {scenario.name} ({result.concept}), {points_text} "
+            f"over {axes}:"
+        )
+        _print_shares(result.outcome_shares())
     return 0
 
 
@@ -729,7 +742,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--checkpoint",
         metavar="DIR",
         help="save finished chunks in DIR; re-running the same sweep resumes "
-        "from them (a different sweep is refused)",
+        "from them (a different sweep is refused). The results are written "
+        "there chunk by chunk as they finish (without --checkpoint, to a "
+        "temporary folder beside the CSV, deleted at the end), never all held "
+        "in memory",
     )
     sub.add_argument(
         "--workers",

@@ -8,13 +8,15 @@ The package is split along the steps of a sweep:
 :mod:`kurilsim.sweeps.evaluate`
     one chunk of points: the concept's vectorised kernel, or point by point;
 :mod:`kurilsim.sweeps.checkpoint`
-    finished chunks saved to disk, resumed safely;
+    finished chunks saved to disk, resumed safely; the same directory is a
+    result store (``sweep(..., in_memory=False)``, :func:`load_result`);
 :mod:`kurilsim.sweeps.run`
     the entry point :func:`sweep`: chunks, workers, progress;
 :mod:`kurilsim.sweeps.result`
     :class:`SweepResult` and its CSV output.
 """
 
+from kurilsim.sweeps.checkpoint import load_result
 from kurilsim.sweeps.design import DEFAULT_MAX_POINTS
 from kurilsim.sweeps.evaluate import FAST_CONCEPTS
 from kurilsim.sweeps.result import CSV_BLOCK_SIZE, ERROR, SweepResult, check_csv_path
@@ -29,6 +31,7 @@ __all__ = [
     "SLOW_CHUNK_SIZE",
     "SweepResult",
     "check_csv_path",
+    "load_result",
     "process_pool",
     "sweep",
 ]

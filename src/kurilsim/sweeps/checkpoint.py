@@ -2,7 +2,34 @@
 
 A checkpoint directory holds a manifest (``manifest.json``: what identifies
 the sweep, and its fingerprint, the hash of that) and one file per finished
-chunk (``chunk-0000000.npz``).  The manifest is created atomically and
+chunk (``chunk-0000000.npz``).  It is also where a sweep run with
+``in_memory=False`` leaves its results, read back chunk by chunk
+(:class:`StoredChunks`).
+
+Layout (an open format: JSON, TOML and NumPy's ``.npz``; no pickles)::
+
+    DIR/manifest.json       what identifies the sweep: format, kurilsim
+                            version, SHA-256 of the scenario, concept,
+                            design kind, fast path or not, parameter
+                            names, SHA-256 of the grid (and a summary of
+                            each axis), chunk size, the concept's options
+                            (by repr); "fingerprint": the hash of all that
+    DIR/scenario.toml       the base scenario (kurilsim.load_scenario reads it)
+    DIR/design/NAME.npy     the design: one array per swept parameter (NAME:
+                            its dotted name), the grid's axis (design
+                            "grid") or every point's value (other designs)
+    DIR/chunk-0000000.npz   chunk k (points k * chunk_size onwards, flat C
+                            order of the grid): "agreement" (int64; -1 no
+                            deal, -2 error), "probability" (float64),
+                            "utilities" (float64, points x agents, in the
+                            scenario's agent order), "error_offsets" (int64,
+                            within the chunk) and "error_messages" (str) of
+                            the points that failed, "format", "fingerprint",
+                            "index" and "digest" (SHA-256, see
+                            :func:`chunk_digest`)
+
+Every file is written to a temporary file and renamed into place (chunks
+with ``os.replace``), so a reader never sees one half-written.  The manifest is created atomically and
 exclusively, every chunk file records the sweep's fingerprint, its index and
 a SHA-256 digest of its content, and a chunk is only reused if its fields,
 shapes, dtypes and values are those the sweep itself would have written and
@@ -16,6 +43,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import time
 import warnings
@@ -27,6 +55,7 @@ from typing import Any, Final
 import numpy as np
 from numpy.typing import NDArray
 
+from kurilsim._arrays import readonly
 from kurilsim._errors import (
     CheckpointError,
     InvalidModelError,
@@ -37,21 +66,26 @@ from kurilsim._io import atomic_output, create_exclusively, make_directory
 from kurilsim.model.agreements import NO_DEAL
 from kurilsim.model.scenario import Scenario
 from kurilsim.sweeps.evaluate import Chunk
-from kurilsim.sweeps.result import ERROR
+from kurilsim.sweeps.result import ERROR, SweepResult, _Stored
 
 __all__ = [
     "ChunkSpec",
+    "StoredChunks",
     "chunk_digest",
     "load_chunk",
+    "load_result",
     "manifest",
     "open_checkpoint",
     "save_chunk",
+    "write_description",
 ]
 
 #: Version of the checkpoint files (manifest and chunks).  3: chunks carry a
 #: content digest, the manifest a summary of each axis.
 _CHECKPOINT_FORMAT = 3
 _MANIFEST = "manifest.json"
+_SCENARIO = "scenario.toml"
+_DESIGN = "design"
 #: The arrays of a chunk file covered by its digest, in the order they are hashed.
 _DIGESTED_FIELDS: Final = (
     "format", "agreement", "probability", "utilities", "error_offsets", "error_messages"
@@ -64,6 +98,23 @@ def _version() -> str:
     from kurilsim import __version__
 
     return __version__
+
+
+def _scenario_digest(scenario: Scenario) -> str:
+    """SHA-256 of a scenario's TOML-ready content (the manifest's "scenario")."""
+    return hashlib.sha256(
+        json.dumps(scenario.to_dict(), sort_keys=True).encode()
+    ).hexdigest()
+
+
+def _axis_digest(name: str, source: NDArray[Any]) -> str:
+    """SHA-256 of one axis (or sample column): its name, dtype, shape and bytes."""
+    alone = hashlib.sha256()
+    for part in (name, str(source.dtype), str(source.shape)):
+        alone.update(part.encode())
+        alone.update(b"\0")
+    alone.update(np.ascontiguousarray(source).tobytes())
+    return alone.hexdigest()
 
 
 def manifest(scenario: Scenario, concept: str, design: str, fast: bool,
@@ -422,3 +473,206 @@ def _expect(data: Mapping[str, NDArray[Any]], name: str, dtype: np.dtype[Any],
             f"{name} has dtype {array.dtype} and shape {array.shape}, expected "
             f"{dtype} and {shape}"
         )
+
+
+def write_description(folder: Path, scenario: Scenario,
+                      columns: Mapping[str, NDArray[Any]]) -> None:
+    """Save the base scenario (``scenario.toml``) and the design's arrays
+    (``design/NAME.npy``: ``columns``, the grid's axes or every point's
+    values) beside the manifest, unless there already (a resumed sweep's are
+    the same: the manifest's hashes cover both)."""
+    try:
+        if not (folder / _SCENARIO).exists():
+            text = scenario.to_toml()
+            with atomic_output(folder / _SCENARIO, "w") as stream:
+                stream.write(text)
+        design = make_directory(folder / _DESIGN, what="checkpoint design",
+                                error=CheckpointError)
+        for name, values in columns.items():
+            if not (design / f"{name}.npy").exists():
+                with atomic_output(design / f"{name}.npy", "wb") as stream:
+                    np.save(stream, np.ascontiguousarray(values), allow_pickle=False)
+    except OSError as error:
+        raise CheckpointError(
+            f"checkpoint {folder}: cannot write the sweep's description "
+            f"({error.strerror or error})"
+        ) from None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredChunks:
+    """The chunks of a finished sweep in its checkpoint directory, read on demand.
+
+    A :class:`~kurilsim.sweeps.result.ChunkSource`: each :meth:`read` loads
+    and checks one chunk file (fingerprint, shapes, values and digest, as on
+    resume), so that a store-backed :class:`~kurilsim.SweepResult` never holds
+    more than one chunk of the files at a time.
+
+    Attributes
+    ----------
+    folder : pathlib.Path
+        The checkpoint directory.
+    spec : ChunkSpec
+        What each chunk file must hold.
+    starts : tuple of int
+        The first point of each chunk.
+    total : int
+        Number of points.
+    """
+
+    folder: Path
+    spec: ChunkSpec
+    starts: tuple[int, ...]
+    total: int
+
+    def spans(self) -> list[tuple[int, int]]:
+        """First and past-the-end point of each chunk."""
+        ends = [*self.starts[1:], self.total]
+        return list(zip(self.starts, ends, strict=True))
+
+    def read(
+        self, position: int
+    ) -> tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.float64]]:
+        """Agreement codes, probabilities and utilities of chunk ``position``.
+
+        Raises
+        ------
+        CheckpointError
+            If its file is missing or no longer valid (changed since the sweep).
+        """
+        start, stop = self.spans()[position]
+        file = _chunk_file(self.folder, position)
+        if not file.exists():
+            raise CheckpointError(
+                f"the results of this sweep are in {self.folder}, but chunk file "
+                f"{file.name} is missing (deleted since the sweep?)"
+            )
+        try:
+            chunk = _read_chunk(file, position, stop - start, self.spec)
+        except _InvalidChunk as problem:
+            raise CheckpointError(
+                f"the results of this sweep are in {self.folder}, but chunk file "
+                f"{file.name} is no longer valid: {problem}"
+            ) from None
+        return chunk.agreement.astype(np.intp, copy=False), chunk.probability, chunk.utilities
+
+
+def load_result(folder: str | os.PathLike[str]) -> SweepResult:
+    """The result of a finished sweep, read back from its directory.
+
+    ``folder`` is the ``checkpoint=`` directory of a sweep (run with
+    ``in_memory=False`` or not) whose every chunk is saved.  The result reads
+    its columns from there chunk by chunk, as one returned by
+    ``sweep(..., in_memory=False)``.  The manifest's fingerprint, the
+    scenario's and the design's hashes and every chunk's digest are checked.
+
+    Parameters
+    ----------
+    folder : str or path
+
+    Returns
+    -------
+    SweepResult
+        With ``metadata["loaded_from"]`` the directory (the timings of the
+        run that made it are not kept).
+
+    Raises
+    ------
+    CheckpointError
+        If the directory is not a complete, unchanged sweep directory (the
+        message says what is missing or differs).
+
+    Examples
+    --------
+    >>> import tempfile, kurilsim
+    >>> from kurilsim.sweeps import load_result
+    >>> folder = tempfile.mkdtemp()
+    >>> result = kurilsim.sweep(kurilsim.kuril_scenario(name="s"),
+    ...                         {"russia.security_weight": [0.0, 1.0, 2.0]},
+    ...                         checkpoint=folder, progress=False)
+    >>> again = load_result(folder)
+    >>> again.shape, again.agreement.tolist() == result.agreement.tolist()
+    ((3,), True)
+    """
+    from kurilsim.io.scenario_toml import read_scenario
+    from kurilsim.sweeps.design import _grid_points
+
+    if not isinstance(folder, (str, os.PathLike)):
+        raise CheckpointError(
+            f"folder must be a directory path, got {type(folder).__name__}"
+        )
+    root = Path(folder)
+    if not (root / _MANIFEST).is_file():
+        raise CheckpointError(f"{root} holds no sweep: {_MANIFEST} is missing")
+    stored = _readmanifest(root, root / _MANIFEST)
+    content = {k: v for k, v in stored.items() if k != "fingerprint"}
+    if stored.get("format") != _CHECKPOINT_FORMAT:
+        raise CheckpointError(
+            f"{root}: format {stored.get('format')!r}, expected {_CHECKPOINT_FORMAT}"
+        )
+    if stored.get("fingerprint") != _fingerprint(content):
+        raise CheckpointError(
+            f"{root}: the fingerprint in {_MANIFEST} does not match its content "
+            "(edited by hand?)"
+        )
+    try:
+        scenario = read_scenario(root / _SCENARIO)
+    except (OSError, KurilsimError) as error:
+        raise CheckpointError(f"{root}: cannot read {_SCENARIO} ({error})") from None
+    if _scenario_digest(scenario) != stored["scenario"]:
+        raise CheckpointError(f"{root}: {_SCENARIO} is not the scenario of this sweep")
+    names = list(stored["parameters"])
+    columns: dict[str, NDArray[Any]] = {}
+    for name, summary in zip(names, stored["axes"], strict=True):
+        try:
+            values = np.load(root / _DESIGN / f"{name}.npy", allow_pickle=False)
+        except (OSError, ValueError) as error:
+            raise CheckpointError(
+                f"{root}: cannot read the design of {name} ({error})"
+            ) from None
+        if _axis_digest(name, values) != summary["sha256"]:
+            raise CheckpointError(
+                f"{root}: the design of {name} is not the one of this sweep"
+            )
+        columns[name] = readonly(values)
+    if stored["design"] == "grid":
+        axes, points = columns, _grid_points(columns)
+        shape = tuple(len(values) for values in columns.values())
+    else:
+        axes, points = {}, columns
+        shape = (len(next(iter(columns.values()))),)
+    total = math.prod(shape)
+    starts = tuple(range(0, total, int(stored["chunk_size"])))
+    spec = ChunkSpec(fingerprint=str(stored["fingerprint"]),
+                     outcomes=len(scenario.space), agents=len(scenario.agents))
+    missing = [k for k in range(len(starts)) if not _chunk_file(root, k).exists()]
+    if missing:
+        raise CheckpointError(
+            f"{root}: the sweep is not finished: {len(missing)} of {len(starts)} "
+            f"chunks missing (first: {_chunk_file(root, missing[0]).name}); run the "
+            "same sweep with this checkpoint to finish it"
+        )
+    source = StoredChunks(root, spec, starts, total)
+    errors: dict[int, str] = {}
+    for position, (start, stop) in enumerate(source.spans()):
+        try:
+            chunk = _read_chunk(_chunk_file(root, position), position, stop - start, spec)
+        except _InvalidChunk as problem:
+            raise CheckpointError(
+                f"{root}: chunk file {_chunk_file(root, position).name} is not "
+                f"valid: {problem}"
+            ) from None
+        errors.update({start + k: message for k, message in chunk.errors.items()})
+    column = _Stored(source)
+    return SweepResult(
+        scenario=scenario, concept=str(stored["concept"]), design=str(stored["design"]),
+        axes=axes, points=points, shape=shape,
+        agreement=column, probability=column, utilities=column, errors=errors,
+        metadata={
+            "kurilsim": stored.get("kurilsim"), "scenario": scenario.name,
+            "concept": stored["concept"], "design": stored["design"],
+            "fast": stored["fast"], "chunk_size": stored["chunk_size"],
+            "chunks": len(starts), "in_memory": False, "loaded_from": str(root),
+        },
+        source=source,
+    )

@@ -184,7 +184,15 @@ def _validate_values(scenario: Scenario, name: str, values: NDArray[Any]) -> Non
             agent, _, parameter = alias.partition(".")
             scenario.agent(agent).coefficients({parameter: values})
         return
-    for value in np.unique(values):
+    distinct = np.unique(values)
+    if values.dtype.kind in "iuf" and len(distinct) > 2:
+        # a numeric protocol setting (objection_cost >= 0, a discount in (0, 1]):
+        # its valid values form an interval, so the scenario checked at the
+        # smallest and the largest value (NaN sorts last) checks every value,
+        # without one rebuilt scenario per value (each draw of a sample is a
+        # value of its own)
+        distinct = distinct[[0, -1]]
+    for value in distinct:
         scenario.with_params({name: value.item()})
 
 

@@ -1,5 +1,12 @@
 """The result of a sweep: :class:`SweepResult`, its selections and its CSV output.
 
+A result holds its columns in memory, or reads them, chunk by chunk, from
+the directory a sweep saved them in (``sweep(..., checkpoint=DIR,
+in_memory=False)``: see :mod:`kurilsim.sweeps.checkpoint` for the layout);
+both kinds have the same API, and the methods that go over every point
+(:meth:`SweepResult.outcome_shares`, :meth:`SweepResult.to_csv`,
+:meth:`SweepResult.iter_columns`) hold one chunk or block at a time.
+
 Every file written goes through :mod:`kurilsim._io`: to a temporary file
 beside the target, renamed into place when complete.
 """
@@ -9,10 +16,10 @@ from __future__ import annotations
 import math
 import os
 import reprlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Protocol, overload
 
 import numpy as np
 from numpy.typing import NDArray
@@ -23,7 +30,7 @@ from kurilsim._io import atomic_output, check_output_path
 from kurilsim.model.agreements import NO_DEAL
 from kurilsim.model.scenario import Scenario
 
-__all__ = ["CSV_BLOCK_SIZE", "ERROR", "SweepResult", "check_csv_path"]
+__all__ = ["CSV_BLOCK_SIZE", "ERROR", "ChunkSource", "SweepResult", "check_csv_path"]
 
 #: Agreement code of a point whose solver raised (see :attr:`SweepResult.errors`).
 ERROR: Final = -2
@@ -41,7 +48,66 @@ def _short(value: object) -> str:
     return reprlib.repr(value)
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+class ChunkSource(Protocol):
+    """Where a store-backed :class:`SweepResult` reads its columns: the chunks
+    of a sweep saved on disk (:class:`kurilsim.sweeps.checkpoint.StoredChunks`).
+
+    ``spans()`` gives each chunk's first and past-the-end point (flat, in
+    order, covering every point); ``read(k)`` the flat agreement codes,
+    probabilities and utilities ``(points, n_agents)`` of chunk ``k``.
+    """
+
+    @property
+    def folder(self) -> Path: ...
+
+    def spans(self) -> Sequence[tuple[int, int]]: ...
+
+    def read(
+        self, position: int
+    ) -> tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.float64]]: ...
+
+
+#: Which array of a chunk (``ChunkSource.read``) holds each column.
+_COLUMN_PART: Final = {"agreement": 0, "probability": 1, "utilities": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    """A column left on disk: the stand-in a store-backed result is given
+    for ``agreement``, ``probability`` or ``utilities``."""
+
+    source: ChunkSource
+
+
+class _Column:
+    """A column of :class:`SweepResult`: an array held in memory, or read from
+    the result's chunks on disk at each access (a fresh read-only array)."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+        self._key = f"_column_{name}"
+
+    @overload
+    def __get__(self, instance: None, owner: type) -> _Column: ...
+
+    @overload
+    def __get__(self, instance: object, owner: type) -> NDArray[Any]: ...
+
+    def __get__(self, instance: object, owner: type) -> NDArray[Any] | _Column:
+        if instance is None:
+            # no default value for the dataclass field
+            raise AttributeError(self._name)
+        value = instance.__dict__[self._key]
+        if isinstance(value, _Stored):
+            return _read_column(instance, value.source, self._name)  # type: ignore[arg-type]
+        array: NDArray[Any] = value
+        return array
+
+    def __set__(self, instance: object, value: NDArray[Any] | _Stored) -> None:
+        instance.__dict__[self._key] = value
+
+
+@dataclass(frozen=True, eq=False)
 class SweepResult:
     """The outcome of a scenario at every point of a parameter sweep.
 
@@ -70,6 +136,21 @@ class SweepResult:
     metadata : dict
         kurilsim version, scenario name, concept, design, seed, chunk size,
         workers, timings (seconds) and throughput.
+    source : ChunkSource or None
+        ``None`` for a result held in memory; for one left on disk
+        (``sweep(..., in_memory=False)``), the chunks it reads its columns
+        from (``source.folder``: the directory).  Each access to
+        ``agreement``, ``probability`` or ``utilities`` of such a result
+        reads the whole column from disk into a new array: keep a reference
+        to reuse it, or go through :meth:`iter_columns`, which holds one
+        block at a time.
+
+    Notes
+    -----
+    :meth:`outcome_shares`, :meth:`to_csv` and :meth:`iter_columns` hold one
+    chunk (or block) at a time; :meth:`sel` holds the selection;
+    :meth:`columns`, :meth:`to_numpy` and :meth:`to_pandas` build every
+    column in memory.
     """
 
     scenario: Scenario
@@ -78,11 +159,12 @@ class SweepResult:
     axes: dict[str, NDArray[Any]]
     points: dict[str, NDArray[Any]]
     shape: tuple[int, ...]
-    agreement: NDArray[np.intp]
-    probability: NDArray[np.float64]
-    utilities: NDArray[np.float64]
+    agreement: _Column = _Column()
+    probability: _Column = _Column()
+    utilities: _Column = _Column()
     errors: dict[int, str] = field(default_factory=dict)
     metadata: dict[str, Any] = field(default_factory=dict)
+    source: ChunkSource | None = field(default=None, repr=False)
 
     @property
     def size(self) -> int:
@@ -118,11 +200,98 @@ class SweepResult:
         >>> round(sum(result.outcome_shares().values()), 12)
         1.0
         """
-        codes, counts = np.unique(self.agreement, return_counts=True)
-        order = np.argsort(-counts, kind="stable")
+        tally: dict[int, int] = {}
+        for _, _, block in self._blocks(CSV_BLOCK_SIZE, ("agreement",)):
+            found, counts = np.unique(block[0], return_counts=True)
+            for code, count in zip(found.tolist(), counts.tolist(), strict=True):
+                tally[code] = tally.get(code, 0) + count
+        codes = sorted(tally)  # as np.unique over every point: by code
+        order = np.argsort(-np.array([tally[c] for c in codes]), kind="stable")
         return {
-            self.label(int(codes[k])): float(counts[k]) / self.size for k in order
+            self.label(codes[k]): tally[codes[k]] / self.size for k in order.tolist()
         }
+
+    def _blocks(
+        self, size: int, parts: Sequence[str] = ("agreement", "probability", "utilities")
+    ) -> Iterator[tuple[int, int, list[NDArray[Any]]]]:
+        """The flat columns ``parts`` (``utilities`` as ``(points, n_agents)``)
+        over consecutive points: ``(start, stop, arrays)``, at most ``size``
+        points each, one chunk of a store-backed result read at a time."""
+        if self.source is None:
+            flat = {
+                "agreement": self.agreement.reshape(-1),
+                "probability": self.probability.reshape(-1),
+                "utilities": self.utilities.reshape(self.size, -1),
+            }
+            for start in range(0, self.size, size):
+                stop = min(start + size, self.size)
+                yield start, stop, [flat[name][start:stop] for name in parts]
+            return
+        for position, (first, last) in enumerate(self.source.spans()):
+            chunk = self.source.read(position)
+            arrays = [chunk[_COLUMN_PART[name]] for name in parts]
+            for start in range(first, last, size):
+                stop = min(start + size, last)
+                yield start, stop, [a[start - first:stop - first] for a in arrays]
+
+    def iter_columns(self, block_size: int = CSV_BLOCK_SIZE
+                     ) -> Iterator[dict[str, NDArray[Any]]]:
+        """The flat columns of :meth:`columns`, ``block_size`` points at a time.
+
+        Consecutive blocks of points (flat order); only one block is in
+        memory at a time (a result left on disk is read chunk by chunk), so
+        this goes over a sweep of any size.
+
+        Parameters
+        ----------
+        block_size : int
+            Most points per block (a store-backed result's blocks also end
+            where its chunks do).
+
+        Yields
+        ------
+        dict of str to ndarray
+            The columns of :meth:`column_names` over one block.
+
+        Raises
+        ------
+        InvalidArgumentError
+            If ``block_size`` is not a positive integer.
+
+        Examples
+        --------
+        >>> import numpy as np, kurilsim
+        >>> result = kurilsim.sweep(kurilsim.kuril_scenario(name="s"),
+        ...                         {"russia.security_weight": np.linspace(0, 3, 5)},
+        ...                         progress=False)
+        >>> [len(block["agreement"]) for block in result.iter_columns(2)]
+        [2, 2, 1]
+        """
+        _check_block_size(block_size)
+        labels: dict[int, str] = {}
+        for start, stop, (codes, probability, utilities) in self._blocks(block_size):
+            yield self._block_columns(start, stop, codes, probability, utilities, labels)
+
+    def _block_columns(
+        self, start: int, stop: int, codes: NDArray[Any], probability: NDArray[Any],
+        utilities: NDArray[Any], labels: dict[int, str],
+    ) -> dict[str, NDArray[Any]]:
+        """The columns of the points ``start:stop`` (``labels`` caches the
+        outcome label of each code across blocks)."""
+        data: dict[str, NDArray[Any]] = {
+            name: values[start:stop] for name, values in self.points.items()
+        }
+        data["agreement"] = codes
+        codes_seen, position = np.unique(codes, return_inverse=True)
+        for code in codes_seen.tolist():
+            if code not in labels:
+                labels[code] = self.label(code)
+        names = np.array([labels[c] for c in codes_seen.tolist()], dtype=str)
+        data["outcome"] = names[position.ravel()]
+        data["probability"] = probability
+        for k, name in enumerate(self.agents):
+            data[f"utility.{name}"] = utilities[:, k]
+        return data
 
     def sel(self, selection: Mapping[str, Any]) -> SweepResult:
         """The sub-sweep at given values of some grid axes (those axes dropped).
@@ -170,6 +339,17 @@ class SweepResult:
         flat = np.arange(self.size).reshape(self.shape)[tuple(index)]
         shape = flat.shape
         flat = flat.ravel()
+        codes = np.empty(len(flat), dtype=np.intp)
+        probability = np.empty(len(flat))
+        utilities = np.empty((len(flat), len(self.agents)))
+        for start, stop, (a, p, u) in self._blocks(CSV_BLOCK_SIZE):
+            # the selected points within this block (flat is increasing)
+            lo, hi = np.searchsorted(flat, [start, stop]).tolist()
+            if hi > lo:
+                inside = flat[lo:hi] - start
+                codes[lo:hi], probability[lo:hi], utilities[lo:hi] = (
+                    a[inside], p[inside], u[inside]
+                )
         return SweepResult(
             scenario=self.scenario,
             concept=self.concept,
@@ -177,13 +357,9 @@ class SweepResult:
             axes={n: self.axes[n] for n in keep},
             points={n: readonly(v[flat]) for n, v in self.points.items() if n in keep},
             shape=tuple(shape),
-            agreement=readonly(self.agreement.ravel()[flat].reshape(shape)),
-            probability=readonly(self.probability.ravel()[flat].reshape(shape)),
-            utilities=readonly(
-                self.utilities.reshape(self.size, -1)[flat].reshape(
-                    (*shape, len(self.agents))
-                )
-            ),
+            agreement=readonly(codes.reshape(shape)),
+            probability=readonly(probability.reshape(shape)),
+            utilities=readonly(utilities.reshape((*shape, len(self.agents)))),
             errors=self._errors_within(flat),
             metadata={**self.metadata, "selection": dict(selection)},
         )
@@ -205,18 +381,14 @@ class SweepResult:
         ]
 
     def columns(self) -> dict[str, NDArray[Any]]:
-        """Flat columns: parameters, agreement, its label, probability, utilities."""
-        data: dict[str, NDArray[Any]] = dict(self.points)
-        codes = self.agreement.ravel()
-        data["agreement"] = codes
-        codes_seen, position = np.unique(codes, return_inverse=True)
-        labels = np.array([self.label(int(c)) for c in codes_seen], dtype=str)
-        data["outcome"] = labels[position.ravel()]
-        data["probability"] = self.probability.ravel()
-        flat = self.utilities.reshape(self.size, -1)
-        for k, name in enumerate(self.agents):
-            data[f"utility.{name}"] = flat[:, k]
-        return data
+        """Flat columns: parameters, agreement, its label, probability, utilities.
+
+        Every column in memory at once (see :meth:`iter_columns` for blocks).
+        """
+        return self._block_columns(
+            0, self.size, self.agreement.reshape(-1), self.probability.reshape(-1),
+            self.utilities.reshape(self.size, -1), {},
+        )
 
     def to_numpy(self) -> NDArray[Any]:
         """A structured array with one record per point (see :meth:`columns`)."""
@@ -246,8 +418,9 @@ class SweepResult:
         their shortest round-trip form (``float(cell)`` gives back the very
         value); text cells that a spreadsheet would read as a formula (first
         character ``= + - @``, tab or carriage return) are prefixed with a
-        single quote.  Rows are formatted ``block_size`` at a time, so the
-        memory needed is that of one block whatever the size of the sweep.
+        single quote.  Rows are formatted ``block_size`` at a time (a
+        result left on disk is read one chunk at a time), so the memory needed
+        is that of one block whatever the size of the sweep.
         The table is written to a temporary file beside ``path`` and renamed
         onto it once complete: on failure an earlier file at ``path`` is left
         untouched.
@@ -291,19 +464,14 @@ class SweepResult:
         kurilsim._errors.InvalidArgumentError: path must be a file path (str or os.PathLike), got 5 (int)
         """
         _check_path("path", path)
-        if isinstance(block_size, bool) or not isinstance(block_size, int) or block_size < 1:
-            raise InvalidArgumentError(
-                f"block_size must be a positive integer, got {block_size!r}"
-            )
+        _check_block_size(block_size)
         target = check_output_path(path, what="CSV file")
         labels: dict[int, str] = {}
         try:
             with atomic_output(target, "w", newline="") as stream:
                 stream.write(",".join(map(_text_cell, self.column_names())) + "\r\n")
-                for start in range(0, self.size, block_size):
-                    stream.write(
-                        _csv_block(self, start, min(start + block_size, self.size), labels)
-                    )
+                for start, stop, block in self._blocks(block_size):
+                    stream.write(_csv_block(self, start, stop, block, labels))
         except MemoryError:
             raise OutputError(
                 f"cannot write {target}: out of memory while formatting rows (try a "
@@ -346,6 +514,25 @@ def check_csv_path(path: str | os.PathLike[str]) -> Path:
     """
     _check_path("path", path)
     return check_output_path(path, suffixes=(".csv",), what="CSV file")
+
+
+def _check_block_size(block_size: object) -> None:
+    if isinstance(block_size, bool) or not isinstance(block_size, int) or block_size < 1:
+        raise InvalidArgumentError(
+            f"block_size must be a positive integer, got {block_size!r}"
+        )
+
+
+def _read_column(result: SweepResult, source: ChunkSource, name: str) -> NDArray[Any]:
+    """One column of a store-backed result, read chunk by chunk into a new
+    read-only array of the result's shape."""
+    part = _COLUMN_PART[name]
+    tail = (len(result.scenario.agents),) if name == "utilities" else ()
+    dtype = np.intp if name == "agreement" else np.float64
+    column = np.empty((result.size, *tail), dtype=dtype)
+    for position, (start, stop) in enumerate(source.spans()):
+        column[start:stop] = source.read(position)[part]
+    return readonly(column.reshape((*result.shape, *tail)))
 
 
 def _check_path(name: str, value: object) -> None:
@@ -393,13 +580,15 @@ def _cells(values: NDArray[Any]) -> NDArray[np.object_]:
     return cells[position.reshape(-1)]
 
 
-def _csv_block(result: SweepResult, start: int, stop: int, labels: dict[int, str]) -> str:
+def _csv_block(result: SweepResult, start: int, stop: int, block: Sequence[NDArray[Any]],
+               labels: dict[int, str]) -> str:
     """The CSV rows of points ``start:stop``, each ending in CRLF.
 
+    ``block`` holds their agreement codes, probabilities and utilities;
     ``labels`` caches the outcome cell of each agreement code across blocks.
     """
+    codes, probability, flat = block
     columns = [_cells(values[start:stop]) for values in result.points.values()]
-    codes = result.agreement.reshape(-1)[start:stop]
     columns.append(_cells(codes))
     distinct, position = np.unique(codes, return_inverse=True)
     for code in distinct.tolist():
@@ -408,8 +597,7 @@ def _csv_block(result: SweepResult, start: int, stop: int, labels: dict[int, str
     outcome = np.empty(len(distinct), dtype=object)
     outcome[:] = [labels[c] for c in distinct.tolist()]
     columns.append(outcome[position.reshape(-1)])
-    columns.append(_cells(result.probability.reshape(-1)[start:stop]))
-    flat = result.utilities.reshape(result.size, -1)[start:stop]
+    columns.append(_cells(probability))
     columns.extend(_cells(flat[:, k]) for k in range(flat.shape[1]))
     rows = map(",".join, zip(*(column.tolist() for column in columns), strict=True))
     return "\r\n".join(rows) + "\r\n"

@@ -7,7 +7,10 @@ runs either on the *fast path* (a concept with a kernel: the whole chunk at
 once) or point by point, serially, on a process pool of its own
 (``workers=``) or through any :class:`concurrent.futures.Executor` (a Dask
 cluster's ``client.get_executor()``).  With ``checkpoint=`` finished chunks
-are saved and an interrupted sweep resumes (:mod:`kurilsim.sweeps.checkpoint`).
+are saved and an interrupted sweep resumes (:mod:`kurilsim.sweeps.checkpoint`);
+with ``in_memory=False`` as well, the results stay there, written chunk by
+chunk as they finish, and the result reads them back from there (a sweep of
+any size in the memory of a few chunks).
 """
 
 from __future__ import annotations
@@ -37,14 +40,16 @@ from kurilsim.concepts import Concept
 from kurilsim.model.scenario import Scenario
 from kurilsim.sweeps.checkpoint import (
     ChunkSpec,
+    StoredChunks,
     load_chunk,
     manifest,
     open_checkpoint,
     save_chunk,
+    write_description,
 )
 from kurilsim.sweeps.design import DEFAULT_MAX_POINTS, Design, make_design
 from kurilsim.sweeps.evaluate import Chunk, evaluate_chunk
-from kurilsim.sweeps.result import SweepResult
+from kurilsim.sweeps.result import SweepResult, _Stored
 
 __all__ = ["FAST_CHUNK_SIZE", "SLOW_CHUNK_SIZE", "process_pool", "sweep"]
 
@@ -212,6 +217,7 @@ def sweep(
     workers: int | None = None,
     executor: concurrent.futures.Executor | None = None,
     checkpoint: str | os.PathLike[str] | None = None,
+    in_memory: bool = True,
     progress: bool | None = None,
     max_points: int = DEFAULT_MAX_POINTS,
 ) -> SweepResult:
@@ -285,7 +291,18 @@ def sweep(
         plausible (agreement codes still valid, probabilities in [0, 1],
         finite utilities).  A deliberate forgery that recomputes the digest
         is *not* detected: the digest is not a signature, so only resume
-        from directories you trust.
+        from directories you trust.  The directory also holds the base
+        scenario (``scenario.toml``) and the design (``design/NAME.npy``),
+        so that :func:`kurilsim.sweeps.load_result` reads a finished sweep
+        back; the layout is documented in :mod:`kurilsim.sweeps.checkpoint`.
+    in_memory : bool
+        Gather the results in memory (default).  ``False`` (needs
+        ``checkpoint``) leaves them in the checkpoint directory, each chunk
+        written as it finishes and none kept: the sweep needs the memory of a
+        few chunks (and of its design's points), whatever its size, and
+        returns a result that reads its columns from the directory
+        (:attr:`SweepResult.source <kurilsim.SweepResult>`), whose
+        ``outcome_shares``, ``to_csv`` and ``iter_columns`` go chunk by chunk.
     progress : bool, optional
         Show a tqdm progress bar (default: only on a terminal).
     max_points : int
@@ -338,6 +355,20 @@ def sweep(
     ...     design="points", progress=False)
     >>> points.shape, points.design
     ((3,), 'points')
+
+    Results left on disk, written chunk by chunk and read back the same way:
+
+    >>> import tempfile
+    >>> grid = {"japan.demand": [2, 4], "russia.security_weight": [0.0, 1.5, 3.0]}
+    >>> stored = kurilsim.sweep(scenario, grid, checkpoint=tempfile.mkdtemp(),
+    ...                         in_memory=False, progress=False)
+    >>> stored.source is not None
+    True
+    >>> held = kurilsim.sweep(scenario, grid, progress=False)
+    >>> stored.outcome_shares() == held.outcome_shares()
+    True
+    >>> bool((stored.utilities == held.utilities).all())
+    True
     >>> kurilsim.sweep(scenario, {"russia.security_weight": np.linspace(0, 3, 10**5),
     ...                           "russia.pledge_credibility": np.linspace(0, 1, 10**5)})
     Traceback (most recent call last):
@@ -346,11 +377,12 @@ def sweep(
     """
     plan = _plan(scenario, concept, options, fast=fast, chunk_size=chunk_size,
                  workers=workers, executor=executor, checkpoint=checkpoint,
-                 progress=progress, max_points=max_points)
+                 in_memory=in_memory, progress=progress, max_points=max_points)
     points = make_design(scenario, grid, kind=design, samples=samples, rng=rng,
                          max_points=plan.max_points)
     store = _open_store(plan, points)
-    table = _Table.empty(points.size, plan.chunk_size, len(scenario.agents))
+    table = _Table.empty(points.size, plan.chunk_size, len(scenario.agents),
+                         keep=plan.in_memory)
     started = time.perf_counter()
     pending = _resume(store, table)
     workers_used, limited_by = _count_workers(plan, len(pending))
@@ -365,6 +397,7 @@ def sweep(
         "design": points.kind,
         "seed": points.seed,
         "fast": plan.fast,
+        "in_memory": plan.in_memory,
         "chunk_size": plan.chunk_size,
         "chunks": len(table.starts),
         "chunks_resumed": len(table.starts) - len(pending),
@@ -375,7 +408,8 @@ def sweep(
         "seconds": elapsed,
         "points_per_second": points.size / elapsed if elapsed > 0 else math.inf,
     }
-    return table.result(scenario, plan.concept.name, points, metadata)
+    source = None if plan.in_memory else store.chunks(table)
+    return table.result(scenario, plan.concept.name, points, metadata, source)
 
 
 @dataclass(frozen=True, slots=True)
@@ -391,6 +425,7 @@ class _Plan:
     workers: int | None
     executor: concurrent.futures.Executor | None
     folder: Path | None
+    in_memory: bool
     progress: bool | None
 
 
@@ -404,6 +439,7 @@ def _plan(
     workers: object,
     executor: object,
     checkpoint: object,
+    in_memory: object = True,
     progress: object,
     max_points: object,
 ) -> _Plan:
@@ -452,6 +488,12 @@ def _plan(
         raise InvalidArgumentError(
             f"checkpoint must be a directory path, got {type(checkpoint).__name__}"
         )
+    _check_flag("in_memory", in_memory)
+    if not in_memory and checkpoint is None:
+        raise InvalidArgumentError(
+            "in_memory=False needs checkpoint= (the directory the results are "
+            "written to and read back from)"
+        )
     return _Plan(
         scenario=scenario,
         concept=record,
@@ -462,6 +504,7 @@ def _plan(
         workers=count,
         executor=executor,
         folder=None if checkpoint is None else Path(checkpoint),
+        in_memory=bool(in_memory),
         progress=None if progress is None else bool(progress),
     )
 
@@ -482,6 +525,12 @@ class _Store:
         if self.folder is not None and self.spec is not None:
             save_chunk(self.folder, position, chunk, self.spec.fingerprint)
 
+    def chunks(self, table: _Table) -> StoredChunks:
+        """The saved chunks of the finished sweep, to read back."""
+        assert self.folder is not None
+        assert self.spec is not None
+        return StoredChunks(self.folder, self.spec, table.starts, table.total)
+
 
 def _open_store(plan: _Plan, points: Design) -> _Store:
     """Claim the checkpoint directory for this sweep (or refuse it)."""
@@ -491,16 +540,19 @@ def _open_store(plan: _Plan, points: Design) -> _Store:
     description = manifest(scenario, plan.concept.name, points.kind, plan.fast,
                            list(points.names), points.axes, points.points,
                            plan.chunk_size, options=plan.options)
-    return _Store(plan.folder, ChunkSpec(
+    store = _Store(plan.folder, ChunkSpec(
         fingerprint=open_checkpoint(plan.folder, description),
         outcomes=len(scenario.space),
         agents=len(scenario.agents),
     ))
+    write_description(plan.folder, scenario, points.axes or points.points)
+    return store
 
 
 @dataclass(frozen=True, slots=True)
 class _Table:
-    """The result arrays of a sweep, filled chunk by chunk."""
+    """The result arrays of a sweep, filled chunk by chunk (only its errors if
+    the results are not kept in memory)."""
 
     starts: tuple[int, ...]
     total: int
@@ -508,16 +560,20 @@ class _Table:
     probability: NDArray[np.float64]
     utilities: NDArray[np.float64]
     errors: dict[int, str]
+    keep: bool  # whether the arrays hold the results (else only errors are kept)
 
     @classmethod
-    def empty(cls, total: int, chunk_size: int, agents: int) -> _Table:
+    def empty(cls, total: int, chunk_size: int, agents: int, *, keep: bool = True
+              ) -> _Table:
+        size = total if keep else 0
         return cls(
             starts=tuple(range(0, total, chunk_size)),
             total=total,
-            agreement=np.empty(total, dtype=np.intp),
-            probability=np.empty(total),
-            utilities=np.empty((total, agents)),
+            agreement=np.empty(size, dtype=np.intp),
+            probability=np.empty(size),
+            utilities=np.empty((size, agents)),
             errors={},
+            keep=keep,
         )
 
     def span(self, position: int) -> tuple[int, int]:
@@ -528,14 +584,24 @@ class _Table:
 
     def store(self, position: int, chunk: Chunk) -> None:
         start, stop = self.span(position)
-        self.agreement[start:stop] = chunk.agreement
-        self.probability[start:stop] = chunk.probability
-        self.utilities[start:stop] = chunk.utilities
+        if self.keep:
+            self.agreement[start:stop] = chunk.agreement
+            self.probability[start:stop] = chunk.probability
+            self.utilities[start:stop] = chunk.utilities
         self.errors.update({start + k: message for k, message in chunk.errors.items()})
 
     def result(self, scenario: Scenario, concept: str, points: Design,
-               metadata: dict[str, Any]) -> SweepResult:
+               metadata: dict[str, Any], source: StoredChunks | None = None
+               ) -> SweepResult:
         shape = points.shape
+        if source is not None:
+            stored = _Stored(source)
+            return SweepResult(
+                scenario=scenario, concept=concept, design=points.kind,
+                axes=points.axes, points=points.points, shape=shape,
+                agreement=stored, probability=stored, utilities=stored,
+                errors=self.errors, metadata=metadata, source=source,
+            )
         return SweepResult(
             scenario=scenario,
             concept=concept,
