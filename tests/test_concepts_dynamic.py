@@ -368,22 +368,24 @@ def test_a_discount_factor_of_one_is_refused() -> None:
         solve_scenario(patient, "dynamic")
 
 
-def test_the_record_declares_its_options_and_no_kernel() -> None:
+def test_the_record_declares_its_options_and_its_kernel() -> None:
     record = concepts.get("dynamic")
     assert record.options == {"tol", "regime"}
     assert record.lottery
-    assert record.kernel is None
-    assert not record.vectorised
+    assert record.kernel is not None
+    assert record.vectorised
+    # the regimes the chain returns to are solved point by point, and it says so
     assert "point by point" in record.description
 
 
 # -- sweeps, compare_concepts and the command line ---------------------------------------
-def test_a_sweep_solves_point_by_point() -> None:
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_sweep_gives_the_random_proposer_values(fast: bool) -> None:
     scenario = pie(4)
     result = sweep(scenario, {"a.status_quo": [0.0, 0.2, 0.4]}, concept="dynamic",
-                   progress=False)
+                   progress=False, fast=fast)
     assert result.metadata["lottery"] is True
-    assert result.metadata["fast"] is False
+    assert result.metadata["fast"] is fast
     assert not result.errors
     for k, d in enumerate([0.0, 0.2, 0.4]):
         np.testing.assert_allclose(

@@ -46,7 +46,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"games"}),
     frozenset({"solvers"}),
     frozenset({"io", "kuril", "data"}),  # data: sourced tables read by io and kuril
-    frozenset({"concepts", "analysis"}),
+    frozenset({"concepts", "analysis", "_dynamic_kernel"}),
     frozenset({"sweeps"}),
     frozenset({"studies", "plot", "cli", "testing", "sensitivity", "calibration",
                "calibrated"}),

@@ -43,8 +43,9 @@ The built-in concepts, in the order :func:`registered` lists them:
     (vectorised in sweeps);
 ``dynamic``
     stationary Markov perfect equilibrium of the negotiation over time
-    (:func:`kurilsim.solvers.markov.solve_markov_bargaining`), solved point
-    by point in sweeps (no kernel).  A scenario of the calibrated case (the
+    (:func:`kurilsim.solvers.markov.solve_markov_bargaining`), vectorised in
+    sweeps except in the regimes the chain returns to (2020-constitution,
+    2022-suspension: point by point).  A scenario of the calibrated case (the
     agents Japan and Russia, the regimes' agreement space) is entered in its
     regime of the historical chain (:data:`kurilsim.kuril.history.REGIMES`):
     the regime whose bundled scenario has its name, or the option
@@ -80,8 +81,8 @@ Examples
 ['spe', 'nash', 'nash-bargaining']
 >>> concepts.get("spe").title
 'subgame-perfect equilibrium'
->>> sorted(concept.name for concept in concepts.registered() if concept.kernel)
-['kalai-smorodinsky-discrete', 'nash-bargaining-discrete', 'pbe', 'spe', 'two-level']
+>>> {"spe", "pbe", "baron-ferejohn"} <= {c.name for c in concepts.registered() if c.kernel}
+True
 """
 
 from __future__ import annotations
@@ -1129,6 +1130,17 @@ def _solve_nash(scenario: Scenario, *, tol: float | None = None) -> Outcome:
     )
 
 
+def _nash_kernel(
+    scenario: Scenario, utilities: NDArray[np.float64], settings: Mapping[str, NDArray[Any]]
+) -> tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.float64]]:
+    """The ``nash`` kernel (:func:`kurilsim.solvers._nash_kernel.nash_sweep_kernel`):
+    rules where a theorem fixes the outcome, ``_solve_nash`` at the other points."""
+    from kurilsim.solvers._nash_kernel import nash_sweep_kernel
+
+    found = nash_sweep_kernel(scenario, utilities, settings, solve=_solve_nash)
+    return found.agreement, found.probability, found.utilities
+
+
 def _nothing_available(scenario: Scenario, concept: str) -> Outcome:
     """The outcome when the protocol's veto rules out every agreement."""
     return Outcome.from_distribution(
@@ -1217,6 +1229,43 @@ def _solve_rubinstein(scenario: Scenario, *, tol: float | None = None) -> Outcom
     return _lottery(scenario, "rubinstein", solution, keep)
 
 
+def _lottery_bargaining_kernel(
+    solution: Literal["nash-bargaining", "kalai-smorodinsky", "rubinstein"],
+    scenario: Scenario,
+    utilities: NDArray[np.float64],
+) -> tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.float64]]:
+    """The kernel of a bargaining concept over lotteries
+    (:func:`kurilsim.solvers.bargaining._kernels.lottery_bargaining_kernel`)."""
+    from kurilsim.solvers.bargaining._kernels import lottery_bargaining_kernel
+
+    protocol = scenario.protocol
+    first, second = _two_parties(scenario)
+    found = lottery_bargaining_kernel(
+        utilities, (first, second), solution=solution, available=_available(scenario),
+        discounts=(protocol.discount_factor(protocol.proposer),
+                   protocol.discount_factor(protocol.responder)),
+    )
+    return found.agreement, found.probability, found.utilities
+
+
+def _nash_bargaining_kernel(
+    scenario: Scenario, utilities: NDArray[np.float64], settings: Mapping[str, NDArray[Any]]
+) -> tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.float64]]:
+    return _lottery_bargaining_kernel("nash-bargaining", scenario, utilities)
+
+
+def _kalai_smorodinsky_kernel(
+    scenario: Scenario, utilities: NDArray[np.float64], settings: Mapping[str, NDArray[Any]]
+) -> tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.float64]]:
+    return _lottery_bargaining_kernel("kalai-smorodinsky", scenario, utilities)
+
+
+def _rubinstein_kernel(
+    scenario: Scenario, utilities: NDArray[np.float64], settings: Mapping[str, NDArray[Any]]
+) -> tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.float64]]:
+    return _lottery_bargaining_kernel("rubinstein", scenario, utilities)
+
+
 #: The voting rules of the ``baron-ferejohn`` concept; the first is the default.
 _BF_RULES: Final = ("unanimity", "majority")
 
@@ -1235,6 +1284,18 @@ def _solve_baron_ferejohn(
     )
     solution = solve_baron_ferejohn(problem, delta, rule, **_options(tol))
     return _lottery(scenario, "baron-ferejohn", solution, keep)
+
+
+def _baron_ferejohn_kernel(
+    scenario: Scenario, utilities: NDArray[np.float64], settings: Mapping[str, NDArray[Any]]
+) -> tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.float64]]:
+    """The default options' kernel (unanimity; options send sweeps point by point)."""
+    from kurilsim.solvers.bargaining._bf_kernel import baron_ferejohn_sweep_kernel
+
+    agreement, probability, expected, _ = baron_ferejohn_sweep_kernel(
+        scenario, utilities, settings
+    )
+    return agreement, probability, expected
 
 
 def _pbe_distribution(
@@ -1558,6 +1619,15 @@ def _dynamic_outcome(
     )
 
 
+def _dynamic_kernel(
+    scenario: Scenario, utilities: NDArray[np.float64], settings: Mapping[str, NDArray[Any]]
+) -> tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.float64]]:
+    """The ``dynamic`` kernel (:func:`kurilsim._dynamic_kernel.dynamic_kernel`)."""
+    from kurilsim._dynamic_kernel import dynamic_kernel
+
+    return dynamic_kernel(scenario, utilities, settings)
+
+
 #: The options of every built-in concept: its solver's tolerance.
 _TOL: Final = frozenset({"tol"})
 
@@ -1585,6 +1655,7 @@ _BUILT_IN: Final = (
             "equilibrium that the logit quantal-response path leads to, certified"
         ),
         solve=_solve_nash,
+        kernel=_nash_kernel,
         options=_TOL,
         lottery=True,
         roles=("proposer", "responder"),
@@ -1597,6 +1668,7 @@ _BUILT_IN: Final = (
             "of agreements, disagreement = status quo"
         ),
         solve=_solve_nash_bargaining,
+        kernel=_nash_bargaining_kernel,
         options=_TOL,
         lottery=True,
         roles=("proposer", "responder"),
@@ -1609,6 +1681,7 @@ _BUILT_IN: Final = (
             "lotteries of agreements, disagreement = status quo"
         ),
         solve=_solve_kalai_smorodinsky,
+        kernel=_kalai_smorodinsky_kernel,
         options=_TOL,
         lottery=True,
         roles=("proposer", "responder"),
@@ -1621,6 +1694,7 @@ _BUILT_IN: Final = (
             "proposer moving first"
         ),
         solve=_solve_rubinstein,
+        kernel=_rubinstein_kernel,
         options=_TOL,
         lottery=True,
         roles=("proposer", "responder"),
@@ -1654,6 +1728,7 @@ _BUILT_IN: Final = (
             "(ex-ante expected outcome)"
         ),
         solve=_solve_baron_ferejohn,
+        kernel=_baron_ferejohn_kernel,
         options=frozenset({"tol", "rule"}),
         lottery=True,
     ),
@@ -1716,9 +1791,13 @@ _BUILT_IN: Final = (
             "over the public randomisation of offers between agreements (not a "
             "treaty by itself); P(deal) = P(an agreement is ever concluded), in "
             "any later regime; the parties' equilibrium values; the evidence gives "
-            "P(agreement by year T).  No kernel: sweeps solve point by point"
+            "P(agreement by year T).  Sweeps are vectorised for the one-state game "
+            "and the regimes the chain never returns to (1956-declaration to "
+            "2018-singapore); 2020-constitution and 2022-suspension, and points "
+            "near a switch of the solver's choices, are solved point by point"
         ),
         solve=_solve_dynamic,
+        kernel=_dynamic_kernel,
         options=frozenset({"tol", "regime"}),
         lottery=True,
         roles=("proposer", "responder"),

@@ -23,7 +23,6 @@ VALUES = [
 
 def test_fast_concepts_are_the_concepts_with_a_kernel() -> None:
     assert set(FAST_CONCEPTS) == {c.name for c in concepts.registered() if c.kernel}
-    assert "nash" not in FAST_CONCEPTS
 
 
 @pytest.mark.parametrize("name", sorted(FAST_CONCEPTS))
@@ -32,8 +31,15 @@ def test_the_kernel_path_equals_the_per_point_path(name: str) -> None:
     fast = evaluate_chunk(SCENARIO, concept, NAMES, VALUES, True)
     slow = evaluate_chunk(SCENARIO, concept, NAMES, VALUES, False)
     np.testing.assert_array_equal(fast.agreement, slow.agreement)
-    np.testing.assert_array_equal(fast.probability, slow.probability)
-    np.testing.assert_allclose(fast.utilities, slow.utilities, rtol=0, atol=1e-12)
+    if concept.lottery:
+        # a lottery's weights come from a solver certified to its tolerance: the
+        # kernel may give the exact limit (1.0 where the solver gives 1 - 2e-16)
+        tol = 1e-7
+    else:
+        tol = 1e-12
+        np.testing.assert_array_equal(fast.probability, slow.probability)
+    np.testing.assert_allclose(fast.probability, slow.probability, rtol=0, atol=tol)
+    np.testing.assert_allclose(fast.utilities, slow.utilities, rtol=0, atol=tol)
     assert fast.errors == slow.errors == {}
 
 

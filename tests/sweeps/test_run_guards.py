@@ -22,6 +22,7 @@ from kurilsim import (
     InvalidArgumentError,
     KurilsimError,
     ProblemTooLargeError,
+    concepts,
     kuril_scenario,
     sweep,
 )
@@ -105,8 +106,12 @@ def test_sampled_integers_are_the_integers_of_the_range(
 # -- (c) overflow: the fast path errs where the per-point path does -----------------
 @pytest.mark.parametrize(
     "concept",
-    # "pbe" solves each point's pledge game by enumeration (about 30 s here)
-    [pytest.param(c, marks=pytest.mark.slow) if c == "pbe" else c for c in sorted(FAST_CONCEPTS)],
+    # the per-point path of these takes seconds per point (pbe: enumeration of
+    # the pledge game's PBE; nash: the logit tracer; Baron-Ferejohn and dynamic:
+    # fixed-point iterations)
+    [pytest.param(c, marks=pytest.mark.slow)
+     if c in {"pbe", "nash", "baron-ferejohn", "dynamic"} else c
+     for c in sorted(FAST_CONCEPTS)],
 )
 def test_fast_and_per_point_agree_where_utilities_overflow(concept: str) -> None:
     grid = {
@@ -122,7 +127,9 @@ def test_fast_and_per_point_agree_where_utilities_overflow(concept: str) -> None
     assert fast.errors == slow.errors
     np.testing.assert_array_equal(fast.agreement, slow.agreement)
     assert set(np.flatnonzero(fast.agreement.ravel() == ERROR).tolist()) == set(fast.errors)
-    np.testing.assert_allclose(fast.utilities, slow.utilities, atol=1e-12)  # NaN == NaN
+    # NaN == NaN; a lottery's utilities are certified to the solver's tolerance
+    atol = 1e-7 if concepts.get(concept).lottery else 1e-12
+    np.testing.assert_allclose(fast.utilities, slow.utilities, atol=atol)
     assert "not all finite" in next(iter(fast.errors.values()))
 
 

@@ -39,14 +39,16 @@ from kurilsim._errors import InvalidGameError, InvalidProfileError, SolverError
 from kurilsim._lp import solve_lp
 from kurilsim.model.scenario import Scenario
 
-__all__ = ["DEFAULT_TOL", "BargainingProblem"]
+__all__ = ["DEFAULT_TOL", "MERGE_TOL", "BargainingProblem"]
 
 #: Default relative tolerance of the Pareto, feasibility and rationality checks.
 DEFAULT_TOL: Final = 1e-9
 
 # Scaled coordinates closer than this (relative to each player's range) are the
-# same point when the point set is deduplicated.
-_MERGE = 1e-12
+# same point when the point set is deduplicated (also read by the sweep kernels
+# of kurilsim.solvers.bargaining, which must deduplicate as the problem does).
+MERGE_TOL: Final = 1e-12
+_MERGE = MERGE_TOL
 
 
 def _as_real_array(value: Any, name: str) -> NDArray[np.float64]:

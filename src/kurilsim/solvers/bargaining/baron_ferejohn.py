@@ -8,9 +8,15 @@ The solver, step by step:
 
 1. check the arguments and the work per iteration (:func:`_legislature`,
    :func:`_check_work`);
+1a. if every player must consent and weights ``w >= 0`` put every outcome
+   clearly below the status quo, return the status quo, certified
+   (:func:`_status_quo`; the fixed point is ``v = d``);
 2. iterate the continuation values ``v <- T(v)`` from ``v = d``, a proposer
    indifferent between coalitions mixing them uniformly
-   (:func:`_fixed_point`);
+   (:func:`_fixed_point`); under unanimity, once two iterates share their
+   proposals' supports, jump to the fixed point of the affine map ``T`` is
+   there (:func:`_affine_jump`, kept only if ``T`` moves it by ``tol`` at
+   most);
 3. if that iteration cycles, solve for ``v`` and the proposers' mixing
    weights together by Newton's method (:func:`_mixed_equilibrium`, one
    :class:`_MixState` per iterate);
@@ -25,6 +31,7 @@ References
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from itertools import combinations
@@ -48,7 +55,12 @@ from kurilsim.solvers.bargaining._common import (
 )
 from kurilsim.solvers.bargaining.solution import _TITLES, BargainingSolution
 
-__all__ = ["baron_ferejohn_shares", "solve_baron_ferejohn"]
+__all__ = [
+    "baron_ferejohn_shares",
+    "solve_baron_ferejohn",
+    "status_quo_margin",
+    "status_quo_threshold",
+]
 
 #: Most players :func:`baron_ferejohn_shares` lays out (8 MB of shares).
 _MAX_SHARES: Final = 1_000_000
@@ -289,22 +301,37 @@ def _fixed_point(game: _Legislature, tol: float, max_iterations: int) -> _Statio
     change = math.inf
     history: list[float] = []
     recent: list[tuple[NDArray[np.float64], tuple[dict[_Coalition, float], ...]]] = []
+    unanimity = game.quota == game.n
+    last: _Supports | None = None
+    tried: set[_Supports] = set()
+    extra = 0  # evaluations of T spent on affine jumps
     for iteration in range(1, max_iterations + 1):
         options = _options(game, v)
         weights = _ties(options)
         lotteries, new = _mix(game.Z, options, weights)
         change = float(np.max(np.abs(new - v)))
-        v = new
         if change <= tol:
             return _Stationary(
                 options=options,
                 weights=weights,
                 lotteries=lotteries,
-                values=v,
+                values=new,
                 change=change,
-                iterations=iteration,
+                iterations=iteration + extra,
                 mixed=False,
             )
+        if unanimity:
+            supports = _supports(options)
+            if supports == last and supports not in tried:
+                tried.add(supports)
+                jumped, used = _affine_jump(game, v, options, new, tol)
+                extra += used
+                if jumped is not None:
+                    return dataclasses.replace(
+                        jumped, iterations=iteration + extra
+                    )
+            last = supports
+        v = new
         history.append(change)
         recent = [*recent[-19:], (v, _by_coalition(options, weights))]
         if len(history) >= 40 and min(history[-20:]) > 0.5 * min(history[:-20]):
@@ -328,6 +355,75 @@ def _fixed_point(game: _Legislature, tol: float, max_iterations: int) -> _Statio
         f"{_TITLE}: the continuation values did not converge in {max_iterations} "
         f"iterations (last change {change:.3g} of the utility ranges > tol {tol:g})"
     )
+
+
+# ---------------------------------------------------------------------------
+# Unanimity: affine jumps
+# ---------------------------------------------------------------------------
+#: Each proposer's lottery support (outcome rows), one offer per proposer.
+_Supports = tuple[tuple[int, ...], ...]
+
+
+def _supports(options: _Options) -> _Supports:
+    """The outcomes each proposer's (first) offer puts weight on."""
+    return tuple(
+        tuple(np.flatnonzero(offers[0].lottery).tolist()) for offers in options
+    )
+
+
+def _affine_jump(
+    game: _Legislature,
+    v: NDArray[np.float64],
+    options: _Options,
+    image: NDArray[np.float64],
+    tol: float,
+) -> tuple[_Stationary | None, int]:
+    """The fixed point of ``T`` if the proposals keep their supports; and the
+    evaluations of ``T`` spent.
+
+    Under unanimity each proposer has one offer, a vertex of its linear
+    programs; while the supports (the bases) stay, ``T`` is affine in ``v``,
+    ``T(v) = A v + b``, and the iteration ``v <- T(v)`` converges to the
+    solution of ``(I - A) v = b`` geometrically (often in a hundred steps).
+    ``A`` is measured by forward differences at ``v`` (``image = T(v)``, one
+    evaluation per player; ``None`` if a support changes), the fixed point
+    solved for and accepted only if ``T`` moves it by at most ``tol``.
+    """
+    n = game.n
+    base = _supports(options)
+    A = np.empty((n, n))
+    for k in range(n):
+        moved = v.copy()
+        moved[k] += _STEP
+        shifted = _options(game, moved)
+        if _supports(shifted) != base:
+            return None, k + 1
+        _, value = _mix(game.Z, shifted, _ties(shifted))
+        A[:, k] = (value - image) / _STEP
+    try:
+        target: NDArray[np.float64] = np.asarray(
+            np.linalg.solve(np.eye(n) - A, image - A @ v), dtype=np.float64
+        )
+    except np.linalg.LinAlgError:  # pragma: no cover - T contracts
+        return None, n
+    if not np.all(np.isfinite(target)):  # pragma: no cover - T contracts
+        return None, n
+    landed = _options(game, target)
+    weights = _ties(landed)
+    lotteries, values = _mix(game.Z, landed, weights)
+    change = float(np.max(np.abs(values - target)))
+    if change > tol:
+        return None, n + 1
+    profile = _Stationary(
+        options=landed,
+        weights=weights,
+        lotteries=lotteries,
+        values=values,
+        change=change,
+        iterations=0,
+        mixed=False,
+    )
+    return profile, n + 1
 
 
 # ---------------------------------------------------------------------------
@@ -640,6 +736,130 @@ def _stationary_of(
 
 
 # ---------------------------------------------------------------------------
+# Unanimity: the status quo, certified by weights
+# ---------------------------------------------------------------------------
+def status_quo_threshold(n: int, tol: float) -> float:
+    """The margin below the status quo that certifies it (scaled units).
+
+    Under unanimity, weights ``w >= 0`` summing to 1 with ``G_r . w <= -t``
+    for every outcome's gain ``G_r = z_r - d`` make the status quo every
+    proposer's unique best proposal at ``v = d``.  The iteration's
+    tie-breaking program relaxes the proposer's level by ``s = 1e-11``
+    (``_LEVEL_SLACK[0]``), which lets it propose deals with probability at
+    most ``s w_i / t``: ``s / (n t)`` on average over the ``n`` proposers.
+    So at ``t >= s / (n tol)`` the status quo is, to within ``tol`` in deal
+    probability and in every scaled utility, what the iteration returns.
+
+    Examples
+    --------
+    >>> from kurilsim.solvers.bargaining.baron_ferejohn import status_quo_threshold
+    >>> round(status_quo_threshold(3, 1e-9), 6)
+    0.003333
+    """
+    return _LEVEL_SLACK[0] / (n * tol)
+
+
+def status_quo_margin(gains: NDArray[np.float64]) -> tuple[NDArray[np.float64], float]:
+    """The weights ``w`` maximising ``t = -max_r G_r . w`` over the simplex.
+
+    ``gains`` has shape ``(n, k)``: column ``r`` is outcome ``r``'s gain
+    over the status quo (scaled units).  One linear program: ``max t``
+    subject to ``G w + t <= 0``, ``sum w = 1``, ``w >= 0``.  ``t > 0`` iff
+    no lottery makes every player at least as well off as the status quo
+    (and it is not the status quo).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kurilsim.solvers.bargaining.baron_ferejohn import status_quo_margin
+    >>> w, t = status_quo_margin(np.array([[1.0, -1.0], [-3.0, 1.0]]))
+    >>> w.round(3).tolist(), round(t, 3)
+    ([0.667, 0.333], 0.333)
+    """
+    n, k = gains.shape
+    c = np.zeros(n + 1)
+    c[-1] = -1.0
+    x = solve_lp(
+        c,
+        A_ub=np.hstack([gains.T, np.ones((k, 1))]),
+        b_ub=np.zeros(k),
+        A_eq=np.append(np.ones(n), 0.0)[np.newaxis],
+        b_eq=np.ones(1),
+        bounds=[(0.0, None)] * n + [(None, None)],
+    )
+    if x is None:  # pragma: no cover - w = e_1 with t small enough is feasible
+        return np.full(n, 1.0 / n), -math.inf
+    w = np.clip(x[:n], 0.0, None)
+    return w / w.sum(), float(x[-1])
+
+
+#: The per-point solver certifies the status quo a little below the threshold
+#: the sweep kernel uses, so that every point the kernel certifies (with some
+#: other point's weights) is certified here too, despite rounding.
+_THRESHOLD_RELIEF: Final = 1.0 - 1e-6
+
+
+def _status_quo(
+    problem: BargainingProblem, game: _Legislature, tol: float
+) -> BargainingSolution | None:
+    """The status quo, if the weights of :func:`status_quo_margin` certify it.
+
+    Only when every player must consent (``quota == n``); ``None`` if the
+    margin is below :func:`status_quo_threshold`.
+    """
+    n = game.n
+    if game.quota != n:
+        return None
+    Z = game.Z
+    w, t = status_quo_margin((Z[:-1] - Z[-1]).T)
+    if not t >= status_quo_threshold(n, tol) * _THRESHOLD_RELIEF:
+        return None
+    k = Z.shape[0]
+    lottery = np.zeros(k)
+    lottery[-1] = 1.0
+    everyone = tuple(range(n))
+    options = tuple(
+        (_Offer(everyone[:i] + everyone[i + 1 :], float(Z[-1, i]), lottery),)
+        for i in range(n)
+    )
+    profile = _Stationary(
+        options=options,
+        weights=tuple(np.ones(1) for _ in range(n)),
+        lotteries=np.tile(lottery, (n, 1)),
+        values=Z[-1].copy(),
+        change=0.0,
+        iterations=0,
+        mixed=False,
+    )
+    players = problem.players
+    partners = "; ".join(
+        f"{players[i]} with " + "+".join(players[j] for j in offers[0].coalition)
+        for i, offers in enumerate(options)
+    )
+    weights = ", ".join(f"{x:.3g}" for x in w)
+    message = (
+        f"{game.rule} rule (q = {game.quota}), delta = {game.delta:g}: the status "
+        f"quo, certified (weights [{weights}] put every outcome {t:.3g} or more "
+        "below it, scaled: no proposer can win everyone's consent for a deal); "
+        f"coalitions: {partners}"
+    )
+    utilities = problem.expected_utilities(lottery)
+    return _certify(
+        problem,
+        "baron-ferejohn",
+        utilities,
+        lottery,
+        tol=tol,
+        optimality_gap=_optimality_gap(game, profile),
+        agreement_possible=_agreement_possible(problem, tol),
+        message=message,
+        method="disagreement",
+        efficient=False,
+        proposals=np.tile(utilities, (n, 1)),
+    )
+
+
+# ---------------------------------------------------------------------------
 # Certificate and report
 # ---------------------------------------------------------------------------
 def _optimality_gap(game: _Legislature, profile: _Stationary) -> float:
@@ -782,7 +1002,9 @@ def solve_baron_ferejohn(
         its ``pareto_gap`` and ``ir_gap`` are reported, not required.  Its
         ``certificate`` is the ``optimality_gap``; ``method`` is
         ``"fixed-point"``, or ``"fixed-point+newton"`` when proposers mix
-        coalitions.
+        coalitions, or ``"disagreement"`` when every player must consent
+        and weights certify that no lottery can win everyone's consent
+        (see Notes).
 
     Raises
     ------
@@ -807,7 +1029,14 @@ def solve_baron_ferejohn(
     acceptance condition and gives the proposer at least its delay value:
     an acceptable proposal always exists, and proposing beats delaying.
     ``v`` is found by fixed-point iteration from ``v = d``, until it changes
-    by at most ``tol`` times each player's utility range.  That iteration
+    by at most ``tol`` times each player's utility range.  Under unanimity
+    each proposal is a vertex of its linear programs, so while the
+    proposals' supports stay the same ``T`` is affine in ``v``; once two
+    iterates share their supports, the solver measures that affine map by
+    finite differences and jumps to its fixed point, which it keeps if
+    ``T`` moves it by at most ``tol`` (once per set of supports; else the
+    iteration goes on).  The jump lands within rounding of the fixed point,
+    where the iteration stops up to about ``tol / (1 - delta)`` short of it.  That iteration
     need not converge: where a proposer's best coalition depends on ``v``
     (the cheaper partner becomes the dearer one once bought), it cycles, and
     the equilibrium has that proposer *mix* coalitions so that it is
@@ -815,7 +1044,18 @@ def solve_baron_ferejohn(
     solves for ``v`` and the mixing weights together (the fixed point and
     the indifference conditions, started from the cycle's average; a
     coalition whose weight reaches 0 leaves the mix, one that beats the mix
-    joins it).  The certificate checks that every proposal's lottery
+    joins it).  When every player must consent (unanimity, or majority
+    with two players), the solver first looks for weights ``w >= 0``
+    summing to 1 that put every outcome at least ``t`` below the status
+    quo, ``(z_r - d) . w <= -t`` in scaled units (one linear program,
+    :func:`status_quo_margin`): then no lottery gives everyone at least its
+    status-quo utility but the status quo itself, which is every
+    proposer's only acceptable best proposal, and ``v = d``.  With
+    ``t >= 1e-11 / (n tol)`` (:func:`status_quo_threshold`) the status quo
+    is returned exactly (``method = "disagreement"``); the iteration would
+    return it to within ``tol`` (its tie-breaking program, relaxed by
+    ``1e-11``, lets deals in with probability at most ``1e-11 / (n t)``).
+    The certificate checks that every proposal's lottery
     reproduces it, meets its coalition's acceptance conditions, gives its
     proposer at least the delay value and is, within ``tol``, the
     proposer's best (no coalition is better than a mixed one), and that the
@@ -844,6 +1084,9 @@ def solve_baron_ferejohn(
         max_iterations, "max_iterations", low=1, error=InvalidGameError
     )
     _check_work(game, max_work)
+    settled = _status_quo(problem, game, tol)
+    if settled is not None:
+        return settled
     profile = _fixed_point(game, tol, int(max_iterations))
     lottery = profile.lotteries.mean(axis=0)
     return _certify(
