@@ -2,8 +2,9 @@
 
 Run from the project root::
 
-    python benchmarks/bench_two_player.py            # 4x4 .. 12x12
-    python benchmarks/bench_two_player.py --quick    # 4x4 and 6x6 only (smoke run)
+    python benchmarks/bench_two_player.py            # 2x2 .. 14x14, then the small games
+    python benchmarks/bench_two_player.py --quick    # 2x2, 4x4 and 6x6 (smoke run)
+    python benchmarks/bench_two_player.py --small-games-only
 
 On seeded random games (``numpy.random.default_rng(seed)``, standard normal
 payoff matrices A and B, so nondegenerate with probability one) it times
@@ -26,7 +27,15 @@ once one game of a size takes longer than ``--limit``, that method's remaining
 games of the size are skipped (its time is then marked "*").
 nashpy's Lemke-Howson can cycle on some games, so it is first run in a
 subprocess with a timeout (``--lh-timeout``) and only timed in-process if that
-probe finishes.  Benchmarks report; they never assert.
+probe finishes.
+
+"Small textbook games": kurilsim ``solve_nash(game, "vertex")``, QuantEcon
+``vertex_enumeration`` and pygambit ``enummixed_solve(rational=False)`` on
+each game of ``benchmarks/_small_games.py`` (textbook games and the games of
+QuantEcon's, Nashpy's and Gambit's test suites, many degenerate), with the
+median over the games of the per-game time ratios.  Run with
+``OPENBLAS_NUM_THREADS=1`` for one-core numbers.  Benchmarks report; they
+never assert.
 """
 
 from __future__ import annotations
@@ -68,8 +77,8 @@ except ImportError:
 
 Profile = tuple[np.ndarray, np.ndarray]
 
-FULL_SIZES = (4, 6, 8, 10, 12)
-QUICK_SIZES = (4, 6)
+FULL_SIZES = tuple(range(2, 15))
+QUICK_SIZES = (2, 4, 6)
 
 
 # --------------------------------------------------------------------------- games
@@ -517,6 +526,54 @@ def report(all_eq: dict[int, dict[str, Cell]], lh: dict[int, dict[str, Cell]],
           "wrong length); 'timeout':\nnashpy's probe did not finish within --lh-timeout.")
 
 
+def run_small_games(names: Sequence[str] | None = None) -> None:
+    """Time kurilsim vertex, QuantEcon vertex_enumeration and Gambit enummixed per game."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from _small_games import small_games
+
+    games = small_games()
+    if names:
+        games = {k: v for k, v in games.items() if k in names}
+    print(f"\nSmall textbook games ({len(games)}):")
+    rows = []
+    ratios: dict[str, list[float]] = {"qe": [], "gambit": []}
+    for name, (A, B) in games.items():
+        inst = Instance(A.shape[0], 0, A, B, NormalFormGame([A, B]))
+        if pygambit is not None:
+            inst.gambit = pygambit.Game.from_arrays(A, B)
+        if qe_gt is not None:
+            inst.quantecon = qe_gt.NormalFormGame(
+                (qe_gt.Player(A), qe_gt.Player(B.T.copy()))
+            )
+        t_ks, eqs, _ = time_call(lambda inst=inst: _ks("vertex")(inst))
+        row = [name, "x".join(map(str, A.shape)), str(len(eqs)), fmt_time(t_ks)]
+        for key, available, run in (
+            ("qe", qe_gt is not None, _qe("vertex_enumeration")),
+            ("gambit", pygambit is not None, _gambit_enummixed),
+        ):
+            if not available:
+                row += ["n/a", "-"]
+                continue
+            try:
+                t, _, _ = time_call(lambda inst=inst, run=run: run(inst))
+            except Exception as exc:  # noqa: BLE001 - report, never crash
+                row += [f"error: {type(exc).__name__}", "-"]
+                continue
+            ratios[key].append(t_ks / t)
+            row += [fmt_time(t), fmt_ratio(t_ks / t)]
+        rows.append(row)
+    print_table(
+        "Small games: median time per call (ratio: kurilsim / peer, <= 1: kurilsim faster)",
+        ["game", "shape", "eq", "ks-vertex", "qe-vertex", "ks/qe", "gambit", "ks/gambit"],
+        rows,
+    )
+    for key, label in (("qe", "QuantEcon vertex_enumeration"),
+                       ("gambit", "Gambit enummixed_solve")):
+        if ratios[key]:
+            print(f"median ratio kurilsim vertex / {label}: "
+                  f"{statistics.median(ratios[key]):.3g} over {len(ratios[key])} games")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes only (smoke run)")
@@ -526,6 +583,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="skip a method once a game took longer than this (s)")
     parser.add_argument("--lh-timeout", type=float, default=5.0,
                         help="timeout for nashpy's Lemke-Howson probe (s)")
+    parser.add_argument("--small-games-only", action="store_true",
+                        help="only the suite of small textbook games")
+    parser.add_argument("--no-small-games", action="store_true",
+                        help="skip the suite of small textbook games")
     args = parser.parse_args(argv)
     sizes = tuple(args.sizes) if args.sizes else (QUICK_SIZES if args.quick else FULL_SIZES)
 
@@ -533,6 +594,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"  sizes {', '.join(f'{n}x{n}' for n in sizes)}; {args.seeds} games per size "
           f"(seed = 1000 * n + k)")
     warm_up()
+    if args.small_games_only:
+        run_small_games()
+        return 0
     instances = {n: [make_instance(n, 1000 * n + k) for k in range(args.seeds)]
                  for n in sizes}
     start = time.perf_counter()
@@ -541,6 +605,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("\nLemke-Howson:")
     lh = run_lemke_howson(instances, args.lh_timeout)
     report(all_eq, lh, args.seeds)
+    if not args.no_small_games:
+        run_small_games()
     print(f"\ntotal wall time {time.perf_counter() - start:.1f} s")
     return 0
 

@@ -46,8 +46,8 @@ def main() -> None:
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
     lines = [
         f"# kurilsim benchmarks, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
-        f"# Python {platform.python_version()} on {platform.machine()}, "
-        f"{os.cpu_count()} CPUs, OPENBLAS_NUM_THREADS=1",
+        (f"# Python {platform.python_version()} on {platform.machine()}, "
+         f"{os.cpu_count()} CPUs, OPENBLAS_NUM_THREADS=1"),
     ]
     print("\n".join(lines), flush=True)
     for script, full, quick in BENCHMARKS:

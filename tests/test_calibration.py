@@ -208,8 +208,12 @@ def test_bad_input_is_refused_with_named_errors():
                                       deal="price.margin>0")])
     with pytest.raises(InvalidModelError, match=r"price\.margin"):
         kurilsim.calibrate([scenario], feature)
-    with pytest.raises(InvalidArgumentError, match="no vectorised kernel"):
+    with pytest.raises(InvalidArgumentError, match="may give a lottery"):
         kurilsim.calibrate([scenario], good, concept="nash")
+    with pytest.raises(InvalidArgumentError, match="no vectorised kernel"):
+        kurilsim.calibrate([scenario], good, concept=kurilsim.Concept(
+            name="no-kernel", title="t", description="d",
+            solve=kurilsim.concepts.get("spe").solve))
     with pytest.raises(InvalidArgumentError, match="method"):
         kurilsim.calibrate([scenario], good, method="rejection")  # type: ignore[arg-type]
     with pytest.raises(InvalidArgumentError, match="samples"):

@@ -172,7 +172,7 @@ def test_a_generic_two_party_scenario(path: str) -> None:
 
 def test_points_near_a_switch_go_point_by_point(monkeypatch: pytest.MonkeyPatch) -> None:
     # every mode is "near a tie": every point is solved by the concept itself
-    monkeypatch.setattr(mk, "_MODE_MARGIN", 2.0)
+    monkeypatch.setattr(dk, "_MODE_MARGIN", 2.0)
     scenario = renamed("2018-singapore")
     swept = {"russia.security_weight": np.array([0.0, 2.0])}
     result = kernel_at(scenario, swept)

@@ -1559,6 +1559,13 @@ def _kernel_concept(concept: object) -> Concept:
             f"concept {kind.name!r} has no vectorised kernel; calibration simulates "
             "millions of points and needs one (e.g. 'spe')"
         )
+    if kind.lottery:
+        raise InvalidArgumentError(
+            f"concept {kind.name!r} may give a lottery over agreements; calibration "
+            "compares the one agreement reached at each point with the record, so it "
+            "needs a concept without lotteries (e.g. 'spe', 'two-level' or a discrete "
+            "bargaining rule)"
+        )
     return kind
 
 

@@ -9,7 +9,6 @@ import pickle
 from decimal import Decimal
 from fractions import Fraction
 
-import nashpy
 import numpy as np
 import pytest
 from hypothesis import given
@@ -66,14 +65,14 @@ def test_equality_and_hash() -> None:
     ("payoffs", "message"),
     [
         ([], "at least one player"),
-        ([np.zeros((2, 2))], "1 dimensions"),
+        ([np.zeros((2, 2))], "1-player game each item needs 1 axes"),
         ([np.zeros((2, 2)), np.zeros((2, 3))], r"array 1 has shape \(2, 3\)"),
         ([np.zeros((2, 0)), np.zeros((2, 0))], "at least one strategy"),
         ([np.array([[1.0, np.nan], [0, 0]]), np.zeros((2, 2))], r"\(0, 1\) is nan"),
         ([np.zeros((2, 2)), np.array([[np.inf, 0], [0, 0]])], "player 1's payoff"),
         ([np.zeros((2, 2)), [["a", "b"], ["c", "d"]]], "payoffs of player 1 are not a numeric"),
-        ([np.zeros((2, 2)), np.zeros((2, 2)), np.zeros((2, 2))], "3 dimensions"),
-        ("not arrays", "sequence of arrays"),
+        ([np.zeros((2, 2)), np.zeros((2, 2)), np.zeros((2, 2))], "3-player game"),
+        ("not arrays", "payoffs must be payoff arrays, got a str"),
     ],
 )
 def test_invalid_payoffs(payoffs: object, message: str) -> None:
@@ -177,6 +176,7 @@ def test_transpose_swaps_players() -> None:
 
 
 def test_nashpy_round_trip() -> None:
+    nashpy = pytest.importorskip("nashpy")
     game = NormalFormGame([PD, PD.T])
     ng = game.to_nashpy()
     assert isinstance(ng, nashpy.Game)
@@ -382,3 +382,146 @@ def test_huge_integers_are_named_not_overflow_errors() -> None:
     game = NormalFormGame([[[1, 0], [0, 1]], [[1, 0], [0, 1]]])
     with pytest.raises(InvalidProfileError, match="tol must be a non-negative number"):
         game.is_nash(([1, 0], [1, 0]), tol=10**400)
+
+
+# ------------------------------------------------------------ shorthands
+
+
+def test_two_matrices_as_two_arguments_equal_the_list_form() -> None:
+    assert NormalFormGame(PD, PD.T) == NormalFormGame([PD, PD.T])
+    three = [np.arange(8.0).reshape(2, 2, 2) * k for k in (1, 2, 3)]
+    assert NormalFormGame(*three) == NormalFormGame(three)
+    named = NormalFormGame(PD, PD.T, players=["Row", "Col"], strategies=[["C", "D"]] * 2)
+    assert named.players == ("Row", "Col")
+    assert named.strategies == (("C", "D"), ("C", "D"))
+
+
+@pytest.mark.parametrize(
+    "matrix",
+    [
+        [[1, -1], [-1, 1]],
+        np.array([[1.0, -1.0], [-1.0, 1.0]]),
+        np.array([[1, 2, 3], [4, 5, 6]], dtype=np.int64),
+        [[0.5, 2.0, -3.25]] * 4,
+    ],
+    ids=["nested-list", "float-array", "int-array", "4x3"],
+)
+def test_one_matrix_is_the_zero_sum_game(matrix: object) -> None:
+    game = NormalFormGame(matrix)  # type: ignore[arg-type]
+    A = np.asarray(matrix, dtype=float)
+    assert game.shape == A.shape
+    np.testing.assert_array_equal(game.payoffs[0], A)
+    np.testing.assert_array_equal(game.payoffs[1], -A)
+    assert game.is_zero_sum
+    assert game == NormalFormGame([A, -A])
+
+
+def test_zero_sum_shorthand_keeps_exact_payoffs() -> None:
+    big = 10**20 + 1
+    game = NormalFormGame([[Fraction(1, 3), big], [Decimal("0.1"), -(2**63)]])
+    assert not game.is_float_exact
+    assert [str(v) for v in game.exact_payoffs[1].ravel()] == [
+        "-1/3", str(-big), "-1/10", str(2**63)
+    ]
+    assert game == NormalFormGame(
+        [[Fraction(1, 3), big], [Decimal("0.1"), -(2**63)]],
+        [[Fraction(-1, 3), -big], [Decimal("-0.1"), 2**63]],
+    )
+    # int64 extremes and unsigned integers are negated without overflow
+    extreme = NormalFormGame(np.array([[np.iinfo(np.int64).min, 0], [1, 2]]))
+    assert extreme.exact_payoffs[1][0, 0] == 2**63
+    unsigned = NormalFormGame(np.array([[1, 2], [3, 4]], dtype=np.uint8))
+    np.testing.assert_array_equal(unsigned.payoffs[1], [[-1, -2], [-3, -4]])
+
+
+def test_one_row_matrix_is_the_one_player_game() -> None:
+    # rule 2 comes first: a single row is one player's payoff vector
+    game = NormalFormGame([[1.0, 5.0, 2.0]])
+    assert game.n_players == 1
+    assert game.shape == (3,)
+    assert NormalFormGame([[1.0, 5.0, 2.0]], [[-1.0, -5.0, -2.0]]).shape == (1, 3)
+
+
+def test_stacked_array_is_still_the_payoff_list() -> None:
+    stacked = np.stack([PD, PD.T])
+    assert NormalFormGame(stacked) == NormalFormGame([PD, PD.T])
+    # a list of two 2-D arrays is the payoff list, not a 3-D zero-sum "matrix"
+    assert NormalFormGame([PD, PD.T]).payoffs[1][0, 1] == 5.0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (([1, 2, 3],), r"got a list of shape \(3,\), whose first item has 0 axes"),
+        ((np.zeros((3, 3, 3)),), r"ndarray of shape \(3, 3, 3\).*3-player game"),
+        (([[1, 2], [3]],), r"zero-sum game needs one 2-D matrix, got a list of 2 items"),
+        ((5,), "payoffs must be payoff arrays, got an int"),
+        (([[1j, 0], [0, 1]],), "must be real"),
+        ((np.eye(2), np.ones(3)), r"argument 2 has 1 axes \(an? ndarray of shape \(3,\)\)"),
+        (([np.eye(2), np.eye(2)], np.eye(2)), "argument 1 has 3 axes"),
+        ((np.eye(2), np.eye(2), np.eye(2)), r"one axis per player \(3\)"),
+    ],
+    ids=["vector", "3-D-not-stacked", "ragged-matrix", "scalar", "complex",
+         "matrix-and-vector", "list-and-matrix", "three-matrices"],
+)
+def test_ambiguous_or_bad_forms_name_what_was_given(args: tuple[object, ...], message: str) -> None:
+    with pytest.raises(InvalidGameError, match=message) as info:
+        NormalFormGame(*args)  # type: ignore[arg-type]
+    assert "accepted" in str(info.value) or "real" in str(info.value)
+
+
+def test_to_nashpy_names_the_extra_when_nashpy_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "nashpy", None)  # makes "import nashpy" fail
+    with pytest.raises(ImportError, match=r"pip install 'kurilsim\[peers\]'"):
+        NormalFormGame([PD, PD.T]).to_nashpy()
+
+
+@pytest.mark.parametrize("method", ["to_quantecon", "to_pygambit"])
+def test_peer_conversions_name_the_extra(monkeypatch: pytest.MonkeyPatch, method: str) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "quantecon.game_theory", None)
+    monkeypatch.setitem(sys.modules, "pygambit", None)
+    with pytest.raises(ImportError, match=r"kurilsim\[peers\]"):
+        getattr(NormalFormGame([PD, PD.T]), method)()
+
+
+# ------------------------------------------------- labels in Equilibrium repr
+
+
+def test_equilibrium_repr_shows_the_games_strategy_labels() -> None:
+    from kurilsim import solve_nash
+
+    pennies = NormalFormGame(
+        [[1, -1], [-1, 1]], strategies=[["Heads", "Tails"], ["heads", "tails"]]
+    )
+    (eq,) = solve_nash(pennies).equilibria
+    text = repr(eq.labelled(pennies))
+    assert text.startswith("Equilibrium(({Heads: 0.5, Tails: 0.5}, {heads: 0.5, tails: 0.5})")
+    assert eq.labelled(pennies) == eq  # labels are not part of equality
+    # default labels (s0, s1, ...) add nothing
+    plain = NormalFormGame([[1, -1], [-1, 1]])
+    assert repr(eq.labelled(plain)) == repr(eq)
+    exact = solve_nash(pennies, exact=True).equilibria[0].labelled(pennies)
+    assert "{Heads: 1/2, Tails: 1/2}" in repr(exact)
+
+
+def test_equilibrium_repr_stays_short_for_big_games() -> None:
+    from kurilsim import solve_nash
+
+    m = 40
+    game = NormalFormGame(
+        np.eye(m), np.eye(m), strategies=[[f"row{k}" for k in range(m)], [f"col{k}" for k in range(m)]]
+    )
+    # the uniform profile over 40 strategies is an equilibrium of the coordination game
+    eq = solve_nash(game, "pure").equilibria[0]
+    uniform = type(eq)(
+        (np.full(m, 1 / m), np.full(m, 1 / m)), payoffs=np.full(2, 1 / m), regret=0.0
+    ).labelled(game)
+    text = repr(uniform)
+    assert "(+34)" in text
+    assert "row39" not in text
+    assert len(text) < 400
+    assert "row0: 1" in repr(eq.labelled(game))

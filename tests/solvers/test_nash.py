@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import warnings
 
-import nashpy
 import numpy as np
 import pytest
 
@@ -212,6 +211,7 @@ def test_lemke_howson_labels_cover_battle_of_the_sexes() -> None:
 
 @pytest.mark.parametrize("seed", range(12))
 def test_vertex_and_support_match_nashpy_on_random_games(seed: int) -> None:
+    nashpy = pytest.importorskip("nashpy")
     rng = np.random.default_rng(seed)
     shape = tuple(rng.integers(2, 6, size=2))
     A, B = rng.standard_normal(shape), rng.standard_normal(shape)

@@ -123,7 +123,9 @@ def test_duplicate_removal_is_not_quadratic() -> None:
 #: computed before the estimates moved into the table of methods (issue 14).
 PINNED_COSTS: dict[tuple[tuple[int, ...], str, bool], tuple[float, float, str]] = {
     ((2, 2), "pure", False): (136.0, 32.0, "4 pure profiles"),
-    ((2, 2), "enumerate", False): (376.0, 28800.0, "9 support profiles"),
+    # enumerate counts the profiles of the reduced game (duplicates merged,
+    # strictly dominated strategies removed): this 2x2 game is dominance solvable
+    ((2, 2), "enumerate", False): (104.0, 400.0, "1 support profile of the reduced game"),
     ((2, 2), "logit", False): (2112.0, 8550.0, "4 unknowns (dense 4x5 Jacobians) and 4 payoff cells, about 300 continuation steps"),
     ((2, 2), "support", False): (164.0, 36.0, "5 support pairs"),
     ((2, 2), "vertex", False): (192.0, 16.0, "up to 4 vertices of a 2-dimensional best-response polytope"),
@@ -131,8 +133,8 @@ PINNED_COSTS: dict[tuple[tuple[int, ...], str, bool], tuple[float, float, str]] 
     ((2, 2), "lp", False): (1504.0, 16.0, "a linear program with 4 coefficients"),
     ((3, 5), "pure", False): (510.0, 120.0, "15 pure profiles"),
     ((3, 5), "pure", True): (5100.0, 1200000.0, "15 pure profiles"),
-    ((3, 5), "enumerate", False): (7928.0, 5555200.0, "217 support profiles"),
-    ((3, 5), "enumerate", True): (79280.0, 55552000000.0, "217 support profiles"),
+    ((3, 5), "enumerate", False): (7928.0, 5555200.0, "217 support profiles of the reduced game"),
+    ((3, 5), "enumerate", True): (79280.0, 55552000000.0, "217 support profiles of the reduced game"),
     ((3, 5), "logit", False): (7104.0, 39870.0, "8 unknowns (dense 8x9 Jacobians) and 15 payoff cells, about 300 continuation steps"),
     ((3, 5), "logit", True): (71040.0, 398700000.0, "8 unknowns (dense 8x9 Jacobians) and 15 payoff cells, about 300 continuation steps"),
     ((3, 5), "support", False): (1200.0, 1365.0, "55 support pairs"),
@@ -144,17 +146,17 @@ PINNED_COSTS: dict[tuple[tuple[int, ...], str, bool], tuple[float, float, str]] 
     ((3, 5), "lp", False): (4080.0, 120.0, "a linear program with 15 coefficients"),
     ((3, 5), "lp", True): (40800.0, 1200000.0, "a linear program with 15 coefficients"),
     ((12, 12), "pure", False): (4896.0, 1152.0, "144 pure profiles"),
-    ((12, 12), "enumerate", False): (403245144.0, 11590750080000.0, "1.68e+07 support profiles"),
+    ((12, 12), "enumerate", False): (403245144.0, 11590750080000.0, "1.68e+07 support profiles of the reduced game"),
     ((12, 12), "logit", False): (58432.0, 641550.0, "24 unknowns (dense 24x25 Jacobians) and 144 payoff cells, about 300 continuation steps"),
     ((12, 12), "support", False): (16116624.0, 1049682816.0, "2.7e+06 support pairs"),
     ((12, 12), "vertex", False): (4754688.0, 3564288.0, "up to 2.5e+04 vertices of a 12-dimensional best-response polytope"),
     ((12, 12), "lemke-howson", False): (29952.0, 13824.0, "tableaux of 24 labels"),
     ((12, 12), "lp", False): (29344.0, 3456.0, "a linear program with 144 coefficients"),
     ((2, 2, 2), "pure", False): (336.0, 96.0, "8 pure profiles"),
-    ((2, 2, 2), "enumerate", False): (1632.0, 291600.0, "27 support profiles"),
+    ((2, 2, 2), "enumerate", False): (1632.0, 291600.0, "27 support profiles of the reduced game"),
     ((2, 2, 2), "logit", False): (4672.0, 31890.0, "6 unknowns (dense 6x7 Jacobians) and 8 payoff cells, about 300 continuation steps"),
     ((3, 4, 2), "pure", False): (1008.0, 288.0, "24 pure profiles"),
-    ((3, 4, 2), "enumerate", False): (30816.0, 11481750.0, "315 support profiles"),
+    ((3, 4, 2), "enumerate", False): (30816.0, 11481750.0, "315 support profiles of the reduced game"),
     ((3, 4, 2), "logit", False): (11008.0, 94800.0, "9 unknowns (dense 9x10 Jacobians) and 24 payoff cells, about 300 continuation steps"),
 }
 

@@ -24,6 +24,8 @@ from kurilsim.games.payoffs import deviation_gains, deviation_payoffs, gains_exc
 
 if TYPE_CHECKING:
     import nashpy
+    import pygambit
+    import quantecon.game_theory
 
 __all__ = ["NormalFormGame", "Profile", "gains_exceed"]
 
@@ -46,14 +48,20 @@ class NormalFormGame:
 
     Parameters
     ----------
-    payoffs : sequence of array_like
+    payoffs : sequence of array_like, or array_like
         One payoff array per player, all of the same shape ``(m_1, ..., m_n)``:
         entry ``[s_1, ..., s_n]`` of array ``i`` is player ``i``'s payoff when
         player ``k`` plays pure strategy ``s_k``.  A single array of shape
-        ``(n, m_1, ..., m_n)`` is accepted too.  The payoffs are stored as
+        ``(n, m_1, ..., m_n)`` is accepted too.  Two shorthands (see Notes):
+        ``NormalFormGame(A, B)`` -- the players' arrays as separate
+        arguments -- and ``NormalFormGame(A)`` with one 2-D matrix ``A``,
+        the two-player zero-sum game ``[A, -A]``.  The payoffs are stored as
         float64; exact numbers that float64 rounds (Python ints beyond
         ``2**53``, :class:`fractions.Fraction`, :class:`decimal.Decimal`)
         are also kept as given, in :attr:`exact_payoffs`.
+    *more_payoffs : array_like
+        The payoff arrays of players 2, 3, ... when each player's array is
+        passed as its own argument (``payoffs`` is then player 1's array).
     players : sequence of str, optional
         Player names (default ``"Player 1"``, ``"Player 2"``, ...).
     strategies : sequence of sequence of str, optional
@@ -70,8 +78,42 @@ class NormalFormGame:
     --------
     kurilsim.solve_nash : equilibria of a game.
 
+    Notes
+    -----
+    How the positional arguments are read:
+
+    1. Two or more arguments, ``NormalFormGame(A_1, ..., A_n)``: one payoff
+       array per player, each with ``n`` axes (``NormalFormGame(A, B)`` for a
+       bimatrix game, as in nashpy).
+    2. One argument ``P`` with ``k`` items (``len(P)``; the rows of an array)
+       whose first item has ``k`` axes: the list of the ``k`` players' payoff
+       arrays (``[A, B]``, or an array of shape ``(k, m_1, ..., m_k)``).
+    3. One argument whose first item has one axis and ``k >= 2`` items: a
+       2-D matrix ``A`` (a nested list such as ``[[1, -1], [-1, 1]]`` or a
+       2-D array), the row player's payoffs of the two-player zero-sum game
+       with column payoffs ``-A`` (negated exactly, so exact payoffs stay
+       exact).
+    4. Anything else raises :class:`InvalidGameError` naming what was given
+       and these forms.
+
+    A matrix with a single row, ``[[u_1, ..., u_m]]``, matches rule 2 first:
+    it is the one-player game with payoffs ``u``; write the ``1 x m``
+    zero-sum game as ``NormalFormGame(A, -A)``.
+
     Examples
     --------
+    Matching pennies, zero-sum, and a bimatrix game from two matrices:
+
+    >>> from kurilsim import NormalFormGame
+    >>> pennies = NormalFormGame([[1, -1], [-1, 1]])
+    >>> pennies.payoffs[1]
+    array([[-1.,  1.],
+           [ 1., -1.]])
+    >>> pennies.is_zero_sum
+    True
+    >>> NormalFormGame([[3, 0], [5, 1]], [[3, 5], [0, 1]]).shape
+    (2, 2)
+
     The prisoner's dilemma (strategies: cooperate, defect):
 
     >>> import numpy as np
@@ -103,20 +145,22 @@ class NormalFormGame:
 
     def __init__(
         self,
-        payoffs: Sequence[ArrayLike] | NDArray[Any],
-        *,
+        payoffs: Sequence[ArrayLike] | ArrayLike,
+        *more_payoffs: ArrayLike,
         players: Sequence[str] | None = None,
         strategies: Sequence[Sequence[str]] | None = None,
         _exact: _ExactCopy | None = None,
     ) -> None:
         exact: tuple[NDArray[Any], ...] | None
-        if _exact is not None and payoffs is _exact.floats:
+        if _exact is not None and payoffs is _exact.floats and not more_payoffs:
             # a copy of a game (dataclasses.replace, transpose): its floats
             # were validated and its exact copy belongs to them
             arrays, exact = _exact.floats, _exact.values
             bounds = [(float(a.min()), float(a.max())) for a in arrays]
         else:
-            arrays, exact, bounds = _validate_payoffs(payoffs)
+            arrays, exact, bounds = _validate_payoffs(
+                _payoff_list(payoffs, more_payoffs)
+            )
         shape = arrays[0].shape
         n = len(arrays)
         if players is None:
@@ -512,9 +556,16 @@ class NormalFormGame:
         return write_nfg(self, path, title=title, outcome_version=outcome_version)
 
     def to_nashpy(self) -> nashpy.Game:
-        """This two-player game as a :class:`nashpy.Game`."""
-        import nashpy
+        """This two-player game as a :class:`nashpy.Game`.
 
+        Raises
+        ------
+        ImportError
+            If nashpy is not installed (``pip install 'kurilsim[peers]'``).
+        InvalidGameError
+            If the game does not have two players.
+        """
+        nashpy = _import_peer("nashpy")
         if self.n_players != 2:
             raise InvalidGameError(
                 f"nashpy supports two-player games only; this game has "
@@ -533,6 +584,192 @@ class NormalFormGame:
             ) from None
         return cls([np.asarray(m) for m in matrices])
 
+    def to_quantecon(self) -> quantecon.game_theory.NormalFormGame:
+        """This game as a QuantEcon :class:`quantecon.game_theory.NormalFormGame`.
+
+        QuantEcon stores one payoff array per player with that player's own
+        axis first and the others following cyclically (player ``i``'s array
+        has axes ``i, i+1, ..., n-1, 0, ..., i-1``); the arrays are
+        transposed accordingly.  QuantEcon has no player names or strategy
+        labels, and its payoffs are float64 (:attr:`payoffs`; exact payoffs
+        are rounded).
+
+        Raises
+        ------
+        ImportError
+            If quantecon is not installed (``pip install 'kurilsim[peers]'``).
+
+        Examples
+        --------
+        >>> from kurilsim import NormalFormGame
+        >>> game = NormalFormGame([[3, 0], [5, 1]], [[3, 5], [0, 1]])
+        >>> qe_game = game.to_quantecon()  # doctest: +SKIP
+        >>> qe_game.players[1].payoff_array  # doctest: +SKIP
+        array([[3., 0.],
+               [5., 1.]])
+        """
+        game_theory = _import_peer("quantecon.game_theory", "quantecon")
+        n = self.n_players
+        players = [
+            game_theory.Player(
+                np.ascontiguousarray(np.transpose(a, [(i + j) % n for j in range(n)]))
+            )
+            for i, a in enumerate(self.payoffs)
+        ]
+        return game_theory.NormalFormGame(players)
+
+    @classmethod
+    def from_quantecon(cls, game: quantecon.game_theory.NormalFormGame) -> NormalFormGame:
+        """Build a game from a QuantEcon
+        :class:`quantecon.game_theory.NormalFormGame` (any number of players).
+
+        The inverse of :meth:`to_quantecon`: player ``i``'s QuantEcon payoff
+        array (own axis first) is transposed back to axes ``0, ..., n-1``.
+        Players and strategies get the default names.
+
+        Raises
+        ------
+        InvalidGameError
+            If ``game`` has no QuantEcon ``players`` with payoff arrays.
+        """
+        try:
+            arrays = [np.asarray(p.payoff_array) for p in game.players]
+        except (AttributeError, TypeError):
+            raise InvalidGameError(
+                f"expected a quantecon NormalFormGame with players holding "
+                f"payoff_array, got {type(game).__name__}"
+            ) from None
+        n = len(arrays)
+        return cls(
+            [np.transpose(a, [(p - i) % n for p in range(n)]) for i, a in enumerate(arrays)]
+        )
+
+    def to_pygambit(self, *, title: str = "") -> pygambit.Game:
+        """This game as a strategic-form :class:`pygambit.Game`.
+
+        Player names and strategy labels are carried over.  Float payoffs
+        are written as their shortest decimals (as in :meth:`to_nfg`), so
+        ``0.1`` is Gambit's decimal ``0.1``; exact payoffs that float64
+        rounds (:attr:`exact_payoffs`) are Gambit rationals.
+
+        Parameters
+        ----------
+        title : str, optional
+            The Gambit game's title (default: Gambit's own).
+
+        Raises
+        ------
+        ImportError
+            If pygambit is not installed (``pip install 'kurilsim[peers]'``).
+
+        Examples
+        --------
+        >>> from fractions import Fraction
+        >>> from kurilsim import NormalFormGame
+        >>> game = NormalFormGame([[Fraction(1, 3), 0]], [[0, 1]],
+        ...                       strategies=[["T"], ["L", "R"]])
+        >>> g = game.to_pygambit()  # doctest: +SKIP
+        >>> [s.label for s in g.strategies]  # doctest: +SKIP
+        ['T', 'L', 'R']
+        >>> NormalFormGame.from_pygambit(g) == game  # doctest: +SKIP
+        True
+        """
+        gbt = _import_peer("pygambit")
+        values = [_gambit_values(self, i) for i in range(self.n_players)]
+        kwargs = {"title": title} if title else {}
+        game = gbt.Game.from_arrays(*values, **kwargs)
+        for player, name, labels in zip(
+            game.players, self.players, self.strategies, strict=True
+        ):
+            player.label = name
+            for strategy, label in zip(player.strategies, labels, strict=True):
+                strategy.label = label
+        return game
+
+    @classmethod
+    def from_pygambit(cls, game: pygambit.Game) -> NormalFormGame:
+        """Build a game from a strategic-form :class:`pygambit.Game`.
+
+        Player and strategy labels are kept (repeated labels are
+        renamed as :meth:`from_nfg` does, e.g. ``a_1``, ``a_2``);
+        Gambit rationals (and integers) are kept exactly, Gambit decimals
+        are read as the nearest float (as :meth:`from_nfg` reads them); a
+        contingency without an outcome pays 0.
+
+        Raises
+        ------
+        InvalidGameError
+            If ``game`` is not a pygambit game, or is an extensive-form game.
+        """
+        try:
+            is_tree = game.is_tree
+            players = list(game.players)
+        except AttributeError:
+            raise InvalidGameError(
+                f"expected a pygambit.Game, got {type(game).__name__}"
+            ) from None
+        if is_tree:
+            raise InvalidGameError(
+                "from_pygambit reads strategic-form games; this pygambit game is an "
+                "extensive-form tree (see kurilsim.io.efg for extensive games)"
+            )
+        shape = tuple(len(p.strategies) for p in players)
+        payoffs = [np.empty(shape, dtype=object) for _ in players]
+        for cell in np.ndindex(*shape):
+            outcome = game[cell]
+            for array, player in zip(payoffs, players, strict=True):
+                array[cell] = 0 if outcome is None else _from_gambit_number(outcome[player])
+        from kurilsim.io.nfg import gambit_distinct  # type: ignore[attr-defined]
+
+        return cls(
+            payoffs,
+            players=gambit_distinct([str(p.label) for p in players], rename_empty=False),
+            strategies=[
+                gambit_distinct([str(s.label) for s in p.strategies], rename_empty=False)
+                for p in players
+            ],
+        )
+
+
+def _import_peer(module: str, package: str | None = None) -> Any:
+    """Import an optional peer library, or say which extra installs it."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        name = package or module
+        raise ImportError(
+            f"this conversion needs {name}, which is not installed; install it with "
+            f"pip install 'kurilsim[peers]'"
+        ) from exc
+
+
+def _gambit_values(game: NormalFormGame, i: int) -> NDArray[Any]:
+    """Player ``i``'s payoffs as numbers pygambit reads exactly: ints for
+    integral values, shortest decimal text for other floats, ``Fraction``
+    for exact payoffs float64 rounds."""
+    floats = game.payoffs[i]
+    exact = None if game.is_float_exact else game.exact_payoffs[i]
+    out = np.empty(floats.shape, dtype=object)
+    for cell, f in np.ndenumerate(floats):
+        value = float(f)
+        q = None if exact is None else exact[cell]
+        if q is not None and Fraction(value) != q:
+            out[cell] = q  # a Gambit rational
+        elif value.is_integer():
+            out[cell] = int(value)  # exact (Gambit reads no positive exponents)
+        else:
+            out[cell] = repr(value)  # shortest decimal: 0.1, 2.5e-07
+    return out
+
+
+def _from_gambit_number(value: Any) -> Any:
+    """A pygambit payoff: rationals exactly, decimals as the nearest float."""
+    if isinstance(value, Fraction):  # pygambit.Rational subclasses Fraction
+        return Fraction(value)
+    return float(value)
+
 
 class _ExactCopy:
     """A game's exact payoffs, tied to the float arrays they belong to."""
@@ -544,6 +781,114 @@ class _ExactCopy:
     ) -> None:
         self.floats = floats
         self.values = values
+
+
+#: The accepted forms of the payoffs, for error messages.
+_FORMS = (
+    "accepted: a list of n payoff arrays with n axes each ([A, B] for two "
+    "players, or one array of shape (n, m_1, ..., m_n)), the arrays as separate "
+    "arguments (NormalFormGame(A, B)), or one 2-D matrix A (the zero-sum game "
+    "[A, -A])"
+)
+
+
+def _ndim(item: Any) -> int | None:
+    """The number of axes of ``item`` as numpy reads it (``None`` if ragged)."""
+    if isinstance(item, np.ndarray):
+        return item.ndim
+    try:
+        return int(np.ndim(item))
+    except (TypeError, ValueError):
+        return None
+
+
+def _describe(value: Any) -> str:
+    """A short description of a payoff argument for error messages."""
+    name = type(value).__name__
+    name = f"{'an' if name[:1] in 'aeiou' else 'a'} {name}"
+    shape = getattr(value, "shape", None)
+    if shape is None:
+        try:
+            shape = np.shape(value)
+        except (TypeError, ValueError):
+            shape = None
+    if shape is not None:
+        return f"{name} of shape {tuple(shape)}"
+    try:
+        items = list(value)
+    except TypeError:
+        return name
+    shapes = []
+    for item in items[:4]:
+        d = _ndim(item)
+        shapes.append("ragged" if d is None else str(np.shape(item)))
+    more = ", ..." if len(items) > 4 else ""
+    return f"{name} of {len(items)} items of shapes {', '.join(shapes)}{more}"
+
+
+def _payoff_list(payoffs: Any, more: tuple[Any, ...]) -> Sequence[Any]:
+    """The payoff arrays, one per player, from the constructor's positional
+    arguments (the rules in :class:`NormalFormGame`'s Notes)."""
+    if more:
+        arrays = [payoffs, *more]
+        n = len(arrays)
+        for i, item in enumerate(arrays):
+            d = _ndim(item)
+            if d != n:
+                got = "a ragged array" if d is None else f"{d} axes"
+                raise InvalidGameError(
+                    f"NormalFormGame(A_1, ..., A_n) takes one payoff array per "
+                    f"player with one axis per player ({n}); argument {i + 1} has "
+                    f"{got} ({_describe(item)}); {_FORMS}"
+                )
+        return arrays
+    if isinstance(payoffs, str | bytes) or not hasattr(payoffs, "__len__"):
+        raise InvalidGameError(
+            f"payoffs must be payoff arrays, got {_describe(payoffs)}; {_FORMS}"
+        )
+    if isinstance(payoffs, np.ndarray) and payoffs.ndim == 0:
+        raise InvalidGameError(f"payoffs must be payoff arrays, got a scalar array; {_FORMS}")
+    k = len(payoffs)
+    if k == 0:
+        raise InvalidGameError("a game needs at least one player; got no payoff arrays")
+    first = payoffs[0] if isinstance(payoffs, np.ndarray | Sequence) else next(iter(payoffs))
+    d0 = _ndim(first)
+    if d0 == k or d0 is None:  # the payoff list (rule 2; a ragged item is named there)
+        return payoffs  # type: ignore[no-any-return]
+    if d0 == 1 and k >= 2:  # a 2-D matrix: the zero-sum game (rule 3)
+        return [payoffs, _negated(payoffs)]
+    raise InvalidGameError(
+        f"cannot read the payoffs: got {_describe(payoffs)}, whose first item has "
+        f"{d0} axes (as the payoff list of "
+        f"a {k}-player game each item needs {k} axes; a 2-D matrix has 1-D rows); "
+        f"{_FORMS}"
+    )
+
+
+def _negated(matrix: Any) -> NDArray[Any]:
+    """``-matrix``, exactly: integers and exact numbers are negated as Python
+    objects (no int64 overflow, no rounding)."""
+    try:
+        raw = np.asarray(matrix)
+    except (TypeError, ValueError):
+        raw = None
+    if raw is None or raw.ndim != 2:
+        raise InvalidGameError(
+            f"a zero-sum game needs one 2-D matrix, got {_describe(matrix)}; {_FORMS}"
+        )
+    kind = raw.dtype.kind
+    if kind == "c":
+        raise InvalidGameError("payoffs of player 0 must be real, got complex values")
+    try:
+        if kind == "f":
+            negated: NDArray[Any] = -raw
+        elif kind in "biuO":
+            negated = np.negative(raw.astype(object))
+        else:
+            negated = -np.asarray(raw, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise InvalidGameError(f"payoffs of player 0 are not a numeric array: {exc}") from None
+    return negated
 
 
 def _validate_payoffs(

@@ -769,26 +769,26 @@ def _payoffs(
         [russia_high, russia_low + binding * (russia_high - russia_low)], axis=1
     )
     russia_sq = table[:, responder, sq]
-    accept_j = np.where(concluded, japan_deal, japan_sq[:, None, None])
-    accept_r = np.where(concluded, russia_deal, russia_sq[:, None, None])
-    sender = np.stack(
-        [accept_j, np.broadcast_to(japan_sq[:, None, None], accept_j.shape)], axis=-1
+    # written into preallocated arrays: these tables are most of a sweep's memory traffic
+    n_messages = len(row)
+    sender = np.empty((m, 2, n_messages, 2))
+    np.copyto(sender[..., 0], np.where(concluded, japan_deal, japan_sq[:, None, None]))
+    sender[..., 1] = japan_sq[:, None, None]
+    receiver = np.empty((m, 2, n_messages, 2))
+    np.copyto(receiver[..., 0], np.where(concluded, russia_deal, russia_sq[:, None, None]))
+    receiver[..., 1] = russia_sq[:, None, None]
+    # every agent: (m, A, M, 2 types, 2 responses); accepted, the message's
+    # agreement where it is concluded, else the status quo
+    utilities = np.empty((m, n_agents, n_messages, 2, 2))
+    status_quo = table[:, :, sq, None, None]  # (m, A, 1, 1)
+    np.copyto(
+        utilities[..., 0],
+        np.where(np.swapaxes(concluded, 1, 2)[:, None], table[:, :, row, None], status_quo),
     )
-    receiver = np.stack(
-        [accept_r, np.broadcast_to(russia_sq[:, None, None], accept_r.shape)], axis=-1
-    )
-    # every agent: (m, A, M, 2 types, 2 responses)
-    reached = np.where(concluded, row[None, None, :], sq)  # (m, 2, M) outcome row
-    flat = reached.reshape(m, -1)  # (m, 2M)
-    gathered = np.take_along_axis(
-        table, np.broadcast_to(flat[:, None, :], (m, n_agents, flat.shape[1])), axis=-1
-    ).reshape(m, n_agents, 2, -1)  # (m, A, 2, M)
-    accept_all = np.moveaxis(gathered, -1, -2)  # (m, A, M, 2)
-    reject_all = np.broadcast_to(table[:, :, sq, None, None], accept_all.shape)
-    utilities = np.stack([accept_all, reject_all], axis=-1).copy()  # (m, A, M, 2, 2)
+    utilities[..., 1] = status_quo
     utilities[:, proposer] = np.moveaxis(sender, 1, 2)
     utilities[:, responder] = np.moveaxis(receiver, 1, 2)
-    return np.ascontiguousarray(sender), np.ascontiguousarray(receiver), concluded, utilities
+    return sender, receiver, concluded, utilities
 
 
 def pledge_game(

@@ -45,6 +45,7 @@ supports only.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -55,11 +56,14 @@ from numpy.typing import NDArray
 
 __all__ = [
     "AlgebraicOutput",
+    "count_start_paths",
     "cross",
     "real_roots_chebyshev",
+    "solve_by_homotopy",
     "solve_four_binary",
     "solve_three_mixing",
     "solve_two_mixing",
+    "start_assignments",
 ]
 
 # A real root may leave [0, 1] by this much (it is then a root on the
@@ -624,3 +628,398 @@ def _sylvester(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.flo
     for i in range(d1):
         M[..., d2 + i, i : i + d2 + 1] = b[..., ::-1]
     return M
+
+
+# ------------------------------------------------------------- homotopy
+# Paths whose endpoint has a Jacobian with a larger condition number are not
+# trusted (a singular root: a degenerate support system).
+_HOMOTOPY_COND = 1e9
+# Paths beyond this size (projective coordinates on a random patch) fail.
+_HOMOTOPY_HUGE = 1e8
+
+
+@cache
+def count_start_paths(dims: tuple[int, ...]) -> int:
+    """The number of paths :func:`solve_by_homotopy` tracks per support
+    profile whose roles have ``dims`` free coordinates each.
+
+    >>> count_start_paths((3, 3, 3))
+    56
+    """
+    return len(start_assignments(dims))
+
+
+@cache
+def _start_assignments(dims: tuple[int, ...]) -> NDArray[np.intp]:
+    return start_assignments(dims)
+
+
+def start_assignments(dims: tuple[int, ...]) -> NDArray[np.intp]:
+    """Solutions of the linear-product start system of a support system.
+
+    Role ``r`` has ``dims[r]`` equations, each of degree one in every other
+    role's block.  A start solution picks, for each equation, one other role
+    whose linear factor vanishes, so that each role ``j`` is picked by exactly
+    ``dims[j]`` equations.  Returns one row per start solution: the role
+    picked by each equation (equations in role order).  Their number is the
+    multihomogeneous Bezout number of the system, the largest number of
+    isolated solutions a support system of these sizes has (McKelvey and
+    McLennan 1997): 10 for three players with three strategies each, 56 with
+    four, 9 for four players with two.
+
+    >>> len(start_assignments((2, 2, 2))), len(start_assignments((3, 3, 3)))
+    (10, 56)
+    >>> len(start_assignments((1, 1, 1, 1)))
+    9
+    """
+    m = len(dims)
+    owners = [r for r in range(m) for _ in range(dims[r])]
+    out: list[tuple[int, ...]] = []
+    need = list(dims)
+
+    def extend(prefix: list[int]) -> None:
+        e = len(prefix)
+        if e == len(owners):
+            out.append(tuple(prefix))
+            return
+        for j in range(m):
+            if j != owners[e] and need[j] > 0:
+                need[j] -= 1
+                prefix.append(j)
+                extend(prefix)
+                prefix.pop()
+                need[j] += 1
+
+    extend([])
+    return np.array(out, dtype=np.intp).reshape(len(out), len(owners))
+
+
+class _Homotopy:
+    """``H(x, t) = (1 - t) gamma G(x) + t F(x)`` for a batch of support systems,
+    in projective coordinates.
+
+    The unknowns are each role's unnormalised mixture ``x_j`` (``k_j``
+    entries), fixed on a random complex affine patch ``a_j . x_j = 1``
+    rather than on ``sum x_j = 1``: solutions with ``sum x_j = 0`` (at
+    infinity for probabilities) stay finite, so no path diverges.  ``F`` is
+    the support system of each path's profile (role ``r``'s payoff
+    differences, multilinear in the others' mixtures, homogeneous in each);
+    ``G`` is a start system of the same structure, a product of random
+    linear forms (one per other role) in each equation, whose roots solve
+    linear systems.
+    """
+
+    def __init__(self, tensors: tuple[NDArray[np.float64], ...], rng: np.random.Generator):
+        self.m = len(tensors)
+        self.k = [int(k) for k in tensors[0].shape[1:]]
+        self.dims = [k - 1 for k in self.k]
+        self.eq_offsets = np.concatenate([[0], np.cumsum(self.dims)]).astype(int)
+        self.x_offsets = np.concatenate([[0], np.cumsum(self.k)]).astype(int)
+        self.n_eq = int(self.eq_offsets[-1])
+        self.N = int(self.x_offsets[-1])  # unknowns = equations + patches
+        # D[r]: (B, d_r, k_j for the other roles j in order): role r's
+        # payoff differences, scaled to unit size
+        self.D = []
+        for r, T in enumerate(tensors):
+            diff = np.moveaxis(_differences(T, 1 + r), 1 + r, 1)
+            size = np.abs(diff).reshape(len(diff), -1).max(axis=1) + 1e-300
+            self.D.append(diff / size.reshape(-1, *([1] * (diff.ndim - 1))))
+        self.eq_role = np.array([r for r in range(self.m) for _ in range(self.dims[r])], dtype=np.intp)
+
+        def cnormal(*shape: int) -> NDArray[np.complex128]:
+            return rng.standard_normal(shape) + 1j * rng.standard_normal(shape)
+
+        self.b = [cnormal(self.n_eq, k) for k in self.k]  # linear forms of G
+        self.patch = [cnormal(k) for k in self.k]
+        self.gamma = np.exp(2j * np.pi * rng.uniform())
+        self.starts = self._start_points()
+        # einsum plans: role r's rows contracted with every role but r and j
+        letters = "bcdefghijklmnoq"
+        self._plans: list[list[tuple[int, str, list[int]]]] = []
+        for r in range(self.m):
+            plans = []
+            D_sub = "pa" + "".join(letters[o] for o in range(self.m) if o != r)
+            for j in range(self.m):
+                if j != r:
+                    others = [o for o in range(self.m) if o not in (r, j)]
+                    spec = ",".join([D_sub, *("p" + letters[o] for o in others)]) + "->pa" + letters[j]
+                    plans.append((j, spec, others))
+            self._plans.append(plans)
+        self._own = [self.eq_role == j for j in range(self.m)]
+        self._b_masked = [np.where(own[:, None], 0.0, b) for own, b in zip(self._own, self.b, strict=True)]
+        self._patch_rows = np.zeros((self.m, self.N), dtype=np.complex128)
+        for j in range(self.m):
+            self._patch_rows[j, self.x_offsets[j] : self.x_offsets[j + 1]] = self.patch[j]
+
+    def _start_points(self) -> NDArray[np.complex128]:
+        assign = _start_assignments(tuple(self.dims))
+        out = np.zeros((len(assign), self.N), dtype=np.complex128)
+        for row, picks in enumerate(assign):
+            for j in range(self.m):
+                A = np.concatenate([self.b[j][picks == j], self.patch[j][None]])
+                rhs = np.zeros(self.k[j], dtype=np.complex128)
+                rhs[-1] = 1.0
+                out[row, self.x_offsets[j] : self.x_offsets[j + 1]] = np.linalg.solve(A, rhs)
+        return out
+
+    def blocks(self, x: NDArray[Any]) -> list[NDArray[Any]]:
+        """Each role's (unnormalised) mixture."""
+        return [x[:, self.x_offsets[j] : self.x_offsets[j + 1]] for j in range(self.m)]
+
+    def target(
+        self, owner: NDArray[np.intp], x: NDArray[np.complex128]
+    ) -> tuple[NDArray[np.complex128], NDArray[np.complex128]]:
+        """``F`` (``(P, n_eq)``) and its Jacobian (``(P, n_eq, N)``) at ``x``."""
+        P = len(x)
+        sig = self.blocks(x)
+        F = np.empty((P, self.n_eq), dtype=np.complex128)
+        J = np.zeros((P, self.n_eq, self.N), dtype=np.complex128)
+        for r in range(self.m):
+            rows = slice(self.eq_offsets[r], self.eq_offsets[r + 1])
+            D = self.D[r][owner]
+            for n_plan, (j, spec, others) in enumerate(self._plans[r]):
+                X = np.einsum(spec, D, *(sig[o] for o in others))  # (P, d_r, k_j)
+                J[:, rows, self.x_offsets[j] : self.x_offsets[j + 1]] = X
+                if n_plan == 0:
+                    F[:, rows] = np.einsum("pak,pk->pa", X, sig[j])
+        return F, J
+
+    def start(self, x: NDArray[np.complex128]) -> tuple[NDArray[np.complex128], NDArray[np.complex128]]:
+        """``G`` and its Jacobian at ``x``."""
+        P = len(x)
+        sig = self.blocks(x)
+        # factor j of every equation (1 for the equation's own role)
+        lin = [np.where(self._own[j][None], 1.0, sig[j] @ self.b[j].T) for j in range(self.m)]
+        before = [np.ones((P, self.n_eq), dtype=np.complex128)]
+        for j in range(self.m - 1):
+            before.append(before[-1] * lin[j])
+        after = np.ones((P, self.n_eq), dtype=np.complex128)
+        J = np.empty((P, self.n_eq, self.N), dtype=np.complex128)
+        for j in reversed(range(self.m)):
+            rest = before[j] * after  # product of every factor but j
+            J[:, :, self.x_offsets[j] : self.x_offsets[j + 1]] = rest[:, :, None] * self._b_masked[j][None]
+            after = after * lin[j]
+        return after, J
+
+    def value(
+        self, owner: NDArray[np.intp], x: NDArray[np.complex128], t: NDArray[np.float64]
+    ) -> tuple[NDArray[np.complex128], NDArray[np.complex128], NDArray[np.complex128]]:
+        """``H``, ``dH/dx`` and ``dH/dt`` at ``(x, t)``, patch equations included."""
+        P = len(x)
+        F, JF = self.target(owner, x)
+        G, JG = self.start(x)
+        g = self.gamma * G
+        tt = t[:, None]
+        H = np.empty((P, self.N), dtype=np.complex128)
+        Hx = np.empty((P, self.N, self.N), dtype=np.complex128)
+        Ht = np.zeros((P, self.N), dtype=np.complex128)
+        H[:, : self.n_eq] = (1.0 - tt) * g + tt * F
+        H[:, self.n_eq :] = x @ self._patch_rows.T - 1.0
+        Hx[:, : self.n_eq] = (1.0 - tt[..., None]) * self.gamma * JG + tt[..., None] * JF
+        Hx[:, self.n_eq :] = self._patch_rows[None]
+        Ht[:, : self.n_eq] = F - g
+        return H, Hx, Ht
+
+    def system(
+        self, owner: NDArray[np.intp], x: NDArray[np.complex128]
+    ) -> tuple[NDArray[np.complex128], NDArray[np.complex128]]:
+        """``F`` with the patch equations, and its Jacobian (for polishing)."""
+        H, Hx, _ = self.value(owner, x, np.ones(len(x)))
+        return H, Hx
+
+
+def solve_by_homotopy(
+    tensors: tuple[NDArray[np.float64], ...], *, seed: int = 20_261_202
+) -> AlgebraicOutput:
+    """Support systems of any number of mixing players, by polynomial homotopy.
+
+    ``tensors[r]`` has shape ``(B, k_0, ..., k_{m-1})``: role ``r``'s payoffs
+    on the supports (every role mixes, ``k_r >= 2``).  The system
+    ``F(x) = 0`` (each role's payoff differences, multilinear in the
+    others' mixtures) is deformed from a start system ``G`` of the same
+    multihomogeneous structure, a product of random complex linear forms
+    (one per other role) in each equation, whose roots solve linear systems
+    (:func:`start_assignments`): ``H(x, t) = (1 - t) gamma G(x) + t F(x)``,
+    in projective coordinates on random patches.  With a random complex
+    ``gamma`` every path is smooth for ``t < 1`` and the endpoints at
+    ``t = 1`` include every isolated solution of ``F`` (the gamma trick;
+    Morgan and Sommese 1987; Sommese and Wampler 2005, ch. 7-8).  All paths
+    of all profiles are tracked at once (:func:`_track`); the random numbers
+    come from a fixed seed, so results are reproducible.
+
+    Endpoints are polished by Newton's method; the real ones with
+    nonnegative mixtures are the candidates.  A profile is *degenerate*
+    (its candidates may be incomplete) when an endpoint near the
+    probability simplex is singular (a continuum or a multiple root: a
+    non-generic game), or when a path fails or two paths end at the same
+    point even after tracking again with smaller steps (a path jumped); the
+    caller subdivides those.
+    """
+    hom = _Homotopy(tensors, np.random.default_rng(seed))
+    B = tensors[0].shape[0]
+    S = len(hom.starts)
+    owner = np.repeat(np.arange(B), S)
+    x, ok = _track(hom, owner, np.tile(hom.starts, (B, 1)))
+    suspect = _suspect_profiles(hom, owner, x, ok)
+    if suspect.any():  # track those profiles' paths again, more carefully
+        redo = np.flatnonzero(suspect[owner])
+        x2, ok2 = _track(
+            hom, owner[redo], np.tile(hom.starts, (int(suspect.sum()), 1)),
+            max_step=0.05, first_tol=1e-4, contraction=0.05,
+        )
+        x[redo], ok[redo] = x2, ok2
+    failed = _suspect_profiles(hom, owner, x, ok)
+    x = _polish(hom, owner, x)
+    _, Hx = hom.system(owner, x)
+    with np.errstate(all="ignore"):
+        cond = np.linalg.cond(Hx)
+    sig = hom.blocks(x)
+    totals = [s.sum(axis=1) for s in sig]
+    finite = np.ones(len(x), dtype=bool)
+    for s, tot in zip(sig, totals, strict=True):
+        finite &= np.abs(tot) > 1e-8 * np.abs(s).max(axis=1)
+    with np.errstate(all="ignore"):
+        mixtures = [s / tot[:, None] for s, tot in zip(sig, totals, strict=True)]
+        z = np.concatenate(mixtures, axis=1)
+        real = finite & (np.abs(z.imag).max(axis=1) <= 1e-7 * (1.0 + np.abs(z.real).max(axis=1)))
+        near = real & np.all(z.real >= -0.1, axis=1)
+    singular = ~(cond < _HOMOTOPY_COND)
+    degenerate = failed.copy()
+    degenerate[owner[near & singular]] = True
+    keep = near & ~singular & ~degenerate[owner]
+    keep &= np.all(z.real >= -_MARGIN, axis=1)
+    keep = np.flatnonzero(keep)
+    return AlgebraicOutput(
+        owner[keep], tuple(np.clip(mx.real[keep], 0.0, None) for mx in mixtures), degenerate
+    )
+
+
+def _suspect_profiles(
+    hom: _Homotopy, owner: NDArray[np.intp], x: NDArray[np.complex128], ok: NDArray[np.bool_]
+) -> NDArray[np.bool_]:
+    """Profiles with a failed path, or two paths ending at one point.
+
+    Endpoints are compared pairwise (per profile), or, for many paths, each
+    with its eight neighbours in the order of a random projection.
+    """
+    B = int(owner.max()) + 1 if len(owner) else 0
+    suspect = np.zeros(B, dtype=bool)
+    suspect[owner[~ok]] = True
+    S = len(hom.starts)
+    direction = np.cos(np.arange(hom.N) + 1.0) + 1j * np.sin(np.arange(hom.N) * 0.7 + 0.3)
+    for b in range(B):
+        pts = np.nan_to_num(x[b * S : (b + 1) * S])
+        scale = 1.0 + np.abs(pts).max()
+        if S <= 256:
+            gap = np.abs(pts[:, None, :] - pts[None, :, :]).max(axis=2)
+            np.fill_diagonal(gap, np.inf)
+        else:
+            pts = pts[np.argsort((pts @ direction).real)]
+            gap = np.stack([
+                np.abs(pts[w:] - pts[:-w]).max(axis=1).min(initial=np.inf) for w in range(1, 9)
+            ])
+        suspect[b] |= bool(np.any(gap < 1e-6 * scale))
+    return suspect
+
+
+def _polish(
+    hom: _Homotopy, owner: NDArray[np.intp], x: NDArray[np.complex128], steps: int = 3
+) -> NDArray[np.complex128]:
+    """Newton steps on ``F`` (with the patches) from each endpoint."""
+    for _ in range(steps):
+        H, Hx = hom.system(owner, np.nan_to_num(x))
+        step = _solve(Hx, H)
+        finite = np.asarray(np.isfinite(step).all(axis=1))
+        x = np.where(finite[:, None], x - step, x)
+    return x
+
+
+def _track(
+    hom: _Homotopy,
+    owner: NDArray[np.intp],
+    z: NDArray[np.complex128],
+    *,
+    max_step: float = 0.5,
+    first_tol: float = 3e-2,
+    contraction: float = 0.25,
+    max_steps: int = 2000,
+) -> tuple[NDArray[np.complex128], NDArray[np.bool_]]:
+    """Track every path from ``t = 0`` to ``t = 1``; returns endpoints and
+    whether each path arrived.
+
+    Each step: a fourth-order Runge-Kutta predictor on
+    ``dz/dt = -H_z^{-1} H_t``, then two Newton corrections at the new ``t``.
+    The step is accepted when the first correction is small (below
+    ``first_tol`` of ``1 + |x|``) and the second smaller by the factor
+    ``contraction`` (Newton converging) or negligible; the step length
+    then grows by 1.6 (at most ``max_step``), else it is halved.  A path
+    fails when its step falls below 1e-9.
+    """
+    P = len(z)
+    z = z.astype(np.complex128)
+    t = np.zeros(P)
+    h = np.full(P, min(0.05, max_step))
+    done = np.zeros(P, dtype=bool)
+    failed = np.zeros(P, dtype=bool)
+    tangent = np.full((P, hom.N), np.nan, dtype=np.complex128)
+
+    def slope(o: NDArray[np.intp], zz: NDArray[np.complex128], tt: NDArray[np.float64]) -> NDArray[np.complex128]:
+        _, Hz, Ht = hom.value(o, np.nan_to_num(zz), tt)
+        return -_solve(Hz, Ht)
+
+    for _ in range(max_steps):
+        act = np.flatnonzero(~done & ~failed)
+        if not len(act):
+            break
+        za, ta, oa = z[act], t[act], owner[act]
+        ha = np.minimum(h[act], 1.0 - ta)
+        hc = ha[:, None]
+        k1 = tangent[act]
+        missing = ~np.isfinite(k1).all(axis=1)
+        if missing.any():
+            k1[missing] = slope(oa[missing], za[missing], ta[missing])
+        k2 = slope(oa, za + 0.5 * hc * k1, ta + 0.5 * ha)
+        k3 = slope(oa, za + 0.5 * hc * k2, ta + 0.5 * ha)
+        t1 = np.where(ha >= 1.0 - ta, 1.0, ta + ha)
+        k4 = slope(oa, za + hc * k3, t1)
+        z1 = za + hc * (k1 + 2.0 * k2 + 2.0 * k3 + k4) / 6.0
+        sizes = []
+        for _it in range(2):
+            H, Hz, Ht = hom.value(oa, np.nan_to_num(z1), t1)
+            step = _solve(Hz, H)
+            z1 = z1 - step
+            with np.errstate(invalid="ignore"):
+                sizes.append(np.abs(step).max(axis=1) / (1.0 + np.abs(z1).max(axis=1)))
+        with np.errstate(invalid="ignore"):
+            accepted = (
+                np.isfinite(z1).all(axis=1)
+                & (sizes[0] < first_tol)
+                & ((sizes[1] <= contraction * sizes[0]) | (sizes[1] <= 1e-11))
+            )
+        ok_idx = act[accepted]
+        # the tangent at the corrected point, from the last Newton step's
+        # Jacobian (one correction away): the next step's first slope
+        tangent[act] = np.nan
+        tangent[ok_idx] = -_solve(Hz[accepted], Ht[accepted])
+        z[ok_idx] = z1[accepted]
+        t[ok_idx] = t1[accepted]
+        done[ok_idx] = t1[accepted] >= 1.0
+        h[ok_idx] = np.minimum(ha[accepted] * 1.6, max_step)
+        bad = act[~accepted]
+        h[bad] = ha[~accepted] * 0.5
+        failed[bad[h[bad] < 1e-9]] = True
+        failed[act] |= np.abs(z[act]).max(axis=1) > _HOMOTOPY_HUGE
+    return z, done & ~failed
+
+
+def _solve(A: NDArray[np.complex128], b: NDArray[np.complex128]) -> NDArray[np.complex128]:
+    """Batched ``A x = b``; rows with a singular or non-finite system give ``nan``."""
+    try:
+        with np.errstate(all="ignore"):
+            out = np.linalg.solve(A, b[..., None])[..., 0]
+    except np.linalg.LinAlgError:  # some matrix singular: solve row by row
+        out = np.full(b.shape, np.nan, dtype=np.complex128)
+        for r in range(len(A)):
+            with contextlib.suppress(np.linalg.LinAlgError):
+                out[r] = np.linalg.solve(A[r], b[r])
+    return np.asarray(out, dtype=np.complex128)

@@ -1,11 +1,22 @@
 """All equilibria of small n-player games: support enumeration, then elimination or
 certified subdivision.
 
-Support profiles are pruned by conditional dominance and grouped by their sizes.
-Profiles where at most three players mix (or four, each over two strategies)
-are solved in batches by elimination to one polynomial
-(:mod:`kurilsim.solvers._algebraic`).  Every other profile, and any profile
-whose elimination is singular, is solved by certified subdivision, below.
+The game is first reduced (:mod:`kurilsim.solvers._reduce`: duplicate
+strategies merged, strictly dominated ones removed, iterated); its equilibria
+are mapped back at the end, each duplicate class's weight on each member in
+turn.  Support profiles are pruned by conditional weak dominance and grouped
+by their sizes.  Profiles where two or three players mix (or four, each over
+two strategies) are solved in batches by elimination to one polynomial, and
+the others where three or more players mix (such as the full-support profile
+of a 4x4x4 game) by polynomial homotopy continuation
+(:mod:`kurilsim.solvers._algebraic`).  A profile whose elimination or
+homotopy is singular (a non-generic game) is solved by certified
+subdivision, below, with a small budget: its solutions are usually not
+isolated, and subdivision only samples them.  Profiles in which a mixing
+player earns the same from all its support strategies against all of the
+others' (in an extensive game: its moves are not reached) are not sampled at
+all, nor are singular profiles once all of them together have used
+``_SINGULAR_TOTAL`` boxes; each such profile makes the result incomplete.
 
 For each support profile ``S = (S_1, ..., S_n)`` the equilibria with those
 supports solve a square polynomial system in the free coordinates
@@ -47,12 +58,15 @@ from numpy.typing import NDArray
 
 from kurilsim.games.normal_form import NormalFormGame
 from kurilsim.solvers._algebraic import (
+    count_start_paths,
+    solve_by_homotopy,
     solve_four_binary,
     solve_three_mixing,
     solve_two_mixing,
 )
+from kurilsim.solvers._reduce import DUPLICATE_TOL, reduce_game
 
-__all__ = ["EnumerationOutput", "enumerate_kernel"]
+__all__ = ["EnumerationOutput", "enumerate_kernel", "reduced_shape"]
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _MARGIN = 1.0 / 1021.0
@@ -66,6 +80,12 @@ _DOMINANCE_MARGIN = 1e-9
 # singular: its solutions are not isolated (a degenerate game), so subdivision
 # cannot resolve it either and only samples points for certification.
 _SINGULAR_BUDGET = 1_000
+# Boxes all singular systems of one game may take together; beyond, they are
+# reported unresolved without sampling (a degenerate game can have hundreds).
+_SINGULAR_TOTAL = 1_500
+# Support profiles whose homotopy would track more paths than this (per
+# profile) are subdivided instead.
+_MAX_PATHS = 2_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,25 +103,8 @@ class EnumerationOutput:
     n_boxes: int
     n_subdivided: int
     unresolved: list[str]
-
-
-def _surviving_strategies(payoffs: tuple[NDArray[np.float64], ...]) -> list[NDArray[np.intp]]:
-    """Iterated elimination of pure strategies strictly dominated by a pure strategy."""
-    n = len(payoffs)
-    alive = [np.arange(m) for m in payoffs[0].shape]
-    changed = True
-    while changed:
-        changed = False
-        for i in range(n):
-            sub = payoffs[i][np.ix_(*alive)]
-            flat = np.moveaxis(sub, i, 0).reshape(sub.shape[i], -1)
-            dominated = np.any(
-                np.all(flat[:, None, :] > flat[None, :, :] + _DOMINANCE_MARGIN, axis=2), axis=0
-            )
-            if dominated.any():
-                alive[i] = alive[i][~dominated]
-                changed = True
-    return alive
+    n_duplicates: int = 0
+    n_dominated: int = 0
 
 
 def _box_vertices(lo: NDArray[np.float64], hi: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -387,40 +390,110 @@ def enumerate_kernel(
     route: str = "algebraic",
     max_depth: int = 60,
     max_boxes: int = 20_000,
+    reduce: bool = True,
 ) -> EnumerationOutput:
     """Candidate equilibria of ``game`` from every support profile.
 
     Steps
     -----
-    1. Remove pure strategies that are iteratively strictly dominated.
-    2. Drop every support profile in which some support strategy is
-       strictly dominated, on the others' supports, by another strategy of
-       the same player (one matrix product per player for all profiles).
+    1. Reduce the game (:func:`kurilsim.solvers._reduce.reduce_game`):
+       merge duplicate strategies and remove strictly dominated ones,
+       iterated.  ``reduce=False`` removes only the dominated ones (the
+       engine before duplicates were merged; the tests compare the two).
+    2. Drop every support profile in which some support strategy is weakly
+       dominated, on the others' supports, by another strategy of the same
+       player: never better, and better by more than a margin against some
+       profile of the others' supports (one matrix product per player for
+       all profiles; why this loses no equilibrium: :mod:`._reduce`).
     3. Group the remaining profiles by their support sizes and solve each
        group in one batch: pure profiles by a best-reply check; profiles
-       with two or three mixing players by elimination
-       (:mod:`kurilsim.solvers._algebraic`); any other profile, and any
-       profile whose elimination is singular, by certified subdivision
-       (module docstring).  ``route="subdivision"`` subdivides every profile
-       (an independent cross-check).
-    4. Map roots back to full profiles (the caller certifies them).
+       with two or three mixing players by elimination, more mixing players
+       by polynomial homotopy (:mod:`kurilsim.solvers._algebraic`); any
+       profile whose elimination or homotopy is singular by certified
+       subdivision (module docstring).  ``route="subdivision"`` subdivides
+       every profile (an independent cross-check).
+    4. Map roots back to full profiles of the reduced game, then to the
+       original game: each duplicate class's weight on each of its members
+       in turn (the caller certifies them).
+
+    Examples
+    --------
+    A 2x2x2 game with a duplicated strategy: its equilibria are those of the
+    game without it, with the duplicate's weight on either copy.
+
+    >>> import numpy as np
+    >>> from kurilsim import NormalFormGame
+    >>> rng = np.random.default_rng(0)
+    >>> base = [rng.standard_normal((2, 2, 2)) for _ in range(3)]
+    >>> copied = [np.concatenate([u, u[:1]], axis=0) for u in base]
+    >>> out = enumerate_kernel(NormalFormGame(copied))
+    >>> out.n_duplicates, out.candidates[0].shape[1]
+    (1, 3)
     """
+    if route not in ("algebraic", "subdivision"):
+        raise ValueError(f"route must be 'algebraic' or 'subdivision', got {route!r}")
     payoffs = tuple(np.asarray(p, dtype=np.float64) for p in game.payoffs)
     scale = game.payoff_ranges
     # Payoffs in [0, 1] per player, so that the exclusion tolerance below means
     # the same for every game (positive affine maps change no equilibrium).
     payoffs = tuple((p - p.min()) / s for p, s in zip(payoffs, scale, strict=True))
-    alive = _surviving_strategies(payoffs)
+    reduced = reduce_game(
+        payoffs, margin=_DOMINANCE_MARGIN, duplicate_tol=DUPLICATE_TOL if reduce else None
+    )
+    found = _enumerate_reduced(
+        reduced.payoffs, route=route, max_depth=max_depth, max_boxes=max_boxes
+    )
+    return EnumerationOutput(
+        reduced.expand(found.candidates),
+        found.n_supports,
+        found.n_pruned,
+        found.n_boxes,
+        found.n_subdivided,
+        found.unresolved,
+        reduced.n_duplicates,
+        reduced.n_dominated,
+    )
+
+
+def reduced_shape(game: NormalFormGame, *, max_cells: int = 200_000) -> tuple[int, ...]:
+    """The shape of the game :func:`enumerate_kernel` enumerates: duplicate
+    strategies merged and strictly dominated ones removed (step 1).
+
+    Games of more than ``max_cells`` pure profiles keep their shape (the
+    reduction would itself take long there); cost estimates use this.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kurilsim import NormalFormGame
+    >>> u = np.zeros((4, 2, 2))
+    >>> u[:, 0, 0] = 1.0  # player 0's four strategies are all alike
+    >>> reduced_shape(NormalFormGame([u, u, u]))
+    (1, 2, 2)
+    """
+    if int(np.prod(game.shape)) > max_cells:
+        return tuple(game.shape)
+    payoffs = tuple(
+        (np.asarray(p, dtype=np.float64) - np.min(p)) / s
+        for p, s in zip(game.payoffs, game.payoff_ranges, strict=True)
+    )
+    reduced = reduce_game(payoffs, margin=_DOMINANCE_MARGIN)
+    return tuple(int(m) for m in reduced.payoffs[0].shape)
+
+
+def _enumerate_reduced(
+    payoffs: tuple[NDArray[np.float64], ...], *, route: str, max_depth: int, max_boxes: int
+) -> EnumerationOutput:
+    """Steps 2-4 of :func:`enumerate_kernel` on normalised payoffs."""
+    shape = tuple(int(m) for m in payoffs[0].shape)
     n = len(payoffs)
-    if route not in ("algebraic", "subdivision"):
-        raise ValueError(f"route must be 'algebraic' or 'subdivision', got {route!r}")
     support_lists = [
-        [np.array(c, dtype=np.intp) for k in range(1, len(a) + 1) for c in itertools.combinations(a, k)]
-        for a in alive
+        [np.array(c, dtype=np.intp) for k in range(1, m + 1) for c in itertools.combinations(range(m), k)]
+        for m in shape
     ]
     masks = []
     for i in range(n):
-        mask = np.zeros((len(support_lists[i]), payoffs[i].shape[i]), dtype=bool)
+        mask = np.zeros((len(support_lists[i]), shape[i]), dtype=bool)
         for row, support in enumerate(support_lists[i]):
             mask[row, support] = True
         masks.append(mask)
@@ -429,9 +502,10 @@ def enumerate_kernel(
     blocks: list[list[NDArray[np.float64]]] = [[] for _ in range(n)]
     unresolved: list[str] = []
     n_boxes = 0
-    # (supports, box budget): full effort for profiles elimination does not
-    # cover, a small one where it found a singular system (a continuum of
-    # solutions, which subdivision cannot resolve either; it only samples it)
+    # (supports, box budget): full effort for profiles no solver covers, a
+    # small one where elimination or homotopy found a singular system (a
+    # continuum of solutions, which subdivision cannot resolve either; it
+    # only samples it)
     fallback: list[tuple[tuple[NDArray[np.intp], ...], int]] = []
     full = max_depth * max_boxes
     support_sizes = [m.sum(axis=1) for m in masks]
@@ -455,26 +529,55 @@ def enumerate_kernel(
             fallback.extend(
                 (tuple(s[b] for s in job.idx), budget) for b in np.flatnonzero(degenerate)
             )
+    singular_boxes = 0
     for supports, budget in fallback:
+        if budget == _SINGULAR_BUDGET and (
+            singular_boxes >= _SINGULAR_TOTAL or _indifferent_player(payoffs, supports)
+        ):
+            # non-isolated by structure (a player's own payoffs do not depend
+            # on its support strategies: in an extensive game, its moves are
+            # not reached), or the sampling budget is spent: subdivision
+            # would only sample a continuum
+            unresolved.append(str(tuple(s.tolist() for s in supports)))
+            continue
         system = _SupportSystem(payoffs, supports)
         if system.N == 0:
             if not system.ranges(np.zeros((1, 0)), np.zeros((1, 0)))[0]:
-                _append(blocks, system.profile(np.zeros(0), game.shape))
+                _append(blocks, system.profile(np.zeros(0), shape))
             continue
         roots, boxes, resolved = _solve_support(
             system, max_depth=max_depth, max_boxes=max_boxes, budget=budget
         )
         n_boxes += boxes
+        if budget == _SINGULAR_BUDGET:
+            singular_boxes += boxes
         if not resolved:
             unresolved.append(str(tuple(s.tolist() for s in supports)))
         for root in roots:
-            _append(blocks, system.profile(root, game.shape))
+            _append(blocks, system.profile(root, shape))
     candidates = tuple(
-        np.concatenate(b) if b else np.zeros((0, m)) for b, m in zip(blocks, game.shape, strict=True)
+        np.concatenate(b) if b else np.zeros((0, m)) for b, m in zip(blocks, shape, strict=True)
     )
     return EnumerationOutput(
         candidates, keep.size, keep.size - len(profiles), n_boxes, len(fallback), unresolved
     )
+
+
+def _indifferent_player(
+    payoffs: tuple[NDArray[np.float64], ...], supports: tuple[NDArray[np.intp], ...]
+) -> bool:
+    """Whether some player mixing in ``supports`` earns, against every
+    profile of the others' supports, the same from each of its support
+    strategies (its indifference equations vanish identically, so any
+    solution of the support system lies on a continuum)."""
+    for i, support in enumerate(supports):
+        if len(support) < 2:
+            continue
+        block = payoffs[i][np.ix_(*supports)]
+        spread = block.max(axis=i) - block.min(axis=i)
+        if np.all(spread <= _EXCLUDE_TOL):
+            return True
+    return False
 
 
 def _append(blocks: list[list[NDArray[np.float64]]], profile: tuple[NDArray[np.float64], ...]) -> None:
@@ -484,28 +587,35 @@ def _append(blocks: list[list[NDArray[np.float64]]], profile: tuple[NDArray[np.f
 
 def _unpruned(payoffs: tuple[NDArray[np.float64], ...], masks: list[NDArray[np.bool_]]) -> NDArray[np.bool_]:
     """Support profiles (one axis per player, indexing ``masks[i]``) in which
-    no support strategy is strictly dominated, on the others' supports, by
+    no support strategy is weakly dominated, on the others' supports, by
     another strategy of the same player.
 
     Strategy ``a'`` dominates ``a`` on a set of the others' pure profiles when
-    it is better by the margin at every one of them, so for all sets at once:
-    count the profiles in each set where it is *not* better (a matrix product)
-    and look for zeros.
+    it is never worse there (compared exactly) and better by the margin at
+    one of them at least.  In an equilibrium whose supports are exactly the
+    profile's, every such pure profile of the others has positive
+    probability, so ``a`` would earn strictly less than ``a'``: no
+    equilibrium is lost (:mod:`kurilsim.solvers._reduce`).  For all sets at
+    once: count the profiles in each set where ``a'`` is worse, and where it
+    is better by the margin (two matrix products), and look for a zero and
+    a nonzero count.
     """
     n = len(payoffs)
     keep = np.ones(tuple(len(m) for m in masks), dtype=bool)
     for i in range(n):
         U = np.moveaxis(payoffs[i], i, 0).reshape(payoffs[i].shape[i], -1)
         m = U.shape[0]
-        not_better = ~(U[:, None, :] > U[None, :, :] + _DOMINANCE_MARGIN)  # [a', a, s]
+        worse = U[:, None, :] < U[None, :, :]  # [a', a, s]
+        better = U[:, None, :] > U[None, :, :] + _DOMINANCE_MARGIN
         others = [masks[j] for j in range(n) if j != i]
         sets = others[0].astype(np.float64) if others else np.ones((1, 1))
         for extra in others[1:]:  # indicator of the product set, others in player order
             sets = (sets[:, None, :, None] * extra[None, :, None, :]).reshape(
                 sets.shape[0] * extra.shape[0], -1
             )
-        counts = sets @ not_better.reshape(m * m, -1).T.astype(np.float64)  # (sets, m*m)
-        dominated = np.any(counts.reshape(-1, m, m) == 0, axis=1)  # (sets, m)
+        n_worse = sets @ worse.reshape(m * m, -1).T.astype(np.float64)  # (sets, m*m)
+        n_better = sets @ better.reshape(m * m, -1).T.astype(np.float64)
+        dominated = np.any(((n_worse == 0) & (n_better > 0)).reshape(-1, m, m), axis=1)  # (sets, m)
         clash = dominated.astype(np.float64) @ masks[i].T.astype(np.float64)  # (sets, n_i)
         shape = [len(masks[j]) for j in range(n) if j != i] + [len(masks[i])]
         keep &= np.moveaxis(clash.reshape(shape) == 0, -1, i)
@@ -554,8 +664,21 @@ def _job(payoffs: tuple[NDArray[np.float64], ...], idx: list[NDArray[np.intp]]) 
         roles = (p, q, h)
     else:
         roles = tuple(mixing)
-    elimination = len(mixing) in (2, 3) or (len(mixing) == 4 and all(ks[j] == 2 for j in mixing))
-    if elimination:
+    elimination = len(mixing) == 2 or (len(mixing) == 4 and all(ks[j] == 2 for j in mixing))
+    if len(mixing) == 3:
+        p, q, h = roles
+        # elimination covers h over two strategies, or three with |k_p - k_q| <= 1
+        elimination = ks[h] == 2 or (ks[h] == 3 and ks[q] - ks[p] <= 1)
+    homotopy = (
+        not elimination
+        and len(mixing) >= 3
+        and count_start_paths(tuple(ks[j] - 1 for j in mixing)) <= _MAX_PATHS
+    )
+    if homotopy:
+        roles = tuple(mixing)
+        tensors = tuple(_gather(payoffs[r], idx).reshape(B, *(ks[j] for j in mixing)) for r in roles)
+        key: tuple[int, ...] = (2, *(ks[r] for r in roles))
+    elif elimination:
         axes = (0, *(1 + mixing.index(r) for r in roles))
         tensors = tuple(
             np.transpose(_gather(payoffs[r], idx).reshape(B, *(ks[j] for j in mixing)), axes)
@@ -580,7 +703,8 @@ def _solve_bucket(
     if jobs[0].tensors:
         tensors = tuple(np.concatenate([job.tensors[r] for job in jobs]) for r in range(m))
         out = (
-            solve_two_mixing(*tensors) if m == 2
+            solve_by_homotopy(tensors) if jobs[0].key[0] == 2
+            else solve_two_mixing(*tensors) if m == 2
             else solve_three_mixing(*tensors) if m == 3
             else solve_four_binary(*tensors)
         )

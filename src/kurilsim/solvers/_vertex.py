@@ -15,12 +15,19 @@ polytope's enumeration (as costly as the first) is replaced by one batched
 solve.  Whenever anything is degenerate (a vertex with surplus labels, a
 singular system, a partner with surplus labels), both polytopes are
 enumerated and paired exhaustively instead.
+
+Tiny games (at most :data:`TINY_BASES` label bases per polytope, up to 4x4)
+skip both Qhull and the partner systems: every basis of both polytopes is
+solved in one batched call and the vertices are paired exhaustively
+(:func:`_tiny_candidates`), which costs fewer NumPy calls than either.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import combinations
 from math import comb
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -36,7 +43,13 @@ from kurilsim.solvers._polytope import (
     vertex_labels,
 )
 
-__all__ = ["CHOOSE_BASES", "vertex_candidates", "vertex_enumeration_kernel"]
+__all__ = ["CHOOSE_BASES", "TINY_BASES", "vertex_candidates", "vertex_enumeration_kernel"]
+
+#: Games whose best-response polytopes have at most this many label bases
+#: (``binomial(m + n, m)``: 2x2 has 6, 3x3 20, 4x4 70) take the tiny route
+#: (:func:`_tiny_candidates`): every basis of both polytopes solved in one
+#: batched call, no Qhull set-up and no partner systems.
+TINY_BASES = 70
 
 #: Square games with at least this many square subsystems
 #: (``binomial(2n, n)``; 10x10 has 184,756) first estimate which polytope has
@@ -345,6 +358,132 @@ def _exhaustive_pairs(
     return X, Y
 
 
+class _Tiny(NamedTuple):
+    """Cached index structures of the tiny route for one game shape (read-only arrays)."""
+
+    bases: NDArray[np.intp]  # (S, d): the label rows of each basis, P's bases first
+    rhs: NDArray[np.float64]  # (S, d): their right-hand sides
+    template: NDArray[np.float64]  # the row table, payoff rows zero
+    offset: NDArray[np.float64]  # (S, m + n): right-hand side of each label equation
+    sign: NDArray[np.float64]  # (S, m + n): -1 on >= constraints, +1 on <=
+    coordinate: NDArray[np.bool_]  # (S, m + n): the label is a coordinate
+    dims: NDArray[np.intp]  # (S,): the dimension of the basis's polytope
+    n_p: int  # how many bases belong to P
+
+
+@lru_cache(maxsize=64)
+def _tiny_structure(m: int, n: int) -> _Tiny:
+    """Index structures of the tiny route for ``m x n`` games (cached).
+
+    Both polytopes live in one row table of ``d = max(m, n)`` columns:
+    rows ``0 .. m+n-1`` are ``P``'s labels (``x_i = 0``, then the
+    inequalities of ``B'^T``), rows ``m+n .. 2(m+n)-1`` are ``Q``'s (the
+    inequalities of ``A'``, then ``y_j = 0``), followed by padding rows
+    ``e_k`` that fix the unused coordinates of the smaller polytope to zero.
+    A basis of ``P`` is ``m`` of its label rows plus ``P``'s padding rows.
+    """
+    d = max(m, n)
+    labels = m + n
+    table = np.zeros((2 * labels + 2 * d - m - n, d))
+    rhs = np.zeros(len(table))
+    table[np.arange(m), np.arange(m)] = 1.0  # P: x_i = 0
+    rhs[m:labels] = 1.0  # P: (B'^T x)_j = 1
+    rhs[labels : labels + m] = 1.0  # Q: (A' y)_i = 1
+    table[labels + m + np.arange(n), np.arange(n)] = 1.0  # Q: y_j = 0
+    pad_p = 2 * labels + np.arange(d - m)  # P's coordinates m .. d-1 are zero
+    pad_q = 2 * labels + (d - m) + np.arange(d - n)
+    table[pad_p, m + np.arange(d - m)] = 1.0
+    table[pad_q, n + np.arange(d - n)] = 1.0
+    bases_p = np.array(list(combinations(range(labels), m)), dtype=np.intp).reshape(-1, m)
+    bases_q = labels + np.array(
+        list(combinations(range(labels), n)), dtype=np.intp
+    ).reshape(-1, n)
+    n_p = len(bases_p)
+    bases = np.concatenate([
+        np.concatenate([bases_p, np.broadcast_to(pad_p, (n_p, d - m))], axis=1),
+        np.concatenate([bases_q, np.broadcast_to(pad_q, (len(bases_q), d - n))], axis=1),
+    ])
+    in_p = np.arange(len(bases))[:, None] < n_p
+    label_rhs = np.where(in_p, rhs[:labels], rhs[labels : 2 * labels])
+    coordinate = np.where(in_p, np.arange(labels) < m, np.arange(labels) >= m)
+    out = _Tiny(
+        bases=bases,
+        rhs=rhs[bases],
+        template=table,
+        offset=label_rhs,
+        sign=np.where(coordinate, -1.0, 1.0),
+        coordinate=coordinate,
+        dims=np.where(in_p[:, 0], m, n),
+        n_p=n_p,
+    )
+    for array in out[:-1]:
+        array.flags.writeable = False
+    return out
+
+
+def _tiny_candidates(
+    a_pos: NDArray[np.float64], b_pos: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Completely labelled vertex pairs of a tiny game, both polytopes by bases.
+
+    Every vertex of ``P`` (``Q``) is the solution of ``m`` (``n``) of its
+    ``m + n`` label equations; all such square systems of both polytopes
+    are solved in one batched call (padded to ``max(m, n)``), with the
+    singularity test of :func:`~kurilsim.solvers._polytope.solve_square_systems`
+    and the feasibility and label tolerances of the ``"bases"`` route.  The
+    vertices are then paired exhaustively as in :func:`_exhaustive_pairs`
+    (a degenerate vertex, the solution of several bases, is merged by its
+    labels and taken from its best conditioned basis), so degenerate games
+    get every extreme equilibrium.  Returns unnormalised ``(X, Y)``.
+    """
+    m, n = a_pos.shape
+    labels = m + n
+    tiny = _tiny_structure(m, n)
+    table = tiny.template.copy()
+    table[m:labels, :m] = b_pos.T
+    table[labels : labels + m, :n] = a_pos
+    systems = table[tiny.bases]
+    # Hadamard's bound of every system from the norms of the table's rows
+    # (the bound solve_square_systems computes, without a norm per system)
+    norms = np.sqrt(np.add.reduce(table * table, axis=1))
+    bound = np.multiply.reduce(norms[tiny.bases], axis=1)
+    quality = np.abs(np.linalg.det(systems))
+    ok = quality > 1e-8 * bound
+    if not ok.all():  # the test of solve_square_systems for doubtful systems
+        doubtful = np.flatnonzero(~ok)
+        sv = np.linalg.svd(systems[doubtful], compute_uv=False)
+        ok[doubtful] = sv[:, -1] > _RCOND * sv[:, 0]
+        systems[~ok] = np.eye(systems.shape[-1])
+    z = np.linalg.solve(systems, tiny.rhs[..., None])[..., 0]
+    quality /= bound
+    n_p = tiny.n_p
+    # every label equation's value minus its right-hand side, per basis
+    values = np.concatenate([z[:n_p] @ table[:labels].T, z[n_p:] @ table[labels : 2 * labels].T])
+    values -= tiny.offset
+    # feasible: coordinates >= -tol, inequalities <= 1 + tol; the origin of
+    # each polytope (every coordinate label) is nobody's partner
+    tight = np.abs(values) <= LABEL_TOL
+    values *= tiny.sign
+    keep = ok & (values.max(axis=1) <= LABEL_TOL) & ~(tight | ~tiny.coordinate).all(axis=1)
+    if (tight[keep].sum(axis=1) > tiny.dims[keep]).any():
+        # a degenerate vertex is the solution of several bases (each exact
+        # for it): keep the best conditioned one
+        keys = label_keys(tight) + (np.arange(len(tight)) >= n_p) * 2.0**labels
+        found = np.flatnonzero(keep)
+        order = found[np.lexsort((-quality[found], keys[found]))]
+        _, first = np.unique(keys[order], return_index=True)
+        keep[:] = False
+        keep[order[first]] = True
+    index = np.flatnonzero(keep)
+    ix, iy = index[index < n_p], index[index >= n_p]
+    lx, ly = tight[ix], tight[iy]
+    p, q = np.nonzero((lx[:, None, :] | ly[None, :, :]).all(axis=2))
+    i, j = ix[p], iy[q]
+    X = np.where(tight[i, :m], 0.0, z[i, :m])
+    Y = np.where(tight[j, m:], 0.0, z[j, :n])
+    return X, Y
+
+
 def vertex_candidates(
     A: NDArray[np.float64], B: NDArray[np.float64], *, route: str = "auto"
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], str]:
@@ -372,6 +511,11 @@ def vertex_candidates(
     """
     m, n = A.shape
     a_pos, b_pos = positive_scaled(A), positive_scaled(B)
+    if route == "auto" and comb(m + n, m) <= TINY_BASES:
+        X, Y = _tiny_candidates(a_pos, b_pos)
+        X /= X.sum(axis=1, keepdims=True)
+        Y /= Y.sum(axis=1, keepdims=True)
+        return X, Y, "bases"
     if m != n or comb(m + n, m) < CHOOSE_BASES:
         swap = m > n  # enumerate Q (dimension n) rather than P (dimension m)
     else:  # enumerate the polytope with fewer vertices, as far as one can tell

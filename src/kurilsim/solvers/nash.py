@@ -40,8 +40,8 @@ from kurilsim._errors import (
     UnusedOptionWarning,
 )
 from kurilsim.games.extensive import ExtensiveFormGame
-from kurilsim.games.normal_form import DEFAULT_TOL, NormalFormGame
-from kurilsim.solvers._enumerate import enumerate_kernel
+from kurilsim.games.normal_form import DEFAULT_TOL, EPS, NormalFormGame
+from kurilsim.solvers._enumerate import enumerate_kernel, reduced_shape
 from kurilsim.solvers._exact import (
     ExactKernel,
     exact_lemke_howson,
@@ -571,13 +571,38 @@ def solve_nash(
     _check_budget(game, spec, memory, 0.0 if exact else work, what, max_memory, max_work)
     if exact:
         return _guarded(spec, lambda: _solve_exact(game, spec, options))
-    check_resolution(
-        game,
-        tol,
-        method=spec.name,
-        exact_methods=[n for n, m in NASH_METHODS.items() if m.exact_kernel],
-    )
+    if not _resolved_two_player(game, tol):
+        check_resolution(
+            game,
+            tol,
+            method=spec.name,
+            exact_methods=[n for n, m in NASH_METHODS.items() if m.exact_kernel],
+        )
     return _guarded(spec, lambda: _run(game, spec, options))
+
+
+def _resolved_two_player(game: NormalFormGame, tol: float) -> bool:
+    """Whether a two-player game certainly passes :func:`check_resolution` at ``tol``.
+
+    The same two conditions for a game whose payoffs are their floats
+    (no rounding of given payoffs): ``tol * payoff_ranges`` at least the
+    resolution, and no nonzero difference between two payoffs a player
+    compares at most the resolution.  ``False`` sends the game to
+    :func:`check_resolution`, which raises with its message (or passes a
+    game with exact payoffs).
+    """
+    if game.n_players != 2 or not game.is_float_exact:
+        return False
+    ranges = game.payoff_ranges
+    resolution = (sum(game.shape) + 2) * EPS * ranges  # game.resolution
+    if (tol * ranges < resolution).any():
+        return False
+    for axis, u in enumerate(game.centred_payoffs):
+        ordered = np.sort(u, axis=axis)
+        steps = ordered[1:] - ordered[:-1] if axis == 0 else ordered[:, 1:] - ordered[:, :-1]
+        if ((steps > 0) & (steps <= resolution[axis])).any():
+            return False
+    return True
 
 
 def _choose(game: NormalFormGame, method: str) -> NashMethod:
@@ -741,9 +766,10 @@ def _support_cost(game: NormalFormGame) -> Cost:
 
 def _enumerate_cost(game: NormalFormGame) -> Cost:
     """``prod(2**m_i - 1)`` support profiles, each a polynomial system in
-    ``sum(m_i)`` unknowns.
+    ``sum(m_i)`` unknowns, on the reduced game (duplicates merged, strictly
+    dominated strategies removed) that the kernel enumerates.
     """
-    shape = game.shape
+    shape = reduced_shape(game)
     n = game.n_players
     profiles = float(prod(2.0**m - 1 for m in shape))
     unknowns = sum(shape)
@@ -754,7 +780,8 @@ def _enumerate_cost(game: NormalFormGame) -> Cost:
         for i in range(n)
     )
     work = profiles * unknowns**3 * 50.0
-    return Cost(memory, work, f"{profiles:.3g} support profiles")
+    plural = "" if profiles == 1 else "s"
+    return Cost(memory, work, f"{profiles:.3g} support profile{plural} of the reduced game")
 
 
 def _lemke_howson_cost(game: NormalFormGame) -> Cost:
@@ -981,7 +1008,12 @@ def _pure_blocks(game: NormalFormGame, tol: float) -> tuple[NDArray[np.float64],
     profiles = pure_equilibria_kernel(
         game.centred_payoffs, atol=tol * game.payoff_ranges
     )
-    return tuple(np.eye(m)[profiles[:, i]] for i, m in enumerate(game.shape))
+    blocks = []
+    for i, m in enumerate(game.shape):
+        block = np.zeros((len(profiles), m))
+        block[np.arange(len(profiles)), profiles[:, i]] = 1.0
+        blocks.append(block)
+    return tuple(blocks)
 
 
 def _with_pure(
@@ -1016,8 +1048,13 @@ def _enumerate(game: NormalFormGame, options: Options) -> Candidates:
     detail = (
         f"from {out.n_supports} support profiles ({out.n_pruned} pruned by "
         f"conditional dominance; {out.n_subdivided} solved by subdivision, "
-        f"{out.n_boxes} boxes; the rest by elimination)"
+        f"{out.n_boxes} boxes; the rest by elimination or homotopy)"
     )
+    if out.n_duplicates or out.n_dominated:
+        detail += (
+            f" of the game with {out.n_duplicates} duplicate strategies merged and "
+            f"{out.n_dominated} strictly dominated ones removed"
+        )
     if out.unresolved:
         detail += (
             f"; {len(out.unresolved)} support profiles had singular or non-isolated "

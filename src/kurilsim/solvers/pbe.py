@@ -44,6 +44,7 @@ Criterion).
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import KW_ONLY, dataclass
 from typing import Any, Final, NamedTuple
@@ -912,7 +913,12 @@ def select_pbe(
     payoff of type 1 that deters every message given type 0's payoff
     (``phi``), and the two Intuitive-Criterion bounds.  Pooling candidates
     are then checked in ``O(M)`` and separating pairs in one vectorised
-    ``(M x M)`` comparison per game (chunked).  Other shapes loop over the
+    ``(M x M)`` comparison per game (chunked).  With numba installed, batches
+    of at least 1000 such games run the same computation as one compiled
+    loop over the games (:mod:`kurilsim.solvers._pbe_kernel`: the envelopes
+    by one sort each, the separating pairs scanned best bound first with
+    early exits, no quadratic array), identical answers, ties included;
+    ``KURILSIM_DISABLE_NUMBA=1`` keeps numpy.  Other shapes loop over the
     batch with :func:`solve_pbe`.
 
     Examples
@@ -983,6 +989,20 @@ def select_pbe(
         sender = np.zeros((0, T), dtype=np.intp)
         receiver = np.zeros((0, M), dtype=np.intp)
         kind = np.zeros(0, dtype=np.intp)
+    elif (
+        T == 2 and R == 2 and n >= _COMPILED_MIN_GAMES
+        and (compiled := _compiled_two_by_two()) is not None
+    ):  # one compiled loop over the games
+        sender = np.empty((n, T), dtype=np.intp)
+        receiver = np.empty((n, M), dtype=np.intp)
+        kind = np.empty(n, dtype=np.intp)
+        compiled(
+            np.ascontiguousarray(uS, dtype=np.float64),
+            np.ascontiguousarray(uR, dtype=np.float64),
+            np.ascontiguousarray(p / p.sum(axis=1, keepdims=True)),
+            np.ascontiguousarray(al, dtype=np.bool_),
+            float(tol), sender, receiver, kind,
+        )
     elif T == 2 and R == 2:  # in chunks of rows that stay in the CPU's caches
         parts = [
             _select_two_by_two(
@@ -1028,6 +1048,41 @@ def _select_loop(
             receiver[i] = chosen.receiver
             kind[i] = KINDS.index(chosen.kind)
     return sender, receiver, kind
+
+
+#: Environment variable that keeps :func:`select_pbe` on its numpy kernel.
+DISABLE_NUMBA_ENV: Final = "KURILSIM_DISABLE_NUMBA"
+
+#: Batches of at least this many two-by-two games use the compiled loop (when
+#: numba is there): loading it costs a few tenths of a second once per
+#: process (compiling it, the first time ever, some seconds), the numpy
+#: kernel about a millisecond per game of the pledge game.
+_COMPILED_MIN_GAMES: Final = 1000
+
+_compiled: Any = None  # the compiled two-by-two loop once looked up; False if none
+
+
+def _compiled_two_by_two() -> Callable[..., None] | None:
+    """The numba-compiled two-by-two selection, or ``None`` for the numpy kernel.
+
+    ``None`` if numba is not installed or cannot be imported, or if the
+    environment variable ``KURILSIM_DISABLE_NUMBA`` is set (to anything but
+    ``""``, ``0``, ``false`` or ``no``; read once, on first use).  Both give
+    the same selection (``tests/solvers/test_pbe_kernel.py``).
+    """
+    global _compiled
+    if _compiled is None:
+        _compiled = False
+        setting = os.environ.get(DISABLE_NUMBA_ENV, "").strip().lower()
+        if setting in ("", "0", "false", "no"):
+            try:
+                from kurilsim.solvers import _pbe_kernel
+            except ImportError:  # pragma: no cover - numba unusable
+                pass
+            else:
+                if _pbe_kernel.HAVE_NUMBA:
+                    _compiled = _pbe_kernel.two_by_two_games
+    return _compiled or None
 
 
 #: Games per call of the two-by-two kernel (a few MB of working arrays at M = 160).

@@ -108,6 +108,30 @@ class Equilibrium:
     _: KW_ONLY
     payoffs: NDArray[np.float64]
     regret: float | Fraction
+    #: Strategy labels per player, shown by ``repr`` (empty: none); set by
+    #: :meth:`labelled`.  Not part of equality or the hash.
+    labels: tuple[tuple[str, ...], ...] = ()
+
+    def labelled(self, game: NormalFormGame) -> Equilibrium:
+        """This equilibrium with ``game``'s strategy labels for its ``repr``.
+
+        Labels are kept only when the game names its strategies (not the
+        default ``s0``, ``s1``, ...).
+
+        Examples
+        --------
+        >>> from kurilsim import NormalFormGame, solve_nash
+        >>> pd = NormalFormGame([[3, 0], [5, 1]], [[3, 5], [0, 1]],
+        ...                     strategies=[["C", "D"], ["C", "D"]])
+        >>> solve_nash(pd).equilibria[0].labelled(pd)
+        Equilibrium(({D: 1}, {D: 1}), payoffs=[1., 1.], regret=0)
+        """
+        default = tuple(tuple(f"s{k}" for k in range(m)) for m in game.shape)
+        if game.strategies == default or game.shape != tuple(len(s) for s in self.strategies):
+            return self
+        return Equilibrium(
+            self.strategies, payoffs=self.payoffs, regret=self.regret, labels=game.strategies
+        )
 
     @property
     def is_pure(self) -> bool:
@@ -159,6 +183,14 @@ class Equilibrium:
             self.payoffs, precision=4, separator=", ", formatter=formatter  # type: ignore[arg-type]
         )
         regret = str(self.regret) if exact else f"{self.regret:.2g}"
+        if self.labels:  # the support only, at most 6 strategies per player
+            parts = []
+            for s, names in zip(self.strategies, self.labels, strict=True):
+                shown = [f"{names[k]}: {s[k] if exact else f'{s[k]:.4g}'}"
+                         for k in np.flatnonzero(s)]
+                extra = f", ... (+{len(shown) - 6})" if len(shown) > 6 else ""
+                parts.append("{" + ", ".join(shown[:6]) + extra + "}")
+            strategies = ", ".join(parts)
         return f"Equilibrium(({strategies}), payoffs={payoffs}, regret={regret})"
 
 
@@ -383,9 +415,15 @@ def certify_candidates(
     # Reported payoffs from the payoffs as given, for the kept candidates only.
     values = np.zeros((k, n))
     if len(idx):
-        kept_dev = deviation_payoffs_batch(
-            game.payoffs, [flat[idx, a : a + b] for a, b in zip(starts, sizes, strict=True)]
-        )
+        if n == 2:  # deviation_payoffs_batch's products (np.dot), without its set-up
+            A, B = game.payoffs
+            kept_dev: tuple[NDArray[np.float64], ...] = (
+                np.dot(flat[idx, m:], A.T), np.dot(flat[idx, :m], B)
+            )
+        else:
+            kept_dev = deviation_payoffs_batch(
+                game.payoffs, [flat[idx, a : a + b] for a, b in zip(starts, sizes, strict=True)]
+            )
         for i, (a, b) in enumerate(zip(starts, sizes, strict=True)):
             values[idx, i] = np.einsum("cj,cj->c", flat[idx, a : a + b], kept_dev[i])
     values.flags.writeable = False
@@ -424,6 +462,14 @@ def _first_of_close(points: NDArray[np.float64], atol: float) -> NDArray[np.bool
     rows sharing a projection window (a handful, for distinct equilibria).
     """
     k, d = points.shape
+    if k <= 32:  # few rows: every pair compared directly finds the same close pairs
+        close = np.abs(points[:, None, :] - points[None, :, :]).max(axis=2) <= atol
+        keep = np.ones(k, dtype=bool)
+        rows, cols = np.nonzero(close)  # pairs in lexicographic order
+        for p, q in zip(rows.tolist(), cols.tolist(), strict=True):
+            if p < q and keep[p]:
+                keep[q] = False
+        return keep
     # a fixed direction (deterministic answers), positive weights in [1, 2)
     weights = np.asarray(np.random.default_rng(20240613).random((d,)), dtype=np.float64) + 1.0
     projection = points @ weights
