@@ -61,7 +61,7 @@ def main() -> None:
     print(f"{result.size:,} points in {result.metadata['chunks']} chunks "
           f"({result.metadata['chunks_resumed']} resumed from the checkpoint); "
           f"identical to the serial run: {same}")
-    path = result.to_csv(OUTPUT / "distributed_sweep.csv")
+    path = result.to_csv(OUTPUT / "distributed_sweep.csv", overwrite=True)
     print(f"results written to {path}")
     for demand in (2, 4):
         shares = result.sel({"japan.demand": demand}).outcome_shares()

@@ -32,7 +32,7 @@ def main() -> None:
     axes = kurilsim.plot.phase_diagram(result)
     figure = axes[0].figure
     figure.savefig(OUTPUT / "two_vs_four_islands.png", dpi=150, bbox_inches="tight")
-    table = result.to_csv(OUTPUT / "two_vs_four_islands.csv")
+    table = result.to_csv(OUTPUT / "two_vs_four_islands.csv", overwrite=True)
     print(f"phase diagram: {OUTPUT / 'two_vs_four_islands.png'}")
     print(f"results table: {table}")
 

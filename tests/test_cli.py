@@ -31,8 +31,9 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 def read_rows(path: Path) -> list[list[str]]:
+    """The CSV rows after the leading provenance comment lines."""
     with path.open(newline="", encoding="utf-8") as handle:
-        return list(csv.reader(handle))
+        return list(csv.reader(line for line in handle if not line.startswith("#")))
 
 
 # -- scenarios / show / solve -----------------------------------------------------------
@@ -212,9 +213,8 @@ def test_sweep_with_workers_matches_serial(capsys, tmp_path):
     assert main([*args, "--out", str(tmp_path / "serial.csv")]) == 0
     assert main([*args, "--workers", "2", "--out", str(tmp_path / "pool.csv")]) == 0
     capsys.readouterr()
-    assert (tmp_path / "serial.csv").read_bytes() == (
-        tmp_path / "pool.csv"
-    ).read_bytes()
+    # the same table (the provenance comments differ in their time only)
+    assert read_rows(tmp_path / "serial.csv") == read_rows(tmp_path / "pool.csv")
 
 
 # -- headline ---------------------------------------------------------------------------
@@ -629,6 +629,7 @@ def test_a_failed_plot_leaves_the_earlier_file_untouched(capsys, tmp_path, monke
         "--plot",
         str(target),
         "--no-progress",
+        "--overwrite",
     )
     assert status == 1
     assert_one_error_line(err, str(target), "No space left on device")
@@ -647,10 +648,57 @@ def test_a_plot_replaces_an_earlier_file(capsys, tmp_path):
         "--plot",
         str(target),
         "--no-progress",
+        "--overwrite",
     )
     assert status == 0
     assert target.read_bytes().startswith(PNG_SIGNATURE)
     assert [path.name for path in tmp_path.iterdir()] == ["sweep.png"]
+
+
+def test_outputs_that_exist_are_refused_without_overwrite(capsys, tmp_path):
+    out, plot = tmp_path / "sweep.csv", tmp_path / "sweep.png"
+    args = ["sweep", "2018-singapore", *SMALL_GRID, "--no-progress"]
+    for target, option in ((out, "--out"), (plot, "--plot")):
+        target.write_bytes(b"earlier")
+        status, _, err = run(capsys, *args, option, str(target))
+        assert status == 1
+        assert_one_error_line(err, f"{option} {target}: exists; pass --overwrite")
+        assert target.read_bytes() == b"earlier"
+    status, _, _ = run(capsys, *args, "--out", str(out), "--plot", str(plot),
+                       "--overwrite")
+    assert status == 0
+    assert out.read_text().startswith("# kurilsim: ")
+    assert plot.read_bytes().startswith(PNG_SIGNATURE)
+
+
+def test_headline_refuses_to_overwrite_the_previous_run(capsys, tmp_path, monkeypatch):
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / "two_vs_four_islands.csv").write_text("earlier")
+
+    def study(**options):  # pragma: no cover - must not run
+        raise AssertionError("the study ran")
+
+    monkeypatch.setattr(kurilsim.studies, "two_vs_four_islands", study)
+    status, _, err = run(capsys, "headline", "--out-dir", str(folder))
+    assert status == 1
+    assert_one_error_line(err, "two_vs_four_islands.csv: exists; pass --overwrite")
+    assert (folder / "two_vs_four_islands.csv").read_text() == "earlier"
+
+
+def test_the_phase_diagram_carries_the_provenance(capsys, tmp_path):
+    from PIL import Image
+
+    plot = tmp_path / "sweep.png"
+    status, _, _ = run(capsys, "sweep", "2018-singapore", *SMALL_GRID,
+                       "--no-progress", "--plot", str(plot))
+    assert status == 0
+    with Image.open(plot) as image:
+        text = dict(image.text)
+    assert text["kurilsim:concept"] == "spe"
+    assert text["kurilsim:kurilsim"] == kurilsim.__version__
+    assert text["kurilsim:scenario"].startswith('name = "2018-singapore"')
+    assert "russia.security_weight" in text["kurilsim:grid"]
 
 
 # -- failures of every kind: one line ------------------------------------------------

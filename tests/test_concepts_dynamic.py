@@ -363,7 +363,9 @@ def test_a_discount_factor_of_one_is_refused() -> None:
         solve_scenario(pie(4, deltas=(1.0, 0.8)), "dynamic")
     patient = load_scenario("1993-tokyo").with_params({"protocol.discount.japan": 1.0})
     with pytest.raises(
-        InvalidModelError, match=r"scenario '1993-tokyo' has protocol.discount.japan = 1.0"
+        InvalidModelError,
+        match=r"scenario '1993-tokyo\+protocol.discount.japan=1.0' has "
+        r"protocol.discount.japan = 1.0",
     ):
         solve_scenario(patient, "dynamic")
 

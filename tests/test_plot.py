@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 from matplotlib.collections import PathCollection, QuadMesh
 from matplotlib.colors import to_rgba
-from matplotlib.patches import Ellipse
+from matplotlib.patches import Polygon
 
 import kurilsim
 from kurilsim import (
@@ -55,7 +55,9 @@ def _check_concept_names(
     assert len(set(names)) == len(names)
     assert all(names)
     for name, outcome in zip(names, comparison.outcomes, strict=True):
+        name = name.replace("\n", " ")  # long names are wrapped
         assert name == CONCEPT_NAMES.get(outcome.concept, name)
+        assert name == kurilsim.concepts.get(outcome.concept).title
 
 
 # -- shared inputs (module scope: each is computed once) --------------------------------
@@ -145,9 +147,28 @@ def test_phase_diagram_legend_lists_exactly_the_outcomes_that_occur(
     figure = panels[0].figure
     assert figure is not None
     assert len(figure.legends) == 1
-    codes = np.unique(islands_sweep.agreement)
-    expected = [islands_sweep.label(int(c)) for c in codes if c >= 0] + ["no deal"]
-    assert _legend_texts(figure.legends[0]) == expected
+    codes = [int(c) for c in np.unique(islands_sweep.agreement)]
+    texts = _legend_texts(figure.legends[0])
+    headings = [t[:-1] for t in texts if t.endswith(":")]
+    entries = [t for t in texts if t and not t.endswith(":")]
+    # one entry per outcome, and the group heading plus the entry is its label
+    assert len(entries) == len(codes)
+    assert entries[-1] == "no deal"
+    rebuilt = []
+    group = ""
+    for text in texts:
+        if text.endswith(":"):
+            group = text[:-1]
+        elif text and text != "no deal":
+            rebuilt.append(f"{group}, {text}" if group else text)
+    expected = sorted(islands_sweep.label(c) for c in codes if c >= 0)
+    assert sorted(rebuilt) == expected
+    # no entry repeats the islands: they head their group once each
+    assert not any("Habomai" in entry for entry in entries)
+    assert sorted(headings) == sorted(
+        {label.split(", US")[0].split(", no US")[0].split(", full")[0]
+         for label in expected}
+    )
 
 
 def test_phase_diagram_colours_are_one_per_outcome_and_shared_by_facets(
@@ -179,7 +200,8 @@ def test_phase_diagram_shows_errors_in_black(islands_sweep: SweepResult) -> None
     panels = plot.phase_diagram(broken)
     figure = panels[0].figure
     assert figure is not None
-    assert _legend_texts(figure.legends[0])[-1] == "error"
+    texts = _legend_texts(figure.legends[0])
+    assert texts.index("error (solver raised)") == texts.index("no deal") + 1
     mesh = panels[0].collections[0]
     assert isinstance(mesh, QuadMesh)
     rgba = mesh.cmap(mesh.norm(np.asarray(mesh.get_array())))
@@ -201,7 +223,9 @@ def test_phase_diagram_of_a_two_axis_sweep_honours_ax(
     _, ax = plt.subplots()
     panels = plot.phase_diagram(two, ax=ax)
     assert panels == [ax]
-    assert "scenario 2018-singapore" in ax.get_title()
+    title = ax.get_title().replace("\n", " ")  # wrapped to the axes' width
+    assert "scenario 2018-singapore" in title
+    assert "Japan demands 2 islands" in title  # the slice's fixed value
     assert ax.get_xlabel() == "Russia: security weight (utility)"
 
 
@@ -273,6 +297,11 @@ def test_utility_possibility_points_frontier_and_status_quo(
     problem = BargainingProblem.from_scenario(scenario, parties=["japan", "russia"])
     scatters = [c for c in ax.collections if isinstance(c, PathCollection)]
     agreements, status_quo = scatters
+    # the status quo is inside the (zoomed) view
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    d = problem.disagreement
+    assert x0 < d[0] < x1
+    assert y0 < d[1] < y1
     np.testing.assert_allclose(agreements.get_offsets(), problem.points)
     np.testing.assert_allclose(
         np.asarray(status_quo.get_offsets())[0], problem.disagreement
@@ -299,15 +328,18 @@ def test_utility_possibility_marks_and_labels_every_concept(
     ax = plot.utility_possibility(scenario, comparison=comparison, ax=given)
     assert ax is given
     legend = _legend_texts(ax.get_legend())
-    assert len(legend) == 4 + len(comparison.outcomes)
-    _check_concept_names(legend[4:], comparison)
-    scatters = [c for c in ax.collections if isinstance(c, PathCollection)][2:]
-    for marker, outcome in zip(scatters, comparison.outcomes, strict=True):
-        np.testing.assert_allclose(
-            np.asarray(marker.get_offsets())[0], outcome.utilities[:2]
-        )
-    labelled = "\n".join(text.get_text() for text in ax.texts).split("\n")
-    assert sorted(labelled) == sorted(legend[-len(comparison.outcomes) :])
+    assert legend[-1] == "solution (labelled)"
+    (solutions,) = [c for c in ax.collections if isinstance(c, PathCollection)][2:]
+    spots = np.asarray(solutions.get_offsets())
+    for outcome in comparison.outcomes:  # every solution is marked
+        u = np.asarray(outcome.utilities[:2])
+        assert np.min(np.abs(spots - u).max(axis=1)) < 1e-9
+    labels = [t for t in ax.texts if t.get_gid() == "solution-label"]
+    assert len(labels) == len(spots)
+    words = " ".join(t.get_text().replace("\n", " ") for t in labels)
+    names = [kurilsim.concepts.get(o.concept).title for o in comparison.outcomes]
+    assert all(name in words for name in names)
+    assert "baron ferejohn" not in words.lower()
 
 
 def test_utility_possibility_other_parties(scenario: kurilsim.Scenario) -> None:
@@ -343,7 +375,7 @@ def test_concept_comparison_bars_and_annotations(
     expected = np.array([o.utilities for o in comparison.outcomes]).T
     np.testing.assert_allclose(widths, expected)
     _check_concept_names([t.get_text() for t in ax.get_yticklabels()], comparison)
-    assert [t.get_text() for t in ax.texts] == [
+    assert [t.get_text().replace("\n", " ") for t in ax.texts] == [
         f"→ {o.deal}" + (
             f" (P(deal) = {o.probability:.2f})" if 1e-9 < o.probability < 1 - 1e-9
             else ""
@@ -351,7 +383,9 @@ def test_concept_comparison_bars_and_annotations(
         for o in comparison.outcomes
     ]
     assert ax.texts[0].get_text() == f"→ {comparison['spe'].deal}"
-    assert _legend_texts(ax.get_legend()) == ["Japan", "Russia", "United States"]
+    figure = ax.figure
+    assert figure is not None
+    assert _legend_texts(figure.legends[0]) == ["Japan", "Russia", "United States"]
     assert ax.get_xlabel() == "Expected utility (utility units)"
 
 
@@ -411,10 +445,13 @@ def test_qre_path_rejects_bad_input(
 
 
 # -- islands map --------------------------------------------------------------------------
+ISLAND_KEYS = {"habomai", "shikotan", "kunashir", "iturup"}
+
+
 def _island_colours(ax: plt.Axes) -> dict[str, set[tuple[float, ...]]]:
     colours: dict[str, set[tuple[float, ...]]] = {}
     for patch in ax.patches:
-        if isinstance(patch, Ellipse):
+        if isinstance(patch, Polygon) and patch.get_gid() in ISLAND_KEYS:
             colours.setdefault(str(patch.get_gid()), set()).add(patch.get_facecolor())
     return colours
 
@@ -423,17 +460,27 @@ def test_islands_map_colours_transferred_and_retained_islands(
     deal: kurilsim.Agreement,
 ) -> None:
     ax = plot.islands_map(deal)
-    assert ax.get_title() == str(deal)
+    assert ax.get_title().replace("\n", " ") == str(deal)
     colours = _island_colours(ax)
     assert sorted(colours) == ["habomai", "iturup", "kunashir", "shikotan"]
     assert all(len(c) == 1 for c in colours.values())
     assert colours["habomai"] == colours["shikotan"]
     assert colours["kunashir"] == colours["iturup"]
     assert colours["habomai"] != colours["kunashir"]
-    assert colours["habomai"] == {to_rgba(plot.TRANSFERRED_COLOR)}
-    assert _legend_texts(ax.get_legend()) == ["transferred to Japan", "stays Russian"]
-    names = {text.get_text().split("\n")[0] for text in ax.texts}
-    assert {"Habomai", "Shikotan", "Kunashir", "Iturup"} <= names
+    # transferred islands in the hue of the security regime (no US forces)
+    assert colours["habomai"] == {to_rgba(plot.REGIME_HUES[1])}
+    assert colours["kunashir"] == {to_rgba(plot.RETAINED_COLOR)}
+    assert _legend_texts(ax.get_legend()) == [
+        "transferred to Japan, no US forces", "stays Russian"
+    ]
+    labels = {text.get_text().split("\n")[0]: text.get_text() for text in ax.texts}
+    assert {"Habomai", "Shikotan", "Kunashir", "Iturup"} <= set(labels)
+    # "stays Russian" only for the islands that do not transfer
+    assert "to Japan" in labels["Habomai"]
+    assert "to Japan" in labels["Shikotan"]
+    assert "stays Russian" not in labels["Habomai"] + labels["Shikotan"]
+    assert "stays Russian" in labels["Kunashir"]
+    assert "stays Russian" in labels["Iturup"]
 
 
 def test_islands_map_any_subset_and_all_four() -> None:
@@ -442,14 +489,20 @@ def test_islands_map_any_subset_and_all_four() -> None:
         space.agreement(islands="S+I", security="no-us-forces", economic="none")
     )
     colours = _island_colours(ax)
-    transferred = {to_rgba(plot.TRANSFERRED_COLOR)}
+    transferred = {to_rgba(plot.REGIME_HUES[1])}
     assert colours["shikotan"] == colours["iturup"] == transferred
     assert colours["habomai"] == colours["kunashir"] == {to_rgba(plot.RETAINED_COLOR)}
     four = kurilsim.kuril_space().agreement(
         islands="all four islands", security="demilitarised", economic="package"
     )
-    colours = _island_colours(plot.islands_map(four))
-    assert all(c == transferred for c in colours.values())
+    ax = plot.islands_map(four)
+    colours = _island_colours(ax)
+    demilitarised = {to_rgba(plot.REGIME_HUES[2])}
+    assert all(c == demilitarised for c in colours.values())
+    assert _legend_texts(ax.get_legend()) == [
+        "transferred to Japan, full demilitarisation"
+    ]
+    assert not any("stays Russian" in t.get_text() for t in ax.texts)
 
 
 @pytest.mark.parametrize("no_agreement", [None, STATUS_QUO])
@@ -612,3 +665,369 @@ def test_pledge_regions_colours_each_region_and_names_it_with_its_share() -> Non
         assert ax.get_ylabel().startswith("Russia: pledge credibility")
     finally:
         plt.close("all")
+
+
+# -- colour vision --------------------------------------------------------------------
+#: Machado, Oliveira & Fernandes (2009), "A physiologically-based model for
+#: simulation of color vision deficiency", IEEE TVCG 15(6): 1291-1298, the
+#: matrices for severity 1.0, applied to linear sRGB.
+PROTANOPIA = np.array([
+    [0.152286, 1.052583, -0.204868],
+    [0.114503, 0.786281, 0.099216],
+    [-0.003882, -0.048116, 1.051998],
+])
+DEUTERANOPIA = np.array([
+    [0.367322, 0.860646, -0.227968],
+    [0.280085, 0.672501, 0.047413],
+    [-0.011820, 0.042940, 0.968881],
+])
+#: Smallest CIE76 colour difference (Delta E*ab) between two outcomes of a
+#: figure, in normal and in simulated deuteranopic and protanopic vision.  A
+#: difference of about 2.3 is just noticeable; 10 tells patches apart at a glance.
+MIN_DELTA_E = 10.0
+
+
+def _lab(colours: list[Any], vision: np.ndarray | None) -> np.ndarray:
+    """CIELAB (D65) of sRGB colours, seen through a colour-vision matrix."""
+    rgb = np.array([to_rgba(c)[:3] for c in colours])
+    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    if vision is not None:
+        linear = np.clip(linear @ vision.T, 0.0, 1.0)
+    xyz = linear @ np.array([
+        [0.4124564, 0.3575761, 0.1804375],
+        [0.2126729, 0.7151522, 0.0721750],
+        [0.0193339, 0.1191920, 0.9503041],
+    ]).T / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(xyz > (6 / 29) ** 3, np.cbrt(xyz), xyz / (3 * (6 / 29) ** 2) + 4 / 29)
+    return np.column_stack(
+        [116 * f[:, 1] - 16, 500 * (f[:, 0] - f[:, 1]), 200 * (f[:, 1] - f[:, 2])]
+    )
+
+
+def _min_delta_e(colours: list[Any], vision: np.ndarray | None) -> float:
+    lab = _lab(colours, vision)
+    d = np.linalg.norm(lab[:, None] - lab[None], axis=-1)
+    return float(d[np.triu_indices(len(colours), 1)].min())
+
+
+def _mesh_colours(panels: list[Any]) -> list[tuple[float, ...]]:
+    found: set[tuple[float, ...]] = set()
+    for panel in panels:
+        mesh = panel.collections[0]
+        assert isinstance(mesh, QuadMesh)
+        rgba = mesh.cmap(mesh.norm(np.asarray(mesh.get_array())))
+        found |= {tuple(c) for c in rgba.reshape(-1, 4)}
+    return sorted(found)
+
+
+def test_colour_simulation_catches_the_old_tab10_palette() -> None:
+    # the check can fail: tab10's first colours merge under deuteranopia (issue 19)
+    import matplotlib as mpl
+
+    tab10 = [mpl.colormaps["tab10"](k) for k in (0, 1, 2, 3, 4, 5, 6, 8, 9)]
+    assert _min_delta_e(tab10, None) > MIN_DELTA_E
+    assert _min_delta_e(tab10, DEUTERANOPIA) < MIN_DELTA_E
+    assert _min_delta_e(tab10, PROTANOPIA) < MIN_DELTA_E
+    # and the simulation leaves greys grey
+    grey = _lab(["#777777"], DEUTERANOPIA)[0]
+    assert abs(grey[1]) < 1.0
+    assert abs(grey[2]) < 1.0
+
+
+@pytest.mark.parametrize("vision", [None, DEUTERANOPIA, PROTANOPIA],
+                         ids=["normal", "deuteranopia", "protanopia"])
+def test_phase_diagram_outcomes_stay_distinct_in_colour_blind_vision(
+    islands_sweep: SweepResult, vision: np.ndarray | None
+) -> None:
+    colours = _mesh_colours(plot.phase_diagram(islands_sweep))
+    assert len(colours) == len(np.unique(islands_sweep.agreement))
+    assert _min_delta_e(colours, vision) >= MIN_DELTA_E
+
+
+@pytest.mark.parametrize("vision", [None, DEUTERANOPIA, PROTANOPIA],
+                         ids=["normal", "deuteranopia", "protanopia"])
+def test_every_kuril_outcome_colour_and_the_fallback_palette_stay_distinct(
+    vision: np.ndarray | None,
+) -> None:
+    # the worst case: all three security regimes with four outcomes each
+    scenario = kurilsim.load_scenario("2018-singapore")
+    space = scenario.space
+    codes = [
+        space.index(space.agreement(islands=i, security=s, economic=e))
+        for s in ("us-forces-allowed", "no-us-forces", "demilitarised")
+        for i, e in (("H", "none"), ("H+S", "none"), ("H", "package"),
+                     ("H+S", "package"))
+    ]
+    styles = plot._Styles(scenario, codes, {})
+    colours = [styles.colours[c] for c in codes] + [plot.NO_DEAL_COLOR]
+    assert _min_delta_e(colours, vision) >= MIN_DELTA_E
+    # any other space: Okabe-Ito's colours (and the grey of no deal)
+    generic = [*plot._palette(len(plot.OKABE_ITO)), plot.NO_DEAL_COLOR]
+    assert _min_delta_e(generic, vision) >= MIN_DELTA_E
+
+
+def test_phase_diagram_hue_is_the_security_regime_and_lightness_the_package(
+    islands_sweep: SweepResult,
+) -> None:
+    from matplotlib.colors import rgb_to_hsv
+
+    codes = sorted(int(c) for c in np.unique(islands_sweep.agreement) if c >= 0)
+    styles = plot._Styles(islands_sweep.scenario, codes, islands_sweep.points)
+    space = islands_sweep.scenario.space
+    lab = dict(zip(codes, _lab([styles.colours[c] for c in codes], None), strict=True))
+    for a in codes:
+        for b in codes:
+            first, second = space[a], space[b]
+            if first["security"] == second["security"]:
+                hues = rgb_to_hsv([to_rgba(styles.colours[c])[:3] for c in (a, b)])[:, 0]
+                assert abs(hues[0] - hues[1]) < 0.02  # one hue per regime
+                if (first["islands"] == second["islands"]
+                        and first["economic"] == "none"
+                        and second["economic"] == "package"):
+                    assert lab[a][0] > lab[b][0] + 10  # a package is darker
+            else:
+                assert styles.colours[a] != styles.colours[b]
+
+
+# -- lotteries --------------------------------------------------------------------------
+def test_phase_diagram_hatches_lottery_points(islands_sweep: SweepResult) -> None:
+    two = islands_sweep.sel({"japan.demand": 2})
+    assert not any(c.get_gid() == "lottery"
+                   for c in plot.phase_diagram(two)[0].collections)
+    probability = np.array(two.probability, dtype=float)
+    agreement = np.array(two.agreement)
+    # a 57/43 lottery at three points (x = security weight is axis 0 of the sweep)
+    cells = [(2, 3), (2, 4), (7, 1)]
+    for i, j in cells:
+        probability[i, j] = 0.57
+        agreement[i, j] = max(int(agreement[i, j]), 0)
+    lottery = dataclasses.replace(two, probability=probability, agreement=agreement)
+    (panel,) = plot.phase_diagram(lottery)
+    (hatched,) = [c for c in panel.collections if c.get_gid() == "lottery"]
+    assert hatched.get_hatch() == plot.LOTTERY_HATCH
+    # the hatched rectangles cover exactly the lottery cells' centres
+    x = np.sort(np.asarray(two.axes["russia.security_weight"], dtype=float))
+    y = np.sort(np.asarray(two.axes["russia.pledge_credibility"], dtype=float))
+    centres = np.array([(xi, yj) for xi in x for yj in y])
+    covered = np.zeros(len(centres), dtype=bool)
+    for path in hatched.get_paths():
+        covered |= path.contains_points(centres, transform=hatched.get_transform()
+                                        - panel.transData, radius=-1e-9)
+    expected = np.zeros((len(x), len(y)), dtype=bool)
+    for i, j in cells:
+        expected[i, j] = True
+    np.testing.assert_array_equal(covered.reshape(len(x), len(y)), expected)
+    figure = panel.figure
+    assert figure is not None
+    assert any(t.startswith("lottery") for t in _legend_texts(figure.legends[0]))
+
+
+# -- layout facts -------------------------------------------------------------------------
+def _extent(artist: Any, figure: Any) -> Any:
+    return artist.get_window_extent(figure.canvas.get_renderer())
+
+
+def _inside(box: Any, outer: Any, slack: float = 1.0) -> bool:
+    return bool(box.x0 >= outer.x0 - slack and box.x1 <= outer.x1 + slack
+                and box.y0 >= outer.y0 - slack and box.y1 <= outer.y1 + slack)
+
+
+def _texts_inside_figure(figure: Any) -> None:
+    figure.canvas.draw()
+    frame = figure.bbox
+    texts = [figure._suptitle] if figure._suptitle is not None else []
+    for ax in figure.axes:
+        texts += [ax.title, ax._left_title, ax._right_title, ax.xaxis.label,
+                  ax.yaxis.label]
+    for text in texts:
+        if text.get_text():
+            assert _inside(_extent(text, figure), frame), text.get_text()
+    for legend in figure.legends:
+        assert _inside(_extent(legend, figure), frame)
+
+
+def test_single_panel_phase_diagram_keeps_its_titles_inside_and_names_the_slice(
+    islands_sweep: SweepResult,
+) -> None:
+    (panel,) = plot.phase_diagram(islands_sweep.sel({"japan.demand": 4}))
+    figure = panel.figure
+    assert figure is not None
+    assert panel.get_title() == "Japan demands 4 islands"  # the fixed value
+    assert "subgame-perfect equilibrium" in figure.get_suptitle()
+    _texts_inside_figure(figure)
+    legend = _extent(figure.legends[0], figure)
+    assert not legend.overlaps(_extent(panel, figure))
+
+
+@pytest.mark.parametrize("layout", [None, "constrained"])
+def test_phase_diagram_legend_respects_the_users_axes(
+    islands_sweep: SweepResult, layout: str | None
+) -> None:
+    figure, axes = plt.subplots(1, 2, figsize=(10, 4.5), layout=layout)
+    panels = plot.phase_diagram(islands_sweep, ax=axes)
+    figure.canvas.draw()
+    (legend,) = figure.legends
+    box = _extent(legend, figure)
+    assert _inside(box, figure.bbox)
+    for panel in panels:
+        assert not box.overlaps(_extent(panel, figure))
+    _texts_inside_figure(figure)
+
+
+def test_phase_diagram_legend_clears_hand_placed_axes(
+    islands_sweep: SweepResult,
+) -> None:
+    figure = plt.figure(figsize=(10, 5))
+    axes = [figure.add_axes((0.08, 0.1, 0.4, 0.8)), figure.add_axes((0.56, 0.1, 0.4, 0.8))]
+    panels = plot.phase_diagram(islands_sweep, ax=axes)
+    figure.canvas.draw()
+    box = _extent(figure.legends[0], figure)
+    assert _inside(box, figure.bbox)
+    for panel in panels:
+        assert not box.overlaps(_extent(panel, figure))
+
+
+def test_concept_comparison_text_stays_off_the_bars_and_inside_the_axes() -> None:
+    comparison = kurilsim.compare_concepts(kurilsim.load_scenario("2001-irkutsk"))
+    ax = plot.concept_comparison(comparison)
+    figure = ax.figure
+    assert figure is not None
+    figure.canvas.draw()
+    frame = _extent(ax, figure)
+    deals = [t for t in ax.texts if t.get_gid() == "deal"]
+    assert len(deals) == len(comparison.outcomes)
+    bars = [_extent(bar, figure) for bar in ax.patches if bar.get_width() != 0]
+    for text in deals:
+        box = _extent(text, figure)
+        assert _inside(box, frame), text.get_text()
+        assert not any(box.overlaps(bar) for bar in bars), text.get_text()
+    _texts_inside_figure(figure)
+
+
+def test_utility_possibility_zooms_to_the_rational_region_with_readable_labels() -> None:
+    scenario = kurilsim.load_scenario("2001-irkutsk")
+    comparison = kurilsim.compare_concepts(scenario)
+    ax = plot.utility_possibility(scenario, comparison=comparison)
+    problem = BargainingProblem.from_scenario(scenario, parties=["japan", "russia"])
+    d = problem.disagreement
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    assert x0 < d[0] < x1  # the status quo is shown
+    assert y0 < d[1] < y1
+    rational = problem.points[np.all(problem.points >= d, axis=1)]
+    assert np.all(rational <= [x1, y1])
+    # zoomed: agreements that leave a party worse off than the status quo fall outside
+    assert x0 > problem.points[:, 0].min()
+    assert y0 > problem.points[:, 1].min()
+    figure = ax.figure
+    assert figure is not None
+    figure.canvas.draw()
+    from matplotlib.text import Text
+
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    labels = [t for t in ax.texts if t.get_gid() == "solution-label"]
+    boxes = [Text.get_window_extent(t, renderer) for t in labels]
+    frame = _extent(ax, figure)
+    for k, box in enumerate(boxes):
+        assert _inside(box, frame, slack=2.0), labels[k].get_text()
+        for other in boxes[k + 1:]:
+            assert not box.overlaps(other)
+    _texts_inside_figure(figure)
+
+
+# -- islands map from coastline data ---------------------------------------------------------
+def test_coastline_data_names_its_source_and_licence() -> None:
+    import json
+    from importlib import resources
+
+    data = json.loads(resources.files("kurilsim.data").joinpath(
+        "coastline_kuril.json").read_text(encoding="utf-8"))
+    assert "Natural Earth" in data["source"]
+    assert "world-atlas" in data["source"]
+    assert "public domain" in data["licence"]
+    assert "ISC" in data["licence"]
+    assert "tools/make_coastline.py" in data["tool"]
+    names = [f["name"] for f in data["features"]]
+    assert {"hokkaido", "habomai", "shikotan", "kunashir", "iturup"} <= set(names)
+    assert 500 <= data["points"] <= 5000
+    # each island where it is (centroid of its largest polygon; degrees E, N)
+    where = {"shikotan": (146.75, 43.80), "kunashir": (145.95, 44.10),
+             "iturup": (147.85, 45.00), "habomai": (146.15, 43.50)}
+    for name, (lon, lat) in where.items():
+        rings = [np.asarray(f["ring"]) for f in data["features"] if f["name"] == name]
+        ring = max(rings, key=len)
+        assert abs(ring[:, 0].mean() - lon) < 0.3
+        assert abs(ring[:, 1].mean() - lat) < 0.3
+    license_note = resources.files("kurilsim.data").joinpath("README.md").read_text(
+        encoding="utf-8")
+    assert "public domain" in license_note
+    assert "ISC" in license_note
+
+
+def test_islands_map_draws_the_coastline_in_degrees() -> None:
+    ax = plot.islands_map()
+    polygons = [p for p in ax.patches if isinstance(p, Polygon)]
+    gids = {p.get_gid() for p in polygons}
+    assert {"hokkaido", *ISLAND_KEYS} <= gids
+    kunashir = [p for p in polygons if p.get_gid() == "kunashir"]
+    xy = np.vstack([p.get_xy() for p in kunashir])
+    assert xy[:, 0].min() > 145.3
+    assert xy[:, 0].max() < 146.8
+    assert xy[:, 1].min() > 43.5
+    assert xy[:, 1].max() < 44.7
+    assert len(xy) > 30  # a coastline, not an ellipse
+    _texts_inside_figure(ax.figure)
+
+
+def test_islands_map_phased_agreement_keeps_the_big_islands_russian() -> None:
+    deal = kurilsim.kuril_space().agreement(
+        islands="H+S+joint", security="us-forces-allowed", economic="none")
+    ax = plot.islands_map(deal)
+    colours = _island_colours(ax)
+    assert colours["habomai"] == colours["shikotan"] == {to_rgba(plot.REGIME_HUES[0])}
+    assert colours["kunashir"] == colours["iturup"] == {to_rgba(plot.RETAINED_COLOR)}
+    assert _legend_texts(ax.get_legend()) == [
+        "transferred to Japan, US forces allowed",
+        "stays Russian, joint economic activity",
+    ]
+
+
+def test_other_agreement_spaces_get_the_fallback_palette_and_short_labels() -> None:
+    from kurilsim import LinearAgent, NegotiationProtocol, Scenario
+
+    space = AgreementSpace((
+        Issue(name="price", options=("low", "high"), labels=("low price", "high price"),
+              features={"level": (1.0, 2.0)}),
+        Issue(name="size", options=("small", "large"),
+              labels=("small lot", "large lot"), features={"amount": (1.0, 2.0)}),
+        Issue(name="term", options=("short",), labels=("short term",)),
+    ))
+    scenario = Scenario(
+        name="sale", space=space,
+        agents=(LinearAgent(name="buyer", weights={"price.level": -1.0}),
+                LinearAgent(name="seller", weights={"price.level": 1.0})),
+        protocol=NegotiationProtocol(proposer="buyer", responder="seller"))
+    codes = list(range(len(space)))
+    styles = plot._Styles(scenario, codes, {})
+    assert [styles.colours[c] for c in codes] == list(plot.OKABE_ITO[: len(codes)])
+    # the common issue goes to the title; the first varying issue groups the rest
+    assert styles.title == "Outcome (every deal: short term)"
+    assert {styles.groups[c] for c in codes} == {"low price", "high price"}
+    assert {styles.labels[c] for c in codes} == {"small lot", "large lot"}
+    assert styles.colours[NO_DEAL] == plot.NO_DEAL_COLOR
+
+
+def test_two_phase_diagrams_in_one_users_figure_keep_their_legends_apart(
+    islands_sweep: SweepResult,
+) -> None:
+    figure, (left, right) = plt.subplots(1, 2, figsize=(11, 6))
+    plot.phase_diagram(islands_sweep.sel({"japan.demand": 2}), ax=left)
+    plot.phase_diagram(islands_sweep.sel({"japan.demand": 4}), ax=right)
+    figure.canvas.draw()
+    legends = [left.get_legend(), right.get_legend()]
+    boxes = [_extent(legend, figure) for legend in legends]
+    assert not boxes[0].overlaps(boxes[1])
+    for box in boxes:
+        assert _inside(box, figure.bbox)
+        assert not box.overlaps(_extent(left, figure))
+        assert not box.overlaps(_extent(right, figure))
+    _texts_inside_figure(figure)

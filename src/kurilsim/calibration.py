@@ -244,14 +244,14 @@ def _parameters(
             if scenario.agent_parameter(dotted) is None and (
                 dotted not in concept.kernel_settings
             ):
-                fixed[f"{scenario.name}:{dotted}"] = (
+                fixed[f"{scenario.base_name}:{dotted}"] = (
                     f"protocol setting the {concept.name!r} kernel does not read; held "
                     f"at {values[dotted]!r}"
                 )
                 continue
             reader = scenario.read_by(dotted)
             if reader is not None and reader != concept.name:
-                fixed[f"{scenario.name}:{dotted}"] = (
+                fixed[f"{scenario.base_name}:{dotted}"] = (
                     f"read only by the {reader!r} concept, not by {concept.name!r}; "
                     f"held at {values[dotted]!r}"
                 )
@@ -273,7 +273,7 @@ def _parameters(
             )
         else:
             found.extend(
-                _Parameter(f"{scenarios[k].name}:{dotted}", per[k][dotted][0],
+                _Parameter(f"{scenarios[k].base_name}:{dotted}", per[k][dotted][0],
                            ((k, dotted),))
                 for k in holders
             )
@@ -535,7 +535,7 @@ class _Problem:
         return out
 
     def _rows(self, k: int) -> list[int]:
-        name = self.scenarios[k].name
+        name = self.scenarios[k].base_name
         return [j for j, o in enumerate(self.record) if o.scenario == name]
 
     def _weights_of(self, k: int) -> NDArray[np.float64]:
@@ -552,7 +552,7 @@ class _Problem:
                 if position == k:
                     overrides[dotted] = theta[:, column]
         utilities, codes = simulate(scenario, self.concept, overrides, m)
-        rows = [o for o in self.record if o.scenario == scenario.name]
+        rows = [o for o in self.record if o.scenario == scenario.base_name]
         out = np.empty((m, len(rows)), dtype=bool)
         for j, observation in enumerate(rows):
             out[:, j] = observation.reproduced(
@@ -1102,7 +1102,7 @@ class Posterior:
         generator = check_rng(rng)
         if record is not None:
             check_instance(record, Record, "record")
-            observed = record.of(target.name)
+            observed = record.of(target.base_name)
             for observation in observed:
                 observation.check(target.space, target.agent_names)
         else:
@@ -1124,7 +1124,7 @@ class Posterior:
                 continue
             if target.read_by(dotted) not in (None, kind.name):
                 continue  # no outcome of this concept depends on it
-            own = f"{target.name}:{dotted}"
+            own = f"{target.base_name}:{dotted}"
             if own in self.names:
                 columns[dotted] = self.names.index(own)
             elif (
@@ -1135,7 +1135,7 @@ class Posterior:
                 columns[dotted] = self.names.index(dotted)
             else:
                 drawn[dotted] = prior
-                if target.name in self.scenarios:
+                if target.base_name in self.scenarios:
                     stale.append(dotted)
         if stale:
             warnings.warn(
@@ -1208,7 +1208,7 @@ class Posterior:
         deals = [per for column, per in by_code.items() if column != 0]
         deal = estimate(np.sum(deals, axis=0) if deals else np.zeros(groups))
         return Predictive(
-            scenario=target.name,
+            scenario=target.base_name,
             concept=kind.name,
             outcomes=outcomes,
             deal=deal,
@@ -1653,9 +1653,14 @@ def calibrate(
             f"{reprlib.repr(scenarios)}"
         )
     loaded = tuple(_scenario(s) for s in scenarios)
-    names = [s.name for s in loaded]
+    # the record names scenarios by their base name: a copy changed by
+    # with_params ("s+seller.status_quo=0.4") is still scenario "s"
+    names = [s.base_name for s in loaded]
     if len(set(names)) != len(names):
-        raise InvalidArgumentError(f"scenarios must have distinct names, got {names}")
+        raise InvalidArgumentError(
+            f"scenarios must have distinct base names, got {names} (from "
+            f"{[s.name for s in loaded]})"
+        )
     check_instance(record, Record, "record")
     if len(record) == 0:
         raise InvalidArgumentError("record is empty: there is nothing to calibrate to")
@@ -1680,7 +1685,7 @@ def calibrate(
                           high_open=True)
     kind = _kernel_concept(concept)
     generator = check_rng(rng)
-    by_name = {s.name: s for s in loaded}
+    by_name = {s.base_name: s for s in loaded}
     for observation in record:
         scenario = by_name[observation.scenario]
         observation.check(scenario.space, scenario.agent_names)
@@ -1725,7 +1730,7 @@ def calibrate(
         distances=readonly(d),
         priors={p.name: p.prior for p in parameters},
         targets={
-            p.name: tuple((loaded[k].name, dotted) for k, dotted in p.targets)
+            p.name: tuple((loaded[k].base_name, dotted) for k, dotted in p.targets)
             for p in parameters
         },
         scenarios=tuple(names),

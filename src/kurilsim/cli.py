@@ -7,11 +7,11 @@ Subcommands::
     kurilsim solve SCENARIO [--concept NAME ...]
     kurilsim sweep SCENARIO --grid NAME=START:STOP:NUM [--grid NAME=V1,V2 ...]
                    [--concept NAME] [--out CSV] [--plot PNG] [--checkpoint DIR]
-                   [--workers N] [--chunk-size N] [--no-progress]
-    kurilsim headline [--out-dir DIR] [--resolution N] [--workers N]
+                   [--workers N] [--chunk-size N] [--no-progress] [--overwrite]
+    kurilsim headline [--out-dir DIR] [--resolution N] [--workers N] [--overwrite]
     kurilsim robustness SCENARIO [--concept NAME] [--samples N] [--spread S]
                    [--method sobol|morris] [--draws N] [--max-points N] [--seed N]
-                   [--output CSV]
+                   [--output CSV] [--overwrite]
 
 ``SCENARIO`` is a built-in name (``kurilsim scenarios``) or the path of a TOML
 file (see :func:`kurilsim.load_scenario`).  ``--concept`` takes the name of any
@@ -32,8 +32,11 @@ a documented exit status:
   hint to resume when a ``--checkpoint`` holds the finished chunks).
 
 Output paths and formats (``--out``, ``--plot``, ``--out-dir``) are checked
-before any work starts, and every file is written to a temporary file that
-replaces the target only once complete.  ``--workers`` is capped at the
+before any work starts: an existing file is an error unless ``--overwrite``
+is given (results are never overwritten silently).  Every file is written to
+a temporary file that replaces the target only once complete; CSV files
+start with the run's provenance as ``# key: value`` comment lines and
+figures carry it in their metadata (PNG text chunks, PDF/SVG fields).  ``--workers`` is capped at the
 number of CPUs and of chunks (with a note on stderr); workers ignore Ctrl-C
 (the command stops them) and exit within about a second when the command
 dies.
@@ -276,25 +279,45 @@ def _check_figure_path(path: str | os.PathLike[str], what: str) -> Path:
     return check_output_path(path, suffixes=suffixes, what=what)
 
 
-def _save_figure(axes: Any, path: Path) -> None:
+def _check_new(path: Path, what: str, overwrite: bool) -> Path:
+    """Refuse, before any work, to write over an existing file without
+    ``--overwrite``."""
+    from kurilsim._errors import OutputError
+
+    if not overwrite and (path.exists() or path.is_symlink()):
+        raise OutputError(
+            f"{what} {path}: exists; pass --overwrite to replace it (or choose "
+            "another name)"
+        )
+    return path
+
+
+def _save_figure(axes: Any, path: Path, result: Any = None) -> None:
     """Save the figure holding ``axes`` (an Axes or a list of them) and close it.
 
     The figure is written to a temporary file beside ``path`` and renamed
     onto it once complete, so a failure leaves an earlier file untouched.
+    With ``result``, its provenance goes into the file's metadata (PNG text
+    chunks, PDF/SVG fields: :func:`kurilsim.plot.figure_metadata`).
     """
     import matplotlib.pyplot as plt
 
     from kurilsim._io import atomic_path
+    from kurilsim.plot import figure_metadata, provenance
 
     first = axes[0] if isinstance(axes, Sequence | np.ndarray) else axes
     figure = first.figure
+    file_format = path.suffix[1:].lower()
+    metadata = None if result is None else figure_metadata(provenance(result),
+                                                           file_format)
     try:
         with atomic_path(path) as temporary:
             figure.savefig(
                 temporary,
-                format=path.suffix[1:].lower(),
+                format=file_format,
                 dpi=150,
                 bbox_inches="tight",
+                metadata=metadata,
             )
     finally:
         plt.close(figure)
@@ -307,7 +330,7 @@ def _phase_diagram(result: Any, path: Path, **options: Any) -> None:
     matplotlib.use("Agg")
     from kurilsim.plot import phase_diagram
 
-    _save_figure(phase_diagram(result, **options), path)
+    _save_figure(phase_diagram(result, **options), path, result)
 
 
 def _prepare_out_dir(text: str) -> Path:
@@ -387,9 +410,15 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     out = (
         None
         if args.out is None
-        else check_output_path(args.out, suffixes=(".csv",), what="--out")
+        else _check_new(check_output_path(args.out, suffixes=(".csv",), what="--out"),
+                        "--out", args.overwrite)
     )
-    plot = None if args.plot is None else _check_figure_path(args.plot, "--plot")
+    plot = (
+        None
+        if args.plot is None
+        else _check_new(_check_figure_path(args.plot, "--plot"), "--plot",
+                        args.overwrite)
+    )
     scenario = load_scenario(args.scenario, max_agreements=args.max_agreements)
     # unknown names first: they are cheaper to check than the grid's size
     scenario.check_parameter_names(spec.partition("=")[0].strip() for spec in args.grid)
@@ -424,7 +453,8 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         )
         _report_run(result, args.checkpoint)
         if out is not None:
-            print(f"wrote CSV: {result.to_csv(out)} ({result.size} rows)")
+            written = result.to_csv(out, overwrite=args.overwrite)
+            print(f"wrote CSV: {written} ({result.size} rows)")
         if plot is not None:
             _phase_diagram(result, plot)
             print(f"wrote plot: {plot}")
@@ -452,8 +482,14 @@ def _cmd_headline(args: argparse.Namespace) -> int:
             f"{args.max_points:,}; pass --max-points {points} to allow it"
         )
     folder = _prepare_out_dir(args.out_dir)
-    csv_path = check_output_path(folder / f"{_HEADLINE_STEM}.csv", what="CSV")
-    png_path = _check_figure_path(folder / f"{_HEADLINE_STEM}.png", "plot")
+    csv_path = _check_new(
+        check_output_path(folder / f"{_HEADLINE_STEM}.csv", what="CSV"), "CSV",
+        args.overwrite,
+    )
+    png_path = _check_new(
+        _check_figure_path(folder / f"{_HEADLINE_STEM}.png", "plot"), "plot",
+        args.overwrite,
+    )
     result = two_vs_four_islands(
         resolution=args.resolution,
         workers=args.workers,
@@ -461,7 +497,7 @@ def _cmd_headline(args: argparse.Namespace) -> int:
         max_points=args.max_points,
     )
     _report_run(result, None)
-    result.to_csv(csv_path)
+    result.to_csv(csv_path, overwrite=args.overwrite)
     print(f"wrote CSV: {csv_path} ({result.size} rows)")
     _phase_diagram(
         result,
@@ -501,7 +537,10 @@ def _cmd_robustness(args: argparse.Namespace) -> int:
     out = (
         None
         if args.output is None
-        else check_output_path(args.output, suffixes=(".csv",), what="--output")
+        else _check_new(
+            check_output_path(args.output, suffixes=(".csv",), what="--output"),
+            "--output", args.overwrite,
+        )
     )
     scenario = load_scenario(args.scenario, max_agreements=args.max_agreements)
     report = robustness(
@@ -553,6 +592,15 @@ def _add_scenario_arguments(sub: argparse.ArgumentParser) -> None:
         default=None,
         metavar="N",
         help=_MAX_AGREEMENTS_HELP,
+    )
+
+
+def _add_overwrite(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace output files that exist (by default an existing file is "
+        "an error: results are never overwritten silently)",
     )
 
 
@@ -771,6 +819,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="do not show the progress bar (by default shown on stderr when it "
         "is a terminal and tqdm is installed)",
     )
+    _add_overwrite(sub)
     sub.set_defaults(handler=_cmd_sweep)
 
     sub = commands.add_parser(
@@ -816,6 +865,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="do not show the progress bar (by default shown on stderr when it "
         "is a terminal and tqdm is installed)",
     )
+    _add_overwrite(sub)
     sub.set_defaults(handler=_cmd_headline)
 
     sub = commands.add_parser(
@@ -896,6 +946,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument(
         "--output", metavar="CSV", help="write the tidy table to this CSV file"
     )
+    _add_overwrite(sub)
     sub.set_defaults(handler=_cmd_robustness)
     return parser
 

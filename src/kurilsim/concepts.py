@@ -48,12 +48,13 @@ The built-in concepts, in the order :func:`registered` lists them:
     2022-suspension: point by point).  A scenario of the calibrated case (the
     agents Japan and Russia, the regimes' agreement space) is entered in its
     regime of the historical chain (:data:`kurilsim.kuril.history.REGIMES`):
-    the regime whose bundled scenario has its name, or the option
-    ``regime=``; the chain of :func:`kurilsim.kuril.history.kuril_dynamic_game`
+    the regime whose bundled scenario has its base name
+    (:attr:`kurilsim.Scenario.base_name`: a copy made by ``with_params``
+    keeps it), or the option ``regime=``; the chain of :func:`kurilsim.kuril.history.kuril_dynamic_game`
     is solved with the scenario in place of that regime's, from the year
     the regime began, and the scenario's veto holds in every regime.  Any
-    other scenario -- one of the calibrated case under another name too
-    (which bundled scenario it came from is not recorded) -- is a one-state
+    other scenario -- one of the calibrated case given another name with
+    ``dataclasses.replace`` too -- is a one-state
     game: the protocol's proposer and responder bargain over its agreements
     (lotteries allowed), each proposing with probability 1/2 each period,
     the status quo paying its utility as a flow while they disagree, with
@@ -1497,7 +1498,7 @@ def _regime_of(scenario: Scenario, regime: object) -> str | None:
         return None
     if regime is not None:
         return str(regime)
-    return next((r.name for r in REGIMES if r.scenario == scenario.name), None)
+    return next((r.name for r in REGIMES if r.scenario == scenario.base_name), None)
 
 
 def _in_the_chain(scenario: Scenario) -> bool:
@@ -1781,7 +1782,7 @@ _BUILT_IN: Final = (
             "agreement or a lottery, the other accepts or rejects, and the status "
             "quo pays its utility as a flow while they disagree.  A scenario of "
             "the calibrated case is entered in its regime of the historical chain "
-            "(the regime whose bundled scenario has its name, or regime=; the "
+            "(the regime whose bundled scenario has its base name, or regime=; the "
             "chain's shocks and phased first stages included), with its veto in "
             "every regime; any other scenario, a renamed copy included unless "
             "regime= is given, is a one-state game between the proposer "

@@ -640,7 +640,8 @@ def test_a_changed_parameter_is_written_as_a_number() -> None:
     assert "diet_threshold = 0.7" in text
     # and the note recording the poll's value, which 0.7 contradicts, is dropped
     assert "read from the poll" not in text
-    assert scenario_from_toml(text, "again").notes == changed.notes[:-1]
+    assert scenario_from_toml(text, "again").notes == changed.notes
+    assert "Derived from scenario 'poll-test'" in changed.notes[-1]
 
 
 def test_unquoted_dotted_keys_name_the_same_parameter() -> None:

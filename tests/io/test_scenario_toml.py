@@ -713,5 +713,6 @@ def test_a_kuril_file_setting_japans_package_size_sets_russias(tmp_path: Path) -
                     'type = "UnitedStates"\n', encoding="utf-8")
     scenario = load_scenario(path)
     assert scenario.agent("russia").package_size == 3.0
-    assert scenario == kuril_scenario(name="big").with_params(
-        {"japan.package_size": 3.0})
+    changed = kuril_scenario(name="big").with_params({"japan.package_size": 3.0})
+    assert changed.base_name == "big"
+    assert scenario == dataclasses.replace(changed, name="big", notes=())

@@ -354,6 +354,18 @@ def test_no_concept_concludes_a_vetoed_agreement(
     assert outcome.certificate <= max(outcome.tol, 1e-9)
 
 
+def kernel_or_refusal(
+    record: concepts.Concept, scenario: kurilsim.Scenario, utilities: np.ndarray,
+    grid: dict[str, np.ndarray],
+) -> tuple[object, str]:
+    """The kernel's answer and "", or None and the message of its refusal."""
+    assert record.kernel is not None
+    try:
+        return record.kernel(scenario, utilities, grid), ""
+    except kurilsim.InvalidModelError as refusal:
+        return None, str(refusal)
+
+
 @pytest.mark.parametrize("scenario", VARIANTS, ids=VARIANT_IDS)
 @pytest.mark.parametrize("concept", [c.name for c in concepts.registered() if c.kernel])
 def test_kernels_honour_the_veto_and_match_solve(
@@ -366,13 +378,12 @@ def test_kernels_honour_the_veto_and_match_solve(
     utilities = scenario.outcome_utilities(grid, points_last=True)
     # the kernel's settings hold the swept agent parameters (the pbe kernel reads
     # them); a lottery concept's kernel returns the most likely agreement first
-    try:
-        answer = record.kernel(scenario, utilities, grid)
-    except kurilsim.InvalidModelError as refusal:
-        # a kernel may refuse a scenario it does not serve (the dynamic kernel:
-        # the regimes the chain returns to); the sweep then solves it point by
-        # point, and the per-point solver is checked by the test above
-        assert "point by point" in str(refusal)
+    # a kernel may refuse a scenario it does not serve (the dynamic kernel: the
+    # regimes the chain returns to); the sweep then solves it point by point,
+    # and the per-point solver is checked by the test above
+    answer, refusal = kernel_or_refusal(record, scenario, utilities, grid)
+    if answer is None:
+        assert "point by point" in refusal
         return
     codes = answer[0] if isinstance(answer, tuple) else answer
     banned = vetoed(scenario)
@@ -494,10 +505,10 @@ def test_under_the_veto_no_parameter_point_gives_a_cession(name: str) -> None:
     for record in concepts.registered():
         if record.kernel is None:
             continue
-        try:
-            answer = record.kernel(scenario, utilities, grid)  # settings: the swept values
-        except kurilsim.InvalidModelError as refusal:  # served point by point
-            assert "point by point" in str(refusal)
+        # settings: the swept values; a refused scenario is served point by point
+        answer, refusal = kernel_or_refusal(record, scenario, utilities, grid)
+        if answer is None:
+            assert "point by point" in refusal
             continue
         codes = answer[0] if isinstance(answer, tuple) else answer
         assert not any(islands[int(k)] for k in codes if k != NO_DEAL), record.name

@@ -904,7 +904,10 @@ def test_an_unshared_parameter_of_the_same_name_is_independent() -> None:
 def test_with_params_under_any_alias_sets_every_holder(alias: str) -> None:
     changed = trade().with_params({alias: 4.0})
     expected = trade(buyer=Importer(volume=4.0), seller=Exporter(volume=4.0))
-    assert changed == expected
+    # the change is recorded once, under the canonical name
+    assert changed.name == "trade+buyer.volume=4.0"
+    assert changed == dataclasses.replace(expected, name=changed.name,
+                                          notes=changed.notes)
     close(changed.utilities(), expected.utilities())
 
 
@@ -1035,3 +1038,56 @@ def test_a_parameter_no_utility_reads_still_gives_every_point_a_row(
         assert table.shape == (3, *base.shape)
         np.testing.assert_allclose(table, np.broadcast_to(base, (3, *base.shape)),
                                    rtol=0, atol=1e-15)
+
+
+# -- with_params records what it changed ------------------------------------------------
+def test_with_params_records_the_change_in_the_name_and_drops_stale_notes() -> None:
+    from kurilsim import load_scenario
+
+    base = load_scenario("2018-singapore")
+    changed = base.with_params({"russia.pledge_credibility": 0.7})
+    assert changed.name == "2018-singapore+russia.pledge_credibility=0.7"
+    assert changed.base_name == "2018-singapore"
+    assert base.base_name == "2018-singapore"
+    # the notes stating the old value or the tested outcome are gone
+    assert not any("russia.pledge_credibility" in n for n in changed.notes[:-1])
+    assert not any("outcome" in n.lower() for n in changed.notes[:-1])
+    assert any("russia.pledge_credibility" in n for n in base.notes)
+    # the others are kept, in order, and one note records the change
+    kept = [n for n in base.notes
+            if "russia.pledge_credibility" not in n and "outcome" not in n.lower()]
+    assert list(changed.notes[:-1]) == kept
+    assert changed.notes[-1].startswith("Derived from scenario '2018-singapore'")
+    assert "russia.pledge_credibility = 0.7" in changed.notes[-1]
+    # the TOML says so too, and reads back the same scenario
+    text = changed.to_toml()
+    assert 'name = "2018-singapore+russia.pledge_credibility=0.7"' in text
+    assert "pledge_credibility = 0.25" not in text
+
+
+def test_with_params_merges_repeated_changes_and_ignores_unchanged_values() -> None:
+    from kurilsim import load_scenario
+
+    base = load_scenario("2018-singapore")
+    value = base.parameters()["russia.security_weight"]
+    assert base.with_params({"russia.security_weight": value}).name == base.name
+    twice = base.with_params({"russia.pledge_credibility": 0.7}).with_params(
+        {"japan.demand": 2, "russia.pledge_credibility": 0.5}
+    )
+    assert twice.name == "2018-singapore+japan.demand=2+russia.pledge_credibility=0.5"
+    assert twice.base_name == "2018-singapore"
+    assert sum(n.startswith("Derived from scenario") for n in twice.notes) == 1
+    assert base.with_params({"russia.security_weight": 1e20}).name == (
+        "2018-singapore+russia.security_weight=1e+20"
+    )
+    assert base.with_params({"russia.security_weight": 1e20}).base_name == base.name
+
+
+def test_a_derived_scenario_stays_in_its_regime_for_the_dynamic_concept() -> None:
+    from kurilsim import load_scenario
+    from kurilsim.concepts import _regime_of
+
+    base = load_scenario("1956-declaration")
+    changed = base.with_params({"japan.treaty_value": 0.3})
+    assert changed.name != base.name
+    assert _regime_of(changed, None) == _regime_of(base, None) is not None

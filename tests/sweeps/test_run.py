@@ -180,13 +180,14 @@ def test_exports_csv_numpy_pandas_and_selection(tmp_path) -> None:  # type: igno
         "japan.demand", "agreement", "outcome", "probability", "utility.japan"
     }
     path = result.to_csv(tmp_path / "out.csv")
-    lines = path.read_text().splitlines()
+    lines = [line for line in path.read_text().splitlines() if not line.startswith("#")]
     assert len(lines) == 43
     assert lines[0].startswith("japan.demand,russia.security_weight")
     pd = pytest.importorskip("pandas")
     frame = result.to_pandas()
     assert isinstance(frame, pd.DataFrame)
     assert len(frame) == 42
+    assert list(frame.index.names) == list(result.points)
     part = result.sel({"japan.demand": 4, "russia.pledge_credibility": 0.5})
     assert part.shape == (7,)
     mask = (records["japan.demand"] == 4) & (records["russia.pledge_credibility"] == 0.5)

@@ -893,12 +893,14 @@ def _apply_thresholds(
         if note not in notes:
             notes.append(note)
         references.append((dotted, {**table, "value": value, "note": note}))
+    name = scenario.name  # the file's scenario, not one derived from it
     try:
         scenario = scenario.with_params(changes)
     except InvalidModelError as error:
         raise _fail(source, "thresholds", str(error)) from None
     return dataclasses.replace(
         scenario,
+        name=name,
         notes=tuple(notes),
         derived_parameters=(*scenario.derived_parameters, *references),
     )

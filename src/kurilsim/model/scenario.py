@@ -739,8 +739,8 @@ class Scenario:
         # longer gives the value, which then stands as a plain number
         derived, dropped = [], []
         changed: set[str] = set()
+        current = self.parameters()
         if self.derived_parameters:
-            current = self.parameters()
             changed = {
                 dotted.split(".", 1)[0]
                 for dotted, value in changes.items()
@@ -753,10 +753,73 @@ class Scenario:
             else:
                 dropped.append(table.get("note"))  # the note recording it, if any
         notes = tuple(note for note in self.notes if note not in dropped)
+        name, notes = self._record_changes(changes, notes, current)
         return replace(
-            self, agents=agents, protocol=protocol, derived_parameters=tuple(derived),
-            notes=notes,
+            self, name=name, agents=agents, protocol=protocol,
+            derived_parameters=tuple(derived), notes=notes,
         )
+
+    @property
+    def base_name(self) -> str:
+        """The name of the scenario this one was derived from by :meth:`with_params`.
+
+        :meth:`with_params` appends each changed parameter to the name
+        (``"2018-singapore+russia.pledge_credibility=0.7"``); this is the
+        name without those changes (the whole name of a scenario not
+        derived so).  The ``dynamic`` concept enters a scenario in the regime
+        whose bundled scenario has this name.
+
+        Examples
+        --------
+        >>> import kurilsim
+        >>> scenario = kurilsim.load_scenario("2018-singapore")
+        >>> changed = scenario.with_params({"russia.pledge_credibility": 0.7})
+        >>> changed.name, changed.base_name
+        ('2018-singapore+russia.pledge_credibility=0.7', '2018-singapore')
+        """
+        return _CHANGE.split(self.name, maxsplit=1)[0]
+
+    def _record_changes(
+        self, changes: Mapping[str, Any], notes: tuple[str, ...],
+        current: Mapping[str, Any],
+    ) -> tuple[str, tuple[str, ...]]:
+        """The name and notes of this scenario with ``changes`` applied (its
+        parameters before them: ``current``): the changed parameters appended
+        to the name, the notes that state their values or the tested outcome
+        dropped, one note recording the changes."""
+        new = {
+            dotted: value for dotted, value in changes.items()
+            if not _same_values(current.get(dotted), value)
+        }
+        if not new:
+            return self.name, notes
+        parts = _CHANGE.split(self.name)
+        base, recorded = parts[0], dict(
+            part.split("=", 1) for part in parts[1:] if "=" in part
+        )
+        for dotted, value in new.items():
+            key = self._aliases(dotted)[0] if dotted in current else dotted
+            recorded.pop(key, None)  # moved to the end, with its new value
+            recorded[key] = _value_text(value)
+        name = base + "".join(f"+{k}={v}" for k, v in recorded.items())
+        stale: set[str] = set()
+        for dotted in new:
+            stale.update(self._aliases(dotted) if dotted in current else (dotted,))
+            if dotted.startswith("protocol.discount."):
+                stale.add("protocol.discount")
+        kept = tuple(
+            note for note in notes
+            if not note.startswith(_DERIVED_NOTE)
+            and not any(key in note for key in stale)
+            and "outcome" not in note.lower()
+        )
+        listed = ", ".join(f"{k} = {v}" for k, v in recorded.items())
+        record = (
+            f"{_DERIVED_NOTE} {base!r} by Scenario.with_params: {listed}.  The notes "
+            "of the base scenario that stated these parameters' values or its "
+            "tested outcome were dropped (they no longer hold)."
+        )
+        return name, (*kept, record)
 
     def _checked_derived(
         self, derived: object
@@ -1197,6 +1260,24 @@ def _same_values(first: Any, second: Any) -> bool:
         return bool(np.array_equal(np.asarray(first), np.asarray(second)))
     except (TypeError, ValueError):
         return False
+
+
+#: Where a parameter change recorded by :meth:`Scenario.with_params` starts in
+#: a scenario's name: ``+`` before a dotted name and ``=``.
+_CHANGE = re.compile(r"\+(?=[A-Za-z_][\w]*(?:\.[\w]+)+=)")
+
+#: How the note recording :meth:`Scenario.with_params`'s changes starts.
+_DERIVED_NOTE = "Derived from scenario"
+
+
+def _value_text(value: Any) -> str:
+    """A parameter value as written in a derived scenario's name: numbers in
+    their shortest round-trip form."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
 
 
 #: A parameter named in an option label: ``{japan.package_size}``.

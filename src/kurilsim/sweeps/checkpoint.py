@@ -558,13 +558,19 @@ class StoredChunks:
 
 
 def load_result(folder: str | os.PathLike[str]) -> SweepResult:
-    """The result of a finished sweep, read back from its directory.
+    """The result of a finished sweep, read back from its directory or a
+    netCDF file.
 
-    ``folder`` is the ``checkpoint=`` directory of a sweep (run with
-    ``in_memory=False`` or not) whose every chunk is saved.  The result reads
-    its columns from there chunk by chunk, as one returned by
-    ``sweep(..., in_memory=False)``.  The manifest's fingerprint, the
-    scenario's and the design's hashes and every chunk's digest are checked.
+    ``folder`` is either a netCDF file written by
+    :meth:`SweepResult.save <kurilsim.SweepResult.save>` (a file ending in
+    ``.nc``; needs the ``xarray`` extra), read back equal in every field
+    (arrays bit for bit, scenario, concept, design, axes, points, errors and
+    metadata) and held in memory; or the ``checkpoint=`` directory of a
+    sweep (run with ``in_memory=False`` or not) whose every chunk is saved.
+    The result then reads its columns from there chunk by chunk, as one
+    returned by ``sweep(..., in_memory=False)``.  The manifest's
+    fingerprint, the scenario's and the design's hashes and every chunk's
+    digest are checked.
 
     Parameters
     ----------
@@ -573,14 +579,16 @@ def load_result(folder: str | os.PathLike[str]) -> SweepResult:
     Returns
     -------
     SweepResult
-        With ``metadata["loaded_from"]`` the directory (the timings of the
-        run that made it are not kept).
+        From a directory: with ``metadata["loaded_from"]`` the directory
+        (the timings of the run that made it are not kept).  From a netCDF
+        file: with the metadata it was saved with.
 
     Raises
     ------
     CheckpointError
         If the directory is not a complete, unchanged sweep directory (the
-        message says what is missing or differs).
+        message says what is missing or differs), or the file is not a
+        sweep result saved by kurilsim.
 
     Examples
     --------
@@ -602,6 +610,8 @@ def load_result(folder: str | os.PathLike[str]) -> SweepResult:
             f"folder must be a directory path, got {type(folder).__name__}"
         )
     root = Path(folder)
+    if root.is_file() or (root.suffix.lower() == ".nc" and not root.is_dir()):
+        return _load_netcdf(root)
     if not (root / _MANIFEST).is_file():
         raise CheckpointError(f"{root} holds no sweep: {_MANIFEST} is missing")
     stored = _readmanifest(root, root / _MANIFEST)
@@ -675,4 +685,74 @@ def load_result(folder: str | os.PathLike[str]) -> SweepResult:
             "chunks": len(starts), "in_memory": False, "loaded_from": str(root),
         },
         source=source,
+    )
+
+
+def _load_netcdf(path: Path) -> SweepResult:
+    """A result saved by :meth:`SweepResult.save`, read into memory."""
+    import json
+
+    from kurilsim.io.scenario_toml import scenario_from_toml
+    from kurilsim.sweeps.design import _grid_points
+
+    try:
+        import xarray as xr
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise ImportError(
+            "reading a netCDF result needs xarray: pip install 'kurilsim[xarray]'"
+        ) from None
+    if not path.is_file():
+        raise CheckpointError(f"{path}: no such file")
+    try:
+        with xr.open_dataset(path, engine="h5netcdf", mask_and_scale=False,
+                             decode_times=False) as opened:
+            data = opened.load()
+    except (OSError, ValueError) as error:
+        raise CheckpointError(
+            f"{path} is not a netCDF file kurilsim can read ({error})"
+        ) from None
+    needed = {"agreement", "probability", "utility", "error_point", "error_message"}
+    attrs = data.attrs
+    if not needed <= set(data.variables) or not {"scenario", "metadata", "design",
+                                                   "concept", "shape",
+                                                   "swept_parameters"} <= set(attrs):
+        raise CheckpointError(
+            f"{path} is not a sweep result saved by kurilsim (SweepResult.save): "
+            f"it lacks {sorted(needed - set(data.variables)) or 'its attributes'}"
+        )
+    try:
+        scenario = scenario_from_toml(str(attrs["scenario"]))
+        metadata = json.loads(str(attrs["metadata"]))
+        shape = tuple(int(n) for n in json.loads(str(attrs["shape"])))
+    except (KurilsimError, ValueError) as error:
+        raise CheckpointError(f"{path}: cannot read its attributes ({error})") from None
+    design = str(attrs["design"])
+
+    def column(name: str) -> NDArray[Any]:
+        values = np.asarray(data[name].values)
+        if values.dtype.kind == "O":
+            values = np.array(values.tolist(), dtype=str)
+        return readonly(np.ascontiguousarray(values))
+
+    names = [str(n) for n in json.loads(str(attrs.get("swept_parameters", "[]")))]
+    if design == "grid":
+        axes = {name: column(name) for name in names}
+        points = _grid_points(axes)
+    else:
+        axes = {}
+        points = {name: column(name) for name in names}
+    errors = dict(zip(np.asarray(data["error_point"].values).astype(int).tolist(),
+                      [str(m) for m in np.asarray(data["error_message"].values).tolist()],
+                      strict=True))
+    agreement = readonly(np.ascontiguousarray(data["agreement"].values).astype(
+        np.intp, copy=False).reshape(shape))
+    return SweepResult(
+        scenario=scenario, concept=str(attrs["concept"]), design=design,
+        axes=axes, points=points, shape=shape,
+        agreement=agreement,
+        probability=readonly(np.ascontiguousarray(data["probability"].values)
+                             .reshape(shape)),
+        utilities=readonly(np.ascontiguousarray(data["utility"].values)
+                           .reshape((*shape, len(scenario.agents)))),
+        errors=errors, metadata=metadata,
     )

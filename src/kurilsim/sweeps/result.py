@@ -400,21 +400,50 @@ class SweepResult:
         return records
 
     def to_pandas(self) -> Any:
-        """A pandas DataFrame, one row per point (needs the ``pandas`` extra)."""
-        try:
-            import pandas as pd
-        except ImportError:  # pragma: no cover - depends on the environment
-            raise ImportError(
-                "SweepResult.to_pandas needs pandas: pip install 'kurilsim[pandas]'"
-            ) from None
-        return pd.DataFrame(self.columns())
+        """A pandas DataFrame, one row per point (needs the ``pandas`` extra).
+
+        The index is a :class:`pandas.MultiIndex` over the swept parameters
+        (one level each, named after it, in the order of :attr:`points`),
+        for grid and sampled designs alike; the columns are the other
+        columns of :meth:`columns` (``agreement``, ``outcome``,
+        ``probability``, ``utility.AGENT``).  ``frame.reset_index()`` gives
+        the flat table of :meth:`columns`.
+
+        Examples
+        --------
+        >>> import kurilsim
+        >>> result = kurilsim.sweep(kurilsim.kuril_scenario(name="s"),
+        ...                         {"russia.security_weight": [0.0, 1.0],
+        ...                          "japan.demand": [2, 4]}, progress=False)
+        >>> frame = result.to_pandas()
+        >>> list(frame.index.names)
+        ['russia.security_weight', 'japan.demand']
+        >>> frame.loc[(1.0, 4), "agreement"] == result.sel(
+        ...     {"russia.security_weight": 1.0, "japan.demand": 4}).agreement.item()
+        np.True_
+        """
+        pd = _optional("pandas", "SweepResult.to_pandas")
+        data = self.columns()
+        names = list(self.points)
+        if not names:  # every axis selected: one point, nothing to index by
+            return pd.DataFrame(data)
+        index = pd.MultiIndex.from_arrays([data.pop(name) for name in names],
+                                          names=names)
+        return pd.DataFrame(data, index=index)
 
     def to_csv(
-        self, path: str | os.PathLike[str], *, block_size: int = CSV_BLOCK_SIZE
+        self, path: str | os.PathLike[str], *, block_size: int = CSV_BLOCK_SIZE,
+        overwrite: bool = False, provenance: bool = True,
     ) -> Path:
         """Write one row per point to a CSV file (no pandas needed).
 
-        The columns are those of :meth:`columns`.  Numbers are written in
+        The file starts with the result's :meth:`provenance` as comment
+        lines (``# key: value``; the scenario's TOML follows ``# scenario:``,
+        one ``#   line`` per line), then the header row and one row per
+        point.  ``pandas.read_csv(path, comment="#")`` skips the comments
+        (so does R's ``read.csv(comment.char = "#")``); a spreadsheet shows
+        them as rows of text above the table.  The columns are those of
+        :meth:`columns`.  Numbers are written in
         their shortest round-trip form (``float(cell)`` gives back the very
         value); text cells that a spreadsheet would read as a formula (first
         character ``= + - @``, tab or carriage return) are prefixed with a
@@ -431,6 +460,10 @@ class SweepResult:
             The CSV file (its directory must exist).
         block_size : int
             Rows formatted at a time (default :data:`CSV_BLOCK_SIZE`).
+        overwrite : bool
+            Replace an existing file (default: refuse, naming it).
+        provenance : bool
+            Write the provenance comment lines (default ``True``).
 
         Returns
         -------
@@ -443,8 +476,9 @@ class SweepResult:
             If ``path`` is not a path (``str`` or :class:`os.PathLike`) or
             ``block_size`` not a positive integer.
         OutputError
-            If the file cannot be written (directory missing or not writable,
-            disk full, out of memory), naming it; an earlier file is unchanged.
+            If the file exists and ``overwrite`` is false, or cannot be
+            written (directory missing or not writable, disk full, out of
+            memory), naming it; an earlier file is unchanged.
 
         Examples
         --------
@@ -453,7 +487,10 @@ class SweepResult:
         ...                         {"russia.security_weight": [0.0, 0.1, 3.0]},
         ...                         progress=False)
         >>> path = result.to_csv(pathlib.Path(tempfile.mkdtemp()) / "sweep.csv")
-        >>> rows = list(csv.reader(path.read_text().splitlines()))
+        >>> lines = path.read_text().splitlines()
+        >>> lines[0].startswith("# kurilsim: ")
+        True
+        >>> rows = list(csv.reader(line for line in lines if not line.startswith("#")))
         >>> rows[0][:3]
         ['russia.security_weight', 'agreement', 'outcome']
         >>> [row[0] for row in rows[1:]]
@@ -466,9 +503,12 @@ class SweepResult:
         _check_path("path", path)
         _check_block_size(block_size)
         target = check_output_path(path, what="CSV file")
+        _check_overwrite(bool(overwrite), target)
         labels: dict[int, str] = {}
         try:
             with atomic_output(target, "w", newline="") as stream:
+                if provenance:
+                    stream.write(_comment_lines(self.provenance()))
                 stream.write(",".join(map(_text_cell, self.column_names())) + "\r\n")
                 for start, stop, block in self._blocks(block_size):
                     stream.write(_csv_block(self, start, stop, block, labels))
@@ -477,6 +517,255 @@ class SweepResult:
                 f"cannot write {target}: out of memory while formatting rows (try a "
                 "smaller block_size); any earlier file there is unchanged"
             ) from None
+        return target
+
+    # -- provenance, labelled arrays, netCDF -------------------------------------------
+    def provenance(self) -> dict[str, str]:
+        """What produced this result, as text: for files and figure metadata.
+
+        Returns
+        -------
+        dict of str to str
+            ``kurilsim`` (the version that ran the sweep), ``scenario_name``,
+            ``scenario`` (the base scenario as TOML, or why it cannot be
+            written as TOML), ``concept``, ``options`` (the concept's, JSON),
+            ``design`` (``grid``, ``random`` or ``lhs``), ``grid`` (grid
+            designs: each axis's values, JSON, shortest round-trip numbers) or
+            ``parameters`` and ``samples`` (sampled designs), ``seed``
+            (``none`` for a grid) and ``time`` (UTC, ISO 8601: when this
+            provenance was taken, i.e. when the file is written).
+
+        Examples
+        --------
+        >>> import kurilsim
+        >>> result = kurilsim.sweep(kurilsim.kuril_scenario(name="s"),
+        ...                         {"russia.security_weight": [0.0, 0.5]},
+        ...                         progress=False)
+        >>> facts = result.provenance()
+        >>> facts["concept"], facts["design"], facts["grid"], facts["seed"]
+        ('spe', 'grid', '{"russia.security_weight": [0.0, 0.5]}', 'none')
+        >>> facts["scenario"].startswith("name = ")
+        True
+        """
+        import datetime
+        import json
+
+        from kurilsim._errors import KurilsimError
+
+        try:
+            toml = self.scenario.to_toml()
+        except KurilsimError as error:
+            toml = f"(not expressible as TOML: {error})"
+        facts = {
+            "kurilsim": str(self.metadata.get("kurilsim") or _version()),
+            "scenario_name": self.scenario.name,
+            "scenario": toml,
+            "concept": self.concept,
+            "options": json.dumps(self.metadata.get("options") or {}, default=repr,
+                                  sort_keys=True),
+            "design": self.design,
+        }
+        if self.design == "grid":
+            facts["grid"] = json.dumps({n: _plain(v) for n, v in self.axes.items()})
+        else:
+            facts["parameters"] = json.dumps(list(self.points))
+            facts["samples"] = str(self.size)
+        seed = self.metadata.get("seed")
+        facts["seed"] = "none" if seed is None else str(seed)
+        facts["time"] = str(self.metadata.get("time") or datetime.datetime.now(
+            datetime.UTC).isoformat(timespec="seconds"))
+        return facts
+
+    def to_xarray(self) -> Any:
+        """The result as an :class:`xarray.Dataset` (needs the ``xarray`` extra).
+
+        Grid designs have one dimension per swept parameter, named after it,
+        with the axis values as its coordinate (and the parameter's ``units``
+        and ``description`` as attributes where its spec has them); sampled
+        designs have a ``point`` dimension with the parameters as
+        coordinates along it.
+
+        Variables: ``agreement`` (the agreement code; ``-1`` no deal, ``-2``
+        error), ``probability`` (P(deal)), ``utility`` (dimension ``agent``
+        last, coordinate the agent names), ``outcome_label`` over the
+        dimension ``code`` (every agreement code and its label: the
+        coordinate table of ``agreement``), and the errors as
+        ``error_point`` (flat point index) and ``error_message`` over the
+        dimension ``error``.  Attributes: :meth:`provenance` and
+        ``metadata`` (the result's metadata as JSON).
+
+        A result left on disk is read lazily, one chunk per dask block, when
+        dask is installed (in memory otherwise).
+
+        Examples
+        --------
+        >>> import kurilsim
+        >>> result = kurilsim.sweep(kurilsim.kuril_scenario(name="s"),
+        ...                         {"russia.security_weight": [0.0, 1.0, 2.0],
+        ...                          "japan.demand": [2, 4]}, progress=False)
+        >>> data = result.to_xarray()  # doctest: +SKIP
+        >>> dict(data.sizes)  # doctest: +SKIP
+        {'russia.security_weight': 3, 'japan.demand': 2, 'agent': 3, 'code': 40, 'error': 0}
+        """
+        import json
+
+        xr = _optional("xarray", "SweepResult.to_xarray")
+        grid = self.design == "grid"
+        dims: tuple[str, ...] = tuple(self.axes) if grid else ("point",)
+        coords: dict[str, Any] = {}
+        if grid:
+            for name, values in self.axes.items():
+                coords[name] = xr.Variable((name,), np.asarray(values),
+                                           attrs=self._parameter_attrs(name))
+        else:
+            for name, values in self.points.items():
+                coords[name] = xr.Variable(("point",), np.asarray(values),
+                                           attrs=self._parameter_attrs(name))
+        coords["agent"] = np.array(self.agents, dtype=str)
+        codes, probability, utilities = self._array_columns()
+        labels = self._labels_of_codes()
+        coords["code"] = np.array(sorted(labels), dtype=np.int64)
+        error_points = np.array(sorted(self.errors), dtype=np.int64)
+        data_vars = {
+            "agreement": (dims, codes, {
+                "description": "agreement code: index into the scenario's agreement "
+                "space; -1 no deal, -2 the solver raised (see outcome_label)"}),
+            "probability": (dims, probability, {"description": "P(deal)"}),
+            "utility": ((*dims, "agent"), utilities, {
+                "description": "each agent's (expected) utility"}),
+            "outcome_label": (("code",), np.array(
+                [labels[c] for c in sorted(labels)], dtype=str), {
+                "description": "readable name of each agreement code"}),
+            "error_point": (("error",), error_points, {
+                "description": "flat (C order) index of each point whose solver raised"}),
+            "error_message": (("error",), np.array(
+                [self.errors[k] for k in error_points.tolist()], dtype=str)),
+        }
+        attrs: dict[str, Any] = dict(self.provenance())
+        attrs["metadata"] = json.dumps(self.metadata, default=repr, sort_keys=True)
+        attrs["shape"] = json.dumps(list(self.shape))
+        attrs["swept_parameters"] = json.dumps(list(self.points))
+        return xr.Dataset(data_vars, coords=coords, attrs=attrs)
+
+    def _parameter_attrs(self, dotted: str) -> dict[str, str]:
+        """``units`` and ``description`` of a parameter, where its spec has them."""
+        from kurilsim._errors import KurilsimError
+
+        try:
+            owner = self.scenario.agent_parameter(dotted)
+        except KurilsimError:  # not a parameter of the scenario
+            return {}
+        if owner is None:
+            return {}
+        agent = self.scenario.agent(owner[0])
+        specs = getattr(agent, "parameter_specs", None)
+        for spec in specs() if specs is not None else ():
+            if spec.name == owner[1]:
+                attrs = {}
+                if getattr(spec, "units", ""):
+                    attrs["units"] = str(spec.units)
+                if getattr(spec, "doc", ""):
+                    attrs["description"] = str(spec.doc)
+                return attrs
+        return {}
+
+    def _labels_of_codes(self) -> dict[int, str]:
+        """Every agreement code of the space, no deal and error, with its label."""
+        codes = [ERROR, NO_DEAL, *range(len(self.scenario.space))]
+        return {code: self.label(code) for code in codes}
+
+    def _array_columns(self) -> tuple[Any, Any, Any]:
+        """agreement, probability and utilities in the result's shape: numpy
+        arrays, or (a result left on disk, dask installed) dask arrays with
+        one block per chunk."""
+        tail = (len(self.agents),)
+        if self.source is None:
+            return (np.asarray(self.agreement, dtype=np.int64), self.probability,
+                    self.utilities)
+        import importlib
+
+        try:
+            dask: Any = importlib.import_module("dask")
+            da: Any = importlib.import_module("dask.array")
+        except ImportError:
+            return (np.asarray(self.agreement, dtype=np.int64), self.probability,
+                    self.utilities)
+        source = self.source
+        read = dask.delayed(source.read, pure=True)
+        parts: list[list[Any]] = [[], [], []]
+        for position, (start, stop) in enumerate(source.spans()):
+            chunk = read(position)
+            n = stop - start
+            parts[0].append(da.from_delayed(chunk[0], (n,), dtype=np.intp))
+            parts[1].append(da.from_delayed(chunk[1], (n,), dtype=np.float64))
+            parts[2].append(da.from_delayed(chunk[2], (n, *tail), dtype=np.float64))
+        codes = da.concatenate(parts[0]).astype(np.int64).reshape(self.shape)
+        probability = da.concatenate(parts[1]).reshape(self.shape)
+        utilities = da.concatenate(parts[2]).reshape((*self.shape, *tail))
+        return codes, probability, utilities
+
+    def save(self, path: str | os.PathLike[str], *, overwrite: bool = False) -> Path:
+        """Write the result to a netCDF-4 file (needs the ``xarray`` extra).
+
+        The file holds :meth:`to_xarray`'s dataset (written through
+        h5netcdf, no fill values, every array bit for bit) and the base
+        scenario as TOML: :func:`kurilsim.load_result` reads it back equal
+        in every field.  A result left on disk is written chunk by chunk
+        (with dask).  The file is written to a temporary name beside
+        ``path`` and renamed into place when complete.
+
+        Parameters
+        ----------
+        path : str or path
+            The file, ending in ``.nc``.
+        overwrite : bool
+            Replace an existing file (default: refuse).
+
+        Returns
+        -------
+        pathlib.Path
+            ``path``.
+
+        Raises
+        ------
+        OutputError
+            If ``path`` exists and ``overwrite`` is false, does not end in
+            ``.nc``, or cannot be written.
+        InvalidModelError
+            If the scenario cannot be written as TOML (a custom agent type).
+
+        Examples
+        --------
+        >>> import pathlib, tempfile, kurilsim
+        >>> result = kurilsim.sweep(kurilsim.kuril_scenario(name="s"),
+        ...                         {"russia.security_weight": [0.0, 1.0]},
+        ...                         progress=False)
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "sweep.nc"
+        >>> result.save(path).name  # doctest: +SKIP
+        'sweep.nc'
+        >>> kurilsim.load_result(path).agreement.tolist() == result.agreement.tolist()  # doctest: +SKIP
+        True
+        """
+        from kurilsim._errors import KurilsimError
+        from kurilsim._io import atomic_path
+
+        _check_path("path", path)
+        _check_overwrite(bool(overwrite), check_output_path(
+            path, suffixes=(".nc",), what="netCDF file"))
+        target = Path(path)
+        _optional("h5netcdf", "SweepResult.save")
+        try:
+            self.scenario.to_toml()
+        except KurilsimError as error:
+            raise InvalidModelError(
+                f"cannot save this result to {target}: its scenario cannot be "
+                f"written as TOML ({error})"
+            ) from None
+        data = self.to_xarray()
+        encoding = {name: {"_FillValue": None} for name in (*data.data_vars, *data.coords)}
+        with atomic_path(target) as temporary:
+            data.to_netcdf(temporary, engine="h5netcdf", encoding=encoding,
+                           format="NETCDF4")
         return target
 
     def __repr__(self) -> str:
@@ -514,6 +803,53 @@ def check_csv_path(path: str | os.PathLike[str]) -> Path:
     """
     _check_path("path", path)
     return check_output_path(path, suffixes=(".csv",), what="CSV file")
+
+
+def _check_overwrite(overwrite: bool, target: Path) -> None:
+    """Refuse to replace an existing file unless ``overwrite``."""
+    if not overwrite and (target.exists() or target.is_symlink()):
+        raise OutputError(
+            f"{target} exists; pass overwrite=True to replace it (kurilsim never "
+            "writes over a result silently)"
+        )
+
+
+def _comment_lines(facts: Mapping[str, str]) -> str:
+    """Provenance as CSV comment lines (CRLF): ``# key: value``, a value of
+    several lines as ``# key:`` then ``#   line`` each."""
+    lines = []
+    for key, value in facts.items():
+        parts = value.splitlines() or [""]
+        if len(parts) == 1:
+            lines.append(f"# {key}: {parts[0]}")
+        else:
+            lines.append(f"# {key}:")
+            lines.extend(f"#   {part}".rstrip() for part in parts)
+    return "\r\n".join(lines) + "\r\n"
+
+
+def _optional(module: str, what: str) -> Any:
+    """Import an optional dependency, or say which extra provides it."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError:  # pragma: no cover - depends on the environment
+        extra = "pandas" if module == "pandas" else "xarray"
+        raise ImportError(
+            f"{what} needs {module}: pip install 'kurilsim[{extra}]'"
+        ) from None
+
+
+def _plain(values: NDArray[Any]) -> list[Any]:
+    """An axis as JSON-ready Python values (floats keep their shortest repr)."""
+    return list(np.asarray(values).tolist())
+
+
+def _version() -> str:
+    from kurilsim import __version__
+
+    return str(__version__)
 
 
 def _check_block_size(block_size: object) -> None:
