@@ -173,7 +173,8 @@ def test_sweep_with_a_point_by_point_concept(capsys, tmp_path):
         concept="kalai-smorodinsky",
         progress=False,
     )
-    assert [row[-5] for row in read_rows(out_csv)[1:]] == [
+    header, *rows = read_rows(out_csv)
+    assert [row[header.index("outcome")] for row in rows] == [
         expected.label(int(code)) for code in expected.agreement
     ]
 

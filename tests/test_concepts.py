@@ -622,3 +622,30 @@ def test_an_entry_point_that_is_not_a_concept_of_its_name_is_a_clear_error(
     assert main(["solve", "2018-singapore", "--concept", name]) == 1
     assert "kurilsim: error: concept" in capsys.readouterr().err
     assert name not in [c.name for c in concepts.registered()]
+
+
+@pytest.mark.parametrize(
+    "name", sorted(c.name for c in concepts.registered() if c.lottery and c.kernel)
+)
+def test_a_built_in_lottery_kernel_gives_the_modes_probability(name: str) -> None:
+    """The fourth array of a built-in lottery kernel (see ``SweepKernel``) is
+    the probability of the outcome its first array names, as solved."""
+    scenario = kurilsim.kuril_scenario()
+    points = [(0.2, 0.2), (0.6, 0.8)]
+    values = {
+        "russia.pledge_credibility": np.array([p for p, _ in points]),
+        "japan.treaty_value": np.array([t for _, t in points]),
+    }
+    table = scenario.outcome_utilities(values, points_last=True)
+    concept = concepts.get(name)
+    assert concept.kernel is not None
+    answer = concept.kernel(scenario, table, values)
+    assert isinstance(answer, tuple)
+    assert len(answer) == 4
+    codes, _, _, mode = answer
+    for k, (pledge, treaty) in enumerate(points):
+        outcome = concept.outcome(scenario.with_params(
+            {"russia.pledge_credibility": pledge, "japan.treaty_value": treaty}))
+        reported = NO_DEAL if outcome.agreement is None else outcome.agreement_index
+        assert int(codes[k]) == reported
+        assert mode[k] == pytest.approx(outcome.distribution.get(reported, 0.0), abs=1e-7)

@@ -795,13 +795,21 @@ def test_phase_diagram_hatches_lottery_points(islands_sweep: SweepResult) -> Non
     assert not any(c.get_gid() == "lottery"
                    for c in plot.phase_diagram(two)[0].collections)
     probability = np.array(two.probability, dtype=float)
+    mode = np.array(two.mode_probability, dtype=float)
     agreement = np.array(two.agreement)
-    # a 57/43 lottery at three points (x = security weight is axis 0 of the sweep)
+    # a 57/43 lottery between two deals at two points (P(deal) = 1: only the
+    # mode's probability tells it is a lottery), and at a third a deal with
+    # probability 0.57 whose mode probability a user kernel did not report (NaN)
+    # (x = security weight is axis 0 of the sweep)
     cells = [(2, 3), (2, 4), (7, 1)]
-    for i, j in cells:
-        probability[i, j] = 0.57
+    for i, j in cells[:2]:
+        probability[i, j], mode[i, j] = 1.0, 0.57
         agreement[i, j] = max(int(agreement[i, j]), 0)
-    lottery = dataclasses.replace(two, probability=probability, agreement=agreement)
+    i, j = cells[2]
+    probability[i, j], mode[i, j] = 0.57, np.nan
+    agreement[i, j] = max(int(agreement[i, j]), 0)
+    lottery = dataclasses.replace(two, probability=probability, agreement=agreement,
+                                  mode_probability=mode)
     (panel,) = plot.phase_diagram(lottery)
     (hatched,) = [c for c in panel.collections if c.get_gid() == "lottery"]
     assert hatched.get_hatch() == plot.LOTTERY_HATCH

@@ -374,7 +374,14 @@ class SweepKernel(Protocol):
     :attr:`Outcome.agreement` does (``NO_DEAL`` where no deal is at least as
     likely), the probability of a deal ``(m,)`` and each agent's expected
     utility ``(m, n_agents)``, as the outcome's ``probability`` and
-    ``utilities`` (``"pbe"`` does).  ``settings`` also holds the agent
+    ``utilities``, or a 4-tuple: that triple and the probability ``(m,)``
+    of the outcome the first array names (of no deal where it is
+    ``NO_DEAL``), the sweep's ``mode_probability`` (every built-in lottery
+    concept's kernel does).  From a triple the sweep takes
+    ``1 - probability`` where no deal is the mode, and NaN where a deal is
+    (the most likely deal's share of P(deal) is then unknown: a 57/43
+    lottery between two deals has P(deal) 1); a concept that is not a
+    lottery has 1 everywhere.  ``settings`` also holds the agent
     parameters that the sweep varies, by dotted name, for a kernel that
     needs them besides the utilities (``"pbe"`` reads the clauses' costs and
     binding forces).  It must give at each point
@@ -392,7 +399,18 @@ class SweepKernel(Protocol):
     ) -> (
         NDArray[np.intp]
         | tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.float64]]
+        | tuple[
+            NDArray[np.intp], NDArray[np.float64], NDArray[np.float64],
+            NDArray[np.float64],
+        ]
     ): ...
+
+
+#: What a built-in lottery concept's kernel returns: agreements, P(deal),
+#: utilities and the mode's probability (see :class:`SweepKernel`).
+_Lottery4 = tuple[
+    NDArray[np.intp], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]
+]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -1133,13 +1151,12 @@ def _solve_nash(scenario: Scenario, *, tol: float | None = None) -> Outcome:
 
 def _nash_kernel(
     scenario: Scenario, utilities: NDArray[np.float64], settings: Mapping[str, NDArray[Any]]
-) -> tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.float64]]:
+) -> _Lottery4:
     """The ``nash`` kernel (:func:`kurilsim.solvers._nash_kernel.nash_sweep_kernel`):
     rules where a theorem fixes the outcome, ``_solve_nash`` at the other points."""
-    from kurilsim.solvers._nash_kernel import nash_sweep_kernel
+    from kurilsim.solvers._nash_kernel import nash_kernel_with_mode
 
-    found = nash_sweep_kernel(scenario, utilities, settings, solve=_solve_nash)
-    return found.agreement, found.probability, found.utilities
+    return nash_kernel_with_mode(scenario, utilities, settings, solve=_solve_nash)
 
 
 def _nothing_available(scenario: Scenario, concept: str) -> Outcome:
@@ -1234,7 +1251,7 @@ def _lottery_bargaining_kernel(
     solution: Literal["nash-bargaining", "kalai-smorodinsky", "rubinstein"],
     scenario: Scenario,
     utilities: NDArray[np.float64],
-) -> tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.float64]]:
+) -> _Lottery4:
     """The kernel of a bargaining concept over lotteries
     (:func:`kurilsim.solvers.bargaining._kernels.lottery_bargaining_kernel`)."""
     from kurilsim.solvers.bargaining._kernels import lottery_bargaining_kernel
@@ -1246,24 +1263,24 @@ def _lottery_bargaining_kernel(
         discounts=(protocol.discount_factor(protocol.proposer),
                    protocol.discount_factor(protocol.responder)),
     )
-    return found.agreement, found.probability, found.utilities
+    return found.agreement, found.probability, found.utilities, found.mode_probability
 
 
 def _nash_bargaining_kernel(
     scenario: Scenario, utilities: NDArray[np.float64], settings: Mapping[str, NDArray[Any]]
-) -> tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.float64]]:
+) -> _Lottery4:
     return _lottery_bargaining_kernel("nash-bargaining", scenario, utilities)
 
 
 def _kalai_smorodinsky_kernel(
     scenario: Scenario, utilities: NDArray[np.float64], settings: Mapping[str, NDArray[Any]]
-) -> tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.float64]]:
+) -> _Lottery4:
     return _lottery_bargaining_kernel("kalai-smorodinsky", scenario, utilities)
 
 
 def _rubinstein_kernel(
     scenario: Scenario, utilities: NDArray[np.float64], settings: Mapping[str, NDArray[Any]]
-) -> tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.float64]]:
+) -> _Lottery4:
     return _lottery_bargaining_kernel("rubinstein", scenario, utilities)
 
 
@@ -1289,14 +1306,11 @@ def _solve_baron_ferejohn(
 
 def _baron_ferejohn_kernel(
     scenario: Scenario, utilities: NDArray[np.float64], settings: Mapping[str, NDArray[Any]]
-) -> tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.float64]]:
+) -> _Lottery4:
     """The default options' kernel (unanimity; options send sweeps point by point)."""
     from kurilsim.solvers.bargaining._bf_kernel import baron_ferejohn_sweep_kernel
 
-    agreement, probability, expected, _ = baron_ferejohn_sweep_kernel(
-        scenario, utilities, settings
-    )
-    return agreement, probability, expected
+    return baron_ferejohn_sweep_kernel(scenario, utilities, settings)
 
 
 def _pbe_distribution(
@@ -1351,13 +1365,14 @@ _PBE_BLOCK: Final = 2048
 
 def _pbe_kernel(
     scenario: Scenario, utilities: NDArray[np.float64], settings: Mapping[str, NDArray[Any]]
-) -> tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.float64]]:
+) -> _Lottery4:
     from kurilsim.kuril.pledge import pledge_tables
     from kurilsim.solvers.pbe import select_pbe
 
     m = utilities.shape[-1]
     codes = np.empty(m, dtype=np.intp)
     probability = np.empty(m)
+    mode = np.empty(m)
     expected = np.empty((m, len(scenario.agents)))
     for start in range(0, m, _PBE_BLOCK):
         stop = min(start + _PBE_BLOCK, m)
@@ -1392,10 +1407,12 @@ def _pbe_kernel(
         best = np.where(deal_second > deal_first, second, first)
         best_p = np.maximum(deal_first, deal_second)
         none = 1.0 - deal_first - deal_second
-        codes[start:stop] = np.where((best != NO_DEAL) & (best_p >= none), best, NO_DEAL)
+        deal = (best != NO_DEAL) & (best_p >= none)
+        codes[start:stop] = np.where(deal, best, NO_DEAL)
         probability[start:stop] = deal_first + deal_second
+        mode[start:stop] = np.where(deal, best_p, none)
         expected[start:stop] = tables.expected_utilities(messages, responses)
-    return codes, probability, expected
+    return codes, probability, expected, mode
 
 
 def _solve_two_level(scenario: Scenario, *, tol: float | None = None) -> Outcome:
@@ -1622,11 +1639,12 @@ def _dynamic_outcome(
 
 def _dynamic_kernel(
     scenario: Scenario, utilities: NDArray[np.float64], settings: Mapping[str, NDArray[Any]]
-) -> tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.float64]]:
+) -> _Lottery4:
     """The ``dynamic`` kernel (:func:`kurilsim._dynamic_kernel.dynamic_kernel`)."""
-    from kurilsim._dynamic_kernel import dynamic_kernel
+    from kurilsim._dynamic_kernel import dynamic_sweep
 
-    return dynamic_kernel(scenario, utilities, settings)
+    found = dynamic_sweep(scenario, utilities, settings)
+    return found.agreement, found.probability, found.utilities, found.mode_probability
 
 
 #: The options of every built-in concept: its solver's tolerance.

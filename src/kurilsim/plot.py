@@ -363,7 +363,7 @@ REGIME_HUES: Final = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D
 #: and darkest outcome of one security regime: no package light, package dark.
 _LIGHTEST: Final = 0.4
 _DARKEST: Final = -0.45
-#: Hatching of the cells where the outcome is a lottery (probability < 1).
+#: Hatching of the cells where the outcome is a lottery (mode probability < 1).
 LOTTERY_HATCH: Final = "////"
 
 
@@ -749,8 +749,8 @@ def phase_diagram(
     Okabe and Ito's colour-blind-safe colours, then Paul Tol's.  Either way
     the outcomes of a figure stay distinct in simulated deuteranopia and
     protanopia (tested).  Cells where the outcome is a lottery (the
-    sweep's ``probability`` strictly between 0 and 1: the colour shows the
-    most likely outcome) are hatched (:data:`LOTTERY_HATCH`).
+    sweep's ``mode_probability`` below 1: the colour shows the most likely
+    outcome) are hatched (:data:`LOTTERY_HATCH`).
 
     A third axis makes one panel (facet) per value.  Colours are the same in
     every panel and one legend below the panels names the outcomes that
@@ -833,18 +833,24 @@ def phase_diagram(
     codes = np.transpose(result.agreement, transpose)
     probability = np.transpose(np.asarray(result.probability, dtype=np.float64),
                                transpose)
+    mode = np.transpose(np.asarray(result.mode_probability, dtype=np.float64), transpose)
     facet_values: NDArray[Any] = (
         result.axes[facet] if facet is not None else np.array([None], dtype=object)
     )
     if facet is None:
         codes = codes[None]
         probability = probability[None]
+        mode = mode[None]
     x_edges, x_order, x_ticks = _cell_edges(result.axes[x])
     y_edges, y_order, y_ticks = _cell_edges(result.axes[y])
     codes = codes[:, y_order][:, :, x_order]
     probability = probability[:, y_order][:, :, x_order]
-    # a lottery: the outcome recorded is only the most likely one
-    lottery = (codes != ERROR) & (probability > 1e-9) & (probability < 1 - 1e-9)
+    mode = mode[:, y_order][:, :, x_order]
+    # a lottery: the outcome recorded is only the most likely one (its
+    # probability below 1; unknown -- NaN, a user kernel that does not report
+    # it -- then a deal that is not certain)
+    uncertain = (probability > 1e-9) & (probability < 1 - 1e-9)
+    lottery = (codes != ERROR) & np.where(np.isnan(mode), uncertain, mode < 1 - 1e-9)
 
     present = {int(c) for c in np.unique(codes)}
     deals = sorted(c for c in present if c >= 0)

@@ -56,7 +56,7 @@ def reference(grid: dict[str, Any] = GRID) -> SweepResult:
 
 def assert_identical(result: SweepResult, expected: SweepResult) -> None:
     """Bit for bit: same codes, same floats (NaN where NaN), same errors."""
-    for name in ("agreement", "probability", "utilities"):
+    for name in ("agreement", "probability", "utilities", "mode_probability"):
         got, want = getattr(result, name), getattr(expected, name)
         assert got.dtype == want.dtype
         assert got.tobytes() == want.tobytes(), name
@@ -173,6 +173,19 @@ def old_format(file: Path) -> None:
     rewrite(file, format=np.array(1, dtype=np.int64))
 
 
+def format_3_without_mode_probability(file: Path) -> None:
+    # a chunk written before mode_probability (format 3): recomputed
+    rewrite(file, format=np.array(3, dtype=np.int64), mode_probability=None)
+
+
+def mode_probability_without_format_change(file: Path) -> None:
+    rewrite(file, mode_probability=None)
+
+
+def mode_probability_above_one(file: Path) -> None:
+    rewrite(file, mode_probability=np.full_like(fields(file)["mode_probability"], 1.5))
+
+
 def crc_mismatch(file: Path) -> None:
     # flip one byte inside the stored utilities: the zip checksum no longer matches
     data = bytearray(file.read_bytes())
@@ -187,6 +200,8 @@ FAULTS: list[Callable[[Path], None]] = [
     probability_above_one, utility_infinite, error_offset_outside,
     error_without_error_code, pickled_object_array, missing_field, extra_field,
     no_fingerprint, digest_not_a_string, old_format, crc_mismatch,
+    format_3_without_mode_probability, mode_probability_without_format_change,
+    mode_probability_above_one,
 ]
 
 
@@ -264,12 +279,14 @@ def plausible_edit(draw: st.DrawFn) -> tuple[int, str, int, float]:
     """(chunk, field, point, new value): one stored value replaced by another
     value that passes every range check."""
     index = draw(st.integers(0, CHUNKS - 1))
-    name = draw(st.sampled_from(["agreement", "probability", "utilities"]))
+    name = draw(st.sampled_from(
+        ["agreement", "probability", "utilities", "mode_probability"]
+    ))
     point = draw(st.integers(0, 10_000))
     value: float
     if name == "agreement":
         value = draw(st.integers(-1, OUTCOMES - 1))
-    elif name == "probability":
+    elif name in ("probability", "mode_probability"):
         value = draw(st.floats(0.0, 1.0))
     else:
         value = draw(st.floats(-1e6, 1e6))

@@ -40,6 +40,10 @@ def test_the_kernel_path_equals_the_per_point_path(name: str) -> None:
         np.testing.assert_array_equal(fast.probability, slow.probability)
     np.testing.assert_allclose(fast.probability, slow.probability, rtol=0, atol=tol)
     np.testing.assert_allclose(fast.utilities, slow.utilities, rtol=0, atol=tol)
+    np.testing.assert_allclose(fast.mode_probability, slow.mode_probability,
+                               rtol=0, atol=tol)
+    if not concept.lottery:
+        np.testing.assert_array_equal(fast.mode_probability, 1.0)
     assert fast.errors == slow.errors == {}
 
 

@@ -54,7 +54,7 @@ def assert_identical(got: SweepResult, want: SweepResult) -> None:
         for name, values in theirs.items():
             assert mine[name].dtype == values.dtype, (field, name)
             assert mine[name].tobytes() == values.tobytes(), (field, name)
-    for name in ("agreement", "probability", "utilities"):
+    for name in ("agreement", "probability", "utilities", "mode_probability"):
         mine, theirs = getattr(got, name), getattr(want, name)
         assert mine.dtype == theirs.dtype, name
         assert mine.shape == theirs.shape, name
@@ -171,7 +171,7 @@ def test_a_result_on_disk_saves_to_the_same_file_content(tmp_path: Path) -> None
                    checkpoint=tmp_path / "store", in_memory=False)
     again = load_result(stored.save(tmp_path / "stored.nc"))
     memory = sweep(SCENARIO, ERROR_GRID, progress=False, chunk_size=4)
-    for name in ("agreement", "probability", "utilities"):
+    for name in ("agreement", "probability", "utilities", "mode_probability"):
         assert getattr(again, name).tobytes() == getattr(memory, name).tobytes()
     assert again.errors == memory.errors
     # the store folder still loads as before

@@ -22,7 +22,10 @@ Layout (an open format: JSON, TOML and NumPy's ``.npz``; no pickles)::
                             order of the grid): "agreement" (int64; -1 no
                             deal, -2 error), "probability" (float64),
                             "utilities" (float64, points x agents, in the
-                            scenario's agent order), "error_offsets" (int64,
+                            scenario's agent order), "mode_probability"
+                            (float64: the probability of the reported
+                            outcome, NaN where unknown or failed),
+                            "error_offsets" (int64,
                             within the chunk) and "error_messages" (str) of
                             the points that failed, "format", "fingerprint",
                             "index" and "digest" (SHA-256, see
@@ -82,13 +85,14 @@ __all__ = [
 
 #: Version of the checkpoint files (manifest and chunks).  3: chunks carry a
 #: content digest, the manifest a summary of each axis.
-_CHECKPOINT_FORMAT = 3
+_CHECKPOINT_FORMAT = 4  # 4: chunks hold mode_probability
 _MANIFEST = "manifest.json"
 _SCENARIO = "scenario.toml"
 _DESIGN = "design"
 #: The arrays of a chunk file covered by its digest, in the order they are hashed.
 _DIGESTED_FIELDS: Final = (
-    "format", "agreement", "probability", "utilities", "error_offsets", "error_messages"
+    "format", "agreement", "probability", "utilities", "error_offsets", "error_messages",
+    "mode_probability",
 )
 #: The fields of a chunk file, no more, no fewer.
 _CHUNK_FIELDS = frozenset({*_DIGESTED_FIELDS, "fingerprint", "index", "digest"})
@@ -326,6 +330,7 @@ def save_chunk(folder: Path, index: int, chunk: Chunk, fingerprint: str) -> None
         "utilities": np.asarray(chunk.utilities, dtype=np.float64),
         "error_offsets": offsets,
         "error_messages": messages,
+        "mode_probability": np.asarray(chunk.mode_probability, dtype=np.float64),
     }
     content: dict[str, Any] = {
         **arrays,
@@ -397,6 +402,7 @@ def _read_chunk(file: Path, index: int, size: int, spec: ChunkSpec) -> Chunk:
     _expect(data, "agreement", np.dtype(np.int64), (size,))
     _expect(data, "probability", np.dtype(np.float64), (size,))
     _expect(data, "utilities", np.dtype(np.float64), (size, spec.agents))
+    _expect(data, "mode_probability", np.dtype(np.float64), (size,))
     offsets = data["error_offsets"]
     _expect(data, "error_offsets", np.dtype(np.int64), (offsets.size,))
     messages = data["error_messages"]
@@ -431,6 +437,12 @@ def _read_chunk(file: Path, index: int, size: int, spec: ChunkSpec) -> Chunk:
         raise _InvalidChunk("a utility is not finite")
     if not (np.all(np.isnan(probability[failed])) and np.all(np.isnan(utilities[failed]))):
         raise _InvalidChunk("a failed point has a probability or utilities")
+    mode = data["mode_probability"]
+    known = mode[fine][~np.isnan(mode[fine])]  # NaN: not given by a user kernel
+    if not np.all((known >= 0) & (known <= 1)):
+        raise _InvalidChunk("a mode probability is not in [0, 1]")
+    if not np.all(np.isnan(mode[failed])):
+        raise _InvalidChunk("a failed point has a mode probability")
     # last: values that pass every check above may still have been edited
     digest = data["digest"]
     if digest.dtype.kind != "U" or digest.shape != ():
@@ -443,7 +455,7 @@ def _read_chunk(file: Path, index: int, size: int, spec: ChunkSpec) -> Chunk:
         int(k): str(message)
         for k, message in zip(offsets.tolist(), messages.tolist(), strict=True)
     }
-    return Chunk(agreement, probability, utilities, errors)
+    return Chunk(agreement, probability, utilities, errors, mode)
 
 
 def _read_fields(stream: Any, limit: int) -> dict[str, NDArray[Any]]:
@@ -532,8 +544,11 @@ class StoredChunks:
 
     def read(
         self, position: int
-    ) -> tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.float64]]:
-        """Agreement codes, probabilities and utilities of chunk ``position``.
+    ) -> tuple[
+        NDArray[np.intp], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]
+    ]:
+        """Agreement codes, probabilities, utilities and mode probabilities of
+        chunk ``position``.
 
         Raises
         ------
@@ -554,7 +569,8 @@ class StoredChunks:
                 f"the results of this sweep are in {self.folder}, but chunk file "
                 f"{file.name} is no longer valid: {problem}"
             ) from None
-        return chunk.agreement.astype(np.intp, copy=False), chunk.probability, chunk.utilities
+        return (chunk.agreement.astype(np.intp, copy=False), chunk.probability,
+                chunk.utilities, chunk.mode_probability)
 
 
 def load_result(folder: str | os.PathLike[str]) -> SweepResult:
@@ -677,7 +693,8 @@ def load_result(folder: str | os.PathLike[str]) -> SweepResult:
     return SweepResult(
         scenario=scenario, concept=str(stored["concept"]), design=str(stored["design"]),
         axes=axes, points=points, shape=shape,
-        agreement=column, probability=column, utilities=column, errors=errors,
+        agreement=column, probability=column, utilities=column,
+        mode_probability=column, errors=errors,
         metadata={
             "kurilsim": stored.get("kurilsim"), "scenario": scenario.name,
             "concept": stored["concept"], "design": stored["design"],
@@ -711,7 +728,8 @@ def _load_netcdf(path: Path) -> SweepResult:
         raise CheckpointError(
             f"{path} is not a netCDF file kurilsim can read ({error})"
         ) from None
-    needed = {"agreement", "probability", "utility", "error_point", "error_message"}
+    needed = {"agreement", "probability", "mode_probability", "utility", "error_point",
+              "error_message"}
     attrs = data.attrs
     if not needed <= set(data.variables) or not {"scenario", "metadata", "design",
                                                    "concept", "shape",
@@ -754,5 +772,7 @@ def _load_netcdf(path: Path) -> SweepResult:
                              .reshape(shape)),
         utilities=readonly(np.ascontiguousarray(data["utility"].values)
                            .reshape((*shape, len(scenario.agents)))),
+        mode_probability=readonly(np.ascontiguousarray(data["mode_probability"].values)
+                                  .reshape(shape)),
         errors=errors, metadata=metadata,
     )

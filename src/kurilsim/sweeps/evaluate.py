@@ -71,12 +71,18 @@ class Chunk:
         ``(points, n_agents)``.
     errors : dict of int to str
         Offset within the chunk to the error message of a point that raised.
+    mode_probability : ndarray
+        Probability of the reported agreement per point (of no deal where it
+        is ``NO_DEAL``): 1 for a concept whose outcome is never a lottery,
+        NaN at a failed point and where a user kernel's triple does not fix
+        it (see :class:`~kurilsim.concepts.SweepKernel`).
     """
 
     agreement: NDArray[np.intp]
     probability: NDArray[np.float64]
     utilities: NDArray[np.float64]
     errors: dict[int, str]
+    mode_probability: NDArray[np.float64]
 
 
 class _NotFinite(Exception):
@@ -136,6 +142,7 @@ def evaluate_chunk(
     column = dict(zip(names, values, strict=True))
     agreement = np.empty(m, dtype=np.intp)
     probability = np.empty(m)
+    mode = np.empty(m)
     utilities = np.empty((m, len(scenario.agents)))
     errors: dict[int, str] = {}
     if grouped:
@@ -165,7 +172,7 @@ def evaluate_chunk(
                     fine = _fast_chunk(
                         base, concept, {n: column[n][good] for n in vector}, len(good)
                     )
-                    _place(fine, good, agreement, probability, utilities, errors)
+                    _place(fine, good, agreement, probability, mode, utilities, errors)
             except SolverError:
                 raise
             except (KurilsimError, _NotFinite):
@@ -175,8 +182,8 @@ def evaluate_chunk(
         except KurilsimError:
             # some point is invalid: fall back to per-point so each error is recorded
             part = _per_point(scenario, concept, names, [v[rows] for v in values], {})
-        _place(part, rows, agreement, probability, utilities, errors)
-    return Chunk(agreement, probability, utilities, errors)
+        _place(part, rows, agreement, probability, mode, utilities, errors)
+    return Chunk(agreement, probability, utilities, errors, mode)
 
 
 def _fast_chunk(
@@ -213,27 +220,36 @@ def _fast_chunk(
     codes = _agreements(concept, answer, m, len(scenario.space))
     # NO_DEAL (-1) picks the status quo, the last outcome
     utilities = rows[:, codes, np.arange(m)].T
-    return Chunk(codes, (codes != NO_DEAL).astype(np.float64), utilities, {})
+    return Chunk(codes, (codes != NO_DEAL).astype(np.float64), utilities, {}, np.ones(m))
 
 
 def _lottery_chunk(
     concept: Concept, answer: tuple[Any, ...], m: int, scenario: Scenario
 ) -> Chunk:
-    """The triple a lottery concept's kernel returns (see
+    """The triple or 4-tuple a lottery concept's kernel returns (see
     :class:`~kurilsim.concepts.SweepKernel`), checked."""
-    shapes = ((m,), (m, len(scenario.agents)))
-    if len(answer) != 3 or any(
+    shapes = ((m,), (m, len(scenario.agents)), (m,))
+    if len(answer) not in (3, 4) or any(
         np.shape(part) != shape for part, shape in zip(answer[1:], shapes, strict=False)
     ):
         raise SolverError(
             f"the kernel of concept {concept.name!r} must return agreement indices, "
             f"or a triple (agreements, probability of shape ({m},), utilities of "
-            f"shape ({m}, {len(scenario.agents)}))"
+            f"shape ({m}, {len(scenario.agents)})), or that triple and the mode's "
+            f"probability of shape ({m},)"
         )
     codes = _agreements(concept, answer[0], m, len(scenario.space))
     probability = np.asarray(answer[1], dtype=np.float64)
     utilities = np.asarray(answer[2], dtype=np.float64)
-    return Chunk(codes, probability, utilities, {})
+    if not concept.lottery:
+        mode = np.ones(m)
+    elif len(answer) == 4:
+        mode = np.array(answer[3], dtype=np.float64)
+    else:
+        # a triple fixes the mode's probability only where no deal is the mode
+        # (P(no deal) = 1 - P(deal)); a deal's share of P(deal) is unknown
+        mode = np.where(codes == NO_DEAL, 1.0 - probability, np.nan)
+    return Chunk(codes, probability, utilities, {}, mode)
 
 
 def _agreements(concept: Concept, codes: object, m: int, n: int) -> NDArray[np.intp]:
@@ -252,13 +268,24 @@ def _agreements(concept: Concept, codes: object, m: int, n: int) -> NDArray[np.i
     return array.astype(np.intp, copy=False)
 
 
-def _solve_point(scenario: Scenario, concept: Concept, params: dict[str, Any],
-                 options: Mapping[str, Any]) -> tuple[int, float, NDArray[np.float64]]:
+def _solve_point(
+    scenario: Scenario, concept: Concept, params: dict[str, Any],
+    options: Mapping[str, Any],
+) -> tuple[int, float, float, NDArray[np.float64]]:
+    """The agreement reported at one point, P(deal), the reported
+    outcome's probability (the mode's, 1 for a concept that is not a lottery)
+    and the utilities."""
     outcome = concept.solve_checked(scenario.with_params(params), options)
     code = outcome.agreement_index if outcome.agreement is not None else NO_DEAL
     if outcome.probability == 0:
         code = NO_DEAL
-    return code, outcome.probability, np.asarray(outcome.utilities)
+    if not concept.lottery:
+        mode = 1.0
+    elif code in outcome.distribution:
+        mode = float(outcome.distribution[code])
+    else:  # no deal reported, none listed: the deals' complement
+        mode = 1.0 - float(outcome.probability) if code == NO_DEAL else 0.0
+    return code, outcome.probability, mode, np.asarray(outcome.utilities)
 
 
 def _per_point(scenario: Scenario, concept: Concept, names: Sequence[str],
@@ -266,25 +293,29 @@ def _per_point(scenario: Scenario, concept: Concept, names: Sequence[str],
     m = len(values[0]) if values else 1
     agreement = np.empty(m, dtype=np.intp)
     probability = np.empty(m)
+    mode = np.empty(m)
     utilities = np.empty((m, len(scenario.agents)))
     errors: dict[int, str] = {}
     for k in range(m):
         params = {name: column[k].item() for name, column in zip(names, values, strict=True)}
         try:
-            agreement[k], probability[k], utilities[k] = _solve_point(
+            agreement[k], probability[k], mode[k], utilities[k] = _solve_point(
                 scenario, concept, params, options
             )
         except Exception as error:  # noqa: BLE001 - recorded, the sweep goes on
-            agreement[k], probability[k], utilities[k] = ERROR, np.nan, np.nan
+            agreement[k], probability[k], mode[k], utilities[k] = (
+                ERROR, np.nan, np.nan, np.nan
+            )
             errors[k] = f"{type(error).__name__}: {error}"
-    return Chunk(agreement, probability, utilities, errors)
+    return Chunk(agreement, probability, utilities, errors, mode)
 
 
 def _place(part: Chunk, rows: NDArray[np.intp], agreement: NDArray[np.intp],
-           probability: NDArray[np.float64], utilities: NDArray[np.float64],
-           errors: dict[int, str]) -> None:
+           probability: NDArray[np.float64], mode: NDArray[np.float64],
+           utilities: NDArray[np.float64], errors: dict[int, str]) -> None:
     """Copy the results of the points ``rows`` of a chunk into its arrays."""
     agreement[rows] = part.agreement
     probability[rows] = part.probability
+    mode[rows] = part.mode_probability
     utilities[rows] = part.utilities
     errors.update({int(rows[k]): message for k, message in part.errors.items()})

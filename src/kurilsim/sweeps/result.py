@@ -64,11 +64,18 @@ class ChunkSource(Protocol):
 
     def read(
         self, position: int
-    ) -> tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.float64]]: ...
+    ) -> tuple[
+        NDArray[np.intp], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]
+    ]: ...
 
 
 #: Which array of a chunk (``ChunkSource.read``) holds each column.
-_COLUMN_PART: Final = {"agreement": 0, "probability": 1, "utilities": 2}
+_COLUMN_PART: Final = {
+    "agreement": 0, "probability": 1, "utilities": 2, "mode_probability": 3
+}
+
+#: The columns of a result, in the order of a chunk (``ChunkSource.read``).
+_PARTS: Final = ("agreement", "probability", "utilities", "mode_probability")
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +138,13 @@ class SweepResult:
         Probability of an agreement at each point.
     utilities : ndarray
         ``shape + (n_agents,)``: each agent's (expected) utility.
+    mode_probability : ndarray
+        Shape ``shape``: the probability of the outcome ``agreement`` reports
+        (of no deal where it is ``NO_DEAL``), 1 for a concept whose outcome
+        is never a lottery (a 57/43 lottery between two deals has
+        ``probability`` 1 and ``mode_probability`` 0.57); NaN at an error
+        point, and at a deal point of a user concept whose kernel does not
+        give it (see :class:`~kurilsim.concepts.SweepKernel`).
     errors : dict of int to str
         Flat point index to error message, for points that raised.
     metadata : dict
@@ -140,7 +154,8 @@ class SweepResult:
         ``None`` for a result held in memory; for one left on disk
         (``sweep(..., in_memory=False)``), the chunks it reads its columns
         from (``source.folder``: the directory).  Each access to
-        ``agreement``, ``probability`` or ``utilities`` of such a result
+        ``agreement``, ``probability``, ``utilities`` or
+        ``mode_probability`` of such a result
         reads the whole column from disk into a new array: keep a reference
         to reuse it, or go through :meth:`iter_columns`, which holds one
         block at a time.
@@ -162,6 +177,7 @@ class SweepResult:
     agreement: _Column = _Column()
     probability: _Column = _Column()
     utilities: _Column = _Column()
+    mode_probability: _Column = _Column()
     errors: dict[int, str] = field(default_factory=dict)
     metadata: dict[str, Any] = field(default_factory=dict)
     source: ChunkSource | None = field(default=None, repr=False)
@@ -212,7 +228,7 @@ class SweepResult:
         }
 
     def _blocks(
-        self, size: int, parts: Sequence[str] = ("agreement", "probability", "utilities")
+        self, size: int, parts: Sequence[str] = _PARTS
     ) -> Iterator[tuple[int, int, list[NDArray[Any]]]]:
         """The flat columns ``parts`` (``utilities`` as ``(points, n_agents)``)
         over consecutive points: ``(start, stop, arrays)``, at most ``size``
@@ -222,6 +238,7 @@ class SweepResult:
                 "agreement": self.agreement.reshape(-1),
                 "probability": self.probability.reshape(-1),
                 "utilities": self.utilities.reshape(self.size, -1),
+                "mode_probability": self.mode_probability.reshape(-1),
             }
             for start in range(0, self.size, size):
                 stop = min(start + size, self.size)
@@ -269,12 +286,15 @@ class SweepResult:
         """
         _check_block_size(block_size)
         labels: dict[int, str] = {}
-        for start, stop, (codes, probability, utilities) in self._blocks(block_size):
-            yield self._block_columns(start, stop, codes, probability, utilities, labels)
+        for start, stop, (codes, probability, utilities, mode) in self._blocks(
+            block_size
+        ):
+            yield self._block_columns(start, stop, codes, probability, utilities,
+                                      labels, mode)
 
     def _block_columns(
         self, start: int, stop: int, codes: NDArray[Any], probability: NDArray[Any],
-        utilities: NDArray[Any], labels: dict[int, str],
+        utilities: NDArray[Any], labels: dict[int, str], mode: NDArray[Any],
     ) -> dict[str, NDArray[Any]]:
         """The columns of the points ``start:stop`` (``labels`` caches the
         outcome label of each code across blocks)."""
@@ -289,6 +309,7 @@ class SweepResult:
         names = np.array([labels[c] for c in codes_seen.tolist()], dtype=str)
         data["outcome"] = names[position.ravel()]
         data["probability"] = probability
+        data["mode_probability"] = mode
         for k, name in enumerate(self.agents):
             data[f"utility.{name}"] = utilities[:, k]
         return data
@@ -342,13 +363,14 @@ class SweepResult:
         codes = np.empty(len(flat), dtype=np.intp)
         probability = np.empty(len(flat))
         utilities = np.empty((len(flat), len(self.agents)))
-        for start, stop, (a, p, u) in self._blocks(CSV_BLOCK_SIZE):
+        mode = np.empty(len(flat))
+        for start, stop, (a, p, u, q) in self._blocks(CSV_BLOCK_SIZE):
             # the selected points within this block (flat is increasing)
             lo, hi = np.searchsorted(flat, [start, stop]).tolist()
             if hi > lo:
                 inside = flat[lo:hi] - start
-                codes[lo:hi], probability[lo:hi], utilities[lo:hi] = (
-                    a[inside], p[inside], u[inside]
+                codes[lo:hi], probability[lo:hi], utilities[lo:hi], mode[lo:hi] = (
+                    a[inside], p[inside], u[inside], q[inside]
                 )
         return SweepResult(
             scenario=self.scenario,
@@ -360,6 +382,7 @@ class SweepResult:
             agreement=readonly(codes.reshape(shape)),
             probability=readonly(probability.reshape(shape)),
             utilities=readonly(utilities.reshape((*shape, len(self.agents)))),
+            mode_probability=readonly(mode.reshape(shape)),
             errors=self._errors_within(flat),
             metadata={**self.metadata, "selection": dict(selection)},
         )
@@ -376,18 +399,20 @@ class SweepResult:
     def column_names(self) -> list[str]:
         """Names of the columns of :meth:`columns`, :meth:`to_csv` and the rest."""
         return [
-            *self.points, "agreement", "outcome", "probability",
+            *self.points, "agreement", "outcome", "probability", "mode_probability",
             *(f"utility.{name}" for name in self.agents),
         ]
 
     def columns(self) -> dict[str, NDArray[Any]]:
-        """Flat columns: parameters, agreement, its label, probability, utilities.
+        """Flat columns: parameters, agreement, its label, probability, the
+        agreement's own probability (``mode_probability``), utilities.
 
         Every column in memory at once (see :meth:`iter_columns` for blocks).
         """
         return self._block_columns(
             0, self.size, self.agreement.reshape(-1), self.probability.reshape(-1),
             self.utilities.reshape(self.size, -1), {},
+            self.mode_probability.reshape(-1),
         )
 
     def to_numpy(self) -> NDArray[Any]:
@@ -406,7 +431,7 @@ class SweepResult:
         (one level each, named after it, in the order of :attr:`points`),
         for grid and sampled designs alike; the columns are the other
         columns of :meth:`columns` (``agreement``, ``outcome``,
-        ``probability``, ``utility.AGENT``).  ``frame.reset_index()`` gives
+        ``probability``, ``mode_probability``, ``utility.AGENT``).  ``frame.reset_index()`` gives
         the flat table of :meth:`columns`.
 
         Examples
@@ -586,7 +611,8 @@ class SweepResult:
         coordinates along it.
 
         Variables: ``agreement`` (the agreement code; ``-1`` no deal, ``-2``
-        error), ``probability`` (P(deal)), ``utility`` (dimension ``agent``
+        error), ``probability`` (P(deal)), ``mode_probability`` (the
+        probability of the outcome ``agreement`` reports), ``utility`` (dimension ``agent``
         last, coordinate the agent names), ``outcome_label`` over the
         dimension ``code`` (every agreement code and its label: the
         coordinate table of ``agreement``), and the errors as
@@ -622,7 +648,7 @@ class SweepResult:
                 coords[name] = xr.Variable(("point",), np.asarray(values),
                                            attrs=self._parameter_attrs(name))
         coords["agent"] = np.array(self.agents, dtype=str)
-        codes, probability, utilities = self._array_columns()
+        codes, probability, utilities, mode = self._array_columns()
         labels = self._labels_of_codes()
         coords["code"] = np.array(sorted(labels), dtype=np.int64)
         error_points = np.array(sorted(self.errors), dtype=np.int64)
@@ -631,6 +657,9 @@ class SweepResult:
                 "description": "agreement code: index into the scenario's agreement "
                 "space; -1 no deal, -2 the solver raised (see outcome_label)"}),
             "probability": (dims, probability, {"description": "P(deal)"}),
+            "mode_probability": (dims, mode, {
+                "description": "probability of the outcome agreement reports (of no "
+                "deal where it is -1); NaN where unknown or the solver raised"}),
             "utility": ((*dims, "agent"), utilities, {
                 "description": "each agent's (expected) utility"}),
             "outcome_label": (("code",), np.array(
@@ -674,14 +703,15 @@ class SweepResult:
         codes = [ERROR, NO_DEAL, *range(len(self.scenario.space))]
         return {code: self.label(code) for code in codes}
 
-    def _array_columns(self) -> tuple[Any, Any, Any]:
-        """agreement, probability and utilities in the result's shape: numpy
+    def _array_columns(self) -> tuple[Any, Any, Any, Any]:
+        """agreement, probability, utilities and mode_probability in the
+        result's shape: numpy
         arrays, or (a result left on disk, dask installed) dask arrays with
         one block per chunk."""
         tail = (len(self.agents),)
         if self.source is None:
             return (np.asarray(self.agreement, dtype=np.int64), self.probability,
-                    self.utilities)
+                    self.utilities, self.mode_probability)
         import importlib
 
         try:
@@ -689,20 +719,22 @@ class SweepResult:
             da: Any = importlib.import_module("dask.array")
         except ImportError:
             return (np.asarray(self.agreement, dtype=np.int64), self.probability,
-                    self.utilities)
+                    self.utilities, self.mode_probability)
         source = self.source
         read = dask.delayed(source.read, pure=True)
-        parts: list[list[Any]] = [[], [], []]
+        parts: list[list[Any]] = [[], [], [], []]
         for position, (start, stop) in enumerate(source.spans()):
             chunk = read(position)
             n = stop - start
             parts[0].append(da.from_delayed(chunk[0], (n,), dtype=np.intp))
             parts[1].append(da.from_delayed(chunk[1], (n,), dtype=np.float64))
             parts[2].append(da.from_delayed(chunk[2], (n, *tail), dtype=np.float64))
+            parts[3].append(da.from_delayed(chunk[3], (n,), dtype=np.float64))
         codes = da.concatenate(parts[0]).astype(np.int64).reshape(self.shape)
         probability = da.concatenate(parts[1]).reshape(self.shape)
         utilities = da.concatenate(parts[2]).reshape((*self.shape, *tail))
-        return codes, probability, utilities
+        mode = da.concatenate(parts[3]).reshape(self.shape)
+        return codes, probability, utilities, mode
 
     def save(self, path: str | os.PathLike[str], *, overwrite: bool = False) -> Path:
         """Write the result to a netCDF-4 file (needs the ``xarray`` extra).
@@ -920,10 +952,11 @@ def _csv_block(result: SweepResult, start: int, stop: int, block: Sequence[NDArr
                labels: dict[int, str]) -> str:
     """The CSV rows of points ``start:stop``, each ending in CRLF.
 
-    ``block`` holds their agreement codes, probabilities and utilities;
+    ``block`` holds their agreement codes, probabilities, utilities and
+    mode probabilities;
     ``labels`` caches the outcome cell of each agreement code across blocks.
     """
-    codes, probability, flat = block
+    codes, probability, flat, mode = block
     columns = [_cells(values[start:stop]) for values in result.points.values()]
     columns.append(_cells(codes))
     distinct, position = np.unique(codes, return_inverse=True)
@@ -934,6 +967,7 @@ def _csv_block(result: SweepResult, start: int, stop: int, block: Sequence[NDArr
     outcome[:] = [labels[c] for c in distinct.tolist()]
     columns.append(outcome[position.reshape(-1)])
     columns.append(_cells(probability))
+    columns.append(_cells(mode))
     columns.extend(_cells(flat[:, k]) for k in range(flat.shape[1]))
     rows = map(",".join, zip(*(column.tolist() for column in columns), strict=True))
     return "\r\n".join(rows) + "\r\n"

@@ -559,6 +559,7 @@ class _Table:
     agreement: NDArray[np.intp]
     probability: NDArray[np.float64]
     utilities: NDArray[np.float64]
+    mode_probability: NDArray[np.float64]
     errors: dict[int, str]
     keep: bool  # whether the arrays hold the results (else only errors are kept)
 
@@ -572,6 +573,7 @@ class _Table:
             agreement=np.empty(size, dtype=np.intp),
             probability=np.empty(size),
             utilities=np.empty((size, agents)),
+            mode_probability=np.empty(size),
             errors={},
             keep=keep,
         )
@@ -588,6 +590,7 @@ class _Table:
             self.agreement[start:stop] = chunk.agreement
             self.probability[start:stop] = chunk.probability
             self.utilities[start:stop] = chunk.utilities
+            self.mode_probability[start:stop] = chunk.mode_probability
         self.errors.update({start + k: message for k, message in chunk.errors.items()})
 
     def result(self, scenario: Scenario, concept: str, points: Design,
@@ -600,7 +603,7 @@ class _Table:
                 scenario=scenario, concept=concept, design=points.kind,
                 axes=points.axes, points=points.points, shape=shape,
                 agreement=stored, probability=stored, utilities=stored,
-                errors=self.errors, metadata=metadata, source=source,
+                mode_probability=stored, errors=self.errors, metadata=metadata, source=source,
             )
         return SweepResult(
             scenario=scenario,
@@ -612,6 +615,7 @@ class _Table:
             agreement=readonly(self.agreement.reshape(shape)),
             probability=readonly(self.probability.reshape(shape)),
             utilities=readonly(self.utilities.reshape((*shape, len(scenario.agents)))),
+            mode_probability=readonly(self.mode_probability.reshape(shape)),
             errors=self.errors,
             metadata=metadata,
         )
