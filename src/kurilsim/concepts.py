@@ -16,17 +16,21 @@ is used.  A concept declares the options its ``solve`` takes
 (:attr:`Concept.options`) and the protocol roles it needs
 (:attr:`Concept.roles`); both are checked before it solves.
 
-The built-in concepts, in the order :func:`registered` lists them:
+The built-in concepts, in the order :func:`registered` lists them (every one
+has a vectorised kernel for sweeps, equal at every point to its ``solve``; the
+lottery concepts' kernels also report the most likely outcome's probability):
 
 ``spe``
-    subgame-perfect equilibrium of the proposal game (vectorised in sweeps);
+    subgame-perfect equilibrium of the proposal game;
 ``nash``
-    Nash equilibrium of the strategic game, selected along the logit path;
+    Nash equilibrium of the strategic game, selected along the logit path
+    (the kernel decides the points two proven rules settle and traces the
+    others one by one);
 ``nash-bargaining``, ``kalai-smorodinsky``, ``rubinstein``
     two-party bargaining between the protocol's proposer and responder over
     lotteries of agreements;
 ``nash-bargaining-discrete``, ``kalai-smorodinsky-discrete``
-    the same rules between single agreements (vectorised in sweeps);
+    the same rules between single agreements;
 ``baron-ferejohn``
     legislative bargaining among all agents, unanimity rule by default (every
     agent's consent, as a sovereign cession needs); ``rule="majority"`` is
@@ -34,17 +38,16 @@ The built-in concepts, in the order :func:`registered` lists them:
 ``pbe``
     perfect Bayesian equilibrium of the pledge game of the calibrated case,
     where the responder is unsure whether the proposer's pledge will hold
-    (vectorised in sweeps; its outcome is a lottery over the proposer's type);
+    (its outcome is a lottery over the proposer's type);
 ``two-level``
     subgame-perfect equilibrium of the ratification game of the calibrated
     case (:func:`kurilsim.kuril.ratification_game`): the proposal game with
     each party's domestic ratification stages voting after the responder
-    accepts, so that only agreements in both sides' win-sets are concluded
-    (vectorised in sweeps);
+    accepts, so that only agreements in both sides' win-sets are concluded;
 ``dynamic``
     stationary Markov perfect equilibrium of the negotiation over time
-    (:func:`kurilsim.solvers.markov.solve_markov_bargaining`), vectorised in
-    sweeps except in the regimes the chain returns to (2020-constitution,
+    (:func:`kurilsim.solvers.markov.solve_markov_bargaining`); its kernel
+    serves every scenario except those in the regimes the chain returns to (2020-constitution,
     2022-suspension: point by point).  A scenario of the calibrated case (the
     agents Japan and Russia, the regimes' agreement space) is entered in its
     regime of the historical chain (:data:`kurilsim.kuril.history.REGIMES`):

@@ -156,3 +156,20 @@ def test_the_us_and_japan_agree() -> None:
     agreement = mechanism.run().agreement
     assert agreement is not None
     assert agreement_of(agreement, scenario.space) in scenario.space
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda: to_negmas("2018-singapore"), "scenario must be a Scenario, got '2018"),
+        (lambda: to_negmas(None), "scenario must be a Scenario, got None"),
+        (lambda: to_negmas(kuril_scenario().space),
+         "scenario must be a Scenario, got AgreementSpace"),
+        (lambda: agreement_of(5, kuril_scenario().space),
+         "outcome must be a NegMAS outcome"),
+        (lambda: outcome_of(None, "space"), "space must be a"),
+    ],
+)
+def test_bad_arguments_are_named(call, match) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InvalidArgumentError, match=match):
+        call()

@@ -200,6 +200,20 @@ def test_the_fallback_point_is_the_solvers_answer() -> None:
     np.testing.assert_array_equal(found.utilities[0], outcome.utilities)
 
 
+def test_a_failing_fallback_point_hands_the_chunk_to_the_per_point_path() -> None:
+    """A point's solver error at a fallback point must not stop the sweep (a
+    SolverError from a kernel does): the kernel refuses the chunk instead, and
+    the per-point path records the point's own error."""
+    values = _headline(POINTS[3:4])
+
+    def failing(scenario: Scenario) -> kurilsim.Outcome:
+        raise PrecisionError("payoffs closer than float64 resolves")
+
+    with pytest.raises(InvalidModelError, match=r"fallback failed at point 0 "
+                       r"\(PrecisionError: payoffs closer"):
+        nash_sweep_kernel(HEADLINE, _table(HEADLINE, values), values, solve=failing)
+
+
 def test_objectionable_agreements_can_be_left_to_the_fallback() -> None:
     values = _headline(POINTS[:1])
     assert _kernel(HEADLINE, values).rule.tolist() == [UNIQUE_RULE]

@@ -127,3 +127,17 @@ def test_check_resolution_refuses_what_float64_cannot_resolve() -> None:
     huge = NormalFormGame([[[big, 0], [big + 2048, 1]], [[0, 1], [1, 0]]])
     with pytest.raises(PrecisionError, match="differ by only"):
         check_resolution(huge, 1e-9, method="vertex")
+
+
+def test_labelled_refuses_a_game_it_does_not_belong_to() -> None:
+    from kurilsim import InvalidGameError, NormalFormGame, solve_nash
+
+    pd = NormalFormGame([[3, 0], [5, 1]], [[3, 5], [0, 1]],
+                        strategies=[["C", "D"], ["C", "D"]])
+    equilibrium = solve_nash(pd).equilibria[0]
+    assert "D: 1" in repr(equilibrium.labelled(pd))
+    with pytest.raises(InvalidGameError, match="needs the NormalFormGame"):
+        equilibrium.labelled(None)  # type: ignore[arg-type]
+    with pytest.raises(InvalidGameError, match=r"shape \(3, 3\) for an equilibrium of "
+                       r"shape \(2, 2\)"):
+        equilibrium.labelled(NormalFormGame([np.ones((3, 3)), np.ones((3, 3))]))

@@ -32,6 +32,7 @@ import importlib
 from collections.abc import Mapping
 from typing import Any
 
+from kurilsim._checks import check_instance
 from kurilsim._errors import InvalidArgumentError
 from kurilsim.model.agreements import (
     STATUS_QUO,
@@ -75,6 +76,7 @@ def outcome_of(agreement: Agreement | StatusQuo, space: AgreementSpace) -> Outco
     >>> outcome_of(space[1], space)
     ('small', 'no')
     """
+    check_instance(space, AgreementSpace, "space")
     if isinstance(agreement, StatusQuo):
         return None
     if agreement not in space:
@@ -102,6 +104,12 @@ def agreement_of(outcome: Outcome | None, space: AgreementSpace) -> Agreement | 
     >>> agreement_of(None, space)
     STATUS_QUO
     """
+    check_instance(space, AgreementSpace, "space")
+    if outcome is not None and not isinstance(outcome, (tuple, list)):
+        raise InvalidArgumentError(
+            f"outcome must be a NegMAS outcome (a tuple of issue values) or None, "
+            f"got {outcome!r}"
+        )
     if outcome is None:
         return STATUS_QUO
     names = space.issue_names
@@ -146,6 +154,7 @@ def to_negmas_outcome_space(space: AgreementSpace, *, name: str = "") -> Any:
     >>> outcome_space.cardinality
     4
     """
+    check_instance(space, AgreementSpace, "space")
     negmas = _negmas()
     issues = [negmas.make_issue(values=list(i.options), name=i.name) for i in space.issues]
     product = 1
@@ -191,6 +200,7 @@ def to_negmas(scenario: Scenario) -> tuple[Any, dict[str, Any]]:
     >>> bool(ufuns["japan"].reserved_value == scenario.status_quo_utilities()[0])
     True
     """
+    check_instance(scenario, Scenario, "scenario")
     mapping_ufun = _negmas("negmas.preferences").MappingUtilityFunction
     outcome_space = to_negmas_outcome_space(scenario.space, name=scenario.name)
     outcomes = [outcome_of(agreement, scenario.space) for agreement in scenario.space]

@@ -147,7 +147,7 @@ from numpy.typing import NDArray
 
 from kurilsim._arrays import readonly
 from kurilsim._checks import describe
-from kurilsim._errors import InvalidArgumentError, InvalidModelError
+from kurilsim._errors import InvalidArgumentError, InvalidModelError, SolverError
 from kurilsim.model.agreements import NO_DEAL
 from kurilsim.model.scenario import Scenario
 
@@ -479,7 +479,18 @@ def nash_sweep_kernel(
                 "the nash kernel was given utilities that its settings do not "
                 f"reproduce at point {k} (a swept parameter missing from settings?)"
             )
-        agreement[k], probability[k], expected[k], mode[k] = _point_answer(solve(point))
+        try:
+            answer = solve(point)
+        except SolverError as failure:
+            # the sweep records a point's own solver error only on the per-point
+            # path: hand the chunk over to it (a SolverError from a kernel stops
+            # the sweep, an InvalidModelError sends its chunk point by point)
+            raise InvalidModelError(
+                f"the nash kernel's per-point fallback failed at point {k} "
+                f"({type(failure).__name__}: {failure}); the chunk is solved point "
+                "by point, which records the point's error"
+            ) from failure
+        agreement[k], probability[k], expected[k], mode[k] = _point_answer(answer)
     return NashSweep(
         agreement=readonly(agreement),
         probability=readonly(probability),

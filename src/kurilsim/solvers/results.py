@@ -17,7 +17,7 @@ from typing import Any, NoReturn, Protocol, runtime_checkable
 import numpy as np
 from numpy.typing import NDArray
 
-from kurilsim._errors import PrecisionError
+from kurilsim._errors import InvalidGameError, PrecisionError
 from kurilsim.games.normal_form import EPS, NormalFormGame, Profile
 from kurilsim.games.payoffs import deviation_payoffs_batch, gains_exceed
 
@@ -126,8 +126,21 @@ class Equilibrium:
         >>> solve_nash(pd).equilibria[0].labelled(pd)
         Equilibrium(({D: 1}, {D: 1}), payoffs=[1., 1.], regret=0)
         """
+        from kurilsim.games.normal_form import NormalFormGame
+
+        if not isinstance(game, NormalFormGame):
+            raise InvalidGameError(
+                f"labelled() needs the NormalFormGame this equilibrium belongs to, got "
+                f"{type(game).__name__}"
+            )
+        shape = tuple(len(s) for s in self.strategies)
+        if game.shape != shape:
+            raise InvalidGameError(
+                f"labelled() got a game of shape {game.shape} for an equilibrium of "
+                f"shape {shape}"
+            )
         default = tuple(tuple(f"s{k}" for k in range(m)) for m in game.shape)
-        if game.strategies == default or game.shape != tuple(len(s) for s in self.strategies):
+        if game.strategies == default:
             return self
         return Equilibrium(
             self.strategies, payoffs=self.payoffs, regret=self.regret, labels=game.strategies
