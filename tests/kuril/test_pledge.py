@@ -406,7 +406,7 @@ def test_the_kernel_refuses_utilities_its_settings_do_not_reproduce() -> None:
     assert kernel is not None
     with pytest.raises(InvalidModelError, match="settings do not reproduce"):
         kernel(scenario, utilities, {})
-    _, probability, expected = kernel(
+    _, probability, expected, _mode = kernel(
         scenario, np.ascontiguousarray(scenario.outcome_utilities()[:, :, None]), {}
     )
     outcome = kurilsim.solve_scenario(scenario, "pbe")

@@ -130,7 +130,8 @@ def test_fast_and_per_point_agree_where_utilities_overflow(concept: str) -> None
     # NaN == NaN; a lottery's utilities are certified to the solver's tolerance
     atol = 1e-7 if concepts.get(concept).lottery else 1e-12
     np.testing.assert_allclose(fast.utilities, slow.utilities, atol=atol)
-    assert "not all finite" in next(iter(fast.errors.values()))
+    # (some concepts' solvers also refuse huge but finite points: PrecisionError)
+    assert any("not all finite" in message for message in fast.errors.values())
 
 
 # -- (d) workers ------------------------------------------------------------------------
