@@ -115,3 +115,20 @@ def test_a_sweep_over_only_a_boolean_setting(design: Literal["points", "grid"]) 
             alone.agreement_index if alone.agreement is not None else kurilsim.NO_DEAL
         )
         assert result.agreement[index] == expected
+
+
+def test_a_chunk_keeps_probabilities_in_the_unit_interval() -> None:
+    """A solver's P(deal) of 1 + 2e-16 (a sum of weights) is stored as 1, so
+    that the checkpoint's validation of [0, 1] accepts the chunk; NaN stays."""
+    from kurilsim.sweeps.evaluate import Chunk
+
+    chunk = Chunk(
+        np.array([0, 1, ERROR]), np.array([1.0 + 2e-16, -1e-17, np.nan]),
+        np.zeros((3, 2)), {2: "boom"}, np.array([1.0 + 4e-16, 0.5, np.nan]),
+    )
+    assert chunk.probability[0] == 1.0
+    assert chunk.probability[1] == 0.0
+    assert np.isnan(chunk.probability[2])
+    assert chunk.mode_probability[0] == 1.0
+    assert chunk.mode_probability[1] == 0.5
+    assert np.isnan(chunk.mode_probability[2])

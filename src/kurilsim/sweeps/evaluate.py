@@ -84,6 +84,15 @@ class Chunk:
     errors: dict[int, str]
     mode_probability: NDArray[np.float64]
 
+    def __post_init__(self) -> None:
+        # probabilities are sums of a distribution's weights: a solver may give
+        # 1 + 2e-16; the chunk stores them in [0, 1] (NaN stays NaN), as the
+        # checkpoint's validation requires
+        for name in ("probability", "mode_probability"):
+            object.__setattr__(
+                self, name, np.clip(np.asarray(getattr(self, name), dtype=np.float64), 0, 1)
+            )
+
 
 class _NotFinite(Exception):
     """Some points of a fast chunk have non-finite utilities (``finite`` is False)."""
