@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 from kurilsim import InvalidArgumentError, InvalidGameError, SolverError
 from kurilsim.solvers import _lemke_howson as lh
 from kurilsim.solvers._lemke_howson import lemke_howson_kernel, savani_von_stengel_game
+from kurilsim.solvers._numba import DISABLE_NUMBA_ENV
 from kurilsim.testing.compare import seeded_gaussian_bimatrix, seeded_integer_bimatrix
 
 Matrix = NDArray[np.float64]
@@ -196,7 +197,7 @@ def test_engine_numba_without_numba_is_refused(monkeypatch: pytest.MonkeyPatch) 
 def test_environment_variable_disables_numba(
     monkeypatch: pytest.MonkeyPatch, setting: str, disabled: bool
 ) -> None:
-    monkeypatch.setenv(lh.DISABLE_NUMBA_ENV, setting)
+    monkeypatch.setenv(DISABLE_NUMBA_ENV, setting)
     monkeypatch.setattr(lh, "_env_disabled", None)  # read it again
     monkeypatch.setattr(lh, "_loaded", "compiled")  # stands for the compiled path
     assert lh.numba_path() == (None if disabled else "compiled")

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kurilsim.solvers import _pbe_kernel, pbe
+from kurilsim.solvers._numba import DISABLE_NUMBA_ENV
 from kurilsim.solvers.pbe import select_pbe
 
 TOL = 1e-9
@@ -130,7 +131,7 @@ def test_select_pbe_gives_the_same_with_and_without_the_compiled_loop(
     monkeypatch.setattr(pbe, "_compiled", False)  # the numpy kernel
     numpy_way = select_pbe(sender, receiver, prior, allowed=allowed)
     monkeypatch.setattr(pbe, "_compiled", None)  # looked up again: numba
-    monkeypatch.delenv(pbe.DISABLE_NUMBA_ENV, raising=False)
+    monkeypatch.delenv(DISABLE_NUMBA_ENV, raising=False)
     assert pbe._compiled_two_by_two() is not None
     compiled_way = select_pbe(sender, receiver, prior, allowed=allowed)
     _assert_same(tuple(compiled_way), tuple(numpy_way))
@@ -140,8 +141,8 @@ def test_the_environment_variable_keeps_select_pbe_on_numpy(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(pbe, "_compiled", None)
-    monkeypatch.setenv(pbe.DISABLE_NUMBA_ENV, "1")
+    monkeypatch.setenv(DISABLE_NUMBA_ENV, "1")
     assert pbe._compiled_two_by_two() is None
     monkeypatch.setattr(pbe, "_compiled", None)
-    monkeypatch.setenv(pbe.DISABLE_NUMBA_ENV, "0")
+    monkeypatch.setenv(DISABLE_NUMBA_ENV, "0")
     assert (pbe._compiled_two_by_two() is not None) == _pbe_kernel.HAVE_NUMBA

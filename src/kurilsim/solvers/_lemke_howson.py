@@ -81,9 +81,7 @@ References
 
 from __future__ import annotations
 
-import importlib.util
 import numbers
-import os
 import time
 from collections.abc import Callable
 from fractions import Fraction
@@ -93,6 +91,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kurilsim._errors import InvalidArgumentError, InvalidGameError, SolverError
+from kurilsim.solvers._numba import have_numba, numba_disabled
 from kurilsim.solvers._polytope import positive_scaled
 
 __all__ = ["lemke_howson_kernel", "savani_von_stengel_game"]
@@ -342,9 +341,6 @@ def _numpy_path(
 # ---------------------------------------------------------------------------
 # Choosing the engine
 
-#: Set this environment variable to ``1`` to make every call use the
-#: pure-numpy path even when numba is installed (``engine="auto"``).
-DISABLE_NUMBA_ENV = "KURILSIM_DISABLE_NUMBA"
 
 Engine = Literal["auto", "numba", "numpy"]
 _ENGINES = ("auto", "numba", "numpy")
@@ -376,8 +372,7 @@ def numba_path() -> Callable[..., _Path] | None:
     """
     global _env_disabled
     if _env_disabled is None:
-        setting = os.environ.get(DISABLE_NUMBA_ENV, "").strip().lower()
-        _env_disabled = setting not in ("", "0", "false", "no")
+        _env_disabled = numba_disabled()
     if _env_disabled or (_loaded is _UNSET and _numpy_seconds < NUMPY_SECONDS_BEFORE_NUMBA):
         return None
     return _load_numba_path()
@@ -394,7 +389,7 @@ def _load_numba_path() -> Callable[..., _Path] | None:
     global _loaded
     if _loaded is _UNSET:
         _loaded = None
-        if importlib.util.find_spec("numba") is not None:
+        if have_numba():
             try:
                 from kurilsim.solvers import _lh_numba
 

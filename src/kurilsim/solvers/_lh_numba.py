@@ -25,31 +25,17 @@ plain Python.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from typing import Any, TypeVar, cast
 
 import numpy as np
 from numpy.typing import NDArray
 
 from kurilsim.solvers._lemke_howson import _PIVOT_RTOL, _REFRESH_EVERY, _TIE_RTOL
+from kurilsim.solvers._numba import have_numba, jit
 
 __all__ = ["HAVE_NUMBA", "float_path"]
 
-_F = TypeVar("_F", bound=Callable[..., Any])
-
-try:
-    from numba import njit as _njit
-except ImportError:  # pragma: no cover - the numpy path is used instead
-    HAVE_NUMBA = False
-
-    def _jit(function: _F) -> _F:
-        return function
-
-else:
-    HAVE_NUMBA = True
-
-    def _jit(function: _F) -> _F:
-        return cast(_F, _njit(cache=True, nogil=True)(function))
+#: Whether numba is installed: the loops below are then compiled.
+HAVE_NUMBA = have_numba()
 
 
 #: Status codes of :func:`float_path` (those of ``_lemke_howson``).
@@ -59,7 +45,7 @@ OK, FAILED, TOO_MANY_PIVOTS, NOT_FINITE = 0, 1, 2, 3
 _BITS = 62
 
 
-@_jit
+@jit
 def _pivot(table: NDArray[np.float64], row: int, col: int) -> None:
     """Pivot on ``table[row, col]``: the numpy path's rank-one update, element-wise."""
     rows, width = table.shape
@@ -77,7 +63,7 @@ def _pivot(table: NDArray[np.float64], row: int, col: int) -> None:
         table[row, j] = pivot_row[j]
 
 
-@_jit
+@jit
 def _ratio_row(
     table: NDArray[np.float64],
     col: int,
@@ -143,7 +129,7 @@ def _ratio_row(
     return int(candidates[best])
 
 
-@_jit
+@jit
 def _refresh(
     table: NDArray[np.float64],
     full: NDArray[np.float64],
@@ -189,7 +175,7 @@ def _refresh(
     return True
 
 
-@_jit
+@jit
 def _copy(matrix: NDArray[np.float64]) -> NDArray[np.float64]:
     rows, cols = matrix.shape
     out = np.empty((rows, cols))
@@ -199,7 +185,7 @@ def _copy(matrix: NDArray[np.float64]) -> NDArray[np.float64]:
     return out
 
 
-@_jit
+@jit
 def _hash_key(key: NDArray[np.int64]) -> int:
     h = 1469598103934665603
     for w in key:
@@ -208,7 +194,7 @@ def _hash_key(key: NDArray[np.int64]) -> int:
     return h
 
 
-@_jit
+@jit
 def _seen_before(
     keys: NDArray[np.int64], used: NDArray[np.bool_], key: NDArray[np.int64]
 ) -> int:
@@ -235,7 +221,7 @@ def _seen_before(
     return -1
 
 
-@_jit
+@jit
 def _grown(
     keys: NDArray[np.int64], used: NDArray[np.bool_]
 ) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
@@ -247,7 +233,7 @@ def _grown(
     return new_keys, new_used
 
 
-@_jit
+@jit
 def _scaled(matrix: NDArray[np.float64]) -> NDArray[np.float64]:
     """``positive_scaled(matrix, offset=1.0)``, element-wise in the same order."""
     rows, cols = matrix.shape
@@ -264,7 +250,7 @@ def _scaled(matrix: NDArray[np.float64]) -> NDArray[np.float64]:
     return out
 
 
-@_jit
+@jit
 def _normalised(values: NDArray[np.float64]) -> tuple[NDArray[np.float64], bool]:
     total = 0.0
     for k in range(values.size):
@@ -278,7 +264,7 @@ def _normalised(values: NDArray[np.float64]) -> tuple[NDArray[np.float64], bool]
     return values, True
 
 
-@_jit
+@jit
 def float_path(
     a: NDArray[np.float64],
     b: NDArray[np.float64],

@@ -80,6 +80,8 @@ from typing import Any, Final
 import numpy as np
 from numpy.typing import NDArray
 
+from kurilsim.solvers._numba import have_numba, jit, numba_disabled
+
 __all__ = [
     "OneStateSolution",
     "solve_one_state_batch",
@@ -560,21 +562,20 @@ def _solve_loop(
 
 @functools.lru_cache(maxsize=1)
 def _compiled() -> Any:
-    """The compiled :func:`_hull_loop`, or None without numba."""
-    try:
-        from numba import njit
-    except ImportError:  # pragma: no cover - the numpy path is used instead
+    """The compiled :func:`_hull_loop`, or None without numba (or with
+    ``KURILSIM_DISABLE_NUMBA`` set)."""
+    if numba_disabled() or not have_numba():
         return None
-    return njit(cache=True, nogil=True)(_hull_loop)
+    return jit(_hull_loop)
 
 
 @functools.lru_cache(maxsize=1)
 def _compiled_solve() -> Any:
-    """The compiled :func:`_solve_loop`, or None without numba."""
-    try:
-        from numba import njit
-    except ImportError:  # pragma: no cover - the numpy path is used instead
+    """The compiled :func:`_solve_loop`, or None without numba (or with
+    ``KURILSIM_DISABLE_NUMBA`` set)."""
+    if numba_disabled() or not have_numba():
         return None
+    from numba import njit
     # the compiled loop calls the compiled helpers (globals are bound when
     # numba compiles it)
     global _choice_loop, _residual_loop

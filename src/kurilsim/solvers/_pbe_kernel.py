@@ -18,32 +18,18 @@ the identity), which the tests use to check the plain-Python loop.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar, cast
-
 import numpy as np
 from numpy.typing import NDArray
 
+from kurilsim.solvers._numba import have_numba, jit
+
 __all__ = ["HAVE_NUMBA", "two_by_two_games"]
 
-_F = TypeVar("_F", bound=Callable[..., Any])
-
-try:
-    from numba import njit as _njit
-except ImportError:  # pragma: no cover - the numpy kernel is used instead
-    HAVE_NUMBA = False
-
-    def _jit(function: _F) -> _F:
-        return function
-
-else:
-    HAVE_NUMBA = True
-
-    def _jit(function: _F) -> _F:
-        return cast(_F, _njit(cache=True, nogil=True)(function))
+#: Whether numba is installed: the loops below are then compiled.
+HAVE_NUMBA = have_numba()
 
 
-@_jit
+@jit
 def _envelope(
     keys: NDArray[np.float64], values: NDArray[np.float64], order: NDArray[np.intp],
     sorted_keys: NDArray[np.float64], prefix: NDArray[np.float64],
@@ -69,7 +55,7 @@ def _envelope(
         suffix[k] = max(suffix[k + 1], v)
 
 
-@_jit
+@jit
 def _envelope_at(
     sorted_keys: NDArray[np.float64], prefix: NDArray[np.float64],
     suffix: NDArray[np.float64], query: float,
@@ -87,7 +73,7 @@ def _envelope_at(
     return best
 
 
-@_jit
+@jit
 def two_by_two_games(
     uS: NDArray[np.float64],
     uR: NDArray[np.float64],

@@ -44,7 +44,6 @@ Criterion).
 from __future__ import annotations
 
 import itertools
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import KW_ONLY, dataclass
 from typing import Any, Final, NamedTuple
@@ -63,6 +62,7 @@ from kurilsim.games.signalling import (
     expected_values,
     supporting_belief,
 )
+from kurilsim.solvers._numba import numba_disabled
 
 __all__ = [
     "DEFAULT_MAX_WORK",
@@ -1050,8 +1050,6 @@ def _select_loop(
     return sender, receiver, kind
 
 
-#: Environment variable that keeps :func:`select_pbe` on its numpy kernel.
-DISABLE_NUMBA_ENV: Final = "KURILSIM_DISABLE_NUMBA"
 
 #: Batches of at least this many two-by-two games use the compiled loop (when
 #: numba is there): loading it costs a few tenths of a second once per
@@ -1073,8 +1071,7 @@ def _compiled_two_by_two() -> Callable[..., None] | None:
     global _compiled
     if _compiled is None:
         _compiled = False
-        setting = os.environ.get(DISABLE_NUMBA_ENV, "").strip().lower()
-        if setting in ("", "0", "false", "no"):
+        if not numba_disabled():
             try:
                 from kurilsim.solvers import _pbe_kernel
             except ImportError:  # pragma: no cover - numba unusable
