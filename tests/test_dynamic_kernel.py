@@ -35,7 +35,6 @@ from kurilsim import (
     sweep,
 )
 from kurilsim import _dynamic_kernel as dk
-from kurilsim.solvers import _markov_kernel as mk
 from kurilsim.testing.strategies import sweep_grids
 
 #: The regimes the chain never returns to: vectorised.
@@ -43,18 +42,6 @@ TRANSIENT = ("1956-declaration", "1960-memorandum", "1993-tokyo", "2001-irkutsk"
              "2018-singapore")
 RECURRENT = ("2020-constitution", "2022-suspension")
 TOL = 1e-8
-
-
-@pytest.fixture(params=["compiled", "numpy"])
-def path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Run a test with the compiled loops (if numba is installed) and without."""
-    if request.param == "compiled":
-        if mk._compiled() is None:
-            pytest.skip("numba is not installed")
-    else:
-        monkeypatch.setattr(mk, "_compiled", lambda: None)
-        monkeypatch.setattr(mk, "_compiled_solve", lambda: None)
-    return str(request.param)
 
 
 def renamed(name: str) -> Scenario:
@@ -131,7 +118,7 @@ def test_kernel_equals_per_point_on_random_grids_chain(data: st.DataObject) -> N
 
 
 @pytest.mark.parametrize("name", TRANSIENT)
-def test_kernel_equals_the_concept_on_each_bundled_scenario(name: str, path: str) -> None:
+def test_kernel_equals_the_concept_on_each_bundled_scenario(name: str, markov_path: str) -> None:
     scenario = load_scenario(name)
     weights = np.array([0.0, 1.3])
     swept = {"russia.security_weight": weights}
@@ -139,7 +126,7 @@ def test_kernel_equals_the_concept_on_each_bundled_scenario(name: str, path: str
 
 
 @pytest.mark.parametrize("name", TRANSIENT + RECURRENT)
-def test_kernel_equals_the_concept_on_each_renamed_copy(name: str, path: str) -> None:
+def test_kernel_equals_the_concept_on_each_renamed_copy(name: str, markov_path: str) -> None:
     scenario = renamed(name)
     swept = points({"japan.demand": np.array([2, 4]),
                     "russia.security_weight": np.array([0.0, 0.7, 3.0])})
@@ -163,7 +150,7 @@ def test_the_route_is_the_concepts_for_the_chunks_base_scenario() -> None:
     assert_equals_per_point(scenario, swept, chain)
 
 
-def test_a_generic_two_party_scenario(path: str) -> None:
+def test_a_generic_two_party_scenario(markov_path: str) -> None:
     scenario = pie()
     swept = points({"a.status_quo": np.array([0.0, 0.1, 0.4]),
                     "b.status_quo": np.array([0.0, 0.3])})
