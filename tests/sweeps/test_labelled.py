@@ -14,19 +14,9 @@ import pytest
 import kurilsim
 from kurilsim import OutputError, SweepResult, load_scenario, sweep
 from kurilsim.sweeps import load_result
+from tests.sweeps.grids import ERROR_GRID, GRID
 
 SCENARIO = kurilsim.kuril_scenario(name="labelled-test")
-GRID: dict[str, Any] = {
-    "japan.demand": [2, 4],
-    "russia.security_weight": np.linspace(0.0, 3.0, 7),
-    "russia.pledge_credibility": [0.0, 0.5, 1.0],
-}
-#: Some points overflow: the solver raises there.
-ERROR_GRID: dict[str, Any] = {
-    "japan.territory_value": [1.0, 1.7e308, 0.5],
-    "japan.treaty_value": [0.2, 1.7e308],
-    "russia.security_weight": [0.0, 1.5, 3.0],
-}
 SAMPLED: dict[str, Any] = {
     "russia.security_weight": (0.0, 3.0),
     "japan.demand": (2, 4),

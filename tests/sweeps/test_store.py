@@ -16,19 +16,9 @@ import kurilsim
 from kurilsim import CheckpointError, InvalidArgumentError, InvalidModelError, sweep
 from kurilsim.sweeps import ERROR, SweepResult, load_result
 from kurilsim.sweeps import run as sweep_run
+from tests.sweeps.grids import ERROR_GRID, GRID
 
 SCENARIO = kurilsim.kuril_scenario(name="store-test")
-GRID: dict[str, Any] = {
-    "japan.demand": [2, 4],
-    "russia.security_weight": np.linspace(0.0, 3.0, 7),
-    "russia.pledge_credibility": [0.0, 0.5, 1.0],
-}
-#: Some points overflow: errors on both paths.
-ERROR_GRID: dict[str, Any] = {
-    "japan.territory_value": [1.0, 1.7e308, 0.5],
-    "japan.treaty_value": [0.2, 1.7e308],
-    "russia.security_weight": [0.0, 1.5, 3.0],
-}
 CHUNK = 5
 
 
