@@ -33,7 +33,6 @@ games.  Benchmarks report; they never assert.
 from __future__ import annotations
 
 import argparse
-import itertools
 import multiprocessing
 import statistics
 import time
@@ -45,6 +44,7 @@ import numpy as np
 from kurilsim import NormalFormGame, solve_nash
 from kurilsim.games.extensive import Choice, ExtensiveFormGame, Terminal
 from kurilsim.solvers.nash import METHODS
+from kurilsim.testing.games import entry_chain, full_strategic_form, selten_horse
 
 SIZES = [(2, 2, 2), (3, 3, 3), (2, 2, 2, 2), (4, 4, 4)]
 
@@ -53,23 +53,6 @@ SIZES = [(2, 2, 2), (3, 3, 3), (2, 2, 2, 2), (4, 4, 4)]
 def _game_arrays(shape: tuple[int, ...], seed: int) -> list[np.ndarray]:
     rng = np.random.default_rng(seed)
     return [rng.standard_normal(shape) for _ in shape]
-
-
-def selten_horse() -> ExtensiveFormGame:
-    """Selten's horse: 1 plays C or D; after C, 2 plays c or d; 3, not knowing
-    whether 1 played D or 1 and 2 played C, d, plays L or R."""
-
-    def three(left: tuple[int, ...], right: tuple[int, ...]) -> Choice:
-        return Choice(2, "3", [("L", Terminal(left)), ("R", Terminal(right))])
-
-    return ExtensiveFormGame(
-        Choice(0, "1", [
-            ("C", Choice(1, "2", [("c", Terminal((1, 1, 1))), ("d", three((0, 0, 1), (4, 4, 0)))])),
-            ("D", three((3, 2, 2), (0, 0, 0))),
-        ]),
-        players=["1", "2", "3"],
-        title="Selten's horse",
-    )
 
 
 def coordination(k: int = 3) -> ExtensiveFormGame:
@@ -86,29 +69,6 @@ def coordination(k: int = 3) -> ExtensiveFormGame:
         ])
 
     return ExtensiveFormGame(node(0, ()), players=["1", "2", "3"], title=f"coordination {k}x{k}x{k}")
-
-
-def entry_chain() -> ExtensiveFormGame:
-    """Player 1 enters or stays out; after entry, 2 fights or accommodates;
-    after accommodation, 1 expands or holds, and 3, seeing only whether 1
-    expanded, competes or concedes.  Player 1 moves twice, so its full
-    strategic form has duplicates (stay out, then either plan)."""
-
-    def third(p: tuple[int, int, int], q: tuple[int, int, int], key: str) -> Choice:
-        return Choice(2, key, [("compete", Terminal(p)), ("concede", Terminal(q))])
-
-    after = Choice(0, "1b", [
-        ("expand", third((3, 1, 0), (5, 1, 1), "3e")),
-        ("hold", third((2, 2, 2), (2, 3, 1), "3h")),
-    ])
-    return ExtensiveFormGame(
-        Choice(0, "1a", [
-            ("in", Choice(1, "2", [("fight", Terminal((-1, 0, 2))), ("accommodate", after)])),
-            ("out", Terminal((0, 4, 2))),
-        ]),
-        players=["1", "2", "3"],
-        title="entry chain",
-    )
 
 
 def random_tree(seed: int) -> ExtensiveFormGame:
@@ -131,30 +91,6 @@ def random_tree(seed: int) -> ExtensiveFormGame:
         ("a1", Choice(1, "2-1", [("l", last("3b")), ("r", leaf())])),
     ])
     return ExtensiveFormGame(root, players=["1", "2", "3"], title=f"random tree {seed}")
-
-
-def full_strategic_form(game: ExtensiveFormGame) -> list[np.ndarray]:
-    """The unreduced strategic form: a pure strategy picks an action at every
-    information set of its player, reached or not."""
-    n = game.n_players
-    sets = [game.player_infosets(i) for i in range(n)]
-    strategies = [
-        list(itertools.product(*(range(game.infosets[s].n_actions) for s in sets[i])))
-        for i in range(n)
-    ]
-    shape = tuple(len(s) for s in strategies)
-    arrays = [np.zeros(shape) for _ in range(n)]
-    for cell in itertools.product(*(range(m) for m in shape)):
-        profile: list[list[float]] = [[] for _ in game.infosets]
-        for i in range(n):
-            for s, action in zip(sets[i], strategies[i][cell[i]], strict=True):
-                row = [0.0] * game.infosets[s].n_actions
-                row[action] = 1.0
-                profile[s] = row
-        values = game.expected_payoffs(profile)
-        for i in range(n):
-            arrays[i][cell] = values[i]
-    return arrays
 
 
 def extensive_cases() -> list[tuple[str, list[np.ndarray]]]:

@@ -9,40 +9,7 @@ import numpy as np
 import pytest
 
 from kurilsim import NormalFormGame, solve_nash
-from kurilsim.games.extensive import Choice, ExtensiveFormGame, Terminal
-
-
-def selten_horse() -> ExtensiveFormGame:
-    def three(left: tuple[int, ...], right: tuple[int, ...]) -> Choice:
-        return Choice(2, "3", [("L", Terminal(left)), ("R", Terminal(right))])
-
-    return ExtensiveFormGame(
-        Choice(0, "1", [
-            ("C", Choice(1, "2", [("c", Terminal((1, 1, 1))), ("d", three((0, 0, 1), (4, 4, 0)))])),
-            ("D", three((3, 2, 2), (0, 0, 0))),
-        ]),
-        players=["1", "2", "3"],
-    )
-
-
-def entry_chain() -> ExtensiveFormGame:
-    """Player 1 moves twice (enter, then expand or hold), so its full
-    strategic form has duplicates."""
-
-    def third(p: tuple[int, int, int], q: tuple[int, int, int], key: str) -> Choice:
-        return Choice(2, key, [("compete", Terminal(p)), ("concede", Terminal(q))])
-
-    after = Choice(0, "1b", [
-        ("expand", third((3, 1, 0), (5, 1, 1), "3e")),
-        ("hold", third((2, 2, 2), (2, 3, 1), "3h")),
-    ])
-    return ExtensiveFormGame(
-        Choice(0, "1a", [
-            ("in", Choice(1, "2", [("fight", Terminal((-1, 0, 2))), ("accommodate", after)])),
-            ("out", Terminal((0, 4, 2))),
-        ]),
-        players=["1", "2", "3"],
-    )
+from kurilsim.testing.games import entry_chain, full_strategic_form, selten_horse
 
 
 def coordination() -> list[np.ndarray]:
@@ -51,27 +18,6 @@ def coordination() -> list[np.ndarray]:
     for a in range(3):
         u[a, a, a] = a + 1
     return [u.copy(), u.copy(), u.copy()]
-
-
-def full_strategic_form(game: ExtensiveFormGame) -> list[np.ndarray]:
-    """One pure strategy per choice at every information set, reached or not."""
-    n = game.n_players
-    sets = [game.player_infosets(i) for i in range(n)]
-    strategies = [
-        list(itertools.product(*(range(game.infosets[s].n_actions) for s in sets[i])))
-        for i in range(n)
-    ]
-    shape = tuple(len(s) for s in strategies)
-    arrays = [np.zeros(shape) for _ in range(n)]
-    for cell in itertools.product(*(range(m) for m in shape)):
-        profile: list[list[float]] = [[] for _ in game.infosets]
-        for i in range(n):
-            for s, action in zip(sets[i], strategies[i][cell[i]], strict=True):
-                profile[s] = [float(a == action) for a in range(game.infosets[s].n_actions)]
-        values = game.expected_payoffs(profile)
-        for i in range(n):
-            arrays[i][cell] = values[i]
-    return arrays
 
 
 def cases() -> dict[str, list[np.ndarray]]:
