@@ -53,8 +53,9 @@ from kurilsim._errors import InvalidGameError, KurilsimError, SolverError
 from kurilsim.games.bargaining import DEFAULT_TOL, BargainingProblem
 from kurilsim.model.agreements import NO_DEAL
 from kurilsim.model.scenario import Scenario
-from kurilsim.solvers.bargaining._common import _check_delta, _check_rule, _check_tol
+from kurilsim.solvers.bargaining._common import _check_rule, _check_tol
 from kurilsim.solvers.bargaining.baron_ferejohn import (
+    check_continuation,
     solve_baron_ferejohn,
     status_quo_margin,
     status_quo_threshold,
@@ -293,13 +294,7 @@ def baron_ferejohn_points(
     [0.0, 1.0]
     """
     array = _check_utilities(utilities)
-    delta = _check_delta(delta, "delta")
-    if delta == 1.0:
-        raise InvalidGameError(
-            "delta must be below 1 (the probability that bargaining continues "
-            "after a rejection); with delta = 1 the stationary equilibrium is "
-            "not unique"
-        )
+    delta = check_continuation(delta)
     tol = _check_tol(tol)
     _check_rule(rule, array.shape[0])
     keep = np.arange(array.shape[1] - 1)
@@ -433,11 +428,7 @@ def baron_ferejohn_sweep_kernel(
             np.ones(m),
         )
     tol = DEFAULT_TOL
-    _check_delta(delta, "delta")
-    if delta == 1.0:
-        raise InvalidGameError(
-            f"the agents' mean discount factor must be below 1, got {delta!r}"
-        )
+    check_continuation(delta)  # the agents' mean discount factor
     swept = {
         name: np.asarray(values)
         for name, values in settings.items()

@@ -910,17 +910,40 @@ def _describe(
     )
 
 
+def check_continuation(delta: object) -> float:
+    """``delta`` as the probability that bargaining continues after a
+    rejection: a number in [0, 1) (at 1 the stationary equilibrium is not
+    unique).
+
+    Raises
+    ------
+    InvalidGameError
+        Naming ``delta``.
+
+    Examples
+    --------
+    >>> check_continuation(0.9)
+    0.9
+    >>> check_continuation(1.0)
+    Traceback (most recent call last):
+    ...
+    kurilsim._errors.InvalidGameError: delta must be below 1 (the probability that bargaining continues after a rejection), got 1.0; with delta = 1 the stationary equilibrium is not unique
+    """
+    value = _check_delta(delta, "delta")
+    if value == 1.0:
+        raise InvalidGameError(
+            "delta must be below 1 (the probability that bargaining continues "
+            f"after a rejection), got {value!r}; with delta = 1 the stationary "
+            "equilibrium is not unique"
+        )
+    return value
+
+
 def _legislature(
     problem: BargainingProblem, delta: object, rule: object
 ) -> _Legislature:
     """Check ``delta`` and ``rule``: the game to solve."""
-    delta = _check_delta(delta, "delta")
-    if delta == 1.0:
-        raise InvalidGameError(
-            "delta must be below 1 (the probability that bargaining continues "
-            "after a rejection); with delta = 1 the stationary equilibrium is "
-            "not unique"
-        )
+    delta = check_continuation(delta)
     quota = _check_rule(rule, problem.n_players)
     return _Legislature(problem.scaled_lottery_points, delta, quota, str(rule))
 
