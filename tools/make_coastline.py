@@ -37,6 +37,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from kurilsim._io import atomic_output
+
 #: lon_min, lat_min, lon_max, lat_max of the outline kept (degrees).
 BOX = (139.0, 41.0, 150.0, 47.0)
 #: Douglas-Peucker tolerance, degrees (~0.2 km).
@@ -222,7 +224,8 @@ def main(argv: list[str] | None = None) -> int:
         "points": total,
         "features": features,
     }
-    args.out.write_text(json.dumps(document, separators=(",", ":")) + "\n", encoding="utf-8")
+    with atomic_output(args.out, "w", encoding="utf-8") as stream:
+        stream.write(json.dumps(document, separators=(",", ":")) + "\n")
     names: dict[str, int] = {}
     for feature in features:
         names[feature["name"]] = names.get(feature["name"], 0) + 1
