@@ -187,10 +187,15 @@ def _copy(matrix: NDArray[np.float64]) -> NDArray[np.float64]:
 
 @jit
 def _hash_key(key: NDArray[np.int64]) -> int:
-    h = 1469598103934665603
+    """32-bit FNV-1a over the key's words, two halves per word.
+
+    Every product stays below 2**57, so the hash never overflows: compiled
+    and plain-Python runs (numpy scalars warn on overflow) give the same value.
+    """
+    h = 2166136261
     for w in key:
-        h = (h ^ w) * 1099511628211
-        h ^= h >> 31
+        h = ((h ^ (w & 0xFFFFFFFF)) * 16777619) & 0xFFFFFFFF
+        h = ((h ^ ((w >> 32) & 0xFFFFFFFF)) * 16777619) & 0xFFFFFFFF
     return h
 
 
