@@ -14,7 +14,7 @@ Run:  python examples/check_your_solver.py
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import settings
+from hypothesis import HealthCheck, settings
 
 from kurilsim import NormalFormGame, solve_nash
 from kurilsim.testing.invariants import solver_property_suite
@@ -30,15 +30,23 @@ def pure_equilibria_only(game: NormalFormGame) -> list[tuple[np.ndarray, ...]]:
     return found
 
 
+#: No time limits: the suite solves games between its draws, which a busy
+#: machine may slow down (hypothesis would then report a failed health check
+#: or a missed deadline instead of the solver's result).
+PATIENT = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
+
+
 def main() -> None:
     print("1. kurilsim's vertex enumeration passes the suite:")
-    solver_property_suite(lambda g: solve_nash(g, "vertex"), max_examples=25)()
+    settings(max_examples=25, **PATIENT)(
+        solver_property_suite(lambda g: solve_nash(g, "vertex"))
+    )()
     print("   ok (25 random games)")
 
     print("2. the pure-equilibria-only solver does not:")
     # derandomized: the same 200 games in every run, so the example's output
     # does not depend on the run's seed
-    suite = settings(derandomize=True, max_examples=200)(
+    suite = settings(derandomize=True, max_examples=200, **PATIENT)(
         solver_property_suite(pure_equilibria_only)
     )
     try:

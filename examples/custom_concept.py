@@ -15,6 +15,7 @@ Run:  python examples/custom_concept.py
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,9 @@ from numpy.typing import NDArray
 
 import kurilsim
 from kurilsim import NO_DEAL, Outcome, Scenario, concepts
-from kurilsim.concepts import Concept
+from kurilsim.concepts import LOTTERY_NOTE, Concept
+
+LOTTERY = LOTTERY_NOTE  # what a lottery is, printed once
 
 
 # 1. Solve one scenario: return an Outcome (built by Outcome.from_distribution).
@@ -82,7 +85,19 @@ try:
     print(kurilsim.solve_scenario(scenario, "favourite"))
     print(kurilsim.solve_scenario(scenario, "favourite", margin=0.5))
     print()
-    print(kurilsim.compare_concepts(scenario, ("spe", "nash-bargaining", "favourite")))
+    # Compare with two built-in concepts, with a credible no-US-forces pledge.
+    # Nash bargaining is a lottery concept: each outcome is printed as its
+    # whole support (each agreement with its probability), read off the Outcome.
+    print(textwrap.fill(LOTTERY, 100))
+    credible = scenario.with_params({"russia.pledge_credibility": 0.7})
+    print(f"{credible.name}:")
+    table = kurilsim.compare_concepts(credible, ("spe", "nash-bargaining", "favourite"))
+    for outcome in table:
+        kind = "a lottery concept" if concepts.get(outcome.concept).lottery else "one outcome"
+        print(f"  {outcome.concept} ({kind}): P(deal) {outcome.probability:.3f}")
+        for k, p in sorted(outcome.distribution.items(), key=lambda item: -item[1]):
+            print(textwrap.fill(outcome.labels[k], 100, initial_indent=f"    {p:7.1%}  ",
+                                subsequent_indent=" " * 15))
 
     grid = {
         "japan.demand": [2, 4],

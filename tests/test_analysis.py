@@ -102,10 +102,24 @@ def test_compare_concepts_prints_one_row_per_concept() -> None:
     text = str(table)
     lines = text.splitlines()
     assert lines[0].startswith("Scenario 2018-singapore")
-    assert len(lines) == 3 + len(kurilsim.CONCEPTS)
-    for concept in kurilsim.CONCEPTS:
-        assert any(line.startswith(concept) for line in lines)
-    assert table.agree == (len({o.deal for o in table}) == 1)
+    assert max(len(line) for line in lines) <= 100
+    assert lines[1].startswith("concept")
+    assert set(lines[2]) == {"-"}
+    # a row per concept with its P(deal), its outcome on the lines below it
+    for outcome in table:
+        assert any(line.split()[:2] == [outcome.concept, f"{outcome.probability:.3f}"]
+                   for line in lines)
+    # the note saying what a lottery is closes the table exactly when one is shown
+    lottery = any(o.is_lottery for o in table)
+    assert lottery  # the 2018 pledge game is a lottery
+    assert " ".join(text.split()).endswith(" ".join(kurilsim.concepts.LOTTERY_NOTE.split()))
+    # a lottery agrees with no sure outcome, not even its most likely one
+    pbe, spe = table["pbe"], table["spe"]
+    assert pbe.is_lottery
+    assert not spe.is_lottery
+    assert not kurilsim.ConceptComparison(table.scenario, (pbe, spe)).agree
+    assert kurilsim.ConceptComparison(table.scenario, (spe, spe)).agree
+    assert kurilsim.ConceptComparison(table.scenario, (pbe, pbe)).agree
     rows = table.rows()
     assert [row["concept"] for row in rows] == list(kurilsim.CONCEPTS)
     assert all(row["certificate"] <= 1e-9 for row in rows)
@@ -143,3 +157,62 @@ def test_long_values_are_shortened_in_messages() -> None:
     with pytest.raises(InvalidModelError) as caught:
         compare_concepts(SCENARIO, list(range(1000)))  # type: ignore[arg-type]
     assert len(str(caught.value)) < 200
+
+
+# -- the notebook view, the DataFrame and the lottery note (issue 19) ------------------
+def test_repr_html_has_one_row_per_concept_and_shows_lotteries() -> None:
+    from tests.test_html import parse_view
+
+    table = compare_concepts(SCENARIO, ("spe", "nash-bargaining", "rubinstein"))
+    found = parse_view(table._repr_html_())
+    assert found.tags.count("tr") == 1 + 3  # the header and one row per concept
+    assert found.tags.count("ul") == sum(o.is_lottery for o in table) == 2
+    for outcome in table:
+        assert outcome.concept in found.cells
+        assert f"{outcome.probability:.4g}" in found.cells
+    assert "not one treaty" in found.text
+
+
+def test_repr_html_and_str_say_what_a_lottery_is_only_when_one_is_shown() -> None:
+    from tests.test_html import parse_view
+
+    sure = compare_concepts(SCENARIO, ("spe", "nash"))
+    assert "lottery" not in parse_view(sure._repr_html_()).text
+    assert "lottery" not in str(sure)
+    mixed = compare_concepts(SCENARIO, ("spe", "kalai-smorodinsky"))
+    flat = " ".join(str(mixed).split())
+    assert flat.endswith("Note: " + " ".join(kurilsim.concepts.LOTTERY_NOTE.split()))
+
+
+def test_to_pandas_has_one_row_per_concept_with_lotteries_spelled_out() -> None:
+    pd = pytest.importorskip("pandas")
+    table = compare_concepts(SCENARIO, ("spe", "nash-bargaining", "dynamic"))
+    frame = table.to_pandas()
+    assert isinstance(frame, pd.DataFrame)
+    assert list(frame.index) == ["spe", "nash-bargaining", "dynamic"]
+    assert frame.index.name == "concept"
+    for outcome in table:
+        row = frame.loc[outcome.concept]
+        assert row["lottery"] == outcome.is_lottery
+        assert row["probability"] == outcome.probability
+        assert row["mode_probability"] == max(outcome.distribution.values())
+        for name, utility in zip(outcome.agents, outcome.utilities, strict=True):
+            assert row[f"utility.{name}"] == utility
+        assert row["certificate"] == outcome.certificate
+        if outcome.is_lottery:  # every outcome of the support, with its weight
+            assert row["outcome"].startswith("lottery: ")
+            assert row["outcome"].count(";") == len(outcome.distribution) - 1
+            for k in outcome.distribution:
+                assert outcome.labels[k] in row["outcome"]
+        else:
+            assert row["outcome"] == outcome.deal
+    assert frame.loc["spe", "title"] == "subgame-perfect equilibrium"
+
+
+def test_to_pandas_without_pandas_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    table = compare_concepts(SCENARIO, ("spe",))
+    monkeypatch.setitem(sys.modules, "pandas", None)
+    with pytest.raises(ImportError, match=r"pip install 'kurilsim\[pandas\]'"):
+        table.to_pandas()

@@ -275,7 +275,7 @@ def test_a_registered_concept_is_on_the_command_line(
     registered(FAVOURITE)
     assert main(["solve", "2018-singapore", "--concept", "favourite"]) == 0
     out = capsys.readouterr().out
-    rows = [line.split()[0] for line in out.splitlines()[3:]]
+    rows = [line.split()[0] for line in out.splitlines()[3:] if line[:1].strip()]
     assert rows == ["favourite"]
     assert solve_scenario(SCENARIO, "favourite").deal in out
     with pytest.raises(SystemExit):
@@ -595,7 +595,8 @@ def test_an_entry_point_concept_is_loaded_by_name_when_used(
     assert "plugged provided by an installed package" in text
     assert plugin == []  # the help lists it without importing it
     assert main(["solve", "2018-singapore", "--concept", "plugged"]) == 0
-    rows = [line.split()[0] for line in capsys.readouterr().out.splitlines()[3:]]
+    rows = [line.split()[0] for line in capsys.readouterr().out.splitlines()[3:]
+            if line[:1].strip()]
     assert rows == ["plugged"]
     assert plugin == ["plugged"]  # only the entry point used
     assert concepts.get("plugged").title == "plugged in"
@@ -649,3 +650,47 @@ def test_a_built_in_lottery_kernel_gives_the_modes_probability(name: str) -> Non
         reported = NO_DEAL if outcome.agreement is None else outcome.agreement_index
         assert int(codes[k]) == reported
         assert mode[k] == pytest.approx(outcome.distribution.get(reported, 0.0), abs=1e-7)
+
+
+# -- the notebook view (issue 19) -------------------------------------------------------
+def test_a_lottery_outcome_shows_its_support_and_weights_in_html() -> None:
+    from tests.test_html import parse_view
+
+    scenario = kurilsim.kuril_scenario(name="default")
+    outcome = kurilsim.solve_scenario(scenario, "nash-bargaining")
+    assert outcome.is_lottery
+    found = parse_view(outcome._repr_html_())
+    items = found.tags.count("li")
+    support = {k: p for k, p in outcome.distribution.items() if p > 1e-12}
+    assert items == len(support) >= 2
+    for k, p in sorted(support.items(), key=lambda item: -item[1]):
+        assert f"{p:.0%} {outcome.labels[k]}" in found.text
+    assert "not one treaty" in found.text  # the note says what a lottery is
+    assert f"{outcome.utilities[0]:.4g}" in found.cells
+
+
+def test_a_sure_outcome_shows_its_agreement_without_a_lottery_note() -> None:
+    from tests.test_html import parse_view
+
+    scenario = kurilsim.kuril_scenario(name="default")
+    outcome = kurilsim.solve_scenario(scenario, "spe")
+    assert not outcome.is_lottery
+    found = parse_view(outcome._repr_html_())
+    assert "li" not in found.tags
+    assert outcome.deal in found.cells
+    assert "lottery" not in found.text
+
+
+def test_a_lottery_whose_likeliest_outcome_is_no_deal_is_still_a_lottery() -> None:
+    from tests.test_html import parse_view
+
+    scenario = kurilsim.kuril_scenario(name="default")
+    outcome = Outcome.from_distribution(
+        scenario, "mine", {NO_DEAL: 0.547, 3: 0.453}, certificate=0.0, tol=0.0)
+    # the text summary says it is a lottery, its likeliest outcome (no deal) first
+    assert outcome.deal.startswith("lottery: 55% no deal / 45% ")
+    assert outcome.is_lottery
+    found = parse_view(outcome._repr_html_())
+    assert "55% no deal" in found.text
+    assert f"45% {scenario.agreement_label(3)}" in found.text
+    assert "0.453" in found.cells  # P(deal)

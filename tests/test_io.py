@@ -339,3 +339,12 @@ def test_create_exclusively_in_a_missing_folder_raises_an_os_error(tmp_path: Pat
     with pytest.raises(OSError):  # noqa: PT011 - any OSError: the docstring's promise
         create_exclusively(tmp_path / "missing" / "manifest.json", b"{}")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_create_exclusively_names_the_target_not_its_temporary_file(tmp_path):
+    from kurilsim._io import create_exclusively
+
+    target = tmp_path / "missing-folder" / "manifest.json"
+    with pytest.raises(OutputError, match=r"cannot write .*missing-folder.manifest\.json: ") as caught:
+        create_exclusively(target, b"{}")
+    assert ".tmp" not in str(caught.value)

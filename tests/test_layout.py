@@ -32,6 +32,7 @@ SHARED_PRIVATE = frozenset(
         "kurilsim._io",
         "kurilsim._arrays",
         "kurilsim._lp",
+        "kurilsim._html",  # the notebook views' HTML building (issue 19)
     }
 )
 
@@ -39,7 +40,7 @@ SHARED_PRIVATE = frozenset(
 #: lower ones (lazy imports inside functions included).  Each entry is a
 #: module or package name below ``kurilsim``.
 LAYERS: tuple[frozenset[str], ...] = (
-    frozenset({"_errors", "_arrays"}),
+    frozenset({"_errors", "_arrays", "_html"}),
     frozenset({"_lp"}),
     frozenset({"_checks", "_io"}),
     frozenset({"model"}),
@@ -49,7 +50,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"concepts", "analysis", "_dynamic_kernel"}),
     frozenset({"sweeps"}),
     frozenset({"studies", "plot", "cli", "testing", "sensitivity", "calibration",
-               "calibrated"}),
+               "calibrated", "report"}),
     frozenset({"__init__", "__main__"}),
 )
 

@@ -1039,3 +1039,22 @@ def test_two_phase_diagrams_in_one_users_figure_keep_their_legends_apart(
         assert not box.overlaps(_extent(left, figure))
         assert not box.overlaps(_extent(right, figure))
     _texts_inside_figure(figure)
+
+
+def test_islands_map_credit_line_is_not_crossed_by_the_coast() -> None:
+    """The Natural Earth credit sits over Hokkaido's coast (seen in the
+    gallery): it is drawn above the coastline on a light, nearly opaque box."""
+    ax = plot.islands_map()
+    ax.figure.canvas.draw()
+    (note,) = [t for t in ax.texts if t.get_text().startswith("Coastlines:")]
+    box = note.get_bbox_patch()
+    assert box is not None
+    red, green, blue, alpha = box.get_facecolor()
+    assert min(red, green, blue) > 0.95
+    assert alpha >= 0.8
+    hokkaido = [p for p in ax.patches if p.get_gid() == "hokkaido"]
+    assert hokkaido
+    assert note.get_zorder() > max(p.get_zorder() for p in hokkaido)
+    # the box covers the whole text
+    assert box.get_window_extent().contains(*note.get_window_extent().p0)
+    assert box.get_window_extent().contains(*note.get_window_extent().p1)

@@ -14,7 +14,7 @@ import contextlib
 import os
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
@@ -24,6 +24,7 @@ __all__ = [
     "atomic_output",
     "atomic_path",
     "check_output_path",
+    "comment_lines",
     "create_exclusively",
     "make_directory",
 ]
@@ -115,7 +116,8 @@ def create_exclusively(path: str | os.PathLike[str], content: bytes) -> bool:
     half-written.  On a file system without hard links, the claim is an
     ``O_EXCL`` lock file (``path`` + ``".lock"``) and the content is renamed
     into place, so ``path`` still appears only complete.  Raises
-    :class:`OSError` if the directory cannot be written.
+    :class:`~kurilsim.OutputError` (an :class:`OSError`) naming ``path`` if
+    the directory cannot be written.
 
     Examples
     --------
@@ -128,6 +130,16 @@ def create_exclusively(path: str | os.PathLike[str], content: bytes) -> bool:
     b'{}'
     """
     target = Path(path)
+    try:
+        return _create_exclusively(target, content)
+    except OutputError:
+        raise
+    except OSError as error:  # named after the target, never the temporary file
+        raise OutputError(f"cannot write {target}: {error.strerror or error}") from None
+
+
+def _create_exclusively(target: Path, content: bytes) -> bool:
+    """:func:`create_exclusively`, raising the bare :class:`OSError`."""
     handle, temporary = tempfile.mkstemp(
         dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
     )
@@ -245,3 +257,23 @@ def atomic_output(
         open_kwargs.setdefault("encoding", "utf-8")
     with atomic_path(path) as temporary, open(temporary, mode, **open_kwargs) as stream:
         yield stream
+
+
+def comment_lines(facts: Mapping[str, str]) -> list[str]:
+    r"""Provenance as ``# key: value`` lines, a value of several lines as
+    ``# key:`` then ``#   line`` each (how result CSV files start).
+
+    Examples
+    --------
+    >>> comment_lines({"concept": "spe", "scenario": "a\nb"})
+    ['# concept: spe', '# scenario:', '#   a', '#   b']
+    """
+    lines = []
+    for key, value in facts.items():
+        parts = value.splitlines() or [""]
+        if len(parts) == 1:
+            lines.append(f"# {key}: {parts[0]}")
+        else:
+            lines.append(f"# {key}:")
+            lines.extend(f"#   {part}".rstrip() for part in parts)
+    return lines

@@ -4,14 +4,19 @@ Subcommands::
 
     kurilsim scenarios                      # the built-in historical scenarios
     kurilsim show SCENARIO                  # parameters and agreement space
-    kurilsim solve SCENARIO [--concept NAME ...]
+    kurilsim solve SCENARIO [--concept NAME ...] [--format table|csv|json|markdown]
+    kurilsim new SCENARIO.toml [--from NAME] [--overwrite]
     kurilsim sweep SCENARIO --grid NAME=START:STOP:NUM [--grid NAME=V1,V2 ...]
-                   [--concept NAME] [--out CSV] [--plot PNG] [--checkpoint DIR]
-                   [--workers N] [--chunk-size N] [--no-progress] [--overwrite]
+                   [--design grid|random|lhs --grid NAME=LOW:HIGH --samples N
+                   --seed S] [--concept NAME] [--out CSV] [--plot PNG]
+                   [--checkpoint DIR] [--workers N] [--chunk-size N]
+                   [--no-progress] [--overwrite]
     kurilsim headline [--out-dir DIR] [--resolution N] [--workers N] [--overwrite]
     kurilsim robustness SCENARIO [--concept NAME] [--samples N] [--spread S]
                    [--method sobol|morris] [--draws N] [--max-points N] [--seed N]
                    [--output CSV] [--overwrite]
+    kurilsim report SCENARIO --out HTML [--concepts C1,C2,...] [--resolution N]
+                   [--no-progress] [--overwrite]
 
 ``SCENARIO`` is a built-in name (``kurilsim scenarios``) or the path of a TOML
 file (see :func:`kurilsim.load_scenario`).  ``--concept`` takes the name of any
@@ -22,7 +27,8 @@ installed packages declare in the entry-point group ``"kurilsim.concepts"``
 Without the global ``--debug`` option every failure is one line on stderr and
 a documented exit status:
 
-* 2: a usage error (argparse: unknown option, bad ``--workers`` ...);
+* 2: a usage error (argparse: unknown option, bad ``--workers`` ..., or
+  options that do not go together, such as ``--samples`` with a grid);
 * 1: a failure, printed as ``kurilsim: error: <message>``: any
   :class:`~kurilsim.KurilsimError`, :class:`OSError`, :class:`ValueError`, a
   corrupt file, :class:`MemoryError` or :class:`RecursionError`; an
@@ -31,13 +37,15 @@ a documented exit status:
 * 130: interrupted (Ctrl-C), printed as ``kurilsim: interrupted`` (with a
   hint to resume when a ``--checkpoint`` holds the finished chunks).
 
-Output paths and formats (``--out``, ``--plot``, ``--out-dir``) are checked
+Output paths and formats (``--out``, ``--plot``, ``--out-dir``,
+``SCENARIO.toml``) are checked
 before any work starts: an existing file is an error unless ``--overwrite``
 is given (results are never overwritten silently).  Every file is written to
 a temporary file that replaces the target only once complete; CSV files
 start with the run's provenance as ``# key: value`` comment lines and
 figures carry it in their metadata (PNG text chunks, PDF/SVG fields).  ``--workers`` is capped at the
-number of CPUs and of chunks (with a note on stderr); workers ignore Ctrl-C
+number of CPUs and of chunks (with a note on stderr saying how many chunks
+there are: workers beyond them only add start-up time); workers ignore Ctrl-C
 (the command stops them) and exit within about a second when the command
 dies.
 
@@ -50,6 +58,7 @@ import argparse
 import contextlib
 import math
 import os
+import re
 import sys
 import textwrap
 import warnings
@@ -57,10 +66,13 @@ import zipfile
 import zlib
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 from numpy.typing import NDArray
+
+from kurilsim._html import LOTTERY_NOTE as _LOTTERY
+from kurilsim._io import comment_lines
 
 __all__ = ["main", "parse_grid"]
 
@@ -87,7 +99,10 @@ def _positive_int(text: str) -> int:
 
 def _resolution(text: str) -> int:
     """argparse type: an integer >= 2 (points per continuous axis)."""
-    value = _positive_int(text)
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
     if value < 2:
         raise argparse.ArgumentTypeError(f"expected an integer >= 2, got {value}")
     return value
@@ -199,7 +214,9 @@ def parse_grid(
         if ":" in body:
             parts = [part.strip() for part in body.split(":")]
             if len(parts) != 3:
-                raise InvalidArgumentError(f"bad --grid {spec!r}: {forms}")
+                hint = (" (NAME=LOW:HIGH is a range to sample: --design random or "
+                        "lhs)" if len(parts) == 2 else "")
+                raise InvalidArgumentError(f"bad --grid {spec!r}: {forms}{hint}")
             try:
                 start, stop = float(parts[0]), float(parts[1])
             except ValueError:
@@ -249,6 +266,111 @@ def parse_grid(
             values = values.astype(np.int64)
         grid[name] = values
     return grid
+
+
+def _check_ranges(scenario: Any, ranges: Mapping[str, tuple[float, float]],
+                  samples: int, max_points: int) -> None:
+    """Refuse, before drawing, a sample larger than ``--max-points`` or a range
+    whose ends a parameter cannot take (a draw inside the range would fail
+    only at some seeds); the ends are inclusive, so both in range is enough."""
+    from kurilsim._errors import InvalidModelError, ProblemTooLargeError
+
+    if samples > max_points:
+        raise ProblemTooLargeError(
+            f"--samples {samples:,} is more than --max-points {max_points:,}; pass "
+            f"--max-points {samples} to allow it"
+        )
+    for name, (low, high) in ranges.items():
+        for end in (low, high):
+            try:
+                scenario.with_params({name: end})
+            except InvalidModelError as error:
+                raise InvalidModelError(
+                    f"--grid {name}={_number(low)}:{_number(high)}: the range's end "
+                    f"{_number(end)} is not a value {name} can take ({error})"
+                ) from None
+
+
+def _parse_ranges(specs: Sequence[str], design: str) -> dict[str, tuple[float, float]]:
+    """The ``(low, high)`` range of each ``--grid NAME=LOW:HIGH`` of a sampled
+    design (``--design random`` or ``lhs``).
+
+    Raises
+    ------
+    InvalidArgumentError
+        For a malformed option, a repeated name, a list or a ``NUM`` (a
+        sample draws ``--samples`` points; the message says so).
+
+    Examples
+    --------
+    >>> _parse_ranges(["russia.security_weight=0:4", "japan.demand=2:4"], "lhs")
+    {'russia.security_weight': (0.0, 4.0), 'japan.demand': (2.0, 4.0)}
+    >>> _parse_ranges(["japan.demand=2,4"], "random")
+    Traceback (most recent call last):
+    ...
+    kurilsim._errors.InvalidArgumentError: bad --grid 'japan.demand=2,4': --design random draws --samples points from ranges: expected NAME=LOW:HIGH
+    """
+    from kurilsim._errors import InvalidArgumentError
+
+    ranges: dict[str, tuple[float, float]] = {}
+    for spec in specs:
+        name, equals, body = spec.partition("=")
+        name, body = name.strip(), body.strip()
+        expected = (f"bad --grid {spec!r}: --design {design} draws --samples points "
+                    "from ranges: expected NAME=LOW:HIGH")
+        parts = [part.strip() for part in body.split(":")]
+        if not equals or not name or len(parts) != 2:
+            if len(parts) == 3:
+                expected += " (no NUM: --samples sets the number of points)"
+            raise InvalidArgumentError(expected)
+        if name in ranges:
+            raise InvalidArgumentError(
+                f"bad --grid {spec!r}: {name} is already in the design"
+            )
+        try:
+            low, high = float(parts[0]), float(parts[1])
+        except ValueError:
+            raise InvalidArgumentError(
+                f"bad --grid {spec!r}: LOW and HIGH must be numbers"
+            ) from None
+        if not (math.isfinite(low) and math.isfinite(high) and low <= high):
+            raise InvalidArgumentError(
+                f"bad --grid {spec!r}: LOW and HIGH must be finite, LOW <= HIGH"
+            )
+        ranges[name] = (low, high)
+    return ranges
+
+
+def _seed(text: str) -> int:
+    """argparse type: a random seed, an integer >= 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a non-negative integer, got {text!r}"
+        ) from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {value}")
+    return value
+
+
+def _sweep_usage(args: argparse.Namespace) -> str | None:
+    """What is wrong with the combination of a sweep's options, if anything
+    (a usage error: exit status 2, before any work)."""
+    if args.design == "grid":
+        if args.samples is not None:
+            return ("--samples is only for --design random or lhs (a grid's size is "
+                    "set by its --grid axes)")
+        if args.seed is not None:
+            return "--seed is only for --design random or lhs (a grid is not random)"
+        return None
+    if args.samples is None:
+        return (f"--design {args.design} needs --samples N (the number of points to "
+                "draw)")
+    if args.plot is not None:
+        return (f"--plot draws a phase diagram, which needs --design grid; a "
+                f"--design {args.design} sample has no grid (write --out CSV instead)")
+    return None
 
 
 # -- output helpers ---------------------------------------------------------------------
@@ -350,15 +472,35 @@ def _prepare_out_dir(text: str) -> Path:
     return folder
 
 
-def _report_run(result: Any, checkpoint: str | None) -> None:
+def _report_run(result: Any, checkpoint: str | None, *, chunk_hint: bool = False) -> None:
+    """Notes on how a sweep ran: workers capped, chunks resumed, failed points.
+
+    ``chunk_hint``: suggest ``--chunk-size`` when there were fewer chunks
+    than workers (the command has that option).
+    """
     meta = result.metadata
     requested, used = meta.get("workers_requested"), meta.get("workers")
     if requested is not None and used is not None and used < requested:
-        print(
-            f"{_PROG}: note: --workers {requested} capped at {used} "
-            f"({meta['workers_limited_by']})",
-            file=sys.stderr,
-        )
+        if meta.get("workers_limited_by") == "chunks to compute":
+            chunks, resumed = meta["chunks"], meta["chunks_resumed"]
+            left = chunks - resumed
+            counted = (f"{left} chunk{'' if left == 1 else 's'} of up to "
+                       f"{meta['chunk_size']:,} points to compute")
+            if resumed:
+                counted += f" ({resumed} of {chunks} resumed from the checkpoint)"
+            hint = "; a smaller --chunk-size makes more chunks" if chunk_hint else ""
+            print(
+                f"{_PROG}: note: --workers {requested} capped at {used}: the sweep "
+                f"has {counted}, and workers beyond one per chunk only add start-up "
+                f"time{hint}",
+                file=sys.stderr,
+            )
+        else:
+            print(
+                f"{_PROG}: note: --workers {requested} capped at {used} "
+                f"({meta['workers_limited_by']})",
+                file=sys.stderr,
+            )
     if checkpoint is not None:
         print(
             f"checkpoint {checkpoint}: resumed {meta['chunks_resumed']} of "
@@ -370,6 +512,476 @@ def _report_run(result: Any, checkpoint: str | None) -> None:
             f"warning: {len(result.errors)} of {result.size} points failed "
             f"(first: {result.errors[first]})"
         )
+
+
+# -- solve's output formats ---------------------------------------------------------------
+#: Columns the printed tables fit in (``solve``'s table, every line).
+TABLE_WIDTH = 100
+#: The note under a table that shows a lottery (:data:`kurilsim.concepts.LOTTERY_NOTE`;
+#: the table wraps it to :data:`TABLE_WIDTH`).
+LOTTERY_NOTE: Final = f"Note: {_LOTTERY}"
+#: Formats of ``kurilsim solve --format``.
+SOLVE_FORMATS = ("table", "csv", "json", "markdown")
+def _provenance(comparison: Any) -> dict[str, str]:
+    """What produced ``solve``'s output: kurilsim's version, the scenario
+    (name and TOML), the concepts and the time (UTC), as text."""
+    import datetime
+
+    from kurilsim._errors import KurilsimError
+
+    scenario = comparison.scenario
+    try:
+        toml = scenario.to_toml()
+    except KurilsimError as error:
+        toml = f"(not expressible as TOML: {_one_line(error)})"
+    return {
+        "kurilsim": _version(),
+        "scenario_name": scenario.name,
+        "scenario": toml,
+        "concepts": ", ".join(o.concept for o in comparison.outcomes),
+        "time": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+    }
+
+
+def _text_cell(text: str) -> str:
+    """A CSV text cell that no spreadsheet reads as a formula."""
+    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
+
+
+def _solve_csv(comparison: Any) -> str:
+    """``kurilsim solve --format csv``: one row per concept and outcome of
+    its support.
+
+    The text starts with the provenance as ``# key: value`` lines (as sweep
+    CSV files do; ``pandas.read_csv(..., comment="#")`` skips them), then
+    the columns ``concept``, ``agreement`` (the agreement's index, -1 for no
+    deal), ``outcome`` (its label), ``weight`` (its probability under the
+    concept: 1 unless the outcome is a lottery), ``lottery`` (``true`` on
+    every row of a lottery), ``probability`` (P(deal)), ``mode_probability``
+    (the probability of the outcome the concept reports, as in sweep CSV
+    files), ``mode`` (``true`` on the row of that outcome),
+    ``utility.AGENT`` (expected utilities), ``certificate`` and ``tol``.
+    Numbers are written in their shortest round-trip form.
+
+    Examples
+    --------
+    >>> import csv, kurilsim
+    >>> comparison = kurilsim.compare_concepts(kurilsim.kuril_scenario(name="default"),
+    ...                                        ("spe", "nash-bargaining"))
+    >>> text = _solve_csv(comparison)
+    >>> rows = list(csv.DictReader(l for l in text.splitlines() if not l.startswith("#")))
+    >>> [(row["concept"], row["lottery"]) for row in rows]
+    [('spe', 'false'), ('nash-bargaining', 'true'), ('nash-bargaining', 'true')]
+    >>> sum(float(row["weight"]) for row in rows[1:])
+    1.0
+    """
+    import csv
+    import io
+
+    from kurilsim.analysis import _is_lottery, _mode, _support
+
+    agents = comparison.scenario.agent_names
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([
+        "concept", "agreement", "outcome", "weight", "lottery", "probability",
+        "mode_probability", "mode", *(f"utility.{name}" for name in agents),
+        "certificate", "tol",
+    ])
+    for outcome in comparison.outcomes:
+        support = _support(outcome)
+        lottery = "true" if _is_lottery(support) else "false"
+        mode, mode_probability = _mode(outcome, support)
+        for index, label, weight in support:
+            writer.writerow([
+                _text_cell(outcome.concept), index, _text_cell(label), repr(weight),
+                lottery, repr(float(outcome.probability)), repr(mode_probability),
+                "true" if index == mode else "false",
+                *(repr(float(u)) for u in outcome.utilities),
+                repr(float(outcome.certificate)), repr(float(outcome.tol)),
+            ])
+    return "\n".join(comment_lines(_provenance(comparison))) + "\n" + buffer.getvalue()
+
+
+def _json_number(value: float) -> float | None:
+    """A float for JSON (``null`` for NaN and infinities, which JSON lacks)."""
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def _solve_json(comparison: Any) -> str:
+    """``kurilsim solve --format json``: one object per concept.
+
+    The document is an object: ``provenance`` (kurilsim's version, the
+    scenario's name and TOML, the concepts, the time), ``scenario``,
+    ``agents``, ``lottery_note`` and ``concepts``, a list of one object per
+    concept: ``concept``, ``lottery`` (whether the outcome is a lottery),
+    ``outcome`` (one line of text), ``support`` (every outcome with a
+    positive probability: ``agreement`` index, -1 for no deal, ``outcome``
+    label and ``weight``, likeliest first), ``probability`` (P(deal)),
+    ``mode`` and ``mode_probability`` (the outcome the concept reports and
+    its probability), ``utilities`` (agent to expected utility),
+    ``certificate`` and ``tol``.  Numbers keep their exact value.
+
+    Examples
+    --------
+    >>> import json, kurilsim
+    >>> comparison = kurilsim.compare_concepts(kurilsim.kuril_scenario(name="default"),
+    ...                                        ("spe", "nash-bargaining"))
+    >>> document = json.loads(_solve_json(comparison))
+    >>> [(c["concept"], c["lottery"], len(c["support"])) for c in document["concepts"]]
+    [('spe', False, 1), ('nash-bargaining', True, 2)]
+    """
+    import json
+
+    from kurilsim.analysis import _is_lottery, _mode, _outcome_line, _support
+
+    scenario = comparison.scenario
+    concepts = []
+    for outcome in comparison.outcomes:
+        support = _support(outcome)
+        mode, mode_probability = _mode(outcome, support)
+        labels = {index: label for index, label, _ in support}
+        concepts.append({
+            "concept": outcome.concept,
+            "lottery": _is_lottery(support),
+            "outcome": _outcome_line(support),
+            "support": [
+                {"agreement": index, "outcome": label, "weight": weight}
+                for index, label, weight in support
+            ],
+            "probability": float(outcome.probability),
+            "mode": {"agreement": mode, "outcome": labels.get(mode, "no deal")},
+            "mode_probability": mode_probability,
+            "utilities": {
+                name: _json_number(u)
+                for name, u in zip(outcome.agents, outcome.utilities, strict=True)
+            },
+            "certificate": _json_number(outcome.certificate),
+            "tol": _json_number(outcome.tol),
+        })
+    document = {
+        "provenance": _provenance(comparison),
+        "scenario": scenario.name,
+        "agents": list(scenario.agent_names),
+        "lottery_note": LOTTERY_NOTE.removeprefix("Note: "),
+        "concepts": concepts,
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False)
+
+
+def _markdown_cell(text: str) -> str:
+    """Text for a cell of a Markdown pipe table (or the title): one line, with
+    Markdown's punctuation backslash-escaped and ``&``, ``<`` and ``>`` as HTML
+    entities, so a user's text is shown as typed, never as markup."""
+    flat = " ".join(text.split())
+    flat = re.sub(r"([\\`*_\[\]|])", r"\\\1", flat)
+    return flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _solve_markdown(comparison: Any) -> str:
+    """``kurilsim solve --format markdown``: a pipe table, one row per
+    concept (a lottery as each outcome with its probability), with the note
+    on lotteries below it when one is shown.
+
+    Examples
+    --------
+    >>> import kurilsim
+    >>> comparison = kurilsim.compare_concepts(kurilsim.kuril_scenario(name="default"),
+    ...                                        ("spe",))
+    >>> print(_solve_markdown(comparison))  # doctest: +ELLIPSIS
+    **Scenario default**
+    <BLANKLINE>
+    | concept | outcome | P(deal) | japan | russia | united_states | certificate |
+    |---|---|--:|--:|--:|--:|--:|
+    | spe | ... | 1.000 | ... | 0.0e+00 |
+    """
+    from kurilsim.analysis import _is_lottery, _outcome_line, _support
+
+    scenario = comparison.scenario
+    agents = scenario.agent_names
+    title = f"**Scenario {_markdown_cell(scenario.name)}**" + (
+        f": {_markdown_cell(scenario.title)}" if scenario.title else ""
+    )
+    header = ["concept", "outcome", "P(deal)", *agents, "certificate"]
+    lines = [
+        title,
+        "",
+        "| " + " | ".join(_markdown_cell(cell) for cell in header) + " |",
+        "|---|---|" + "--:|" * (len(agents) + 2),
+    ]
+    lottery = False
+    for outcome in comparison.outcomes:
+        support = _support(outcome)
+        lottery = lottery or _is_lottery(support)
+        cells = [
+            outcome.concept,
+            _outcome_line(support),
+            f"{outcome.probability:.3f}",
+            *(f"{u:+.4f}" for u in outcome.utilities),
+            f"{outcome.certificate:.1e}",
+        ]
+        lines.append("| " + " | ".join(_markdown_cell(c) for c in cells) + " |")
+    if lottery:
+        lines += ["", f"*{LOTTERY_NOTE}*"]
+    return "\n".join(lines)
+
+
+# -- new: a commented scenario template ----------------------------------------------------
+#: Width of the comments of a scenario template.
+_TEMPLATE_WIDTH = 88
+
+#: What the top-level keys of a scenario file mean.
+_TOP_KEYS: Final = {
+    "name": "The scenario's name: reports, sweeps and the provenance of every "
+    "result show it. Give a variant a name of its own.",
+    "title": "A one-line title (free text).",
+    "description": "What the scenario represents (free text).",
+    "notes": "Which fact sets which parameter, with its source: keep them true "
+    "when you change a value.",
+}
+
+#: What the keys of the [space] table of the Kuril builder mean.
+_SPACE_KEYS: Final = {
+    "builtin": "The agreement space: a builder registered with "
+    "kurilsim.register_space_builder (\"kuril\": kurilsim.kuril_space). A file "
+    "may instead list its own [[space.issues]] (docs: how-to/scenario-files).",
+    "islands": "\"nested\" (transfers counted outward from Hokkaido, the "
+    "default) or \"subsets\" (any subset of the four islands).",
+    "phased": "Whether the phased agreements (Habomai and Shikotan now, talks or "
+    "joint activity on the other two) are on the table (default true).",
+    "sovereignty": "Whether the form of sovereignty is an issue (default false).",
+    "fisheries": "Whether a fisheries arrangement is an issue (default false).",
+}
+
+#: What the keys of the [protocol] table mean.
+_PROTOCOL_KEYS: Final = {
+    "proposer": "The agent that proposes an agreement.",
+    "responder": "The agent that accepts or rejects it (rejection leaves the status "
+    "quo).",
+    "objector": "The agent that may object to agreements (\"\" for nobody).",
+    "objection_cost": "Utility the objection payer loses when it goes ahead with an "
+    "agreement the objector objected to (>= 0).",
+    "objection_blocks": "Whether an objection blocks the agreement (the status quo "
+    "stays) instead of only costing the payer.",
+    "objection_scope": "Which agreements the objector may object to: \"any\", or "
+    "\"restrictions\" (those where the rule objectionable is positive).",
+    "objection_payer": "The agent who bears the objection cost (\"\" for the "
+    "proposer).",
+    "objectionable": "The rule of objection_scope = \"restrictions\": a feature of "
+    "the space or a product of features joined by \"*\"; alternatives joined by "
+    "\"|\" (islands.any*security.restricts_us: islands transferred and US forces "
+    "excluded from them).",
+    "discount": "Per-round discount factor of each agent, in (0, 1], for "
+    "alternating-offers bargaining: an inline table such as { japan = 0.9 }.",
+    "veto": "Agents holding a veto, each with the rule (as objectionable) of the "
+    "agreements it vetoes: those are never concluded, under any concept.",
+}
+
+#: What the keys of an [[agents]] table that are not parameters mean.
+_AGENT_KEYS: Final = {
+    "type": "The agent's class: \"Japan\", \"Russia\", \"UnitedStates\", "
+    "\"LinearAgent\" or a registered type. Parameters left out take the "
+    "class's default.",
+    "name": "The agent's name: the prefix of its dotted parameter names.",
+    "description": "What the agent stands for (free text).",
+    "status_quo": "The agent's utility of no deal (the status quo).",
+    "weights": "A LinearAgent's utility: each term (a feature of the space, a "
+    "product of features joined by \"*\", or \"treaty\", 1 for every "
+    "agreement) with its weight.",
+}
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def _range_text(spec: Any) -> str:
+    low, high = spec.bounds
+    kind = "an integer" if spec.integer else "a number"
+    if math.isinf(low) and math.isinf(high):
+        return kind
+    if math.isinf(high):
+        return f"{kind} >= {_number(low)}"
+    if math.isinf(low):
+        return f"{kind} <= {_number(high)}"
+    return f"{kind} in [{_number(low)}, {_number(high)}]"
+
+
+def _comment(text: str) -> list[str]:
+    return textwrap.wrap(text, width=_TEMPLATE_WIDTH, initial_indent="# ",
+                         subsequent_indent="# ", break_on_hyphens=False,
+                         break_long_words=False)
+
+
+def _parameter_comment(spec: Any) -> list[str]:
+    """Meaning, units, range, default and source of an agent parameter."""
+    default = int(spec.default) if spec.integer else spec.default
+    units = f"Units: {spec.units}; " if spec.units else ""
+    lines = _comment(spec.doc[:1].upper() + spec.doc[1:].rstrip(".") + ".")
+    lines += _comment(f"{units}{_range_text(spec)}; default {default!r}.")
+    if spec.source:
+        lines += _comment(f"Source: {spec.source}")
+    return lines
+
+
+def _protocol_comments() -> dict[str, list[str]]:
+    """The comment of each [protocol] key: its meaning and the value a file
+    that leaves it out gets from :func:`kurilsim.load_scenario`."""
+    from kurilsim.kuril import kuril_protocol
+    from kurilsim.model.protocol import NegotiationProtocol
+
+    defaults = kuril_protocol()
+    comments = {}
+    for key, meaning in _PROTOCOL_KEYS.items():
+        default = getattr(defaults, key)
+        shown = (
+            f"{NegotiationProtocol.DEFAULT_DISCOUNT} for every agent" if key == "discount"
+            else "none" if key == "veto" else _toml_value(default)
+        )
+        comments[key] = _comment(f"{meaning} Default {shown}.")
+    return comments
+
+
+def _toml_value(value: Any) -> str:
+    """A default as TOML writes it (strings quoted, booleans in lower case)."""
+    import json
+
+    return json.dumps(value, ensure_ascii=False)
+
+
+_KEY_LINE = r"^([A-Za-z0-9_-]+) = "
+
+
+def _long_string(text: str, indent: str, end: str = "") -> list[str]:
+    """A TOML string value wrapped into lines of at most ``_TEMPLATE_WIDTH``
+    columns: a multi-line basic string whose lines end in a backslash (which
+    TOML removes, with the newline and the next line's indentation)."""
+    import json
+    import re
+
+    body = json.dumps(text, ensure_ascii=False)[1:-1]  # TOML's escapes too
+    if len(indent) + len(body) + 2 + len(end) <= _TEMPLATE_WIDTH:
+        return [f'"{body}"{end}']
+    lines, current = [], ""
+    # break only at a single space between two other characters: the space
+    # stays before the backslash, nothing after it is trimmed
+    for word in re.split(r"(?<=\S) (?=\S)", body):
+        if current and len(indent) + len(current) + len(word) + 3 > _TEMPLATE_WIDTH:
+            lines.append(f"{indent}{current} \\")
+            current = word
+        else:
+            current = f"{current} {word}" if current else word
+    return ['"""\\', *lines, f'{indent}{current}"""{end}']
+
+
+def _wrapped_value(line: str, key: str) -> list[str]:
+    """The line ``key = "..."`` or ``key = ["...", ...]`` of ``Scenario.to_toml``
+    with its long strings wrapped (kept as it is if the rewrite would not read
+    back the same)."""
+    import tomllib
+
+    value = tomllib.loads(line)[key]
+    if isinstance(value, str):
+        lines = _long_string(value, "    ")
+        lines[0] = f"{key} = {lines[0]}"
+    elif isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        lines = [f"{key} = ["]
+        for item in value:
+            wrapped = _long_string(item, "    ", ",")
+            lines += [f"    {wrapped[0]}", *wrapped[1:]]
+        lines.append("]")
+    else:
+        return [line]
+    try:
+        same = tomllib.loads("\n".join(lines))[key] == value
+    except tomllib.TOMLDecodeError:  # pragma: no cover - a bug of the wrapping
+        same = False
+    return lines if same else [line]
+
+
+def _scenario_template(scenario: Any, origin: str) -> str:
+    """``scenario`` as a commented TOML file: every key of
+    :meth:`Scenario.to_toml <kurilsim.Scenario.to_toml>` with what it means
+    (an agent parameter's meaning, units, valid range, default and source)
+    in comments above it.  The comments change nothing: the file loads back
+    to ``scenario`` exactly.
+
+    Examples
+    --------
+    >>> import kurilsim, tomllib
+    >>> scenario = kurilsim.kuril_scenario(name="mine")
+    >>> text = _scenario_template(scenario, "the Kuril defaults")
+    >>> tomllib.loads(text) == tomllib.loads(scenario.to_toml())
+    True
+    >>> print(text[text.index("# Islands demanded"):text.index("demand = 4")])
+    ... # doctest: +ELLIPSIS +NORMALIZE_WHITESPACE
+    # Islands demanded, counted outward from Hokkaido (2 = the 1956 formula).
+    # Units: islands; an integer in [0, 4]; default 4.
+    # Source: ...
+    """
+    import re
+    import tomllib
+
+    base = scenario.to_toml()
+    protocol = _protocol_comments()
+    lines = [
+        *_comment(f"A kurilsim scenario file, written by 'kurilsim new' (kurilsim "
+                  f"{_version()}) from {origin}."),
+        *_comment("Load it with kurilsim.load_scenario(PATH), or give its path as "
+                  "SCENARIO to any command (kurilsim show PATH, kurilsim solve PATH). "
+                  "Every parameter is written out with its meaning, units, valid range, "
+                  "default and source in the comments above it; a parameter left out "
+                  "takes its default. The format: docs/how-to/scenario-files.md."),
+        "",
+    ]
+    section, agent = "", -1
+    seen: set[str] = set()
+    for line in base.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("["):
+            name = stripped.strip("[]").split(".")[0]
+            section = name
+            if name == "agents":
+                agent += 1
+            if name == "priors" and name not in seen:
+                lines += _comment(
+                    "[priors]: what is known about a parameter's value, as a "
+                    "distribution (docs/model/priors.md); kurilsim robustness and "
+                    "kurilsim.calibrate draw from them.")
+            if name == "thresholds" and name not in seen:
+                lines += _comment(
+                    "[thresholds]: a parameter read from a public-opinion poll of "
+                    "kurilsim.data.polls instead of a number "
+                    "(docs/model/ratification.md).")
+            seen.add(name)
+            lines.append(line)
+            continue
+        match = re.match(_KEY_LINE, line)
+        key = match.group(1) if match else None
+        comment: list[str] = []
+        if key is not None and section == "":
+            comment = _comment(_TOP_KEYS[key]) if key in _TOP_KEYS else []
+        elif key is not None and section == "space":
+            comment = _comment(_SPACE_KEYS[key]) if key in _SPACE_KEYS else []
+        elif key is not None and section == "agents":
+            specs = getattr(scenario.agents[agent], "parameter_specs", None)
+            known = {spec.name: spec for spec in (specs() if specs else ())}
+            if key in known:
+                comment = _parameter_comment(known[key])
+            elif key in _AGENT_KEYS:
+                comment = _comment(_AGENT_KEYS[key])
+        elif key is not None and section == "protocol":
+            comment = protocol.get(key, [])
+        if comment and lines and lines[-1] and not lines[-1].startswith("["):
+            lines.append("")  # a blank line between commented keys
+        long = key is not None and len(line) > _TEMPLATE_WIDTH
+        body = _wrapped_value(line, key) if long and key is not None else [line]
+        lines += comment + body
+    text = "\n".join(lines) + "\n"
+    if tomllib.loads(text) != tomllib.loads(base):  # pragma: no cover - a bug
+        raise AssertionError("the scenario template does not read back as the scenario")
+    return text
 
 
 # -- subcommands ------------------------------------------------------------------------
@@ -396,7 +1008,80 @@ def _cmd_solve(args: argparse.Namespace) -> int:
 
     scenario = load_scenario(args.scenario, max_agreements=args.max_agreements)
     concepts = tuple(dict.fromkeys(args.concept)) if args.concept else None
-    print(compare_concepts(scenario, concepts))
+    comparison = compare_concepts(scenario, concepts)
+    render = {
+        "table": lambda comparison: comparison.to_text(width=TABLE_WIDTH),
+        "csv": _solve_csv,
+        "json": _solve_json,
+        "markdown": _solve_markdown,
+    }[args.format]
+    print(render(comparison))
+    return 0
+
+
+def _cmd_new(args: argparse.Namespace) -> int:
+    from kurilsim._errors import OutputError
+    from kurilsim._io import atomic_output, check_output_path, create_exclusively
+    from kurilsim.kuril.scenarios import kuril_scenario, list_scenarios, load_scenario
+
+    # every check that can fail comes before the work
+    path = _check_new(
+        check_output_path(args.path, suffixes=(".toml",), what="SCENARIO.toml"),
+        "SCENARIO.toml", args.overwrite,
+    )
+    if args.source is None:
+        scenario = kuril_scenario(name=path.stem)
+        origin = f"the Kuril defaults (kurilsim.kuril_scenario(name={path.stem!r}))"
+    else:
+        scenario = load_scenario(args.source, max_agreements=args.max_agreements)
+        origin = (f"the built-in scenario {args.source}"
+                  if args.source in list_scenarios() else f"the file {args.source}")
+    text = _scenario_template(scenario, origin)
+    if args.overwrite:
+        with atomic_output(path) as stream:
+            stream.write(text)
+    elif not create_exclusively(path, text.encode("utf-8")):
+        # created by someone else since the check above
+        raise OutputError(
+            f"SCENARIO.toml {path}: exists; pass --overwrite to replace it (or "
+            "choose another name)"
+        )
+    print(f"wrote scenario file: {path} (from {origin}); check it with "
+          f"'kurilsim show {path}'")
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    import importlib
+
+    from kurilsim._errors import KurilsimError
+    from kurilsim._io import check_output_path
+    from kurilsim.kuril.scenarios import load_scenario
+
+    # every check that can fail comes before the work
+    out = _check_new(
+        check_output_path(args.out, suffixes=(".html", ".htm"), what="--out"),
+        "--out", args.overwrite,
+    )
+    try:
+        report = importlib.import_module("kurilsim.report")  # only for this command
+    except ModuleNotFoundError as error:
+        if error.name != "kurilsim.report":
+            raise
+        raise KurilsimError(
+            "this installation of kurilsim has no kurilsim.report module; "
+            "'kurilsim report' needs a version that has it"
+        ) from None
+    scenario = load_scenario(args.scenario, max_agreements=args.max_agreements)
+    written = report.write_report(
+        scenario,
+        out,
+        concepts=args.concepts,
+        resolution=args.resolution,
+        overwrite=args.overwrite,
+        progress=not args.no_progress and sys.stderr.isatty(),
+    )
+    print(f"wrote report: {written}")
     return 0
 
 
@@ -419,10 +1104,22 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         else _check_new(_check_figure_path(args.plot, "--plot"), "--plot",
                         args.overwrite)
     )
+    sampled = args.design != "grid"
+    ranges = _parse_ranges(args.grid, args.design) if sampled else None
     scenario = load_scenario(args.scenario, max_agreements=args.max_agreements)
     # unknown names first: they are cheaper to check than the grid's size
     scenario.check_parameter_names(spec.partition("=")[0].strip() for spec in args.grid)
-    grid = parse_grid(args.grid, scenario.parameters(), max_points=args.max_points)
+    if ranges is not None:
+        _check_ranges(scenario, ranges, args.samples, args.max_points)
+    grid: Mapping[str, Any] = (
+        ranges if ranges is not None
+        else parse_grid(args.grid, scenario.parameters(), max_points=args.max_points)
+    )
+    seed = args.seed
+    if sampled and seed is None:  # drawn here, so that the files record it
+        import secrets
+
+        seed = secrets.randbits(32)
     if plot is not None and len(grid) not in (2, 3):
         raise InvalidArgumentError(
             f"--plot draws a phase diagram, which needs a grid sweep with 2 or 3 "
@@ -450,16 +1147,23 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
             progress=False if args.no_progress else None,
             chunk_size=args.chunk_size,
             max_points=args.max_points,
+            **({"design": args.design, "samples": args.samples, "rng": seed}
+               if sampled else {}),
         )
-        _report_run(result, args.checkpoint)
+        _report_run(result, args.checkpoint, chunk_hint=True)
         if out is not None:
             written = result.to_csv(out, overwrite=args.overwrite)
             print(f"wrote CSV: {written} ({result.size} rows)")
         if plot is not None:
             _phase_diagram(result, plot)
             print(f"wrote plot: {plot}")
-        axes = " x ".join(f"{name}[{len(values)}]" for name, values in grid.items())
         points_text = "1 point" if result.size == 1 else f"{result.size} points"
+        if ranges is not None:
+            axes = " x ".join(f"{name}[{low:g}, {high:g}]"
+                              for name, (low, high) in ranges.items())
+            points_text += f" ({args.design} sample, seed {seed})"
+        else:
+            axes = " x ".join(f"{name}[{len(values)}]" for name, values in grid.items())
         print(
             f"Outcome shares, {scenario.name} ({result.concept}), {points_text} "
             f"over {axes}:"
@@ -670,10 +1374,12 @@ def build_parser() -> argparse.ArgumentParser:
             "  kurilsim scenarios\n"
             "  kurilsim show 2018-singapore\n"
             "  kurilsim solve 2018-singapore --concept spe --concept nash\n"
+            "  kurilsim new my-scenario.toml --from 2018-singapore\n"
             "  kurilsim sweep 2018-singapore --grid russia.security_weight=0:4:41 \\\n"
             "      --grid japan.demand=2,4 --out sweep.csv --plot sweep.png\n"
             "  kurilsim headline --out-dir kurilsim-output\n"
-            "  kurilsim robustness 2018-singapore --seed 1\n\n"
+            "  kurilsim robustness 2018-singapore --seed 1\n"
+            "  kurilsim report 2018-singapore --out report.html\n\n"
             "exit status: 0 success, 1 failure (one line 'kurilsim: error: ...'),\n"
             "2 usage error, 130 interrupted (Ctrl-C); --debug shows tracebacks.\n\n"
             "Run 'kurilsim COMMAND --help' for the options of one command."
@@ -720,15 +1426,27 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=formatter,
         help="solve a scenario under each solution concept",
         description="Solve a scenario under each solution concept and print a "
-        "table: the\nagreement reached, the probability of a deal, each agent's "
-        "utility and\nthe certificate (equilibrium regret or Pareto gap). A "
-        "concept marked\n[lottery] may reach a lottery over agreements: its row "
-        "shows the two\nlikeliest.\n\n"
+        "table: the\nprobability of a deal, each agent's (expected) utility, the "
+        "certificate\n(equilibrium regret or Pareto gap) and, below each row, the "
+        "outcome.\nA concept marked [lottery] may reach a lottery: a chance "
+        "outcome, shown\nas each agreement (or no deal) with its probability, not "
+        "one treaty.\n--format csv or json writes every outcome of a lottery in a "
+        "machine-\nreadable form, after the provenance (kurilsim's version, the "
+        "scenario\nas TOML, the time); --format markdown writes a pipe table.\n\n"
         f"concepts:\n{concept_list}",
         epilog="examples:\n  kurilsim solve 2018-singapore\n"
-        "  kurilsim solve 1956-declaration --concept spe --concept rubinstein",
+        "  kurilsim solve 1956-declaration --concept spe --concept rubinstein\n"
+        "  kurilsim solve 1993-tokyo --format json > 1993-tokyo.json",
     )
     _add_scenario_arguments(sub)
+    sub.add_argument(
+        "--format",
+        choices=SOLVE_FORMATS,
+        default="table",
+        help="table (default: fits 100 columns), csv (one row per concept and "
+        "outcome of its lottery), json (one object per concept) or markdown (a "
+        "pipe table)",
+    )
     sub.add_argument(
         "--concept",
         action="append",
@@ -740,14 +1458,52 @@ def build_parser() -> argparse.ArgumentParser:
     sub.set_defaults(handler=_cmd_solve)
 
     sub = commands.add_parser(
+        "new",
+        parents=[common],
+        formatter_class=formatter,
+        help="write a commented scenario file to start a scenario from",
+        description="Write a scenario TOML file to edit: every parameter written "
+        "out, with its\nmeaning, units, valid range, default and source in "
+        "comments above it.\nWithout --from it holds the Kuril defaults (named "
+        "after the file); with\n--from it is a copy of that scenario. The file "
+        "loads back to exactly that\nscenario (kurilsim.load_scenario(PATH)); "
+        "edit it and give its path as\nSCENARIO to the other commands. An "
+        "existing file is an error unless\n--overwrite is given.",
+        epilog="examples:\n  kurilsim new my-scenario.toml\n"
+        "  kurilsim new singapore-variant.toml --from 2018-singapore\n"
+        "  kurilsim solve singapore-variant.toml",
+    )
+    sub.add_argument("path", metavar="SCENARIO.toml",
+                     help="the file to write (its name must end in .toml)")
+    sub.add_argument(
+        "--from",
+        dest="source",
+        metavar="NAME",
+        default=None,
+        help="start from this scenario: a built-in name (see 'kurilsim "
+        "scenarios') or a scenario TOML file (default: the Kuril defaults)",
+    )
+    sub.add_argument(
+        "--max-agreements",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help=_MAX_AGREEMENTS_HELP,
+    )
+    _add_overwrite(sub)
+    sub.set_defaults(handler=_cmd_new)
+
+    sub = commands.add_parser(
         "sweep",
         parents=[common],
         formatter_class=formatter,
-        help="solve a scenario over a grid of parameter values",
+        help="solve a scenario over a grid or sample of parameter values",
         description="Solve a scenario at every point of a full-factorial grid of "
-        "its\nparameters (names as listed by 'kurilsim show SCENARIO'); optionally "
-        "write\none CSV row per point and a phase diagram; print the share of "
-        "points\nreaching each outcome.\n"
+        "its\nparameters (names as listed by 'kurilsim show SCENARIO'), or of a "
+        "random\nor Latin-hypercube sample of their ranges (--design); optionally "
+        "write\none CSV row per point (after the run's provenance: design, seed, "
+        "...) and\na phase diagram; print the share of points reaching each "
+        "outcome.\n"
         + textwrap.fill(
             f"Vectorised (fast) concepts: {fast_text}; the others solve point by "
             "point (use --workers for large grids).",
@@ -759,7 +1515,10 @@ def build_parser() -> argparse.ArgumentParser:
         "      --grid russia.pledge_credibility=0:1:81 --grid japan.demand=2,4 \\\n"
         "      --out sweep.csv --plot sweep.png\n"
         "  kurilsim sweep 1956-declaration --grid japan.treaty_value=0:1:11 \\\n"
-        "      --concept nash-bargaining --workers 4 --checkpoint sweep-checkpoint",
+        "      --concept nash-bargaining --workers 4 --checkpoint sweep-checkpoint\n"
+        "  kurilsim sweep 2018-singapore --design lhs --samples 1000 --seed 1 \\\n"
+        "      --grid russia.security_weight=0:4 --grid russia.pledge_credibility=0:1 "
+        "\\\n      --out lhs.csv",
     )
     _add_scenario_arguments(sub)
     sub.add_argument(
@@ -769,7 +1528,35 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME=START:STOP:NUM",
         help="a grid axis (repeatable): NUM evenly spaced values from START to "
         "STOP inclusive, or NAME=V1,V2,... for listed values (e.g. "
-        "japan.demand=2,4; integers stay integers)",
+        "japan.demand=2,4; integers stay integers). With --design random or "
+        "lhs: NAME=LOW:HIGH, the range to draw from (integer parameters: the "
+        "integers of [LOW, HIGH])",
+    )
+    sub.add_argument(
+        "--design",
+        choices=("grid", "random", "lhs"),
+        default="grid",
+        help="grid: every combination of the --grid values (default); random: "
+        "--samples points drawn uniformly from the --grid ranges; lhs: a Latin "
+        "hypercube sample of --samples points (each range cut into N strata, "
+        "one point in each)",
+    )
+    sub.add_argument(
+        "--samples",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="points of a random or lhs design (required for them, refused for a "
+        "grid)",
+    )
+    sub.add_argument(
+        "--seed",
+        type=_seed,
+        default=None,
+        metavar="S",
+        help="random seed of a random or lhs design (a non-negative integer): the "
+        "same seed gives the same points (default: one drawn at random, printed "
+        "and written to the CSV's provenance)",
     )
     sub.add_argument(
         "--concept",
@@ -820,7 +1607,7 @@ def build_parser() -> argparse.ArgumentParser:
         "is a terminal and tqdm is installed)",
     )
     _add_overwrite(sub)
-    sub.set_defaults(handler=_cmd_sweep)
+    sub.set_defaults(handler=_cmd_sweep, usage_check=_sweep_usage, subparser=sub)
 
     sub = commands.add_parser(
         "headline",
@@ -948,6 +1735,57 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_overwrite(sub)
     sub.set_defaults(handler=_cmd_robustness)
+
+    def concept_list_type(text: str) -> tuple[str, ...]:
+        chosen = tuple(dict.fromkeys(item.strip() for item in text.split(",")))
+        unknown = [item for item in chosen if item not in names]
+        if not text.strip() or unknown:
+            raise argparse.ArgumentTypeError(
+                f"expected concept names separated by commas, got {text!r}"
+                + (f" ({', '.join(map(repr, unknown))} unknown)" if unknown else "")
+                + f"; the concepts are {', '.join(names)}"
+            )
+        return chosen
+
+    sub = commands.add_parser(
+        "report",
+        parents=[common],
+        formatter_class=formatter,
+        help="write a scenario report: one self-contained HTML page",
+        description="Write one self-contained HTML page about a scenario: its "
+        "parameters and\nsources, the outcome under each concept, the headline "
+        "phase diagram, the\nrobustness table and (when available) the "
+        "calibration summary: the page\nto send a colleague. An existing file "
+        "is an error unless --overwrite is\ngiven.",
+        epilog="examples:\n  kurilsim report 2018-singapore --out report.html\n"
+        "  kurilsim report my-scenario.toml --out mine.html --concepts spe,nash \\\n"
+        "      --resolution 81",
+    )
+    _add_scenario_arguments(sub)
+    sub.add_argument("--out", required=True, metavar="HTML",
+                     help="the page to write (its name must end in .html or .htm)")
+    sub.add_argument(
+        "--concepts",
+        type=concept_list_type,
+        default=None,
+        metavar="C1,C2,...",
+        help="the concepts to compare, separated by commas (default: all)",
+    )
+    sub.add_argument(
+        "--resolution",
+        type=_resolution,
+        default=41,
+        metavar="N",
+        help="points per axis of the phase diagram (default: 41)",
+    )
+    sub.add_argument(
+        "--no-progress",
+        action="store_true",
+        help="do not show the progress bar (by default shown on stderr when it "
+        "is a terminal)",
+    )
+    _add_overwrite(sub)
+    sub.set_defaults(handler=_cmd_report)
     return parser
 
 
@@ -997,6 +1835,15 @@ def _describe(error: BaseException, args: argparse.Namespace) -> str:
             "a worker process died unexpectedly (out of memory or killed?); "
             "try fewer --workers or a smaller --chunk-size"
         )
+    if isinstance(error, ModuleNotFoundError) and (error.name or "kurilsim").split(
+        "."
+    )[0] != "kurilsim":
+        return (
+            f"this command needs the module {error.name!r}, which is not installed "
+            "(install the kurilsim extra that provides it; see the README)"
+        )
+    if isinstance(error, ImportError) and "pip install" in str(error):
+        return _one_line(error)  # an optional dependency: the message says which
     if isinstance(error, OSError):
         if error.filename is not None and error.strerror:
             names = f"{error.filename}" + (
@@ -1088,6 +1935,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"argv must be a sequence of arguments such as ['scenarios'], got {argv!r}"
         )
     args = build_parser().parse_args(argv)
+    usage_check = getattr(args, "usage_check", None)
+    problem = None if usage_check is None else usage_check(args)
+    if problem is not None:
+        args.subparser.error(problem)  # exits with status 2
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
         with warnings.catch_warnings():

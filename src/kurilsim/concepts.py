@@ -57,7 +57,9 @@ lottery concepts' kernels also report the most likely outcome's probability):
     is solved with the scenario in place of that regime's, from the year
     the regime began, and the scenario's veto holds in every regime.  Any
     other scenario -- one of the calibrated case given another name with
-    ``dataclasses.replace`` too -- is a one-state
+    ``dataclasses.replace`` too (a copy made by ``with_params`` and renamed
+    keeps its origin, :attr:`kurilsim.Scenario.derived_from`, unless given
+    ``derived_from=""``) -- is a one-state
     game: the protocol's proposer and responder bargain over its agreements
     (lotteries allowed), each proposing with probability 1/2 each period,
     the status quo paying its utility as a flow while they disagree, with
@@ -111,6 +113,7 @@ from kurilsim._errors import (
     SolverError,
     UnusedOptionWarning,
 )
+from kurilsim._html import LOTTERY_NOTE
 from kurilsim.model.agreements import NO_DEAL, Agreement
 from kurilsim.model.protocol import ROLES as PROTOCOL_ROLES
 from kurilsim.model.scenario import Scenario
@@ -124,6 +127,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CONCEPTS",
     "CONCEPT_ENTRY_POINT_GROUP",
+    "LOTTERY_NOTE",
     "ROLES",
     "Concept",
     "Outcome",
@@ -327,7 +331,19 @@ class Outcome:
 
     @property
     def deal(self) -> str:
-        """The agreement as text, or ``"no deal"``; a lottery lists its weights."""
+        """The agreement as text, or ``"no deal"``; a lottery (no deal among its
+        outcomes or not) lists its two likeliest outcomes with their weights."""
+        if self.is_lottery:
+            parts = sorted(
+                ((k, p) for k, p in self.distribution.items() if p > 1e-12),
+                key=lambda item: -item[1],
+            )
+            shown = [
+                f"{p:.0%} " + ("no deal" if k == NO_DEAL else self.labels.get(k, str(k)))
+                for k, p in parts[:2]
+            ]
+            more = " + ..." if len(parts) > 2 else ""
+            return "lottery: " + " / ".join(shown) + more
         if self.agreement is None:
             return "no deal"
         if len(self.distribution) == 1:
@@ -347,6 +363,51 @@ class Outcome:
             f"{self.concept}: {self.deal}{chance}; utilities {values}; "
             f"certificate {self.certificate:.2g}"
         )
+
+    @property
+    def is_lottery(self) -> bool:
+        """Whether the outcome is a lottery: more than one outcome (agreements
+        or no deal) has a positive probability.
+
+        Examples
+        --------
+        >>> import kurilsim
+        >>> scenario = kurilsim.kuril_scenario(name="default")
+        >>> kurilsim.solve_scenario(scenario, "spe").is_lottery
+        False
+        >>> kurilsim.solve_scenario(scenario, "nash-bargaining").is_lottery
+        True
+        """
+        return sum(p > 1e-12 for p in self.distribution.values()) > 1
+
+    def _html_outcome(self) -> str:
+        """The outcome as HTML: the agreement's label, or for a lottery its
+        support and weights (``lottery: 90% ... / 10% ...``), escaped."""
+        from kurilsim._html import lottery
+
+        if not self.distribution:
+            return lottery([("no deal", 1.0)])
+        return lottery(
+            (self.labels.get(k, "no deal" if k == NO_DEAL else str(k)), p)
+            for k, p in self.distribution.items()
+        )
+
+    def _repr_html_(self) -> str:
+        """The outcome as an HTML table for notebooks: the outcome (a lottery
+        as its support and weights), P(deal), each agent's utility and the
+        certificate."""
+        from kurilsim._html import LOTTERY_NOTE, Html, paragraph, table, view
+
+        rows: list[list[object]] = [
+            ["outcome", Html(self._html_outcome())],
+            ["P(deal)", self.probability],
+            *([f"utility {name}", float(u)]
+              for name, u in zip(self.agents, self.utilities, strict=True)),
+            ["certificate", f"{self.certificate:.2g} (tol {self.tol:.2g})"],
+        ]
+        caption = f"{self.concept} outcome of scenario {self.scenario}"
+        note = paragraph(LOTTERY_NOTE, small=True) if self.is_lottery else ""
+        return view(table(rows, caption=caption, row_headers=True), note)
 
 
 # -- the concept record ----------------------------------------------------------------

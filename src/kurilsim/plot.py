@@ -1696,6 +1696,10 @@ def islands_map(
         xy=(0.0, 0.0), xycoords="axes fraction", xytext=(2, 2),
         textcoords="offset points", fontsize="x-small", color="0.35",
         ha="left", va="bottom",
+        # on a light box: the note sits over Hokkaido's coast, whose line
+        # would otherwise cross the text
+        bbox={"boxstyle": "square,pad=0.2", "facecolor": "white",
+              "edgecolor": "none", "alpha": 0.85},
     )
     note.set_zorder(6)
     return ax

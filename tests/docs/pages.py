@@ -16,6 +16,13 @@ renders invisibly::
 
     <!-- end of output -->
 
+Pages marked as notebooks (front matter with ``file_format: mystnb``, read by
+myst-nb: the tutorial and the how-to guides) run their code at build time
+instead: their runnable blocks are top-level ```{code-cell} python fences,
+whose output the built page shows, so they take no marked regions (and no
+```python blocks, which the build would not run).  Options of a cell
+(``:tags: [...]`` lines or a ``---`` YAML header) are not code.
+
 The region holds exactly what the block printed, inserted as Markdown (a
 block that prints a table or a list renders as one).  With ``, as text``
 after ``block above`` the output is shown verbatim in a ```text fence
@@ -46,6 +53,15 @@ OPTIONAL_MODULES = frozenset({"dask", "distributed", "hypothesis", "pandas", "tq
 
 #: Fence info strings of blocks that run.
 RUN_LANGUAGES = frozenset({"python", "py", "python3"})
+
+#: The directive of a code cell on a notebook page, and the languages it may
+#: name (the kernel is a Python kernel).
+CODE_CELL = "code-cell"
+CELL_LANGUAGES = RUN_LANGUAGES | {"ipython", "ipython3"}
+
+#: The front-matter line that makes a page a notebook for myst-nb.
+_NOTEBOOK = re.compile(r"^file_format:\s*mystnb\s*$")
+_OPTION = re.compile(r"^:[\w-]+:")
 
 #: Directives whose content is Markdown that may hold more code blocks.
 _CONTAINERS = frozenset(
@@ -99,12 +115,14 @@ class Region:
 @dataclass(frozen=True)
 class Block:
     """One runnable code block: the page, its first line (1-based) and code,
-    and the marked region of its output, if it has one."""
+    the marked region of its output, if it has one, and whether it is a
+    ``{code-cell}`` (run by the docs build, on a notebook page)."""
 
     page: Path
     line: int
     code: str
     output: Region | None = None
+    cell: bool = False
 
 
 @dataclass(frozen=True)
@@ -168,6 +186,32 @@ def _region(page: Path, lines: list[str], k: int, text: bool, indent: str) -> Re
     raise PageError(f"{where}: the output region is never closed by {END_MARKER!r}")
 
 
+def is_notebook(lines: list[str]) -> bool:
+    """Whether a page (its lines) is a notebook for myst-nb: its front matter
+    (a ``---`` block on the first line) says ``file_format: mystnb``."""
+    if not lines or lines[0].strip() != "---":
+        return False
+    for line in lines[1:]:
+        if line.strip() == "---":
+            return False
+        if _NOTEBOOK.match(line.strip()):
+            return True
+    return False
+
+
+def _cell_code(body: list[str]) -> tuple[int, list[str]]:
+    """The lines of a code cell without its options: (lines skipped, code)."""
+    if body and body[0].strip() == "---":
+        for end in range(1, len(body)):
+            if body[end].strip() == "---":
+                return end + 1, body[end + 1 :]
+        return len(body), []
+    skipped = 0
+    while skipped < len(body) and _OPTION.match(body[skipped]):
+        skipped += 1
+    return skipped, body[skipped:]
+
+
 def extract_blocks(page: Path) -> list[Block]:
     """The runnable ``python`` blocks of a Markdown page, in order.
 
@@ -175,15 +219,20 @@ def extract_blocks(page: Path) -> list[Block]:
     CommonMark; the content of admonition-like directives is searched for
     nested blocks, the content of every other fence is skipped.  A marked
     output region right after a block (blank lines between them only) is
-    that block's ``output``.
+    that block's ``output``.  On a notebook page (`is_notebook`) the blocks
+    are its ``{code-cell}`` fences, without their options.
 
     Raises
     ------
     PageError
         If a fence is never closed (the page would render wrongly too), or an
-        output marker is malformed, unclosed, or not right after a block.
+        output marker is malformed, unclosed, or not right after a block; if
+        a notebook page has a ```python block, a nested code cell, a code
+        cell in another language than Python or an output region; if a page
+        that is not a notebook has a code cell.
     """
     lines = page.read_text(encoding="utf-8").splitlines()
+    notebook = is_notebook(lines)
     blocks: list[Block] = []
     # stack of open container fences: (fence character, fence length)
     containers: list[tuple[str, int]] = []
@@ -195,6 +244,12 @@ def extract_blocks(page: Path) -> list[Block]:
         if match is None:
             line = lines[k]
             start = _START.match(line)
+            if start is not None and notebook:
+                raise PageError(
+                    f"{page_name(page)}:{k + 1}: a notebook page shows the "
+                    "output of its code cells when it is built; it takes no "
+                    "marked output region"
+                )
             if start is not None:
                 if previous is None:
                     raise PageError(
@@ -256,12 +311,40 @@ def extract_blocks(page: Path) -> list[Block]:
             raise PageError(
                 f"{page_name(page)}:{k + 1}: the fence {fence}{info} is never closed"
             )
+        where = f"{page_name(page)}:{k + 1}"
         if kind == "code" and name in RUN_LANGUAGES:
+            if notebook:
+                raise PageError(
+                    f"{where}: a ```{name} block on a notebook page would run in "
+                    "the tests but not in the build; make it a top-level "
+                    "```{code-cell} python, or ```{code-block} python if it is "
+                    "illustrative only"
+                )
             indent = len(match["indent"])
             code = "\n".join(line[indent:] if line[:indent].isspace() else line
                              for line in lines[start_line:end])
             blocks.append(Block(page, start_line + 1, code + "\n"))
             previous = len(blocks) - 1
+        elif kind == "directive" and name == CODE_CELL:
+            language = (info.strip().partition("}")[2].split() or [""])[0].lower()
+            if not notebook:
+                raise PageError(
+                    f"{where}: a {{code-cell}} runs only on a notebook page "
+                    "(front matter with 'file_format: mystnb' and a kernelspec)"
+                )
+            if containers or match["indent"]:
+                raise PageError(
+                    f"{where}: a {{code-cell}} must be at the top level of the "
+                    "page (myst-nb does not run nested cells)"
+                )
+            if language not in CELL_LANGUAGES:
+                raise PageError(
+                    f"{where}: a {{code-cell}} in {language or 'no language'!r}; "
+                    f"the kernel runs Python (expected one of {sorted(CELL_LANGUAGES)})"
+                )
+            skipped, code_lines = _cell_code(lines[start_line:end])
+            blocks.append(Block(page, start_line + skipped + 1,
+                                "\n".join(code_lines) + "\n", cell=True))
         k = end + 1
     if containers:
         raise PageError(f"{page_name(page)}: a directive fence is never closed")

@@ -329,3 +329,59 @@ def test_the_markers_are_documented() -> None:
     assert START.partition(":")[0] in guide
     assert END in guide
     assert "python docs/regenerate.py" in guide
+
+
+# -- the command-line reference docs/cli.md ------------------------------------------------
+def test_the_cli_reference_is_current(script: types.ModuleType) -> None:
+    """docs/cli.md is what the parser prints; regenerate it after changing
+    the command line (``python docs/regenerate.py --cli``)."""
+    page = DOCS / "cli.md"
+    assert page.read_text(encoding="utf-8") == script.cli_reference(), (
+        "docs/cli.md is stale: run python docs/regenerate.py --cli"
+    )
+
+
+def test_the_cli_reference_has_every_command_as_help_prints_it(
+    script: types.ModuleType, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from kurilsim.cli import build_parser, main
+
+    text = script.cli_reference()
+    commands = [line.removeprefix("## `kurilsim ").rstrip("`")
+                for line in text.splitlines() if line.startswith("## `kurilsim ")]
+    parser = build_parser()
+    choices = next(a.choices for a in parser._actions if hasattr(a, "choices")
+                   and isinstance(a.choices, dict))
+    assert commands == list(choices)
+    assert {"solve", "new", "sweep", "report"} <= set(commands)
+    monkeypatch.setenv("COLUMNS", str(script.CLI_COLUMNS))
+    for command in commands:
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        shown = capsys.readouterr().out.rstrip()
+        assert f"## `kurilsim {command}`\n\n```text\n{shown}\n```\n" in text
+
+
+def test_regenerate_cli_checks_and_rewrites_a_page(
+    tmp_path: Path, script: types.ModuleType, capsys: pytest.CaptureFixture[str],
+) -> None:
+    page = tmp_path / "cli.md"
+    page.write_text("# Command-line reference\n\nold\n", encoding="utf-8")
+    assert script.regenerate_cli(check=True, page=page) is False
+    out = capsys.readouterr().out
+    assert "-old" in out
+    assert "python docs/regenerate.py --cli" in out
+    assert page.read_text(encoding="utf-8") == "# Command-line reference\n\nold\n"
+    assert script.regenerate_cli(check=False, page=page) is True
+    assert page.read_text(encoding="utf-8") == script.cli_reference()
+    assert script.regenerate_cli(check=True, page=page) is True
+
+
+def test_regenerate_cli_goes_alone(script: types.ModuleType,
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(script, "regenerate_cli", lambda *, check: not check)
+    assert script.main(["--cli"]) == 0
+    assert script.main(["--cli", "--check"]) == 1
+    with pytest.raises(SystemExit):
+        script.main(["--cli", "--all"])

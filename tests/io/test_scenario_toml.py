@@ -715,4 +715,27 @@ def test_a_kuril_file_setting_japans_package_size_sets_russias(tmp_path: Path) -
     assert scenario.agent("russia").package_size == 3.0
     changed = kuril_scenario(name="big").with_params({"japan.package_size": 3.0})
     assert changed.base_name == "big"
-    assert scenario == dataclasses.replace(changed, name="big", notes=())
+    assert scenario == dataclasses.replace(changed, name="big", notes=(), derived_from="")
+
+
+def test_a_bundled_space_builder_is_found_in_a_fresh_process(tmp_path: Path) -> None:
+    # `import kurilsim` defers kurilsim.kuril, whose import registers the
+    # "kuril" builder: a file read first (as load_result does in a new
+    # session) must still find it
+    import subprocess
+    import sys
+
+    import kurilsim
+
+    path = tmp_path / "s.toml"
+    kurilsim.load_scenario("2018-singapore").to_toml(path)
+    code = (
+        "import sys, kurilsim\n"
+        "from kurilsim.io.scenario_toml import read_scenario\n"
+        "assert 'kurilsim.kuril' not in sys.modules\n"
+        f"print(read_scenario({str(path)!r}).name)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "2018-singapore"

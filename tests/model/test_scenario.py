@@ -907,7 +907,7 @@ def test_with_params_under_any_alias_sets_every_holder(alias: str) -> None:
     # the change is recorded once, under the canonical name
     assert changed.name == "trade+buyer.volume=4.0"
     assert changed == dataclasses.replace(expected, name=changed.name,
-                                          notes=changed.notes)
+                                          notes=changed.notes, derived_from="trade")
     close(changed.utilities(), expected.utilities())
 
 
@@ -1091,3 +1091,45 @@ def test_a_derived_scenario_stays_in_its_regime_for_the_dynamic_concept() -> Non
     changed = base.with_params({"japan.treaty_value": 0.3})
     assert changed.name != base.name
     assert _regime_of(changed, None) == _regime_of(base, None) is not None
+
+
+# -- the notebook view (issue 19) -------------------------------------------------------
+def test_repr_html_shows_agents_issues_and_folds_parameters_and_notes() -> None:
+    from tests.test_html import parse_view
+
+    scenario = load_scenario("2018-singapore")
+    found = parse_view(scenario._repr_html_())
+    # the summary, then folded: the parameters, the priors (if any), the notes
+    assert found.tags.count("table") == 2 + bool(scenario.priors())
+    assert found.tags.count("details") == 2 + bool(scenario.priors())
+    assert f"Scenario {scenario.name}: {scenario.title}" in found.text
+    assert ", ".join(scenario.agent_names) in found.cells
+    assert str(len(scenario.space)) in found.cells
+    assert f"{len(scenario.parameters())} parameters" in found.text
+    assert f"{len(scenario.notes)} notes" in found.text
+    for note in scenario.notes:
+        assert note in found.text
+    cells = found.cells
+    for name, value in scenario.parameters().items():
+        assert cells[cells.index(name) + 1] == (
+            repr(value) if isinstance(value, float) else str(value))
+    for issue in scenario.space.issues:
+        assert ", ".join(issue.labels) in cells
+
+
+def test_repr_html_of_a_scenario_without_notes_has_no_notes_section() -> None:
+    from tests.test_html import parse_view
+
+    scenario = kurilsim.kuril_scenario(name="plain")
+    found = parse_view(scenario._repr_html_())
+    assert "notes" not in found.text
+    assert found.text.startswith("Scenario plain")
+
+
+@pytest.mark.parametrize("key", ["name", "title"])
+@pytest.mark.parametrize("bad", ["a\nb", "red\x1b[31m", "nul\x00", "tab\there"])
+def test_a_name_or_title_with_control_characters_is_refused(key: str, bad: str) -> None:
+    # they would break a printed table, a terminal or an HTML page
+    base = kurilsim.kuril_scenario(name="plain")
+    with pytest.raises(InvalidModelError, match=rf"Scenario\.{key} must be one line"):
+        dataclasses.replace(base, **{key: bad})

@@ -141,3 +141,53 @@ def test_labelled_refuses_a_game_it_does_not_belong_to() -> None:
     with pytest.raises(InvalidGameError, match=r"shape \(3, 3\) for an equilibrium of "
                        r"shape \(2, 2\)"):
         equilibrium.labelled(NormalFormGame([np.ones((3, 3)), np.ones((3, 3))]))
+
+
+# -- the notebook view (issue 19) -------------------------------------------------------
+BATTLE = NormalFormGame([[3, 0], [0, 1]], [[1, 0], [0, 3]],
+                        strategies=[["<Opera>", "Fight"], ["Opera", "Fight"]])
+
+
+def test_nash_result_html_lists_every_equilibrium_by_player() -> None:
+    from kurilsim import solve_nash
+    from tests.test_html import parse_view
+
+    result = solve_nash(BATTLE)
+    found = parse_view(result._repr_html_())
+    assert len(result) == 3
+    assert found.tags.count("tr") == 1 + 2 * 3  # the header, a row per player
+    assert "s0: 0.75, s1: 0.25" in found.cells  # the mixed one, player 0
+    assert "s0: 0.25, s1: 0.75" in found.cells
+    assert "3 Nash equilibria" in found.text
+    assert result.message in found.text
+
+
+def test_exact_equilibria_show_as_fractions() -> None:
+    from kurilsim import solve_nash
+    from tests.test_html import parse_view
+
+    found = parse_view(solve_nash(BATTLE, exact=True)._repr_html_())
+    assert "s0: 3/4, s1: 1/4" in found.cells
+    assert "3/4" in found.cells  # the payoff
+
+
+def test_equilibrium_html_shows_its_labels_escaped() -> None:
+    from kurilsim import solve_nash
+    from tests.test_html import parse_view
+
+    equilibrium = solve_nash(BATTLE)[0].labelled(BATTLE)
+    markup = equilibrium._repr_html_()
+    found = parse_view(markup)
+    assert "<Opera>: 1" in found.cells  # as text
+    assert "&lt;Opera&gt;" in markup
+    assert found.text.startswith("pure equilibrium, regret 0")
+
+
+def test_a_wide_support_is_cut_to_eight_strategies_in_html() -> None:
+    from tests.test_html import parse_view
+
+    uniform = np.full(10, 0.1)
+    equilibrium = Equilibrium((uniform, uniform), payoffs=np.zeros(2), regret=0.0)
+    found = parse_view(equilibrium._repr_html_())
+    assert found.cells[4] == ", ".join(f"s{k}: 0.1" for k in range(8)) + ", ... (+2)"
+    assert found.text.startswith("mixed equilibrium")

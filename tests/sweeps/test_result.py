@@ -266,3 +266,111 @@ def test_any_float_survives_the_csv_bit_for_bit(values: list[float], block: int)
     assert written.tobytes() == np.asarray(values, dtype=float).tobytes()
     utilities = np.array([[float(c) for c in row[-3:]] for row in rows[1:]])
     assert utilities.tobytes() == result.utilities.reshape(-1, 3).tobytes()
+
+
+# -- the notebook view (issue 19) -------------------------------------------------------
+LOTTERY_GRID: dict[str, Any] = {
+    "russia.pledge_credibility": np.linspace(0.0, 1.0, 5),
+    "japan.treaty_value": np.linspace(0.0, 1.0, 6),
+}
+
+
+def _counts(found: Any) -> dict[str, tuple[int, int]]:
+    """outcome -> (points, lottery points) from the view's second table."""
+    cells = found.cells
+    start = cells.index("of which lotteries") + 1
+    stop = cells.index("russia.pledge_credibility", start)
+    rows = [cells[k:k + 4] for k in range(start, stop, 4)]
+    return {row[0]: (int(row[1]), int(row[3])) for row in rows}
+
+
+def test_repr_html_counts_points_and_lotteries_per_outcome() -> None:
+    from tests.test_html import parse_view
+
+    result = sweep(SCENARIO, LOTTERY_GRID, concept="nash-bargaining", progress=False)
+    found = parse_view(result._repr_html_())
+    codes = result.agreement.ravel()
+    lottery = result.mode_probability.ravel() < 1 - 1e-9
+    assert 0 < lottery.sum() < result.size  # the grid has both kinds
+    expected = {
+        result.label(code): (int((codes == code).sum()),
+                             int((lottery & (codes == code)).sum()))
+        for code in np.unique(codes)
+    }
+    assert _counts(found) == expected
+    assert f"{lottery.sum()} points ({lottery.mean():.0%})" in found.cells
+    assert "russia.pledge_credibility: 5 values [0, 1]; japan.treaty_value: 6 values " \
+        "[0, 1]" in found.cells
+    assert "not one treaty" in found.text
+
+
+def test_repr_html_shows_the_first_rows_only_and_never_a_lottery_as_a_sure_deal(
+) -> None:
+    from tests.test_html import parse_view
+
+    result = sweep(SCENARIO, LOTTERY_GRID, concept="nash-bargaining", progress=False)
+    found = parse_view(result._repr_html_())
+    assert f"First 5 of {result.size} points" in found.text
+    tables = found.tags[found.tags.index("table", found.tags.index("table") + 1) + 1:]
+    body = tables[tables.index("table"):]
+    assert body.count("tr") == 1 + 5
+    mode = result.mode_probability.ravel()[:5]
+    # each lottery among the first rows is a list: its outcome, the others, no deal
+    assert body.count("ul") == int((mode < 1 - 1e-9).sum()) > 0
+    for k in np.flatnonzero(mode < 1 - 1e-9):
+        label = result.label(int(result.agreement.ravel()[k]))
+        assert f"{mode[k]:.0%} {label}" in found.text
+
+
+def test_repr_html_of_a_result_on_disk_is_the_one_in_memory(tmp_path: Path) -> None:
+    held = sweep(SCENARIO, LOTTERY_GRID, concept="nash-bargaining", progress=False)
+    stored = sweep(SCENARIO, LOTTERY_GRID, concept="nash-bargaining", progress=False,
+                   checkpoint=tmp_path / "c", in_memory=False, chunk_size=7)
+    assert stored.source is not None
+    assert stored._repr_html_() == held._repr_html_()
+
+
+def test_repr_html_of_a_sampled_design_names_its_samples() -> None:
+    from tests.test_html import parse_view
+
+    result = sweep(SCENARIO, {"russia.security_weight": [0.0, 3.0]}, design="random",
+                   samples=9, rng=3, progress=False)
+    found = parse_view(result._repr_html_())
+    low, high = result.points["russia.security_weight"].min(), \
+        result.points["russia.security_weight"].max()
+    assert f"9 random samples of russia.security_weight [{low:.4g}, {high:.4g}]" \
+        in found.cells
+    assert "0 points (0%)" in found.cells  # spe: no lottery
+
+
+def test_a_lottery_row_names_its_outcome_as_the_most_likely_of_a_lottery(
+    tmp_path: Path,
+) -> None:
+    result = sweep(SCENARIO, {"russia.pledge_credibility": [0.2, 0.5, 0.8],
+                              "japan.treaty_value": [0.2, 0.5]},
+                   concept="nash-bargaining", progress=False)
+    mode = result.mode_probability.reshape(-1)
+    assert np.any(mode < 1 - 1e-9)  # the grid has lotteries (Nash bargaining)
+    codes = result.agreement.reshape(-1)
+    with result.to_csv(tmp_path / "r.csv").open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(line for line in handle if not line.startswith("#")))
+    assert len(rows) == result.size
+    for row, code, p in zip(rows, codes, mode, strict=True):
+        label = result.label(int(code))
+        if p < 1 - 1e-9:
+            assert row["outcome"] == sweep_result.LOTTERY_PREFIX + label
+        else:
+            assert row["outcome"] == label
+
+
+def test_the_provenance_time_is_the_runs_not_the_exports(tmp_path: Path) -> None:
+    import datetime
+    import time
+
+    result = sweep(SCENARIO, {"japan.demand": [2, 4]}, progress=False)
+    stamp = datetime.datetime.fromisoformat(result.metadata["time"])
+    assert abs((datetime.datetime.now(datetime.UTC) - stamp).total_seconds()) < 120
+    first = result.provenance()
+    time.sleep(1.1)  # a later export still says when the sweep ran
+    assert result.provenance() == first
+    assert first["time"] == result.metadata["time"]

@@ -313,3 +313,93 @@ def test_the_headline_study_passes_workers_on() -> None:
     result = kurilsim.two_vs_four_islands(resolution=3, progress=False, workers=1)
     assert result.shape == (2, 3, 3)
     assert result.metadata["workers"] == 1
+
+
+# -- the progress bar counts points (issue 19) -----------------------------------------
+#: The bars made since the fixture ``bars`` last emptied it.
+_MADE: list[_RecordingBar] = []
+
+
+class _RecordingBar:
+    """Stands in for ``tqdm.auto.tqdm``: records what the sweep asks of it."""
+
+    def __init__(self, **options: Any) -> None:
+        self.options = options
+        self.updates: list[Any] = []
+        self.closed = False
+        _MADE.append(self)
+
+    def update(self, n: Any) -> None:
+        self.updates.append(n)
+
+    def close(self) -> None:
+        self.closed = True
+
+
+@pytest.fixture
+def bars(monkeypatch: pytest.MonkeyPatch) -> list[_RecordingBar]:
+    tqdm_auto = pytest.importorskip("tqdm.auto")
+    _MADE.clear()
+    monkeypatch.setattr(tqdm_auto, "tqdm", _RecordingBar)
+    return _MADE
+
+
+def test_the_progress_bar_counts_points_chunk_by_chunk(bars: list[_RecordingBar]) -> None:
+    grid = {"russia.security_weight": np.linspace(0.0, 3.0, 21)}
+    sweep(SCENARIO, grid, progress=True, chunk_size=8)
+    (bar,) = bars
+    assert bar.options["total"] == 21
+    assert type(bar.options["total"]) is int
+    assert bar.options["unit"] == "points"
+    assert bar.options["unit_scale"] is False  # "0/21 points", not "0.00/21"
+    assert sorted(bar.updates) == [5, 8, 8]  # each chunk's points as it finishes
+    assert all(type(n) is int for n in bar.updates)
+    assert bar.closed
+
+
+def test_a_resumed_sweep_starts_its_bar_at_the_points_already_done(
+    bars: list[_RecordingBar], tmp_path: Path
+) -> None:
+    grid = {"russia.security_weight": np.linspace(0.0, 3.0, 21)}
+    first = sweep(SCENARIO, grid, progress=False, chunk_size=8, checkpoint=tmp_path / "c")
+    # lose the last chunk (the layout of kurilsim.sweeps.checkpoint), then
+    # resume: 16 points loaded, 5 computed
+    (tmp_path / "c" / "chunk-0000002.npz").unlink()
+    again = sweep(SCENARIO, grid, progress=True, chunk_size=8, checkpoint=tmp_path / "c")
+    (bar,) = bars
+    assert bar.updates == [16, 5]
+    assert np.array_equal(again.agreement, first.agreement)
+
+
+def test_no_bar_without_progress(bars: list[_RecordingBar]) -> None:
+    sweep(SCENARIO, {"russia.security_weight": [0.0, 1.0]}, progress=False)
+    assert bars == []
+
+
+class _Kernel:
+    """What ``IPython.get_ipython()`` returns in a Jupyter kernel."""
+
+    def __init__(self) -> None:
+        self.config: dict[str, Any] = {"IPKernelApp": {}}
+
+
+def test_the_bar_shows_by_default_in_a_notebook(
+    bars: list[_RecordingBar], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+    import types
+
+    grid = {"russia.security_weight": [0.0, 1.0]}
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
+    monkeypatch.delitem(sys.modules, "IPython", raising=False)
+    sweep(SCENARIO, grid)  # not a terminal, not a notebook: no bar
+    assert bars == []
+    shell = types.ModuleType("IPython")
+    shell.get_ipython = lambda: _Kernel()  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "IPython", shell)
+    sweep(SCENARIO, grid)
+    (bar,) = bars
+    assert bar.options["total"] == 2
+    shell.get_ipython = lambda: None  # type: ignore[attr-defined]  # plain IPython
+    sweep(SCENARIO, grid)
+    assert len(bars) == 1

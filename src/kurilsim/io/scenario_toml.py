@@ -3,6 +3,8 @@
 File format (every key optional unless marked)::
 
     name = "2018-singapore"            # required
+    derived_from = "..."               # written by Scenario.with_params' copies:
+                                       # the scenario they were derived from
     title = "..."
     description = "..."
     notes = ["...", "..."]
@@ -112,6 +114,7 @@ explicit agreement space is checked against a budget before it is enumerated
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import json
 import math
 import os
@@ -209,6 +212,8 @@ def _space_to_dict(space: AgreementSpace) -> dict[str, Any]:
 def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
     """The scenario as a nested dict of TOML values."""
     data: dict[str, Any] = {"name": scenario.name}
+    if scenario.derived_from:
+        data["derived_from"] = scenario.derived_from
     if scenario.title:
         data["title"] = scenario.title
     if scenario.description:
@@ -431,6 +436,11 @@ def _space_from_dict(
     _expect(source, "space", data, dict, "a table")
     if "builtin" in data:
         kind = data["builtin"]
+        if isinstance(kind, str) and kind not in registered_space_builders():
+            # the bundled builders register when kurilsim.kuril is imported,
+            # which ``import kurilsim`` defers: a file read first (say by
+            # kurilsim.load_result in a new session) must find them too
+            importlib.import_module("kurilsim.kuril")
         try:
             builder = space_builder(kind)
         except InvalidModelError:
@@ -710,11 +720,14 @@ def scenario_from_dict(
             f"{source}: expected a table of scenario keys, got {_show(data)}"
         )
     _check_keys(source, "", data,
-                {"name", "title", "description", "notes", "space", "agents", "protocol",
-                 "priors", "thresholds"})
+                {"name", "derived_from", "title", "description", "notes", "space",
+                 "agents", "protocol", "priors", "thresholds"})
     if "name" not in data:
         raise _fail(source, "name", "missing (every scenario needs a name)")
     name = _expect(source, "name", data["name"], str, "a string")
+    derived_from = _expect(
+        source, "derived_from", data.get("derived_from", ""), str, "a string"
+    )
     title = _expect(source, "title", data.get("title", ""), str, "a string")
     description = _expect(
         source, "description", data.get("description", ""), str, "a string"
@@ -747,6 +760,7 @@ def scenario_from_dict(
             space=space,
             agents=tuple(agents),
             protocol=protocol,
+            derived_from=derived_from,
         )
     except InvalidModelError as error:
         raise _fail(source, "scenario", str(error)) from None
@@ -893,7 +907,8 @@ def _apply_thresholds(
         if note not in notes:
             notes.append(note)
         references.append((dotted, {**table, "value": value, "note": note}))
-    name = scenario.name  # the file's scenario, not one derived from it
+    # the file's scenario, not one derived from it
+    name, origin = scenario.name, scenario.derived_from
     try:
         scenario = scenario.with_params(changes)
     except InvalidModelError as error:
@@ -901,6 +916,7 @@ def _apply_thresholds(
     return dataclasses.replace(
         scenario,
         name=name,
+        derived_from=origin,
         notes=tuple(notes),
         derived_parameters=(*scenario.derived_parameters, *references),
     )

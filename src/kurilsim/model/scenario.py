@@ -8,6 +8,7 @@ import math
 import os
 import re
 import reprlib
+import unicodedata
 import warnings
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -88,6 +89,12 @@ class Scenario:
         the value).  Kept so that :meth:`to_dict` writes the reference back, as long
         as the parameter still has that value.  Stored as ``(name, table)``
         pairs of copies.
+    derived_from : str, optional
+        The name of the scenario this one was derived from by
+        :meth:`with_params` (which sets it), ``""`` (default) for a scenario
+        not derived so; see :attr:`base_name`.  :func:`dataclasses.replace`
+        keeps it (a renamed copy keeps its origin); pass
+        ``derived_from=""`` to make a copy a scenario of its own.
 
     Raises
     ------
@@ -151,6 +158,7 @@ class Scenario:
     protocol: NegotiationProtocol = _REQUIRED
     prior_overrides: tuple[tuple[str, Prior], ...] = ()
     derived_parameters: tuple[tuple[str, Mapping[str, Any]], ...] = ()
+    derived_from: str = ""
     _shared: tuple[tuple[str, ...], ...] = field(init=False, repr=False)
     _terms: tuple[NDArray[np.float64], ...] = field(init=False, repr=False)
     _outcome_utilities: NDArray[np.float64] = field(init=False, repr=False)
@@ -160,10 +168,17 @@ class Scenario:
             raise InvalidModelError(
                 f"a Scenario needs a non-empty name, got {self.name!r}"
             )
-        for key in ("title", "description"):
+        for key in ("title", "description", "derived_from"):
             if not isinstance(getattr(self, key), str):
                 raise InvalidModelError(
                     f"Scenario.{key} must be a string, got {getattr(self, key)!r}"
+                )
+        for key in ("name", "title", "derived_from"):  # one line of printable text
+            text = getattr(self, key)
+            if any(unicodedata.category(c) == "Cc" for c in text):
+                raise InvalidModelError(
+                    f"Scenario.{key} must be one line without control characters "
+                    f"(newlines, tabs, escapes), got {text!r}"
                 )
         notes = (self.notes,) if isinstance(self.notes, str) else tuple(self.notes)
         if not all(isinstance(note, str) for note in notes):
@@ -273,6 +288,7 @@ class Scenario:
             and self.protocol == other.protocol
             and dict(self.prior_overrides) == dict(other.prior_overrides)
             and dict(self.derived_parameters) == dict(other.derived_parameters)
+            and self.derived_from == other.derived_from
         )
 
     def __hash__(self) -> int:
@@ -696,7 +712,9 @@ class Scenario:
         """A copy with parameters changed by dotted name (validated).
 
         A shared parameter (see :meth:`shared_parameters`) given under any
-        holder's name is changed for every holder.
+        holder's name is changed for every holder.  The copy's name lists the
+        changes, one note records them, and :attr:`derived_from` names the
+        scenario they started from (:attr:`base_name`).
 
         Raises
         ------
@@ -757,6 +775,7 @@ class Scenario:
         return replace(
             self, name=name, agents=agents, protocol=protocol,
             derived_parameters=tuple(derived), notes=notes,
+            derived_from=self.base_name if name != self.name else self.derived_from,
         )
 
     @property
@@ -764,10 +783,11 @@ class Scenario:
         """The name of the scenario this one was derived from by :meth:`with_params`.
 
         :meth:`with_params` appends each changed parameter to the name
-        (``"2018-singapore+russia.pledge_credibility=0.7"``); this is the
-        name without those changes (the whole name of a scenario not
-        derived so).  The ``dynamic`` concept enters a scenario in the regime
-        whose bundled scenario has this name.
+        (``"2018-singapore+russia.pledge_credibility=0.7"``) and records the
+        origin in :attr:`derived_from`; this is that origin, or the whole
+        name of a scenario not derived so (nothing is parsed out of a name).
+        The ``dynamic`` concept enters a scenario in the regime whose bundled
+        scenario has this name, and calibration matches record entries by it.
 
         Examples
         --------
@@ -776,8 +796,10 @@ class Scenario:
         >>> changed = scenario.with_params({"russia.pledge_credibility": 0.7})
         >>> changed.name, changed.base_name
         ('2018-singapore+russia.pledge_credibility=0.7', '2018-singapore')
+        >>> kurilsim.kuril_scenario(name="talks+japan.demand=4").base_name
+        'talks+japan.demand=4'
         """
-        return _CHANGE.split(self.name, maxsplit=1)[0]
+        return self.derived_from or self.name
 
     def _record_changes(
         self, changes: Mapping[str, Any], notes: tuple[str, ...],
@@ -793,10 +815,15 @@ class Scenario:
         }
         if not new:
             return self.name, notes
-        parts = _CHANGE.split(self.name)
-        base, recorded = parts[0], dict(
-            part.split("=", 1) for part in parts[1:] if "=" in part
+        merged = bool(self.derived_from) and self.name.startswith(
+            self.derived_from + "+"
         )
+        if merged:  # the changes so far, as the name lists them after the origin
+            base = self.derived_from
+            parts = _CHANGE.split(self.name[len(base):])
+            recorded = dict(part.split("=", 1) for part in parts[1:] if "=" in part)
+        else:  # not derived, or renamed since: the name is kept whole
+            base, recorded = self.name, {}
         for dotted, value in new.items():
             key = self._aliases(dotted)[0] if dotted in current else dotted
             recorded.pop(key, None)  # moved to the end, with its new value
@@ -809,9 +836,10 @@ class Scenario:
                 stale.add("protocol.discount")
         kept = tuple(
             note for note in notes
-            if not note.startswith(_DERIVED_NOTE)
-            and not any(key in note for key in stale)
-            and "outcome" not in note.lower()
+            # an earlier record is merged into the new one, or kept as history
+            if (not merged if note.startswith(_DERIVED_NOTE) else
+                not any(key in note for key in stale)
+                and "outcome" not in note.lower())
         )
         listed = ", ".join(f"{k} = {v}" for k, v in recorded.items())
         record = (
@@ -1238,6 +1266,43 @@ class Scenario:
         if self.notes:
             lines += ["", "Notes:"] + [f"  - {note}" for note in self.notes]
         return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        """The scenario as an HTML table for notebooks (every text escaped): its
+        agents, protocol and issues, with the parameters, priors and notes in
+        collapsed sections."""
+        from kurilsim._html import bullets, details, paragraph, table, view
+
+        protocol = self.protocol
+        roles = [f"{role} {getattr(protocol, role)}" for role in ROLES
+                 if getattr(protocol, role, "")]
+        rows: list[list[object]] = [
+            ["agents", ", ".join(self.agent_names)],
+            ["protocol", "; ".join(roles) or "-"],
+            ["agreements", len(self.space)],
+        ]
+        rows += [[f"issue {issue.name}", ", ".join(issue.labels)]
+                 for issue in self.space.issues]
+        caption = f"Scenario {self.name}" + (f": {self.title}" if self.title else "")
+        parameters = self.parameters()
+        parts: list[object] = [table(rows, caption=caption, row_headers=True)]
+        if self.description:
+            parts.append(paragraph(self.description.strip(), small=True))
+        parts.append(details(
+            f"{len(parameters)} parameters",
+            table(([name, _value_text(value)] for name, value in parameters.items()),
+                  header=["parameter", "value"]),
+        ))
+        priors = self.priors()
+        if priors:
+            parts.append(details(
+                f"{len(priors)} priors",
+                table(([name, prior.describe()] for name, prior in priors.items()),
+                      header=["parameter", "prior"]),
+            ))
+        if self.notes:
+            parts.append(details(f"{len(self.notes)} notes", bullets(self.notes)))
+        return view(*parts)
 
 
 def _shared_holders(agents: tuple[Agent, ...]) -> tuple[tuple[str, ...], ...]:

@@ -206,6 +206,33 @@ class Equilibrium:
             strategies = ", ".join(parts)
         return f"Equilibrium(({strategies}), payoffs={payoffs}, regret={regret})"
 
+    def _html_rows(self) -> list[list[object]]:
+        """One row per player: its strategy (the support, with probabilities
+        and labels where the equilibrium has them) and its payoff."""
+        from kurilsim._html import Html, join
+
+        rows: list[list[object]] = []
+        for player, strategy in enumerate(self.strategies):
+            names = self.labels[player] if self.labels else ()
+            played = [
+                join([names[k] if names else f"s{k}", ": ", strategy[k]])
+                for k in np.flatnonzero(strategy)
+            ]
+            if len(played) > 8:  # a compact table: the first 8 of a wide support
+                played = [*played[:8], join([f"... (+{len(played) - 8})"])]
+            rows.append([f"player {player}", Html(join(played, ", ")),
+                         self.payoffs[player]])
+        return rows
+
+    def _repr_html_(self) -> str:
+        """The equilibrium as an HTML table for notebooks: each player's
+        support with its probabilities, and payoff; the regret in the caption."""
+        from kurilsim._html import table, view
+
+        pure = "pure" if self.is_pure else "mixed"
+        return view(table(self._html_rows(), header=["player", "strategy", "payoff"],
+                          caption=f"{pure} equilibrium, regret {_regret(self.regret)}"))
+
 
 @dataclass(frozen=True, slots=True)
 class NashResult:
@@ -310,6 +337,39 @@ class NashResult:
             lines.append(f"  value={self.value:.6g}")
         lines.append(f"  message: {self.message}")
         return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        """The result as an HTML table for notebooks: one block of rows per
+        equilibrium (each player's support, probabilities and payoff), the
+        method, completeness and certificate in the caption, the message below.
+
+        At most 20 equilibria are shown; the caption gives the count."""
+        from kurilsim._html import paragraph, table, view
+
+        shown = 20
+        rows: list[list[object]] = []
+        for number, equilibrium in enumerate(self.equilibria[:shown]):
+            for k, row in enumerate(equilibrium._html_rows()):
+                first = [number, _regret(equilibrium.regret)] if k == 0 else ["", ""]
+                rows.append([*first, *row])
+        if len(self.equilibria) > shown:
+            rows.append([f"... {len(self.equilibria) - shown} more", "", "", "", ""])
+        caption = (
+            f"{len(self.equilibria)} Nash equilibria by {self.method!r} "
+            f"({'complete' if self.complete else 'not proven complete'}), "
+            f"certificate {self.certificate:.2g} (tol {self.tol:.2g})"
+        )
+        value = "" if self.value is None else paragraph(f"value {self.value:.6g}")
+        return view(
+            table(rows, header=["#", "regret", "player", "strategy", "payoff"],
+                  caption=caption),
+            value, paragraph(self.message, small=True),
+        )
+
+
+def _regret(regret: float | Fraction) -> str:
+    """A regret as text: exact ones as they are, floats to two digits."""
+    return str(regret) if isinstance(regret, Fraction) else f"{regret:.2g}"
 
 
 def certify(

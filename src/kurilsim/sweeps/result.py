@@ -26,7 +26,7 @@ from numpy.typing import NDArray
 
 from kurilsim._arrays import readonly
 from kurilsim._errors import InvalidArgumentError, InvalidModelError, OutputError
-from kurilsim._io import atomic_output, check_output_path
+from kurilsim._io import atomic_output, check_output_path, comment_lines
 from kurilsim.model.agreements import NO_DEAL
 from kurilsim.model.scenario import Scenario
 
@@ -76,6 +76,10 @@ _COLUMN_PART: Final = {
 
 #: The columns of a result, in the order of a chunk (``ChunkSource.read``).
 _PARTS: Final = ("agreement", "probability", "utilities", "mode_probability")
+
+#: How the ``outcome`` column names a lottery's most likely outcome (a point
+#: whose ``mode_probability`` is below 1): ``"lottery, most likely: <label>"``.
+LOTTERY_PREFIX: Final = "lottery, most likely: "
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,12 +306,7 @@ class SweepResult:
             name: values[start:stop] for name, values in self.points.items()
         }
         data["agreement"] = codes
-        codes_seen, position = np.unique(codes, return_inverse=True)
-        for code in codes_seen.tolist():
-            if code not in labels:
-                labels[code] = self.label(code)
-        names = np.array([labels[c] for c in codes_seen.tolist()], dtype=str)
-        data["outcome"] = names[position.ravel()]
+        data["outcome"] = _outcome_texts(self, codes, mode, labels).astype(str)
         data["probability"] = probability
         data["mode_probability"] = mode
         for k, name in enumerate(self.agents):
@@ -404,8 +403,10 @@ class SweepResult:
         ]
 
     def columns(self) -> dict[str, NDArray[Any]]:
-        """Flat columns: parameters, agreement, its label, probability, the
-        agreement's own probability (``mode_probability``), utilities.
+        """Flat columns: parameters, agreement, its label (``outcome``; at a
+        lottery ``"lottery, most likely: <label>"``, see :data:`LOTTERY_PREFIX`),
+        probability (P(deal)), the agreement's own probability
+        (``mode_probability``), utilities.
 
         Every column in memory at once (see :meth:`iter_columns` for blocks).
         """
@@ -533,7 +534,7 @@ class SweepResult:
         try:
             with atomic_output(target, "w", newline="") as stream:
                 if provenance:
-                    stream.write(_comment_lines(self.provenance()))
+                    stream.write("\r\n".join(comment_lines(self.provenance())) + "\r\n")
                 stream.write(",".join(map(_text_cell, self.column_names())) + "\r\n")
                 for start, stop, block in self._blocks(block_size):
                     stream.write(_csv_block(self, start, stop, block, labels))
@@ -809,6 +810,122 @@ class SweepResult:
             f"{axes}; {len(self.errors)} errors)"
         )
 
+    def _repr_html_(self) -> str:
+        """A summary of the sweep as HTML for notebooks, never every point:
+        its dimensions, concept and design, the count of points per outcome
+        with how many of them are lotteries, and the first rows.
+
+        One pass over the agreement and mode-probability columns (a chunk at
+        a time for a result left on disk) and the first block of rows."""
+        from kurilsim._html import LOTTERY_NOTE, lottery, paragraph, percent, table
+        from kurilsim._html import view as html_view
+
+        counts: dict[int, list[int]] = {}  # code -> [points, lottery points]
+        for _, _, (codes, modes) in self._blocks(
+            CSV_BLOCK_SIZE, ("agreement", "mode_probability")
+        ):
+            lotteries_here = modes < 1.0 - _LOTTERY_TOL  # NaN (unknown, error) is not
+            found, position = np.unique(codes, return_inverse=True)
+            points = np.bincount(position.ravel(), minlength=len(found))
+            lotteries = np.bincount(position.ravel(), weights=lotteries_here,
+                                    minlength=len(found))
+            for code, n, m in zip(found.tolist(), points.tolist(), lotteries.tolist(),
+                                  strict=True):
+                tally = counts.setdefault(code, [0, 0])
+                tally[0] += n
+                tally[1] += round(m)
+        size = self.size
+        total_lotteries = sum(m for _, m in counts.values())
+
+        def share(n: int) -> str:
+            return percent(n / size) if size else "-"
+
+        if self.axes:
+            dimensions = "; ".join(
+                f"{name}: {len(values)} values {_span(values)}"
+                for name, values in self.axes.items()
+            )
+        else:
+            dimensions = f"{size} {self.design} samples of " + ", ".join(
+                f"{name} {_span(values)}" for name, values in self.points.items()
+            )
+        summary: list[list[object]] = [
+            ["scenario", self.scenario.name],
+            ["concept", self.concept],
+            ["design", self.design],
+            ["dimensions", dimensions or "-"],
+            ["points", size],
+            ["lotteries", f"{total_lotteries} points ({share(total_lotteries)})"],
+            ["errors", len(self.errors)],
+        ]
+        outcomes: list[list[object]] = [
+            [self.label(code), n, share(n), m]
+            for code, (n, m) in sorted(counts.items(), key=lambda item: -item[1][0])
+        ]
+        first = next(self.iter_columns(_HTML_ROWS), None) if size else None
+        parts: list[object] = [
+            table(summary, caption=f"SweepResult: {self.scenario.name} under "
+                  f"{self.concept}", row_headers=True),
+            table(outcomes, header=["outcome (most likely)", "points", "share",
+                                    "of which lotteries"],
+                  caption="Points per outcome"),
+        ]
+        if first is not None:
+            names = [*self.points, "outcome", "P(deal)", "P(outcome)",
+                     *(f"utility {a}" for a in self.agents)]
+            rows: list[list[object]] = []
+            for k in range(len(first["agreement"])):
+                mode = float(first["mode_probability"][k])
+                deal = float(first["probability"][k])
+                shown: object = str(first["outcome"][k])
+                if mode < 1.0 - _LOTTERY_TOL:
+                    no_deal = int(first["agreement"][k]) == NO_DEAL
+                    label = self.label(int(first["agreement"][k]))
+                    shown = lottery(_known_weights(label, no_deal, deal, mode))
+                rows.append([
+                    *(first[name][k].item() for name in self.points), shown,
+                    float(first["probability"][k]), mode,
+                    *(float(first[f"utility.{a}"][k]) for a in self.agents),
+                ])
+            more = size - len(rows)
+            parts.append(table(rows, header=names, caption=(
+                f"First {len(rows)} of {size} points" if more else f"All {size} points")))
+        if total_lotteries:
+            parts.append(paragraph(
+                f"{LOTTERY_NOTE} A sweep keeps a lottery's most likely outcome, its "
+                "probability (P(outcome)) and P(deal), not every agreement of its "
+                "support: the others are summed as 'other agreements'.", small=True))
+        return html_view(*parts)
+
+
+# -- notebook view ------------------------------------------------------------------
+#: A point is a lottery when its most likely outcome has a probability below
+#: 1 by more than this.
+_LOTTERY_TOL: Final = 1e-9
+
+#: Rows of the first points shown by :meth:`SweepResult._repr_html_`.
+_HTML_ROWS: Final = 5
+
+
+def _span(values: NDArray[Any]) -> str:
+    """The range of an axis or sampled parameter as text: ``[0, 3]``."""
+    from kurilsim._html import number
+
+    array = np.asarray(values)
+    if array.size == 0 or array.dtype.kind not in "biuf":
+        return ""
+    return f"[{number(array.min().item())}, {number(array.max().item())}]"
+
+
+def _known_weights(label: str, no_deal: bool, deal: float, mode: float
+                   ) -> list[tuple[str, float]]:
+    """What a sweep knows of a lottery at one point: its most likely outcome
+    ``label`` with probability ``mode``, no deal with ``1 - deal`` and the
+    remaining weight on other agreements."""
+    if no_deal:
+        return [(label, mode), ("other agreements", deal)]
+    return [(label, mode), ("other agreements", deal - mode), ("no deal", 1.0 - deal)]
+
 
 # -- CSV output ---------------------------------------------------------------------
 def check_csv_path(path: str | os.PathLike[str]) -> Path:
@@ -844,20 +961,6 @@ def _check_overwrite(overwrite: bool, target: Path) -> None:
             f"{target} exists; pass overwrite=True to replace it (kurilsim never "
             "writes over a result silently)"
         )
-
-
-def _comment_lines(facts: Mapping[str, str]) -> str:
-    """Provenance as CSV comment lines (CRLF): ``# key: value``, a value of
-    several lines as ``# key:`` then ``#   line`` each."""
-    lines = []
-    for key, value in facts.items():
-        parts = value.splitlines() or [""]
-        if len(parts) == 1:
-            lines.append(f"# {key}: {parts[0]}")
-        else:
-            lines.append(f"# {key}:")
-            lines.extend(f"#   {part}".rstrip() for part in parts)
-    return "\r\n".join(lines) + "\r\n"
 
 
 def _optional(module: str, what: str) -> Any:
@@ -948,6 +1051,25 @@ def _cells(values: NDArray[Any]) -> NDArray[np.object_]:
     return cells[position.reshape(-1)]
 
 
+def _outcome_texts(result: SweepResult, codes: NDArray[Any], mode: NDArray[Any],
+                   labels: dict[int, str]) -> NDArray[Any]:
+    """The ``outcome`` column of points with agreement ``codes`` and mode
+    probabilities ``mode``: each agreement's label, and at a lottery
+    ``LOTTERY_PREFIX + label`` (a lottery's row never reads as a treaty);
+    ``labels`` caches each code's label across blocks."""
+    distinct, position = np.unique(codes, return_inverse=True)
+    for code in distinct.tolist():
+        if code not in labels:
+            labels[code] = result.label(code)
+    names = np.empty(len(distinct), dtype=object)
+    names[:] = [labels[c] for c in distinct.tolist()]
+    outcome = names[position.reshape(-1)]
+    chance = np.asarray(mode).reshape(-1) < 1.0 - _LOTTERY_TOL
+    if np.any(chance):
+        outcome[chance] = [LOTTERY_PREFIX + text for text in outcome[chance].tolist()]
+    return outcome
+
+
 def _csv_block(result: SweepResult, start: int, stop: int, block: Sequence[NDArray[Any]],
                labels: dict[int, str]) -> str:
     """The CSV rows of points ``start:stop``, each ending in CRLF.
@@ -959,13 +1081,11 @@ def _csv_block(result: SweepResult, start: int, stop: int, block: Sequence[NDArr
     codes, probability, flat, mode = block
     columns = [_cells(values[start:stop]) for values in result.points.values()]
     columns.append(_cells(codes))
-    distinct, position = np.unique(codes, return_inverse=True)
-    for code in distinct.tolist():
-        if code not in labels:
-            labels[code] = _text_cell(result.label(code))
-    outcome = np.empty(len(distinct), dtype=object)
-    outcome[:] = [labels[c] for c in distinct.tolist()]
-    columns.append(outcome[position.reshape(-1)])
+    texts = _outcome_texts(result, codes, mode, labels).tolist()
+    cells = {text: _text_cell(text) for text in set(texts)}
+    outcome = np.empty(len(texts), dtype=object)
+    outcome[:] = [cells[text] for text in texts]
+    columns.append(outcome)
     columns.append(_cells(probability))
     columns.append(_cells(mode))
     columns.extend(_cells(flat[:, k]) for k in range(flat.shape[1]))

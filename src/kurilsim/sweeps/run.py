@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import datetime
 import math
 import multiprocessing
 import numbers
@@ -70,26 +71,38 @@ def _version() -> str:
 
 # -- progress ----------------------------------------------------------------------------
 class _Progress:
+    """A progress bar over the points of a sweep (``tqdm.auto``: a widget in a
+    notebook, text on a terminal), moved by each chunk's number of points as
+    the chunk finishes: ``64/128 points``, whole numbers, no SI scaling."""
+
     def __init__(self, total: int, enabled: bool | None, description: str) -> None:
         if enabled is None:
-            enabled = sys.stderr.isatty()
+            enabled = sys.stderr.isatty() or _in_notebook()
         self._bar: Any = None
         if enabled:
             try:
                 from tqdm.auto import tqdm
 
-                self._bar = tqdm(total=total, desc=description, unit="pt",
-                                 unit_scale=True, leave=False)
+                self._bar = tqdm(total=int(total), desc=description, unit="points",
+                                 unit_scale=False, leave=False)
             except ImportError:  # pragma: no cover - tqdm is optional
                 self._bar = None
 
     def update(self, n: int) -> None:
-        if self._bar is not None:
-            self._bar.update(n)
+        if self._bar is not None and n:
+            self._bar.update(int(n))
 
     def close(self) -> None:
         if self._bar is not None:
             self._bar.close()
+
+
+def _in_notebook() -> bool:
+    """Whether this process is a Jupyter kernel (IPython's own test, without
+    importing IPython when nothing did)."""
+    ipython = sys.modules.get("IPython")
+    shell = getattr(ipython, "get_ipython", lambda: None)()
+    return shell is not None and "IPKernelApp" in getattr(shell, "config", {})
 
 
 # -- process pools --------------------------------------------------------------------
@@ -304,7 +317,9 @@ def sweep(
         (:attr:`SweepResult.source <kurilsim.SweepResult>`), whose
         ``outcome_shares``, ``to_csv`` and ``iter_columns`` go chunk by chunk.
     progress : bool, optional
-        Show a tqdm progress bar (default: only on a terminal).
+        Show a progress bar over the points (``tqdm.auto``: a widget in a
+        Jupyter notebook, text on a terminal; default: on a terminal or in a
+        notebook).
     max_points : int
         Budget: a sweep of more points is refused before anything is
         allocated (default :data:`DEFAULT_MAX_POINTS`).
@@ -407,6 +422,8 @@ def sweep(
         "workers_requested": workers,
         "seconds": elapsed,
         "points_per_second": points.size / elapsed if elapsed > 0 else math.inf,
+        # when the run finished (UTC): the provenance every written copy carries
+        "time": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
     }
     source = None if plan.in_memory else store.chunks(table)
     return table.result(scenario, plan.concept.name, points, metadata, source)
