@@ -3,7 +3,17 @@
 Build with ``python -m sphinx -W --keep-going -b html docs docs/_build/html``
 (``pip install ".[docs]"`` first).  ``tests/docs/test_build.py`` runs this
 build with warnings as errors, and ``tests/docs/test_code_blocks.py`` runs
-every ``python`` block of every page.
+every ``python`` block and ``{code-cell}`` of every page.
+
+Two things are computed while the docs build:
+
+- the ``{code-cell}`` blocks of the pages marked as notebooks (front matter
+  ``file_format: mystnb``: the tutorial and the how-to guides) run in a Jupyter
+  kernel, one per page, and their output (text, HTML tables, figures) appears
+  under them (myst-nb);
+- the gallery: every script ``docs/gallery/plot_*.py`` runs and its figures
+  are shown under its code in ``docs/auto_gallery/`` (sphinx-gallery; the
+  folder is generated and git-ignored).
 """
 
 from __future__ import annotations
@@ -11,12 +21,20 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 # Document the source tree next to this file, not some installed copy.
 sys.path.insert(0, str(ROOT / "src"))
-os.environ.setdefault("MPLBACKEND", "Agg")
+# The notebook pages' kernels inherit this environment (and may not find the
+# source tree otherwise); the inline backend makes a cell's figures part of its
+# output.  The figures drawn in this process (below, and the gallery's) switch
+# to Agg themselves.
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    [str(ROOT / "src"), *filter(None, [os.environ.get("PYTHONPATH")])]
+)
+os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
 
 import kurilsim
 
@@ -32,17 +50,24 @@ version = ".".join(release.split(".")[:2])
 # the numpydoc extension because napoleon ships with Sphinx (no extra dependency) and
 # is tolerant of small departures from the numpydoc layout, which matters when the
 # build treats every warning as an error.
+# myst_nb parses Markdown with MyST (it includes myst_parser) and runs the
+# code cells of notebook pages; sphinx_gallery builds the plot gallery.
 extensions = [
-    "myst_parser",
+    "myst_nb",
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
     "sphinx.ext.mathjax",
     "sphinx.ext.viewcode",
+    "sphinx_gallery.gen_gallery",
 ]
 
-source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
+source_suffix = {".md": "myst-nb", ".rst": "restructuredtext"}
 root_doc = "index"
-exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
+exclude_patterns = [
+    "_build", "Thumbs.db", ".DS_Store",
+    "gallery",  # the gallery's sources; auto_gallery/ holds its pages
+    "auto_gallery/*.ipynb",  # the gallery's notebooks are downloads, not pages
+]
 # No intersphinx: the build must work without network access.
 
 # -- MyST --------------------------------------------------------------------------
@@ -53,6 +78,63 @@ myst_enable_extensions = [
     "deflist",
 ]
 myst_heading_anchors = 3  # [text](#a-section-title) links within and across pages
+
+# -- myst-nb: pages whose code cells run at build time --------------------------
+nb_execution_mode = "force"  # every build runs them: the outputs are never stale
+nb_execution_in_temp = True  # files the cells write go to a temporary folder
+nb_execution_timeout = 600  # seconds per cell: a runaway guard
+nb_execution_raise_on_error = True  # a failing cell fails the build
+nb_execution_show_tb = True
+nb_output_stderr = "warn"  # a warning printed by a cell is a build warning
+nb_merge_streams = True  # one output block per cell, not one per print()
+
+
+def merge_streams(outputs: list[Any]) -> list[Any]:
+    """A cell's outputs with consecutive chunks of one stream joined exactly.
+
+    The kernel sends what a cell prints in chunks cut wherever a flush falls
+    (often between a ``print``'s text and its newline), and myst-nb 1.4's
+    ``coalesce_streams`` strips each later chunk before appending it with a
+    newline, so the chunking, which varies from build to build, added blank
+    lines.  Joining consecutive chunks first makes the merged text exactly
+    what the cell printed; myst-nb's function then does the rest.
+    """
+    from myst_nb.core.utils import coalesce_streams
+    from nbformat import NotebookNode
+
+    joined: list[Any] = []
+    for output in outputs:
+        previous = joined[-1] if joined else None
+        if (
+            output["output_type"] == "stream"
+            and previous is not None
+            and previous["output_type"] == "stream"
+            and previous["name"] == output["name"]
+        ):
+            previous["text"] += output["text"]
+        else:
+            joined.append(NotebookNode(output) if output["output_type"] == "stream"
+                          else output)
+    return coalesce_streams(joined)  # type: ignore[no-any-return]
+
+# -- sphinx-gallery: one page per script of docs/gallery -------------------------
+sphinx_gallery_conf = {
+    "examples_dirs": "gallery",
+    "gallery_dirs": "auto_gallery",
+    "filename_pattern": r"/plot_",  # every script runs and its figures are shown
+    # rerun every script at every build (by default only the changed ones are):
+    # the figures follow the library, not just the scripts
+    "run_stale_examples": True,
+    "within_subsection_order": "FileNameSortKey",
+    "abort_on_example_error": True,  # a failing example fails the build
+    "only_warn_on_example_error": False,
+    "remove_config_comments": True,
+    "write_computation_times": False,  # no sg_execution_times page in docs/
+    "download_all_examples": False,
+    "capture_repr": (),  # only what a script prints, as in a terminal
+    "reset_modules": ("matplotlib",),
+    "image_srcset": [],
+}
 
 # -- autodoc and napoleon ----------------------------------------------------------
 autodoc_default_options = {
@@ -144,5 +226,8 @@ def _draw_pledge_figure(app: object) -> None:
 
 
 def setup(app: object) -> None:
+    import myst_nb.core.render
+
+    myst_nb.core.render.coalesce_streams = merge_streams  # see merge_streams
     app.connect("builder-inited", _draw_headline_figure)  # type: ignore[attr-defined]
     app.connect("builder-inited", _draw_pledge_figure)  # type: ignore[attr-defined]
