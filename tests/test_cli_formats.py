@@ -67,7 +67,8 @@ def comparison(name: str) -> kurilsim.ConceptComparison:
 
 
 def support(outcome: kurilsim.Outcome) -> dict[int, float]:
-    return {int(k): float(p) for k, p in outcome.distribution.items() if p > 0}
+    # a weight a rounding above 1 (a Nash solver's) is written as 1
+    return {int(k): min(float(p), 1.0) for k, p in outcome.distribution.items() if p > 0}
 
 
 def is_lottery(outcome: kurilsim.Outcome) -> bool:

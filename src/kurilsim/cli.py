@@ -692,7 +692,7 @@ def _solve_markdown(comparison: Any) -> str:
     >>> print(_solve_markdown(comparison))  # doctest: +ELLIPSIS
     **Scenario default**
     <BLANKLINE>
-    | concept | outcome | P(deal) | japan | russia | united_states | certificate |
+    | concept | outcome | P(deal) | japan | russia | united\\_states | certificate |
     |---|---|--:|--:|--:|--:|--:|
     | spe | ... | 1.000 | ... | 0.0e+00 |
     """

@@ -83,7 +83,9 @@ def test_builtin_space_variants_are_written_as_flags(tmp_path: Path) -> None:
 
 def test_text_escaping_round_trip(tmp_path: Path) -> None:
     awkward = 'quote " backslash \\ tab \t newline \n del \x7f nul \x00 ü 歯舞 🐟'
-    scenario = kuril_scenario(name=awkward, title=awkward, notes=(awkward, ""))
+    line = 'quote " backslash \\ ü 歯舞 🐟 <b>'  # a name is one line (no control chars)
+    scenario = kuril_scenario(name=line, title=line, description=awkward,
+                              notes=(awkward, ""))
     path = tmp_path / "awkward.toml"
     scenario.to_toml(path)
     assert load_scenario(path) == scenario

@@ -158,6 +158,9 @@ _OPTION_KEYS = st.builds(
 )
 #: Free text (labels, descriptions, notes): any characters, to exercise escaping.
 _TEXT = st.text(max_size=12)
+#: One line of text (a scenario's name or title): any characters but control
+#: characters (category Cc: newlines, tabs, escapes), which Scenario refuses.
+_LINE = st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=12)
 
 
 def _floats(low: float, high: float) -> st.SearchStrategy[float]:
@@ -415,8 +418,8 @@ def scenarios(
         agents = tuple(draw(linear_agents(space, name=name)) for name in names)
         rules = space.feature_names
     return Scenario(
-        name=draw(st.text(min_size=1, max_size=12).filter(lambda s: bool(s.strip()))),
-        title=draw(_TEXT),
+        name=draw(_LINE.filter(lambda s: bool(s.strip()))),
+        title=draw(_LINE),
         description=draw(_TEXT),
         notes=tuple(draw(st.lists(_TEXT, max_size=2))),
         space=space,
