@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kurilsim._arrays import duplicates, readonly
 
@@ -45,3 +47,37 @@ def test_duplicates_of_distinct_items_is_empty() -> None:
     assert duplicates([]) == []
     assert duplicates(["a"]) == []
     assert duplicates(["a", "b", "A"]) == []  # case matters
+
+
+# -- decimal_linspace -------------------------------------------------------------------
+def test_decimal_linspace_writes_what_the_user_meant() -> None:
+    from kurilsim._arrays import decimal_linspace
+
+    assert np.linspace(0, 1, 11).tolist()[3] == 0.30000000000000004
+    assert decimal_linspace(0, 1, 11).tolist() == [k / 10 for k in range(11)]
+    assert decimal_linspace(0, 3, 31).tolist()[:4] == [0.0, 0.1, 0.2, 0.3]
+    # values with no short decimal near them are left alone
+    assert decimal_linspace(0, 1, 4).tolist() == np.linspace(0, 1, 4).tolist()
+    assert decimal_linspace(2, 2, 3).tolist() == [2.0, 2.0, 2.0]
+    assert decimal_linspace(0, 1, 0).size == 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    start=st.floats(-1e6, 1e6, allow_nan=False),
+    width=st.floats(0, 1e6, allow_nan=False),
+    num=st.integers(1, 400),
+    descending=st.booleans(),
+)
+def test_decimal_linspace_moves_no_value_more_than_two_ulps_and_keeps_the_order(
+    start: float, width: float, num: int, descending: bool
+) -> None:
+    from kurilsim._arrays import decimal_linspace
+
+    stop = start - width if descending else start + width
+    plain, moved = np.linspace(start, stop, num), decimal_linspace(start, stop, num)
+    assert moved.dtype == np.float64
+    assert moved.shape == plain.shape
+    assert np.all(np.abs(moved - plain) <= 2 * np.spacing(np.abs(plain)))
+    steps, plain_steps = np.diff(moved), np.diff(plain)
+    assert np.array_equal(np.sign(steps), np.sign(plain_steps))

@@ -1120,9 +1120,17 @@ def test_parse_grid_returns_a_grid_or_names_the_bad_option(specs):
     stop=st.floats(-1e6, 1e6),
     num=st.integers(1, 50),
 )
-def test_parse_grid_ranges_are_linspace(start, stop, num):
+def test_parse_grid_ranges_are_linspace_within_two_ulps(start, stop, num):
     values = parse_grid([f"x={start!r}:{stop!r}:{num}"])["x"]
-    assert values.tolist() == np.linspace(start, stop, num).tolist()
+    plain = np.linspace(start, stop, num)
+    assert np.all(np.abs(values - plain) <= 2 * np.spacing(np.abs(plain)))
+
+
+def test_parse_grid_writes_the_decimals_the_user_typed():
+    values = parse_grid(["x=0:1:11", "y=0:3:31"])
+    assert values["x"].tolist() == [k / 10 for k in range(11)]
+    assert 0.30000000000000004 not in values["y"].tolist()
+    assert values["y"].tolist()[3] == 0.3
 
 
 def test_unknown_grid_names_are_named_before_the_size_check(capsys):

@@ -4,6 +4,7 @@ sampled sweeps (``--design``, ``--samples``, ``--seed``) and ``report``."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import re
@@ -336,9 +337,21 @@ def test_new_from_a_builtin_loads_back_equal(capsys, tmp_path, name):
     status, out, _ = run(capsys, "new", str(path), "--from", name)
     assert status == 0
     assert f"the built-in scenario {name}" in out
-    assert kurilsim.load_scenario(path) == kurilsim.load_scenario(name)
+    source = kurilsim.load_scenario(name)
+    copy = kurilsim.load_scenario(path)
+    # the copy is named after its file, records its origin, and its first note
+    # warns that the source's notes (its values, its tested outcome) follow
+    assert (copy.name, copy.base_name, copy.derived_from) == ("copy", name, name)
+    assert copy.notes[1:] == source.notes
+    assert copy.notes[0].startswith(
+        f"Started by 'kurilsim new' from the built-in scenario {name} "
+        f"(scenario {name!r})."
+    )
+    assert "correct or delete any that stop holding" in copy.notes[0]
+    assert copy == dataclasses.replace(source, name="copy", derived_from=name,
+                                       notes=copy.notes)
     text = path.read_text(encoding="utf-8")
-    assert tomllib.loads(text) == tomllib.loads(kurilsim.load_scenario(name).to_toml())
+    assert tomllib.loads(text) == tomllib.loads(copy.to_toml())
     assert text.startswith("# A kurilsim scenario file")
 
 
@@ -352,7 +365,8 @@ def test_new_refuses_an_existing_file_without_overwrite(capsys, tmp_path):
     assert path.read_text(encoding="utf-8") == "earlier"
     status, _, _ = run(capsys, "new", str(path), "--overwrite", "--from", "1993-tokyo")
     assert status == 0
-    assert kurilsim.load_scenario(path) == kurilsim.load_scenario("1993-tokyo")
+    assert kurilsim.load_scenario(path).base_name == "1993-tokyo"
+    assert kurilsim.load_scenario(path).agents == kurilsim.load_scenario("1993-tokyo").agents
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.toml"]  # no leftovers
 
 
@@ -363,7 +377,12 @@ def test_new_from_a_file_and_its_errors(capsys, tmp_path):
     status, out, _ = run(capsys, "new", str(tmp_path / "b.toml"), "--from", str(source))
     assert status == 0
     assert f"the file {source}" in out
-    assert kurilsim.load_scenario(tmp_path / "b.toml") == kurilsim.load_scenario(source)
+    copy, original = kurilsim.load_scenario(tmp_path / "b.toml"), kurilsim.load_scenario(source)
+    assert copy.name == "b"
+    assert copy.notes[1:] == original.notes
+    # a copy of a derived scenario is derived from the same origin
+    assert copy.base_name == original.base_name == "2022-suspension"
+    assert copy == dataclasses.replace(original, name="b", notes=copy.notes)
     for argv, message in [
         (["new", str(tmp_path / "c.txt")], "expected a file name ending in .toml"),
         (["new", str(tmp_path / "missing" / "c.toml")], "does not exist"),
@@ -609,7 +628,11 @@ def test_new_from_a_file_with_its_own_issues_and_linear_agents(capsys, tmp_path)
     target = tmp_path / "copy.toml"
     status, _, _ = run(capsys, "new", str(target), "--from", str(source))
     assert status == 0
-    assert kurilsim.load_scenario(target) == kurilsim.load_scenario(source)
+    copy = kurilsim.load_scenario(target)
+    assert copy == dataclasses.replace(scenario, name="copy", derived_from="toy",
+                                       notes=copy.notes)
+    assert len(copy.notes) == 1
+    assert "(scenario 'toy')" in copy.notes[0]
     text = target.read_text(encoding="utf-8")
     assert "# A LinearAgent's utility: each term" in text
     assert "# The agent's utility of no deal (the status quo).\nstatus_quo = 0.5" in text

@@ -191,6 +191,7 @@ def test_register_needs_a_concept() -> None:
         ("roles", "proposer"),
         ("roles", ("proposer", "judge")),
         ("roles", ("proposer", "proposer")),
+        ("partly_vectorised", 1),
     ],
 )
 def test_bad_fields_are_refused_naming_the_field(field: str, value: Any) -> None:
@@ -201,6 +202,22 @@ def test_bad_fields_are_refused_naming_the_field(field: str, value: Any) -> None
 def test_inconsistent_fields_are_refused() -> None:
     with pytest.raises(InvalidArgumentError, match=r"Concept\.kernel_settings must be empty"):
         dataclasses.replace(FAVOURITE, kernel_settings={"protocol.objection_cost"})
+    assert FAVOURITE.kernel is None
+    with pytest.raises(InvalidArgumentError, match=r"Concept\.partly_vectorised"):
+        dataclasses.replace(FAVOURITE, partly_vectorised="some points")
+
+
+def test_the_sweep_help_says_which_concepts_are_only_partly_vectorised(capsys) -> None:
+    from kurilsim.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["sweep", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    partly = [c for c in concepts.registered() if c.partly_vectorised]
+    assert {c.name for c in partly} >= {"nash"}  # its traced points take ~1 s
+    for concept in partly:
+        assert concept.vectorised
+        assert f"{concept.name}: {' '.join(concept.partly_vectorised.split())}" in text
 
 
 def test_a_solve_that_returns_no_outcome_of_the_concept_is_an_error(

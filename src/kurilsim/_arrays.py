@@ -6,9 +6,10 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
+import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["duplicates", "readonly"]
+__all__ = ["decimal_linspace", "duplicates", "readonly"]
 
 ArrayT = TypeVar("ArrayT", bound=NDArray[Any])
 T = TypeVar("T")
@@ -28,6 +29,35 @@ def readonly(array: ArrayT) -> ArrayT:
     return array
 
 
+def decimal_linspace(start: float, stop: float, num: int) -> NDArray[np.float64]:
+    """:func:`numpy.linspace`, with values within two ulps of a short decimal
+    moved onto it.
+
+    ``numpy.linspace(0, 1, 11)[3]`` is ``0.30000000000000004``: the user who
+    asked for 11 steps from 0 to 1 meant 0.3, and a file that records the
+    grid should say so.  Each value whose 15-significant-digit decimal lies
+    within two units in the last place is replaced by that decimal (a move of
+    at most 2 ulps); the others (``1/3``) are kept.  If moving would break the
+    grid's strict order (grids denser than the decimals), nothing is moved.
+
+    Examples
+    --------
+    >>> from kurilsim._arrays import decimal_linspace
+    >>> decimal_linspace(0, 1, 11).tolist()[3]
+    0.3
+    >>> decimal_linspace(0, 1, 4).tolist()[1]
+    0.3333333333333333
+    """
+    values = np.linspace(start, stop, num)
+    if values.size == 0:
+        return values
+    short = np.array([float(f"{v:.15g}") for v in values.tolist()])
+    near = np.abs(short - values) <= 2 * np.spacing(np.abs(values))
+    snapped = np.where(near, short, values)
+    steps = np.diff(snapped)
+    if np.any(np.sign(steps) != np.sign(np.diff(values))):
+        return values
+    return snapped
 
 
 def duplicates(items: Sequence[T]) -> list[T]:

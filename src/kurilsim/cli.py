@@ -71,6 +71,7 @@ from typing import Any, Final
 import numpy as np
 from numpy.typing import NDArray
 
+from kurilsim._arrays import decimal_linspace
 from kurilsim._html import LOTTERY_NOTE as _LOTTERY
 from kurilsim._io import comment_lines
 
@@ -133,7 +134,9 @@ def parse_grid(
     ----------
     specs : sequence of str
         Each ``NAME=START:STOP:NUM`` (``NUM`` evenly spaced values from
-        ``START`` to ``STOP`` inclusive, as :func:`numpy.linspace`) or
+        ``START`` to ``STOP`` inclusive, as :func:`numpy.linspace`, with a
+        value within two ulps of a short decimal written as that decimal:
+        ``0:1:11`` gives 0.3, not 0.30000000000000004) or
         ``NAME=V1,V2,...`` (the listed values; integers stay integers,
         ``true``/``false`` are booleans, other words strings).
     parameters : mapping of str to value, optional
@@ -259,7 +262,8 @@ def parse_grid(
         if not isinstance(plan, tuple):
             grid[name] = plan
             continue
-        values: NDArray[Any] = np.linspace(*plan)
+        # 0:1:11 means 0.1, 0.2, 0.3, not 0.30000000000000004
+        values: NDArray[Any] = decimal_linspace(*plan)
         current = (parameters or {}).get(name)
         is_int = isinstance(current, int) and not isinstance(current, bool)
         if is_int and np.all(values == np.round(values)):
@@ -1033,9 +1037,10 @@ def _cmd_new(args: argparse.Namespace) -> int:
         scenario = kuril_scenario(name=path.stem)
         origin = f"the Kuril defaults (kurilsim.kuril_scenario(name={path.stem!r}))"
     else:
-        scenario = load_scenario(args.source, max_agreements=args.max_agreements)
+        source = load_scenario(args.source, max_agreements=args.max_agreements)
         origin = (f"the built-in scenario {args.source}"
                   if args.source in list_scenarios() else f"the file {args.source}")
+        scenario = _renamed_copy(source, path.stem, origin)
     text = _scenario_template(scenario, origin)
     if args.overwrite:
         with atomic_output(path) as stream:
@@ -1049,6 +1054,35 @@ def _cmd_new(args: argparse.Namespace) -> int:
     print(f"wrote scenario file: {path} (from {origin}); check it with "
           f"'kurilsim show {path}'")
     return 0
+
+
+def _renamed_copy(source: Any, name: str, origin: str) -> Any:
+    """``source`` named ``name`` (after the new file), derived from ``source``'s
+    origin (:attr:`~kurilsim.Scenario.base_name`, so that the ``dynamic``
+    concept and calibration still place it), with a first note saying that
+    the notes that follow are the source's and may stop holding once a value
+    changes.
+
+    Examples
+    --------
+    >>> import kurilsim
+    >>> copy = _renamed_copy(kurilsim.load_scenario("2018-singapore"), "mine",
+    ...                      "the built-in scenario 2018-singapore")
+    >>> copy.name, copy.base_name
+    ('mine', '2018-singapore')
+    >>> copy.notes[0].startswith("Started by 'kurilsim new' from the built-in")
+    True
+    """
+    from dataclasses import replace
+
+    note = (
+        f"Started by 'kurilsim new' from {origin} (scenario {source.name!r}). "
+        "The notes that follow are that scenario's: they state its values and "
+        "its tested outcome, so correct or delete any that stop holding when "
+        "you change a value."
+    )
+    return replace(source, name=name, derived_from=source.base_name,
+                   notes=(note, *source.notes))
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -1350,6 +1384,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     fast = [concept.name for concept in known.values() if concept.vectorised]
     fast_text = ", ".join(fast) if fast else "none"
+    partly = [f"{concept.name}: {concept.partly_vectorised}"
+              for concept in known.values() if concept.partly_vectorised]
+    # what 'vectorised' leaves out, said where the speed is promised
+    partly_text = (" Partly: " + "; ".join(partly) + ".") if partly else ""
 
     # --debug is accepted before or after the subcommand.
     common = argparse.ArgumentParser(add_help=False)
@@ -1465,9 +1503,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Write a scenario TOML file to edit: every parameter written "
         "out, with its\nmeaning, units, valid range, default and source in "
         "comments above it.\nWithout --from it holds the Kuril defaults (named "
-        "after the file); with\n--from it is a copy of that scenario. The file "
-        "loads back to exactly that\nscenario (kurilsim.load_scenario(PATH)); "
-        "edit it and give its path as\nSCENARIO to the other commands. An "
+        "after the file); with\n--from it is a copy of that scenario, named "
+        "after the file, whose first note\nsays where it started (the source's "
+        "notes follow: correct them when you\nchange a value). The file loads "
+        "back to exactly what it says\n(kurilsim.load_scenario(PATH)); edit it "
+        "and give its path as SCENARIO to\nthe other commands. An "
         "existing file is an error unless\n--overwrite is given.",
         epilog="examples:\n  kurilsim new my-scenario.toml\n"
         "  kurilsim new singapore-variant.toml --from 2018-singapore\n"
@@ -1506,7 +1546,7 @@ def build_parser() -> argparse.ArgumentParser:
         "outcome.\n"
         + textwrap.fill(
             f"Vectorised (fast) concepts: {fast_text}; the others solve point by "
-            "point (use --workers for large grids).",
+            f"point (use --workers for large grids).{partly_text}",
             width=75,
             break_on_hyphens=False,
         ),
@@ -1668,7 +1708,7 @@ def build_parser() -> argparse.ArgumentParser:
         "tidy CSV (one row per\nstatistic).\n"
         + textwrap.fill(
             f"Vectorised (fast) concepts: {fast_text}; the others solve point by "
-            "point: keep --samples and --draws small for them.",
+            f"point: keep --samples and --draws small for them.{partly_text}",
             width=75,
             break_on_hyphens=False,
         ),

@@ -517,6 +517,11 @@ class Concept:
         ``agreement`` of its outcome and of its sweeps is the most likely
         one (``kurilsim solve --help`` and ``SweepResult.metadata["lottery"]``
         say so).
+    partly_vectorised : str
+        Empty if the kernel solves every point; otherwise which points it
+        leaves to ``solve``, one at a time, and how long they take (said in
+        ``kurilsim sweep --help``, so that no one plans a large sweep on a
+        speed it does not have).  Needs a kernel.
     roles : tuple of str
         The protocol roles, among :data:`ROLES`, that the concept needs the
         scenario's protocol to name (empty: it treats all agents alike);
@@ -554,6 +559,7 @@ class Concept:
     options: frozenset[str] = frozenset()
     lottery: bool = False
     roles: tuple[str, ...] = ()
+    partly_vectorised: str = ""
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not _NAME.fullmatch(self.name):
@@ -623,6 +629,13 @@ class Concept:
                     f"{describe(option)}"
                 )
         object.__setattr__(self, "options", frozenset(options))
+        if not isinstance(self.partly_vectorised, str) or (
+            self.partly_vectorised and self.kernel is None
+        ):
+            raise InvalidArgumentError(
+                "Concept.partly_vectorised must be a string, empty for a concept "
+                f"without a kernel, got {describe(self.partly_vectorised)}"
+            )
         _check_solve_signature(self)
 
     @property
@@ -1430,14 +1443,17 @@ _PBE_BLOCK: Final = 2048
 def _pbe_kernel(
     scenario: Scenario, utilities: NDArray[np.float64], settings: Mapping[str, NDArray[Any]]
 ) -> _Lottery4:
-    from kurilsim.kuril.pledge import pledge_tables
-    from kurilsim.solvers.pbe import select_pbe
+    from kurilsim.kuril.pledge import _sweep_block
+    from kurilsim.solvers.pbe import _COMPILED_MIN_GAMES, _select_proposal_games
 
     m = utilities.shape[-1]
     codes = np.empty(m, dtype=np.intp)
     probability = np.empty(m)
     mode = np.empty(m)
     expected = np.empty((m, len(scenario.agents)))
+    # the compiled selection (numba, if there) for every block of a large sweep
+    compiled = m >= _COMPILED_MIN_GAMES
+    like = None  # the first block's inputs: the messages, built once
     for start in range(0, m, _PBE_BLOCK):
         stop = min(start + _PBE_BLOCK, m)
         values = {k: np.asarray(v)[start:stop] for k, v in settings.items()}
@@ -1445,25 +1461,25 @@ def _pbe_kernel(
             "protocol.objection_cost",
             np.full(stop - start, scenario.protocol.objection_cost),
         )
-        tables = pledge_tables(scenario, values=values)
-        # the utilities the sweep computed must be the tables' (the swept agent
-        # parameters are in settings), else the tables would be another model's
-        given = np.moveaxis(utilities[..., start:stop], -1, 0)
-        built = tables.outcome_utilities
-        scale = np.abs(built).max(axis=(1, 2), keepdims=True) + 1.0
-        if np.any(np.abs(given - built) > 1e-9 * scale):
-            raise InvalidModelError(
-                "the pbe kernel was given utilities that its settings do not "
-                "reproduce (a swept agent parameter missing from settings)"
-            )
-        messages, responses, _ = select_pbe(tables.sender, tables.receiver, tables.prior)
-        if np.any(responses < 0):
+        # the pledge game on the sweep's utilities (the swept agent parameters
+        # are in settings; the block refuses utilities they do not reproduce),
+        # in compact form: each player's payoff if Russia accepts, and the
+        # status quo; selected on the relevant messages, as solve_scenario does
+        block = _sweep_block(
+            scenario, values, np.moveaxis(utilities[..., start:stop], -1, 0), like=like
+        )
+        like = block.inputs
+        messages, responses, _ = _select_proposal_games(
+            block.accept_sender, block.accept_receiver, block.reject_sender,
+            block.reject_receiver, block.inputs.prior, block.relevant(), compiled=compiled,
+        )
+        if np.any(messages < 0):
             raise InvalidModelError(
                 "the pledge game has no pure perfect Bayesian equilibrium at some point"
             )
-        outcomes = tables.outcomes(messages, responses)
+        outcomes = block.outcomes(messages, responses)
         first, second = outcomes[:, 0], outcomes[:, 1]
-        p_first = np.where(second == first, 1.0, tables.prior[:, 0])
+        p_first = np.where(second == first, 1.0, block.inputs.prior[:, 0])
         p_second = 1.0 - p_first
         # the most likely deal (the first type's on a tie), unless no deal is likelier
         deal_first = np.where(first != NO_DEAL, p_first, 0.0)
@@ -1475,7 +1491,7 @@ def _pbe_kernel(
         codes[start:stop] = np.where(deal, best, NO_DEAL)
         probability[start:stop] = deal_first + deal_second
         mode[start:stop] = np.where(deal, best_p, none)
-        expected[start:stop] = tables.expected_utilities(messages, responses)
+        expected[start:stop] = block.expected_utilities(messages, responses)
     return codes, probability, expected, mode
 
 
@@ -1742,6 +1758,10 @@ _BUILT_IN: Final = (
         options=_TOL,
         lottery=True,
         roles=("proposer", "responder"),
+        partly_vectorised=(
+            "two proven rules decide part of a grid (59% of the headline grid); "
+            "the other points are traced one by one, about 1 s each"
+        ),
     ),
     Concept(
         name="nash-bargaining",
@@ -1884,6 +1904,10 @@ _BUILT_IN: Final = (
         options=frozenset({"tol", "regime"}),
         lottery=True,
         roles=("proposer", "responder"),
+        partly_vectorised=(
+            "points in the regimes the chain returns to (2020-constitution, "
+            "2022-suspension) are solved one by one, about 0.3 s each"
+        ),
     ),
 )
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from kurilsim._arrays import decimal_linspace
 from kurilsim._errors import InvalidArgumentError, ProblemTooLargeError
 from kurilsim.kuril.scenarios import load_scenario
 from kurilsim.model.scenario import Scenario
@@ -84,8 +85,8 @@ def two_vs_four_islands(
     base = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     grid = {
         "japan.demand": np.array([2, 4]),
-        "russia.security_weight": np.linspace(*security_weight, resolution),
-        "russia.pledge_credibility": np.linspace(*pledge_credibility, resolution),
+        "russia.security_weight": decimal_linspace(*security_weight, resolution),
+        "russia.pledge_credibility": decimal_linspace(*pledge_credibility, resolution),
     }
     return sweep(base, grid, concept=concept, **options)
 

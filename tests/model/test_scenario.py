@@ -637,7 +637,13 @@ def scenario_order(scenario: Scenario, names: Any) -> list[str]:
 def test_priors_survive_with_params_and_take_part_in_equality() -> None:
     scenario = priced().with_priors({"seller.haste": Prior.uniform(0, 1, reasoning="r")})
     changed = scenario.with_params({"seller.haste": 0.3})
-    assert changed.priors() == scenario.priors()
+    # the distribution survives; its reasoning says the value moved
+    assert changed.priors()["seller.haste"] == Prior.uniform(0, 1, reasoning=(
+        f"r [This prior was written for scenario {scenario.name!r} (the notes it "
+        "cites are that scenario's); Scenario.with_params set seller.haste to 0.3 "
+        "and kept this prior.]"))
+    assert {k: v for k, v in changed.priors().items() if k != "seller.haste"} == {
+        k: v for k, v in scenario.priors().items() if k != "seller.haste"}
     assert scenario != priced()
     assert scenario == priced(
         prior_overrides={"seller.haste": Prior.uniform(0, 1, reasoning="r")})
@@ -730,7 +736,8 @@ def test_a_prior_admitting_the_value_does_not_warn() -> None:
     scenario = scenario.with_priors({"russia.pledge_credibility": prior})
     # a sweep or a what-if may leave the prior: with_params does not warn
     moved = scenario.with_params({"russia.pledge_credibility": value + 0.5})
-    assert moved.priors()["russia.pledge_credibility"] == prior
+    kept = moved.priors()["russia.pledge_credibility"]
+    assert (kept.family, kept.params) == (prior.family, prior.params)
     demand = scenario.parameters()["japan.demand"]
     scenario.with_priors({"japan.demand": Prior.discrete(
         [demand], [1.0], reasoning="r")})
@@ -1083,6 +1090,44 @@ def test_with_params_merges_repeated_changes_and_ignores_unchanged_values() -> N
     assert base.with_params({"russia.security_weight": 1e20}).base_name == base.name
 
 
+def test_with_params_marks_the_scenarios_own_prior_of_a_changed_parameter() -> None:
+    from kurilsim import load_scenario
+
+    base = load_scenario("2018-singapore")
+    own = dict(base.prior_overrides)
+    assert "this period's value 0.25 (see the note on russia.pledge_credibility)" in (
+        own["russia.pledge_credibility"].reasoning)
+    changed = base.with_params({"russia.pledge_credibility": 0.7})
+    prior, before = (changed.priors()["russia.pledge_credibility"],
+                     base.priors()["russia.pledge_credibility"])
+    # the distribution is the base scenario's; the reasoning says the value moved
+    assert (prior.family, prior.params, prior.source) == (
+        before.family, before.params, before.source)
+    assert prior.reasoning.startswith(before.reasoning)
+    assert prior.reasoning.endswith(
+        "[This prior was written for scenario '2018-singapore' (the notes it cites "
+        "are that scenario's); Scenario.with_params set russia.pledge_credibility "
+        "to 0.7 and kept this prior.]"
+    )
+    # the other priors are untouched, and a second change replaces the mark
+    assert changed.priors()["russia.security_weight"] == base.priors()[
+        "russia.security_weight"]
+    again = changed.with_params({"russia.pledge_credibility": 0.5})
+    reasoning = again.priors()["russia.pledge_credibility"].reasoning
+    assert reasoning.count("This prior was written") == 1
+    assert "set russia.pledge_credibility to 0.5" in reasoning
+    # an unchanged value leaves the prior as it is; the mark survives TOML
+    value = base.parameters()["russia.pledge_credibility"]
+    assert base.with_params({"russia.pledge_credibility": value}).priors() == base.priors()
+    assert load_scenario_from_text(changed.to_toml()).priors() == changed.priors()
+
+
+def load_scenario_from_text(text: str):
+    from kurilsim.io.scenario_toml import scenario_from_toml
+
+    return scenario_from_toml(text)
+
+
 def test_a_derived_scenario_stays_in_its_regime_for_the_dynamic_concept() -> None:
     from kurilsim import load_scenario
     from kurilsim.concepts import _regime_of
@@ -1133,3 +1178,21 @@ def test_a_name_or_title_with_control_characters_is_refused(key: str, bad: str) 
     base = kurilsim.kuril_scenario(name="plain")
     with pytest.raises(InvalidModelError, match=rf"Scenario\.{key} must be one line"):
         dataclasses.replace(base, **{key: bad})
+
+
+def test_describe_and_the_notebook_view_say_what_a_placeholder_stands_for() -> None:
+    from kurilsim import load_scenario
+
+    scenario = load_scenario("2018-singapore").with_params({"japan.package_size": 2.5})
+    text = scenario.describe()
+    assert "package of {japan.package_size} x Nagato" in text
+    assert ("a parameter in braces in an option's label stands for that parameter's "
+            "value, here {japan.package_size} = 2.5;") in text
+    # the explanation follows the listing of the options, before the priors
+    assert text.index("{japan.package_size} = 2.5") < text.index("Priors:")
+    assert "{japan.package_size} = 2.5" in scenario._repr_html_()
+    # a space whose labels name no parameter gets no such line
+    plain = priced()
+    assert not any("{" in label for issue in plain.space.issues for label in issue.labels)
+    assert "in braces" not in plain.describe()
+    assert "placeholders" not in plain._repr_html_()

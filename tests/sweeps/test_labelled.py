@@ -137,6 +137,17 @@ def test_to_pandas_is_indexed_by_the_swept_parameters(make: Any) -> None:
         assert flat[name].to_numpy().tolist() == values.tolist(), name
 
 
+def test_to_pandas_of_one_parameter_has_a_plain_index() -> None:
+    pd = pytest.importorskip("pandas")
+    result = sweep(SCENARIO, {"russia.security_weight": [0.0, 0.5, 1.0]}, progress=False)
+    frame = result.to_pandas()
+    assert not isinstance(frame.index, pd.MultiIndex)
+    assert frame.index.name == "russia.security_weight"
+    assert frame.index.tolist() == [0.0, 0.5, 1.0]
+    assert frame.loc[0.5, "agreement"] == result.agreement[1]
+    assert list(frame.reset_index().columns) == result.column_names()
+
+
 # -- save / load_result --------------------------------------------------------------
 @pytest.mark.parametrize("make", [
     grid_result, sampled_result,
@@ -233,6 +244,63 @@ def test_a_sampled_sweep_records_its_seed_and_design() -> None:
     assert facts["design"] == "lhs"
     assert json.loads(facts["parameters"]) == list(SAMPLED)
     assert facts["samples"] == "23"
+    assert json.loads(facts["ranges"]) == {
+        "russia.security_weight": [0.0, 3.0], "japan.demand": [2.0, 4.0]}
+
+
+@pytest.mark.parametrize("design", ["random", "lhs"])
+def test_a_sampled_sweep_can_be_drawn_again_from_its_files_provenance(
+    tmp_path: Path, design: str
+) -> None:
+    # the CSV, the netCDF file and the checkpoint directory each say enough
+    # (design, samples, seed, ranges) to draw the same points again
+    ranges = {"russia.security_weight": (0.25, 2.5), "russia.pledge_credibility": (0, 1)}
+    result = sweep(SCENARIO, ranges, design=design, samples=17, rng=11, progress=False,
+                   checkpoint=tmp_path / "run", in_memory=False)
+    sources = [result.provenance(), load_result(tmp_path / "run").provenance()]
+    path = result.to_csv(tmp_path / "sweep.csv")
+    comments = [line for line in path.read_text(encoding="utf-8").splitlines()
+                if line.startswith("# ") and ": " in line]
+    sources.append(dict(line[2:].split(": ", 1) for line in comments))
+    if pytest.importorskip("xarray"):
+        sources.append(load_result(result.save(tmp_path / "sweep.nc")).provenance())
+    for facts in sources:
+        again = sweep(
+            SCENARIO, {n: tuple(r) for n, r in json.loads(facts["ranges"]).items()},
+            design=facts["design"], samples=int(facts["samples"]),
+            rng=int(facts["seed"]), progress=False,
+        )
+        for name, values in result.points.items():
+            assert again.points[name].tobytes() == values.tobytes(), name
+
+
+def test_a_checkpoint_of_other_ranges_or_seed_is_refused(tmp_path: Path) -> None:
+    ranges = {"russia.security_weight": (0.25, 2.5)}
+    sweep(SCENARIO, ranges, design="random", samples=5, rng=3, progress=False,
+          checkpoint=tmp_path / "run")
+    with pytest.raises(kurilsim.CheckpointError, match=r"sample: checkpoint has \{'seed': 3, .* this sweep \{'seed': 4"):
+        sweep(SCENARIO, ranges, design="random", samples=5, rng=4, progress=False,
+              checkpoint=tmp_path / "run")
+
+
+def test_xarray_marks_the_lottery_points() -> None:
+    pytest.importorskip("xarray")
+    scenario = load_scenario("2018-singapore")
+    result = sweep(scenario, {"russia.security_weight": [0.2, 1.0],
+                              "russia.pledge_credibility": [0.2, 0.9]},
+                   concept="nash-bargaining", progress=False)
+    data = result.to_xarray()
+    lottery = data["lottery"].values
+    assert lottery.dtype == bool
+    np.testing.assert_array_equal(lottery, result.mode_probability < 1 - 1e-9)
+    assert lottery.any()  # both kinds on this grid
+    assert not lottery.all()
+    assert "most likely outcome of a lottery" in data["agreement"].attrs["description"]
+    # the CSV's outcome cell and the dataset's flag say the same point by point
+    rows = result.columns()["outcome"].reshape(result.shape)
+    np.testing.assert_array_equal(
+        np.char.startswith(rows.astype(str), kurilsim.sweeps.result.LOTTERY_PREFIX),
+        lottery)
 
 
 def test_to_csv_refuses_to_overwrite_unless_asked(tmp_path: Path) -> None:

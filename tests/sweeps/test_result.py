@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import kurilsim
 from kurilsim import (
     InvalidArgumentError,
     OutputError,
@@ -374,3 +375,15 @@ def test_the_provenance_time_is_the_runs_not_the_exports(tmp_path: Path) -> None
     time.sleep(1.1)  # a later export still says when the sweep ran
     assert result.provenance() == first
     assert first["time"] == result.metadata["time"]
+
+
+def test_the_notebook_view_explains_a_swept_parameter_left_in_braces() -> None:
+    scenario = kurilsim.load_scenario("2018-singapore")
+    swept = sweep(scenario, {"japan.package_size": [0.5, 2.0, 4.0],
+                             "russia.security_weight": [0.1, 0.5]}, progress=False)
+    assert any("{japan.package_size}" in label for label in swept.outcome_shares())
+    assert "in braces in an outcome&#x27;s label ({japan.package_size})" in (
+        swept._repr_html_())
+    fixed = sweep(scenario, {"russia.security_weight": [0.1, 0.5]}, progress=False)
+    assert not any("{" in label for label in fixed.outcome_shares())
+    assert "in braces" not in fixed._repr_html_()

@@ -776,7 +776,36 @@ class Scenario:
             self, name=name, agents=agents, protocol=protocol,
             derived_parameters=tuple(derived), notes=notes,
             derived_from=self.base_name if name != self.name else self.derived_from,
+            prior_overrides=self._annotated_priors(changes, current),
         )
+
+    def _annotated_priors(
+        self, changes: Mapping[str, Any], current: Mapping[str, Any]
+    ) -> tuple[tuple[str, Prior], ...]:
+        """The prior overrides, with a mark on the reasoning of each whose
+        parameter ``changes`` moves.  A scenario's own prior was written for
+        that scenario: the bundled ones are located at the period's judged
+        value and cite the note stating it, a note :meth:`with_params` drops.
+        The distribution is kept (it is still the prior); the mark says the
+        value has moved and where the prior came from."""
+        moved = {
+            self.canonical_name(dotted): value for dotted, value in changes.items()
+            if dotted in current and not _same_values(current[dotted], value)
+        }
+        if not moved:
+            return self.prior_overrides
+        annotated = []
+        for dotted, prior in self.prior_overrides:
+            canonical = self.canonical_name(dotted)
+            if canonical in moved:
+                reasoning = prior.reasoning.split(f" [{_PRIOR_NOTE}", 1)[0] + (
+                    f" [{_PRIOR_NOTE} {self.base_name!r} (the notes it cites are "
+                    f"that scenario's); Scenario.with_params set {canonical} to "
+                    f"{_value_text(moved[canonical])} and kept this prior.]"
+                )
+                prior = replace(prior, reasoning=reasoning)
+            annotated.append((dotted, prior))
+        return tuple(annotated)
 
     @property
     def base_name(self) -> str:
@@ -1249,6 +1278,29 @@ class Scenario:
 
         return _PLACEHOLDER.sub(fill, text)
 
+    def _placeholder_note(self) -> str:
+        """What the parameter placeholders in the option labels stand for
+        (``""`` if there are none): e.g. ``{japan.package_size} stands for
+        that parameter's value (here 1) ...``."""
+        values = self.parameters()
+        named = []
+        for issue in self.space.issues:
+            for label in issue.labels:
+                for name in _PLACEHOLDER.findall(label):
+                    if name in values and name not in named:
+                        named.append(name)
+        if not named:
+            return ""
+        here = ", ".join(
+            f"{{{name}}} = {_value_text(values[name])}" for name in named
+        )
+        return (
+            f"a parameter in braces in an option's label stands for that "
+            f"parameter's value, here {here}; an outcome's label writes the "
+            "value, and keeps the braces where the value varies (a sweep's "
+            "axis, a prior's draws)"
+        )
+
     def describe(self) -> str:
         """A readable summary: parameters and the agreement space."""
         lines = [f"{self.name}: {self.title}".rstrip(": ")]
@@ -1259,6 +1311,9 @@ class Scenario:
         lines += ["", f"Agreement space: {len(self.space)} agreements"]
         for issue in self.space.issues:
             lines.append(f"  {issue.name}: {', '.join(issue.labels)}")
+        placeholders = self._placeholder_note()
+        if placeholders:
+            lines.append(f"  ({placeholders})")
         priors = self.priors()
         if priors:
             lines += ["", "Priors:"]
@@ -1283,6 +1338,9 @@ class Scenario:
         ]
         rows += [[f"issue {issue.name}", ", ".join(issue.labels)]
                  for issue in self.space.issues]
+        placeholders = self._placeholder_note()
+        if placeholders:
+            rows.append(["placeholders", placeholders])
         caption = f"Scenario {self.name}" + (f": {self.title}" if self.title else "")
         parameters = self.parameters()
         parts: list[object] = [table(rows, caption=caption, row_headers=True)]
@@ -1333,6 +1391,9 @@ _CHANGE = re.compile(r"\+(?=[A-Za-z_][\w]*(?:\.[\w]+)+=)")
 
 #: How the note recording :meth:`Scenario.with_params`'s changes starts.
 _DERIVED_NOTE = "Derived from scenario"
+#: How :meth:`Scenario.with_params` marks the reasoning of a scenario's own
+#: prior whose parameter it changed.
+_PRIOR_NOTE = "This prior was written for scenario"
 
 
 def _value_text(value: Any) -> str:

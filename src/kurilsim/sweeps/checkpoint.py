@@ -124,9 +124,11 @@ def _axis_digest(name: str, source: NDArray[Any]) -> str:
 def manifest(scenario: Scenario, concept: str, design: str, fast: bool,
               names: Sequence[str], axes: Mapping[str, NDArray[Any]],
               points: Mapping[str, NDArray[Any]], chunk_size: int, *,
-              options: Mapping[str, Any] | None = None) -> dict[str, Any]:
+              options: Mapping[str, Any] | None = None,
+              sample: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """What identifies a sweep: everything its results depend on (the
-    concept's options, if any, by ``repr``)."""
+    concept's options, if any, by ``repr``; a sampled design's seed and
+    ranges, ``sample``, if given)."""
     try:
         scenario_data = scenario.to_dict()
     except KurilsimError as error:
@@ -171,6 +173,8 @@ def manifest(scenario: Scenario, concept: str, design: str, fast: bool,
     }
     if options:  # absent without options: older checkpoints still resume
         described["options"] = {key: repr(options[key]) for key in sorted(options)}
+    if sample:  # random / lhs: how the points were drawn (absent for grids)
+        described["sample"] = dict(sample)
     return described
 
 
@@ -699,10 +703,18 @@ def load_result(folder: str | os.PathLike[str]) -> SweepResult:
             "kurilsim": stored.get("kurilsim"), "scenario": scenario.name,
             "concept": stored["concept"], "design": stored["design"],
             "fast": stored["fast"], "chunk_size": stored["chunk_size"],
+            **_sample_metadata(stored.get("sample")),
             "chunks": len(starts), "in_memory": False, "loaded_from": str(root),
         },
         source=source,
     )
+
+
+def _sample_metadata(sample: object) -> dict[str, Any]:
+    """``seed`` and ``ranges`` of a manifest's ``sample`` entry (empty if absent)."""
+    if not isinstance(sample, dict):
+        return {}
+    return {key: sample[key] for key in ("seed", "ranges") if key in sample}
 
 
 def _load_netcdf(path: Path) -> SweepResult:

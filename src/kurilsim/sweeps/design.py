@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
 import numpy as np
@@ -56,6 +56,10 @@ class Design:
         The grid shape, or ``(samples,)`` (``(m,)`` for ``m`` explicit points).
     seed : int or None
         The integer seed of a sampled design, if one was given.
+    ranges : dict of str to (float, float)
+        Sampled designs: the ``(low, high)`` range each parameter was drawn
+        from (with the kind and the seed, enough to draw the sample again).
+        Grids and explicit points: empty.
     """
 
     kind: str
@@ -64,6 +68,7 @@ class Design:
     points: dict[str, NDArray[Any]]
     shape: tuple[int, ...]
     seed: int | None = None
+    ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     @property
     def size(self) -> int:
@@ -165,9 +170,9 @@ def make_design(
     count = int(samples)
     _check_budget(count, f"{count:,} samples", max_points, len(names),
                   len(scenario.agents))
-    points = _sample_points(scenario, grid, kind, count, generator)
+    points, ranges = _sample_points(scenario, grid, kind, count, generator)
     return Design(kind=kind, names=names, axes={}, points=points, shape=(count,),
-                  seed=seed)
+                  seed=seed, ranges=ranges)
 
 
 def _validate_values(scenario: Scenario, name: str, values: NDArray[Any]) -> None:
@@ -325,7 +330,8 @@ def _sample_points(
     design: str,
     samples: int,
     rng: np.random.Generator,
-) -> dict[str, NDArray[Any]]:
+) -> tuple[dict[str, NDArray[Any]], dict[str, tuple[float, float]]]:
+    """The drawn points and each parameter's checked ``(low, high)`` range."""
     scenario.check_parameter_names(grid)
     _check_no_aliases(scenario, grid)
     names = list(grid)
@@ -375,7 +381,7 @@ def _sample_points(
             values = np.clip(values, low, high)
         _validate_values(scenario, name, values)
         points[name] = readonly(values)
-    return points
+    return points, bounds
 
 
 def _is_integer(value: object) -> bool:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import reprlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -430,7 +431,9 @@ class SweepResult:
 
         The index is a :class:`pandas.MultiIndex` over the swept parameters
         (one level each, named after it, in the order of :attr:`points`),
-        for grid and sampled designs alike; the columns are the other
+        for grid and sampled designs alike; a sweep of one parameter has a
+        plain :class:`pandas.Index` named after it (as ``set_index`` gives:
+        ``frame.loc[0.5]``, not ``frame.loc[(0.5,)]``); the columns are the other
         columns of :meth:`columns` (``agreement``, ``outcome``,
         ``probability``, ``mode_probability``, ``utility.AGENT``).  ``frame.reset_index()`` gives
         the flat table of :meth:`columns`.
@@ -453,8 +456,11 @@ class SweepResult:
         names = list(self.points)
         if not names:  # every axis selected: one point, nothing to index by
             return pd.DataFrame(data)
-        index = pd.MultiIndex.from_arrays([data.pop(name) for name in names],
-                                          names=names)
+        if len(names) == 1:
+            index = pd.Index(data.pop(names[0]), name=names[0])
+        else:
+            index = pd.MultiIndex.from_arrays([data.pop(name) for name in names],
+                                              names=names)
         return pd.DataFrame(data, index=index)
 
     def to_csv(
@@ -557,7 +563,9 @@ class SweepResult:
             written as TOML), ``concept``, ``options`` (the concept's, JSON),
             ``design`` (``grid``, ``random`` or ``lhs``), ``grid`` (grid
             designs: each axis's values, JSON, shortest round-trip numbers) or
-            ``parameters`` and ``samples`` (sampled designs), ``seed``
+            ``parameters`` and ``samples`` (sampled designs; ``random`` and
+            ``lhs`` also ``ranges``, each parameter's ``[low, high]``, JSON:
+            with ``design`` and ``seed``, enough to draw the sample again), ``seed``
             (``none`` for a grid) and ``time`` (UTC, ISO 8601: when this
             provenance was taken, i.e. when the file is written).
 
@@ -596,6 +604,13 @@ class SweepResult:
         else:
             facts["parameters"] = json.dumps(list(self.points))
             facts["samples"] = str(self.size)
+            ranges = self.metadata.get("ranges")
+            if ranges:  # random / lhs: each parameter's (low, high), in the
+                # order drawn (the metadata's JSON may have sorted them)
+                facts["ranges"] = json.dumps(
+                    {name: _plain(np.asarray(ranges[name], dtype=float))
+                     for name in self.points if name in ranges}
+                )
         seed = self.metadata.get("seed")
         facts["seed"] = "none" if seed is None else str(seed)
         facts["time"] = str(self.metadata.get("time") or datetime.datetime.now(
@@ -613,7 +628,9 @@ class SweepResult:
 
         Variables: ``agreement`` (the agreement code; ``-1`` no deal, ``-2``
         error), ``probability`` (P(deal)), ``mode_probability`` (the
-        probability of the outcome ``agreement`` reports), ``utility`` (dimension ``agent``
+        probability of the outcome ``agreement`` reports), ``lottery``
+        (``True`` where ``mode_probability`` is below 1: ``agreement`` is then
+        only the lottery's most likely outcome), ``utility`` (dimension ``agent``
         last, coordinate the agent names), ``outcome_label`` over the
         dimension ``code`` (every agreement code and its label: the
         coordinate table of ``agreement``), and the errors as
@@ -656,11 +673,17 @@ class SweepResult:
         data_vars = {
             "agreement": (dims, codes, {
                 "description": "agreement code: index into the scenario's agreement "
-                "space; -1 no deal, -2 the solver raised (see outcome_label)"}),
+                "space; -1 no deal, -2 the solver raised (see outcome_label); where "
+                "lottery is True, the most likely outcome of a lottery"}),
             "probability": (dims, probability, {"description": "P(deal)"}),
             "mode_probability": (dims, mode, {
                 "description": "probability of the outcome agreement reports (of no "
                 "deal where it is -1); NaN where unknown or the solver raised"}),
+            "lottery": (dims, mode < 1.0 - _LOTTERY_TOL, {
+                "description": "True where the outcome is a lottery over agreements "
+                "(or deal and no deal): there agreement is only the lottery's most "
+                "likely outcome, with probability mode_probability < 1, not a treaty; "
+                "the CSV writes its outcome as '" + LOTTERY_PREFIX + "<label>'"}),
             "utility": ((*dims, "agent"), utilities, {
                 "description": "each agent's (expected) utility"}),
             "outcome_label": (("code",), np.array(
@@ -895,10 +918,21 @@ class SweepResult:
                 f"{LOTTERY_NOTE} A sweep keeps a lottery's most likely outcome, its "
                 "probability (P(outcome)) and P(deal), not every agreement of its "
                 "support: the others are summed as 'other agreements'.", small=True))
+        braced = sorted({name for code in counts for name in _BRACED.findall(
+            self.label(code)) if name in self.points})
+        if braced:
+            parts.append(paragraph(
+                "A parameter in braces in an outcome's label ("
+                + ", ".join(f"{{{name}}}" for name in braced)
+                + ") stands for that parameter's value at the point: the sweep "
+                "varies it, so the label cannot write one number.", small=True))
         return html_view(*parts)
 
 
 # -- notebook view ------------------------------------------------------------------
+#: A swept parameter left in braces in an outcome's label.
+_BRACED: Final = re.compile(r"\{([^{}\s]+)\}")
+
 #: A point is a lottery when its most likely outcome has a probability below
 #: 1 by more than this.
 _LOTTERY_TOL: Final = 1e-9

@@ -411,6 +411,8 @@ def sweep(
         "options": dict(plan.options),
         "design": points.kind,
         "seed": points.seed,
+        # a sampled design's ranges: with the kind and seed, the sample again
+        "ranges": _sample_record(points).get("ranges", {}),
         "fast": plan.fast,
         "in_memory": plan.in_memory,
         "chunk_size": plan.chunk_size,
@@ -427,6 +429,15 @@ def sweep(
     }
     source = None if plan.in_memory else store.chunks(table)
     return table.result(scenario, plan.concept.name, points, metadata, source)
+
+
+def _sample_record(points: Design) -> dict[str, Any]:
+    """How a sampled design was drawn (its seed and each parameter's range),
+    for the metadata and the checkpoint manifest; empty for other designs."""
+    if not points.ranges:
+        return {}
+    return {"seed": points.seed,
+            "ranges": {name: list(pair) for name, pair in points.ranges.items()}}
 
 
 @dataclass(frozen=True, slots=True)
@@ -556,7 +567,8 @@ def _open_store(plan: _Plan, points: Design) -> _Store:
     scenario = plan.scenario
     description = manifest(scenario, plan.concept.name, points.kind, plan.fast,
                            list(points.names), points.axes, points.points,
-                           plan.chunk_size, options=plan.options)
+                           plan.chunk_size, options=plan.options,
+                           sample=_sample_record(points))
     store = _Store(plan.folder, ChunkSpec(
         fingerprint=open_checkpoint(plan.folder, description),
         outcomes=len(scenario.space),
