@@ -553,6 +553,12 @@ def test_report_hands_its_options_to_write_report(capsys, tmp_path, stub_report)
     assert stub_report[1]["concepts"] is None
     assert stub_report[1]["resolution"] == 41
     assert stub_report[1]["overwrite"] is True
+    # --concept, repeatable as in 'kurilsim solve', adds to --concepts
+    status, _, _ = run(capsys, "report", "1956-declaration", "--out", str(out),
+                       "--overwrite", "--concept", "pbe", "--concepts", "spe",
+                       "--concept", "spe")
+    assert status == 0
+    assert stub_report[2]["concepts"] == ("spe", "pbe")
 
 
 def test_report_checks_its_output_before_any_work(capsys, tmp_path, stub_report):

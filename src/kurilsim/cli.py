@@ -1110,13 +1110,31 @@ def _cmd_report(args: argparse.Namespace) -> int:
     written = report.write_report(
         scenario,
         out,
-        concepts=args.concepts,
+        concepts=_report_concepts(args.concepts, args.concept),
         resolution=args.resolution,
         overwrite=args.overwrite,
         progress=not args.no_progress and sys.stderr.isatty(),
     )
     print(f"wrote report: {written}")
     return 0
+
+
+def _report_concepts(
+    listed: Sequence[str] | None, repeated: Sequence[str] | None
+) -> tuple[str, ...] | None:
+    """The concepts of ``report --concepts A,B --concept C``: both, in order,
+    each once (``None``, all of them, when neither is given).
+
+    Examples
+    --------
+    >>> _report_concepts(("spe", "nash"), ["pbe", "spe"])
+    ('spe', 'nash', 'pbe')
+    >>> _report_concepts(None, None) is None
+    True
+    """
+    if listed is None and repeated is None:
+        return None
+    return tuple(dict.fromkeys([*(listed or ()), *(repeated or ())]))
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
@@ -1810,6 +1828,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         metavar="C1,C2,...",
         help="the concepts to compare, separated by commas (default: all)",
+    )
+    sub.add_argument(
+        "--concept",
+        action="append",
+        choices=names,
+        metavar="NAME",
+        help="a concept to compare (repeatable, as in 'kurilsim solve'; adds to "
+        "--concepts)",
     )
     sub.add_argument(
         "--resolution",
