@@ -235,6 +235,16 @@ def small_posterior() -> Posterior:
     return kurilsim.calibrate(scenarios, record, samples=100, rng=4, max_draws=50_000)
 
 
+def test_save_refuses_to_write_over_a_file_unless_asked(small_posterior, tmp_path):
+    path = tmp_path / "posterior.npz"
+    path.write_bytes(b"an earlier run")
+    with pytest.raises(kurilsim.OutputError, match=r"posterior\.npz exists; pass overwrite"):
+        small_posterior.save(path)
+    assert path.read_bytes() == b"an earlier run"
+    small_posterior.save(path, overwrite=True)
+    assert Posterior.load(path).names == small_posterior.names
+
+
 def test_save_load_round_trip_is_exact(small_posterior, tmp_path):
     path = tmp_path / "posterior.npz"
     small_posterior.save(path)

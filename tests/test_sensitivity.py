@@ -308,6 +308,12 @@ def test_the_report_as_tables_text_and_csv(tmp_path) -> None:  # type: ignore[no
     probabilities = {r["output"]: float(r["value"]) for r in rows
                      if r["table"] == "outcome" and r["output"] != "deal"}
     assert probabilities == dict(report.outcomes)
+    # a second write to the same file is refused unless asked for
+    before = path.read_bytes()
+    with pytest.raises(kurilsim.OutputError, match=r"robustness\.csv exists; pass overwrite"):
+        report.to_csv(path)
+    assert path.read_bytes() == before
+    assert report.to_csv(path, overwrite=True) == path
     with pytest.raises(InvalidArgumentError, match="table must be"):
         report.to_pandas("everything")  # type: ignore[arg-type]
 

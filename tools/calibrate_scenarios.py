@@ -346,7 +346,7 @@ def calibrate_and_write(settings: CalibrationSettings = STORED_CALIBRATION) -> N
     print(f"calibrated in {time.process_time() - started:.1f} s of CPU: "
           f"{posterior.message}")
     texts = expected_texts(posterior, settings)  # every file checked before writing
-    posterior.save(DATA / POSTERIOR_FILE)
+    posterior.save(DATA / POSTERIOR_FILE, overwrite=True)
     for path, text in texts.items():
         if path.read_text(encoding="utf-8") != text:
             _write_atomically(path, text)

@@ -24,6 +24,7 @@ __all__ = [
     "atomic_output",
     "atomic_path",
     "check_output_path",
+    "check_overwrite",
     "comment_lines",
     "create_exclusively",
     "make_directory",
@@ -76,6 +77,31 @@ def check_output_path(
     if not os.access(parent, os.W_OK | os.X_OK):
         raise OutputError(f"{what} {target}: directory {parent} is not writable")
     return target
+
+
+def check_overwrite(overwrite: bool, target: Path) -> None:
+    """Refuse to replace an existing file (or link) unless ``overwrite``.
+
+    Raises
+    ------
+    OutputError
+        Naming the file and the way to replace it.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from kurilsim._io import check_overwrite
+    >>> with tempfile.NamedTemporaryFile() as existing:
+    ...     check_overwrite(False, pathlib.Path(existing.name))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    kurilsim._errors.OutputError: ... exists; pass overwrite=True to replace it (kurilsim never writes over a result silently)
+    """
+    if not overwrite and (target.exists() or target.is_symlink()):
+        raise OutputError(
+            f"{target} exists; pass overwrite=True to replace it (kurilsim never "
+            "writes over a result silently)"
+        )
 
 
 def make_directory(

@@ -171,7 +171,7 @@ from kurilsim._errors import (
     InvalidModelError,
     PriorFallbackWarning,
 )
-from kurilsim._io import atomic_path, check_output_path
+from kurilsim._io import atomic_path, check_output_path, check_overwrite
 from kurilsim.concepts import Concept
 from kurilsim.concepts import get as get_concept
 from kurilsim.kuril.scenarios import load_scenario
@@ -1222,9 +1222,9 @@ class Posterior:
         )
 
     # -- files --------------------------------------------------------------------------
-    def save(self, path: str | os.PathLike[str]) -> None:
+    def save(self, path: str | os.PathLike[str], *, overwrite: bool = False) -> None:
         """Write the posterior to ``path`` (``.npz``: arrays and JSON metadata,
-        no pickle), atomically.
+        no pickle), atomically; an existing file only with ``overwrite=True``.
 
         The format is version 2: the arrays ``values``, ``weights``,
         ``distances`` and ``lineage`` (version 1 had no ``lineage``; both
@@ -1233,7 +1233,8 @@ class Posterior:
         Raises
         ------
         OutputError
-            If the file cannot be written (an earlier file there is unchanged).
+            If the file exists and ``overwrite`` is false, or cannot be
+            written (an earlier file there is unchanged).
 
         Examples
         --------
@@ -1253,6 +1254,7 @@ class Posterior:
         True
         """
         target = check_output_path(path, suffixes=(".npz",), what="posterior file")
+        check_overwrite(bool(overwrite), target)
         metadata = {
             "format": "kurilsim.Posterior",
             "version": _FORMAT,

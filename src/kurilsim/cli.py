@@ -1311,7 +1311,8 @@ def _cmd_robustness(args: argparse.Namespace) -> int:
     )
     print(report.summary())
     if out is not None:
-        print(f"wrote CSV: {report.to_csv(out)} ({len(report.rows())} rows)")
+        written = report.to_csv(out, overwrite=args.overwrite)
+        print(f"wrote CSV: {written} ({len(report.rows())} rows)")
     return 0
 
 

@@ -80,7 +80,7 @@ from kurilsim._errors import (
     ProblemTooLargeError,
     SolverError,
 )
-from kurilsim._io import atomic_output, check_output_path
+from kurilsim._io import atomic_output, check_output_path, check_overwrite
 from kurilsim.concepts import Concept
 from kurilsim.model.agreements import NO_DEAL
 from kurilsim.model.priors import Prior
@@ -1029,13 +1029,15 @@ class RobustnessReport:
             f"table must be 'all', 'outcomes' or 'indices', got {describe(table)}"
         )
 
-    def to_csv(self, path: str | os.PathLike[str]) -> Path:
-        """Write the tidy table of :meth:`rows` to a CSV file, atomically.
+    def to_csv(self, path: str | os.PathLike[str], *, overwrite: bool = False) -> Path:
+        """Write the tidy table of :meth:`rows` to a CSV file, atomically; an
+        existing file only with ``overwrite=True``.
 
         Raises
         ------
         OutputError
-            If the file cannot be written; an earlier file is left untouched.
+            If the file exists and ``overwrite`` is false, or cannot be
+            written; an earlier file is left untouched.
 
         Examples
         --------
@@ -1056,6 +1058,7 @@ class RobustnessReport:
         True
         """
         target = check_output_path(path, what="CSV file")
+        check_overwrite(bool(overwrite), target)
         with atomic_output(target, newline="") as stream:
             writer = csv.DictWriter(stream, fieldnames=_CSV_COLUMNS)
             writer.writeheader()

@@ -27,7 +27,12 @@ from numpy.typing import NDArray
 
 from kurilsim._arrays import readonly
 from kurilsim._errors import InvalidArgumentError, InvalidModelError, OutputError
-from kurilsim._io import atomic_output, check_output_path, comment_lines
+from kurilsim._io import (
+    atomic_output,
+    check_output_path,
+    check_overwrite,
+    comment_lines,
+)
 from kurilsim.model.agreements import NO_DEAL
 from kurilsim.model.scenario import Scenario
 
@@ -535,7 +540,7 @@ class SweepResult:
         _check_path("path", path)
         _check_block_size(block_size)
         target = check_output_path(path, what="CSV file")
-        _check_overwrite(bool(overwrite), target)
+        check_overwrite(bool(overwrite), target)
         labels: dict[int, str] = {}
         try:
             with atomic_output(target, "w", newline="") as stream:
@@ -806,7 +811,7 @@ class SweepResult:
         from kurilsim._io import atomic_path
 
         _check_path("path", path)
-        _check_overwrite(bool(overwrite), check_output_path(
+        check_overwrite(bool(overwrite), check_output_path(
             path, suffixes=(".nc",), what="netCDF file"))
         target = Path(path)
         _optional("h5netcdf", "SweepResult.save")
@@ -986,15 +991,6 @@ def check_csv_path(path: str | os.PathLike[str]) -> Path:
     """
     _check_path("path", path)
     return check_output_path(path, suffixes=(".csv",), what="CSV file")
-
-
-def _check_overwrite(overwrite: bool, target: Path) -> None:
-    """Refuse to replace an existing file unless ``overwrite``."""
-    if not overwrite and (target.exists() or target.is_symlink()):
-        raise OutputError(
-            f"{target} exists; pass overwrite=True to replace it (kurilsim never "
-            "writes over a result silently)"
-        )
 
 
 def _optional(module: str, what: str) -> Any:
