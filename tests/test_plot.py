@@ -133,8 +133,10 @@ def test_phase_diagram_facets_by_demand_with_readable_labels(
     ]
     assert panels[0].get_xlabel() == "Russia: security weight (utility)"
     assert panels[0].get_ylabel() == "Russia: pledge credibility (probability)"
-    assert all(len(p.collections) == 1 for p in panels)
-    assert isinstance(panels[0].collections[0], QuadMesh)
+    assert all(isinstance(p.collections[0], QuadMesh) for p in panels)
+    # the rest: textures telling apart outcomes of one colour (other islands)
+    assert all(str(c.get_gid()).startswith("texture:")
+               for p in panels for c in p.collections[1:])
     figure = panels[0].figure
     assert figure is not None
     assert "subgame-perfect equilibrium" in figure.get_suptitle()
@@ -188,9 +190,18 @@ def test_phase_diagram_colours_are_one_per_outcome_and_shared_by_facets(
             found = {tuple(c) for c in rgba[codes == code].reshape(-1, 4)}
             colour_of.setdefault(int(code), set()).update(found)
     assert all(len(colours) == 1 for colours in colour_of.values())
-    distinct = {next(iter(colours)) for colours in colour_of.values()}
-    assert len(distinct) == len(colour_of)
+    scenario = islands_sweep.scenario
+    for code, colours in colour_of.items():  # the agreement's one colour
+        assert colours == {to_rgba(plot.agreement_color(code, scenario))}
     assert colour_of[NO_DEAL] == {to_rgba(plot.NO_DEAL_COLOR)}
+    # outcomes of one colour (other islands) differ by texture, in every panel
+    textures = {code: _textures(panels).get(code, "") for code in colour_of}
+    looks = {(next(iter(colour_of[code])), textures[code]) for code in colour_of}
+    assert len(looks) == len(colour_of)
+    shared = [c for c in colour_of if sum(
+        colour_of[c] == colour_of[d] for d in colour_of) > 1]
+    assert shared  # this sweep has some (Habomai and H+S+joint, US forces allowed)
+    assert sum(textures[c] == "" for c in shared) == 1
 
 
 def test_phase_diagram_shows_errors_in_black(islands_sweep: SweepResult) -> None:
@@ -316,8 +327,11 @@ def test_utility_possibility_points_frontier_and_status_quo(
     assert _legend_texts(ax.get_legend()) == [
         "feasible set (lotteries)",
         "Pareto frontier",
-        f"agreements ({len(scenario.space)})",
+        f"agreements ({len(scenario.space)}, in their colours)",
         "status quo",
+    ]
+    assert [tuple(c) for c in agreements.get_facecolors()] == [
+        to_rgba(plot.agreement_color(k, scenario)) for k in range(len(scenario.space))
     ]
 
 
@@ -370,8 +384,23 @@ def test_concept_comparison_bars_and_annotations(
 ) -> None:
     ax = plot.concept_comparison(comparison)
     agents = comparison.scenario.agent_names
-    assert len(ax.patches) == len(comparison.outcomes) * len(agents)
-    widths = np.array([bar.get_width() for bar in ax.patches]).reshape(len(agents), -1)
+    bars = [patch for patch in ax.patches if patch.get_gid() is None]
+    assert len(bars) == len(comparison.outcomes) * len(agents)
+    widths = np.array([bar.get_width() for bar in bars]).reshape(len(agents), -1)
+    # before each outcome's text a swatch: its outcomes in their colours, the
+    # widths in proportion to their probabilities
+    swatches = [patch for patch in ax.patches if patch.get_gid() is not None]
+    expected_swatches = [
+        (code, p) for o in comparison.outcomes
+        for code, p in sorted(o.distribution.items(), key=lambda item: -item[1])
+        if p > 1e-12
+    ]
+    assert [int(str(s.get_gid()).split(":")[1]) for s in swatches] == [
+        code for code, _ in expected_swatches]
+    scenario = comparison.scenario
+    for swatch, (code, p) in zip(swatches, expected_swatches, strict=True):
+        assert swatch.get_facecolor() == to_rgba(plot.agreement_color(code, scenario))
+        assert swatch.get_width() == pytest.approx(0.05 * p, rel=1e-6)
     expected = np.array([o.utilities for o in comparison.outcomes]).T
     np.testing.assert_allclose(widths, expected)
     _check_concept_names([t.get_text() for t in ax.get_yticklabels()], comparison)
@@ -467,11 +496,12 @@ def test_islands_map_colours_transferred_and_retained_islands(
     assert colours["habomai"] == colours["shikotan"]
     assert colours["kunashir"] == colours["iturup"]
     assert colours["habomai"] != colours["kunashir"]
-    # transferred islands in the hue of the security regime (no US forces)
-    assert colours["habomai"] == {to_rgba(plot.REGIME_HUES[1])}
+    # transferred islands in the agreement's colour: the security regime's
+    # hue (no US forces), dark for the package
+    assert colours["habomai"] == {to_rgba(plot.agreement_color(deal))}
     assert colours["kunashir"] == {to_rgba(plot.RETAINED_COLOR)}
     assert _legend_texts(ax.get_legend()) == [
-        "transferred to Japan, no US forces", "stays Russian"
+        "transferred to Japan, no US forces, economic package", "stays Russian"
     ]
     labels = {text.get_text().split("\n")[0]: text.get_text() for text in ax.texts}
     assert {"Habomai", "Shikotan", "Kunashir", "Iturup"} <= set(labels)
@@ -489,7 +519,8 @@ def test_islands_map_any_subset_and_all_four() -> None:
         space.agreement(islands="S+I", security="no-us-forces", economic="none")
     )
     colours = _island_colours(ax)
-    transferred = {to_rgba(plot.REGIME_HUES[1])}
+    transferred = {to_rgba(plot.agreement_color(kurilsim.kuril_space().agreement(
+        islands="H", security="no-us-forces", economic="none")))}
     assert colours["shikotan"] == colours["iturup"] == transferred
     assert colours["habomai"] == colours["kunashir"] == {to_rgba(plot.RETAINED_COLOR)}
     four = kurilsim.kuril_space().agreement(
@@ -497,10 +528,10 @@ def test_islands_map_any_subset_and_all_four() -> None:
     )
     ax = plot.islands_map(four)
     colours = _island_colours(ax)
-    demilitarised = {to_rgba(plot.REGIME_HUES[2])}
+    demilitarised = {to_rgba(plot.agreement_color(four))}
     assert all(c == demilitarised for c in colours.values())
     assert _legend_texts(ax.get_legend()) == [
-        "transferred to Japan, full demilitarisation"
+        "transferred to Japan, full demilitarisation, economic package"
     ]
     assert not any("stays Russian" in t.get_text() for t in ax.texts)
 
@@ -720,6 +751,19 @@ def _mesh_colours(panels: list[Any]) -> list[tuple[float, ...]]:
     return sorted(found)
 
 
+def _textures(panels: list[Any]) -> dict[int, str]:
+    """The texture (hatch) of each outcome code drawn with one."""
+    found: dict[int, str] = {}
+    for panel in panels:
+        for collection in panel.collections[1:]:
+            gid = str(collection.get_gid())
+            if gid.startswith("texture:"):
+                code = int(gid.split(":")[1])
+                assert found.get(code, collection.get_hatch()) == collection.get_hatch()
+                found[code] = str(collection.get_hatch())
+    return found
+
+
 def test_colour_simulation_catches_the_old_tab10_palette() -> None:
     # the check can fail: tab10's first colours merge under deuteranopia (issue 19)
     import matplotlib as mpl
@@ -740,7 +784,12 @@ def test_phase_diagram_outcomes_stay_distinct_in_colour_blind_vision(
     islands_sweep: SweepResult, vision: np.ndarray | None
 ) -> None:
     colours = _mesh_colours(plot.phase_diagram(islands_sweep))
-    assert len(colours) == len(np.unique(islands_sweep.agreement))
+    # one colour per security regime and package (outcomes that differ in
+    # their islands only share it and are told apart by texture)
+    space = islands_sweep.scenario.space
+    classes = {(space[c]["security"], space[c]["economic"]) if c >= 0 else c
+               for c in np.unique(islands_sweep.agreement).tolist()}
+    assert len(colours) == len(classes)
     assert _min_delta_e(colours, vision) >= MIN_DELTA_E
 
 
@@ -749,18 +798,14 @@ def test_phase_diagram_outcomes_stay_distinct_in_colour_blind_vision(
 def test_every_kuril_outcome_colour_and_the_fallback_palette_stay_distinct(
     vision: np.ndarray | None,
 ) -> None:
-    # the worst case: all three security regimes with four outcomes each
+    # every colour an agreement of the Kuril space can take (three security
+    # regimes, with and without a package), no deal's grey and errors' black
     scenario = kurilsim.load_scenario("2018-singapore")
     space = scenario.space
-    codes = [
-        space.index(space.agreement(islands=i, security=s, economic=e))
-        for s in ("us-forces-allowed", "no-us-forces", "demilitarised")
-        for i, e in (("H", "none"), ("H+S", "none"), ("H", "package"),
-                     ("H+S", "package"))
-    ]
-    styles = plot._Styles(scenario, codes, {})
-    colours = [styles.colours[c] for c in codes] + [plot.NO_DEAL_COLOR]
-    assert _min_delta_e(colours, vision) >= MIN_DELTA_E
+    colours = sorted({plot.agreement_color(k, space) for k in range(len(space))})
+    assert len(colours) == 6
+    colours += [plot.agreement_color(NO_DEAL), plot.agreement_color(ERROR)]
+    assert _min_delta_e(colours, vision) >= 2 * MIN_DELTA_E
     # any other space: Okabe-Ito's colours (and the grey of no deal)
     generic = [*plot._palette(len(plot.OKABE_ITO)), plot.NO_DEAL_COLOR]
     assert _min_delta_e(generic, vision) >= MIN_DELTA_E
@@ -991,7 +1036,8 @@ def test_islands_map_phased_agreement_keeps_the_big_islands_russian() -> None:
         islands="H+S+joint", security="us-forces-allowed", economic="none")
     ax = plot.islands_map(deal)
     colours = _island_colours(ax)
-    assert colours["habomai"] == colours["shikotan"] == {to_rgba(plot.REGIME_HUES[0])}
+    assert colours["habomai"] == colours["shikotan"] == {
+        to_rgba(plot.agreement_color(deal))}
     assert colours["kunashir"] == colours["iturup"] == {to_rgba(plot.RETAINED_COLOR)}
     assert _legend_texts(ax.get_legend()) == [
         "transferred to Japan, US forces allowed",
@@ -1016,12 +1062,15 @@ def test_other_agreement_spaces_get_the_fallback_palette_and_short_labels() -> N
         protocol=NegotiationProtocol(proposer="buyer", responder="seller"))
     codes = list(range(len(space)))
     styles = plot._Styles(scenario, codes, {})
-    assert [styles.colours[c] for c in codes] == list(plot.OKABE_ITO[: len(codes)])
+    assert [to_rgba(styles.colours[c]) for c in codes] == [
+        to_rgba(c) for c in plot.OKABE_ITO[: len(codes)]]
+    assert [plot.agreement_color(c, space) for c in codes] == [
+        styles.colours[c] for c in codes]
     # the common issue goes to the title; the first varying issue groups the rest
     assert styles.title == "Outcome (every deal: short term)"
     assert {styles.groups[c] for c in codes} == {"low price", "high price"}
     assert {styles.labels[c] for c in codes} == {"small lot", "large lot"}
-    assert styles.colours[NO_DEAL] == plot.NO_DEAL_COLOR
+    assert to_rgba(styles.colours[NO_DEAL]) == to_rgba(plot.NO_DEAL_COLOR)
 
 
 def test_two_phase_diagrams_in_one_users_figure_keep_their_legends_apart(
@@ -1058,3 +1107,99 @@ def test_islands_map_credit_line_is_not_crossed_by_the_coast() -> None:
     # the box covers the whole text
     assert box.get_window_extent().contains(*note.get_window_extent().p0)
     assert box.get_window_extent().contains(*note.get_window_extent().p1)
+
+
+# -- one agreement, one colour ------------------------------------------------------------
+def test_one_agreement_has_one_colour_in_every_figure_of_a_scenario(
+    islands_sweep: SweepResult, scenario: kurilsim.Scenario,
+    robustness_report: kurilsim.RobustnessReport,
+) -> None:
+    """Draw every figure of 2018-singapore and read each agreement's colour
+    back from the artists: one colour per agreement, agreement_color's."""
+    space = scenario.space
+    seen: dict[int, set[tuple[float, ...]]] = {}
+
+    def saw(code: int, colour: Any, figure: str) -> None:
+        seen.setdefault(int(code), set()).add(tuple(np.round(to_rgba(colour), 6)))
+        drawn.setdefault(int(code), set()).add(figure)
+
+    drawn: dict[int, set[str]] = {}
+    # phase diagram: the mesh's colour at each code's cells
+    panels = plot.phase_diagram(islands_sweep)
+    for panel, demand in zip(panels, (2, 4), strict=True):
+        mesh = panel.collections[0]
+        rgba = mesh.cmap(mesh.norm(np.asarray(mesh.get_array())))
+        codes = islands_sweep.sel({"japan.demand": demand}).agreement.T
+        for code in np.unique(codes):
+            for colour in {tuple(c) for c in rgba[codes == code].reshape(-1, 4)}:
+                saw(int(code), colour, "phase diagram")
+    # concept comparison with a lottery (pbe) and its utility possibility set
+    comparison = kurilsim.compare_concepts(scenario, concepts=("spe", "pbe"))
+    assert comparison["pbe"].is_lottery
+    ax = plot.concept_comparison(comparison)
+    for patch in ax.patches:
+        if str(patch.get_gid()).startswith("outcome:"):
+            saw(int(str(patch.get_gid()).split(":")[1]), patch.get_facecolor(),
+                "concept comparison")
+    ax = plot.utility_possibility(scenario, comparison=comparison)
+    (agreements,) = [c for c in ax.collections if isinstance(c, PathCollection)
+                     and len(c.get_offsets()) == len(space)]
+    for k, colour in enumerate(agreements.get_facecolors()):
+        saw(k, colour, "utility possibility")
+    # the islands map of every deal the phase diagram and the lottery show
+    deals = {int(c) for c in np.unique(islands_sweep.agreement) if c >= 0}
+    deals |= {k for k in comparison["pbe"].distribution if k >= 0}
+    for code in sorted(deals):
+        ax = plot.islands_map(space[code])
+        transferred = [p for p in ax.patches
+                       if isinstance(p, Polygon) and p.get_gid() == "habomai"]
+        saw(code, transferred[0].get_facecolor(), "islands map")
+    # the robustness chart: each bar's outcome from its label
+    left, _ = plot.robustness(robustness_report, scenario=scenario)
+    varying = list(robustness_report.parameters)
+    label_code = {scenario.agreement_label(k, varying=varying): k
+                  for k in range(len(space))}
+    label_code["no deal"] = NO_DEAL
+    shown = list(robustness_report.outcomes)[:8]
+    bars = [p for p in left.patches if p.get_width() > 0 or p.get_height() > 0]
+    for label, bar in zip(shown, bars[: len(shown)], strict=True):
+        saw(label_code[label], bar.get_facecolor(), "robustness")
+    # every agreement: one colour, agreement_color's, and several figures met
+    for code, colours in seen.items():
+        assert colours == {tuple(np.round(to_rgba(plot.agreement_color(code, space)),
+                                          6))}, code
+    many = [code for code, figures in drawn.items() if len(figures) >= 3]
+    assert NO_DEAL in many
+    assert any(code >= 0 for code in many)
+    assert {"phase diagram", "concept comparison", "utility possibility",
+            "islands map", "robustness"} <= set().union(*drawn.values())
+
+
+@pytest.mark.parametrize(("agreement", "space", "match"), [
+    (5, None, "index 5 needs a space"),
+    (99, kurilsim.kuril_space(), "99 needs a space with that index"),
+    ("H+S", None, "agreement must be an Agreement"),
+    (True, None, "agreement must be an Agreement"),
+    (0, "space", "space must be an AgreementSpace"),
+])
+def test_agreement_color_names_a_bad_argument(agreement: Any, space: Any,
+                                              match: str) -> None:
+    with pytest.raises(kurilsim.InvalidArgumentError, match=match):
+        plot.agreement_color(agreement, space)
+
+
+def test_agreement_color_of_an_index_an_agreement_and_no_deal_agree() -> None:
+    space = kurilsim.kuril_space()
+    for k in range(len(space)):
+        assert plot.agreement_color(k, space) == plot.agreement_color(space[k])
+    scenario = kurilsim.load_scenario("2018-singapore")
+    assert plot.agreement_color(3, scenario) == plot.agreement_color(3, space)
+    grey = to_rgba(plot.NO_DEAL_COLOR)[:3]
+    assert plot.agreement_color(None) == plot.agreement_color(STATUS_QUO) == grey
+    assert plot.agreement_color(NO_DEAL) == grey
+    assert plot.agreement_color(ERROR) == (0.0, 0.0, 0.0)
+    # a generic agreement needs its space (its colour is by its index)
+    generic = AgreementSpace((Issue(name="price", options=("low", "high")),))
+    assert plot.agreement_color(generic[1], generic) == to_rgba(plot.OKABE_ITO[1])[:3]
+    with pytest.raises(kurilsim.InvalidArgumentError, match="pass space="):
+        plot.agreement_color(generic[1])

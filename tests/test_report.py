@@ -166,6 +166,69 @@ def test_parameters_carry_values_priors_and_sources(singapore: Path) -> None:
         assert " ".join(note.split()) in text
 
 
+def test_parameter_counts_agree_and_the_held_ones_are_named_with_why(
+    singapore: Path,
+) -> None:
+    scenario = kurilsim.load_scenario("2018-singapore")
+    reference = kurilsim.robustness(scenario, samples=64, draws=256, rng=1)
+    free = scenario.free_parameters()
+    held = [name for name in free if name not in reference.parameters]
+    assert (len(free), len(reference.parameters), len(held)) == (43, 33, 10)
+    html = singapore.read_text(encoding="utf-8")
+    said = {"parameters": ("43 of them uncertain", "varies 33 of these 43"),
+            "robustness": ("the 33 of the scenario's 43 uncertain parameters",)}
+    for key, phrases in said.items():
+        text = _text(_section(html, key))
+        assert all(phrase in text for phrase in phrases), key
+        assert "the other 10" in text
+        assert "only another concept reads them" in text
+        for name in held:  # each named, under the concept that reads it
+            reader = scenario.read_by(name)
+            assert reader in ("pbe", "two-level")
+            group = re.search(rf"{reader}: ([^;)]*)", text)
+            assert group is not None
+            assert name in group.group(1)
+    # the old claim that the robustness analysis varies all 43 is gone
+    params = _text(_section(html, "parameters"))
+    assert "which the robustness analysis varies" not in params
+    assert params.count("held in the robustness analysis") == len(held)
+    # the function's own note is said once, in the paragraph's words
+    assert "held at their values, read only by other concepts" not in html
+
+
+def test_the_placeholder_explanation_comes_before_the_first_placeholder(
+    singapore: Path,
+) -> None:
+    html = singapore.read_text(encoding="utf-8")
+    text = _text(html)
+    first = text.index("{japan.package_size}")
+    note = text.index("{japan.package_size} stands for the value of japan.package_size")
+    assert note == first  # the note is where a reader first meets one
+    robustness = _text(_section(html, "robustness"))
+    assert robustness.index("stands for the value") < robustness.index(
+        "Probability of each outcome")
+    assert "which varies from draw to draw" in robustness
+
+
+def test_swatches_show_each_outcome_in_its_figure_colour(singapore: Path) -> None:
+    from matplotlib.colors import to_hex
+
+    from kurilsim.plot import agreement_color
+
+    scenario = kurilsim.load_scenario("2018-singapore")
+    html = singapore.read_text(encoding="utf-8")
+    study = kurilsim.two_vs_four_islands(scenario, resolution=7, progress=False)
+    headline = _section(html, "headline")
+    for code in {int(c) for c in study.agreement.ravel()}:
+        swatch = (f'<span class="swatch" style="background: '
+                  f'{to_hex(agreement_color(code, scenario))}"></span>')
+        assert swatch + html_escape(study.label(code)) in headline
+    pbe = kurilsim.solve_scenario(scenario, "pbe")
+    concepts = _section(html, "concepts")
+    for code in pbe.distribution:
+        assert to_hex(agreement_color(code, scenario)) in concepts
+
+
 def test_concepts_show_a_lottery_as_its_outcomes(singapore: Path) -> None:
     scenario = kurilsim.load_scenario("2018-singapore")
     pbe = kurilsim.solve_scenario(scenario, "pbe")

@@ -5,8 +5,9 @@ Map of the disputed islands
 :func:`kurilsim.plot.islands_map` draws Hokkaido and the four southern Kuril
 Islands from Natural Earth's coastlines (public domain) and colours each
 island by what an agreement does with it. Read the legend: islands that
-transfer to Japan take the colour of the agreement's security regime, the
-others stay Russian; without an agreement every island is disputed (grey).
+transfer to Japan take the agreement's colour, as in every figure (hue: its
+security regime; dark with an economic package), the others stay Russian;
+without an agreement every island is disputed (grey).
 """
 
 import kurilsim

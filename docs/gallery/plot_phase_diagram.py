@@ -4,9 +4,12 @@ Phase diagram of a sweep
 
 :func:`kurilsim.plot.phase_diagram` colours every point of a two- or
 three-axis grid sweep by the outcome reached there, one panel per value of a
-third axis. Read it like a map: each colour is one treaty (hue: the security
-regime, lightness: the economic package; grey: no deal), and the boundaries
-between colours are where a small change of the parameters changes the deal.
+third axis. Read it like a map: each colour is one kind of treaty (hue: the
+security regime, lightness: the economic package; grey: no deal), the same
+colour it has in every other figure (:func:`kurilsim.plot.agreement_color`);
+treaties that differ only in their islands share a colour and differ in
+texture (dots, crosses). The boundaries between regions are where a small
+change of the parameters changes the deal.
 """
 
 # %%

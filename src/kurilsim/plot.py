@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
@@ -36,7 +36,13 @@ from kurilsim._checks import check_instance, check_int, check_strings, describe
 from kurilsim._errors import InvalidArgumentError, InvalidModelError
 from kurilsim.analysis import ConceptComparison
 from kurilsim.kuril.islands import ISLANDS
-from kurilsim.model.agreements import NO_DEAL, Agreement, StatusQuo
+from kurilsim.model.agreements import (
+    NO_DEAL,
+    Agreement,
+    AgreementSpace,
+    Issue,
+    StatusQuo,
+)
 from kurilsim.model.scenario import Scenario
 from kurilsim.solvers.logit import QREPath
 from kurilsim.sweeps import ERROR, SweepResult
@@ -53,13 +59,16 @@ if TYPE_CHECKING:
 __all__ = [
     "DISPUTED_COLOR",
     "ERROR_COLOR",
+    "ISLANDS_HATCHES",
     "LOTTERY_HATCH",
     "NO_DEAL_COLOR",
     "OKABE_ITO",
+    "PARTY_COLORS",
     "REGIME_HUES",
     "RETAINED_COLOR",
     "TOL_MUTED",
     "TRANSFERRED_COLOR",
+    "agreement_color",
     "concept_comparison",
     "figure_metadata",
     "islands_map",
@@ -359,12 +368,24 @@ TOL_MUTED: Final = (
 #: and bluish green of Okabe and Ito's palette, told apart in simulated
 #: deuteranopia and protanopia (see ``tests/test_plot.py``).
 REGIME_HUES: Final = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
-#: Tint (> 0: mixed with white) or shade (< 0: with black) of the lightest
-#: and darkest outcome of one security regime: no package light, package dark.
-_LIGHTEST: Final = 0.4
-_DARKEST: Final = -0.45
+#: Tint (> 0: mixed with white) or shade (< 0: with black) of a security
+#: regime's hue for the first (no package: light) and last (a package: dark)
+#: option of the ``economic`` issue; options between are spaced evenly.
+#: With these, the six colours of the Kuril space, the grey of no deal and
+#: the black of errors are at least 23 CIE76 units apart in normal vision and
+#: in simulated deuteranopia and protanopia (``tests/test_plot.py``).
+_LIGHTEST: Final = 0.2
+_DARKEST: Final = -0.35
+#: Colours of the parties (agents) in :func:`concept_comparison`: Paul Tol's
+#: muted indigo, rose, sand, teal, wine and olive, none of them a security
+#: regime's hue, so that no bar of a party looks like an agreement.
+PARTY_COLORS: Final = ("#332288", "#CC6677", "#DDCC77", "#44AA99", "#882255", "#999933")
 #: Hatching of the cells where the outcome is a lottery (mode probability < 1).
 LOTTERY_HATCH: Final = "////"
+#: Textures that tell apart, in one figure, outcomes of one colour (same
+#: security regime and package, other islands): the first islands option
+#: (the one covering most of the figure) plain, the others in this order.
+ISLANDS_HATCHES: Final = ("", "...", "xx", "---", "|||", "oo", "++", "**")
 
 
 def _root(ax: Axes) -> Figure:
@@ -401,6 +422,134 @@ def _tint(colour: str, amount: float) -> tuple[float, float, float]:
     return r, g, b
 
 
+def agreement_color(
+    agreement: Agreement | StatusQuo | int | None,
+    space: AgreementSpace | Scenario | None = None,
+) -> tuple[float, float, float]:
+    """The colour of an agreement in every figure of kurilsim (RGB in [0, 1]).
+
+    The only source of an agreement's colour: :func:`phase_diagram`,
+    :func:`concept_comparison`, :func:`utility_possibility`,
+    :func:`islands_map`, :func:`robustness` and :mod:`kurilsim.report` all
+    take it from here, so one treaty has one colour wherever it is drawn.
+
+    * An agreement with a ``security`` and an ``economic`` issue (the Kuril
+      space, :func:`kurilsim.kuril_space`): the hue is its security regime
+      (:data:`REGIME_HUES`, in the issue's option order), the lightness its
+      economic package (no package light, a package dark).  Agreements that
+      differ only in other issues (the islands) share the colour; a figure
+      that shows several of them tells them apart by texture
+      (:data:`ISLANDS_HATCHES`) and by its labels.
+    * Any other agreement: Okabe and Ito's colour-blind-safe colours, then
+      Paul Tol's muted ones, by its index in ``space`` (``turbo`` for spaces
+      of more than 16 agreements).
+    * No deal (``None``, :data:`kurilsim.STATUS_QUO` or ``NO_DEAL``):
+      :data:`NO_DEAL_COLOR`, a neutral grey; a sweep's ``ERROR`` code:
+      :data:`ERROR_COLOR`.
+
+    Parameters
+    ----------
+    agreement : Agreement, STATUS_QUO, int or None
+        An agreement, or its index in ``space`` (``NO_DEAL`` = -1,
+        ``ERROR`` = -2).
+    space : AgreementSpace or Scenario, optional
+        The agreement's space (a scenario's, if a scenario is given).  Needed
+        for an index and for agreements without a ``security`` and an
+        ``economic`` issue; without it those two issues are read as in
+        :func:`kurilsim.kuril_space`.
+
+    Returns
+    -------
+    tuple of float
+        Red, green and blue in [0, 1].
+
+    Raises
+    ------
+    InvalidArgumentError
+        If ``agreement`` is not one of the above, ``space`` is not a space or
+        scenario, an index is out of range (or given without a space), or an
+        agreement's option is not in its issue.
+
+    Examples
+    --------
+    >>> import kurilsim
+    >>> from kurilsim.plot import agreement_color
+    >>> space = kurilsim.kuril_space()
+    >>> light = agreement_color(space.agreement(
+    ...     islands="H+S", security="no-us-forces", economic="none"))
+    >>> dark = agreement_color(space.agreement(
+    ...     islands="H+S", security="no-us-forces", economic="package"))
+    >>> other = agreement_color(space.agreement(
+    ...     islands="H", security="no-us-forces", economic="package"))
+    >>> sum(dark) < sum(light), dark == other
+    (True, True)
+    >>> agreement_color(kurilsim.NO_DEAL)
+    (0.8509803921568627, 0.8509803921568627, 0.8509803921568627)
+    """
+    from matplotlib.colors import to_rgb
+
+    if isinstance(space, Scenario):
+        space = space.space
+    if space is not None and not isinstance(space, AgreementSpace):
+        raise InvalidArgumentError(
+            f"space must be an AgreementSpace, a Scenario or None, got {describe(space)}"
+        )
+    if agreement is None or isinstance(agreement, StatusQuo):
+        agreement = NO_DEAL
+    if isinstance(agreement, int | np.integer) and not isinstance(agreement, bool):
+        code = int(agreement)
+        if code == NO_DEAL:
+            r, g, b = to_rgb(NO_DEAL_COLOR)
+            return r, g, b
+        if code == ERROR:
+            r, g, b = to_rgb(ERROR_COLOR)
+            return r, g, b
+        if space is None or not 0 <= code < len(space):
+            raise InvalidArgumentError(
+                f"agreement index {code} needs a space with that index (got "
+                f"{'no space' if space is None else f'{len(space)} agreements'}); "
+                f"-1 is no deal, -2 a solver error"
+            )
+        agreement = space[code]
+    if not isinstance(agreement, Agreement):
+        raise InvalidArgumentError(
+            "agreement must be an Agreement, STATUS_QUO, an index or None, got "
+            f"{describe(agreement)}"
+        )
+    names = [name for name, _ in agreement.choices]
+    if "security" in names and "economic" in names:
+        if space is not None and {"security", "economic"} <= set(space.issue_names):
+            security, economic = space.issue("security"), space.issue("economic")
+        else:
+            from kurilsim.kuril.space import economic_package, security_regime
+
+            security, economic = security_regime(), economic_package()
+        hue, package = (
+            _option_index(issue, agreement[issue.name]) for issue in (security, economic)
+        )
+        count = len(economic.options)
+        amount = (_LIGHTEST if count == 1
+                  else _LIGHTEST + (_DARKEST - _LIGHTEST) * package / (count - 1))
+        return _tint(REGIME_HUES[hue % len(REGIME_HUES)], amount)
+    if space is None:
+        raise InvalidArgumentError(
+            f"agreement {str(agreement)!r} has no 'security' and 'economic' issues: "
+            "its colour is by its index in its space; pass space="
+        )
+    index = space.index(agreement)
+    r, g, b = to_rgb(_palette(len(space))[index])
+    return r, g, b
+
+
+def _option_index(issue: Issue, option: str) -> int:
+    if option not in issue.options:
+        raise InvalidArgumentError(
+            f"option {option!r} is not one of issue {issue.name!r}'s options "
+            f"{list(issue.options)}"
+        )
+    return issue.option_index(option)
+
+
 def _issue_label(scenario: Scenario, agreement: Agreement, issue: str,
                  varying: Any) -> str:
     """The label of one issue's option, placeholders filled as in the sweep."""
@@ -414,17 +563,18 @@ def _issue_label(scenario: Scenario, agreement: Agreement, issue: str,
 class _Styles:
     """Colours, legend labels and legend groups of a figure's outcomes.
 
-    For an agreement space with ``security`` and ``economic`` issues (the
-    Kuril space) the colour encodes the outcome's structure: the hue its
-    security regime, the lightness its economic package (light: none, dark:
-    a package; other differences, e.g. the islands, as steps of lightness).
-    Any other space gets one colour each from :func:`_palette`.  No deal is
-    grey, errors black.  Issues whose option is the same in every deal shown
+    Colours come from :func:`agreement_color` (for the Kuril space: the hue
+    the security regime, the lightness the economic package; no deal grey,
+    errors black), the same in every figure.  Outcomes of the figure that
+    share a colour (other islands) get a texture each from
+    :data:`ISLANDS_HATCHES`, the one covering most points (``counts``) plain.
+    Issues whose option is the same in every deal shown
     go into the legend's title; the islands (or, in other spaces, the first
     issue that varies) group the entries, so that no entry repeats them.
     """
 
-    def __init__(self, scenario: Scenario, codes: Sequence[int], varying: Any) -> None:
+    def __init__(self, scenario: Scenario, codes: Sequence[int], varying: Any,
+                 counts: Mapping[int, int] | None = None) -> None:
         deals = [c for c in codes if c >= 0]
         space = scenario.space
         agreements = {c: space[c] for c in deals}
@@ -459,33 +609,35 @@ class _Styles:
                 self.groups[c] or "deal")
             if not entry_issues:
                 self.groups[c] = ""
-        if structured:
-            security = space.issue("security")
-            economic = space.issue("economic")
-            by_regime: dict[int, list[int]] = {}
-            for c in deals:
-                hue = security.option_index(agreements[c]["security"])
-                by_regime.setdefault(hue, []).append(c)
-            for hue, members in by_regime.items():
-                members.sort(key=lambda c: (
-                    economic.option_index(agreements[c]["economic"]),
-                    [space.issue(n).option_index(agreements[c][n])
-                     for n in group_issues],
-                ))
-                base = REGIME_HUES[hue % len(REGIME_HUES)]
-                if len(members) == 1:
-                    package = economic.option_index(agreements[members[0]]["economic"])
-                    amounts = [0.1 if package == 0 else -0.2]
-                else:
-                    amounts = list(np.linspace(_LIGHTEST, _DARKEST, len(members)))
-                for c, amount in zip(members, amounts, strict=True):
-                    self.colours[c] = _tint(base, float(amount))
-        else:
-            for c, colour in zip(deals, _palette(len(deals)), strict=True):
-                self.colours[c] = colour
-        for code, colour, text in ((NO_DEAL, NO_DEAL_COLOR, "no deal"),
-                                   (ERROR, ERROR_COLOR, "error (solver raised)")):
-            self.colours[code] = colour
+        self.hatches: dict[int, str] = {}
+        for c in deals:
+            self.colours[c] = agreement_color(c, space)
+            self.hatches[c] = ""
+        # outcomes of one colour (one regime and package, other islands) get
+        # a texture each, by their other issues' options: the commonest plain
+        colour_of: dict[tuple[float, ...], list[int]] = {}
+        for c in deals:
+            colour_of.setdefault(tuple(self.colours[c]), []).append(c)
+        shared = [c for members in colour_of.values() if len(members) > 1
+                  for c in members]
+        if shared:
+            weight = dict(counts) if counts is not None else {}
+            others = [n for n in issues if n not in ("security", "economic")]
+
+            def key(c: int) -> tuple[str, ...]:
+                return tuple(agreements[c][n] for n in others)
+
+            totals: dict[tuple[str, ...], int] = {}
+            for c in shared:
+                totals[key(c)] = totals.get(key(c), 0) + int(weight.get(c, 1))
+            order = sorted(totals, key=lambda k: -totals[k])  # stable: first seen
+            texture = {k: ISLANDS_HATCHES[n % len(ISLANDS_HATCHES)]
+                       for n, k in enumerate(order)}
+            for c in shared:
+                self.hatches[c] = texture[key(c)]
+        for code, text in ((NO_DEAL, "no deal"), (ERROR, "error (solver raised)")):
+            self.colours[code] = agreement_color(code)
+            self.hatches[code] = ""
             self.labels[code] = text
             self.groups[code] = ""
 
@@ -514,8 +666,10 @@ def _legend_handles(
     from matplotlib.patches import Patch
 
     def patch(code: int) -> Any:
-        return Patch(facecolor=styles.colours[code], edgecolor="0.4", linewidth=0.5,
-                     label=styles.labels[code])
+        hatch = styles.hatches.get(code, "")
+        return Patch(facecolor=styles.colours[code],
+                     edgecolor=_hatch_colour(styles.colours[code]) if hatch else "0.4",
+                     linewidth=0.5, hatch=hatch or None, label=styles.labels[code])
 
     def heading(text: str) -> Any:
         return Patch(facecolor="none", edgecolor="none", label=text)
@@ -584,8 +738,17 @@ def _fixed_values(result: SweepResult) -> str:
     )
 
 
-def _hatch_lottery(panel: Axes, x_edges: NDArray[np.float64],
-                   y_edges: NDArray[np.float64], mask: NDArray[np.bool_]) -> None:
+def _hatch_colour(colour: Any) -> str:
+    """A hatch's colour that shows on ``colour``: white on dark, near-black on light."""
+    from matplotlib.colors import to_rgb
+
+    r, g, b = to_rgb(colour)
+    return "white" if 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.35 else "0.15"
+
+
+def _hatch_cells(panel: Axes, x_edges: NDArray[np.float64],
+                 y_edges: NDArray[np.float64], mask: NDArray[np.bool_], hatch: str,
+                 gid: str, colour: Any = "0.15") -> None:
     """Hatch the cells where ``mask`` holds: one rectangle per run of cells in a row."""
     from matplotlib.collections import PatchCollection
     from matplotlib.patches import Rectangle
@@ -602,9 +765,9 @@ def _hatch_lottery(panel: Axes, x_edges: NDArray[np.float64],
                 y_edges[row + 1] - y_edges[row],
             ))
     if rectangles:
-        collection = PatchCollection(rectangles, facecolor="none", edgecolor="0.15",
-                                     linewidth=0.0, hatch=LOTTERY_HATCH, zorder=2)
-        collection.set_gid("lottery")
+        collection = PatchCollection(rectangles, facecolor="none", edgecolor=colour,
+                                     linewidth=0.0, hatch=hatch, zorder=2)
+        collection.set_gid(gid)
         panel.add_collection(collection)
 
 
@@ -741,14 +904,18 @@ def phase_diagram(
 ) -> list[Axes]:
     """Which outcome holds at each point of a two- or three-axis grid sweep.
 
-    Each cell of the grid is coloured by the outcome reached there, "no
-    deal" in light grey and points whose solver raised in black.  For the
-    Kuril agreement space the colour encodes the agreement's structure: its
-    hue the security regime (:data:`REGIME_HUES`), its lightness the
-    economic package (light: none, dark: a package); other spaces get
-    Okabe and Ito's colour-blind-safe colours, then Paul Tol's.  Either way
-    the outcomes of a figure stay distinct in simulated deuteranopia and
-    protanopia (tested).  Cells where the outcome is a lottery (the
+    Each cell of the grid is coloured by the outcome reached there, in the
+    agreement's colour (:func:`agreement_color`, the same in every figure),
+    "no deal" in light grey and points whose solver raised in black.  For
+    the Kuril agreement space the colour encodes the agreement's structure:
+    its hue the security regime (:data:`REGIME_HUES`), its lightness the
+    economic package (light: none, dark: a package); outcomes that differ
+    only in their islands share the colour and are told apart by a texture
+    (:data:`ISLANDS_HATCHES`; the one covering most cells plain) and by the
+    legend's groups.  Other spaces get Okabe and Ito's colour-blind-safe
+    colours, then Paul Tol's, by the agreement's index.  The colours stay
+    distinct in simulated deuteranopia and protanopia (tested).  Cells where
+    the outcome is a lottery (the
     sweep's ``mode_probability`` below 1: the colour shows the most likely
     outcome) are hatched (:data:`LOTTERY_HATCH`).
 
@@ -854,7 +1021,9 @@ def phase_diagram(
 
     present = {int(c) for c in np.unique(codes)}
     deals = sorted(c for c in present if c >= 0)
-    styles = _Styles(result.scenario, deals, result.points)
+    found, count = np.unique(codes, return_counts=True)
+    styles = _Styles(result.scenario, deals, result.points,
+                     counts={int(c): int(n) for c, n in zip(found, count, strict=True)})
     ordered = [c for _, members in styles.ordered(deals) for c in members]
     categories = ordered + [c for c in (NO_DEAL, ERROR) if c in present]
     colours = [styles.colours[c] for c in categories]
@@ -878,7 +1047,11 @@ def phase_diagram(
         zip(panels, facet_values, category, strict=True)
     ):
         panel.pcolormesh(x_edges, y_edges, grid, cmap=cmap, norm=norm, shading="flat")
-        _hatch_lottery(panel, x_edges, y_edges, lottery[k])
+        for c in categories:
+            if styles.hatches.get(c):
+                _hatch_cells(panel, x_edges, y_edges, codes[k] == c, styles.hatches[c],
+                             f"texture:{c}", _hatch_colour(styles.colours[c]))
+        _hatch_cells(panel, x_edges, y_edges, lottery[k], LOTTERY_HATCH, "lottery")
         panel.set_xlabel(_parameter_label(result.scenario, x))
         spec = panel.get_subplotspec()
         if k == 0 or (not created and (spec is None or spec.is_first_col())):
@@ -944,7 +1117,8 @@ def utility_possibility(
 ) -> Axes:
     """The utility possibility set of two parties, with solutions marked.
 
-    Every agreement is a point (the parties' utilities); the status quo is
+    Every agreement is a point (the parties' utilities) in its colour
+    (:func:`agreement_color`, as in every figure); the status quo is
     marked (drawn above every other mark); the feasible set (lotteries over
     agreements and the status quo, i.e. their convex hull) is shaded and its
     Pareto frontier drawn, both from
@@ -1038,10 +1212,12 @@ def utility_possibility(
     ax.scatter(
         points[:, 0],
         points[:, 1],
-        s=18,
-        color="0.35",
+        s=22,
+        color=[agreement_color(k, scenario) for k in range(len(points))],
+        edgecolor="0.25",
+        linewidths=0.4,
         zorder=3,
-        label=f"agreements ({len(points)})",
+        label=f"agreements ({len(points)}, in their colours)",
     )
     ax.scatter(
         [status_quo[0]],
@@ -1090,8 +1266,8 @@ def utility_possibility(
             [float(spot[1]) for spot, _ in spots],
             s=110,
             facecolor="none",
-            edgecolor="#D55E00",
-            linewidths=1.8,
+            edgecolor="black",
+            linewidths=1.6,
             zorder=6,
             label="solution (labelled)",
         )
@@ -1221,6 +1397,34 @@ _LINE: Final = 0.36
 _INCH_PER_UNIT: Final = 0.4
 
 
+#: Width of the outcome's swatch in :func:`concept_comparison` (axes fraction).
+_SWATCH: Final = 0.05
+
+
+def _outcome_swatch(ax: Axes, outcome: Any, scenario: Scenario, top: float,
+                    height: float) -> None:
+    """A small strip, left of an outcome's text, in its agreement's colour; a
+    lottery's strip is split by its outcomes' probabilities (largest first)."""
+    from matplotlib.patches import Rectangle
+
+    weights = sorted(((int(k), float(p)) for k, p in outcome.distribution.items()
+                      if p > 1e-12), key=lambda item: -item[1])
+    if not weights:
+        weights = [(NO_DEAL, 1.0)]
+    total = sum(p for _, p in weights)
+    left = 0.01
+    transform = ax.get_yaxis_transform()
+    for code, p in weights:
+        width = _SWATCH * p / total
+        patch = Rectangle((left, top), width, height, transform=transform,
+                          facecolor=agreement_color(code, scenario), edgecolor="0.3",
+                          linewidth=0.4, clip_on=False, zorder=3)
+        patch.set_gid(f"outcome:{code}")
+        patch.set_in_layout(False)
+        ax.add_patch(patch)
+        left += width
+
+
 # -- comparison of concepts --------------------------------------------------------------
 def concept_comparison(
     comparison: ConceptComparison, *, ax: Axes | None = None
@@ -1229,7 +1433,9 @@ def concept_comparison(
 
     One group of horizontal bars per concept (one bar per agent), with the
     agreement reached written above the group ("no deal" for the status quo;
-    the probability of a deal when it is strictly between 0 and 1).  That
+    the probability of a deal when it is strictly between 0 and 1), after a
+    swatch in the agreement's colour (:func:`agreement_color`, as in every
+    figure; a lottery's swatch is split by its outcomes' probabilities).  That
     text is wrapped to the axes' width (measured after the layout) and each
     concept's slot is as tall as its text and bars, so text never runs over
     the bars or out of the axes.  Concept names are the registry's titles
@@ -1282,7 +1488,7 @@ def concept_comparison(
     ax.set_xlabel("Expected utility (utility units)")
     ax.set_ylabel("Solution concept")
     root.canvas.draw()
-    limit = ax.get_window_extent().width * 0.97
+    limit = ax.get_window_extent().width * (0.97 - _SWATCH - 0.015)
     probe = ax.text(0.0, 0.0, "", fontsize="small", fontstyle="italic",
                     transform=ax.transAxes)
     renderer = root.canvas.get_renderer()  # type: ignore[attr-defined]
@@ -1307,7 +1513,7 @@ def concept_comparison(
     total = float(sum(slots))
     if created:
         root.set_figheight(1.9 + total * _INCH_PER_UNIT)
-    palette = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
+    palette = PARTY_COLORS
     centres = np.array([top + len(lines) * _LINE + 0.25 + bar * len(agents) / 2
                         for top, lines in zip(tops, texts, strict=True)])
     for j, agent in enumerate(agents):
@@ -1320,9 +1526,12 @@ def concept_comparison(
             label=_owner_label(agent),
         )
     transform = ax.get_yaxis_transform()  # x in axes fraction, y in data
+    for top, outcome in zip(tops, outcomes, strict=True):
+        _outcome_swatch(ax, outcome, comparison.scenario, top + 0.12 + 0.04 * _LINE,
+                        0.8 * _LINE)
     for top, lines in zip(tops, texts, strict=True):
         label = ax.text(
-            0.01,
+            0.01 + _SWATCH + 0.01,
             top + 0.12,
             "\n".join(lines),
             transform=transform,
@@ -1547,8 +1756,9 @@ def islands_map(
     shipped as ``kurilsim/data/coastline_kuril.json`` (see
     ``kurilsim/data/README.md``), drawn in longitude and latitude with a
     degree of longitude scaled to its length at 44°N.  Islands the agreement
-    transfers to Japan take the colour of its security regime (the hues of
-    :func:`phase_diagram`); islands that stay Russian are reddish purple,
+    transfers to Japan take the agreement's colour (:func:`agreement_color`,
+    as in every figure: the hue its security regime, dark with an economic
+    package); islands that stay Russian are reddish purple,
     dotted where the agreement sets up joint economic activity on them.
     With no agreement (or :data:`kurilsim.STATUS_QUO`) all four are shown as
     disputed.
@@ -1599,7 +1809,7 @@ def islands_map(
     deal = agreement if isinstance(agreement, Agreement) else None
     transferred, terms = _transferred(deal) if deal is not None else (set(), set())
     regime = ""
-    colour_japan = TRANSFERRED_COLOR
+    colour_japan: Any = TRANSFERRED_COLOR
     if deal is not None:
         names = [name for name, _ in deal.choices]
         if "security" in names:
@@ -1608,12 +1818,18 @@ def islands_map(
             issue = security_regime()
             option = deal["security"]
             if option in issue.options:
-                k = issue.option_index(option)
-                regime = issue.labels[k]
-                colour_japan = REGIME_HUES[k % len(REGIME_HUES)]
+                regime = issue.labels[issue.option_index(option)]
             else:
                 labels = deal.labels or tuple(o for _, o in deal.choices)
                 regime = labels[names.index("security")]
+        if "security" in names and "economic" in names:
+            from kurilsim.kuril.space import economic_package, security_regime
+
+            if (deal["security"] in security_regime().options
+                    and deal["economic"] in economic_package().options):
+                colour_japan = agreement_color(deal)  # as in every other figure
+                if deal["economic"] != "none":
+                    regime += ", economic package"
     outline = _coastline()
     created = ax is None
     ax = _one_axes(ax, (7.4, 6.6))
@@ -1706,6 +1922,25 @@ def islands_map(
 
 
 # -- robustness ------------------------------------------------------------------------
+def _outcome_codes(
+    report: RobustnessReport, scenario: Scenario | None
+) -> tuple[dict[str, int], Scenario | None]:
+    """The agreement index of each of ``report``'s outcome labels (no deal:
+    ``NO_DEAL``), labelled as :func:`kurilsim.robustness` labels them, and
+    the scenario they index."""
+    codes = {"no deal": NO_DEAL}
+    if scenario is None:
+        from kurilsim.kuril.scenarios import list_scenarios, load_scenario
+
+        if report.scenario not in list_scenarios():
+            return codes, None
+        scenario = load_scenario(report.scenario)
+    varying = list(report.parameters)
+    for k in range(len(scenario.space)):
+        codes.setdefault(scenario.agreement_label(k, varying=varying), k)
+    return codes, scenario
+
+
 #: Characters per line of an outcome's label in :func:`robustness`.
 _WRAP: Final = 60
 
@@ -1715,12 +1950,14 @@ def robustness(
     output: str = "deal",
     count: int = 10,
     outcomes: int = 8,
+    scenario: Scenario | None = None,
     ax: Sequence[Axes] | None = None,
 ) -> list[Axes]:
     """A robustness report in two panels: outcome probabilities and sensitivities.
 
     Top: the probability of each of the ``outcomes`` likeliest outcomes
-    (horizontal bars, "no deal" in grey) with 95% error bars (1.96 Monte-Carlo
+    (horizontal bars in the agreements' colours, :func:`agreement_color`, as
+    in every figure; "no deal" grey) with 95% error bars (1.96 Monte-Carlo
     standard errors).  Bottom: the ``count`` most influential parameters of
     ``output`` -- first-order (``S1``) and total (``ST``) Sobol' indices with
     their confidence intervals, or Morris ``mu*`` with its interval and
@@ -1736,6 +1973,10 @@ def robustness(
         Parameters shown.
     outcomes : int
         Outcomes shown (the likeliest).
+    scenario : Scenario, optional
+        The scenario analysed, whose agreements the outcome labels name
+        (default: the bundled scenario of that name, if there is one).  A
+        label that names none of its agreements gets a white bar.
     ax : sequence of two Axes, optional
 
     Returns
@@ -1766,6 +2007,9 @@ def robustness(
     from kurilsim.sensitivity import RobustnessReport as ReportType
 
     check_instance(report, ReportType, "report", error=InvalidModelError)
+    if scenario is not None:
+        check_instance(scenario, Scenario, "scenario", what="a Scenario or None",
+                       error=InvalidModelError)
     indices = report.indices
     values = indices.of(output)  # checks the output's name
     count = max(1, min(int(count), len(values)))
@@ -1787,13 +2031,13 @@ def robustness(
         axes, _ = _axes_list(ax, 2, 6.4, 4.8)
     left, right = axes
     labels = [label for label, _ in shown]
-    colours = _palette(len(labels))
+    codes, indexed = _outcome_codes(report, scenario)
     left.barh(
         np.arange(len(shown)),
         [p for _, p in shown],
         xerr=[1.96 * report.outcome_errors[label] for label in labels],
-        color=[NO_DEAL_COLOR if label == "no deal" else colours[k]
-               for k, label in enumerate(labels)],
+        color=[(1.0, 1.0, 1.0) if label not in codes else agreement_color(
+            codes[label], indexed) for label in labels],
         edgecolor="0.4",
         linewidth=0.5,
         capsize=3,
@@ -1824,7 +2068,7 @@ def robustness(
             indices.measures[measure][row, where],
             height=0.4,
             xerr=None if conf is None else conf[row, where],
-            color=("#0072B2", "#E69F00")[k],  # Okabe-Ito blue, orange
+            color=("0.3", "0.65")[k],  # greys: no index looks like an agreement
             capsize=2,
             label=legend,
         )

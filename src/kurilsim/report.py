@@ -30,6 +30,7 @@ import math
 import numbers
 import os
 import platform
+import re
 import struct
 import time
 from collections.abc import Mapping, Sequence
@@ -132,6 +133,9 @@ table.wide { width: 100%; table-layout: fixed; }
 .small, td.source { font-size: 0.85em; color: #444; }
 ul.lottery { margin: 0.1em 0 0; padding-left: 1.2em; }
 ul.lottery li { margin: 0; }
+span.swatch { display: inline-block; width: 0.9em; height: 0.9em;
+              margin-right: 0.35em; vertical-align: -0.1em;
+              border: 1px solid #6e7781; border-radius: 2px; }
 span.tag { display: inline-block; font-size: 0.8em; padding: 0 0.4em;
            border-radius: 3px; background: #fff3cd; border: 1px solid #e0c36a; }
 figure { margin: 0.8em 0 1.2em; }
@@ -185,6 +189,32 @@ def _percent(p: float) -> str:
     if 0.995 < p < 1.0:
         return ">99%"
     return f"{p:.0%}"
+
+
+def _swatch(code: int, scenario: Scenario) -> str:
+    """A small square in the agreement's colour (as in every figure:
+    :func:`kurilsim.plot.agreement_color`); ``code`` -1 is no deal."""
+    from matplotlib.colors import to_hex
+
+    from kurilsim.plot import agreement_color
+
+    colour = to_hex(agreement_color(code, scenario))
+    return f'<span class="swatch" style="background: {colour}"></span>'
+
+
+def _label_codes(scenario: Scenario, varying: Sequence[str]) -> dict[str, int]:
+    """Each agreement's label (placeholders kept for ``varying``) -> its index;
+    ``"no deal"`` -> -1."""
+    codes = {"no deal": -1}
+    for k in range(len(scenario.space)):
+        codes.setdefault(scenario.agreement_label(k, varying=varying), k)
+    return codes
+
+
+def _labelled(label: str, codes: Mapping[str, int], scenario: Scenario) -> str:
+    """An outcome's label, escaped, after its swatch (none if unknown)."""
+    code = codes.get(label)
+    return (_swatch(code, scenario) if code is not None else "") + _e(label)
 
 
 # -- what the page shows --------------------------------------------------------------
@@ -414,7 +444,8 @@ def _figures(found: _Findings) -> None:
         output = _figure_output(found.robustness)
         if output is not None:
             found.figures["robustness"] = _encode(
-                plot.robustness(found.robustness, output=output, count=8))
+                plot.robustness(found.robustness, output=output, count=8,
+                                scenario=found.scenario))
 
 
 def _figure_output(report: RobustnessReport) -> str | None:
@@ -496,8 +527,10 @@ def _section_provenance(found: _Findings) -> str:
     )
 
 
-def _parameter_rows(scenario: Scenario) -> list[list[str]]:
+def _parameter_rows(scenario: Scenario, held: Mapping[str, Sequence[str]]
+                    ) -> list[list[str]]:
     priors = scenario.priors()
+    held_by = {name: concept for concept, names in held.items() for name in names}
     rows = []
     for name, value in scenario.parameters().items():
         owner = scenario.agent_parameter(name)
@@ -511,6 +544,9 @@ def _parameter_rows(scenario: Scenario) -> list[list[str]]:
         name_cell = _name(name)
         if canonical != name:
             name_cell += f'<br><span class="small">same as {_e(canonical)}</span>'
+        if name in held_by:
+            name_cell += ('<br><span class="small">held in the robustness analysis '
+                          f"(read only by {_e(held_by[name])})</span>")
         units = _e(spec.units) if spec is not None and spec.units else "&ndash;"
         if prior is None:
             prior_cell = "&ndash;" if canonical == name else "(see " + _e(canonical) + ")"
@@ -528,17 +564,71 @@ def _parameter_rows(scenario: Scenario) -> list[list[str]]:
     return rows
 
 
-def _section_parameters(scenario: Scenario) -> str:
+def _held(scenario: Scenario, report: RobustnessReport | None) -> dict[str, list[str]]:
+    """The uncertain parameters the robustness analysis holds at their values
+    because another concept alone reads them, by that concept."""
+    if report is None or report.spread is not None:
+        return {}
+    varied = set(report.parameters)
+    held: dict[str, list[str]] = {}
+    for name in scenario.free_parameters():
+        if name in varied or scenario.canonical_name(name) in varied:
+            continue
+        reader = scenario.read_by(name)
+        if reader is not None and reader != report.concept:
+            held.setdefault(reader, []).append(name)
+    return held
+
+
+def _held_text(held: Mapping[str, Sequence[str]]) -> str:
+    """``"pbe: a, b; two-level: c"`` as escaped HTML, names breakable."""
+    return "; ".join(
+        f"{_e(concept)}: " + ", ".join(f"<code>{_name(n)}</code>" for n in names)
+        for concept, names in held.items()
+    )
+
+
+def _coverage(found: _Findings) -> str:
+    """How many of the scenario's uncertain parameters the robustness
+    analysis varies, which it leaves out and why (HTML, one sentence or two)."""
+    scenario = found.scenario
+    free = scenario.free_parameters()
+    report = found.robustness
+    if report is None:
+        return ("There is no robustness analysis of this scenario (see "
+                '<a href="#robustness">Robustness</a>), so none of them is varied.')
+    if report.spread is not None:
+        return (
+            f"The robustness analysis varies {len(report.parameters)} parameters "
+            f"uniformly within &plusmn;{report.spread:.0%} of their values instead, "
+            "as no parameter of the scenario has an uncertain prior to draw from (see <a "
+            'href="#robustness">Robustness</a>).'
+        )
+    held = _held(scenario, report)
+    count = sum(len(names) for names in held.values())
+    if not count:
+        return (f"The robustness analysis varies all {len(report.parameters)} of them, "
+                "drawn from their priors.")
+    return (
+        f"The robustness analysis under {_e(report.concept)} varies "
+        f"{len(report.parameters)} of these {len(free)}; it holds the other {count} "
+        "at their values because only another concept reads them, so no outcome "
+        f"of {_e(report.concept)} depends on them ({_held_text(held)})."
+    )
+
+
+def _section_parameters(found: _Findings) -> str:
+    scenario = found.scenario
     parameters = scenario.parameters()
     free = scenario.free_parameters()
-    rows = _parameter_rows(scenario)
+    rows = _parameter_rows(scenario, _held(scenario, found.robustness))
     header = ["parameter", "value", "units", "prior (and its reasoning)", "source"]
     table = _table(header, rows, numeric=(1,), names=(0,), small=(2, 4),
                    widths=(21, 8, 9, 30, 32), classes="wide")
     parts = [
         '<section id="parameters"><h2>Parameters and sources</h2>',
         (f"<p>{len(parameters)} parameters; {len(free)} of them uncertain (a prior "
-        "that is not a point), which the robustness analysis varies.</p>"),
+         f"that is not a point). {_coverage(found)}</p>"),
         table,
     ]
     if scenario.notes:
@@ -549,24 +639,26 @@ def _section_parameters(scenario: Scenario) -> str:
     return "".join(parts)
 
 
-def _outcome_cell(outcome: Outcome) -> str:
-    """The outcome: an agreement's label, or a lottery's support and weights."""
+def _outcome_cell(outcome: Outcome, scenario: Scenario) -> str:
+    """The outcome: an agreement's label, or a lottery's support and weights,
+    each after a swatch of its colour."""
     from kurilsim.model.agreements import NO_DEAL
 
     weights = sorted(
-        ((outcome.labels.get(k, "no deal" if k == NO_DEAL else str(k)), float(p))
+        ((outcome.labels.get(k, "no deal" if k == NO_DEAL else str(k)), float(p), k)
          for k, p in outcome.distribution.items() if p > 1e-12),
         key=lambda item: -item[1],
     )
     if not weights:
-        return "no deal"
+        return _swatch(NO_DEAL, scenario) + "no deal"
     if len(weights) == 1:
-        return _e(weights[0][0])
-    items = [f"<li>{_e(_percent(p))} {_e(label)}</li>"
-             for label, p in weights[:_LOTTERY_SHOWN]]
+        return _swatch(weights[0][2], scenario) + _e(weights[0][0])
+    items = [f"<li>{_swatch(k, scenario)}{_e(_percent(p))} {_e(label)}</li>"
+             for label, p, k in weights[:_LOTTERY_SHOWN]]
     rest = weights[_LOTTERY_SHOWN:]
     if rest:
-        items.append(f"<li>+ {len(rest)} more: {_e(_percent(sum(p for _, p in rest)))}"
+        items.append(f"<li>+ {len(rest)} more: "
+                     f"{_e(_percent(sum(p for _, p, _ in rest)))}"
                      "</li>")
     return '<span class="tag">lottery</span><ul class="lottery">' + "".join(items) + "</ul>"
 
@@ -582,7 +674,7 @@ def _section_concepts(found: _Findings) -> str:
         certified = "" if outcome.certificate <= outcome.tol else " (above tol!)"
         rows.append([
             f"{_e(title)}<br><span class=\"small\">{_e(outcome.concept)}</span>",
-            _outcome_cell(outcome),
+            _outcome_cell(outcome, comparison.scenario),
             _e(f"{outcome.probability:.3f}"),
             *(_e(f"{float(u):+.4f}") for u in outcome.utilities),
             _e(f"{outcome.certificate:.1e}{certified}"),
@@ -625,16 +717,26 @@ def _section_headline(found: _Findings, resolution: int) -> str:
         "no-US-forces pledge (0 to 1), for Japan demanding two or four islands; "
         f"{result.size:,} points.</p>"
     )
+    demands = [int(d) for d in result.axes[HEADLINE_AXES[0]].tolist()]
+    shares = [result.sel({HEADLINE_AXES[0]: d}).outcome_shares() for d in demands]
+    labels = list(dict.fromkeys(label for share in shares for label in share))
+    # before the figure, whose legend is the first place a reader meets one
+    parts.append(_placeholder_note(found.scenario, labels,
+                                   "which varies across the grid"))
     parts.append(_image(
         "headline", found,
         "Phase diagram: the outcome at each security weight and pledge "
         "credibility, one panel per Japanese demand",
-        "Outcome at each point of the grid; hatched cells (if any) are lotteries, "
-        "coloured by their most likely outcome."))
-    demands = [int(d) for d in result.axes[HEADLINE_AXES[0]].tolist()]
-    shares = [result.sel({HEADLINE_AXES[0]: d}).outcome_shares() for d in demands]
-    labels = list(dict.fromkeys(label for share in shares for label in share))
-    rows = [[_e(label), *(_share(share.get(label)) for share in shares)]
+        "Outcome at each point of the grid, in each agreement's colour (hue: "
+        "security regime; dark: economic package; grey: no deal), as in every "
+        "figure and table of this page; outcomes that differ only in their "
+        "islands share a colour and differ in texture (dots, crosses, ...); cells "
+        "hatched //// (if any) are lotteries, coloured by their most likely "
+        "outcome."))
+    codes = {result.label(int(c)): int(c) for c in set(result.agreement.ravel().tolist())
+             if int(c) >= -1}
+    rows = [[_labelled(label, codes, found.scenario),
+             *(_share(share.get(label)) for share in shares)]
             for label in labels]
     header = ["outcome", *(f"share of points, demand {d}" for d in demands)]
     parts.append(_table(header, rows, numeric=tuple(range(1, 1 + len(demands))),
@@ -650,19 +752,61 @@ def _share(share: float | None) -> str:
     return "&lt;0.1%" if share < 0.0005 else f"{100 * share:.1f}%"
 
 
+#: How :func:`kurilsim.robustness`'s note on the parameters it holds begins
+#: (the report says it in its own words).
+_HELD_NOTE: Final = "held at their values, read only by other concepts"
+
+
+def _placeholders(labels: Sequence[str]) -> list[str]:
+    """The parameters named by ``{name}`` placeholders in ``labels``, in order."""
+    found: dict[str, None] = {}
+    for label in labels:
+        for name in re.findall(r"\{([^{}]+)\}", label):
+            found[name] = None
+    return list(found)
+
+
+def _placeholder_note(scenario: Scenario, labels: Sequence[str], why: str) -> str:
+    """A note saying what the placeholders of ``labels`` stand for ("" if none)."""
+    names = _placeholders(labels)
+    if not names:
+        return ""
+    parameters = scenario.parameters()
+    each = []
+    for name in names:
+        value = parameters.get(name)
+        known = "" if value is None else f" (in the scenario: {_e(_value_text(value))})"
+        each.append(f"<code>{{{_e(name)}}}</code> stands for the value of "
+                    f"<code>{_name(name)}</code>{known}")
+    return ('<p class="small placeholder">In the outcome labels below, '
+            + "; ".join(each) + f", {_e(why)}: such outcomes are counted together "
+            "whatever the value.</p>")
+
+
 def _section_robustness(found: _Findings) -> str:
     parts = ['<section id="robustness"><h2>Robustness of the outcome</h2>']
     report = found.robustness
     if report is None:
         parts += [_unavailable(found.robustness_why), "</section>"]
         return "".join(parts)
-    how = ("drawn from their priors" if report.spread is None
-           else f"uniform within ±{report.spread:.0%} of their values")
+    if report.spread is None:
+        free = found.scenario.free_parameters()
+        held = _held(found.scenario, report)
+        how = (f"{len(report.parameters)} of the scenario's {len(free)} uncertain "
+               "parameters, drawn from their priors")
+        if held:
+            count = sum(len(names) for names in held.values())
+            how += (f" (the other {count} are held at their values: only another "
+                    f"concept reads them, so no outcome of {_e(report.concept)} depends "
+                    f"on them; {_held_text(held)})")
+    else:
+        how = (f"{len(report.parameters)} parameters, each uniform within "
+               f"&plusmn;{report.spread:.0%} of its value")
     parts.append(
         "<p>What <code>kurilsim robustness SCENARIO --samples "
         f"{report.indices.samples} --draws {len(report.draw_outcomes)} --seed "
         f"{ROBUSTNESS_SEED}</code> "
-        f"computes: the {len(report.parameters)} uncertain parameters {_e(how)}, the "
+        f"computes: the {how}, the "
         f"scenario solved under {_e(report.concept)} at "
         f"{len(report.draw_outcomes):,} Monte-Carlo draws, and Sobol' sensitivity "
         f"indices (N = {report.indices.samples:,} base samples, "
@@ -671,18 +815,19 @@ def _section_robustness(found: _Findings) -> str:
         "(± one Monte-Carlo standard error).</p>"
     )
     shown = list(report.outcomes.items())[:_OUTCOMES_SHOWN]
-    rows = [[_e(label), _e(f"{p:.3f}"), _e(f"{report.outcome_errors[label]:.3f}")]
-            for label, p in shown]
+    codes = _label_codes(found.scenario, list(report.parameters))
+    rows = [[_labelled(label, codes, found.scenario), _e(f"{p:.3f}"),
+             _e(f"{report.outcome_errors[label]:.3f}")] for label, p in shown]
     rest = list(report.outcomes.values())[_OUTCOMES_SHOWN:]
     if rest:
         rows.append([_e(f"{len(rest)} other outcomes together"), _e(f"{sum(rest):.3f}"),
                      ""])
+    # the explanation of a label's placeholders comes before the first label
+    # that has one (this table; the figure below repeats them)
+    parts.append(_placeholder_note(found.scenario, [label for label, _ in shown],
+                                   "which varies from draw to draw"))
     parts.append(_table(["outcome", "probability", "standard error"], rows,
                         numeric=(1, 2), caption="Probability of each outcome"))
-    if any("{" in label for label, _ in shown):
-        parts.append(
-            '<p class="small">A label\'s <code>{name}</code> stands for that '
-            "parameter's value, which varies from draw to draw.</p>")
     indices = report.indices
     measure = "ST" if indices.method == "sobol" else "mu_star"
     rows = []
@@ -712,9 +857,11 @@ def _section_robustness(found: _Findings) -> str:
         caption=(f"The {_INDICES_SHOWN} most influential parameters of each output, "
                  f"largest {measure} first (± {indices.conf_level:.0%} confidence "
                  "half-width)")))
-    if report.notes:
+    notes = [note for note in report.notes
+             if not (report.spread is None and note.startswith(_HELD_NOTE))]
+    if notes:  # the note on the held parameters is said above
         parts.append("<ul class=\"small\">" + "".join(
-            f"<li>{_e(note)}</li>" for note in report.notes) + "</ul>")
+            f"<li>{_e(note)}</li>" for note in notes) + "</ul>")
     drawn = _figure_output(report)
     if drawn is not None:
         moved = ("the chance of a deal" if drawn == "deal"
@@ -722,8 +869,10 @@ def _section_robustness(found: _Findings) -> str:
         parts.append(_image(
             "robustness", found,
             f"Outcome probabilities and sensitivity indices of {drawn}",
-            "Top: probability of the likeliest outcomes (± 1.96 standard errors). "
-            f"Bottom: the parameters that move {moved} most."))
+            "Top: probability of the likeliest outcomes (± 1.96 standard errors"
+            + ("; placeholders in braces as in the table above" if _placeholders(
+                list(report.outcomes)[:_OUTCOMES_SHOWN]) else "")
+            + f"). Bottom: the parameters that move {moved} most."))
     else:
         parts.append('<p class="small">No figure: no output varies over the '
                      "sample.</p>")
@@ -782,7 +931,7 @@ def _page(found: _Findings, resolution: int) -> str:
         _section_headline(found, resolution),
         _section_robustness(found),
         _section_calibration(found),
-        _section_parameters(scenario),
+        _section_parameters(found),
     ])
     footer = (
         f"<footer>Written by kurilsim {_e(facts['kurilsim'])} on {_e(facts['time'])} "
