@@ -1203,3 +1203,18 @@ def test_agreement_color_of_an_index_an_agreement_and_no_deal_agree() -> None:
     assert plot.agreement_color(generic[1], generic) == to_rgba(plot.OKABE_ITO[1])[:3]
     with pytest.raises(kurilsim.InvalidArgumentError, match="pass space="):
         plot.agreement_color(generic[1])
+
+
+def test_islands_map_titles_a_deal_with_its_scenarios_values() -> None:
+    import kurilsim
+
+    scenario = kurilsim.load_scenario("2018-singapore").with_params(
+        {"japan.package_size": 2.0})
+    deal = scenario.space.agreement(islands="H+S", security="no-us-forces",
+                                    economic="package")
+    with_values = plot.islands_map(deal, scenario=scenario).get_title()
+    assert "package of 2 x Nagato" in " ".join(with_values.split())
+    assert "{" not in with_values
+    # without the scenario the label is the space's, placeholder and all
+    assert "{japan.package_size}" in plot.islands_map(deal).get_title()
+    plt.close("all")

@@ -1748,7 +1748,8 @@ def _transferred(agreement: Agreement) -> tuple[set[str], set[str]]:
 
 
 def islands_map(
-    agreement: Agreement | StatusQuo | None = None, *, ax: Axes | None = None
+    agreement: Agreement | StatusQuo | None = None, *, ax: Axes | None = None,
+    scenario: Scenario | None = None,
 ) -> Axes:
     """A map of the four disputed islands: which transfer, under which security regime.
 
@@ -1767,8 +1768,13 @@ def islands_map(
     ----------
     agreement : Agreement or STATUS_QUO, optional
         An agreement of :func:`kurilsim.kuril_space` (any island chain).
-        Its ``str()`` is the title.
+        Its ``str()`` is the title, or its label in ``scenario``.
     ax : Axes, optional
+    scenario : Scenario, optional
+        The scenario the agreement comes from: the title then writes the
+        values of the parameters its labels name
+        (``package of 1 x Nagato`` for ``package of {japan.package_size} x
+        Nagato``, see :meth:`kurilsim.Scenario.agreement_label`).
 
     Returns
     -------
@@ -1904,7 +1910,12 @@ def islands_map(
     ax.xaxis.set_major_formatter("{x:g}°E")
     ax.yaxis.set_major_formatter("{x:g}°N")
     ax.tick_params(labelsize="small")
-    title = str(agreement) if agreement is not None else str(StatusQuo())
+    if agreement is None or isinstance(agreement, StatusQuo):
+        title = str(StatusQuo())
+    elif scenario is not None:
+        title = scenario.agreement_label(agreement)
+    else:
+        title = str(agreement)
     width = _root(ax).get_figwidth() if created else 5.0
     ax.set_title(_wrap_to(title, width * 0.9, 12.0))
     note = ax.annotate(
