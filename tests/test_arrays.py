@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -60,6 +62,13 @@ def test_decimal_linspace_writes_what_the_user_meant() -> None:
     assert decimal_linspace(0, 1, 4).tolist() == np.linspace(0, 1, 4).tolist()
     assert decimal_linspace(2, 2, 3).tolist() == [2.0, 2.0, 2.0]
     assert decimal_linspace(0, 1, 0).size == 0
+    # the endpoints are what was asked for, never moved
+    assert decimal_linspace(0, 2.0**53, 3).tolist()[-1] == 2.0**53
+    assert decimal_linspace(0.30000000000000004, 1, 3).tolist()[0] == 0.30000000000000004
+    # overflowing steps give non-finite values, without warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert not np.isfinite(decimal_linspace(-1.7e308, 1.7e308, 3)).all()
 
 
 @settings(max_examples=200, deadline=None)
@@ -79,5 +88,10 @@ def test_decimal_linspace_moves_no_value_more_than_two_ulps_and_keeps_the_order(
     assert moved.dtype == np.float64
     assert moved.shape == plain.shape
     assert np.all(np.abs(moved - plain) <= 2 * np.spacing(np.abs(plain)))
+    assert moved[0] == plain[0]
+    assert moved[-1] == plain[-1]
+    # a moved value is the float nearest a decimal of at most 15 digits
+    changed = moved != plain
+    assert all(float(f"{v:.15g}") == v for v in moved[changed].tolist())
     steps, plain_steps = np.diff(moved), np.diff(plain)
     assert np.array_equal(np.sign(steps), np.sign(plain_steps))

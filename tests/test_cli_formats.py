@@ -678,3 +678,45 @@ def test_more_samples_than_max_points_names_the_command_line_option(capsys):
     err = capsys.readouterr().err
     assert status == 1
     assert "--samples 1,000 is more than --max-points 10; pass --max-points 1000" in err
+
+
+def test_new_names_a_bad_file_name_and_quotes_its_hint(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    status, out, err = run(capsys, "new", "./-dash.toml")
+    assert (status, err) == (0, "")
+    assert out.rstrip().endswith("check it with: kurilsim show ./-dash.toml")
+    status, out, _ = run(capsys, "new", "a b.toml")
+    assert status == 0
+    assert out.rstrip().endswith("check it with: kurilsim show 'a b.toml'")
+    status, out, err = run(capsys, "new", "t\tb.toml")
+    assert (status, out) == (1, "")
+    assert err.startswith("kurilsim: error: SCENARIO.toml t\tb.toml: the scenario is "
+                          "named after the file, and 't\\tb' is not a valid name")
+    assert not (tmp_path / "t\tb.toml").exists()
+
+
+def test_new_notes_a_file_named_like_a_builtin(capsys, tmp_path):
+    status, _, err = run(capsys, "new", str(tmp_path / "2022-suspension.toml"),
+                         "--from", "2018-singapore")
+    assert status == 0
+    assert "'2022-suspension' is also the name of a built-in scenario" in err
+    copy = kurilsim.load_scenario(tmp_path / "2022-suspension.toml")
+    assert copy.base_name == "2018-singapore"  # its regime and record entries
+    text = (tmp_path / "2022-suspension.toml").read_text(encoding="utf-8")
+    assert "# The scenario this one was derived from" in text
+
+
+def test_sweep_summary_says_how_much_of_each_share_is_lotteries(capsys):
+    status, out, _ = run(capsys, "sweep", "2018-singapore", "--concept", "nash-bargaining",
+                         "--grid", "russia.pledge_credibility=0:1:5",
+                         "--grid", "russia.security_weight=0.2,1,3", "--no-progress")
+    assert status == 0
+    assert "as the most likely outcome of a lottery)" in out
+    assert "A lottery is an outcome left to chance" in " ".join(out.split())
+    status, out, _ = run(capsys, "sweep", "2018-singapore",
+                         "--grid", "japan.package_size=0.5,2",
+                         "--grid", "russia.security_weight=0.1,0.5", "--no-progress")
+    assert status == 0
+    assert "lottery" not in out
+    assert "A parameter in braces ({japan.package_size}) stands for its value" in (
+        " ".join(out.split()))

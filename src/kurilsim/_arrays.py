@@ -30,15 +30,18 @@ def readonly(array: ArrayT) -> ArrayT:
 
 
 def decimal_linspace(start: float, stop: float, num: int) -> NDArray[np.float64]:
-    """:func:`numpy.linspace`, with values within two ulps of a short decimal
-    moved onto it.
+    """:func:`numpy.linspace`, with inner values within two ulps of a short
+    decimal moved onto it.
 
     ``numpy.linspace(0, 1, 11)[3]`` is ``0.30000000000000004``: the user who
     asked for 11 steps from 0 to 1 meant 0.3, and a file that records the
-    grid should say so.  Each value whose 15-significant-digit decimal lies
-    within two units in the last place is replaced by that decimal (a move of
-    at most 2 ulps); the others (``1/3``) are kept.  If moving would break the
-    grid's strict order (grids denser than the decimals), nothing is moved.
+    grid should say so.  Each inner value whose 15-significant-digit decimal
+    lies within two units in the last place is replaced by the float nearest
+    that decimal (a move of at most 2 ulps); the others (``1/3``) are kept,
+    as are the endpoints (what was asked for) and values of magnitude at
+    least ``1e14`` or below ``1e-8``.  If moving would break the grid's
+    order (grids denser than the decimals), nothing is moved.  Vectorised:
+    a million values take milliseconds.
 
     Examples
     --------
@@ -48,16 +51,30 @@ def decimal_linspace(start: float, stop: float, num: int) -> NDArray[np.float64]
     >>> decimal_linspace(0, 1, 4).tolist()[1]
     0.3333333333333333
     """
-    values = np.linspace(start, stop, num)
-    if values.size == 0:
+    with np.errstate(over="ignore", invalid="ignore"):
+        values = np.linspace(start, stop, num)
+    if values.size <= 2:
         return values
-    short = np.array([float(f"{v:.15g}") for v in values.tolist()])
-    near = np.abs(short - values) <= 2 * np.spacing(np.abs(values))
-    snapped = np.where(near, short, values)
-    steps = np.diff(snapped)
-    if np.any(np.sign(steps) != np.sign(np.diff(values))):
+    inner = values[1:-1]
+    magnitude = np.abs(inner)
+    usable = np.isfinite(inner) & (magnitude >= 1e-8) & (magnitude < 1e14)
+    digits = np.zeros(inner.shape, dtype=np.int64)
+    with np.errstate(divide="ignore"):
+        digits[usable] = 14 - np.floor(np.log10(magnitude[usable])).astype(np.int64)
+    snapped = inner.copy()
+    for count in np.unique(digits[usable]).tolist():
+        # an integer below 1e15 over an exact power of ten: the division is
+        # correctly rounded, so this is the float nearest the decimal
+        chosen = usable & (digits == count)
+        scale = 10.0 ** count
+        snapped[chosen] = np.rint(inner[chosen] * scale) / scale
+    with np.errstate(invalid="ignore"):  # inf - inf where linspace overflowed
+        near = np.abs(snapped - inner) <= 2 * np.spacing(magnitude)
+    moved = values.copy()
+    moved[1:-1] = np.where(near, snapped, inner)
+    if np.any(np.sign(np.diff(moved)) != np.sign(np.diff(values))):
         return values
-    return snapped
+    return moved
 
 
 def duplicates(items: Sequence[T]) -> list[T]:

@@ -79,11 +79,14 @@ def check_output_path(
     return target
 
 
-def check_overwrite(overwrite: bool, target: Path) -> None:
+def check_overwrite(overwrite: object, target: Path) -> None:
     """Refuse to replace an existing file (or link) unless ``overwrite``.
 
     Raises
     ------
+    InvalidArgumentError
+        If ``overwrite`` is not ``True`` or ``False`` (``"no"`` must not
+        overwrite by being truthy).
     OutputError
         Naming the file and the way to replace it.
 
@@ -97,7 +100,9 @@ def check_overwrite(overwrite: bool, target: Path) -> None:
     ...
     kurilsim._errors.OutputError: ... exists; pass overwrite=True to replace it (kurilsim never writes over a result silently)
     """
-    if not overwrite and (target.exists() or target.is_symlink()):
+    from kurilsim._checks import check_bool
+
+    if not check_bool(overwrite, "overwrite") and (target.exists() or target.is_symlink()):
         raise OutputError(
             f"{target} exists; pass overwrite=True to replace it (kurilsim never "
             "writes over a result silently)"

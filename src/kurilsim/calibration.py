@@ -1254,7 +1254,7 @@ class Posterior:
         True
         """
         target = check_output_path(path, suffixes=(".npz",), what="posterior file")
-        check_overwrite(bool(overwrite), target)
+        check_overwrite(overwrite, target)
         metadata = {
             "format": "kurilsim.Posterior",
             "version": _FORMAT,

@@ -264,6 +264,12 @@ def parse_grid(
             continue
         # 0:1:11 means 0.1, 0.2, 0.3, not 0.30000000000000004
         values: NDArray[Any] = decimal_linspace(*plan)
+        if not np.all(np.isfinite(values)):  # the steps overflow
+            raise InvalidArgumentError(
+                f"bad --grid for {name}: {plan[0]!r} to {plan[1]!r} in {plan[2]} "
+                "steps gives values beyond the floating-point range; choose a "
+                "narrower range"
+            )
         current = (parameters or {}).get(name)
         is_int = isinstance(current, int) and not isinstance(current, bool)
         if is_int and np.all(values == np.round(values)):
@@ -378,9 +384,29 @@ def _sweep_usage(args: argparse.Namespace) -> str | None:
 
 
 # -- output helpers ---------------------------------------------------------------------
-def _print_shares(shares: Mapping[str, float], indent: str = "  ") -> None:
+def _print_shares(result: Any, indent: str = "  ") -> None:
+    """Each outcome's share of the points, saying how much of it is lotteries
+    (then with the lottery note) and what a parameter left in braces means."""
+    shares, lotteries = result.outcome_shares(), result.lottery_shares()
     for label, share in shares.items():
-        print(f"{indent}{100 * share:6.2f}%  {label}")
+        part = lotteries.get(label, 0.0)
+        if part == share:
+            note = "  (all as the most likely outcome of a lottery)"
+        elif part:
+            note = f"  ({100 * part:.2f}% as the most likely outcome of a lottery)"
+        else:
+            note = ""
+        print(f"{indent}{100 * share:6.2f}%  {label}{note}")
+    if lotteries:
+        print(textwrap.fill(_LOTTERY, width=79, initial_indent=indent,
+                            subsequent_indent=indent))
+    braced = sorted({name for label in shares for name in re.findall(
+        r"\{([^{}\s]+)\}", label) if name in result.points})
+    if braced:
+        print(textwrap.fill(
+            "A parameter in braces (" + ", ".join(f"{{{n}}}" for n in braced)
+            + ") stands for its value at each point: the sweep varies it.",
+            width=79, initial_indent=indent, subsequent_indent=indent))
 
 
 def _figure_formats() -> frozenset[str]:
@@ -739,6 +765,11 @@ _TEMPLATE_WIDTH = 88
 _TOP_KEYS: Final = {
     "name": "The scenario's name: reports, sweeps and the provenance of every "
     "result show it. Give a variant a name of its own.",
+    "derived_from": "The scenario this one was derived from (written by "
+    "'kurilsim new --from' and Scenario.with_params). The dynamic concept enters "
+    "a scenario in the regime of the historical chain of this name, and "
+    "calibration matches record entries by it; delete the line to make the "
+    "scenario one of its own.",
     "title": "A one-line title (free text).",
     "description": "What the scenario represents (free text).",
     "notes": "Which fact sets which parameter, with its source: keep them true "
@@ -1024,7 +1055,9 @@ def _cmd_solve(args: argparse.Namespace) -> int:
 
 
 def _cmd_new(args: argparse.Namespace) -> int:
-    from kurilsim._errors import OutputError
+    import shlex
+
+    from kurilsim._errors import InvalidModelError, OutputError
     from kurilsim._io import atomic_output, check_output_path, create_exclusively
     from kurilsim.kuril.scenarios import kuril_scenario, list_scenarios, load_scenario
 
@@ -1033,14 +1066,21 @@ def _cmd_new(args: argparse.Namespace) -> int:
         check_output_path(args.path, suffixes=(".toml",), what="SCENARIO.toml"),
         "SCENARIO.toml", args.overwrite,
     )
-    if args.source is None:
-        scenario = kuril_scenario(name=path.stem)
-        origin = f"the Kuril defaults (kurilsim.kuril_scenario(name={path.stem!r}))"
-    else:
-        source = load_scenario(args.source, max_agreements=args.max_agreements)
-        origin = (f"the built-in scenario {args.source}"
-                  if args.source in list_scenarios() else f"the file {args.source}")
-        scenario = _renamed_copy(source, path.stem, origin)
+    source = (None if args.source is None
+              else load_scenario(args.source, max_agreements=args.max_agreements))
+    try:  # the scenario is named after the file
+        if source is None:
+            scenario = kuril_scenario(name=path.stem)
+            origin = f"the Kuril defaults (kurilsim.kuril_scenario(name={path.stem!r}))"
+        else:
+            origin = (f"the built-in scenario {args.source}"
+                      if args.source in list_scenarios() else f"the file {args.source}")
+            scenario = _renamed_copy(source, path.stem, origin)
+    except InvalidModelError as error:
+        raise InvalidModelError(
+            f"SCENARIO.toml {path}: the scenario is named after the file, and "
+            f"{path.stem!r} is not a valid name ({error}); choose another file name"
+        ) from None
     text = _scenario_template(scenario, origin)
     if args.overwrite:
         with atomic_output(path) as stream:
@@ -1051,8 +1091,13 @@ def _cmd_new(args: argparse.Namespace) -> int:
             f"SCENARIO.toml {path}: exists; pass --overwrite to replace it (or "
             "choose another name)"
         )
-    print(f"wrote scenario file: {path} (from {origin}); check it with "
-          f"'kurilsim show {path}'")
+    shown = str(path) if not str(path).startswith("-") else f"./{path}"
+    print(f"wrote scenario file: {path} (from {origin}); check it with: "
+          f"kurilsim show {shlex.quote(shown)}")
+    if path.stem in list_scenarios():
+        print(f"kurilsim: note: {path.stem!r} is also the name of a built-in "
+              f"scenario: 'kurilsim show {path.stem}' shows the built-in one; give "
+              "the file's path to use this file", file=sys.stderr)
     return 0
 
 
@@ -1220,7 +1265,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
             f"Outcome shares, {scenario.name} ({result.concept}), {points_text} "
             f"over {axes}:"
         )
-        _print_shares(result.outcome_shares())
+        _print_shares(result)
     return 0
 
 
@@ -1269,7 +1314,7 @@ def _cmd_headline(args: argparse.Namespace) -> int:
     )
     for demand in result.axes["japan.demand"].tolist():
         print(f"  japan.demand = {demand}:")
-        _print_shares(result.sel({"japan.demand": demand}).outcome_shares(), "    ")
+        _print_shares(result.sel({"japan.demand": demand}), "    ")
     return 0
 
 

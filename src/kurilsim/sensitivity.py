@@ -1058,7 +1058,7 @@ class RobustnessReport:
         True
         """
         target = check_output_path(path, what="CSV file")
-        check_overwrite(bool(overwrite), target)
+        check_overwrite(overwrite, target)
         with atomic_output(target, newline="") as stream:
             writer = csv.DictWriter(stream, fieldnames=_CSV_COLUMNS)
             writer.writeheader()

@@ -312,6 +312,10 @@ def test_to_csv_refuses_to_overwrite_unless_asked(tmp_path: Path) -> None:
     assert target.read_text() == "earlier results\n"
     result.to_csv(target, overwrite=True)
     assert target.read_text().startswith("# kurilsim: ")
+    # a truthy string is not a yes: it is refused, naming the value
+    for value in ("False", "no", 0, None):
+        with pytest.raises(kurilsim.InvalidArgumentError, match="overwrite must be True or False"):
+            result.to_csv(target, overwrite=value)  # type: ignore[arg-type]
 
 
 def test_plot_provenance_and_figure_metadata(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import json
 from pathlib import Path
 from typing import Any
 
@@ -387,3 +388,39 @@ def test_the_notebook_view_explains_a_swept_parameter_left_in_braces() -> None:
     fixed = sweep(scenario, {"russia.security_weight": [0.1, 0.5]}, progress=False)
     assert not any("{" in label for label in fixed.outcome_shares())
     assert "in braces" not in fixed._repr_html_()
+
+
+def test_a_slice_describes_itself_not_the_whole_sweep() -> None:
+    scenario = kurilsim.load_scenario("2018-singapore")
+    grid = {"japan.package_size": [0.5, 2.0], "russia.economic_value": [0.0, 1.0]}
+    whole = sweep(scenario, grid, progress=False)
+    part = whole.sel({"japan.package_size": 2.0 + 1e-15})  # within the match
+    direct = sweep(scenario.with_params({"japan.package_size": 2.0}),
+                   {"russia.economic_value": [0.0, 1.0]}, progress=False)
+    # labels fill the fixed value in, as a sweep at that value does
+    assert part.columns()["outcome"].tolist() == direct.columns()["outcome"].tolist()
+    assert part.scenario.parameters()["japan.package_size"] == 2.0
+    assert part.metadata["selection"] == {"japan.package_size": 2.0}
+    facts = part.provenance()
+    assert json.loads(facts["selection"]) == {"japan.package_size": 2.0}
+    assert json.loads(facts["grid"]) == {"russia.economic_value": [0.0, 1.0]}
+    assert "package_size = 2.0" in facts["scenario"]
+
+
+def test_lottery_shares_say_how_much_of_each_outcome_is_a_lottery() -> None:
+    scenario = kurilsim.load_scenario("2018-singapore")
+    result = sweep(scenario, {"russia.pledge_credibility": [0.0, 0.2, 0.5, 1.0],
+                              "russia.security_weight": [0.2, 1.0, 3.0]},
+                   concept="nash-bargaining", progress=False)
+    shares, lotteries = result.outcome_shares(), result.lottery_shares()
+    assert lotteries  # this grid has lottery points
+    assert set(lotteries) <= set(shares)
+    codes = np.asarray(result.agreement).ravel()
+    chance = np.asarray(result.mode_probability).ravel() < 1 - 1e-9
+    for label, share in lotteries.items():
+        points = [k for k, c in enumerate(codes.tolist()) if result.label(c) == label]
+        assert share == pytest.approx(chance[points].sum() / result.size)
+        assert share <= shares[label]
+    # a concept without lotteries has none
+    assert sweep(scenario, {"russia.security_weight": [0.2, 1.0]},
+                 progress=False).lottery_shares() == {}

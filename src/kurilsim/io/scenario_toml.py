@@ -3,8 +3,9 @@
 File format (every key optional unless marked)::
 
     name = "2018-singapore"            # required
-    derived_from = "..."               # written by Scenario.with_params' copies:
-                                       # the scenario they were derived from
+    derived_from = "..."               # the scenario this one was derived from
+                                       # (Scenario.with_params, kurilsim new --from):
+                                       # the dynamic concept's regime, calibration
     title = "..."
     description = "..."
     notes = ["...", "..."]

@@ -1291,8 +1291,8 @@ class Scenario:
                         named.append(name)
         if not named:
             return ""
-        here = ", ".join(
-            f"{{{name}}} = {_value_text(values[name])}" for name in named
+        here = ", ".join(  # as the labels write it (3 significant digits)
+            f"{{{name}}} = {_placeholder_value(values[name])}" for name in named
         )
         return (
             f"a parameter in braces in an option's label stands for that "
@@ -1404,6 +1404,13 @@ def _value_text(value: Any) -> str:
     if isinstance(value, float):
         return repr(value)
     return str(value)
+
+
+def _placeholder_value(value: Any) -> str:
+    """A parameter's value as :meth:`Scenario.agreement_label` writes it."""
+    if isinstance(value, bool) or not isinstance(value, int | float | np.number):
+        return str(value)
+    return f"{value:.3g}"
 
 
 #: A parameter named in an option label: ``{japan.package_size}``.

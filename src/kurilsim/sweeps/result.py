@@ -237,6 +237,47 @@ class SweepResult:
             self.label(codes[k]): tally[codes[k]] / self.size for k in order.tolist()
         }
 
+    def lottery_shares(self) -> dict[str, float]:
+        """Share of points at which each outcome is only the most likely
+        outcome of a lottery (keys as in :meth:`outcome_shares`, those with
+        no lottery point left out).
+
+        :meth:`outcome_shares` counts a point under its most likely outcome,
+        lottery or not; this says how much of each share is lotteries, so
+        that no summary reads a lottery as a sure treaty.
+
+        Examples
+        --------
+        >>> import kurilsim
+        >>> result = kurilsim.sweep(kurilsim.load_scenario("2018-singapore"),
+        ...                         {"russia.pledge_credibility": [0.2, 1.0]},
+        ...                         concept="nash-bargaining", progress=False)
+        >>> shares, lotteries = result.outcome_shares(), result.lottery_shares()
+        >>> all(lotteries[k] <= shares[k] for k in lotteries)
+        True
+        """
+        return {self.label(code): lotteries / self.size
+                for code, (_, lotteries) in self._tally().items() if lotteries}
+
+    def _tally(self) -> dict[int, list[int]]:
+        """Points and lottery points per agreement code (one pass, a chunk of
+        a result on disk at a time)."""
+        counts: dict[int, list[int]] = {}  # code -> [points, lottery points]
+        for _, _, (codes, modes) in self._blocks(
+            CSV_BLOCK_SIZE, ("agreement", "mode_probability")
+        ):
+            lotteries_here = modes < 1.0 - _LOTTERY_TOL  # NaN (unknown, error) is not
+            found, position = np.unique(codes, return_inverse=True)
+            points = np.bincount(position.ravel(), minlength=len(found))
+            lotteries = np.bincount(position.ravel(), weights=lotteries_here,
+                                    minlength=len(found))
+            for code, n, m in zip(found.tolist(), points.tolist(), lotteries.tolist(),
+                                  strict=True):
+                tally = counts.setdefault(code, [0, 0])
+                tally[0] += n
+                tally[1] += round(m)
+        return counts
+
     def _blocks(
         self, size: int, parts: Sequence[str] = _PARTS
     ) -> Iterator[tuple[int, int, list[NDArray[Any]]]]:
@@ -322,7 +363,11 @@ class SweepResult:
     def sel(self, selection: Mapping[str, Any]) -> SweepResult:
         """The sub-sweep at given values of some grid axes (those axes dropped).
 
-        Values must be on the grid (matched within 1e-12 relative).
+        Values must be on the grid (matched within 1e-12 relative).  The
+        slice's scenario is the sweep's with the selected grid values set
+        (:meth:`kurilsim.Scenario.with_params`), and ``metadata["selection"]``
+        records them: labels, exports and :meth:`provenance` describe the
+        slice, not the whole sweep.
 
         Raises
         ------
@@ -361,6 +406,10 @@ class SweepResult:
                     f"{axis_values.tolist()}"
                 )
             index[names.index(name)] = int(matches[0])
+        # the grid's own values (not the caller's approximations): the slice's
+        # scenario holds them, so labels, exports and provenance say them
+        fixed = {name: axis_value(self.axes[name][index[names.index(name)]])
+                 for name in selection}
         keep = [n for n in names if n not in selection]
         flat = np.arange(self.size).reshape(self.shape)[tuple(index)]
         shape = flat.shape
@@ -378,7 +427,7 @@ class SweepResult:
                     a[inside], p[inside], u[inside], q[inside]
                 )
         return SweepResult(
-            scenario=self.scenario,
+            scenario=self.scenario.with_params(fixed),
             concept=self.concept,
             design=self.design,
             axes={n: self.axes[n] for n in keep},
@@ -389,7 +438,7 @@ class SweepResult:
             utilities=readonly(utilities.reshape((*shape, len(self.agents)))),
             mode_probability=readonly(mode.reshape(shape)),
             errors=self._errors_within(flat),
-            metadata={**self.metadata, "selection": dict(selection)},
+            metadata={**self.metadata, "selection": fixed},
         )
 
     def _errors_within(self, flat: NDArray[np.intp]) -> dict[int, str]:
@@ -540,7 +589,7 @@ class SweepResult:
         _check_path("path", path)
         _check_block_size(block_size)
         target = check_output_path(path, what="CSV file")
-        check_overwrite(bool(overwrite), target)
+        check_overwrite(overwrite, target)
         labels: dict[int, str] = {}
         try:
             with atomic_output(target, "w", newline="") as stream:
@@ -570,7 +619,8 @@ class SweepResult:
             designs: each axis's values, JSON, shortest round-trip numbers) or
             ``parameters`` and ``samples`` (sampled designs; ``random`` and
             ``lhs`` also ``ranges``, each parameter's ``[low, high]``, JSON:
-            with ``design`` and ``seed``, enough to draw the sample again), ``seed``
+            with ``design`` and ``seed``, enough to draw the sample again),
+            ``selection`` (a :meth:`sel` slice: the values it fixed, JSON), ``seed``
             (``none`` for a grid) and ``time`` (UTC, ISO 8601: when this
             provenance was taken, i.e. when the file is written).
 
@@ -610,12 +660,16 @@ class SweepResult:
             facts["parameters"] = json.dumps(list(self.points))
             facts["samples"] = str(self.size)
             ranges = self.metadata.get("ranges")
-            if ranges:  # random / lhs: each parameter's (low, high), in the
-                # order drawn (the metadata's JSON may have sorted them)
+            if ranges:  # random / lhs: [name, low, high] per parameter, in the
+                # order drawn (which the draws depend on)
                 facts["ranges"] = json.dumps(
-                    {name: _plain(np.asarray(ranges[name], dtype=float))
-                     for name in self.points if name in ranges}
+                    {str(name): [float(low), float(high)] for name, low, high in ranges}
                 )
+        selection = self.metadata.get("selection")
+        if selection:  # a sel() slice: the values it fixed (also in the scenario)
+            facts["selection"] = json.dumps(
+                {name: _plain(np.asarray([value]))[0] for name, value in selection.items()}
+            )
         seed = self.metadata.get("seed")
         facts["seed"] = "none" if seed is None else str(seed)
         facts["time"] = str(self.metadata.get("time") or datetime.datetime.now(
@@ -811,7 +865,7 @@ class SweepResult:
         from kurilsim._io import atomic_path
 
         _check_path("path", path)
-        check_overwrite(bool(overwrite), check_output_path(
+        check_overwrite(overwrite, check_output_path(
             path, suffixes=(".nc",), what="netCDF file"))
         target = Path(path)
         _optional("h5netcdf", "SweepResult.save")
@@ -848,20 +902,7 @@ class SweepResult:
         from kurilsim._html import LOTTERY_NOTE, lottery, paragraph, percent, table
         from kurilsim._html import view as html_view
 
-        counts: dict[int, list[int]] = {}  # code -> [points, lottery points]
-        for _, _, (codes, modes) in self._blocks(
-            CSV_BLOCK_SIZE, ("agreement", "mode_probability")
-        ):
-            lotteries_here = modes < 1.0 - _LOTTERY_TOL  # NaN (unknown, error) is not
-            found, position = np.unique(codes, return_inverse=True)
-            points = np.bincount(position.ravel(), minlength=len(found))
-            lotteries = np.bincount(position.ravel(), weights=lotteries_here,
-                                    minlength=len(found))
-            for code, n, m in zip(found.tolist(), points.tolist(), lotteries.tolist(),
-                                  strict=True):
-                tally = counts.setdefault(code, [0, 0])
-                tally[0] += n
-                tally[1] += round(m)
+        counts = self._tally()
         size = self.size
         total_lotteries = sum(m for _, m in counts.values())
 
@@ -1004,6 +1045,19 @@ def _optional(module: str, what: str) -> Any:
         raise ImportError(
             f"{what} needs {module}: pip install 'kurilsim[{extra}]'"
         ) from None
+
+
+def axis_value(value: Any) -> Any:
+    """One value of a grid axis as a Python scalar (``numpy.float64(0.5)`` ->
+    ``0.5``, ``numpy.int64(2)`` -> ``2``, text and booleans as they are).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> axis_value(np.float64(0.5)), axis_value(np.int64(2)), axis_value(np.str_("a"))
+    (0.5, 2, 'a')
+    """
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _plain(values: NDArray[Any]) -> list[Any]:

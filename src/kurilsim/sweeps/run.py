@@ -412,7 +412,7 @@ def sweep(
         "design": points.kind,
         "seed": points.seed,
         # a sampled design's ranges: with the kind and seed, the sample again
-        "ranges": _sample_record(points).get("ranges", {}),
+        "ranges": _sample_record(points).get("ranges", []),
         "fast": plan.fast,
         "in_memory": plan.in_memory,
         "chunk_size": plan.chunk_size,
@@ -436,8 +436,10 @@ def _sample_record(points: Design) -> dict[str, Any]:
     for the metadata and the checkpoint manifest; empty for other designs."""
     if not points.ranges:
         return {}
+    # a list, not a mapping: the order of the parameters is the order of the
+    # draws, and JSON written with sorted keys would lose it
     return {"seed": points.seed,
-            "ranges": {name: list(pair) for name, pair in points.ranges.items()}}
+            "ranges": [[name, *pair] for name, pair in points.ranges.items()]}
 
 
 @dataclass(frozen=True, slots=True)
