@@ -5,6 +5,7 @@ Run from the project root::
     python benchmarks/bench_two_player.py            # 2x2 .. 14x14, then the small games
     python benchmarks/bench_two_player.py --quick    # 2x2, 4x4 and 6x6 (smoke run)
     python benchmarks/bench_two_player.py --small-games-only
+    python benchmarks/bench_two_player.py --vertex-only    # issue 18's vertex ratios only
 
 On seeded random games (``numpy.random.default_rng(seed)``, standard normal
 payoff matrices A and B, so nondegenerate with probability one) it times
@@ -214,6 +215,34 @@ def time_call(fn: Callable[[], Any]) -> tuple[float, Any, int]:
     return statistics.median(times), result, len(times)
 
 
+def time_interleaved(
+    fns: Sequence[Callable[[], Any]], *, budget: float = 0.6, rounds: int = 15
+) -> list[float]:
+    """Per function, the best mean time of a batch, the functions run in turn.
+
+    Each round runs one batch of every function (calls per batch chosen so a
+    round takes about ``budget / rounds`` seconds), so a burst of load from
+    other processes hits every library alike; the best batch is the cost of
+    a call on an unloaded core.  Used for the small, fast calls where the
+    one-library-at-a-time medians of :func:`time_call` swing with the load.
+    """
+    firsts = []
+    for fn in fns:  # warm-up, and the batch sizes
+        start = time.perf_counter()
+        fn()
+        firsts.append(max(time.perf_counter() - start, 1e-6))
+    share = budget / rounds / len(fns)
+    numbers = [max(1, int(share / t)) for t in firsts]
+    best = [math.inf] * len(fns)
+    for _ in range(rounds):
+        for k, (fn, number) in enumerate(zip(fns, numbers, strict=True)):
+            start = time.perf_counter()
+            for _ in range(number):
+                fn()
+            best[k] = min(best[k], (time.perf_counter() - start) / number)
+    return best
+
+
 def distinct(profiles: Sequence[Profile], atol: float = 1e-6) -> list[Profile]:
     out: list[Profile] = []
     for p in profiles:
@@ -344,15 +373,20 @@ def warm_up() -> None:
 # -------------------------------------------------------------------------- main
 
 
+#: ``--vertex-only``: kurilsim ``vertex`` and the two peers issue 18 names.
+VERTEX_METHODS = tuple(m for m in ALL_EQ_METHODS if m.key in ("ks-vertex", "gambit", "qe-vertex"))
+
+
 def run_all_equilibria(
-    instances: dict[int, list[Instance]], limit: float
+    instances: dict[int, list[Instance]], limit: float,
+    methods: Sequence[Method] = ALL_EQ_METHODS,
 ) -> dict[int, dict[str, Cell]]:
     results: dict[int, dict[str, Cell]] = {}
-    history: dict[str, list[tuple[int, float]]] = {m.key: [] for m in ALL_EQ_METHODS}
+    history: dict[str, list[tuple[int, float]]] = {m.key: [] for m in methods}
     for n, games in instances.items():
         results[n] = {}
         reference: dict[int, list[Profile]] = {}  # kurilsim vertex, per seed
-        for m in ALL_EQ_METHODS:
+        for m in methods:
             cell = Cell()
             results[n][m.key] = cell
             if not m.available:
@@ -391,6 +425,78 @@ def run_all_equilibria(
                     break
             if cell.times and not cell.status:
                 history[m.key].append((n, max(cell.times)))
+    return results
+
+
+def run_vertex_sweep(
+    instances: dict[int, list[Instance]], limit: float
+) -> dict[int, dict[str, Cell]]:
+    """``--vertex-only``: kurilsim vertex and the peers, game by game, interleaved.
+
+    Calls under 50 ms are timed by :func:`time_interleaved` (the methods in
+    turn, best batch), slower ones by :func:`time_call`; methods are skipped
+    as in :func:`run_all_equilibria`.
+    """
+    results: dict[int, dict[str, Cell]] = {}
+    history: dict[str, list[tuple[int, float]]] = {m.key: [] for m in VERTEX_METHODS}
+    for n, games in instances.items():
+        cells = {m.key: Cell() for m in VERTEX_METHODS}
+        results[n] = cells
+        active = []
+        for m in VERTEX_METHODS:
+            if not m.available:
+                cells[m.key].status = "n/a"
+                continue
+            skip, estimate = should_skip(history[m.key], limit)
+            if skip:
+                cells[m.key].status = "skip"
+                print(f"  {n}x{n} {m.label}: skipped (estimated {estimate:.0f} s per game)",
+                      flush=True)
+                continue
+            active.append(m)
+        for inst in games:
+            fast, found = [], {}
+            for m in list(active):
+                start = time.perf_counter()
+                try:
+                    eqs = distinct(m.run(inst))
+                except Exception as exc:  # noqa: BLE001 - report, never crash
+                    cells[m.key].status = f"error: {type(exc).__name__}"
+                    active.remove(m)
+                    continue
+                first = time.perf_counter() - start
+                found[m.key] = eqs
+                if first < 0.05:
+                    fast.append(m)
+                else:
+                    t, _, reps = time_call(lambda m=m, inst=inst: m.run(inst))
+                    cells[m.key].times.append(t)
+                    cells[m.key].repeats.append(reps)
+            if fast:
+                for m, t in zip(fast, time_interleaved(
+                        [lambda m=m, inst=inst: m.run(inst) for m in fast]), strict=True):
+                    cells[m.key].times.append(t)
+                    cells[m.key].repeats.append(0)
+            ref = found.get("ks-vertex")
+            for m in VERTEX_METHODS:
+                if m.key not in found:
+                    continue
+                cells[m.key].counts.append(len(found[m.key]))
+                if ref is not None and m.key != "ks-vertex":
+                    cells[m.key].missing.append(
+                        sum(not any(same_profile(r, e) for e in found[m.key]) for r in ref))
+                print(f"  {n}x{n} seed {inst.seed} {m.label}: {fmt_time(cells[m.key].times[-1])}, "
+                      f"{len(found[m.key])} equilibria", flush=True)
+            for m in list(active):
+                if cells[m.key].times and cells[m.key].times[-1] > limit:
+                    if len(cells[m.key].times) < len(games):
+                        cells[m.key].partial = True
+                        print(f"  {n}x{n} {m.label}: over {limit:g} s, remaining games "
+                              "of this size skipped", flush=True)
+                    active.remove(m)
+        for m in VERTEX_METHODS:
+            if cells[m.key].times and not cells[m.key].status:
+                history[m.key].append((n, max(cells[m.key].times)))
     return results
 
 
@@ -460,9 +566,21 @@ def run_lemke_howson(
     return results
 
 
-def report(all_eq: dict[int, dict[str, Cell]], lh: dict[int, dict[str, Cell]],
-           n_seeds: int) -> None:
-    keys = [m.key for m in ALL_EQ_METHODS]
+def paired_ratio(ours: Cell, peer: Cell) -> float | None:
+    """Median over the games of the per-game time ratio (same game both sides).
+
+    Less sensitive than the ratio of medians to how many equilibria (and so
+    how much work) each seed's game happens to have; ``None`` unless both
+    methods timed every game.
+    """
+    if not ours.times or len(ours.times) != len(peer.times):
+        return None
+    return statistics.median(a / b for a, b in zip(ours.times, peer.times, strict=True))
+
+
+def report(all_eq: dict[int, dict[str, Cell]], lh: dict[int, dict[str, Cell]] | None,
+           n_seeds: int, methods: Sequence[Method] = ALL_EQ_METHODS) -> None:
+    keys = [m.key for m in methods]
     print_table(
         f"All equilibria: median time per game ({n_seeds} games per size)",
         ["size", *keys],
@@ -505,6 +623,20 @@ def report(all_eq: dict[int, dict[str, Cell]], lh: dict[int, dict[str, Cell]],
         ["size", *peers],
         ratio_rows,
     )
+    paired_rows = []
+    for n, c in all_eq.items():
+        row = [f"{n}x{n}"]
+        for k in peers:
+            row.append(fmt_ratio(paired_ratio(c["ks-vertex"], c[k])) if not c[k].status
+                       else c[k].status)
+        paired_rows.append(row)
+    print_table(
+        "Paired ratio: median over the games of (kurilsim-vertex time / method time)",
+        ["size", *peers],
+        paired_rows,
+    )
+    if lh is None:
+        return
 
     lh_keys = ["ks-lh", "qe-lh", "np-lh"]
     print_table(
@@ -534,7 +666,7 @@ def run_small_games(names: Sequence[str] | None = None) -> None:
     games = small_games()
     if names:
         games = {k: v for k, v in games.items() if k in names}
-    print(f"\nSmall textbook games ({len(games)}):")
+    print(f"\nSmall textbook games ({len(games)}; interleaved rounds, best batch):")
     rows = []
     ratios: dict[str, list[float]] = {"qe": [], "gambit": []}
     for name, (A, B) in games.items():
@@ -545,20 +677,32 @@ def run_small_games(names: Sequence[str] | None = None) -> None:
             inst.quantecon = qe_gt.NormalFormGame(
                 (qe_gt.Player(A), qe_gt.Player(B.T.copy()))
             )
-        t_ks, eqs, _ = time_call(lambda inst=inst: _ks("vertex")(inst))
-        row = [name, "x".join(map(str, A.shape)), str(len(eqs)), fmt_time(t_ks)]
+        eqs = _ks("vertex")(inst)
+        peers: list[tuple[str, Callable[[], Any]]] = []
+        errors: dict[str, str] = {}
         for key, available, run in (
             ("qe", qe_gt is not None, _qe("vertex_enumeration")),
             ("gambit", pygambit is not None, _gambit_enummixed),
         ):
             if not available:
-                row += ["n/a", "-"]
+                errors[key] = "n/a"
                 continue
             try:
-                t, _, _ = time_call(lambda inst=inst, run=run: run(inst))
+                run(inst)
             except Exception as exc:  # noqa: BLE001 - report, never crash
-                row += [f"error: {type(exc).__name__}", "-"]
+                errors[key] = f"error: {type(exc).__name__}"
                 continue
+            peers.append((key, lambda inst=inst, run=run: run(inst)))
+        times = time_interleaved(
+            [lambda inst=inst: _ks("vertex")(inst), *(fn for _, fn in peers)]
+        )
+        t_ks, peer_times = times[0], dict(zip((k for k, _ in peers), times[1:], strict=True))
+        row = [name, "x".join(map(str, A.shape)), str(len(eqs)), fmt_time(t_ks)]
+        for key in ("qe", "gambit"):
+            if key in errors:
+                row += [errors[key], "-"]
+                continue
+            t = peer_times[key]
             ratios[key].append(t_ks / t)
             row += [fmt_time(t), fmt_ratio(t_ks / t)]
         rows.append(row)
@@ -587,6 +731,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="only the suite of small textbook games")
     parser.add_argument("--no-small-games", action="store_true",
                         help="skip the suite of small textbook games")
+    parser.add_argument("--vertex-only", action="store_true",
+                        help="only kurilsim vertex, QuantEcon vertex_enumeration and "
+                             "Gambit enummixed (no support methods, nashpy or "
+                             "Lemke-Howson), calls under 50 ms timed in interleaved "
+                             "rounds (best batch)")
     args = parser.parse_args(argv)
     sizes = tuple(args.sizes) if args.sizes else (QUICK_SIZES if args.quick else FULL_SIZES)
 
@@ -600,11 +749,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     instances = {n: [make_instance(n, 1000 * n + k) for k in range(args.seeds)]
                  for n in sizes}
     start = time.perf_counter()
+    methods = VERTEX_METHODS if args.vertex_only else ALL_EQ_METHODS
     print("\nAll equilibria:")
-    all_eq = run_all_equilibria(instances, args.limit)
-    print("\nLemke-Howson:")
-    lh = run_lemke_howson(instances, args.lh_timeout)
-    report(all_eq, lh, args.seeds)
+    if args.vertex_only:
+        all_eq = run_vertex_sweep(instances, args.limit)
+    else:
+        all_eq = run_all_equilibria(instances, args.limit, methods)
+    lh = None
+    if not args.vertex_only:
+        print("\nLemke-Howson:")
+        lh = run_lemke_howson(instances, args.lh_timeout)
+    report(all_eq, lh, args.seeds, methods)
     if not args.no_small_games:
         run_small_games()
     print(f"\ntotal wall time {time.perf_counter() - start:.1f} s")

@@ -19,7 +19,11 @@ from hypothesis import strategies as st
 import kurilsim.solvers._vertex as vertex_module
 from kurilsim import NormalFormGame, PrecisionError, solve_nash
 from kurilsim.solvers import nash
-from kurilsim.solvers.results import _first_of_close, check_resolution
+from kurilsim.solvers.results import (
+    _first_of_close,
+    certify_candidates,
+    check_resolution,
+)
 from kurilsim.testing.strategies import generic_games, normal_form_games
 
 
@@ -166,3 +170,101 @@ def test_resolution_shortcut_leaves_exact_payoffs_to_check_resolution() -> None:
     assert not nash._resolved_two_player(game, 1e-9)
     with pytest.raises(PrecisionError, match="not representable"):
         solve_nash(game, "vertex")
+
+
+@pytest.mark.parametrize("d", [1, 2, 3])
+def test_det_adjugate_matches_lapack(d: int) -> None:
+    rng = np.random.default_rng(d)
+    systems = rng.standard_normal((40, d, d))
+    systems[0] = np.eye(d)
+    systems[1, -1] = systems[1, 0]  # two equal rows (d > 1): exactly singular
+    det, adjugate = vertex_module._det_adjugate(systems)
+    np.testing.assert_allclose(det, np.linalg.det(systems), rtol=1e-10, atol=1e-13)
+    # adj(M) @ M = det(M) I, singular matrices included
+    np.testing.assert_allclose(
+        adjugate @ systems, det[:, None, None] * np.eye(d), atol=1e-12
+    )
+    if d > 1:
+        assert det[1] == pytest.approx(0.0, abs=1e-15)
+
+
+def _certify_reference(
+    game: NormalFormGame, blocks: tuple[np.ndarray, ...], tol: float
+) -> tuple[int, list[np.ndarray]]:
+    """The rule of certify_candidates spelt out one profile at a time: how many
+    candidates pass, and the distinct ones."""
+    passed, out = 0, []
+    for x, y in zip(*blocks, strict=True):
+        profile = [np.where(s > 1e-12, s, 0.0) for s in (x, y)]
+        if min(s.sum() for s in profile) <= 0:
+            continue
+        profile = [s / s.sum() for s in profile]
+        if np.all(game.gains(profile) <= tol * game.payoff_ranges):
+            passed += 1
+            flat = np.concatenate(profile)
+            if not any(np.abs(flat - seen).max() <= 1e-9 for seen in out):
+                out.append(flat)
+    return passed, out
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_two_player_certification_matches_the_rule_per_candidate(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    m, n = rng.integers(1, 5, size=2)
+    game = NormalFormGame([rng.integers(-2, 3, (m, n)), rng.integers(-2, 3, (m, n))])
+    # every pure profile, random mixtures, a zero row, a NaN row and duplicates
+    pure = [(np.eye(m)[i], np.eye(n)[j]) for i in range(m) for j in range(n)]
+    mixed = [(rng.random(m), rng.random(n)) for _ in range(5)]
+    junk = [(np.zeros(m), np.ones(n)), (np.full(m, np.nan), np.ones(n))]
+    cands = pure + mixed + junk + pure[:2]
+    blocks = (np.array([c[0] for c in cands]), np.array([c[1] for c in cands]))
+    kept, k, rejected, certificate = certify_candidates(game, blocks, tol=1e-9)
+    passed, expected = _certify_reference(game, blocks, 1e-9)
+    assert k == len(cands)
+    assert rejected == len(cands) - passed
+    found = [np.concatenate(eq.strategies) for eq in kept]
+    assert same_set(found, expected)  # duplicates merged, nothing else lost
+    for eq in kept:
+        x, y = eq.strategies
+        A, B = game.payoffs
+        np.testing.assert_allclose(eq.payoffs, [x @ A @ y, x @ B @ y], atol=1e-12)
+        assert eq.regret == pytest.approx(game.regret([x, y]), abs=1e-12)
+    relative = [game.gains(eq.strategies) / game.payoff_ranges for eq in kept]
+    assert certificate == pytest.approx(max(0.0, *(float(g.max()) for g in relative)), abs=1e-15)
+
+
+@pytest.mark.parametrize(("m", "n"), [(1, 3), (2, 2), (3, 3), (2, 4), (4, 3)])
+@pytest.mark.parametrize("tol", [0.0, 1e-9, 0.3])
+def test_two_player_pure_candidates_match_the_n_player_kernel(m: int, n: int, tol: float) -> None:
+    from kurilsim.solvers._pure import pure_equilibria_kernel
+
+    for seed in range(10):
+        rng = np.random.default_rng(seed)
+        game = NormalFormGame([rng.integers(0, 3, (m, n)), rng.integers(0, 3, (m, n))])
+        rows, cols = nash._pure_blocks(game, tol)
+        profiles_ = pure_equilibria_kernel(game.centred_payoffs, atol=tol * game.payoff_ranges)
+        assert rows.tolist() == np.eye(m)[profiles_[:, 0]].tolist()
+        assert cols.tolist() == np.eye(n)[profiles_[:, 1]].tolist()
+
+
+@pytest.mark.parametrize("shape", [(3, 3), (2, 3), (4, 2)])
+@pytest.mark.parametrize("player", [0, 1])
+@pytest.mark.parametrize("gap", [0.0, 1e-16, 1e-13, 1e-6])
+def test_resolution_shortcut_agrees_on_square_and_rectangular_games(
+    shape: tuple[int, int], player: int, gap: float
+) -> None:
+    rng = np.random.default_rng(3)
+    payoffs = [rng.random(shape), rng.random(shape)]
+    # a near tie between two payoffs the player compares
+    if player == 0:
+        payoffs[0][1, 0] = payoffs[0][0, 0] + gap
+    else:
+        payoffs[1][0, 1] = payoffs[1][0, 0] + gap
+    game = NormalFormGame(payoffs)
+    for tol in (1e-15, 1e-9):
+        try:
+            check_resolution(game, tol, method="vertex")
+            passes = True
+        except PrecisionError:
+            passes = False
+        assert nash._resolved_two_player(game, tol) == passes

@@ -18,8 +18,9 @@ enumerated and paired exhaustively instead.
 
 Tiny games (at most :data:`TINY_BASES` label bases per polytope, up to 4x4)
 skip both Qhull and the partner systems: every basis of both polytopes is
-solved in one batched call and the vertices are paired exhaustively
-(:func:`_tiny_candidates`), which costs fewer NumPy calls than either.
+solved in one batch (in closed form up to ``3x3`` systems, else one LAPACK
+call) and the vertices are paired exhaustively (:func:`_tiny_candidates`),
+which costs fewer NumPy calls than either.
 """
 
 from __future__ import annotations
@@ -366,8 +367,8 @@ class _Tiny(NamedTuple):
     template: NDArray[np.float64]  # the row table, payoff rows zero
     offset: NDArray[np.float64]  # (S, m + n): right-hand side of each label equation
     sign: NDArray[np.float64]  # (S, m + n): -1 on >= constraints, +1 on <=
-    coordinate: NDArray[np.bool_]  # (S, m + n): the label is a coordinate
     dims: NDArray[np.intp]  # (S,): the dimension of the basis's polytope
+    origins: NDArray[np.intp]  # the two bases whose solution is the origin
     n_p: int  # how many bases belong to P
 
 
@@ -412,13 +413,53 @@ def _tiny_structure(m: int, n: int) -> _Tiny:
         template=table,
         offset=label_rhs,
         sign=np.where(coordinate, -1.0, 1.0),
-        coordinate=coordinate,
         dims=np.where(in_p[:, 0], m, n),
+        # combinations() starts with P's coordinate labels 0..m-1 and ends
+        # with Q's, m..m+n-1
+        origins=np.array([0, len(bases) - 1], dtype=np.intp),
         n_p=n_p,
     )
     for array in out[:-1]:
         array.flags.writeable = False
     return out
+
+
+#: Tiny-route systems up to this size are solved by the adjugate
+#: (:func:`_det_adjugate`), larger ones by LAPACK.
+_CRAMER_MAX = 3
+
+
+def _det_adjugate(
+    systems: NDArray[np.float64],
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Determinants and adjugates of a stack of ``1x1``, ``2x2`` or ``3x3`` matrices.
+
+    Closed forms (cofactors as cross products of rows), a dozen elementwise
+    NumPy calls for the whole stack, where ``np.linalg.det`` and
+    ``np.linalg.solve`` set up one LAPACK call per matrix.  Used only for
+    systems that pass the conditioning test of
+    :func:`~kurilsim.solvers._polytope.solve_square_systems` (determinant
+    above ``1e-8`` times Hadamard's bound, or an acceptable smallest
+    singular value), where ``adjugate @ b / det`` is accurate to a few
+    units of round-off times the condition number, as an LU solve is.
+    """
+    d = systems.shape[-1]
+    if d == 1:
+        return systems[:, 0, 0].copy(), np.ones_like(systems)
+    if d == 2:
+        a, b, c, e = systems[:, 0, 0], systems[:, 0, 1], systems[:, 1, 0], systems[:, 1, 1]
+        adjugate = np.stack((e, -b, -c, a), axis=1).reshape(-1, 2, 2)
+        return a * e - b * c, adjugate
+    # row k of the cofactor matrix is the cross product of rows k+1 and k+2
+    # (indices mod 3): read as views of the matrices repeated twice each way
+    twice = np.empty((len(systems), 5, 5))
+    twice[:, :3, :3] = systems
+    twice[:, 3:, :3] = systems[:, :2]
+    twice[:, :, 3:] = twice[:, :, :2]
+    cofactors = twice[:, 1:4, 1:4] * twice[:, 2:5, 2:5]
+    cofactors -= twice[:, 1:4, 2:5] * twice[:, 2:5, 1:4]
+    det = np.add.reduce(systems[:, 0] * cofactors[:, 0], axis=1)
+    return det, cofactors.transpose(0, 2, 1)
 
 
 def _tiny_candidates(
@@ -428,7 +469,8 @@ def _tiny_candidates(
 
     Every vertex of ``P`` (``Q``) is the solution of ``m`` (``n``) of its
     ``m + n`` label equations; all such square systems of both polytopes
-    are solved in one batched call (padded to ``max(m, n)``), with the
+    are solved in one batch (padded to ``max(m, n)``; up to ``3x3`` by
+    :func:`_det_adjugate`, else by LAPACK), with the
     singularity test of :func:`~kurilsim.solvers._polytope.solve_square_systems`
     and the feasibility and label tolerances of the ``"bases"`` route.  The
     vertices are then paired exhaustively as in :func:`_exhaustive_pairs`
@@ -447,25 +489,58 @@ def _tiny_candidates(
     # (the bound solve_square_systems computes, without a norm per system)
     norms = np.sqrt(np.add.reduce(table * table, axis=1))
     bound = np.multiply.reduce(norms[tiny.bases], axis=1)
-    quality = np.abs(np.linalg.det(systems))
+    # up to 3x3 determinants and solutions in closed form, without LAPACK's
+    # set-up per system (a batched elimination in NumPy was measured slower
+    # from 4x4 on)
+    small = systems.shape[-1] <= _CRAMER_MAX
+    if small:
+        det, adjugate = _det_adjugate(systems)
+    else:
+        det = np.linalg.det(systems)
+    quality = np.abs(det)
     ok = quality > 1e-8 * bound
-    if not ok.all():  # the test of solve_square_systems for doubtful systems
-        doubtful = np.flatnonzero(~ok)
+    doubtful = np.flatnonzero(~ok)
+    if len(doubtful):  # the test of solve_square_systems for doubtful systems
         sv = np.linalg.svd(systems[doubtful], compute_uv=False)
         ok[doubtful] = sv[:, -1] > _RCOND * sv[:, 0]
-        systems[~ok] = np.eye(systems.shape[-1])
-    z = np.linalg.solve(systems, tiny.rhs[..., None])[..., 0]
+        systems[~ok] = np.eye(systems.shape[-1])  # singular: solved as I, discarded
+    if small:
+        scale = det
+        if len(doubtful):  # no division by a tiny determinant: redone below
+            scale = det.copy()
+            scale[doubtful] = 1.0
+        z = np.matmul(adjugate, tiny.rhs[..., None])[..., 0]
+        z /= scale[:, None]
+        if len(doubtful):
+            z[~ok] = 0.0  # singular: discarded
+            rescue = doubtful[ok[doubtful]]  # small determinant, yet well conditioned
+            if len(rescue):
+                z[rescue] = np.linalg.solve(
+                    systems[rescue], tiny.rhs[rescue][..., None]
+                )[..., 0]
+    else:
+        z = np.linalg.solve(systems, tiny.rhs[..., None])[..., 0]
     quality /= bound
     n_p = tiny.n_p
     # every label equation's value minus its right-hand side, per basis
-    values = np.concatenate([z[:n_p] @ table[:labels].T, z[n_p:] @ table[labels : 2 * labels].T])
+    if m == n:  # both polytopes in one batched product
+        values = np.matmul(
+            z.reshape(2, n_p, m), table[: 2 * labels].reshape(2, labels, m).transpose(0, 2, 1)
+        ).reshape(len(z), labels)
+    else:
+        values = np.concatenate(
+            [z[:n_p] @ table[:labels].T, z[n_p:] @ table[labels : 2 * labels].T]
+        )
     values -= tiny.offset
     # feasible: coordinates >= -tol, inequalities <= 1 + tol; the origin of
-    # each polytope (every coordinate label) is nobody's partner
+    # each polytope (the basis of all its coordinate labels: no other basis
+    # solves to zero) is nobody's partner
     tight = np.abs(values) <= LABEL_TOL
     values *= tiny.sign
-    keep = ok & (values.max(axis=1) <= LABEL_TOL) & ~(tight | ~tiny.coordinate).all(axis=1)
-    if (tight[keep].sum(axis=1) > tiny.dims[keep]).any():
+    keep = np.maximum.reduce(values, axis=1) <= LABEL_TOL
+    keep &= ok
+    keep[tiny.origins] = False
+    if (np.add.reduce(tight, axis=1, dtype=np.intp)[keep] > tiny.dims[keep]).any():
         # a degenerate vertex is the solution of several bases (each exact
         # for it): keep the best conditioned one
         keys = label_keys(tight) + (np.arange(len(tight)) >= n_p) * 2.0**labels
@@ -474,8 +549,8 @@ def _tiny_candidates(
         _, first = np.unique(keys[order], return_index=True)
         keep[:] = False
         keep[order[first]] = True
-    index = np.flatnonzero(keep)
-    ix, iy = index[index < n_p], index[index >= n_p]
+    ix = np.flatnonzero(keep[:n_p])
+    iy = np.flatnonzero(keep[n_p:]) + n_p
     lx, ly = tight[ix], tight[iy]
     p, q = np.nonzero((lx[:, None, :] | ly[None, :, :]).all(axis=2))
     i, j = ix[p], iy[q]

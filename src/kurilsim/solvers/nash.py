@@ -41,6 +41,7 @@ from kurilsim._errors import (
 )
 from kurilsim.games.extensive import ExtensiveFormGame
 from kurilsim.games.normal_form import DEFAULT_TOL, EPS, NormalFormGame
+from kurilsim.games.payoffs import gains_exceed
 from kurilsim.solvers._enumerate import enumerate_kernel, reduced_shape
 from kurilsim.solvers._exact import (
     ExactKernel,
@@ -593,14 +594,24 @@ def _resolved_two_player(game: NormalFormGame, tol: float) -> bool:
     """
     if game.n_players != 2 or not game.is_float_exact:
         return False
-    ranges = game.payoff_ranges
-    resolution = (sum(game.shape) + 2) * EPS * ranges  # game.resolution
-    if (tol * ranges < resolution).any():
+    unit = (sum(game.shape) + 2) * EPS
+    ranges = game.payoff_ranges.tolist()
+    resolution = [unit * r for r in ranges]  # game.resolution
+    if any(tol * r < res for r, res in zip(ranges, resolution, strict=True)):
         return False
-    for axis, u in enumerate(game.centred_payoffs):
-        ordered = np.sort(u, axis=axis)
-        steps = ordered[1:] - ordered[:-1] if axis == 0 else ordered[:, 1:] - ordered[:, :-1]
-        if ((steps > 0) & (steps <= resolution[axis])).any():
+    A, B = game.centred_payoffs
+    # the payoffs each player compares, one column per opponent's strategy
+    # (the row player's along A's columns, the column player's along B's rows)
+    m, n = A.shape
+    if m == n:  # both players in one sort
+        ordered = np.sort(np.concatenate((A, B.T), axis=1), axis=0)
+        parts = ((ordered, 0, n), (ordered, n, 2 * n))
+    else:
+        parts = ((np.sort(A, axis=0), 0, n), (np.sort(B.T, axis=0), 0, m))
+    for (ordered, start, stop), res in zip(parts, resolution, strict=True):
+        steps = ordered[1:, start:stop] - ordered[:-1, start:stop]
+        steps[steps <= 0.0] = np.inf  # equal payoffs: no difference to resolve
+        if steps.size and steps.min() <= res:
             return False
     return True
 
@@ -1005,6 +1016,14 @@ def _pure_blocks(game: NormalFormGame, tol: float) -> tuple[NDArray[np.float64],
     within ``tol`` is accepted, whether or not it is an extreme point of an
     equilibrium component of the game as given.
     """
+    if game.n_players == 2:
+        # pure_equilibria_kernel's rule and arithmetic in fewer NumPy calls
+        A, B = game.centred_payoffs
+        limits = tol * game.payoff_ranges
+        exceed = gains_exceed(np.subtract(A.max(axis=0), A), limits[0])
+        exceed |= gains_exceed(np.subtract(B.max(axis=1, keepdims=True), B), limits[1])
+        rows, cols = np.nonzero(~exceed)  # lexicographic, as the kernel's
+        return np.eye(A.shape[0])[rows], np.eye(A.shape[1])[cols]
     profiles = pure_equilibria_kernel(
         game.centred_payoffs, atol=tol * game.payoff_ranges
     )

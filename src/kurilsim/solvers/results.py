@@ -442,6 +442,8 @@ def certify_candidates(
     k = len(blocks[0])
     if k == 0:
         return (), 0, 0, 0.0
+    if n == 2:
+        return _certify_two_players(game, blocks[0], blocks[1], tol, dedupe_atol)
     sizes = [int(np.shape(b)[1]) for b in blocks]
     starts = [0]
     for size in sizes[:-1]:
@@ -520,6 +522,82 @@ def certify_candidates(
         largest = gains[idx].max(axis=0)[moving] / ranges[moving]
         certificate = max(float(largest.max(initial=0.0)), 0.0)
     return kept, k, n_rejected, certificate
+
+
+def _certify_two_players(
+    game: NormalFormGame,
+    rows: NDArray[np.float64],
+    cols: NDArray[np.float64],
+    tol: float,
+    dedupe_atol: float,
+) -> tuple[tuple[Equilibrium, ...], int, int, float]:
+    """:func:`certify_candidates` for two players, in as few NumPy calls as possible.
+
+    The same cleaning, the same rule (:func:`gains_exceed` on gains from
+    the recentred payoffs, the arithmetic of the general path), the same
+    deduplication and order; fixed per-call cost matters here because small
+    bimatrix games are solved in well under a millisecond.  Reported payoffs
+    are computed from the payoffs as given, for the kept candidates only.
+    """
+    k = len(rows)
+    m = int(np.shape(rows)[1])
+    flat = np.concatenate((rows, cols), axis=1, dtype=np.float64)
+    flat = np.where(flat > 1e-12, flat, 0.0)  # round-off (and NaN) to zero
+    starts = (0, m)
+    totals = np.add.reduceat(flat, starts, axis=1)  # (k, 2)
+    positive = totals > 0
+    if positive.all():
+        flat[:, :m] /= totals[:, :1]
+        flat[:, m:] /= totals[:, 1:]
+    else:  # rows with total 0 are all zero already
+        safe = np.where(positive, totals, 1.0)
+        flat[:, :m] /= safe[:, :1]
+        flat[:, m:] /= safe[:, 1:]
+    A, B = game.centred_payoffs
+    dev = np.empty_like(flat)
+    np.matmul(flat[:, m:], A.T, out=dev[:, :m])  # row player's deviation payoffs
+    np.matmul(flat[:, :m], B, out=dev[:, m:])  # column player's
+    gains = np.maximum.reduceat(dev, starts, axis=1)
+    dev *= flat
+    gains -= np.add.reduceat(dev, starts, axis=1)
+    # within tolerance (NaN fails) by the one rule, and a mixed strategy per player
+    bad = gains_exceed(gains, tol * game.payoff_ranges)
+    bad |= ~positive
+    idx = np.flatnonzero(~(bad[:, 0] | bad[:, 1]))
+    n_rejected = k - len(idx)
+    flat.flags.writeable = False
+    if not len(idx):
+        return (), k, n_rejected, 0.0
+    if len(idx) > 1:
+        kept_flat = flat[idx]
+        keep = _first_of_close(kept_flat, dedupe_atol)
+        if not keep.all():
+            idx, kept_flat = idx[keep], kept_flat[keep]
+        if len(idx) > 1:
+            idx = idx[np.lexsort(-kept_flat.T[::-1])]
+    kept_flat = flat[idx]
+    # reported payoffs from the payoffs as given
+    A, B = game.payoffs
+    kept_dev = np.empty_like(kept_flat)
+    np.matmul(kept_flat[:, m:], A.T, out=kept_dev[:, :m])
+    np.matmul(kept_flat[:, :m], B, out=kept_dev[:, m:])
+    kept_dev *= kept_flat
+    values = np.add.reduceat(kept_dev, starts, axis=1)
+    values.flags.writeable = False
+    kept_gains = gains[idx]
+    regrets = np.maximum(kept_gains.max(axis=1), 0.0).tolist()
+    kept = tuple(
+        Equilibrium((flat[c, :m], flat[c, m:]), payoffs=values[r], regret=regrets[r])
+        for r, c in enumerate(idx.tolist())
+    )
+    # each player's largest gain over its payoff range (a player with constant
+    # payoffs gains nothing)
+    largest = kept_gains.max(axis=0).tolist()
+    certificate = max(
+        [g / r for g, r in zip(largest, game.payoff_ranges.tolist(), strict=True) if r > 0],
+        default=0.0,
+    )
+    return kept, k, n_rejected, max(certificate, 0.0)
 
 
 def _first_of_close(points: NDArray[np.float64], atol: float) -> NDArray[np.bool_]:
