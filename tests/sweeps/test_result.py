@@ -424,3 +424,15 @@ def test_lottery_shares_say_how_much_of_each_outcome_is_a_lottery() -> None:
     # a concept without lotteries has none
     assert sweep(scenario, {"russia.security_weight": [0.2, 1.0]},
                  progress=False).lottery_shares() == {}
+
+
+def test_the_provenance_explains_a_swept_parameter_left_in_braces(tmp_path) -> None:
+    scenario = kurilsim.load_scenario("2018-singapore")
+    swept = sweep(scenario, {"japan.package_size": [0.5, 2.0],
+                             "russia.security_weight": [0.1, 0.5]}, progress=False)
+    text = swept.to_csv(tmp_path / "braces.csv").read_text(encoding="utf-8")
+    assert ("# placeholders: {japan.package_size} in an outcome's label stands for "
+            "that parameter's value at the point (its column)") in text
+    assert "{japan.package_size}" in text.split("# placeholders:")[1]
+    fixed = sweep(scenario, {"russia.security_weight": [0.1, 0.5]}, progress=False)
+    assert "placeholders" not in fixed.provenance()

@@ -620,7 +620,9 @@ class SweepResult:
             ``parameters`` and ``samples`` (sampled designs; ``random`` and
             ``lhs`` also ``ranges``, each parameter's ``[low, high]``, JSON:
             with ``design`` and ``seed``, enough to draw the sample again),
-            ``selection`` (a :meth:`sel` slice: the values it fixed, JSON), ``seed``
+            ``selection`` (a :meth:`sel` slice: the values it fixed, JSON),
+            ``placeholders`` (when a swept parameter appears as ``{name}`` in
+            the outcome labels: what it stands for), ``seed``
             (``none`` for a grid) and ``time`` (UTC, ISO 8601: when this
             provenance was taken, i.e. when the file is written).
 
@@ -665,6 +667,16 @@ class SweepResult:
                 facts["ranges"] = json.dumps(
                     {str(name): [float(low), float(high)] for name, low, high in ranges}
                 )
+        braced = sorted({
+            name for issue in self.scenario.space.issues for label in issue.labels
+            for name in _BRACED.findall(label) if name in self.points
+        })
+        if braced:  # a swept parameter named in an option's label
+            facts["placeholders"] = (
+                ", ".join(f"{{{name}}}" for name in braced)
+                + " in an outcome's label stands for that parameter's value at the "
+                "point (its column): the sweep varies it"
+            )
         selection = self.metadata.get("selection")
         if selection:  # a sel() slice: the values it fixed (also in the scenario)
             facts["selection"] = json.dumps(
