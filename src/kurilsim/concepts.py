@@ -1443,19 +1443,27 @@ _PBE_BLOCK: Final = 2048
 def _pbe_kernel(
     scenario: Scenario, utilities: NDArray[np.float64], settings: Mapping[str, NDArray[Any]]
 ) -> _Lottery4:
-    from kurilsim.kuril.pledge import _sweep_block
-    from kurilsim.solvers.pbe import _COMPILED_MIN_GAMES, _select_proposal_games
+    from kurilsim.games.signalling import DEFAULT_TOL
+    from kurilsim.kuril.pledge import _commitment_arguments, _sweep_block, _sweep_inputs
+    from kurilsim.solvers.pbe import (
+        _COMPILED_MIN_GAMES,
+        _compiled_commitment_games,
+        _select_proposal_games,
+    )
 
     m = utilities.shape[-1]
     codes = np.empty(m, dtype=np.intp)
     probability = np.empty(m)
     mode = np.empty(m)
     expected = np.empty((m, len(scenario.agents)))
-    # the compiled selection (numba, if there) for every block of a large sweep
+    # a large sweep: the compiled selection (numba, if there) for every block
     compiled = m >= _COMPILED_MIN_GAMES
+    fused = _compiled_commitment_games() if compiled else None
     like = None  # the first block's inputs: the messages, built once
-    for start in range(0, m, _PBE_BLOCK):
-        stop = min(start + _PBE_BLOCK, m)
+    # blocks bound the tables' memory; the compiled loop holds none (about 2 kB a point)
+    size = _PBE_BLOCK if fused is None else 16 * _PBE_BLOCK
+    for start in range(0, m, size):
+        stop = min(start + size, m)
         values = {k: np.asarray(v)[start:stop] for k, v in settings.items()}
         values.setdefault(
             "protocol.objection_cost",
@@ -1463,23 +1471,35 @@ def _pbe_kernel(
         )
         # the pledge game on the sweep's utilities (the swept agent parameters
         # are in settings; the block refuses utilities they do not reproduce),
-        # in compact form: each player's payoff if Russia accepts, and the
-        # status quo; selected on the relevant messages, as solve_scenario does
-        block = _sweep_block(
-            scenario, values, np.moveaxis(utilities[..., start:stop], -1, 0), like=like
-        )
-        like = block.inputs
-        messages, responses, _ = _select_proposal_games(
-            block.accept_sender, block.accept_receiver, block.reject_sender,
-            block.reject_receiver, block.inputs.prior, block.relevant(), compiled=compiled,
-        )
-        if np.any(messages < 0):
+        # selected on its relevant messages, as solve_scenario does
+        given = utilities[..., start:stop]  # agents x outcomes x points
+        if fused is not None:  # built, reduced and selected in one compiled loop
+            inputs, table, low, high = _sweep_inputs(scenario, values, given, like=like)
+            like, prior = inputs, inputs.prior
+            outcomes = np.empty((stop - start, 2), dtype=np.intp)
+            kinds = np.empty(stop - start, dtype=np.intp)
+            fused(
+                *_commitment_arguments(inputs, table, low, high), DEFAULT_TOL,
+                outcomes, expected[start:stop], kinds,
+            )
+            solved = kinds >= 0
+        else:  # in numpy: each player's payoff if the responder accepts, and the status quo
+            block = _sweep_block(scenario, values, given, like=like)
+            like, prior = block.inputs, block.inputs.prior
+            messages, responses, _ = _select_proposal_games(
+                block.accept_sender, block.accept_receiver, block.reject_sender,
+                block.reject_receiver, prior, block.relevant(), compiled=compiled,
+            )
+            solved = messages[:, 0] >= 0
+            if np.all(solved):
+                outcomes = block.outcomes(messages, responses)
+                expected[start:stop] = block.expected_utilities(messages, responses)
+        if not np.all(solved):
             raise InvalidModelError(
                 "the pledge game has no pure perfect Bayesian equilibrium at some point"
             )
-        outcomes = block.outcomes(messages, responses)
         first, second = outcomes[:, 0], outcomes[:, 1]
-        p_first = np.where(second == first, 1.0, block.inputs.prior[:, 0])
+        p_first = np.where(second == first, 1.0, prior[:, 0])
         p_second = 1.0 - p_first
         # the most likely deal (the first type's on a tie), unless no deal is likelier
         deal_first = np.where(first != NO_DEAL, p_first, 0.0)
@@ -1491,7 +1511,6 @@ def _pbe_kernel(
         codes[start:stop] = np.where(deal, best, NO_DEAL)
         probability[start:stop] = deal_first + deal_second
         mode[start:stop] = np.where(deal, best_p, none)
-        expected[start:stop] = block.expected_utilities(messages, responses)
     return codes, probability, expected, mode
 
 

@@ -60,8 +60,12 @@ The ``"pbe"`` concept
     rejected proposal).  The outcome is a lottery over Nature's draw: each
     type's agreement, weighted by the prior; its ``agreement`` is the most
     likely one (no deal if no deal is at least as likely), as for every
-    lottery concept.  Sweeps run :func:`kurilsim.solvers.pbe.select_pbe` on
-    the tables of all points at once and report the same.
+    lottery concept.  Sweeps report the same without building the tables:
+    a rejection pays both players the status quo, so each point's game is
+    each player's payoff if Russia accepts and the status quo, reduced to
+    its relevant messages and selected as above, point by point in one
+    compiled loop with numba (``kurilsim.solvers._pbe_kernel.commitment_games``,
+    no tables in memory), in vectorised numpy blocks without it.
 
 Regions
     A sweep of ``"pbe"`` reports the most likely agreement and the
@@ -587,6 +591,76 @@ def pledge_tables(
     >>> many.receiver.shape
     (2, 2, 99, 2)
     """
+    inputs = _inputs(scenario, prior, clauses, values)
+    m, responder, agent = inputs.m, inputs.responder, inputs.agent
+    # the model's utilities; the responder's at credibility 0 and 1 (affine in it)
+    table = _utilities(scenario, agent, m)
+    low = _utilities(scenario, {**agent, inputs.credibility: np.zeros(m)}, m)[:, responder]
+    high = _utilities(scenario, {**agent, inputs.credibility: np.ones(m)}, m)[:, responder]
+    japan_accept, russia_accept, concluded, japan_sq, russia_sq = _accepted(
+        table, low, high, inputs
+    )
+    sender, receiver, utilities = _expand(
+        table, japan_accept, russia_accept, concluded, japan_sq, russia_sq, inputs
+    )
+    prior_table = inputs.prior
+    if inputs.single:
+        sender, receiver, concluded, utilities, prior_table, table = (
+            sender[0], receiver[0], concluded[0], utilities[0], prior_table[0], table[0]
+        )
+    protocol = scenario.protocol
+    return PledgeTables(
+        sender=readonly(sender),
+        receiver=readonly(receiver),
+        prior=readonly(np.ascontiguousarray(prior_table)),
+        agreements=readonly(inputs.agreements),
+        clauses=readonly(inputs.clause_of),
+        concluded=readonly(concluded),
+        utilities=readonly(utilities),
+        outcome_utilities=readonly(np.array(table)),
+        labels=inputs.labels,
+        clause_names=tuple(c.name for c in inputs.menu),
+        players=(protocol.proposer, protocol.responder),
+    )
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _Inputs:
+    """The checked inputs of the pledge game's tables at ``m`` points."""
+
+    m: int
+    single: bool
+    menu: tuple[PledgeClause, ...]
+    proposer: int
+    responder: int
+    objector: int | None
+    blocks: bool
+    credibility: str
+    agent: dict[str, NDArray[Any]]
+    objection_cost: NDArray[np.float64]  # (m,)
+    prior: NDArray[np.float64]  # (m, 2)
+    agreements: NDArray[np.intp]
+    clause_of: NDArray[np.intp]
+    labels: tuple[str, ...]
+    restricted: NDArray[np.bool_] | None
+    costs: NDArray[np.float64]  # (m, clauses)
+    bindings: NDArray[np.float64]  # (m, clauses)
+    breach: NDArray[np.float64]  # (m,)
+
+
+def _inputs(
+    scenario: Scenario,
+    prior: ArrayLike | None,
+    clauses: Sequence[PledgeClause] | None,
+    values: Mapping[str, ArrayLike] | None,
+    *,
+    like: _Inputs | None = None,
+) -> _Inputs:
+    """The checked inputs of :func:`pledge_tables` (its errors are raised here).
+
+    ``like``: the inputs of an earlier call on the same scenario and menu,
+    whose messages (and the objector's restricted agreements) are reused.
+    """
     check_instance(scenario, Scenario, "scenario", error=InvalidModelError)
     menu = _menu(clauses)
     proposer, responder, objector = _roles(scenario)
@@ -640,7 +714,10 @@ def pledge_tables(
         raise InvalidModelError(
             f"{source} must be a probability in [0, 1], got {describe(given_prior)}"
         )
-    agreements, clause_of, labels = _messages(scenario, menu)
+    if like is not None and like.menu == menu:
+        agreements, clause_of, labels = like.agreements, like.clause_of, like.labels
+    else:
+        agreements, clause_of, labels = _messages(scenario, menu)
     costs = np.stack(
         [_value(scenario, c.cost, agent, m, f"clause {c.name!r} cost") for c in menu]
         or [np.zeros(m)], axis=-1,
@@ -653,10 +730,10 @@ def pledge_tables(
         bad = ~np.isfinite(values_at) | (values_at < 0) | (values_at > top)
         if np.any(bad):
             point, c = (int(k) for k in np.argwhere(bad)[0])
-            given = getattr(menu[c], what)
+            named = getattr(menu[c], what)
             raise InvalidModelError(
                 f"clause {menu[c].name!r} {what} "
-                + (f"({given}) " if isinstance(given, str) else "")
+                + (f"({named}) " if isinstance(named, str) else "")
                 + ("must be finite and >= 0" if top == np.inf else "must be a probability "
                    "in [0, 1]")
                 + f", got {values_at[point, c].item()!r}"
@@ -670,32 +747,16 @@ def pledge_tables(
     breach = (
         _value(scenario, breach_name, agent, m, "breach_cost") if menu else np.zeros(m)
     )
-    # the model's utilities; the responder's at credibility 0 and 1 (affine in it)
-    table = _utilities(scenario, agent, m)
-    low = _utilities(scenario, {**agent, credibility: np.zeros(m)}, m)[:, responder]
-    high = _utilities(scenario, {**agent, credibility: np.ones(m)}, m)[:, responder]
-    restricted = objectionable(scenario) if objector is not None else None
-    sender, receiver, concluded, utilities = _payoffs(
-        table, low, high, agreements, clause_of, costs, bindings, breach, cost,
-        restricted, proposer, responder, objector, protocol.objection_blocks,
-    )
-    prior_table = np.stack([belief, 1.0 - belief], axis=-1)
-    if single:
-        sender, receiver, concluded, utilities, prior_table, table = (
-            sender[0], receiver[0], concluded[0], utilities[0], prior_table[0], table[0]
-        )
-    return PledgeTables(
-        sender=readonly(sender),
-        receiver=readonly(receiver),
-        prior=readonly(np.ascontiguousarray(prior_table)),
-        agreements=readonly(agreements),
-        clauses=readonly(clause_of),
-        concluded=readonly(concluded),
-        utilities=readonly(utilities),
-        outcome_utilities=readonly(np.array(table)),
-        labels=labels,
-        clause_names=tuple(c.name for c in menu),
-        players=(protocol.proposer, protocol.responder),
+    if like is not None and like.objector == objector:
+        restricted = like.restricted
+    else:
+        restricted = objectionable(scenario) if objector is not None else None
+    return _Inputs(
+        m=m, single=single, menu=menu, proposer=proposer, responder=responder,
+        objector=objector, blocks=protocol.objection_blocks, credibility=credibility,
+        agent=agent, objection_cost=cost, prior=np.stack([belief, 1.0 - belief], axis=-1),
+        agreements=agreements, clause_of=clause_of, labels=labels, restricted=restricted,
+        costs=costs, bindings=bindings, breach=breach,
     )
 
 
@@ -712,27 +773,24 @@ def _utilities(
     return np.broadcast_to(result, (m, *result.shape[-2:]))
 
 
-def _payoffs(
+def _accepted(
     table: NDArray[np.float64],
     low: NDArray[np.float64],
     high: NDArray[np.float64],
-    agreements: NDArray[np.intp],
-    clause_of: NDArray[np.intp],
-    costs: NDArray[np.float64],
-    bindings: NDArray[np.float64],
-    breach: NDArray[np.float64],
-    objection_cost: NDArray[np.float64],
-    restricted: NDArray[np.bool_] | None,
-    proposer: int,
-    responder: int,
-    objector: int | None,
-    blocks: bool,
+    inputs: _Inputs,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_],
-           NDArray[np.float64]]:
-    """Sender and receiver tables (m, 2, M, 2), concluded (m, 2, M) and every
-    agent's payoffs (m, A, M, 2, 2) from the utilities of ``m`` points."""
-    m, n_agents, n_outcomes = table.shape
+           NDArray[np.float64], NDArray[np.float64]]:
+    """The sender's and the receiver's payoffs if the receiver accepts, (m, 2, M)
+    each, whether the deal is then concluded (m, 2, M), and the status quo of
+    each, (m,), from the utilities ``table`` (m, n_agents, n + 1) of ``m``
+    points and the responder's at credibility 0 and 1, ``low`` and ``high``
+    (m, n + 1).  A rejection pays the status quo (what the full tables of
+    :func:`_expand` hold in their second response column)."""
+    m, _, n_outcomes = table.shape
     sq = n_outcomes - 1
+    agreements, clause_of = inputs.agreements, inputs.clause_of
+    costs, bindings, breach = inputs.costs, inputs.bindings, inputs.breach
+    objection_cost, restricted = inputs.objection_cost, inputs.restricted
     proposal = agreements != NO_DEAL
     row = np.where(proposal, agreements, sq)  # the outcome row of each message
     has = clause_of >= 0
@@ -741,20 +799,22 @@ def _payoffs(
     binding = np.where(has, bindings[:, pick], 0.0)
     # a type's cost of the clause if the deal is concluded: (m, 2, M)
     paid = np.stack([kappa, kappa + breach[:, None] * binding], axis=1)
-    japan = table[:, proposer]
+    japan = table[:, inputs.proposer]
     japan_deal = japan[:, row][:, None, :] - paid  # (m, 2, M)
     japan_sq = japan[:, sq]
     concluded = np.broadcast_to(proposal, (m, 2, len(row))).copy()
-    if objector is not None and restricted is not None:
-        us = table[:, objector]
+    if inputs.objector is not None and restricted is not None:
+        us = table[:, inputs.objector]
         spread_us = np.ptp(us, axis=1)
         eps_us = _TOL * np.where(spread_us > 0, spread_us, 1.0)
         worse = us[:, row] - us[:, sq, None] < -eps_us[:, None]  # (m, M)
         marked = proposal & np.append(restricted, False)[np.minimum(row, sq)] & proposal
         objects = worse & marked[None, :]
-        if not blocks:
-            spread_j = np.maximum(japan.max(axis=1), japan_deal.max(axis=(1, 2))) - np.minimum(
-                japan.min(axis=1), (japan_deal - objection_cost[:, None, None]).min(axis=(1, 2))
+        if not inputs.blocks:
+            # (reductions over one flat axis: numpy's over two axes are slow)
+            flat_deal = japan_deal.reshape(m, -1)
+            spread_j = np.maximum(japan.max(axis=1), flat_deal.max(axis=1)) - np.minimum(
+                japan.min(axis=1), (flat_deal - objection_cost[:, None]).min(axis=1)
             )
             eps_j = _TOL * np.where(spread_j > 0, spread_j, 1.0)
             gain = japan_deal - japan_sq[:, None, None]
@@ -768,14 +828,33 @@ def _payoffs(
     russia_deal = np.stack(
         [russia_high, russia_low + binding * (russia_high - russia_low)], axis=1
     )
-    russia_sq = table[:, responder, sq]
-    # written into preallocated arrays: these tables are most of a sweep's memory traffic
+    russia_sq = table[:, inputs.responder, sq]
+    # in place: the deals' arrays become the accepted payoffs
+    np.copyto(japan_deal, japan_sq[:, None, None], where=~concluded)
+    np.copyto(russia_deal, russia_sq[:, None, None], where=~concluded)
+    return japan_deal, russia_deal, concluded, japan_sq, russia_sq
+
+
+def _expand(
+    table: NDArray[np.float64],
+    japan_accept: NDArray[np.float64],
+    russia_accept: NDArray[np.float64],
+    concluded: NDArray[np.bool_],
+    japan_sq: NDArray[np.float64],
+    russia_sq: NDArray[np.float64],
+    inputs: _Inputs,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """Sender and receiver tables (m, 2, M, 2) and every agent's payoffs
+    (m, A, M, 2, 2) from :func:`_accepted`."""
+    m, n_agents, n_outcomes = table.shape
+    sq = n_outcomes - 1
+    row = np.where(inputs.agreements != NO_DEAL, inputs.agreements, sq)
     n_messages = len(row)
     sender = np.empty((m, 2, n_messages, 2))
-    np.copyto(sender[..., 0], np.where(concluded, japan_deal, japan_sq[:, None, None]))
+    sender[..., 0] = japan_accept
     sender[..., 1] = japan_sq[:, None, None]
     receiver = np.empty((m, 2, n_messages, 2))
-    np.copyto(receiver[..., 0], np.where(concluded, russia_deal, russia_sq[:, None, None]))
+    receiver[..., 0] = russia_accept
     receiver[..., 1] = russia_sq[:, None, None]
     # every agent: (m, A, M, 2 types, 2 responses); accepted, the message's
     # agreement where it is concluded, else the status quo
@@ -786,9 +865,189 @@ def _payoffs(
         np.where(np.swapaxes(concluded, 1, 2)[:, None], table[:, :, row, None], status_quo),
     )
     utilities[..., 1] = status_quo
-    utilities[:, proposer] = np.moveaxis(sender, 1, 2)
-    utilities[:, responder] = np.moveaxis(receiver, 1, 2)
-    return sender, receiver, concluded, utilities
+    utilities[:, inputs.proposer] = np.moveaxis(sender, 1, 2)
+    utilities[:, inputs.responder] = np.moveaxis(receiver, 1, 2)
+    return sender, receiver, utilities
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _SweepBlock:
+    """The pledge game at ``m`` points of a sweep, in the compact form the
+    ``"pbe"`` kernel selects on (:func:`_sweep_block`): no full tables.
+
+    A rejection pays both players the status quo whatever the type and the
+    message, so each player's table is its payoff if Russia accepts,
+    ``(m, 2, M)``, and its status quo, ``(m,)``: what
+    :class:`PledgeTables` holds in ``sender[..., 0]`` and ``sender[..., 1]``
+    (likewise ``receiver``), bit for bit.
+    """
+
+    inputs: _Inputs
+    table: NDArray[np.float64]  # (m, A, n + 1): the sweep's utilities
+    accept_sender: NDArray[np.float64]  # (m, 2, M)
+    accept_receiver: NDArray[np.float64]  # (m, 2, M)
+    reject_sender: NDArray[np.float64]  # (m,)
+    reject_receiver: NDArray[np.float64]  # (m,)
+    concluded: NDArray[np.bool_]  # (m, 2, M)
+
+    def relevant(self, *, tol: float = DEFAULT_TOL) -> NDArray[np.bool_]:
+        """:meth:`PledgeTables.relevant` of the block's tables, (m, M)."""
+        sq_sender = self.reject_sender[:, None]
+        sq_receiver = self.reject_receiver
+        accept = self.accept_receiver
+        flat = accept.reshape(len(accept), -1)
+        high = np.maximum(flat.max(axis=1), sq_receiver)
+        low = np.minimum(flat.min(axis=1), sq_receiver)
+        spread = high - low
+        least = (sq_receiver - tol * np.where(spread > 0, spread, 1.0))[:, None]
+        sender = self.accept_sender
+        keep: NDArray[np.bool_] = (sender[:, 0] > sq_sender) | (sender[:, 1] > sq_sender)
+        keep &= (accept[:, 0] >= least) | (accept[:, 1] >= least)
+        keep[:, 0] = True  # no proposal
+        return keep
+
+    def outcomes(
+        self, messages: NDArray[np.intp], responses: NDArray[np.intp]
+    ) -> NDArray[np.intp]:
+        """:meth:`PledgeTables.outcomes` (indices unchecked), (m, 2)."""
+        answer = np.take_along_axis(responses, messages, axis=1)
+        done = np.take_along_axis(self.concluded, messages[:, :, None], axis=2)[..., 0]
+        deal = done & (answer == RESPONSES.index("accept"))
+        result: NDArray[np.intp] = np.where(deal, self.inputs.agreements[messages], NO_DEAL)
+        return result
+
+    def expected_utilities(
+        self, messages: NDArray[np.intp], responses: NDArray[np.intp]
+    ) -> NDArray[np.float64]:
+        """:meth:`PledgeTables.expected_utilities` (indices unchecked), (m, A)."""
+        inputs = self.inputs
+        table = self.table
+        sq = table.shape[2] - 1
+        answer = np.take_along_axis(responses, messages, axis=1)  # (m, 2)
+        accepted = answer == RESPONSES.index("accept")
+        done = np.take_along_axis(self.concluded, messages[:, :, None], axis=2)[..., 0]
+        row = np.where(inputs.agreements != NO_DEAL, inputs.agreements, sq)[messages]
+        reached = np.take_along_axis(table, row[:, None, :], axis=2)  # (m, A, 2)
+        status_quo = table[:, :, sq]
+        value = np.where((done & accepted)[:, None, :], reached, status_quo[:, :, None])
+        for player, accept, reject in (
+            (inputs.proposer, self.accept_sender, self.reject_sender),
+            (inputs.responder, self.accept_receiver, self.reject_receiver),
+        ):
+            paid = np.take_along_axis(accept, messages[:, :, None], axis=2)[..., 0]
+            value[:, player] = np.where(accepted, paid, reject[:, None])
+        prior = inputs.prior
+        total: NDArray[np.float64] = prior[:, None, 0] * value[..., 0]
+        total += prior[:, None, 1] * value[..., 1]
+        return total
+
+
+def _sweep_inputs(
+    scenario: Scenario,
+    values: Mapping[str, ArrayLike],
+    utilities: NDArray[np.float64],
+    *,
+    like: _Inputs | None = None,
+) -> tuple[_Inputs, NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """The pledge game's inputs (default menu) at the ``m`` points of a sweep,
+    points last: the checked inputs, the utilities (A, n + 1, m) and the
+    responder's at credibility 0 and 1 (n + 1, m).
+
+    ``values``: the points' parameters, as :func:`pledge_tables` takes them;
+    ``utilities``: the model's utilities at those points, (A, n + 1, m), the
+    sweep's layout (not computed again, not copied: only the responder's at
+    credibility 0 and 1 are computed).  ``like``: the inputs of an earlier
+    block (messages reused).
+
+    Raises
+    ------
+    InvalidModelError
+        As :func:`pledge_tables`, and if the responder's utilities are not
+        the affine function of its ``pledge_credibility`` that ``values``
+        give (a swept parameter missing from ``values``).
+    """
+    inputs = _inputs(scenario, None, None, values, like=like)
+    m, responder, credibility = inputs.m, inputs.responder, inputs.credibility
+    table = np.asarray(utilities, dtype=np.float64)
+    if table.ndim != 3 or table.shape[2] != m:
+        raise InvalidModelError(
+            f"the utilities must be (agents, outcomes, {m} points), got shape {table.shape}"
+        )
+    ends = []
+    for level in (0.0, 1.0):
+        overrides = {k: np.broadcast_to(v, (m,)) for k, v in inputs.agent.items()}
+        overrides[credibility] = np.full(m, level)
+        ends.append(np.ascontiguousarray(
+            scenario.outcome_utilities(overrides, points_last=True)[responder]
+        ))
+    low, high = ends
+    # the sweep's utilities must be the tables' model: the responder's is
+    # affine in its credibility, here the prior
+    expected = high - low
+    expected *= inputs.prior[:, 0]
+    expected += low
+    expected -= table[responder]
+    np.abs(expected, out=expected)
+    scale = np.abs(table).max(axis=(0, 1)) + 1.0
+    if np.any(expected > 1e-9 * scale):
+        raise InvalidModelError(
+            "the pbe kernel was given utilities that its settings do not "
+            "reproduce (a swept agent parameter missing from settings)"
+        )
+    return inputs, table, low, high
+
+
+def _sweep_block(
+    scenario: Scenario,
+    values: Mapping[str, ArrayLike],
+    utilities: NDArray[np.float64],
+    *,
+    like: _Inputs | None = None,
+) -> _SweepBlock:
+    """The compact pledge game (default menu) at the ``m`` points of a sweep
+    (arguments and errors as :func:`_sweep_inputs`)."""
+    inputs, table, low, high = _sweep_inputs(scenario, values, utilities, like=like)
+    table = np.ascontiguousarray(np.moveaxis(table, -1, 0))
+    accept_sender, accept_receiver, concluded, reject_sender, reject_receiver = _accepted(
+        table, np.ascontiguousarray(low.T), np.ascontiguousarray(high.T), inputs
+    )
+    return _SweepBlock(
+        inputs=inputs, table=table, accept_sender=accept_sender,
+        accept_receiver=accept_receiver, reject_sender=np.ascontiguousarray(reject_sender),
+        reject_receiver=np.ascontiguousarray(reject_receiver), concluded=concluded,
+    )
+
+
+def _commitment_arguments(
+    inputs: _Inputs,
+    table: NDArray[np.float64],
+    low: NDArray[np.float64],
+    high: NDArray[np.float64],
+) -> tuple[Any, ...]:
+    """The arguments of the compiled pledge-game selection
+    (``kurilsim.solvers._pbe_kernel.commitment_games``) from
+    :func:`_sweep_inputs` (points last), up to the selection's tolerance (the relevance's
+    and the decisions' included): the same game as :func:`_accepted` builds,
+    in the layout that loop reads."""
+    sq = table.shape[1] - 1
+    agreements = np.ascontiguousarray(inputs.agreements, dtype=np.intp)
+    proposal = agreements != NO_DEAL
+    row = np.where(proposal, agreements, sq)
+    if inputs.restricted is not None:
+        marked = proposal & np.append(inputs.restricted, False)[np.minimum(row, sq)]
+    else:
+        marked = np.zeros(len(agreements), dtype=bool)
+    prior = np.ascontiguousarray(inputs.prior)
+    return (
+        table, low, high, inputs.proposer, inputs.responder,
+        -1 if inputs.objector is None else inputs.objector, bool(inputs.blocks),
+        agreements, np.ascontiguousarray(inputs.clause_of, dtype=np.intp),
+        np.ascontiguousarray(marked), np.ascontiguousarray(inputs.costs),
+        np.ascontiguousarray(inputs.bindings), np.ascontiguousarray(inputs.breach),
+        np.ascontiguousarray(inputs.objection_cost), prior,
+        np.ascontiguousarray(prior / prior.sum(axis=1, keepdims=True)),
+        DEFAULT_TOL, _TOL,
+    )
 
 
 def pledge_game(

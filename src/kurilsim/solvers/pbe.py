@@ -1362,3 +1362,122 @@ def _select_two_by_two(
     receiver[~exists] = -1
     kind[~exists] = -1
     return sender, receiver, kind
+
+
+def _select_proposal_games(
+    accept_sender: NDArray[np.float64],
+    accept_receiver: NDArray[np.float64],
+    reject_sender: NDArray[np.float64],
+    reject_receiver: NDArray[np.float64],
+    prior: NDArray[np.float64],
+    keep: NDArray[np.bool_],
+    *,
+    tol: float = DEFAULT_TOL,
+    compiled: bool | None = None,
+) -> PBESelection:
+    """:func:`select_pbe` of a batch of proposal games, each on its kept messages.
+
+    A proposal game is a two-by-two signalling game whose second response
+    (reject) pays both players a status quo that depends on neither the
+    type nor the message: game ``g`` has sender payoffs
+    ``(accept_sender[g, t, m], reject_sender[g])`` (likewise the
+    receiver), shapes ``(n, 2, M)`` and ``(n,)``, and only the messages
+    ``keep[g]`` (``(n, M)``, message 0 kept everywhere): its selection is
+    ``solve_pbe`` of the :class:`SignallingGame` on those messages, mapped
+    back to the messages' indices, with -1 as the response at a removed
+    message (and everywhere at a point without a pure PBE).
+
+    ``compiled``: use the compiled loop
+    (:func:`kurilsim.solvers._pbe_kernel.proposal_games`) if numba is there
+    (``None``: for batches of at least ``_COMPILED_MIN_GAMES`` games;
+    ``KURILSIM_DISABLE_NUMBA`` keeps numpy either way), else numpy:
+    :func:`_select_two_by_two` on the games grouped by their number of kept
+    messages.  Inputs are not checked (an internal path of the sweeps).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> accept = np.array([[[0.0, 1.0, -1.0], [0.0, 1.0, -1.0]]])
+    >>> chosen = _select_proposal_games(
+    ...     accept, accept, np.zeros(1), np.zeros(1), np.array([[0.5, 0.5]]),
+    ...     np.array([[True, True, False]]), compiled=False)
+    >>> chosen.sender.tolist(), chosen.receiver.tolist(), chosen.kind.tolist()
+    ([[1, 1]], [[0, 0, -1]], [0])
+    """
+    n, T, M = accept_sender.shape
+    function = _compiled_proposal_games() if compiled is not False else None
+    if function is not None and (compiled or n >= _COMPILED_MIN_GAMES):
+        sender = np.empty((n, T), dtype=np.intp)
+        receiver = np.empty((n, M), dtype=np.intp)
+        kind = np.empty(n, dtype=np.intp)
+        function(
+            np.ascontiguousarray(accept_sender, dtype=np.float64),
+            np.ascontiguousarray(accept_receiver, dtype=np.float64),
+            np.ascontiguousarray(reject_sender, dtype=np.float64),
+            np.ascontiguousarray(reject_receiver, dtype=np.float64),
+            np.ascontiguousarray(prior / prior.sum(axis=1, keepdims=True)),
+            np.ascontiguousarray(keep, dtype=np.bool_),
+            float(tol), sender, receiver, kind,
+        )
+        return PBESelection(sender, receiver, kind)
+    sender = np.full((n, T), -1, dtype=np.intp)
+    receiver = np.full((n, M), -1, dtype=np.intp)
+    kind = np.full(n, -1, dtype=np.intp)
+    counts = keep.sum(axis=1)
+    for K in np.unique(counts).tolist():
+        rows = np.flatnonzero(counts == K)
+        # the kept messages of each row, in order
+        index = np.argsort(~keep[rows], axis=1, kind="stable")[:, :K]
+        for lo in range(0, len(rows), _CHUNK_ROWS):
+            part, at = rows[lo : lo + _CHUNK_ROWS], index[lo : lo + _CHUNK_ROWS]
+            r = len(part)
+            uS = np.empty((r, T, K, 2))
+            uS[..., 0] = np.take_along_axis(accept_sender[part], at[:, None, :], axis=2)
+            uS[..., 1] = reject_sender[part, None, None]
+            uR = np.empty((r, T, K, 2))
+            uR[..., 0] = np.take_along_axis(accept_receiver[part], at[:, None, :], axis=2)
+            uR[..., 1] = reject_receiver[part, None, None]
+            got, answers, kinds = _select_two_by_two(
+                uS, uR, prior[part], np.ones((r, T, K), dtype=bool), tol
+            )
+            solved = kinds >= 0
+            sender[part[solved]] = np.take_along_axis(at[solved], got[solved], axis=1)
+            rows_solved = part[solved]
+            receiver[rows_solved[:, None], at[solved]] = answers[solved]
+            kind[part] = kinds
+    return PBESelection(sender, receiver, kind)
+
+
+_compiled_proposal: Any = None  # the compiled proposal-game loop once looked up; False if none
+
+
+def _compiled_proposal_games() -> Callable[..., None] | None:
+    """The numba-compiled proposal-game selection, or ``None`` (as
+    :func:`_compiled_two_by_two`)."""
+    global _compiled_proposal
+    if _compiled_proposal is None:
+        _compiled_proposal = False
+        if _compiled_two_by_two() is not None:
+            from kurilsim.solvers import _pbe_kernel
+
+            _compiled_proposal = _pbe_kernel.proposal_games
+    return _compiled_proposal or None
+
+
+_compiled_commitment: Any = None  # the compiled commitment-game loop once looked up
+
+
+def _compiled_commitment_games() -> Callable[..., None] | None:
+    """The numba-compiled selection of proposal games with commitments
+    (:func:`kurilsim.solvers._pbe_kernel.commitment_games`), or ``None`` (as
+    :func:`_compiled_two_by_two`: without numba, or with
+    ``KURILSIM_DISABLE_NUMBA`` set, the caller builds the tables in numpy
+    and selects with :func:`_select_proposal_games`)."""
+    global _compiled_commitment
+    if _compiled_commitment is None:
+        _compiled_commitment = False
+        if _compiled_two_by_two() is not None:
+            from kurilsim.solvers import _pbe_kernel
+
+            _compiled_commitment = _pbe_kernel.commitment_games
+    return _compiled_commitment or None
