@@ -219,3 +219,66 @@ def test_a_recurrent_regime_sweeps_point_by_point() -> None:
     outcome = kurilsim.solve_scenario(scenario.with_params({"russia.security_weight": 1.0}),
                                       "dynamic")
     assert fast.probability[0] == pytest.approx(outcome.probability, abs=TOL)
+
+
+# -- the route and the phase utilities, computed once per chunk ------------------------
+@pytest.mark.parametrize("name", TRANSIENT + RECURRENT)
+def test_the_cached_route_is_the_concepts(name: str) -> None:
+    for scenario in (load_scenario(name), renamed(name), pie()):
+        assert dk._route(scenario) == concepts._regime_of(scenario, None)
+
+
+@pytest.mark.parametrize("swept", [
+    {"russia.security_weight": np.array([0.0, 1.5, 4.0])},
+    {"japan.demand": np.array([2.0, 4.0, 3.0]),
+     "russia.pledge_credibility": np.array([0.1, 0.5, 0.9])},
+    {"japan.talks_prospect": np.array([0.0, 0.3, 0.9]),
+     "japan.package_size": np.array([0.2, 0.5, 0.8])},
+])
+def test_the_phase_utilities_are_the_whole_tables_bit_for_bit(
+    swept: dict[str, NDArray[Any]]
+) -> None:
+    # Japan's row alone (or the whole table, with a shared parameter swept)
+    # equals the chain's phase flows: every agent's utilities with Japan's
+    # talks_prospect at 0
+    scenario = load_scenario("1993-tokyo")
+    swept = {n: v for n, v in swept.items() if n in scenario.parameter_names()}
+    table = np.ascontiguousarray(scenario.outcome_utilities(swept, points_last=True))
+    M = len(scenario.space)
+    firsts = np.flatnonzero(scenario.space.feature("islands.talks", default=0.0)[:M] > 0)
+    assert len(firsts)
+    stage = dk._phase_stage(scenario, table, swept, firsts)
+    zero = {n: v for n, v in swept.items() if n != "japan.talks_prospect"}
+    zero["japan.talks_prospect"] = np.zeros(3)
+    full = scenario.outcome_utilities(zero, points_last=True)
+    rows = [scenario.agent_names.index(p) for p in ("japan", "russia")]
+    np.testing.assert_array_equal(stage, full[rows][:, firsts])
+
+
+@pytest.mark.slow
+def test_points_computed_exactly_need_no_per_point_solve_without_numba(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # without numba the points near a tie are computed exactly by the plain
+    # Python loops (not by the concept's solve), and equal the concept there
+    from kurilsim.solvers import _markov_kernel as mk
+
+    monkeypatch.setattr(mk, "_compiled", lambda: None)
+    monkeypatch.setattr(mk, "_compiled_solve", lambda: None)
+    scenario = load_scenario("2018-singapore")
+    swept = points({"japan.demand": np.array([2, 4]),
+                    "russia.security_weight": np.linspace(0.0, 4.0, 41),
+                    "russia.pledge_credibility": np.linspace(0.0, 1.0, 41)})
+    table = np.ascontiguousarray(scenario.outcome_utilities(swept, points_last=True))
+    first = dk._assemble(scenario, dk._route(scenario), table, swept, exact=False)
+    near = np.flatnonzero(first.per_point)
+    assert len(near)
+    result = dk.dynamic_sweep(scenario, table, swept)
+    assert not result.per_point[near].any()
+    subset = {name: values[near] for name, values in swept.items()}
+    picked = dk.DynamicSweep(
+        agreement=result.agreement[near], probability=result.probability[near],
+        utilities=result.utilities[near], mode_probability=result.mode_probability[near],
+        per_point=result.per_point[near],
+    )
+    assert_equals_per_point(scenario, subset, picked)

@@ -54,6 +54,13 @@ def _scale(
     return result
 
 
+def _points_first(scaled: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``(P, M, 2)`` C-contiguous copy of ``(2, M, P)`` payoffs (two 2-d
+    transposes: about three times faster than copying the 3-d transpose)."""
+    result: NDArray[np.float64] = np.stack([scaled[0].T, scaled[1].T], axis=-1)
+    return result
+
+
 def _open(
     scenario: Scenario, utilities: NDArray[np.float64], exact: bool = False
 ) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
@@ -67,23 +74,24 @@ def _open(
     M = len(scenario.space)
     P = utilities.shape[-1]
     banned = np.asarray(protocol.vetoed_agreements(scenario.space), dtype=bool)
-    out = np.broadcast_to(banned[:, None], (M, P)).copy()
+    out = np.broadcast_to(~banned, (P, M)).copy()  # (P, M): open
     doubtful = np.zeros(P, dtype=bool)
     if protocol.objector:
         names = scenario.agent_names
         objector = utilities[names.index(protocol.objector)]
-        restricted = np.asarray(objectionable(scenario), dtype=bool)[:, None]
-        diff = objector[:M] - objector[M]
-        objected = restricted & (diff < 0)
-        doubtful |= (restricted & (diff != 0) & (np.abs(diff) < _MARGIN)).any(axis=0)
+        # only the objectionable agreements' rows are compared
+        rows = np.flatnonzero(np.asarray(objectionable(scenario), dtype=bool)[:M])
+        diff = objector[rows] - objector[M]
+        objected = diff < 0
+        doubtful |= ((diff != 0) & (np.abs(diff) < _MARGIN)).any(axis=0)
         if protocol.objection_blocks:
-            out |= objected
+            out[:, rows] &= ~objected.T
         elif protocol.payer in names:
             payer = utilities[names.index(protocol.payer)]
-            gap = payer[:M] - protocol.objection_cost - payer[M]
-            out |= objected & (gap < 0)
-            doubtful |= (restricted & (gap != 0) & (np.abs(gap) < _MARGIN)).any(axis=0)
-    return np.ascontiguousarray(~out.T), doubtful & (not exact)
+            gap = payer[rows] - protocol.objection_cost - payer[M]
+            out[:, rows] &= ~(objected & (gap < 0)).T
+            doubtful |= ((gap != 0) & (np.abs(gap) < _MARGIN)).any(axis=0)
+    return out, doubtful & (not exact)
 
 
 def _lottery_rates(
@@ -104,8 +112,10 @@ def _lottery_rates(
         total = np.where(total > 0, total, 1.0)
         scale = np.where(made, rho[k], 0.0)
         above, below = solution.lottery[:, k, 0], solution.lottery[:, k, 1]
-        np.add.at(rates, (rows, np.maximum(above, 0)), scale * first / total)
-        np.add.at(rates, (rows, np.maximum(below, 0)), scale * second / total)
+        # one point per row in each statement: no repeated index, so a plain
+        # indexed add (in the order np.add.at would add)
+        rates[rows, np.maximum(above, 0)] += scale * first / total
+        rates[rows, np.maximum(below, 0)] += scale * second / total
     return rates
 
 
@@ -123,7 +133,7 @@ def _one_state(
     lo = U.min(axis=1)  # (2, P): agreements and the status quo
     ranges = _scale(lo, U.max(axis=1))
     scaled = (U - lo[:, None, :]) / ranges[:, None, :]
-    Z = np.ascontiguousarray(np.moveaxis(scaled[:, :M, :], 0, -1).transpose(1, 0, 2))
+    Z = _points_first(scaled[:, :M, :])
     F = scaled[:, M, :].T  # (P, 2)
     available, doubtful = _open(scenario, utilities, exact)
     a = (1.0 - deltas) * F
@@ -157,6 +167,33 @@ class _Downstream:
     hi: NDArray[np.float64]
 
 
+@functools.lru_cache(maxsize=1)
+def _chain_space() -> Any:
+    """The agreement space of the regimes' scenarios (loaded once)."""
+    from kurilsim.kuril.history import REGIMES
+    from kurilsim.kuril.scenarios import load_scenario
+
+    return load_scenario(REGIMES[0].scenario).space
+
+
+def _route(scenario: Scenario) -> str | None:
+    """The concept's route for ``scenario``: ``kurilsim.concepts._regime_of``
+    without ``regime=`` (the regime whose bundled scenario it is, if it can
+    stand for a regime of the calibrated case; None for the one-state game),
+    with the regimes' agreement space loaded once rather than per chunk."""
+    from kurilsim.kuril.agents import Japan, Russia
+    from kurilsim.kuril.history import PLAYERS, REGIMES
+
+    names = scenario.agent_names
+    for name, kind in zip(PLAYERS, (Japan, Russia), strict=True):
+        if name not in names or not isinstance(scenario.agent(name), kind):
+            return None
+    if not bool(scenario.space == _chain_space()):
+        return None
+    return next((r.name for r in REGIMES if r.scenario == scenario.base_name), None)
+
+
+@functools.lru_cache(maxsize=16)
 def _transient(regime: int) -> bool:
     """Whether the chain never returns to ``regime`` once it has left it."""
     from kurilsim.kuril.history import kuril_chain
@@ -205,13 +242,25 @@ def _downstream(regime: str, banned: bytes) -> _Downstream:
     return _Downstream(W=W, after=after, reaches=reaches, certain=certain, h=h, lo=lo, hi=hi)
 
 
-def _phase_table(
-    scenario: Scenario, settings: Mapping[str, NDArray[Any]], P: int
+def _phase_stage(
+    scenario: Scenario, utilities: NDArray[np.float64],
+    settings: Mapping[str, NDArray[Any]], firsts: NDArray[np.intp],
 ) -> NDArray[np.float64]:
-    """``(n_agents, M + 1, P)``: the utilities at the points as first stages,
-    without Japan's ``talks_prospect`` (as the chain's phase flows)."""
+    """``(2, V, P)``: the chain's players' utilities of the phase agreements
+    ``firsts`` at the points as first stages, without Japan's
+    ``talks_prospect`` (as the chain's phase flows).
+
+    Only Japan's utilities depend on ``talks_prospect``: when no swept setting
+    is an alias of a shared parameter, Japan's row alone is computed again (the
+    same matrix product as the whole table's, so the same values bit for bit)
+    and Russia's is taken from ``utilities``."""
+    from kurilsim.kuril.history import PLAYERS
+
+    P = utilities.shape[-1]
+    names = scenario.agent_names
+    rows = [names.index(p) for p in PLAYERS]
     if "japan.talks_prospect" not in scenario.parameter_names():
-        table = scenario.outcome_utilities()
+        table = scenario.outcome_utilities()[rows][:, firsts]
         return np.broadcast_to(table[..., None], (*table.shape, P))
     talks = scenario.canonical_name("japan.talks_prospect")
     overrides: dict[str, Any] = {
@@ -219,20 +268,33 @@ def _phase_table(
         if scenario.agent_parameter(name) is not None
         and scenario.canonical_name(name) != talks
     }
+    shared = {alias for aliases in scenario.shared_parameters().values()
+              for alias in aliases}
+    alone = not (shared & ({talks, "japan.talks_prospect"} | set(overrides)))
+    if alone:
+        overrides = {name: values for name, values in overrides.items()
+                     if (scenario.agent_parameter(name) or ("", ""))[0] == "japan"}
     overrides["japan.talks_prospect"] = np.zeros(P)
     with np.errstate(over="ignore", invalid="ignore"):
-        result: NDArray[np.float64] = scenario.outcome_utilities(
-            overrides, points_last=True
-        )
-    return result
+        table = scenario.outcome_utilities(overrides, points_last=True)
+    if not alone:
+        result: NDArray[np.float64] = table[rows][:, firsts, :]
+        return result
+    stage = np.empty((2, len(firsts), P))
+    for i, player in enumerate(PLAYERS):
+        source = table if player == "japan" else utilities
+        stage[i] = source[names.index(player)][firsts]
+    return stage
 
 
 def _chain(
     scenario: Scenario, regime: str, utilities: NDArray[np.float64],
     settings: Mapping[str, NDArray[Any]], exact: bool = False,
+    stage: NDArray[np.float64] | None = None,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
     """The chain of regimes entered in ``regime`` (transient): ``(lottery
-    (P, M + 1), values (P, 2), regular)``."""
+    (P, M + 1), values (P, 2), regular)``; ``stage``: the phase utilities
+    (:func:`_phase_stage`) when given."""
     from kurilsim.concepts import _check_discounts
     from kurilsim.kuril.history import PLAYERS, REGIMES
 
@@ -259,14 +321,15 @@ def _chain(
     names = scenario.agent_names
     rows = [names.index(p) for p in PLAYERS]
     U = utilities[rows]  # (2, M + 1, P)
-    stage = _phase_table(scenario, settings, P)[rows][:, firsts, :]  # (2, V, P)
+    if stage is None:
+        stage = _phase_stage(scenario, utilities, settings, firsts)  # (2, V, P)
     lo = np.minimum(np.minimum(U.min(axis=1), stage.min(axis=1, initial=np.inf)),
                     down.lo[:, None])
     hi = np.maximum(np.maximum(U.max(axis=1), stage.max(axis=1, initial=-np.inf)),
                     down.hi[:, None])
     ranges = _scale(lo, hi)
     scaled = (U - lo[:, None, :]) / ranges[:, None, :]
-    Z = np.ascontiguousarray(scaled[:, :M, :].transpose(2, 1, 0))  # (P, M, 2)
+    Z = _points_first(scaled[:, :M, :])  # (P, M, 2)
     F = scaled[:, M, :].T  # (P, 2)
     W = (down.W[:, :, None] - lo[:, None, :]) / ranges[:, None, :]  # (2, blocks, P)
     available, doubtful = _open(scenario, utilities, exact)
@@ -284,7 +347,7 @@ def _chain(
                         exact)
         phase = _solve_on(
             hull, a_phase.reshape(nv * P, 2),
-            np.broadcast_to(b, (nv, P, 2)).reshape(nv * P, 2), times=nv,
+            np.broadcast_to(b, (nv, P, 2)).reshape(nv * P, 2), times=nv, plain=exact,
         )
         D_phase = phase.delay.reshape(nv, P, 2).transpose(1, 0, 2)  # (P, V, 2)
         regular &= phase.regular.reshape(nv, P).all(axis=0)
@@ -425,32 +488,44 @@ def dynamic_sweep(
     >>> result.agreement.shape, bool((result.probability <= 1).all())
     ((2,), True)
     """
-    from kurilsim.concepts import _regime_of
-
     P = utilities.shape[-1]
-    regime = _regime_of(scenario, None)
+    regime = _route(scenario)
     sweep = _assemble(scenario, regime, utilities, settings, exact=False)
     flagged = np.flatnonzero(sweep.per_point)
-    later = []
-    for p in flagged.tolist():
-        # again with the point's utilities computed alone, bit for bit as the
+    later = flagged[:0]
+    if len(flagged):
+        # again with each point's utilities computed alone, bit for bit as the
         # per-point solver's: ties between agreements are then resolved by its
-        # rules; what still depends on its iterates goes point by point
-        point = {name: values[p : p + 1] for name, values in settings.items()}
-        table = (
-            scenario.outcome_utilities(point, points_last=True)
-            if any(scenario.agent_parameter(n) is not None for n in point)
-            else scenario.outcome_utilities()[..., None]
+        # rules; what still depends on its iterates goes point by point.  The
+        # points' tables are computed one by one, then solved as one batch.
+        agent_swept = any(scenario.agent_parameter(n) is not None for n in settings)
+        firsts = np.flatnonzero(
+            scenario.space.feature("islands.talks", default=0.0)[: len(scenario.space)] > 0
+        ) if regime is not None else None
+        tables = []
+        stages = []
+        for p in flagged.tolist():
+            point = {name: values[p : p + 1] for name, values in settings.items()}
+            table = np.ascontiguousarray(
+                scenario.outcome_utilities(point, points_last=True)
+                if agent_swept
+                else scenario.outcome_utilities()[..., None]
+            )
+            tables.append(table)
+            if firsts is not None:
+                stages.append(_phase_stage(scenario, table, point, firsts))
+        batch = {name: values[flagged] for name, values in settings.items()}
+        again = _assemble(
+            scenario, regime, np.concatenate(tables, axis=-1), batch, exact=True,
+            stage=np.concatenate(stages, axis=-1) if stages else None,
         )
-        again = _assemble(scenario, regime, np.ascontiguousarray(table), point,
-                          exact=True)
-        if again.per_point[0]:
-            later.append(p)
-            continue
-        sweep.agreement[p] = again.agreement[0]
-        sweep.probability[p] = again.probability[0]
-        sweep.utilities[p] = again.utilities[0]
-        sweep.mode_probability[p] = again.mode_probability[0]
+        solved = ~again.per_point
+        done = flagged[solved]
+        sweep.agreement[done] = again.agreement[solved]
+        sweep.probability[done] = again.probability[solved]
+        sweep.utilities[done] = again.utilities[solved]
+        sweep.mode_probability[done] = again.mode_probability[solved]
+        later = flagged[again.per_point]
     per_point = np.zeros(P, dtype=bool)
     per_point[later] = True
     result = DynamicSweep(
@@ -458,16 +533,18 @@ def dynamic_sweep(
         utilities=sweep.utilities, mode_probability=sweep.mode_probability,
         per_point=per_point,
     )
-    _solve_points(scenario, settings, np.asarray(later, dtype=np.intp), result)
+    _solve_points(scenario, settings, later.astype(np.intp), result)
     return result
 
 
 def _assemble(
     scenario: Scenario, regime: str | None, utilities: NDArray[np.float64],
     settings: Mapping[str, NDArray[Any]], *, exact: bool,
+    stage: NDArray[np.float64] | None = None,
 ) -> DynamicSweep:
     """The concept's outcome at the points by the route of ``regime``; the
-    points to solve otherwise marked in ``per_point``."""
+    points to solve otherwise marked in ``per_point`` (``stage``: the chain's
+    phase utilities, :func:`_phase_stage`, when given)."""
     M = len(scenario.space)
     P = utilities.shape[-1]
     if regime is None:
@@ -477,7 +554,8 @@ def _assemble(
     else:
         from kurilsim.kuril.history import PLAYERS
 
-        lottery, values, regular = _chain(scenario, regime, utilities, settings, exact)
+        lottery, values, regular = _chain(scenario, regime, utilities, settings, exact,
+                                          stage)
         players = PLAYERS
     # the outcome, as kurilsim.concepts._dynamic_outcome and Outcome build it
     chances = np.where(lottery > _OUTCOME_DUST, lottery, 0.0)

@@ -58,3 +58,34 @@ def test_one_state_batch_equals_the_markov_solver_on_random_games(
         np.testing.assert_allclose(values, reference.values[:, 0], atol=1e-9)
         rates = dk._lottery_rates(solution, game.n_agreements)[0]
         np.testing.assert_allclose(rates, reference.agreement_rates[0], atol=1e-9)
+
+
+# -- warm starts (compiled loops): the same frontiers and fixed points -----------------
+def test_warm_started_frontiers_and_solves_equal_cold_ones() -> None:
+    compiled = mk._compiled()
+    if compiled is None:
+        pytest.skip("numba is not installed (or is disabled): no compiled loops")
+    rng = np.random.default_rng(7)
+    P, C = 400, 9
+    # neighbouring points: a random walk of the payoffs, ties included
+    Z = np.round(np.cumsum(rng.normal(0, 0.02, (P, C, 2)), axis=0) + rng.random((1, C, 2)),
+                 2)
+    valid = rng.random((P, C)) < 0.85
+    ids = np.broadcast_to(np.arange(C), (P, C))
+    cold = mk._frontier_compiled(compiled, Z, ids, valid, warm=False)
+    warm = mk._frontier_compiled(compiled, Z, ids, valid, warm=True)
+    np.testing.assert_array_equal(cold.n, warm.n)
+    np.testing.assert_array_equal(cold.doubtful, warm.doubtful)
+    on = np.arange(cold.ids.shape[1])[None, :] < cold.n[:, None]
+    np.testing.assert_array_equal(np.where(on, cold.ids, -1), np.where(on, warm.ids, -1))
+    reference = mk._frontier(Z, ids, valid)
+    np.testing.assert_array_equal(reference.n, cold.n)
+    a = rng.random((P, 2)) * 0.1
+    b = np.full((P, 2), 0.9)
+    first = mk._solve_on(cold, a, b, warm=False)
+    second = mk._solve_on(cold, a, b, warm=True)
+    np.testing.assert_array_equal(first.regular, second.regular)
+    np.testing.assert_allclose(first.values, second.values, atol=1e-14, rtol=0)
+    np.testing.assert_array_equal(first.acceptance, second.acceptance)
+    regular = first.regular
+    np.testing.assert_array_equal(first.lottery[regular], second.lottery[regular])

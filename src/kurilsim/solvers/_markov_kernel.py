@@ -45,7 +45,12 @@ per-point solver defines it (same scaled units, same tie and ramp rules):
 Steps 1-3 run as numpy arrays over the points, or, when numba is installed,
 as compiled loops over them (:func:`_hull_loop`, :func:`_solve_loop`: the same
 rules written with scalars, about ten times faster); both give the same
-results, and numba is optional.
+results, and numba is optional.  The compiled loops use that a sweep's
+neighbouring points are alike: the frontier's sort starts from the previous
+point's order, Newton's method from the previous problem's values (the
+results do not depend on either start: the sort's key is total and the
+operator a contraction).  Without numba, the few points computed exactly (see
+below) run the same loops as plain Python, so they need no per-point solve.
 
 Which points are solved otherwise.  The sweep's utilities may differ from a
 point's own in the last bit (BLAS blocks a chunk's matrix product
@@ -206,17 +211,22 @@ def _frontier(
 
 
 def _merge(hull: _Hull, extra: NDArray[np.float64], extra_ids: NDArray[np.intp],
-           extra_valid: NDArray[np.bool_]) -> _Hull:
-    """The frontier of a frontier's vertices and more columns (phases)."""
+           extra_valid: NDArray[np.bool_], exact: bool = False) -> _Hull:
+    """The frontier of a frontier's vertices and more columns (phases);
+    ``exact``: as :func:`_hull_of` (without numba, the loop runs as Python)."""
     on = np.arange(hull.x.shape[1])[None, :] < hull.n[:, None]
     valid = np.concatenate([on, extra_valid], axis=1)
-    Z = np.concatenate([np.where(on[..., None], hull.x, 0.0), extra], axis=1)
     ids = np.concatenate([hull.ids, extra_ids], axis=1)
     compiled = _compiled()
+    if compiled is None and exact:
+        compiled = _hull_loop
     if compiled is not None:
+        # the loop never reads an invalid column: the padding stays as it is
+        Z = np.concatenate([hull.x, extra], axis=1)
         merged = _frontier_compiled(compiled, Z, ids, valid, near=True)
         doubtful = merged.doubtful | hull.doubtful
         return _Hull(merged.x, merged.ids, merged.n, doubtful)
+    Z = np.concatenate([np.where(on[..., None], hull.x, 0.0), extra], axis=1)
     merged = _frontier(Z, ids, valid)
     # a column off the merged frontier but within a margin of it could tie
     # with its edges in the per-point solver's search over pairs
@@ -232,20 +242,28 @@ def _merge(hull: _Hull, extra: NDArray[np.float64], extra_ids: NDArray[np.intp],
 def _hull_loop(
     Z: NDArray[np.float64], ids: NDArray[np.int64], valid: NDArray[np.bool_],
     near: bool, ties: bool, out_x: NDArray[np.float64], out_ids: NDArray[np.int64],
-    out_n: NDArray[np.int64], out_doubtful: NDArray[np.bool_],
+    out_n: NDArray[np.int64], out_doubtful: NDArray[np.bool_], warm: bool = False,
 ) -> None:
     """Per point: :func:`kurilsim.solvers.markov._frontier_2d` (stable sort by
     ``(-x0, -x1)``, strict Pareto, stack hull popping below ``-_TIE``), the
     near-degeneracy flags of :func:`_frontier` and, if ``near``, of
-    :func:`_merge`; written as scalar loops for numba."""
+    :func:`_merge`; written as scalar loops for numba.
+
+    The sort is an insertion sort on the key ``(-x0, -x1, column)`` (the
+    stable sort's order, whatever order the columns are inserted in); with
+    ``warm``, a point's columns are inserted in the previous point's sorted
+    order (neighbouring points of a sweep mostly share it, so the sort takes
+    about one comparison per column)."""
     P, C = valid.shape
     order = np.empty(C, dtype=np.int64)
     kept = np.empty(C, dtype=np.int64)
+    start = np.arange(C)
     for p in range(P):
         m = 0
-        for c in range(C):
+        for i in range(C):
+            c = start[i]
             if valid[p, c]:
-                # insertion: by x0 descending, then x1 descending, stable
+                # insertion: by x0 descending, then x1 descending, then column
                 x0 = Z[p, c, 0]
                 x1 = Z[p, c, 1]
                 k = m
@@ -253,12 +271,21 @@ def _hull_loop(
                     o = order[k - 1]
                     y0 = Z[p, o, 0]
                     y1 = Z[p, o, 1]
-                    if y0 > x0 or (y0 == x0 and y1 >= x1):
+                    if y0 > x0 or (y0 == x0 and (y1 > x1 or (y1 == x1 and o < c))):
                         break
                     order[k] = o
                     k -= 1
                 order[k] = c
                 m += 1
+        if warm:
+            # the next point starts from this order (its invalid columns last)
+            for k in range(m):
+                start[k] = order[k]
+            i = m
+            for c in range(C):
+                if not valid[p, c]:
+                    start[i] = c
+                    i += 1
         doubtful = False
         for k in range(1, m):
             gap = abs(Z[p, order[k], 0] - Z[p, order[k - 1], 0])
@@ -426,10 +453,18 @@ def _solve_loop(
     max_newton: int, values: NDArray[np.float64], delay: NDArray[np.float64],
     acceptance: NDArray[np.float64], lottery: NDArray[np.intp],
     weights: NDArray[np.float64], certificate: NDArray[np.float64],
-    regular: NDArray[np.bool_],
+    regular: NDArray[np.bool_], warm: bool = False,
 ) -> None:
-    """:func:`_solve_on` point by point, written with scalars (see there)."""
+    """:func:`_solve_on` point by point, written with scalars (see there).
+
+    With ``warm``, Newton's method starts from the previous problem's values
+    when that problem settled (neighbouring points of a sweep have nearby
+    values, so one step usually lands on the fixed point): the operator is a
+    contraction, so the fixed point does not depend on the start, and a run
+    that ends on its linear piece computes it from that piece alone."""
     P = len(a)
+    previous = np.empty(2)
+    start = False
     ch = np.empty((2, 12))
     again = np.empty((2, 12))
     TV = np.empty(2)
@@ -442,7 +477,7 @@ def _solve_loop(
         n = nv[h]
         xp = x[h]
         for i in range(2):
-            V[i] = a[p, i] / (1.0 - b[p, i])
+            V[i] = previous[i] if start else a[p, i] / (1.0 - b[p, i])
         done = False
         for i in range(2):
             D[i] = a[p, i] + b[p, i] * V[i]
@@ -558,6 +593,9 @@ def _solve_loop(
         certificate[p] = cert
         regular[p] = (done and not doubtful[h] and not odd and residual <= 1e-12
                       and cert <= tol)
+        start = warm and done and np.isfinite(V[0]) and np.isfinite(V[1])
+        previous[0] = V[0]
+        previous[1] = V[1]
 
 
 @functools.lru_cache(maxsize=1)
@@ -587,6 +625,7 @@ def _compiled_solve() -> Any:
 def _frontier_compiled(
     compiled: Any, Z: NDArray[np.float64], ids: NDArray[np.intp],
     valid: NDArray[np.bool_], *, near: bool = False, ties: bool = True,
+    warm: bool = False,
 ) -> _Hull:
     """:func:`_frontier` (and :func:`_merge`'s flags) by the compiled loop."""
     P, C, _ = Z.shape
@@ -595,7 +634,7 @@ def _frontier_compiled(
     n = np.zeros(P, dtype=np.int64)
     doubtful = np.zeros(P, dtype=bool)
     compiled(np.asarray(Z, dtype=np.float64), np.asarray(ids, dtype=np.int64),
-             np.asarray(valid, dtype=np.bool_), near, ties, x, hid, n, doubtful)
+             np.asarray(valid, dtype=np.bool_), near, ties, x, hid, n, doubtful, warm)
     K = int(n.max()) if P else 0
     return _Hull(x[:, :K], hid[:, :K], n, doubtful)
 
@@ -870,8 +909,8 @@ def solve_one_state_batch(
     ids = np.broadcast_to(np.asarray(ids, dtype=np.intp), valid.shape)
     hull = _hull_of(Z, ids, valid, exact)
     if extra is not None:
-        hull = _merge(hull, *extra)
-    return _solve_on(hull, a, b, rho=rho, tol=tol)
+        hull = _merge(hull, *extra, exact=exact)
+    return _solve_on(hull, a, b, rho=rho, tol=tol, plain=exact)
 
 
 def _hull_of(
@@ -881,12 +920,16 @@ def _hull_of(
     """:func:`_frontier`, compiled when numba is installed.  ``exact``: the
     payoffs are bit for bit the per-point solver's, so its sort, Pareto and
     stack rules are replayed as they are and near-ties between agreements are
-    not flagged (the compiled loop only: the numpy elimination is not the
-    stack rule in degenerate cases)."""
+    not flagged (by the loop: the numpy elimination is not the stack rule in
+    degenerate cases; without numba the loop then runs as plain Python, for
+    the few points computed exactly)."""
     compiled = _compiled()
+    if compiled is None and exact:
+        compiled = _hull_loop
     if compiled is None:
         return _frontier(Z, ids, valid)
-    return _frontier_compiled(compiled, Z, ids, valid, ties=not exact)
+    # the columns are the same agreements at every point: warm-started sort
+    return _frontier_compiled(compiled, Z, ids, valid, ties=not exact, warm=True)
 
 
 def _tile(hull: _Hull, times: int) -> _Hull:
@@ -898,13 +941,20 @@ def _tile(hull: _Hull, times: int) -> _Hull:
 def _solve_on(
     hull: _Hull, a: NDArray[np.float64], b: NDArray[np.float64], *,
     rho: tuple[float, float] = _RECOGNITION, tol: float = _TOL, times: int = 1,
+    warm: bool = True, plain: bool = False,
 ) -> OneStateSolution:
     """:func:`solve_one_state_batch` given each point's frontier; ``times``
-    problems per frontier (block-major: problem ``v * P + p`` on frontier ``p``)."""
+    problems per frontier (block-major: problem ``v * P + p`` on frontier ``p``);
+    ``warm``: the compiled loop starts each problem from the previous one's
+    values (see :func:`_solve_loop`); ``plain``: without numba, run that loop
+    as plain Python (for the few points computed exactly) rather than the
+    vectorised iteration."""
     P = len(a)
     rho_a = np.asarray(rho, dtype=np.float64)
     width = tol / 4.0
     compiled = _compiled_solve()
+    if compiled is None and plain:
+        compiled = _solve_loop
     if compiled is None and times > 1:
         hull = _tile(hull, times)
     if compiled is not None:
@@ -922,7 +972,7 @@ def _solve_on(
                  which, np.ascontiguousarray(a, dtype=np.float64),
                  np.ascontiguousarray(b, dtype=np.float64), rho_a, width, tol,
                  _MAX_NEWTON, out.values, out.delay, out.acceptance, out.lottery,
-                 out.weights, out.certificate, out.regular)
+                 out.weights, out.certificate, out.regular, warm)
         return out
     V = a / (1.0 - b)
     done = np.zeros(P, dtype=bool)

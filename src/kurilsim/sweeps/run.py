@@ -480,7 +480,11 @@ def _plan(
         )
     if isinstance(concept, Concept):
         record = concept
-    elif isinstance(concept, str) and concept in concepts.names():
+    elif isinstance(concept, str) and (
+        # a registered concept needs no scan of the installed entry points
+        any(known.name == concept for known in concepts.registered())
+        or concept in concepts.names()
+    ):
         record = concepts.get(concept)
     else:
         raise InvalidModelError(
