@@ -163,8 +163,8 @@ def _sweep_both_ways(
 ) -> tuple[kurilsim.SweepResult, kurilsim.SweepResult]:
     fused = kurilsim.sweep(scenario, points, concept="pbe", design="points", progress=False)
     with monkeypatch.context() as patch:
-        patch.setattr(pbe, "_compiled_commitment", False)
-        patch.setattr(pbe, "_compiled_proposal", False)
+        patch.setitem(pbe._COMPILED_LOOPS, "commitment_games", None)
+        patch.setitem(pbe._COMPILED_LOOPS, "proposal_games", None)
         plain = kurilsim.sweep(scenario, points, concept="pbe", design="points",
                                progress=False)
     return fused, plain

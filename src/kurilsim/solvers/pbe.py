@@ -46,7 +46,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import KW_ONLY, dataclass
-from typing import Any, Final, NamedTuple
+from typing import Any, Final, NamedTuple, cast
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -1448,36 +1448,33 @@ def _select_proposal_games(
     return PBESelection(sender, receiver, kind)
 
 
-_compiled_proposal: Any = None  # the compiled proposal-game loop once looked up; False if none
+#: The compiled loops of :mod:`kurilsim.solvers._pbe_kernel` once looked up
+#: (by function name; ``None``: no numba, or numba disabled).
+_COMPILED_LOOPS: dict[str, Callable[..., None] | None] = {}
+
+
+def _compiled_loop(name: str) -> Callable[..., None] | None:
+    """The numba-compiled loop ``name`` of :mod:`kurilsim.solvers._pbe_kernel`,
+    or ``None`` (as :func:`_compiled_two_by_two`: without numba, or with
+    ``KURILSIM_DISABLE_NUMBA`` set, the caller selects in numpy)."""
+    if name not in _COMPILED_LOOPS:
+        found: Callable[..., None] | None = None
+        if _compiled_two_by_two() is not None:
+            from kurilsim.solvers import _pbe_kernel
+
+            found = cast("Callable[..., None]", getattr(_pbe_kernel, name))
+        _COMPILED_LOOPS[name] = found
+    return _COMPILED_LOOPS[name]
 
 
 def _compiled_proposal_games() -> Callable[..., None] | None:
-    """The numba-compiled proposal-game selection, or ``None`` (as
-    :func:`_compiled_two_by_two`)."""
-    global _compiled_proposal
-    if _compiled_proposal is None:
-        _compiled_proposal = False
-        if _compiled_two_by_two() is not None:
-            from kurilsim.solvers import _pbe_kernel
-
-            _compiled_proposal = _pbe_kernel.proposal_games
-    return _compiled_proposal or None
-
-
-_compiled_commitment: Any = None  # the compiled commitment-game loop once looked up
+    """The compiled proposal-game selection, or ``None``."""
+    return _compiled_loop("proposal_games")
 
 
 def _compiled_commitment_games() -> Callable[..., None] | None:
-    """The numba-compiled selection of proposal games with commitments
-    (:func:`kurilsim.solvers._pbe_kernel.commitment_games`), or ``None`` (as
-    :func:`_compiled_two_by_two`: without numba, or with
-    ``KURILSIM_DISABLE_NUMBA`` set, the caller builds the tables in numpy
-    and selects with :func:`_select_proposal_games`)."""
-    global _compiled_commitment
-    if _compiled_commitment is None:
-        _compiled_commitment = False
-        if _compiled_two_by_two() is not None:
-            from kurilsim.solvers import _pbe_kernel
-
-            _compiled_commitment = _pbe_kernel.commitment_games
-    return _compiled_commitment or None
+    """The compiled selection of proposal games with commitments
+    (:func:`kurilsim.solvers._pbe_kernel.commitment_games`), or ``None``: the
+    caller then builds the tables in numpy and selects with
+    :func:`_select_proposal_games`."""
+    return _compiled_loop("commitment_games")
