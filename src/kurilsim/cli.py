@@ -400,8 +400,7 @@ def _print_shares(result: Any, indent: str = "  ") -> None:
     if lotteries:
         print(textwrap.fill(_LOTTERY, width=79, initial_indent=indent,
                             subsequent_indent=indent))
-    braced = sorted({name for label in shares for name in re.findall(
-        r"\{([^{}\s]+)\}", label) if name in result.points})
+    braced = result.placeholders()
     if braced:
         print(textwrap.fill(
             "A parameter in braces (" + ", ".join(f"{{{n}}}" for n in braced)

@@ -237,6 +237,24 @@ class SweepResult:
             self.label(codes[k]): tally[codes[k]] / self.size for k in order.tolist()
         }
 
+    def placeholders(self) -> list[str]:
+        """The swept parameters that the option labels name in braces
+        (``{japan.package_size}``), sorted: an outcome's label keeps them as
+        written, since the value differs from point to point.
+
+        Examples
+        --------
+        >>> import kurilsim
+        >>> result = kurilsim.sweep(kurilsim.load_scenario("2018-singapore"),
+        ...                         {"japan.package_size": [0.5, 2.0]}, progress=False)
+        >>> result.placeholders()
+        ['japan.package_size']
+        """
+        return sorted({
+            name for issue in self.scenario.space.issues for label in issue.labels
+            for name in _BRACED.findall(label) if name in self.points
+        })
+
     def lottery_shares(self) -> dict[str, float]:
         """Share of points at which each outcome is only the most likely
         outcome of a lottery (keys as in :meth:`outcome_shares`, those with
@@ -667,10 +685,7 @@ class SweepResult:
                 facts["ranges"] = json.dumps(
                     {str(name): [float(low), float(high)] for name, low, high in ranges}
                 )
-        braced = sorted({
-            name for issue in self.scenario.space.issues for label in issue.labels
-            for name in _BRACED.findall(label) if name in self.points
-        })
+        braced = self.placeholders()
         if braced:  # a swept parameter named in an option's label
             facts["placeholders"] = (
                 ", ".join(f"{{{name}}}" for name in braced)
@@ -976,8 +991,7 @@ class SweepResult:
                 f"{LOTTERY_NOTE} A sweep keeps a lottery's most likely outcome, its "
                 "probability (P(outcome)) and P(deal), not every agreement of its "
                 "support: the others are summed as 'other agreements'.", small=True))
-        braced = sorted({name for code in counts for name in _BRACED.findall(
-            self.label(code)) if name in self.points})
+        braced = self.placeholders()
         if braced:
             parts.append(paragraph(
                 "A parameter in braces in an outcome's label ("
