@@ -59,11 +59,15 @@ labels) numba takes 0.1 s and numpy 5 s.  ``engine="auto"`` (what
 to numba once the process has spent 0.5 s in numpy paths
 (:func:`numba_path`), so a script that solves a few games never
 imports numba; set ``KURILSIM_DISABLE_NUMBA=1`` to stay with numpy.  The
-whole public call ``solve_nash(game, "lemke-howson")`` takes 15-23x
-QuantEcon's time with the numba kernel: about 90% of it is outside this
-module (the resolution check and the certification of the end point in
-:mod:`kurilsim.solvers.results`, the argument checks and the result
-object).
+whole public call ``solve_nash(game, "lemke-howson")`` takes about 3x
+QuantEcon's time with the numba kernel (2.9-3.2x from 4x4 to 14x14 in
+interleaved runs; 10-11x before the common two-player path was compiled):
+:func:`solve_nash` calls :func:`lemke_howson_path`, this kernel without its
+argument checks, and once numba is imported the precision check and the
+certification of the end point are compiled loops too
+(:mod:`kurilsim.solvers._lh_numba`, used by
+:mod:`kurilsim.solvers.results`); the rest is Python: argument checks, the
+result objects.
 
 References
 ----------
@@ -94,7 +98,12 @@ from kurilsim._errors import InvalidArgumentError, InvalidGameError, SolverError
 from kurilsim.solvers._numba import have_numba, numba_disabled
 from kurilsim.solvers._polytope import positive_scaled
 
-__all__ = ["lemke_howson_kernel", "savani_von_stengel_game"]
+__all__ = [
+    "certified_path",
+    "lemke_howson_kernel",
+    "lemke_howson_path",
+    "savani_von_stengel_game",
+]
 
 #: Tolerances of the floating-point ratio test, relative to the rounding scale
 #: of each tableau row: the rounding error of every entry of row ``i`` is
@@ -691,8 +700,8 @@ def lemke_howson_kernel(
     else:
         label = _validated_label(initial_label, m + n)
     if engine == "auto":
-        compiled = numba_path()
-    elif engine == "numba":
+        return lemke_howson_path(a, b, label, max_pivots)
+    if engine == "numba":
         compiled = _numba_or_fail()
     elif engine == "numpy":
         compiled = None
@@ -702,16 +711,110 @@ def lemke_howson_kernel(
         )
     if compiled is not None:
         limit = min(max_pivots, _PIVOT_LIMIT)
-        status, x, y, n_pivots = compiled(a, b, label, limit, float(_ACCEPT_REGRET))
+        status, x, y, n_pivots = compiled(a, b, label, limit, _ACCEPT_REGRET)
     elif not (np.isfinite(a).all() and np.isfinite(b).all()):
-        status = _NOT_FINITE
-    elif engine == "auto":
+        status, x, y, n_pivots = _NOT_FINITE, a[0], a[0], 0
+    else:
+        status, x, y, n_pivots = _numpy_path(a, b, label, max_pivots, _ACCEPT_REGRET)
+    return _ended(status, x, y, n_pivots, a, b, label, max_pivots)
+
+
+def lemke_howson_path(
+    a: NDArray[np.float64], b: NDArray[np.float64], label: int, max_pivots: int
+) -> tuple[NDArray[np.float64], NDArray[np.float64], int]:
+    """:func:`lemke_howson_kernel` with ``engine="auto"`` on checked arguments.
+
+    ``a`` and ``b`` are float64 matrices of one shape, ``label`` a valid
+    label: what :func:`~kurilsim.solvers.nash.solve_nash` passes (the
+    payoffs of a :class:`~kurilsim.NormalFormGame`, which are finite), so it
+    skips the kernel's argument checks.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> A = np.array([[3.0, 3.0], [2.0, 5.0], [0.0, 6.0]])
+    >>> B = np.array([[3.0, 2.0], [2.0, 6.0], [3.0, 1.0]])
+    >>> x, y, n_pivots = lemke_howson_path(A, B, 0, 100)
+    >>> x, y, n_pivots
+    (array([1., 0., 0.]), array([1., 0.]), 2)
+    """
+    compiled = numba_path()
+    if compiled is not None:
+        limit = min(max_pivots, _PIVOT_LIMIT)
+        status, x, y, n_pivots = compiled(a, b, label, limit, _ACCEPT_REGRET)
+    elif not (np.isfinite(a).all() and np.isfinite(b).all()):
+        status, x, y, n_pivots = _NOT_FINITE, a[0], a[0], 0
+    else:
         global _numpy_seconds
         start = time.perf_counter()
         status, x, y, n_pivots = _numpy_path(a, b, label, max_pivots, _ACCEPT_REGRET)
         _numpy_seconds += time.perf_counter() - start
-    else:
-        status, x, y, n_pivots = _numpy_path(a, b, label, max_pivots, _ACCEPT_REGRET)
+    if status == _OK:
+        return x, y, n_pivots
+    return _ended(status, x, y, n_pivots, a, b, label, max_pivots)
+
+
+def certified_path(
+    a: NDArray[np.float64],
+    b: NDArray[np.float64],
+    label: int,
+    max_pivots: int,
+    a_centred: NDArray[np.float64],
+    b_centred: NDArray[np.float64],
+    limits: tuple[float, float],
+    dedupe_atol: float,
+) -> tuple[int, NDArray[np.float64], NDArray[np.intp], int] | None:
+    """:func:`lemke_howson_path` and the certification of its end point in one
+    compiled call (:func:`kurilsim.solvers._lh_numba.certified_path`).
+
+    Returns ``(n_pivots, table, order, n_passed)`` (see
+    :func:`~kurilsim.solvers._lh_numba.certify_pairs`) when ``engine="auto"``
+    follows paths compiled now (:func:`numba_path`), the compiled
+    certification is in use
+    (:func:`~kurilsim.solvers.results.compiled_two_player`), the floating-point
+    path ended at an equilibrium and it passed certification at ``limits``
+    (the gains allowed to the two players); otherwise ``None``, and the
+    caller takes the separate steps, which raise the kernel's errors and
+    follow a failed path again exactly.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> A = np.array([[3.0, 3.0], [2.0, 5.0], [0.0, 6.0]])
+    >>> B = np.array([[3.0, 2.0], [2.0, 6.0], [3.0, 1.0]])
+    >>> found = certified_path(A, B, 0, 100, A, B - 1.0, (6e-9, 5e-9), 1e-9)
+    >>> found is None or found[1][0, :5].tolist() == [1.0, 0.0, 0.0, 1.0, 0.0]
+    True
+    """
+    compiled = numba_path()
+    if compiled is None:
+        return None
+    from kurilsim.solvers.results import compiled_two_player
+
+    loops = compiled_two_player()
+    if loops is None:
+        return None
+    status, n_pivots, table, order, n_passed = loops.certified_path(
+        a, b, label, min(max_pivots, _PIVOT_LIMIT), _ACCEPT_REGRET,
+        a_centred, b_centred, limits[0], limits[1], dedupe_atol,
+    )
+    if status != _OK or not n_passed:
+        return None
+    return n_pivots, table, order, n_passed
+
+
+def _ended(
+    status: int,
+    x: NDArray[np.float64],
+    y: NDArray[np.float64],
+    n_pivots: int,
+    a: NDArray[np.float64],
+    b: NDArray[np.float64],
+    label: int,
+    max_pivots: int,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], int]:
+    """The kernel's answer from a floating-point path's ``status``: its end
+    point, an error, or the path followed again in exact arithmetic."""
     if status == _OK:
         return x, y, n_pivots
     if status == _TOO_MANY_PIVOTS:

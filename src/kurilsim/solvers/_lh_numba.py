@@ -13,8 +13,17 @@ acceptance test) is summed in another order than numpy's matrix products;
 it can differ in the last bits, which decides nothing unless the regret lies
 within rounding of the acceptance threshold.
 
+It also holds the compiled loops of the common two-player path of
+:func:`~kurilsim.solvers.nash.solve_nash` (every two-player method):
+:func:`smallest_steps` for the precision check, :func:`pure_pairs` for the
+pure candidates the exhaustive methods add, and :func:`certify_pairs` for
+the certification, each the twin of a NumPy computation in
+:mod:`kurilsim.solvers.nash` or :mod:`kurilsim.solvers.results` with the
+same rule (:func:`kurilsim.solvers.results.compiled_two_player` hands them
+out once numba is imported).
+
 This module is imported only when numba is installed and a Lemke–Howson
-path is followed (never by ``import kurilsim``); numba compiles
+path is followed or numba is imported anyway (never by ``import kurilsim``); numba compiles
 :func:`float_path` on its first call and caches the machine code on disk
 (``cache=True``), so later processes load it instead of compiling.  Without
 numba the module still imports (the decorator is then the identity), which
@@ -32,7 +41,15 @@ from numpy.typing import NDArray
 from kurilsim.solvers._lemke_howson import _PIVOT_RTOL, _REFRESH_EVERY, _TIE_RTOL
 from kurilsim.solvers._numba import have_numba, jit
 
-__all__ = ["HAVE_NUMBA", "float_path"]
+__all__ = [
+    "DEDUPE_PAIRS_UP_TO",
+    "HAVE_NUMBA",
+    "certified_path",
+    "certify_pairs",
+    "float_path",
+    "pure_pairs",
+    "smallest_steps",
+]
 
 #: Whether numba is installed: the loops below are then compiled.
 HAVE_NUMBA = have_numba()
@@ -415,3 +432,309 @@ def float_path(
     if not regret <= accept_regret:
         return FAILED, empty, empty, n_pivots
     return OK, x, y, n_pivots
+
+
+# ---------------------------------------------------------------------------
+# The common two-player path of solve_nash: precision check and certification
+
+
+@jit
+def _smallest_step(values: NDArray[np.float64]) -> float:
+    """Sort ``values`` in place; the smallest positive difference of neighbours.
+
+    Short vectors by insertion sort (numba's ``sort`` costs microseconds of
+    set-up per call); ``inf`` if no two values differ.
+    """
+    count = values.size
+    if count <= 32:
+        for p in range(1, count):
+            current = values[p]
+            q = p - 1
+            while q >= 0 and values[q] > current:
+                values[q + 1] = values[q]
+                q -= 1
+            values[q + 1] = current
+    else:
+        values.sort()
+    smallest = np.inf
+    for p in range(1, count):
+        step = values[p] - values[p - 1]
+        if step > 0.0 and step < smallest:
+            smallest = step
+    return smallest
+
+
+@jit
+def smallest_steps(a: NDArray[np.float64], b: NDArray[np.float64]) -> tuple[float, float]:
+    """Per player, the smallest positive difference between two payoffs it compares.
+
+    The row player's payoffs ``a`` are compared down each column (against one
+    strategy of the column player), the column player's ``b`` along each row;
+    ``inf`` where no two differ.  The numbers that
+    ``nash._resolved_two_player`` finds by sorting (differences of sorted
+    values, so the same floats).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> smallest_steps(np.array([[0.0, 1.0], [3.0, 1.0]]), np.array([[0.0, 0.5], [2.0, 2.0]]))
+    (3.0, 0.5)
+    """
+    m, n = a.shape
+    column = np.empty(m)
+    step_a = np.inf
+    for j in range(n):
+        for i in range(m):
+            column[i] = a[i, j]
+        step_a = min(step_a, _smallest_step(column))
+    row = np.empty(n)
+    step_b = np.inf
+    for i in range(m):
+        for j in range(n):
+            row[j] = b[i, j]
+        step_b = min(step_b, _smallest_step(row))
+    return step_a, step_b
+
+
+#: Up to this many certified candidates the compiled certification also
+#: merges duplicates and sorts (every pair compared, as ``results`` does up
+#: to the same count); above it ``results`` does both.
+DEDUPE_PAIRS_UP_TO = 32
+
+
+@jit
+def certify_pairs(
+    rows: NDArray[np.float64],
+    cols: NDArray[np.float64],
+    a_centred: NDArray[np.float64],
+    b_centred: NDArray[np.float64],
+    a: NDArray[np.float64],
+    b: NDArray[np.float64],
+    limit_a: float,
+    limit_b: float,
+    dedupe_atol: float,
+) -> tuple[NDArray[np.float64], NDArray[np.intp], int]:
+    """The two-player certification of ``results`` as one compiled loop.
+
+    Row ``c`` of ``rows`` and ``cols`` is a candidate ``(x, y)``.  Each is
+    cleaned (entries not above ``1e-12``, NaN included, set to zero;
+    renormalised), its gains are computed on the recentred payoffs and it
+    passes when both gains are at most their limits (``not gain > limit``:
+    NaN fails) and both strategies have a positive total.  The payoffs of
+    the passing candidates are computed on the payoffs as given.
+
+    Returns ``(table, order, n_passed)``.  Row ``c`` of ``table`` is ``[x | y | gains
+    | payoffs]``: the cleaned candidate, its two gains and its two payoffs
+    (zero for a failed candidate).  ``order`` lists the passing candidates:
+    if at most :data:`DEDUPE_PAIRS_UP_TO` pass, without those within
+    ``dedupe_atol`` (largest entry difference) of an earlier kept one and in
+    lexicographically decreasing order of ``[x | y]``; otherwise all of
+    them, in order.  ``n_passed`` counts the passing candidates before
+    duplicates are merged.  (One table rather than four arrays: numba's boxing of
+    each returned array costs about a microsecond.)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> eye = np.eye(2)
+    >>> table, order, n_passed = certify_pairs(
+    ...     np.array([[0.5, 0.5], [0.0, 1.0]]), np.array([[1.0, 0.0], [0.0, 2.0]]),
+    ...     eye, eye, eye, eye, 1e-9, 1e-9, 1e-9)
+    >>> order.tolist(), n_passed, table[1].tolist()
+    ([1], 1, [0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 1.0, 1.0])
+    """
+    k, m = rows.shape
+    n = cols.shape[1]
+    d = m + n
+    flat = np.zeros((k, d + 4))  # [x | y | gains | payoffs]
+    passed = np.empty(k, np.intp)
+    count = 0
+    for c in range(k):
+        total_x = 0.0
+        for i in range(m):
+            v = rows[c, i]
+            v = v if v > 1e-12 else 0.0
+            flat[c, i] = v
+            total_x += v
+        total_y = 0.0
+        for j in range(n):
+            v = cols[c, j]
+            v = v if v > 1e-12 else 0.0
+            flat[c, m + j] = v
+            total_y += v
+        if total_x > 0.0:
+            for i in range(m):
+                flat[c, i] /= total_x
+        if total_y > 0.0:
+            for j in range(n):
+                flat[c, m + j] /= total_y
+        best_a, value_a = -np.inf, 0.0
+        for i in range(m):
+            s = 0.0
+            for j in range(n):
+                s += flat[c, m + j] * a_centred[i, j]
+            best_a = max(best_a, s)
+            value_a += s * flat[c, i]
+        best_b, value_b = -np.inf, 0.0
+        for j in range(n):
+            s = 0.0
+            for i in range(m):
+                s += flat[c, i] * b_centred[i, j]
+            best_b = max(best_b, s)
+            value_b += s * flat[c, m + j]
+        gain_a = best_a - value_a
+        gain_b = best_b - value_b
+        if math.isnan(best_a) or math.isnan(value_a):
+            gain_a = np.nan
+        if math.isnan(best_b) or math.isnan(value_b):
+            gain_b = np.nan
+        flat[c, d] = gain_a
+        flat[c, d + 1] = gain_b
+        if not (gain_a <= limit_a and gain_b <= limit_b and total_x > 0.0 and total_y > 0.0):
+            continue
+        passed[count] = c
+        count += 1
+        # the payoffs as given
+        pay_a = 0.0
+        for i in range(m):
+            s = 0.0
+            for j in range(n):
+                s += flat[c, m + j] * a[i, j]
+            pay_a += s * flat[c, i]
+        pay_b = 0.0
+        for j in range(n):
+            s = 0.0
+            for i in range(m):
+                s += flat[c, i] * b[i, j]
+            pay_b += s * flat[c, m + j]
+        flat[c, d + 2] = pay_a
+        flat[c, d + 3] = pay_b
+    if count > DEDUPE_PAIRS_UP_TO:
+        return flat, passed[:count].copy(), count
+    # duplicates: a candidate goes if within dedupe_atol of an earlier kept one
+    keep = np.ones(count, np.bool_)
+    for p in range(count):
+        if not keep[p]:
+            continue
+        for q in range(p + 1, count):
+            if not keep[q]:
+                continue
+            close = True
+            for e in range(d):
+                if abs(flat[passed[p], e] - flat[passed[q], e]) > dedupe_atol:
+                    close = False
+                    break
+            if close:
+                keep[q] = False
+    order = np.empty(count, np.intp)
+    kept = 0
+    for p in range(count):
+        if keep[p]:
+            order[kept] = passed[p]
+            kept += 1
+    order = order[:kept].copy()
+    # stable insertion sort, lexicographically decreasing rows
+    for p in range(1, kept):
+        current = order[p]
+        q = p - 1
+        while q >= 0:
+            other = order[q]
+            before = False  # does current come before other?
+            for e in range(d):
+                if flat[current, e] != flat[other, e]:
+                    before = flat[current, e] > flat[other, e]
+                    break
+            if not before:
+                break
+            order[q + 1] = other
+            q -= 1
+        order[q + 1] = current
+    return flat, order, count
+
+
+@jit
+def pure_pairs(
+    a_centred: NDArray[np.float64],
+    b_centred: NDArray[np.float64],
+    limit_a: float,
+    limit_b: float,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The pure profiles whose gains are within the limits, as rows of the identity.
+
+    Cell ``(i, j)`` passes when ``max_k a[k, j] - a[i, j] <= limit_a`` and
+    ``max_l b[i, l] - b[i, j] <= limit_b`` (the rule and arithmetic of
+    ``nash._pure_blocks``); the passing cells in row-major order, as one
+    ``(k, m)`` and one ``(k, n)`` block.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rows, cols = pure_pairs(np.eye(2), np.eye(2), 1e-9, 1e-9)
+    >>> rows.tolist(), cols.tolist()
+    ([[1.0, 0.0], [0.0, 1.0]], [[1.0, 0.0], [0.0, 1.0]])
+    """
+    m, n = a_centred.shape
+    best_a = np.empty(n)
+    for j in range(n):
+        best = a_centred[0, j]
+        for i in range(1, m):
+            best = max(best, a_centred[i, j])
+        best_a[j] = best
+    cells = np.empty(m * n, np.intp)
+    count = 0
+    for i in range(m):
+        best_b = b_centred[i, 0]
+        for j in range(1, n):
+            best_b = max(best_b, b_centred[i, j])
+        for j in range(n):
+            if best_a[j] - a_centred[i, j] <= limit_a and best_b - b_centred[i, j] <= limit_b:
+                cells[count] = i * n + j
+                count += 1
+    rows = np.zeros((count, m))
+    cols = np.zeros((count, n))
+    for c in range(count):
+        rows[c, cells[c] // n] = 1.0
+        cols[c, cells[c] % n] = 1.0
+    return rows, cols
+
+
+@jit
+def certified_path(
+    a: NDArray[np.float64],
+    b: NDArray[np.float64],
+    label: int,
+    max_pivots: int,
+    accept_regret: float,
+    a_centred: NDArray[np.float64],
+    b_centred: NDArray[np.float64],
+    limit_a: float,
+    limit_b: float,
+    dedupe_atol: float,
+) -> tuple[int, int, NDArray[np.float64], NDArray[np.intp], int]:
+    """:func:`float_path` and :func:`certify_pairs` of its end point in one call.
+
+    Returns ``(status, n_pivots, table, order, n_passed)``: the path's
+    status and pivots, and (when the status is :data:`OK`) what
+    :func:`certify_pairs` returns for the one candidate; otherwise an empty
+    table.  One call instead of two saves a few microseconds of numba's
+    argument handling on a path that takes about ten.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> A = np.array([[3.0, 3.0], [2.0, 5.0], [0.0, 6.0]])
+    >>> B = np.array([[3.0, 2.0], [2.0, 6.0], [3.0, 1.0]])
+    >>> status, n_pivots, table, order, n_passed = certified_path(
+    ...     A, B, 0, 100, 1e-11, A, B - 1.0, 6e-9, 5e-9, 1e-9)
+    >>> status, n_pivots, table[0, :5].tolist(), n_passed
+    (0, 2, [1.0, 0.0, 0.0, 1.0, 0.0], 1)
+    """
+    status, x, y, n_pivots = float_path(a, b, label, max_pivots, accept_regret)
+    if status != OK:
+        m, n = a.shape
+        return status, n_pivots, np.zeros((0, m + n + 4)), np.zeros(0, np.intp), 0
+    table, order, n_passed = certify_pairs(
+        x.reshape(1, x.size), y.reshape(1, y.size), a_centred, b_centred, a, b,
+        limit_a, limit_b, dedupe_atol,
+    )
+    return status, n_pivots, table, order, n_passed

@@ -50,17 +50,21 @@ from kurilsim.solvers._exact import (
     exact_support,
     exact_vertex,
 )
-from kurilsim.solvers._lemke_howson import lemke_howson_kernel
+from kurilsim.solvers._lemke_howson import certified_path, lemke_howson_path
 from kurilsim.solvers._pure import pure_equilibria_kernel
 from kurilsim.solvers._support import support_enumeration_kernel
 from kurilsim.solvers._vertex import vertex_candidates
 from kurilsim.solvers._zero_sum import zero_sum_kernel
 from kurilsim.solvers.logit import logit_solve_kernel
 from kurilsim.solvers.results import (
+    DEDUPE_ATOL,
+    Equilibrium,
     NashResult,
+    _kept_from_table,
     certify_candidates,
     certify_exact,
     check_resolution,
+    compiled_two_player,
 )
 
 if TYPE_CHECKING:
@@ -153,6 +157,11 @@ class Candidates:
     first_only : bool
         Keep only the first certified equilibrium (the ``"logit"``
         fallback, which returns one equilibrium of a complete method).
+    certified : tuple or None
+        What :func:`~kurilsim.solvers.results.certify_candidates` returns for
+        ``blocks`` at the call's ``tol``, when the kernel certified its
+        candidates itself by the same compiled loop (Lemke-Howson's compiled
+        path, to save a call); only for methods that add no pure candidates.
     """
 
     blocks: tuple[NDArray[np.float64], ...]
@@ -161,6 +170,7 @@ class Candidates:
     origin: str = ""
     value: float | None = None
     first_only: bool = False
+    certified: tuple[tuple[Equilibrium, ...], int, int, float] | None = None
 
 
 #: A method's kernel: the candidates of ``game`` for the options of one call.
@@ -486,7 +496,7 @@ def solve_nash(
     >>> [str(p) for p in solve_nash(exact, exact=True)[0].strategies[0]]
     ['1/2', '1/2']
     """
-    if isinstance(game, ExtensiveFormGame):
+    if type(game) is not NormalFormGame and isinstance(game, ExtensiveFormGame):
         # lazy: solvers.extensive builds on this module
         from kurilsim.solvers.extensive import solve_extensive
 
@@ -509,14 +519,15 @@ def solve_nash(
         raise InvalidArgumentError(
             f"method must be one of {sorted(NASH_METHODS)}, got {method!r:.80}"
         )
-    checked = finite_real(tol)
+    # plain floats (the usual case) skip the general conversion
+    checked = tol if type(tol) is float else finite_real(tol)
     if checked is None or not MIN_TOL <= checked < 1:
         raise InvalidArgumentError(
             f"tol must be a number in [{MIN_TOL:g}, 1), got {tol!r:.80}: float64 "
             f"cannot certify deviation gains below about {MIN_TOL:g} of the payoff range"
         )
     tol = checked
-    if not isinstance(exact, bool | np.bool_):
+    if exact is not False and not isinstance(exact, bool | np.bool_):
         raise InvalidArgumentError(f"exact must be True or False, got {exact!r:.80}")
     max_memory = _budget("max_memory", max_memory)
     max_work = _budget("max_work", max_work)
@@ -526,9 +537,16 @@ def solve_nash(
             f"{game.n_players} players"
         )
     spec = _choose(game, method)
-    given = {"initial_label": initial_label, "max_pivots": max_pivots}
-    used = _used_options(spec, method, given)
-    if "initial_label" in used and (
+    if initial_label is None and max_pivots is None:
+        used: frozenset[str] = frozenset()
+    elif max_pivots is None and type(initial_label) is int and "initial_label" in spec.options:
+        used = _LABEL_ONLY  # a plain label for a method that uses it: no warning
+    else:
+        given = {"initial_label": initial_label, "max_pivots": max_pivots}
+        used = _used_options(spec, method, given)
+    if "initial_label" in used and not (
+        type(initial_label) is int and 0 <= initial_label < sum(game.payoffs[0].shape)
+    ) and (
         isinstance(initial_label, bool | np.bool_)
         or not isinstance(initial_label, numbers.Integral)
         or not 0 <= int(initial_label) < sum(game.shape)
@@ -549,7 +567,7 @@ def solve_nash(
         raise InvalidArgumentError(
             f"exact=True supports methods {list(EXACT_METHODS)}, got {spec.name!r}"
         )
-    if not spec.supports(game.n_players):
+    if spec.max_players is not None and not spec.supports(game.n_players):
         needs = (
             "a two-player game" if spec.max_players == 2
             else f"a game of at most {spec.max_players} players"
@@ -559,17 +577,18 @@ def solve_nash(
             f"method {spec.name!r} needs {needs}; this game has {game.n_players} "
             f"players (use {', '.join(repr(n) for n in anyone)})"
         )
-    options = Options(
-        tol=tol,
-        initial_label=0 if initial_label is None else int(initial_label),
-        max_pivots=1_000_000 if max_pivots is None else int(max_pivots),
-        max_memory=max_memory,
-        max_work=max_work,
+    options = _options(
+        tol,
+        0 if initial_label is None else int(initial_label),
+        1_000_000 if max_pivots is None else int(max_pivots),
+        max_memory,
+        max_work,
     )
-    memory, work, what = estimate_cost(game, spec.name, exact=exact)
+    memory, work, what = _estimate(game, spec, exact)
     # exact=True: the exact kernels count their own work (exact systems or
     # pivots, EXACT_STEP steps each) and refuse above the budget themselves
-    _check_budget(game, spec, memory, 0.0 if exact else work, what, max_memory, max_work)
+    if memory > max_memory or (not exact and work > max_work):
+        _check_budget(game, spec, memory, 0.0 if exact else work, what, max_memory, max_work)
     if exact:
         return _guarded(spec, lambda: _solve_exact(game, spec, options))
     if not _resolved_two_player(game, tol):
@@ -579,7 +598,39 @@ def solve_nash(
             method=spec.name,
             exact_methods=[n for n, m in NASH_METHODS.items() if m.exact_kernel],
         )
-    return _guarded(spec, lambda: _run(game, spec, options))
+    try:  # _guarded(spec, lambda: _run(...)), inline
+        return _run(game, spec, options)
+    except ProblemTooLargeError:
+        raise
+    except MemoryError as exc:
+        raise _out_of_memory(spec, exc) from None
+
+
+_LABEL_ONLY = frozenset({"initial_label"})
+
+#: The Options of recent calls (immutable), by their values; cleared when it
+#: reaches _OPTIONS_KEPT entries.
+_recent_options: dict[tuple[float, int, int, float, float], Options] = {}
+_OPTIONS_KEPT = 64
+
+
+def _options(
+    tol: float, initial_label: int, max_pivots: int, max_memory: float, max_work: float
+) -> Options:
+    """``Options(...)`` of these checked values (one frozen record per set of values)."""
+    key = (tol, initial_label, max_pivots, max_memory, max_work)
+    options = _recent_options.get(key)
+    if options is None:
+        if len(_recent_options) >= _OPTIONS_KEPT:
+            _recent_options.clear()
+        options = _recent_options[key] = Options(
+            tol=tol,
+            initial_label=initial_label,
+            max_pivots=max_pivots,
+            max_memory=max_memory,
+            max_work=max_work,
+        )
+    return options
 
 
 def _resolved_two_player(game: NormalFormGame, tol: float) -> bool:
@@ -594,15 +645,19 @@ def _resolved_two_player(game: NormalFormGame, tol: float) -> bool:
     """
     if game.n_players != 2 or not game.is_float_exact:
         return False
-    unit = (sum(game.shape) + 2) * EPS
-    ranges = game.payoff_ranges.tolist()
-    resolution = [unit * r for r in ranges]  # game.resolution
-    if any(tol * r < res for r, res in zip(ranges, resolution, strict=True)):
-        return False
     A, B = game.centred_payoffs
+    m, n = A.shape
+    unit = (m + n + 2) * EPS
+    ranges = game.payoff_ranges.tolist()
+    resolution = [unit * ranges[0], unit * ranges[1]]  # game.resolution
+    if tol * ranges[0] < resolution[0] or tol * ranges[1] < resolution[1]:
+        return False
+    compiled = compiled_two_player()
+    if compiled is not None:  # the same differences of sorted payoffs, compiled
+        step_a, step_b = compiled.smallest_steps(A, B)
+        return bool(step_a > resolution[0] and step_b > resolution[1])
     # the payoffs each player compares, one column per opponent's strategy
     # (the row player's along A's columns, the column player's along B's rows)
-    m, n = A.shape
     if m == n:  # both players in one sort
         ordered = np.sort(np.concatenate((A, B.T), axis=1), axis=0)
         parts = ((ordered, 0, n), (ordered, n, 2 * n))
@@ -655,6 +710,10 @@ def _used_options(
 
 def _budget(name: str, value: object) -> float:
     # infinity means no limit, so not finite_real
+    if type(value) is float and value > 0:  # the usual cases (NaN fails)
+        return value
+    if type(value) is int and 0 < value < 2**1000:
+        return float(value)
     if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
         checked = None
     else:
@@ -721,6 +780,26 @@ def estimate_cost(game: NormalFormGame, method: str, *, exact: bool = False) -> 
         work *= EXACT_STEP
         memory *= 10.0
     return Cost(memory, work, what)
+
+
+#: Cost estimates of the two-player methods by (method, shape, exact): they
+#: depend on the shape alone.  Cleared when it reaches _ESTIMATES_KEPT entries.
+_estimates: dict[tuple[str, tuple[int, ...], bool], Cost] = {}
+_ESTIMATES_KEPT = 256
+
+
+def _estimate(game: NormalFormGame, spec: NashMethod, exact: bool) -> Cost:
+    """:func:`estimate_cost` of ``spec`` (a method that runs) on ``game``,
+    remembered for the two-player methods, whose estimates read the shape only."""
+    if spec.max_players != 2:
+        return estimate_cost(game, spec.name, exact=bool(exact))
+    key = (spec.name, game.payoffs[0].shape, bool(exact))
+    cost = _estimates.get(key)
+    if cost is None:
+        if len(_estimates) >= _ESTIMATES_KEPT:
+            _estimates.clear()
+        cost = _estimates[key] = estimate_cost(game, spec.name, exact=bool(exact))
+    return cost
 
 
 def _base_memory(game: NormalFormGame) -> float:
@@ -846,6 +925,8 @@ def _check_budget(
     max_memory: float,
     max_work: float,
 ) -> None:
+    if memory <= max_memory and work <= max_work:
+        return
     dims = "x".join(map(str, game.shape))
     method = spec.name
     if memory > max_memory:
@@ -885,12 +966,16 @@ def _guarded(spec: NashMethod, run: Callable[[], NashResult]) -> NashResult:
     except ProblemTooLargeError:
         raise
     except MemoryError as exc:
-        raise ProblemTooLargeError(
-            f"method {spec.name!r} ran out of memory ({exc or 'MemoryError'}): the game "
-            "is too large for it on this machine (its estimate, which max_memory "
-            "checks up front, was too low)"
-            + _lighter(spec).replace(", or use", "; use")
-        ) from None
+        raise _out_of_memory(spec, exc) from None
+
+
+def _out_of_memory(spec: NashMethod, exc: MemoryError) -> ProblemTooLargeError:
+    return ProblemTooLargeError(
+        f"method {spec.name!r} ran out of memory ({exc or 'MemoryError'}): the game "
+        "is too large for it on this machine (its estimate, which max_memory "
+        "checks up front, was too low)"
+        + _lighter(spec).replace(", or use", "; use")
+    )
 
 
 def _run(game: NormalFormGame, spec: NashMethod, options: Options) -> NashResult:
@@ -899,10 +984,13 @@ def _run(game: NormalFormGame, spec: NashMethod, options: Options) -> NashResult
         raise InvalidArgumentError(f"method {spec.name!r} has no kernel to run")
     tol = options.tol
     found = spec.kernel(game, options)
-    blocks = _with_pure(game, tol, found.blocks) if spec.adds_pure else found.blocks
-    equilibria, n_candidates, n_rejected, certificate = certify_candidates(
-        game, blocks, tol=tol
-    )
+    if found.certified is not None and not spec.adds_pure:
+        equilibria, n_candidates, n_rejected, certificate = found.certified
+    else:
+        blocks = _with_pure(game, tol, found.blocks) if spec.adds_pure else found.blocks
+        equilibria, n_candidates, n_rejected, certificate = certify_candidates(
+            game, blocks, tol=tol
+        )
     if not equilibria and found.origin:  # the one candidate failed
         raise SolverError(
             f"{found.origin} on a profile with regret {_regret(game, found.blocks):.3g} "
@@ -929,7 +1017,7 @@ def _run(game: NormalFormGame, spec: NashMethod, options: Options) -> NashResult
         method=spec.name,
         tol=tol,
         certificate=certificate,
-        payoff_range=game.payoff_range,
+        payoff_range=max(game.payoff_ranges.tolist()),  # game.payoff_range
         message=message,
         complete=found.complete,
         n_candidates=n_candidates,
@@ -1017,8 +1105,13 @@ def _pure_blocks(game: NormalFormGame, tol: float) -> tuple[NDArray[np.float64],
     equilibrium component of the game as given.
     """
     if game.n_players == 2:
-        # pure_equilibria_kernel's rule and arithmetic in fewer NumPy calls
         A, B = game.centred_payoffs
+        compiled = compiled_two_player()
+        if compiled is not None:  # the same rule and arithmetic, compiled
+            range_a, range_b = game.payoff_ranges.tolist()
+            rows, cols = compiled.pure_pairs(A, B, tol * range_a, tol * range_b)
+            return rows, cols
+        # pure_equilibria_kernel's rule and arithmetic in fewer NumPy calls
         limits = tol * game.payoff_ranges
         exceed = gains_exceed(np.subtract(A.max(axis=0), A), limits[0])
         exceed |= gains_exceed(np.subtract(B.max(axis=1, keepdims=True), B), limits[1])
@@ -1039,6 +1132,12 @@ def _with_pure(
     game: NormalFormGame, tol: float, blocks: tuple[NDArray[np.float64], ...]
 ) -> tuple[NDArray[np.float64], ...]:
     pure = _pure_blocks(game, tol)
+    if len(pure) == 2:  # the common case, without the generator
+        (rows, cols), (m, n) = blocks, game.shape
+        return (
+            np.concatenate((np.asarray(rows, dtype=np.float64).reshape(-1, m), pure[0])),
+            np.concatenate((np.asarray(cols, dtype=np.float64).reshape(-1, n), pure[1])),
+        )
     return tuple(
         np.concatenate([np.asarray(b, dtype=np.float64).reshape(-1, m), p])
         for b, p, m in zip(blocks, pure, game.shape, strict=True)
@@ -1128,9 +1227,29 @@ def _support(game: NormalFormGame, options: Options) -> Candidates:
 def _lemke_howson(game: NormalFormGame, options: Options) -> Candidates:
     A, B = game.payoffs
     label = options.initial_label
-    x, y, pivots = lemke_howson_kernel(A, B, label, max_pivots=options.max_pivots)
+    # the game's payoffs are finite float64 matrices and solve_nash checked
+    # the label: the kernel's engine="auto" path without its argument checks;
+    # compiled, the path and the certification of its end point in one call
+    range_a, range_b = game.payoff_ranges.tolist()
+    A_c, B_c = game.centred_payoffs
+    tol = options.tol
+    fused = certified_path(
+        A, B, label, options.max_pivots, A_c, B_c, (tol * range_a, tol * range_b),
+        DEDUPE_ATOL,
+    )
+    if fused is not None:
+        pivots, table, order, n_passed = fused
+        m, n = A.shape
+        return Candidates(
+            blocks=(table[:, :m], table[:, m : m + n]),
+            complete=False,
+            summary=lambda n: f"one equilibrium from label {label} after {pivots} pivots",
+            origin=f"Lemke-Howson from label {label} ended after {pivots} pivots",
+            certified=_kept_from_table(game, table, order, n_passed, 1, m, DEDUPE_ATOL),
+        )
+    x, y, pivots = lemke_howson_path(A, B, label, options.max_pivots)
     return Candidates(
-        blocks=_single((x, y)),
+        blocks=(x[None, :], y[None, :]),
         complete=False,
         summary=lambda n: f"one equilibrium from label {label} after {pivots} pivots",
         origin=f"Lemke-Howson from label {label} ended after {pivots} pivots",

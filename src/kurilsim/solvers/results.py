@@ -9,6 +9,7 @@ measure that was checked), the ``tol`` it was checked against (a result is
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import KW_ONLY, dataclass
 from fractions import Fraction
@@ -20,6 +21,7 @@ from numpy.typing import NDArray
 from kurilsim._errors import InvalidGameError, PrecisionError
 from kurilsim.games.normal_form import EPS, NormalFormGame, Profile
 from kurilsim.games.payoffs import deviation_payoffs_batch, gains_exceed
+from kurilsim.solvers._numba import numba_disabled
 
 __all__ = [
     "Equilibrium",
@@ -372,12 +374,22 @@ def _regret(regret: float | Fraction) -> str:
     return str(regret) if isinstance(regret, Fraction) else f"{regret:.2g}"
 
 
+#: Candidates within this distance (largest entry difference) of an earlier
+#: kept one are merged: the default ``dedupe_atol`` of the certification.
+DEDUPE_ATOL = 1e-9
+
+#: Up to this many candidates duplicates are found by comparing every pair
+#: (also in :func:`kurilsim.solvers._lh_numba.certify_pairs`); above it by a
+#: sort.
+PAIRWISE_UP_TO = 32
+
+
 def certify(
     game: NormalFormGame,
     candidates: Iterable[Sequence[NDArray[np.float64]]],
     *,
     tol: float,
-    dedupe_atol: float = 1e-9,
+    dedupe_atol: float = DEDUPE_ATOL,
 ) -> tuple[tuple[Equilibrium, ...], int, int]:
     """Check candidate profiles and keep the certified, distinct ones.
 
@@ -400,7 +412,7 @@ def certify_blocks(
     blocks: Sequence[NDArray[np.float64]],
     *,
     tol: float,
-    dedupe_atol: float = 1e-9,
+    dedupe_atol: float = DEDUPE_ATOL,
 ) -> tuple[tuple[Equilibrium, ...], int, int]:
     """:func:`certify` for candidates given as one ``(k, m_i)`` array per player.
 
@@ -417,7 +429,7 @@ def certify_candidates(
     blocks: Sequence[NDArray[np.float64]],
     *,
     tol: float,
-    dedupe_atol: float = 1e-9,
+    dedupe_atol: float = DEDUPE_ATOL,
 ) -> tuple[tuple[Equilibrium, ...], int, int, float]:
     """:func:`certify_blocks`, and the certificate of the kept equilibria.
 
@@ -443,6 +455,11 @@ def certify_candidates(
     if k == 0:
         return (), 0, 0, 0.0
     if n == 2:
+        compiled = compiled_two_player()
+        if compiled is not None:
+            return _certify_two_players_compiled(
+                compiled, game, blocks[0], blocks[1], tol, dedupe_atol
+            )
         return _certify_two_players(game, blocks[0], blocks[1], tol, dedupe_atol)
     sizes = [int(np.shape(b)[1]) for b in blocks]
     starts = [0]
@@ -538,6 +555,8 @@ def _certify_two_players(
     deduplication and order; fixed per-call cost matters here because small
     bimatrix games are solved in well under a millisecond.  Reported payoffs
     are computed from the payoffs as given, for the kept candidates only.
+    (The NumPy path: once numba is imported, :func:`certify_candidates`
+    uses the compiled twin, :func:`_certify_two_players_compiled`.)
     """
     k = len(rows)
     m = int(np.shape(rows)[1])
@@ -600,6 +619,120 @@ def _certify_two_players(
     return kept, k, n_rejected, max(certificate, 0.0)
 
 
+def _certify_two_players_compiled(
+    compiled: Any,
+    game: NormalFormGame,
+    rows: NDArray[np.float64],
+    cols: NDArray[np.float64],
+    tol: float,
+    dedupe_atol: float,
+) -> tuple[tuple[Equilibrium, ...], int, int, float]:
+    """:func:`_certify_two_players` by the compiled loop of
+    :func:`kurilsim.solvers._lh_numba.certify_pairs`: the same cleaning,
+    rule, deduplication and order (sums taken in another order than NumPy's
+    matrix products, so gains and payoffs can differ in the last bits)."""
+    rows = np.ascontiguousarray(rows, dtype=np.float64)
+    k, m = rows.shape
+    range_a, range_b = game.payoff_ranges.tolist()
+    A_c, B_c = game.centred_payoffs
+    A, B = game.payoffs
+    table, order, n_passed = compiled.certify_pairs(
+        rows, np.ascontiguousarray(cols, dtype=np.float64),
+        A_c, B_c, A, B, tol * range_a, tol * range_b, float(dedupe_atol),
+    )
+    return _kept_from_table(game, table, order, n_passed, k, m, dedupe_atol)
+
+
+def _kept_from_table(
+    game: NormalFormGame,
+    table: NDArray[np.float64],
+    order: NDArray[np.intp],
+    n_passed: int,
+    k: int,
+    m: int,
+    dedupe_atol: float,
+) -> tuple[tuple[Equilibrium, ...], int, int, float]:
+    """:func:`certify_candidates`' answer from what
+    :func:`kurilsim.solvers._lh_numba.certify_pairs` returned for ``k``
+    candidates whose first strategies have ``m`` entries."""
+    n_rejected = k - n_passed
+    if not n_passed:
+        return (), k, n_rejected, 0.0
+    range_a, range_b = game.payoff_ranges.tolist()
+    d = table.shape[1] - 4
+    if n_passed > PAIRWISE_UP_TO:  # not merged nor sorted yet: as NumPy does
+        kept_flat = table[order, :d]
+        keep = _first_of_close(kept_flat, dedupe_atol)
+        if not keep.all():
+            order, kept_flat = order[keep], kept_flat[keep]
+        order = order[np.lexsort(-kept_flat.T[::-1])]
+    table.setflags(write=False)
+    kept = []
+    largest_a = largest_b = -np.inf
+    for c in order.tolist():
+        row = table[c]
+        gain_a, gain_b = row[d : d + 2].tolist()
+        largest_a = max(largest_a, gain_a)
+        largest_b = max(largest_b, gain_b)
+        kept.append(
+            Equilibrium(
+                (row[:m], row[m:d]), payoffs=row[d + 2 :], regret=max(gain_a, gain_b, 0.0)
+            )
+        )
+    # each player's largest gain over its payoff range (ranges are positive)
+    certificate = max(largest_a / range_a, largest_b / range_b, 0.0)
+    return tuple(kept), k, n_rejected, certificate
+
+
+_UNSET: Any = object()
+_compiled: Any = _UNSET  # the compiled module, None if unusable, _UNSET: not yet
+
+
+def compiled_two_player() -> Any:
+    """The compiled two-player loops (:mod:`kurilsim.solvers._lh_numba`), or ``None``.
+
+    The common path of every two-player method of
+    :func:`~kurilsim.solvers.nash.solve_nash` (the precision check and the
+    certification) uses them once numba is imported in the process, by a
+    compiled kernel (Lemke-Howson's path with ``engine="auto"`` after its
+    first 0.5 s of numpy paths, or ``engine="numba"``) or by the user: this
+    function never imports numba itself, so a script that solves a few
+    small games does not pay the few tenths of a second that costs.
+    ``None`` also when ``KURILSIM_DISABLE_NUMBA`` is set, or numba cannot
+    compile them (the NumPy path is then used: the same answers, up to the
+    rounding of sums).
+
+    Examples
+    --------
+    >>> from kurilsim.solvers.results import compiled_two_player
+    >>> compiled = compiled_two_player()
+    >>> compiled is None or callable(compiled.certify_pairs)
+    True
+    """
+    global _compiled
+    if _compiled is not _UNSET:
+        return _compiled
+    if "numba" not in sys.modules:
+        return None
+    if numba_disabled():
+        _compiled = None
+        return None
+    try:
+        from kurilsim.solvers import _lh_numba
+
+        if not _lh_numba.HAVE_NUMBA:
+            raise ImportError("numba")
+        eye = np.eye(2)
+        _lh_numba.smallest_steps(eye, eye)
+        _lh_numba.certify_pairs(eye, eye, eye, eye, eye, eye, 1e-9, 1e-9, 1e-9)
+        _lh_numba.pure_pairs(eye, eye, 1e-9, 1e-9)
+        _lh_numba.certified_path(eye, eye, 0, 10, 1e-11, eye, eye, 1e-9, 1e-9, 1e-9)
+        _compiled = _lh_numba
+    except Exception:  # noqa: BLE001 - any failure: the NumPy path instead
+        _compiled = None
+    return _compiled
+
+
 def _first_of_close(points: NDArray[np.float64], atol: float) -> NDArray[np.bool_]:
     """Which rows to keep: a row goes if it is within ``atol`` (largest entry
     difference) of an earlier kept row.
@@ -613,7 +746,7 @@ def _first_of_close(points: NDArray[np.float64], atol: float) -> NDArray[np.bool
     rows sharing a projection window (a handful, for distinct equilibria).
     """
     k, d = points.shape
-    if k <= 32:  # few rows: every pair compared directly finds the same close pairs
+    if k <= PAIRWISE_UP_TO:  # few rows: every pair compared directly finds the same close pairs
         close = np.abs(points[:, None, :] - points[None, :, :]).max(axis=2) <= atol
         keep = np.ones(k, dtype=bool)
         rows, cols = np.nonzero(close)  # pairs in lexicographic order
