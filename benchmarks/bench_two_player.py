@@ -6,6 +6,7 @@ Run from the project root::
     python benchmarks/bench_two_player.py --quick    # 2x2, 4x4 and 6x6 (smoke run)
     python benchmarks/bench_two_player.py --small-games-only
     python benchmarks/bench_two_player.py --vertex-only    # issue 18's vertex ratios only
+    python benchmarks/bench_two_player.py --engine numpy   # kurilsim without numba
 
 On seeded random games (``numpy.random.default_rng(seed)``, standard normal
 payoff matrices A and B, so nondegenerate with probability one) it times
@@ -358,8 +359,22 @@ def environment_report() -> None:
         print("  environment: " + ", ".join(f"{k}={v}" for k, v in sorted(blas_env.items())))
 
 
-def warm_up() -> None:
-    """Import-time and JIT costs (numba in QuantEcon) are not what we time."""
+def warm_up(engine: str = "auto") -> None:
+    """Import-time and JIT costs (numba in QuantEcon and kurilsim) are not what we time.
+
+    ``engine="auto"`` loads kurilsim's compiled small-game route of ``vertex``
+    now (a long-running process switches to it by itself once it has spent
+    half a second in numpy), ``"numpy"`` keeps kurilsim on its numpy routes.
+    """
+    import kurilsim.solvers._vertex as vertex_module
+
+    if engine == "numpy":
+        vertex_module._env_disabled = True
+        print("  kurilsim vertex: numpy routes only (--engine numpy)")
+    else:
+        loaded = vertex_module.compiled_kernel(load=True) is not None
+        print(f"  kurilsim vertex: compiled small-game route "
+              f"{'loaded (numba)' if loaded else 'unavailable: numpy routes'}")
     for seed in (0, 1):
         inst = make_instance(3, seed)
         for m in ALL_EQ_METHODS:
@@ -736,13 +751,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                              "Gambit enummixed (no support methods, nashpy or "
                              "Lemke-Howson), calls under 50 ms timed in interleaved "
                              "rounds (best batch)")
+    parser.add_argument("--engine", choices=("auto", "numpy"), default="auto",
+                        help="kurilsim vertex's small-game route: 'auto' (the compiled "
+                             "loop, loaded before timing, if numba is installed) or "
+                             "'numpy' (the numpy routes, as without numba)")
     args = parser.parse_args(argv)
     sizes = tuple(args.sizes) if args.sizes else (QUICK_SIZES if args.quick else FULL_SIZES)
 
     environment_report()
     print(f"  sizes {', '.join(f'{n}x{n}' for n in sizes)}; {args.seeds} games per size "
           f"(seed = 1000 * n + k)")
-    warm_up()
+    warm_up(args.engine)
     if args.small_games_only:
         run_small_games()
         return 0

@@ -8,6 +8,15 @@ import pytest
 from kurilsim.solvers._vertex import vertex_candidates, vertex_enumeration_kernel
 
 
+@pytest.fixture(autouse=True)
+def _numpy_route(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests are of the numpy routes: keep the compiled small-game loop
+    out (tests/solvers/test_vertex_numba.py compares the two)."""
+    import kurilsim.solvers._vertex as vertex_module
+
+    monkeypatch.setattr(vertex_module, "_env_disabled", True)
+
+
 def as_set(pairs: list[tuple[np.ndarray, ...]]) -> set[tuple[float, ...]]:
     return {tuple(np.round(np.concatenate(p), 7) + 0.0) for p in pairs}
 

@@ -27,6 +27,13 @@ from kurilsim.solvers.results import (
 from kurilsim.testing.strategies import generic_games, normal_form_games
 
 
+@pytest.fixture(autouse=True)
+def _numpy_route(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests are of the numpy routes: keep the compiled small-game loop
+    out (tests/solvers/test_vertex_numba.py compares the two)."""
+    monkeypatch.setattr(vertex_module, "_env_disabled", True)
+
+
 def profiles(game: NormalFormGame) -> list[np.ndarray]:
     return [np.concatenate(eq.strategies) for eq in solve_nash(game, "vertex").equilibria]
 

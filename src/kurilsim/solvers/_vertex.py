@@ -21,18 +21,30 @@ skip both Qhull and the partner systems: every basis of both polytopes is
 solved in one batch (in closed form up to ``3x3`` systems, else one LAPACK
 call) and the vertices are paired exhaustively (:func:`_tiny_candidates`),
 which costs fewer NumPy calls than either.
+
+With numba (optional), small games (:data:`COMPILED_BASES`,
+:data:`COMPILED_DIM`: up to 7x7) solve every basis of both polytopes in one
+compiled loop instead (:mod:`kurilsim.solvers._vertex_numba`: the tiny
+route's algorithm, conditioning test and tolerances, each system solved at
+the size of its support and pruned by row dominance), once numba pays for
+its loading (:func:`compiled_kernel`).  ``KURILSIM_DISABLE_NUMBA=1`` keeps
+the numpy routes, which stay complete and give the same equilibria.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from functools import lru_cache
 from itertools import combinations
 from math import comb
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
 
+from kurilsim._errors import InvalidArgumentError
+from kurilsim.solvers._numba import have_numba, numba_disabled
 from kurilsim.solvers._polytope import (
     LABEL_TOL,
     label_keys,
@@ -44,7 +56,50 @@ from kurilsim.solvers._polytope import (
     vertex_labels,
 )
 
-__all__ = ["CHOOSE_BASES", "TINY_BASES", "vertex_candidates", "vertex_enumeration_kernel"]
+__all__ = [
+    "CHOOSE_BASES",
+    "COMPILED_BASES",
+    "COMPILED_DIM",
+    "NUMPY_SECONDS_BEFORE_NUMBA",
+    "TINY_BASES",
+    "compiled_kernel",
+    "vertex_candidates",
+    "vertex_enumeration_kernel",
+]
+
+#: Games with at most this many label bases per polytope
+#: (``binomial(m + n, m)``: 6x6 has 924, 6x7 1716, 5x9 2002), or with no
+#: more than :data:`COMPILED_DIM` strategies per player, take the compiled
+#: route when numba is used (:func:`compiled_kernel`): every basis of both
+#: polytopes in one compiled loop
+#: (:func:`kurilsim.solvers._vertex_numba.small_game_candidates`).  Beyond
+#: both the loop's work (all bases of both polytopes, even pruned by
+#: dominance) grows past the numpy route's (one polytope and partner
+#: systems): on random games the compiled loop took 0.2-0.7 of the numpy
+#: route's time at 6x7 and 5x9, 0.2-1.05 at 7x7, but up to 5 times it at
+#: 6x8 and twice it at 8x8.
+COMPILED_BASES = 2002
+
+#: Games with at most this many strategies per player take the compiled
+#: route whatever their number of bases (7x7 has 3432): see
+#: :data:`COMPILED_BASES`.
+COMPILED_DIM = 7
+
+#: ``engine="auto"`` solves small games in numpy until the process has spent
+#: this many seconds in them (about what importing numba and loading the
+#: compiled loop cost), then in the compiled loop (the rule of
+#: ``_lemke_howson.numba_path``).
+NUMPY_SECONDS_BEFORE_NUMBA = 0.5
+
+Engine = Literal["auto", "numba", "numpy"]
+_ENGINES = ("auto", "numba", "numpy")
+_Compiled = Callable[
+    [NDArray[np.float64], NDArray[np.float64]], tuple[NDArray[np.float64], NDArray[np.float64]]
+]
+_UNSET = object()
+_loaded: object = _UNSET  # the compiled kernel, or None if numba is unusable
+_env_disabled: bool | None = None  # KURILSIM_DISABLE_NUMBA, read on first use
+_numpy_seconds = 0.0  # time spent by engine="auto" on small games in numpy
 
 #: Games whose best-response polytopes have at most this many label bases
 #: (``binomial(m + n, m)``: 2x2 has 6, 3x3 20, 4x4 70) take the tiny route
@@ -559,8 +614,78 @@ def _tiny_candidates(
     return X, Y
 
 
+def compiled_kernel(*, load: bool = False) -> _Compiled | None:
+    """The compiled small-game kernel ``engine="auto"`` uses now, or ``None`` for numpy.
+
+    ``None`` if the environment variable ``KURILSIM_DISABLE_NUMBA`` is set
+    (read once, on first use), if numba is not installed or unusable, and,
+    unless ``load`` is true, until the process has spent
+    :data:`NUMPY_SECONDS_BEFORE_NUMBA` seconds on small games in numpy (or
+    the kernel was loaded already).  Loading numba costs a few tenths of a
+    second once per process: a script that solves a few games never pays
+    it, one that solves many pays it at most once it has spent as much in
+    numpy.  ``load=True`` loads it now (as ``engine="numba"`` does).
+
+    Examples
+    --------
+    >>> kernel = compiled_kernel()
+    >>> kernel is None or callable(kernel)
+    True
+    """
+    global _env_disabled
+    if _env_disabled is None:
+        _env_disabled = numba_disabled()
+    if _env_disabled or (
+        not load and _loaded is _UNSET and _numpy_seconds < NUMPY_SECONDS_BEFORE_NUMBA
+    ):
+        return None
+    return _load_compiled()
+
+
+def _load_compiled() -> _Compiled | None:
+    """:func:`._vertex_numba.small_game_candidates` compiled, or ``None`` without numba.
+
+    On first use this imports numba and compiles the loop (or loads it from
+    numba's on-disk cache) on a 2x2 game; any failure makes the answer
+    ``None`` for the rest of the process.
+    """
+    global _loaded
+    if _loaded is _UNSET:
+        _loaded = None
+        if have_numba():
+            try:
+                from kurilsim.solvers import _vertex_numba
+
+                if _vertex_numba.HAVE_NUMBA:
+                    eye = np.eye(2) + 0.01
+                    _vertex_numba.small_game_candidates(eye, eye)
+                    _loaded = _vertex_numba.small_game_candidates
+            except Exception:  # noqa: BLE001 - any failure: the numpy route instead
+                _loaded = None
+    return _loaded  # type: ignore[return-value]
+
+
+def _small_game_kernel(engine: str) -> _Compiled | None:
+    """The compiled kernel for a small game under ``engine``, ``None`` for numpy."""
+    if engine == "numpy":
+        return None
+    if engine == "numba":
+        compiled = _load_compiled()
+        if compiled is None:
+            raise InvalidArgumentError(
+                "engine='numba' needs the numba package (pip install numba), which "
+                "is not installed or cannot be imported; use engine='auto' or 'numpy'"
+            )
+        return compiled
+    return compiled_kernel()
+
+
 def vertex_candidates(
-    A: NDArray[np.float64], B: NDArray[np.float64], *, route: str = "auto"
+    A: NDArray[np.float64],
+    B: NDArray[np.float64],
+    *,
+    route: str = "auto",
+    engine: Engine = "auto",
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], str]:
     """Extreme equilibria of the bimatrix game ``(A, B)`` as two stacked arrays.
 
@@ -580,17 +705,52 @@ def vertex_candidates(
        degenerate vertices from their tight inequalities.
     4. Normalise to probability vectors.
 
+    Games with at most :data:`COMPILED_BASES` label bases per polytope
+    or :data:`COMPILED_DIM` strategies per player (up to 7x7) solve every basis of both polytopes in one compiled loop when
+    numba is used (``engine``, see :func:`compiled_kernel`), with the
+    conditioning test and tolerances of the numpy routes; the route is then
+    ``"bases (numba)"``.
+
+    ``engine`` is ``"auto"`` (numba once it pays, see
+    :func:`compiled_kernel`), ``"numba"`` (the compiled loop for small
+    games; :class:`InvalidArgumentError` without numba) or ``"numpy"``.
+
     Returns ``(X, Y, route)``: row ``c`` of ``X`` and of ``Y`` is candidate
     ``c`` (to be certified by the caller), and ``route`` names the polytope
     route that ran (``"bases"`` or ``"qhull"``, ``"p/q"`` if they differ).
+
+    Examples
+    --------
+    Battle of the sexes: two pure equilibria and a mixed one.
+
+    >>> import numpy as np
+    >>> A = np.array([[3.0, 0.0], [0.0, 2.0]])
+    >>> X, Y, route = vertex_candidates(A, A[::-1, ::-1], engine="numpy")
+    >>> route, len(X)
+    ('bases', 3)
     """
+    global _numpy_seconds
+    if engine not in _ENGINES:
+        raise InvalidArgumentError(f"engine must be one of {_ENGINES}, got {engine!r:.40}")
     m, n = A.shape
+    bases = comb(m + n, m)
+    small = bases <= COMPILED_BASES or max(m, n) <= COMPILED_DIM
+    if route == "auto" and small and m + n <= 62:
+        compiled = _small_game_kernel(engine)
+        if compiled is not None:  # (it makes the payoffs positive itself)
+            # writable C-contiguous copies: one compiled signature for every caller
+            X, Y = compiled(np.array(A, dtype=np.float64), np.array(B, dtype=np.float64))
+            return X, Y, "bases (numba)"
     a_pos, b_pos = positive_scaled(A), positive_scaled(B)
-    if route == "auto" and comb(m + n, m) <= TINY_BASES:
+    if route == "auto" and bases <= TINY_BASES:
+        start = time.perf_counter()
         X, Y = _tiny_candidates(a_pos, b_pos)
         X /= X.sum(axis=1, keepdims=True)
         Y /= Y.sum(axis=1, keepdims=True)
+        if engine == "auto" and _loaded is _UNSET:
+            _numpy_seconds += time.perf_counter() - start
         return X, Y, "bases"
+    start = time.perf_counter()
     if m != n or comb(m + n, m) < CHOOSE_BASES:
         swap = m > n  # enumerate Q (dimension n) rather than P (dimension m)
     else:  # enumerate the polytope with fewer vertices, as far as one can tell
@@ -615,6 +775,8 @@ def vertex_candidates(
             used = used if used == other_route else f"{used}/{other_route}"
     X /= X.sum(axis=1, keepdims=True)
     Y /= Y.sum(axis=1, keepdims=True)
+    if engine == "auto" and _loaded is _UNSET and small:
+        _numpy_seconds += time.perf_counter() - start
     return X, Y, used
 
 
