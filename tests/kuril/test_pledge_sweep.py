@@ -247,3 +247,45 @@ def test_the_block_refuses_utilities_of_the_wrong_shape() -> None:
     values, utilities = _block_inputs(scenario, _points(scenario, 5, 7), 7)
     with pytest.raises(InvalidModelError, match="utilities must be"):
         _sweep_inputs(scenario, values, utilities[..., :4])
+
+
+@pytest.mark.parametrize("name", ["2018-singapore", "1993-tokyo", "1956-declaration"])
+def test_the_responders_ends_equal_one_evaluation_per_credibility(name: str) -> None:
+    # _sweep_inputs evaluates the responder's utilities at credibility 0 and 1
+    # in one call, on the responder's own and the shared parameters only: the
+    # same numbers as an evaluation with every swept parameter at each level
+    scenario = kurilsim.load_scenario(name)
+    n = 40
+    points = _points(scenario, n, 3)
+    points["japan.demand"] = np.random.default_rng(3).choice([2.0, 4.0], size=n)
+    shared = next(iter(scenario.shared_parameters()))  # under its first holder's name
+    assert not shared.startswith("russia.")
+    points[shared] = scenario.priors()[shared].ppf(np.linspace(0.05, 0.95, n))
+    values, utilities = _block_inputs(scenario, points, 3)
+    inputs, _, low, high = _sweep_inputs(scenario, values, utilities)
+    responder = inputs.responder
+    for level, got in ((0.0, low), (1.0, high)):
+        everything = {**points, CREDIBILITY: np.full(n, level)}
+        want = scenario.outcome_utilities(everything, points_last=True)[responder]
+        assert np.allclose(got, want, rtol=0, atol=1e-12)
+    # the shared parameter moves the responder's utilities, so it was used
+    fixed = {**points, shared: np.full(n, scenario.parameters()[shared])}
+    other = _sweep_inputs(scenario, {**values, shared: fixed[shared]},
+                          scenario.outcome_utilities(fixed, points_last=True))
+    assert not np.allclose(other[2], low)
+
+
+def test_the_messages_are_remembered_per_scenario_object() -> None:
+    from kurilsim.kuril.pledge import DEFAULT_CLAUSES, _cached_messages, _messages
+
+    first = kurilsim.load_scenario("2018-singapore")
+    second = kurilsim.load_scenario("1956-declaration")
+    for scenario in (first, second, first):
+        got = _cached_messages(scenario, DEFAULT_CLAUSES)
+        want = _messages(scenario, DEFAULT_CLAUSES)
+        assert np.array_equal(got[0], want[0])
+        assert np.array_equal(got[1], want[1])
+        assert got[2] == want[2]
+        assert not got[0].flags.writeable
+    assert _cached_messages(first, DEFAULT_CLAUSES) is _cached_messages(first, DEFAULT_CLAUSES)
+    assert _cached_messages(first, DEFAULT_CLAUSES[:1])[2] == _messages(first, DEFAULT_CLAUSES[:1])[2]

@@ -471,9 +471,10 @@ def _menu(clauses: Sequence[PledgeClause] | None) -> tuple[PledgeClause, ...]:
 
 def _value(
     scenario: Scenario, name: str | float, values: Mapping[str, NDArray[Any]], m: int,
-    what: str,
+    what: str, parameters: Mapping[str, Any] | None = None,
 ) -> NDArray[np.float64]:
-    """A clause's cost or binding at the ``m`` points."""
+    """A clause's cost or binding at the ``m`` points (``parameters``: the
+    scenario's, if already at hand)."""
     if not isinstance(name, str):
         return np.full(m, float(name))
     if scenario.agent_parameter(name) is None:
@@ -483,7 +484,9 @@ def _value(
         )
     if name in values:
         return np.broadcast_to(np.asarray(values[name], dtype=np.float64), (m,))
-    return np.full(m, float(scenario.parameters()[name]))
+    if parameters is None:
+        parameters = scenario.parameters()
+    return np.full(m, float(parameters[name]))
 
 
 def _messages(
@@ -513,6 +516,30 @@ def _messages(
         np.array(clauses, dtype=np.intp),
         tuple(labels),
     )
+
+
+#: The messages of the last few (scenario, menu) pairs, by the scenario's
+#: identity (scenarios are immutable; the entry holds the scenario, so its id
+#: is not reused while cached): successive sweeps of one scenario skip the
+#: agreements' labels (about 1 ms a sweep).
+_MESSAGES: dict[int, tuple[Scenario, tuple[PledgeClause, ...],
+                           tuple[NDArray[np.intp], NDArray[np.intp], tuple[str, ...]]]] = {}
+_MESSAGES_MAX: Final = 8
+
+
+def _cached_messages(
+    scenario: Scenario, menu: tuple[PledgeClause, ...]
+) -> tuple[NDArray[np.intp], NDArray[np.intp], tuple[str, ...]]:
+    """:func:`_messages`, remembered for the last few scenarios (read-only arrays)."""
+    entry = _MESSAGES.get(id(scenario))
+    if entry is not None and entry[0] is scenario and entry[1] == menu:
+        return entry[2]
+    agreements, clause_of, labels = _messages(scenario, menu)
+    found = (readonly(agreements), readonly(clause_of), labels)
+    if len(_MESSAGES) >= _MESSAGES_MAX:
+        _MESSAGES.pop(next(iter(_MESSAGES)))
+    _MESSAGES[id(scenario)] = (scenario, menu, found)
+    return found
 
 
 def _roles(scenario: Scenario) -> tuple[int, int, int | None]:
@@ -666,7 +693,8 @@ def _inputs(
     proposer, responder, objector = _roles(scenario)
     protocol = scenario.protocol
     credibility = f"{protocol.responder}.pledge_credibility"
-    if credibility not in scenario.parameters():
+    parameters = scenario.parameters()
+    if credibility not in parameters:
         raise InvalidModelError(
             f"the pledge game needs the responder's pledge_credibility, but scenario "
             f"{scenario.name!r} has no parameter {credibility!r}"
@@ -700,7 +728,7 @@ def _inputs(
     agent = {k: v for k, v in given.items() if scenario.agent_parameter(k) is not None}
     if prior is None:
         source = f"values[{credibility!r}]" if credibility in agent else credibility
-        given_prior = agent.get(credibility, scenario.parameters()[credibility])
+        given_prior = agent.get(credibility, parameters[credibility])
     else:
         source, given_prior = "prior", prior
     belief = real_array(given_prior, source, finite=False, error=InvalidModelError)
@@ -717,13 +745,14 @@ def _inputs(
     if like is not None and like.menu == menu:
         agreements, clause_of, labels = like.agreements, like.clause_of, like.labels
     else:
-        agreements, clause_of, labels = _messages(scenario, menu)
+        agreements, clause_of, labels = _cached_messages(scenario, menu)
     costs = np.stack(
-        [_value(scenario, c.cost, agent, m, f"clause {c.name!r} cost") for c in menu]
+        [_value(scenario, c.cost, agent, m, f"clause {c.name!r} cost", parameters)
+         for c in menu]
         or [np.zeros(m)], axis=-1,
     )
     bindings = np.stack(
-        [_value(scenario, c.binding, agent, m, f"clause {c.name!r} binding")
+        [_value(scenario, c.binding, agent, m, f"clause {c.name!r} binding", parameters)
          for c in menu] or [np.zeros(m)], axis=-1,
     )
     for what, values_at, top in (("cost", costs, np.inf), ("binding", bindings, 1.0)):
@@ -739,13 +768,14 @@ def _inputs(
                 + f", got {values_at[point, c].item()!r}"
             )
     breach_name = f"{protocol.proposer}.breach_cost"
-    if menu and breach_name not in scenario.parameters():
+    if menu and breach_name not in parameters:
         raise InvalidModelError(
             f"the pledge game's clauses need the proposer's breach_cost, but scenario "
             f"{scenario.name!r} has no parameter {breach_name!r}"
         )
     breach = (
-        _value(scenario, breach_name, agent, m, "breach_cost") if menu else np.zeros(m)
+        _value(scenario, breach_name, agent, m, "breach_cost", parameters)
+        if menu else np.zeros(m)
     )
     if like is not None and like.objector == objector:
         restricted = like.restricted
@@ -973,14 +1003,19 @@ def _sweep_inputs(
         raise InvalidModelError(
             f"the utilities must be (agents, outcomes, {m} points), got shape {table.shape}"
         )
-    ends = []
-    for level in (0.0, 1.0):
-        overrides = {k: np.broadcast_to(v, (m,)) for k, v in inputs.agent.items()}
-        overrides[credibility] = np.full(m, level)
-        ends.append(np.ascontiguousarray(
-            scenario.outcome_utilities(overrides, points_last=True)[responder]
-        ))
-    low, high = ends
+    # the responder's utilities at credibility 0 and 1: one evaluation at 2m
+    # points (credibility 0, then 1), on the parameters that can enter the
+    # responder's utilities (its own, and shared ones under any holder's name)
+    shared = {name for group in scenario.shared_parameters().values() for name in group}
+    own = f"{credibility.split('.', 1)[0]}."
+    overrides = {
+        k: np.tile(np.broadcast_to(v, (m,)), 2)
+        for k, v in inputs.agent.items() if k.startswith(own) or k in shared
+    }
+    overrides[credibility] = np.repeat([0.0, 1.0], m)
+    ends = scenario.outcome_utilities(overrides, points_last=True)[responder]
+    low = np.ascontiguousarray(ends[:, :m])
+    high = np.ascontiguousarray(ends[:, m:])
     # the sweep's utilities must be the tables' model: the responder's is
     # affine in its credibility, here the prior
     expected = high - low
@@ -988,7 +1023,8 @@ def _sweep_inputs(
     expected += low
     expected -= table[responder]
     np.abs(expected, out=expected)
-    scale = np.abs(table).max(axis=(0, 1)) + 1.0
+    scale = np.maximum(table.max(axis=(0, 1)), -table.min(axis=(0, 1)))
+    scale += 1.0
     if np.any(expected > 1e-9 * scale):
         raise InvalidModelError(
             "the pbe kernel was given utilities that its settings do not "
@@ -1030,7 +1066,8 @@ def _commitment_arguments(
     and the decisions' included): the same game as :func:`_accepted` builds,
     in the layout that loop reads."""
     sq = table.shape[1] - 1
-    agreements = np.ascontiguousarray(inputs.agreements, dtype=np.intp)
+    # (writeable copies: numba compiles read-only arrays as another type)
+    agreements = np.array(inputs.agreements, dtype=np.intp)
     proposal = agreements != NO_DEAL
     row = np.where(proposal, agreements, sq)
     if inputs.restricted is not None:
@@ -1041,7 +1078,7 @@ def _commitment_arguments(
     return (
         table, low, high, inputs.proposer, inputs.responder,
         -1 if inputs.objector is None else inputs.objector, bool(inputs.blocks),
-        agreements, np.ascontiguousarray(inputs.clause_of, dtype=np.intp),
+        agreements, np.array(inputs.clause_of, dtype=np.intp),
         np.ascontiguousarray(marked), np.ascontiguousarray(inputs.costs),
         np.ascontiguousarray(inputs.bindings), np.ascontiguousarray(inputs.breach),
         np.ascontiguousarray(inputs.objection_cost), prior,
