@@ -25,15 +25,12 @@ from numpy.typing import NDArray
 from kurilsim._errors import InvalidModelError
 from kurilsim.model.agreements import NO_DEAL
 from kurilsim.solvers._markov_kernel import (
-    _DUST,
     _MARGIN,
     _MODE_MARGIN,
     _OUTCOME_DUST,
-    _RECOGNITION,
-    OneStateSolution,
-    _hull_of,
-    _solve_on,
+    _lottery_rates,
     solve_one_state_batch,
+    solve_phased_batch,
 )
 
 if TYPE_CHECKING:
@@ -92,31 +89,6 @@ def _open(
             out[:, rows] &= ~(objected & (gap < 0)).T
             doubtful |= ((gap != 0) & (np.abs(gap) < _MARGIN)).any(axis=0)
     return out, doubtful & (not exact)
-
-
-def _lottery_rates(
-    solution: OneStateSolution, m: int, rho: tuple[float, float] = _RECOGNITION
-) -> NDArray[np.float64]:
-    """``(P, m)``: the probability that a period concludes each agreement
-    (column ids are agreement indices), offers cleaned of dust as the
-    per-point solver cleans them."""
-    P = len(solution.values)
-    rates = np.zeros((P, m))
-    rows = np.arange(P)
-    for k in (0, 1):
-        made = solution.acceptance[:, k] > 0
-        w = solution.weights[:, k]
-        first = np.where(w > _DUST, w, 0.0)
-        second = np.where(1.0 - w > _DUST, 1.0 - w, 0.0)
-        total = first + second
-        total = np.where(total > 0, total, 1.0)
-        scale = np.where(made, rho[k], 0.0)
-        above, below = solution.lottery[:, k, 0], solution.lottery[:, k, 1]
-        # one point per row in each statement: no repeated index, so a plain
-        # indexed add (in the order np.add.at would add)
-        rates[rows, np.maximum(above, 0)] += scale * first / total
-        rates[rows, np.maximum(below, 0)] += scale * second / total
-    return rates
 
 
 def _one_state(
@@ -319,50 +291,17 @@ def _chain(
         & ~talks
     )
     names = scenario.agent_names
-    rows = [names.index(p) for p in PLAYERS]
-    U = utilities[rows]  # (2, M + 1, P)
+    rows = (names.index(PLAYERS[0]), names.index(PLAYERS[1]))
     if stage is None:
         stage = _phase_stage(scenario, utilities, settings, firsts)  # (2, V, P)
-    lo = np.minimum(np.minimum(U.min(axis=1), stage.min(axis=1, initial=np.inf)),
-                    down.lo[:, None])
-    hi = np.maximum(np.maximum(U.max(axis=1), stage.max(axis=1, initial=-np.inf)),
-                    down.hi[:, None])
-    ranges = _scale(lo, hi)
-    scaled = (U - lo[:, None, :]) / ranges[:, None, :]
-    Z = _points_first(scaled[:, :M, :])  # (P, M, 2)
-    F = scaled[:, M, :].T  # (P, 2)
-    W = (down.W[:, :, None] - lo[:, None, :]) / ranges[:, None, :]  # (2, blocks, P)
     available, doubtful = _open(scenario, utilities, exact)
     h = down.h
-    b = np.broadcast_to(deltas * (1.0 - h), (P, 2))
-    regular = ~doubtful
-    extra = None
-    if len(firsts) and W.shape[1] > 1:
-        nv = len(firsts)
-        G = ((stage - lo[:, None, :]) / ranges[:, None, :]).transpose(1, 2, 0)  # (V, P, 2)
-        Wp = W[:, 1:, :].transpose(1, 2, 0)  # (V, P, 2)
-        a_phase = (1.0 - deltas) * G + deltas * h * Wp
-        # every phase state of a point offers the same agreements: one frontier
-        hull = _hull_of(Z, np.broadcast_to(np.arange(M), (P, M)), available & keeps,
-                        exact)
-        phase = _solve_on(
-            hull, a_phase.reshape(nv * P, 2),
-            np.broadcast_to(b, (nv, P, 2)).reshape(nv * P, 2), times=nv, plain=exact,
-        )
-        D_phase = phase.delay.reshape(nv, P, 2).transpose(1, 0, 2)  # (P, V, 2)
-        regular &= phase.regular.reshape(nv, P).all(axis=0)
-        extra = (
-            np.ascontiguousarray(D_phase),
-            np.broadcast_to(firsts, (P, nv)).astype(np.intp),
-            available[:, firsts],
-        )
-        finals = available & ~talks
-    else:
-        finals = available
-    a = (1.0 - deltas) * F + deltas * h * W[:, 0, :].T
-    base = solve_one_state_batch(Z, np.arange(M), finals, a, b, extra=extra, exact=exact)
-    regular &= base.regular
-    rates = _lottery_rates(base, M)  # the first agreement: phases count
+    base = solve_phased_batch(
+        utilities, rows, stage, down.W, (down.lo, down.hi), h, deltas, available,
+        ~talks, keeps, firsts, exact=exact,
+    )
+    regular = base.regular & ~doubtful
+    rates = base.rates  # the first agreement: phases count
     total = rates.sum(axis=1)
     stay = 1.0 - total
     denominator = 1.0 - stay * (1.0 - h)
@@ -380,8 +319,7 @@ def _chain(
         short[:, None], deals, deals / np.where(sums > 0, sums, 1.0)[:, None]
     )
     lottery[:, M] = np.where(short, np.maximum(1.0 - sums, 0.0), 0.0)
-    values = lo.T + ranges.T * base.values
-    return lottery, values, regular
+    return lottery, base.values, regular
 
 
 # ---------------------------------------------------------------------------

@@ -89,3 +89,58 @@ def test_warm_started_frontiers_and_solves_equal_cold_ones() -> None:
     np.testing.assert_array_equal(first.acceptance, second.acceptance)
     regular = first.regular
     np.testing.assert_array_equal(first.lottery[regular], second.lottery[regular])
+
+
+# -- the fused loop (numba): the batch route's steps, bit for bit ----------------------
+@pytest.mark.parametrize("name", ["2018-singapore", "1993-tokyo"])
+def test_fused_phased_loop_equals_the_batch_route(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if mk._compiled_phased() is None:
+        pytest.skip("numba is not installed (or is disabled): no compiled loops")
+    import kurilsim
+    from kurilsim import _dynamic_kernel as dk
+
+    scenario = kurilsim.load_scenario(name)
+    grid = np.meshgrid(np.array([2, 4]), np.linspace(0.0, 4.0, 9),
+                       np.linspace(0.0, 1.0, 7), indexing="ij")
+    swept = {"japan.demand": grid[0].ravel(), "russia.security_weight": grid[1].ravel(),
+             "russia.pledge_credibility": grid[2].ravel()}
+    table = np.ascontiguousarray(scenario.outcome_utilities(swept, points_last=True))
+    regime = dk._route(scenario)
+    assert regime is not None
+    fused = dk._assemble(scenario, regime, table, swept, exact=False)
+    monkeypatch.setattr(mk, "_compiled_phased", lambda: None)
+    batch = dk._assemble(scenario, regime, table, swept, exact=False)
+    np.testing.assert_array_equal(fused.per_point, batch.per_point)
+    regular = ~batch.per_point
+    assert regular.sum() > len(regular) // 2
+    np.testing.assert_array_equal(fused.agreement[regular], batch.agreement[regular])
+    np.testing.assert_array_equal(fused.probability[regular], batch.probability[regular])
+    np.testing.assert_array_equal(fused.utilities[regular], batch.utilities[regular])
+
+
+def test_phased_batch_without_phases_is_the_one_state_batch() -> None:
+    # no phase, the state never left: solve_one_state_batch in the same units
+    rng = np.random.default_rng(3)
+    P, M = 40, 6
+    U = rng.random((2, M + 1, P))
+    available = rng.random((P, M)) < 0.8
+    deltas = np.array([0.9, 0.8])
+    solution = mk.solve_phased_batch(
+        U, (0, 1), np.zeros((2, 0, P)), np.zeros((2, 1)), (U.min(axis=(1, 2)),
+        U.max(axis=(1, 2))), 0.0, deltas, available, np.ones(M, bool),
+        np.zeros(M, bool), np.zeros(0, np.intp))
+    lo = np.minimum(U.min(axis=1), U.min(axis=(1, 2))[:, None])
+    hi = np.maximum(U.max(axis=1), U.max(axis=(1, 2))[:, None])
+    scaled = (U - lo[:, None]) / (hi - lo)[:, None]
+    Z = np.stack([scaled[0, :M].T, scaled[1, :M].T], axis=-1)
+    a = (1.0 - deltas) * scaled[:, M].T
+    reference = mk.solve_one_state_batch(Z, np.arange(M), available, a,
+                                         np.broadcast_to(deltas, (P, 2)))
+    regular = reference.regular & solution.regular
+    assert regular.sum() > P // 2
+    values = lo.T + (hi - lo).T * reference.values
+    np.testing.assert_allclose(solution.values[regular], values[regular], atol=1e-12)
+    np.testing.assert_allclose(solution.rates[regular],
+                               mk._lottery_rates(reference, M)[regular], atol=1e-12)

@@ -89,7 +89,9 @@ from kurilsim.solvers._numba import have_numba, jit, numba_disabled
 
 __all__ = [
     "OneStateSolution",
+    "PhasedSolution",
     "solve_one_state_batch",
+    "solve_phased_batch",
 ]
 
 #: The per-point solver's constants (kurilsim.solvers.markov): ties, dust,
@@ -239,6 +241,116 @@ def _merge(hull: _Hull, extra: NDArray[np.float64], extra_ids: NDArray[np.intp],
 # ---------------------------------------------------------------------------
 # The same frontier as one compiled loop (numba, optional)
 # ---------------------------------------------------------------------------
+def _hull_point(
+    Z: NDArray[np.float64], ids: NDArray[np.int64], valid: NDArray[np.bool_],
+    near: bool, ties: bool, out_x: NDArray[np.float64], out_ids: NDArray[np.int64],
+    order: NDArray[np.int64], kept: NDArray[np.int64], start: NDArray[np.int64],
+    warm: bool,
+) -> tuple[int, bool]:
+    """One point of :func:`_hull_loop`: the frontier of the columns of ``Z``
+    ``(C, 2)`` into ``out_x``, ``out_ids`` (their first ``n`` rows); returns
+    ``(n, doubtful)``.  ``order``, ``kept``: work arrays of ``C``; ``start``:
+    the insertion order (updated to this point's sorted order with ``warm``)."""
+    C = len(valid)
+    m = 0
+    for i in range(C):
+        c = start[i]
+        if valid[c]:
+            # insertion: by x0 descending, then x1 descending, then column
+            x0 = Z[c, 0]
+            x1 = Z[c, 1]
+            k = m
+            while k > 0:
+                o = order[k - 1]
+                y0 = Z[o, 0]
+                y1 = Z[o, 1]
+                if y0 > x0 or (y0 == x0 and (y1 > x1 or (y1 == x1 and o < c))):
+                    break
+                order[k] = o
+                k -= 1
+            order[k] = c
+            m += 1
+    if warm:
+        # the next point starts from this order (its invalid columns last)
+        for k in range(m):
+            start[k] = order[k]
+        i = m
+        for c in range(C):
+            if not valid[c]:
+                start[i] = c
+                i += 1
+    doubtful = False
+    if ties:
+        for k in range(1, m):
+            gap = abs(Z[order[k], 0] - Z[order[k - 1], 0])
+            if gap > 0 and gap < 1e-9:
+                doubtful = True
+    n_kept = 0
+    top = -np.inf
+    for k in range(m):
+        row = order[k]
+        x1 = Z[row, 1]
+        if ties and k > 0 and x1 != top and abs(x1 - top) < 1e-9:
+            doubtful = True
+        if x1 > top:
+            kept[n_kept] = row
+            n_kept += 1
+            top = x1
+    n = 0
+    for k in range(n_kept):
+        row = kept[k]
+        while n >= 2:
+            a = out_ids[n - 2]
+            b = out_ids[n - 1]
+            cross = (Z[b, 0] - Z[a, 0]) * (Z[row, 1] - Z[a, 1]) - (
+                Z[b, 1] - Z[a, 1]
+            ) * (Z[row, 0] - Z[a, 0])
+            if ties and abs(cross + 1e-12) < 1e-14:
+                doubtful = True
+            if cross < -1e-12:
+                n -= 1
+            else:
+                break
+        out_ids[n] = row
+        n += 1
+    for k in range(n):
+        out_x[k, 0] = Z[out_ids[k], 0]
+        out_x[k, 1] = Z[out_ids[k], 1]
+    if near:
+        for c in range(C):
+            if not valid[c]:
+                continue
+            on = False
+            for k in range(n):
+                if out_ids[k] == c:
+                    on = True
+            if on:
+                continue
+            y = Z[c, 1]
+            best = -np.inf
+            for k in range(n):
+                if out_x[k, 1] == y:
+                    best = max(best, out_x[k, 0])
+                if k + 1 < n:
+                    lo = out_x[k, 1]
+                    hi = out_x[k + 1, 1]
+                    # 0 <= t <= 1 exactly when 0 <= y - lo <= hi - lo (rounded
+                    # differences: the rounded quotient of two positive
+                    # numbers is at most 1 iff the numerator is at most the
+                    # denominator): the division only on those segments
+                    # (the frontier's second coordinate increases)
+                    if hi < lo or (hi > lo and y - lo >= 0 and y - lo <= hi - lo):
+                        t = (y - lo) / (hi - lo)
+                        if t >= 0 and t <= 1:
+                            v = out_x[k, 0] + t * (out_x[k + 1, 0] - out_x[k, 0])
+                            best = max(best, v)
+            if best > -np.inf and best - Z[c, 0] < 1e-9:
+                doubtful = True
+    for k in range(n):
+        out_ids[k] = ids[out_ids[k]]
+    return n, doubtful
+
+
 def _hull_loop(
     Z: NDArray[np.float64], ids: NDArray[np.int64], valid: NDArray[np.bool_],
     near: bool, ties: bool, out_x: NDArray[np.float64], out_ids: NDArray[np.int64],
@@ -247,7 +359,7 @@ def _hull_loop(
     """Per point: :func:`kurilsim.solvers.markov._frontier_2d` (stable sort by
     ``(-x0, -x1)``, strict Pareto, stack hull popping below ``-_TIE``), the
     near-degeneracy flags of :func:`_frontier` and, if ``near``, of
-    :func:`_merge`; written as scalar loops for numba.
+    :func:`_merge`; written as scalar loops for numba (:func:`_hull_point`).
 
     The sort is an insertion sort on the key ``(-x0, -x1, column)`` (the
     stable sort's order, whatever order the columns are inserted in); with
@@ -259,112 +371,25 @@ def _hull_loop(
     kept = np.empty(C, dtype=np.int64)
     start = np.arange(C)
     for p in range(P):
-        m = 0
-        for i in range(C):
-            c = start[i]
-            if valid[p, c]:
-                # insertion: by x0 descending, then x1 descending, then column
-                x0 = Z[p, c, 0]
-                x1 = Z[p, c, 1]
-                k = m
-                while k > 0:
-                    o = order[k - 1]
-                    y0 = Z[p, o, 0]
-                    y1 = Z[p, o, 1]
-                    if y0 > x0 or (y0 == x0 and (y1 > x1 or (y1 == x1 and o < c))):
-                        break
-                    order[k] = o
-                    k -= 1
-                order[k] = c
-                m += 1
-        if warm:
-            # the next point starts from this order (its invalid columns last)
-            for k in range(m):
-                start[k] = order[k]
-            i = m
-            for c in range(C):
-                if not valid[p, c]:
-                    start[i] = c
-                    i += 1
-        doubtful = False
-        for k in range(1, m):
-            gap = abs(Z[p, order[k], 0] - Z[p, order[k - 1], 0])
-            if ties and gap > 0 and gap < 1e-9:
-                doubtful = True
-        n_kept = 0
-        top = -np.inf
-        for k in range(m):
-            row = order[k]
-            x1 = Z[p, row, 1]
-            if ties and k > 0 and x1 != top and abs(x1 - top) < 1e-9:
-                doubtful = True
-            if x1 > top:
-                kept[n_kept] = row
-                n_kept += 1
-                top = x1
-        n = 0
-        for k in range(n_kept):
-            row = kept[k]
-            while n >= 2:
-                a = out_ids[p, n - 2]
-                b = out_ids[p, n - 1]
-                cross = (Z[p, b, 0] - Z[p, a, 0]) * (Z[p, row, 1] - Z[p, a, 1]) - (
-                    Z[p, b, 1] - Z[p, a, 1]
-                ) * (Z[p, row, 0] - Z[p, a, 0])
-                if ties and abs(cross + 1e-12) < 1e-14:
-                    doubtful = True
-                if cross < -1e-12:
-                    n -= 1
-                else:
-                    break
-            out_ids[p, n] = row
-            n += 1
+        n, doubtful = _hull_point(Z[p], ids[p], valid[p], near, ties, out_x[p],
+                                  out_ids[p], order, kept, start, warm)
         out_n[p] = n
-        for k in range(n):
-            out_x[p, k, 0] = Z[p, out_ids[p, k], 0]
-            out_x[p, k, 1] = Z[p, out_ids[p, k], 1]
-        if near:
-            for c in range(C):
-                if not valid[p, c]:
-                    continue
-                on = False
-                for k in range(n):
-                    if out_ids[p, k] == c:
-                        on = True
-                if on:
-                    continue
-                y = Z[p, c, 1]
-                best = -np.inf
-                for k in range(n):
-                    if out_x[p, k, 1] == y:
-                        best = max(best, out_x[p, k, 0])
-                    if k + 1 < n:
-                        lo = out_x[p, k, 1]
-                        hi = out_x[p, k + 1, 1]
-                        if hi != lo:
-                            t = (y - lo) / (hi - lo)
-                            if t >= 0 and t <= 1:
-                                v = out_x[p, k, 0] + t * (out_x[p, k + 1, 0] - out_x[p, k, 0])
-                                best = max(best, v)
-                if best > -np.inf and best - Z[p, c, 0] < 1e-9:
-                    doubtful = True
-        for k in range(n):
-            out_ids[p, k] = ids[p, out_ids[p, k]]
         out_doubtful[p] = doubtful
 
 
 def _choice_loop(
-    x: NDArray[np.float64], n: int, D: NDArray[np.float64], k: int, width: float,
+    x: NDArray[np.float64], n: int, dk: float, dj: float, k: int, width: float,
     out: NDArray[np.float64], row: int,
 ) -> None:
-    """Proposer ``k``'s choice on one point's frontier ``x[:n]`` given delay
-    values ``D``: :func:`_choose` for one point, written with scalars.
+    """Proposer ``k``'s choice on one point's frontier ``x[:n]`` given the
+    delay values ``dk`` (its own) and ``dj`` (the responder's): :func:`_choose`
+    for one point, written with scalars.
 
     ``out[row]`` receives ``(q, offer_k, offer_j, above, below, weight, kind,
     slope, anchor_k, anchor_j, best, doubtful)``.
     """
     j = 1 - k
-    c = D[j]
+    c = dj
     count = 0
     for v in range(n):
         if x[v, j] >= c:
@@ -411,7 +436,7 @@ def _choice_loop(
         value = x[hi, k]
         offer_j = x[hi, j]
     shortfall = c - x[near, j]
-    gap = value - (D[k] - 1e-12)
+    gap = value - (dk - 1e-12)
     made = found and gap >= 0
     mixing = (found and gap < 0 and gap > -width) or (not found and shortfall < width)
     edge = abs(gap) < 1e-9 or abs(gap + width) < 1e-9 or abs(shortfall) < width + 1e-9
@@ -430,20 +455,233 @@ def _choice_loop(
 
 
 def _residual_loop(
-    ch: NDArray[np.float64], D: NDArray[np.float64], V: NDArray[np.float64],
-    rho: NDArray[np.float64], TV: NDArray[np.float64],
-) -> float:
-    """``T(V)`` into ``TV`` from the choices ``ch`` at ``D``; ``max |T(V) - V|``."""
-    residual = 0.0
-    for i in range(2):
-        tv = 0.0
+    ch: NDArray[np.float64], d0: float, d1: float, v0: float, v1: float,
+    rho: NDArray[np.float64],
+) -> tuple[float, float, float]:
+    """``T(V)`` from the choices ``ch`` at the delay values ``(d0, d1)``, and
+    ``max |T(V) - V|`` (``V = (v0, v1)``)."""
+    tv0 = 0.0
+    tv1 = 0.0
+    for k in range(2):
+        q = ch[k, 0]
+        x0 = ch[k, 1] if k == 0 else ch[k, 2]
+        x1 = ch[k, 1] if k == 1 else ch[k, 2]
+        tv0 += rho[k] * (q * x0 + (1.0 - q) * d0)
+        tv1 += rho[k] * (q * x1 + (1.0 - q) * d1)
+    return tv0, tv1, max(abs(tv0 - v0), abs(tv1 - v1))
+
+
+def _solve_point(
+    xp: NDArray[np.float64], idp: NDArray[np.int64], n: int, hull_doubtful: bool,
+    a0: float, a1: float, b0: float, b1: float, rho: NDArray[np.float64],
+    width: float, tol: float, max_newton: int, v0: float, v1: float,
+    ch: NDArray[np.float64], again: NDArray[np.float64],
+    values: NDArray[np.float64], delay: NDArray[np.float64],
+    acceptance: NDArray[np.float64], lottery: NDArray[np.intp],
+    weights: NDArray[np.float64], certificate: NDArray[np.float64],
+    regular: NDArray[np.bool_], row: int, pieces: NDArray[np.int64], slot: int,
+    guess: bool,
+) -> bool:
+    """One problem of :func:`_solve_loop` (frontier ``xp[:n]`` with ids
+    ``idp``, delay values ``a + b V``), Newton's method started at
+    ``(v0, v1)``, into row ``row`` of the outputs; returns whether it settled
+    on a finite fixed point.  ``ch``, ``again``: ``(2, 12)`` work arrays.
+    Written with scalars: no array views in the loop (each costs numba a
+    reference count).
+
+    ``pieces[slot]`` ``(2, 3)``: each proposer's piece (kind, above, below)
+    at the fixed point, written when the problem settles; with ``guess``, the
+    first Newton step is taken on the piece found there (the previous
+    problem's), and if the choices at its fixed point are that piece, that
+    is the fixed point (the operator is a contraction: it has one, and a
+    piece whose own fixed point keeps its choices holds it); otherwise the
+    method starts at ``(v0, v1)`` as without a guess."""
+    V0 = v0
+    V1 = v1
+    done = False
+    if guess:
+        fits = True
         for k in range(2):
-            q = ch[k, 0]
-            xi = ch[k, 1] if i == k else ch[k, 2]
-            tv += rho[k] * (q * xi + (1.0 - q) * D[i])
-        TV[i] = tv
-        residual = max(residual, abs(tv - V[i]))
-    return residual
+            j = 1 - k
+            kind = pieces[slot, k, 0]
+            hi = pieces[slot, k, 1]
+            lo = pieces[slot, k, 2]
+            if hi >= n or lo >= n:
+                fits = False
+                break
+            ch[k, 6] = kind
+            ch[k, 3] = hi
+            ch[k, 4] = lo
+            if kind == 1:
+                ch[k, 1] = xp[hi, k]
+                ch[k, 2] = xp[hi, j]
+            elif kind == 2:
+                xak = xp[hi, k]
+                xaj = xp[hi, j]
+                xbk = xp[lo, k]
+                xbj = xp[lo, j]
+                ch[k, 7] = (xak - xbk) / (xaj - xbj)
+                ch[k, 8] = xbk
+                ch[k, 9] = xbj
+        if fits:
+            V0, V1 = _newton_point(ch, a0, a1, b0, b1, rho, v0, v1)
+            D0 = a0 + b0 * V0
+            D1 = a1 + b1 * V1
+            _choice_loop(xp, n, D0, D1, 0, width, again, 0)
+            _choice_loop(xp, n, D1, D0, 1, width, again, 1)
+            if _same_piece(ch, again):
+                for k in range(2):
+                    for f in range(12):
+                        ch[k, f] = again[k, f]
+                done = True
+            else:
+                V0 = v0
+                V1 = v1
+    if not done:
+        V0, V1, done = _newton_loop(xp, n, a0, a1, b0, b1, rho, width, max_newton,
+                                    V0, V1, ch, again)
+    D0 = a0 + b0 * V0
+    D1 = a1 + b1 * V1
+    _, _, residual = _residual_loop(ch, D0, D1, V0, V1, rho)
+    gains = 0.0
+    for k in range(2):
+        dk = D0 if k == 0 else D1
+        dj = D1 if k == 0 else D0
+        made = ch[k, 0] > 0
+        if made:
+            gains = max(gains, dj - ch[k, 2])
+        value = ch[k, 1] if made else dk
+        gains = max(gains, max(dk, ch[k, 10]) - value)
+    cert = max(gains, residual)
+    odd = ch[0, 11] > 0 or ch[1, 11] > 0
+    values[row, 0] = V0
+    values[row, 1] = V1
+    delay[row, 0] = D0
+    delay[row, 1] = D1
+    for k in range(2):
+        acceptance[row, k] = ch[k, 0]
+        lottery[row, k, 0] = idp[int(ch[k, 3])] if n > 0 else -1
+        lottery[row, k, 1] = idp[int(ch[k, 4])] if n > 0 else -1
+        weights[row, k] = ch[k, 5]
+        pieces[slot, k, 0] = int(ch[k, 6])
+        pieces[slot, k, 1] = int(ch[k, 3])
+        pieces[slot, k, 2] = int(ch[k, 4])
+    certificate[row] = cert
+    regular[row] = (done and not hull_doubtful and not odd and residual <= 1e-12
+                    and cert <= tol)
+    return done and np.isfinite(V0) and np.isfinite(V1)
+
+
+def _same_piece(ch: NDArray[np.float64], again: NDArray[np.float64]) -> bool:
+    """Whether two choices are on the same linear piece of the operator."""
+    same = True
+    for k in range(2):
+        if again[k, 6] != ch[k, 6]:
+            same = False
+        if again[k, 6] > 0 and again[k, 3] != ch[k, 3]:
+            same = False
+        if again[k, 6] == 2.0 and again[k, 4] != ch[k, 4]:
+            same = False
+    return same
+
+
+def _newton_point(
+    ch: NDArray[np.float64], a0: float, a1: float, b0: float, b1: float,
+    rho: NDArray[np.float64], v0: float, v1: float,
+) -> tuple[float, float]:
+    """The fixed point of the piece ``ch`` (``T(V) = M V + e``); ``(v0, v1)``
+    where it is not finite."""
+    m00 = 0.0
+    m01 = 0.0
+    m10 = 0.0
+    m11 = 0.0
+    e0 = 0.0
+    e1 = 0.0
+    for k in range(2):
+        r = rho[k]
+        kind = ch[k, 6]
+        if kind == 0.0:
+            m00 += r * b0
+            m11 += r * b1
+            e0 += r * a0
+            e1 += r * a1
+        elif kind == 1.0:
+            if k == 0:
+                e0 += r * ch[k, 1]
+                e1 += r * ch[k, 2]
+            else:
+                e1 += r * ch[k, 1]
+                e0 += r * ch[k, 2]
+        else:
+            sl = ch[k, 7]
+            if k == 0:  # responder 1 gets D_1, proposer 0 the edge
+                m11 += r * b1
+                e1 += r * a1
+                m01 += r * sl * b1
+                e0 += r * (ch[k, 8] + sl * (a1 - ch[k, 9]))
+            else:
+                m00 += r * b0
+                e0 += r * a0
+                m10 += r * sl * b0
+                e1 += r * (ch[k, 8] + sl * (a0 - ch[k, 9]))
+    a00 = 1.0 - m00
+    a01 = -m01
+    a10 = -m10
+    a11 = 1.0 - m11
+    det = a00 * a11 - a01 * a10
+    Vn0 = (a11 * e0 - a01 * e1) / det
+    Vn1 = (a00 * e1 - a10 * e0) / det
+    if not (np.isfinite(Vn0) and np.isfinite(Vn1)):
+        return v0, v1
+    return Vn0, Vn1
+
+
+def _newton_loop(
+    xp: NDArray[np.float64], n: int, a0: float, a1: float, b0: float, b1: float,
+    rho: NDArray[np.float64], width: float, max_newton: int, V0: float, V1: float,
+    ch: NDArray[np.float64], again: NDArray[np.float64],
+) -> tuple[float, float, bool]:
+    """Newton's method from ``(V0, V1)`` (value-iteration steps where a step
+    does not reduce the residual); the values, whether they settled, the
+    choices there in ``ch``."""
+    done = False
+    D0 = a0 + b0 * V0
+    D1 = a1 + b1 * V1
+    _choice_loop(xp, n, D0, D1, 0, width, ch, 0)
+    _choice_loop(xp, n, D1, D0, 1, width, ch, 1)
+    TV0, TV1, r0 = _residual_loop(ch, D0, D1, V0, V1, rho)
+    for _ in range(max_newton):
+        Vn0, Vn1 = _newton_point(ch, a0, a1, b0, b1, rho, V0, V1)
+        D0 = a0 + b0 * Vn0
+        D1 = a1 + b1 * Vn1
+        _choice_loop(xp, n, D0, D1, 0, width, again, 0)
+        _choice_loop(xp, n, D1, D0, 1, width, again, 1)
+        same = _same_piece(ch, again)
+        close = max(abs(Vn0 - V0), abs(Vn1 - V1)) <= 1e-15
+        TVn0, TVn1, rn = _residual_loop(again, D0, D1, Vn0, Vn1, rho)
+        if same or close or rn < r0:
+            V0 = Vn0
+            V1 = Vn1
+            for k in range(2):  # the choices at the new values
+                for f in range(12):
+                    ch[k, f] = again[k, f]
+            TV0 = TVn0
+            TV1 = TVn1
+            r0 = rn
+        else:
+            # a step that does not reduce the residual (Newton cycling
+            # between pieces): one value-iteration step instead
+            V0 = TV0
+            V1 = TV1
+            D0 = a0 + b0 * V0
+            D1 = a1 + b1 * V1
+            _choice_loop(xp, n, D0, D1, 0, width, ch, 0)
+            _choice_loop(xp, n, D1, D0, 1, width, ch, 1)
+            TV0, TV1, r0 = _residual_loop(ch, D0, D1, V0, V1, rho)
+        if same or close or r0 <= 1e-15:
+            done = True
+            break
+    return V0, V1, done
 
 
 def _solve_loop(
@@ -455,7 +693,8 @@ def _solve_loop(
     weights: NDArray[np.float64], certificate: NDArray[np.float64],
     regular: NDArray[np.bool_], warm: bool = False,
 ) -> None:
-    """:func:`_solve_on` point by point, written with scalars (see there).
+    """:func:`_solve_on` point by point, written with scalars (see there and
+    :func:`_solve_point`).
 
     With ``warm``, Newton's method starts from the previous problem's values
     when that problem settled (neighbouring points of a sweep have nearby
@@ -463,146 +702,217 @@ def _solve_loop(
     contraction, so the fixed point does not depend on the start, and a run
     that ends on its linear piece computes it from that piece alone."""
     P = len(a)
-    previous = np.empty(2)
     start = False
     ch = np.empty((2, 12))
     again = np.empty((2, 12))
-    TV = np.empty(2)
-    TVn = np.empty(2)
-    D = np.empty(2)
-    V = np.empty(2)
-    Vn = np.empty(2)
+    pieces = np.zeros((1, 2, 3), dtype=np.int64)
     for p in range(P):
         h = which[p]
-        n = nv[h]
-        xp = x[h]
+        if start:  # the previous problem's values
+            v0 = values[p - 1, 0]
+            v1 = values[p - 1, 1]
+        else:
+            v0 = a[p, 0] / (1.0 - b[p, 0])
+            v1 = a[p, 1] / (1.0 - b[p, 1])
+        settled = _solve_point(x[h], ids[h], nv[h], doubtful[h], a[p, 0], a[p, 1],
+                               b[p, 0], b[p, 1], rho, width, tol, max_newton, v0, v1,
+                               ch, again, values, delay, acceptance, lottery, weights,
+                               certificate, regular, p, pieces, 0, False)
+        start = warm and settled
+
+
+def _phased_loop(
+    U: NDArray[np.float64], rows: NDArray[np.int64], stage: NDArray[np.float64],
+    bound_lo: NDArray[np.float64], bound_hi: NDArray[np.float64],
+    W: NDArray[np.float64], h: float, deltas: NDArray[np.float64],
+    available: NDArray[np.bool_], final: NDArray[np.bool_],
+    phase_offers: NDArray[np.bool_], phase_ids: NDArray[np.int64], phased: bool,
+    rho: NDArray[np.float64], width: float, tol: float, max_newton: int,
+    out_values: NDArray[np.float64], out_rates: NDArray[np.float64],
+    out_regular: NDArray[np.bool_],
+) -> None:
+    """:func:`solve_phased_batch` point by point, every step in one loop (see
+    there): the scaling, the phase frontier and the phase states' problems,
+    the base frontier merged with the phases, the base problem, the
+    agreements' rates.  The same steps, the same arithmetic, as the batch
+    route of :func:`solve_one_state_batch` with ``extra`` (the frontiers' sort
+    and Newton's method warm-started from the previous point's, per frontier
+    and per problem)."""
+    M = U.shape[1] - 1
+    P = U.shape[2]
+    V = len(phase_ids)
+    Z = np.empty((M + V, 2))
+    cols = np.arange(M + V)
+    valid = np.empty(M + V, dtype=np.bool_)
+    order = np.empty(M + V, dtype=np.int64)
+    kept = np.empty(M + V, dtype=np.int64)
+    start_phase = np.arange(M)
+    start_base = np.arange(M)
+    start_merge = np.arange(M + V)
+    px = np.empty((M + V, 2))
+    pid = np.empty(M + V, dtype=np.int64)
+    bx = np.empty((M + V, 2))
+    bid = np.empty(M + V, dtype=np.int64)
+    mx = np.empty((M + V, 2))
+    mid = np.empty(M + V, dtype=np.int64)
+    merged = np.empty((M + V, 2))
+    merged_ids = np.empty(M + V, dtype=np.int64)
+    lo = np.empty(2)
+    scale = np.empty(2)
+    a = np.empty(2)
+    b = np.empty(2)
+    a_phase = np.empty((max(V, 1), 2))
+    previous = np.empty((max(V, 1) + 1, 2))
+    warm_start = np.zeros(max(V, 1) + 1, dtype=np.bool_)
+    pieces = np.zeros((max(V, 1) + 1, 2, 3), dtype=np.int64)
+    ch = np.empty((2, 12))
+    again = np.empty((2, 12))
+    nv = max(V, 1)
+    values = np.empty((nv, 2))
+    delay = np.empty((nv, 2))
+    acceptance = np.empty((nv, 2))
+    lottery = np.empty((nv, 2, 2), dtype=np.intp)
+    weights = np.empty((nv, 2))
+    certificate = np.empty(nv)
+    regular = np.empty(nv, dtype=np.bool_)
+    for i in range(2):
+        b[i] = deltas[i] * (1.0 - h)
+    for p in range(P):
+        # the solver's units: each player's range over the point's agreements,
+        # status quo, phase payoffs and the bounds given
         for i in range(2):
-            V[i] = previous[i] if start else a[p, i] / (1.0 - b[p, i])
-        done = False
-        for i in range(2):
-            D[i] = a[p, i] + b[p, i] * V[i]
-        for k in range(2):
-            _choice_loop(xp, n, D, k, width, ch, k)
-        r0 = _residual_loop(ch, D, V, rho, TV)
-        for _ in range(max_newton):
-            # the fixed point of the piece: T(V) = M V + e
-            m00 = 0.0
-            m01 = 0.0
-            m10 = 0.0
-            m11 = 0.0
-            e0 = 0.0
-            e1 = 0.0
-            for k in range(2):
-                r = rho[k]
-                kind = ch[k, 6]
-                if kind == 0.0:
-                    m00 += r * b[p, 0]
-                    m11 += r * b[p, 1]
-                    e0 += r * a[p, 0]
-                    e1 += r * a[p, 1]
-                elif kind == 1.0:
-                    if k == 0:
-                        e0 += r * ch[k, 1]
-                        e1 += r * ch[k, 2]
-                    else:
-                        e1 += r * ch[k, 1]
-                        e0 += r * ch[k, 2]
-                else:
-                    sl = ch[k, 7]
-                    if k == 0:  # responder 1 gets D_1, proposer 0 the edge
-                        m11 += r * b[p, 1]
-                        e1 += r * a[p, 1]
-                        m01 += r * sl * b[p, 1]
-                        e0 += r * (ch[k, 8] + sl * (a[p, 1] - ch[k, 9]))
-                    else:
-                        m00 += r * b[p, 0]
-                        e0 += r * a[p, 0]
-                        m10 += r * sl * b[p, 0]
-                        e1 += r * (ch[k, 8] + sl * (a[p, 0] - ch[k, 9]))
-            a00 = 1.0 - m00
-            a01 = -m01
-            a10 = -m10
-            a11 = 1.0 - m11
-            det = a00 * a11 - a01 * a10
-            Vn[0] = (a11 * e0 - a01 * e1) / det
-            Vn[1] = (a00 * e1 - a10 * e0) / det
-            if not (np.isfinite(Vn[0]) and np.isfinite(Vn[1])):
-                Vn[0] = V[0]
-                Vn[1] = V[1]
+            r = rows[i]
+            low = np.inf
+            high = -np.inf
+            for c in range(M + 1):
+                u = U[r, c, p]
+                low = min(low, u)
+                high = max(high, u)
+            for v in range(V):
+                u = stage[i, v, p]
+                low = min(low, u)
+                high = max(high, u)
+            low = min(low, bound_lo[i])
+            high = max(high, bound_hi[i])
+            span = high - low
+            lo[i] = low
+            scale[i] = span if span > 0 else 1.0
+            for c in range(M):
+                Z[c, i] = (U[r, c, p] - low) / scale[i]
+            flow = (U[r, M, p] - low) / scale[i]
+            base_w = (W[i, 0] - low) / scale[i]
+            a[i] = (1.0 - deltas[i]) * flow + deltas[i] * h * base_w
+        ok = True
+        if phased:
             for i in range(2):
-                D[i] = a[p, i] + b[p, i] * Vn[i]
-            for k in range(2):
-                _choice_loop(xp, n, D, k, width, again, k)
-            same = True
-            for k in range(2):
-                if again[k, 6] != ch[k, 6]:
-                    same = False
-                if again[k, 6] > 0 and again[k, 3] != ch[k, 3]:
-                    same = False
-                if again[k, 6] == 2.0 and again[k, 4] != ch[k, 4]:
-                    same = False
-            close = max(abs(Vn[0] - V[0]), abs(Vn[1] - V[1])) <= 1e-15
-            rn = _residual_loop(again, D, Vn, rho, TVn)
-            if same or close or rn < r0:
-                V[0] = Vn[0]
-                V[1] = Vn[1]
-                ch[:, :] = again  # the choices at the new values
-                TV[:] = TVn
-                r0 = rn
-            else:
-                # a step that does not reduce the residual (Newton cycling
-                # between pieces): one value-iteration step instead
-                V[0] = TV[0]
-                V[1] = TV[1]
-                for i in range(2):
-                    D[i] = a[p, i] + b[p, i] * V[i]
-                for k in range(2):
-                    _choice_loop(xp, n, D, k, width, ch, k)
-                r0 = _residual_loop(ch, D, V, rho, TV)
-            if same or close or r0 <= 1e-15:
-                done = True
-                break
+                for v in range(V):
+                    g = (stage[i, v, p] - lo[i]) / scale[i]
+                    w = (W[i, 1 + v] - lo[i]) / scale[i]
+                    a_phase[v, i] = (1.0 - deltas[i]) * g + deltas[i] * h * w
+            for c in range(M):
+                valid[c] = available[p, c] and phase_offers[c]
+            n, doubtful = _hull_point(Z, cols, valid[:M], False, True, px, pid, order,
+                                      kept, start_phase, True)
+            if n == 0:
+                px[0, 0] = np.nan
+                px[0, 1] = np.nan
+            for v in range(V):
+                if not warm_start[v]:
+                    previous[v, 0] = a_phase[v, 0] / (1.0 - b[0])
+                    previous[v, 1] = a_phase[v, 1] / (1.0 - b[1])
+                warm_start[v] = _solve_point(
+                    px, pid, n, doubtful, a_phase[v, 0], a_phase[v, 1], b[0], b[1],
+                    rho, width, tol, max_newton, previous[v, 0], previous[v, 1], ch,
+                    again, values, delay, acceptance, lottery, weights, certificate,
+                    regular, v, pieces, v, warm_start[v],
+                )
+                previous[v, 0] = values[v, 0]
+                previous[v, 1] = values[v, 1]
+                ok = ok and regular[v]
+        for c in range(M):
+            valid[c] = available[p, c] and final[c]
+        n, doubtful = _hull_point(Z, cols, valid[:M], False, True, bx, bid, order,
+                                  kept, start_base, True)
+        if phased:
+            # the phases join the base frontier's vertices
+            for k in range(n):
+                mx[k, 0] = bx[k, 0]
+                mx[k, 1] = bx[k, 1]
+                mid[k] = bid[k]
+                valid[k] = True
+            for v in range(V):
+                mx[n + v, 0] = delay[v, 0]
+                mx[n + v, 1] = delay[v, 1]
+                mid[n + v] = phase_ids[v]
+                valid[n + v] = available[p, phase_ids[v]]
+            for c in range(n + V):
+                start_merge[c] = c
+            n_m, doubtful_m = _hull_point(mx[: n + V], mid[: n + V], valid[: n + V],
+                                          True, True, merged, merged_ids, order, kept,
+                                          start_merge, False)
+            n = n_m
+            doubtful = doubtful or doubtful_m
+            for k in range(n):
+                bx[k, 0] = merged[k, 0]
+                bx[k, 1] = merged[k, 1]
+                bid[k] = merged_ids[k]
+        if n == 0:
+            bx[0, 0] = np.nan
+            bx[0, 1] = np.nan
+        if not warm_start[nv]:
+            previous[nv, 0] = a[0] / (1.0 - b[0])
+            previous[nv, 1] = a[1] / (1.0 - b[1])
+        warm_start[nv] = _solve_point(
+            bx, bid, n, doubtful, a[0], a[1], b[0], b[1], rho, width, tol, max_newton,
+            previous[nv, 0], previous[nv, 1], ch, again, values, delay, acceptance,
+            lottery, weights, certificate, regular, 0, pieces, nv, warm_start[nv],
+        )
+        previous[nv, 0] = values[0, 0]
+        previous[nv, 1] = values[0, 1]
+        out_regular[p] = ok and regular[0]
         for i in range(2):
-            D[i] = a[p, i] + b[p, i] * V[i]
-        residual = 0.0
-        gains = 0.0
-        for i in range(2):
-            tv = 0.0
-            for k in range(2):
-                q = ch[k, 0]
-                xi = ch[k, 1] if i == k else ch[k, 2]
-                tv += rho[k] * (q * xi + (1.0 - q) * D[i])
-            residual = max(residual, abs(tv - V[i]))
+            out_values[p, i] = lo[i] + scale[i] * values[0, i]
+        for c in range(M):
+            out_rates[p, c] = 0.0
         for k in range(2):
-            j = 1 - k
-            made = ch[k, 0] > 0
-            if made:
-                gains = max(gains, D[j] - ch[k, 2])
-            value = ch[k, 1] if made else D[k]
-            gains = max(gains, max(D[k], ch[k, 10]) - value)
-        cert = max(gains, residual)
-        odd = ch[0, 11] > 0 or ch[1, 11] > 0
-        for i in range(2):
-            values[p, i] = V[i]
-            delay[p, i] = D[i]
-        for k in range(2):
-            acceptance[p, k] = ch[k, 0]
-            lottery[p, k, 0] = ids[h, int(ch[k, 3])] if n > 0 else -1
-            lottery[p, k, 1] = ids[h, int(ch[k, 4])] if n > 0 else -1
-            weights[p, k] = ch[k, 5]
-        certificate[p] = cert
-        regular[p] = (done and not doubtful[h] and not odd and residual <= 1e-12
-                      and cert <= tol)
-        start = warm and done and np.isfinite(V[0]) and np.isfinite(V[1])
-        previous[0] = V[0]
-        previous[1] = V[1]
+            # the offer's lottery, cleaned of dust
+            w = weights[0, k]
+            first = w if w > 1e-14 else 0.0
+            second = 1.0 - w if 1.0 - w > 1e-14 else 0.0
+            total = first + second
+            if not total > 0:
+                total = 1.0
+            share = rho[k] if acceptance[0, k] > 0 else 0.0
+            out_rates[p, max(lottery[0, k, 0], 0)] += share * first / total
+            out_rates[p, max(lottery[0, k, 1], 0)] += share * second / total
+
+
+@functools.lru_cache(maxsize=1)
+def _helpers() -> bool:
+    """Compile the loops' per-point helpers with numba (rebinding the module's
+    names, so the compiled loops call the compiled helpers: globals are bound
+    when numba compiles a loop); False without numba (or with
+    ``KURILSIM_DISABLE_NUMBA`` set)."""
+    if numba_disabled() or not have_numba():
+        return False
+    from numba import njit
+    global _choice_loop, _residual_loop, _same_piece, _newton_point, _newton_loop
+    global _hull_point, _solve_point
+    _choice_loop = njit(cache=True, nogil=True, inline="always")(_choice_loop)
+    _residual_loop = njit(cache=True, nogil=True, inline="always")(_residual_loop)
+    _same_piece = njit(cache=True, nogil=True, inline="always")(_same_piece)
+    _newton_point = njit(cache=True, nogil=True, inline="always")(_newton_point)
+    _newton_loop = njit(cache=True, nogil=True)(_newton_loop)
+    _hull_point = njit(cache=True, nogil=True)(_hull_point)
+    _solve_point = njit(cache=True, nogil=True)(_solve_point)
+    return True
 
 
 @functools.lru_cache(maxsize=1)
 def _compiled() -> Any:
     """The compiled :func:`_hull_loop`, or None without numba (or with
     ``KURILSIM_DISABLE_NUMBA`` set)."""
-    if numba_disabled() or not have_numba():
+    if not _helpers():
         return None
     return jit(_hull_loop)
 
@@ -611,15 +921,25 @@ def _compiled() -> Any:
 def _compiled_solve() -> Any:
     """The compiled :func:`_solve_loop`, or None without numba (or with
     ``KURILSIM_DISABLE_NUMBA`` set)."""
-    if numba_disabled() or not have_numba():
+    if not _helpers():
         return None
-    from numba import njit
-    # the compiled loop calls the compiled helpers (globals are bound when
-    # numba compiles it)
-    global _choice_loop, _residual_loop
-    _choice_loop = njit(cache=True, nogil=True, inline="always")(_choice_loop)
-    _residual_loop = njit(cache=True, nogil=True, inline="always")(_residual_loop)
-    return njit(cache=True, nogil=True)(_solve_loop)
+    return jit(_solve_loop)
+
+
+@functools.lru_cache(maxsize=1)
+def _compiled_phased_loop() -> Any:
+    """The compiled :func:`_phased_loop`, or None without numba."""
+    if not _helpers():
+        return None
+    return jit(_phased_loop)
+
+
+def _compiled_phased() -> Any:
+    """:func:`_compiled_phased_loop` when the other loops are compiled too (a
+    test that switches them off switches this one off)."""
+    if _compiled() is None or _compiled_solve() is None:
+        return None
+    return _compiled_phased_loop()
 
 
 def _frontier_compiled(
@@ -911,6 +1231,191 @@ def solve_one_state_batch(
     if extra is not None:
         hull = _merge(hull, *extra, exact=exact)
     return _solve_on(hull, a, b, rho=rho, tol=tol, plain=exact)
+
+
+@dataclass(frozen=True, slots=True)
+class PhasedSolution:
+    """The base state's solution of a one-state problem with phase columns
+    (:func:`solve_phased_batch`), in the utilities' own units.
+
+    Attributes
+    ----------
+    values : ndarray, shape (P, 2)
+        Each player's value at the start of a period of the base state.
+    rates : ndarray, shape (P, M)
+        The probability that a period of the base state concludes each
+        agreement or enters each phase (column ids: agreement indices).
+    regular : ndarray of bool, shape (P,)
+        Whether every problem of the point is certified and away from every
+        switch of the per-point solver's choices.
+    """
+
+    values: NDArray[np.float64]
+    rates: NDArray[np.float64]
+    regular: NDArray[np.bool_]
+
+
+def solve_phased_batch(
+    utilities: NDArray[np.float64],
+    rows: tuple[int, int],
+    stage: NDArray[np.float64],
+    continuation: NDArray[np.float64],
+    bounds: tuple[NDArray[np.float64], NDArray[np.float64]],
+    exit_probability: float,
+    deltas: NDArray[np.float64],
+    available: NDArray[np.bool_],
+    final: NDArray[np.bool_],
+    phase_offers: NDArray[np.bool_],
+    phase_ids: NDArray[np.intp],
+    *,
+    exact: bool = False,
+) -> PhasedSolution:
+    """A state with phase agreements, at many points at once.
+
+    The base state of two players (discount factors ``deltas``) is left with
+    probability ``h = exit_probability`` each period for a state of known
+    values ``continuation[:, 0]``; its offers are the ``final`` agreements and
+    the phase agreements ``phase_ids``, whose acceptance enters phase state
+    ``v``: a one-state problem (flow ``stage[:, v]``, exit values
+    ``continuation[:, 1 + v]``) over the agreements ``phase_offers``.  Each
+    point is solved in the per-point solver's units (the range of the point's
+    payoffs and of ``bounds``), the phase states first, their delay values
+    becoming the phase agreements' payoffs in the base state (as
+    :func:`solve_one_state_batch` with ``extra``).
+
+    Parameters
+    ----------
+    utilities : ndarray, shape (n, M + 1, P)
+        The agreements' and the status quo's (last) utilities at the points.
+    rows : pair of int
+        The two players' rows of ``utilities``.
+    stage : ndarray, shape (2, V, P)
+        The players' flows in each phase state.
+    continuation : ndarray, shape (2, blocks)
+        The values of the states left to (unscaled); ``blocks == V + 1``
+        for the phases to be solved, otherwise only column 0 is read.
+    bounds : pair of ndarray, shape (2,)
+        The other states' lowest and highest payoffs (for the units).
+    exit_probability : float
+    deltas : ndarray, shape (2,)
+    available : ndarray of bool, shape (P, M)
+        The agreements that can be concluded at each point.
+    final, phase_offers : ndarray of bool, shape (M,)
+        The base state's final agreements and the agreements offered in
+        the phase states.
+    phase_ids : ndarray of int, shape (V,)
+    exact : bool
+        As in :func:`solve_one_state_batch`.
+
+    Returns
+    -------
+    PhasedSolution
+
+    Examples
+    --------
+    Two agreements and no phase, the state never left: a unit pie split
+    evenly between equally patient players.
+
+    >>> import numpy as np
+    >>> from kurilsim.solvers._markov_kernel import solve_phased_batch
+    >>> U = np.array([[[1.0], [0.0], [0.0]], [[0.0], [1.0], [0.0]]])
+    >>> solution = solve_phased_batch(
+    ...     U, (0, 1), np.zeros((2, 0, 1)), np.zeros((2, 1)),
+    ...     (np.zeros(2), np.ones(2)), 0.0, np.array([0.9, 0.9]),
+    ...     np.ones((1, 2), bool), np.ones(2, bool), np.zeros(2, bool),
+    ...     np.zeros(0, np.intp))
+    >>> solution.values.round(6), solution.rates.round(6)
+    (array([[0.5, 0.5]]), array([[0.5, 0.5]]))
+    """
+    M = utilities.shape[1] - 1
+    P = utilities.shape[-1]
+    h = float(exit_probability)
+    V = len(phase_ids)
+    phased = bool(V and continuation.shape[1] > 1)
+    rho = np.asarray(_RECOGNITION, dtype=np.float64)
+    compiled = None if exact else _compiled_phased()
+    if compiled is not None:
+        values = np.empty((P, 2))
+        rates = np.empty((P, M))
+        regular = np.empty(P, dtype=bool)
+        compiled(
+            np.ascontiguousarray(utilities, dtype=np.float64),
+            np.asarray(rows, dtype=np.int64), np.ascontiguousarray(stage, np.float64),
+            np.asarray(bounds[0], np.float64), np.asarray(bounds[1], np.float64),
+            np.ascontiguousarray(continuation, np.float64), h,
+            np.asarray(deltas, np.float64), np.ascontiguousarray(available, np.bool_),
+            np.asarray(final if phased else np.ones(M, bool), np.bool_),
+            np.asarray(phase_offers, np.bool_),
+            np.asarray(phase_ids, np.int64), phased, rho, _TOL / 4.0, _TOL,
+            _MAX_NEWTON, values, rates, regular,
+        )
+        return PhasedSolution(values=values, rates=rates, regular=regular)
+    U = utilities[list(rows)]  # (2, M + 1, P)
+    lo = np.minimum(np.minimum(U.min(axis=1), stage.min(axis=1, initial=np.inf)),
+                    bounds[0][:, None])
+    hi = np.maximum(np.maximum(U.max(axis=1), stage.max(axis=1, initial=-np.inf)),
+                    bounds[1][:, None])
+    spans = hi - lo
+    ranges = np.where(spans > 0, spans, 1.0)
+    scaled = (U - lo[:, None, :]) / ranges[:, None, :]
+    # (P, M, 2) C-contiguous (two 2-d transposes: faster than the 3-d one)
+    Z = np.stack([scaled[0, :M].T, scaled[1, :M].T], axis=-1)
+    F = scaled[:, M, :].T  # (P, 2)
+    W = (continuation[:, :, None] - lo[:, None, :]) / ranges[:, None, :]  # (2, blocks, P)
+    b = np.broadcast_to(deltas * (1.0 - h), (P, 2))
+    regular = np.ones(P, dtype=bool)
+    extra = None
+    if phased:
+        G = ((stage - lo[:, None, :]) / ranges[:, None, :]).transpose(1, 2, 0)  # (V, P, 2)
+        Wp = W[:, 1:, :].transpose(1, 2, 0)  # (V, P, 2)
+        a_phase = (1.0 - deltas) * G + deltas * h * Wp
+        # every phase state of a point offers the same agreements: one frontier
+        hull = _hull_of(Z, np.broadcast_to(np.arange(M), (P, M)),
+                        available & phase_offers, exact)
+        phase = _solve_on(
+            hull, a_phase.reshape(V * P, 2),
+            np.broadcast_to(b, (V, P, 2)).reshape(V * P, 2), times=V, plain=exact,
+        )
+        D_phase = phase.delay.reshape(V, P, 2).transpose(1, 0, 2)  # (P, V, 2)
+        regular &= phase.regular.reshape(V, P).all(axis=0)
+        extra = (
+            np.ascontiguousarray(D_phase),
+            np.broadcast_to(phase_ids, (P, V)).astype(np.intp),
+            available[:, phase_ids],
+        )
+        finals = available & final
+    else:
+        finals = available
+    a = (1.0 - deltas) * F + deltas * h * W[:, 0, :].T
+    base = solve_one_state_batch(Z, np.arange(M), finals, a, b, extra=extra, exact=exact)
+    regular &= base.regular
+    return PhasedSolution(values=lo.T + ranges.T * base.values,
+                          rates=_lottery_rates(base, M), regular=regular)
+
+
+def _lottery_rates(
+    solution: OneStateSolution, m: int, rho: tuple[float, float] = _RECOGNITION
+) -> NDArray[np.float64]:
+    """``(P, m)``: the probability that a period concludes each agreement
+    (column ids are agreement indices), offers cleaned of dust as the
+    per-point solver cleans them."""
+    P = len(solution.values)
+    rates = np.zeros((P, m))
+    rows = np.arange(P)
+    for k in (0, 1):
+        made = solution.acceptance[:, k] > 0
+        w = solution.weights[:, k]
+        first = np.where(w > _DUST, w, 0.0)
+        second = np.where(1.0 - w > _DUST, 1.0 - w, 0.0)
+        total = first + second
+        total = np.where(total > 0, total, 1.0)
+        scale = np.where(made, rho[k], 0.0)
+        above, below = solution.lottery[:, k, 0], solution.lottery[:, k, 1]
+        # one point per row in each statement: no repeated index, so a plain
+        # indexed add (in the order np.add.at would add)
+        rates[rows, np.maximum(above, 0)] += scale * first / total
+        rates[rows, np.maximum(below, 0)] += scale * second / total
+    return rates
 
 
 def _hull_of(
