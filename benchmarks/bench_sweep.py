@@ -212,6 +212,10 @@ def main() -> None:
     if nashpy_note:
         print(f"nashpy loop{nashpy_note}")
     print(f"\nfast path time / numpy floor time = {fast_seconds / floor_seconds:.2f}")
+    from kurilsim.solvers._numba import have_numba, numba_disabled
+
+    compiled = have_numba() and not numba_disabled()
+    print("SPE kernel:", "one compiled loop (numba)" if compiled else "numpy passes")
     shares = result.sel({"japan.demand": 2}).outcome_shares()
     print("two-island panel outcomes:",
           ", ".join(f"{k} {v:.1%}" for k, v in list(shares.items())[:4]))

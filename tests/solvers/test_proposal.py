@@ -109,3 +109,99 @@ def test_bad_argument_is_named(
     call: Callable[[], Any], error: type[Exception], pattern: str
 ) -> None:
     check_named(call, error, pattern)
+
+
+# -- the compiled loop (numba, optional) --------------------------------------------
+def _random_case(rng: np.random.Generator, trial: int) -> dict[str, Any]:
+    """Utility tables with many ties (small integers) or none, an objector that
+    varies over the points or not, and every option of :func:`spe_kernel`."""
+    n, m = int(rng.integers(1, 9)), int(rng.integers(1, 700))
+    if trial % 2:
+        table = rng.integers(0, 4, size=(3, n + 1, m)).astype(float)
+    else:
+        table = rng.normal(size=(3, n + 1, m))
+    if trial % 3 == 0:  # an objector whose utilities do not vary
+        table[2] = table[2][:, :1]
+    return {
+        "tables": table,
+        "restricted": rng.random(n) < 0.5,
+        "cost": rng.choice([0.0, 0.5, 1.0, 2.0], size=m),
+        "ratified": (rng.random((n, m)) < 0.8) if trial % 4 == 0 else None,
+        "tol": 1e-12 if trial % 5 else 0.3,
+    }
+
+
+def _options(case: dict[str, Any]) -> list[tuple[Any, ...]]:
+    table = case["tables"]
+    return [
+        (objector, payer, blocks)
+        for objector in (table[2], None)
+        for payer in ("proposer", "responder", "objector", "other")
+        for blocks in (False, True)
+    ]
+
+
+def test_the_compiled_loop_equals_the_numpy_passes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With numba, spe_kernel runs one compiled loop; its outcome is the numpy
+    passes' at every point (ties, objector, payer, ratification, tolerance)."""
+    pytest.importorskip("numba")
+    from kurilsim.solvers import proposal
+
+    if proposal._compiled_loops() is None:
+        pytest.skip("numba is disabled (KURILSIM_DISABLE_NUMBA)")
+    rng = np.random.default_rng(11)
+    compared = 0
+    for trial in range(60):
+        case = _random_case(rng, trial)
+        table = case["tables"]
+        for objector, payer, blocks in _options(case):
+            arguments = (table[0], table[1], objector, case["restricted"], case["cost"])
+            options = {"objection_blocks": blocks, "tol": case["tol"], "payer": payer,
+                       "ratified": case["ratified"]}
+            compiled = spe_kernel(*arguments, **options)
+            with monkeypatch.context() as patch:
+                patch.setattr(proposal, "_compiled_loops", lambda: None)
+                reference = spe_kernel(*arguments, **options)
+            np.testing.assert_array_equal(compiled, reference)
+            compared += 1
+    assert compared == 60 * 16
+
+
+def test_the_loop_runs_as_plain_python(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The loop's source, run by Python (as without numba), gives the numpy
+    passes' outcome too (on small tables: it is slow uncompiled)."""
+    from kurilsim.solvers import proposal
+
+    rng = np.random.default_rng(12)
+    monkeypatch.setattr(proposal, "_LOOP_BLOCK", 7)  # several blocks, a short last one
+    plain = (proposal._spe_loop, proposal._constant_loop)
+    for trial in range(12):
+        case = _random_case(rng, trial)
+        case["tables"] = case["tables"][..., :20].copy()
+        case["cost"] = case["cost"][:20].copy()
+        if case["ratified"] is not None:
+            case["ratified"] = case["ratified"][:, :20].copy()
+        table = case["tables"]
+        for objector, payer, blocks in _options(case):
+            arguments = (table[0], table[1], objector, case["restricted"], case["cost"])
+            options = {"objection_blocks": blocks, "tol": case["tol"], "payer": payer,
+                       "ratified": case["ratified"]}
+            with monkeypatch.context() as patch:
+                patch.setattr(proposal, "_compiled_loops", lambda: plain)
+                looped = spe_kernel(*arguments, **options)
+            with monkeypatch.context() as patch:
+                patch.setattr(proposal, "_compiled_loops", lambda: None)
+                reference = spe_kernel(*arguments, **options)
+            np.testing.assert_array_equal(looped, reference)
+
+
+def test_the_constant_loop_finds_rows_that_vary() -> None:
+    from kurilsim.solvers import proposal
+
+    table = np.repeat(np.array([[1.0], [-2.0], [0.0]]), 5, axis=1)
+    assert proposal._constant_loop(table)
+    table[1, 4] = -0.0 - 2.0 + 1e-15
+    assert not proposal._constant_loop(table)
+    table[1, 4] = -2.0
+    table[2, 0] = -0.0  # equal to 0.0
+    assert proposal._constant_loop(table)

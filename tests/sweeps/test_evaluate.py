@@ -132,3 +132,37 @@ def test_a_chunk_keeps_probabilities_in_the_unit_interval() -> None:
     assert chunk.mode_probability[0] == 1.0
     assert chunk.mode_probability[1] == 0.5
     assert np.isnan(chunk.mode_probability[2])
+
+
+@pytest.mark.parametrize("name", ["spe", "nash-bargaining-discrete"])
+def test_a_parameter_with_one_value_in_the_chunk(name: str) -> None:
+    """A parameter that holds one value over a chunk (an outer grid axis) is
+    computed once for its agent; the chunk still equals the per-point path,
+    and its utilities the model's within rounding."""
+    concept = concepts.get(name)
+    names = ["japan.demand", "russia.security_weight", "russia.pledge_credibility"]
+    values = [np.full(40, 3), np.linspace(0.0, 4.0, 40), np.linspace(1.0, 0.0, 40)]
+    fast = evaluate_chunk(SCENARIO, concept, names, values, True)
+    slow = evaluate_chunk(SCENARIO, concept, names, values, False)
+    np.testing.assert_array_equal(fast.agreement, slow.agreement)
+    np.testing.assert_allclose(fast.utilities, slow.utilities, rtol=0, atol=1e-12)
+    assert len(set(fast.agreement.tolist())) > 1  # the grid is not trivial
+    # every parameter with one value: no point axis left in the model's call
+    same = [np.full(5, 3), np.full(5, 2.0), np.full(5, 0.5)]
+    fast = evaluate_chunk(SCENARIO, concept, names, same, True)
+    slow = evaluate_chunk(SCENARIO, concept, names, same, False)
+    np.testing.assert_array_equal(fast.agreement, slow.agreement)
+    np.testing.assert_allclose(fast.utilities, slow.utilities, rtol=0, atol=1e-12)
+
+
+def test_an_overflow_of_an_agent_computed_once_is_an_error() -> None:
+    """Utilities that overflow for a parameter with one value over the chunk
+    (its agent computed once) are still errors point by point."""
+    names = ["japan.territory_value", "japan.treaty_value", "russia.security_weight"]
+    values = [np.full(4, 1.7e308), np.full(4, 1.7e308), np.array([0.0, 1.0, 2.0, 3.0])]
+    chunk = evaluate_chunk(SCENARIO, concepts.get("spe"), names, values, True)
+    assert (chunk.agreement == ERROR).all()
+    assert sorted(chunk.errors) == [0, 1, 2, 3]
+    assert chunk.errors == evaluate_chunk(
+        SCENARIO, concepts.get("spe"), names, values, False
+    ).errors

@@ -460,6 +460,14 @@ class Scenario:
             if name not in columns:
                 table[row] = self._outcome_utilities[row, :, np.newaxis]
                 continue
+            if not any(np.ndim(column) for column in columns[name]):
+                # no coefficient varies over the points: the utilities of one
+                # point, copied to all.  They are computed as a column of a
+                # small block of equal points, so that they round as any point
+                # of a wider block (a vector product may round differently)
+                few = np.repeat(np.stack(columns[name])[:, np.newaxis], 8, axis=1)
+                table[row] = (terms @ few)[:, :1]
+                continue
             block = np.empty((len(columns[name]), size))  # term x point
             for k, column in enumerate(columns[name]):
                 block[k].reshape(shape)[...] = column

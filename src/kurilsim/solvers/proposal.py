@@ -6,12 +6,15 @@ so its subgame-perfect equilibrium can be computed for whole arrays of
 utility tables at once (one per parameter point of a sweep) with the same
 tie-breaking: the responder accepts when indifferent, the objector consents,
 the proposer proceeds after an objection, and prefers earlier agreements,
-with "no proposal" last.
+with "no proposal" last.  :func:`spe_kernel` runs as numpy passes, or as one
+compiled loop when numba is installed (an optional accelerator: same outcomes).
 """
 
 from __future__ import annotations
 
+import functools
 import math
+from collections.abc import Callable
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -19,12 +22,20 @@ from numpy.typing import ArrayLike, NDArray
 from kurilsim._checks import check_bool, check_int, check_real, describe, real_array
 from kurilsim._errors import InvalidGameError
 from kurilsim.model.agreements import NO_DEAL
+from kurilsim.solvers._numba import have_numba, jit, numba_disabled
 
 __all__ = ["proposal_spe", "spe_kernel"]
 
 
 #: Points per block of the kernel (a few hundred KB per array: stays in cache).
 _BLOCK = 4096
+
+#: Points per block of the compiled loop (its work arrays stay in L1/L2).
+_LOOP_BLOCK = 512
+
+#: The compiled loop's "no varying objector" and "no ratification" arrays.
+_EMPTY = np.empty((0, 0))
+_NOT_MASKED = np.empty((0, 0), dtype=np.bool_)
 
 #: Who may bear the objection cost in :func:`spe_kernel`.
 _PAYERS = ("proposer", "responder", "objector", "other")
@@ -62,6 +73,212 @@ def _kernel_table(
         )
     result: tuple[int, ...] = table.shape
     return result
+
+
+# ---------------------------------------------------------------------------
+# The kernel as one compiled loop (numba, optional)
+# ---------------------------------------------------------------------------
+def _constant_loop(table: NDArray[np.float64]) -> bool:
+    """Whether every row of ``table`` holds one value (written for numba: the
+    comparison of a row vectorises, rows after the first that varies are not
+    read)."""
+    for a in range(table.shape[0]):
+        row = table[a]
+        first = row[0]
+        differ = False
+        for i in range(row.shape[0]):
+            differ |= row[i] != first
+        if differ:
+            return False
+    return True
+
+
+def _spe_loop(
+    p: NDArray[np.float64], r: NDArray[np.float64], o: NDArray[np.float64],
+    worse: NDArray[np.bool_], restricted: NDArray[np.bool_], cost: NDArray[np.float64],
+    ratified: NDArray[np.bool_], payer: int, costly: bool, tol: float, block: int,
+    result: NDArray[np.intp],
+) -> None:
+    """:func:`spe_kernel`'s numpy passes as one loop, block by block of points
+    (written for numba: each inner loop runs over contiguous points).
+
+    ``p``, ``r``: C-contiguous ``(n + 1, m)``; ``o``: the objector's, or
+    ``(0, 0)`` for an objector whose utilities do not vary, who then objects
+    to the restricted agreements ``a`` with ``worse[a]``; ``restricted``: all
+    False without an objector; ``ratified``: ``(n, m)``, or ``(0, 0)`` for
+    none; ``payer``: an index of ``_PAYERS``.  Every comparison is the numpy
+    path's, on the same floating-point values, so the outcomes are identical.
+    """
+    n1, m = p.shape
+    n = n1 - 1
+    has_rows = False
+    for a in range(n):
+        if restricted[a]:
+            has_rows = True
+    charged = has_rows and costly
+    constant = o.shape[1] == 0
+    masked = ratified.shape[1] != 0
+    rmin = np.empty(block)
+    rmax = np.empty(block)
+    pmin = np.empty(block)
+    pmax = np.empty(block)
+    omin = np.empty(block)
+    omax = np.empty(block)
+    low = np.empty(block)
+    thr_r = np.empty(block)  # the responder accepts at or above it
+    neg_o = np.empty(block)  # the objector prefers the status quo below it (a difference)
+    eps_j = np.empty(block)
+    limit = np.empty(block)  # an objection changes the outcome where gain < limit
+    best = np.empty(block)
+    first = np.empty(block, np.intp)
+    gains = np.empty((n, block))
+    for start in range(0, m, block):
+        b = min(block, m - start)
+        stop = start + b
+        c = cost[start:stop]
+        rn = r[n, start:stop]
+        pn = p[n, start:stop]
+        on = o[n, start:stop] if not constant else pn
+        # each mover's payoff range (the tolerance), as _tolerance
+        rmin[:b] = r[0, start:stop]
+        rmax[:b] = rmin[:b]
+        pmin[:b] = p[0, start:stop]
+        pmax[:b] = pmin[:b]
+        for a in range(1, n1):
+            ra = r[a, start:stop]
+            for i in range(b):
+                rmin[i] = np.minimum(rmin[i], ra[i])
+                rmax[i] = np.maximum(rmax[i], ra[i])
+            pa = p[a, start:stop]
+            for i in range(b):
+                pmin[i] = np.minimum(pmin[i], pa[i])
+                pmax[i] = np.maximum(pmax[i], pa[i])
+        if charged and payer == 0:  # "agreement minus cost" is the proposer's
+            low[:b] = pn
+            for a in range(n):
+                if restricted[a]:
+                    pa = p[a, start:stop]
+                    for i in range(b):
+                        low[i] = np.minimum(low[i], pa[i])
+            for i in range(b):
+                pmin[i] = np.minimum(pmin[i], low[i] - c[i])
+        if charged and payer == 1:  # ... the responder's
+            for a in range(n):
+                if restricted[a]:
+                    ra = r[a, start:stop]
+                    for i in range(b):
+                        rmin[i] = np.minimum(rmin[i], ra[i] - c[i])
+        for i in range(b):
+            spread = rmax[i] - rmin[i]
+            thr_r[i] = rn[i] - tol * (spread if spread > 0 else 1.0)
+        for i in range(b):
+            spread = pmax[i] - pmin[i]
+            eps_j[i] = tol * (spread if spread > 0 else 1.0)
+        if costly and payer == 0:
+            for i in range(b):
+                limit[i] = c[i] - eps_j[i]
+        else:
+            for i in range(b):
+                limit[i] = -eps_j[i]
+        if has_rows and not constant:
+            omin[:b] = o[0, start:stop]
+            omax[:b] = omin[:b]
+            for a in range(1, n1):
+                oa = o[a, start:stop]
+                for i in range(b):
+                    omin[i] = np.minimum(omin[i], oa[i])
+                    omax[i] = np.maximum(omax[i], oa[i])
+            if charged and payer == 2:  # ... the objector's
+                for a in range(n):
+                    if restricted[a]:
+                        oa = o[a, start:stop]
+                        for i in range(b):
+                            omin[i] = np.minimum(omin[i], oa[i] - c[i])
+            for i in range(b):
+                spread = omax[i] - omin[i]
+                neg_o[i] = -(tol * (spread if spread > 0 else 1.0))
+        # the proposer's gain where the agreement is reached (0 elsewhere)
+        best[:b] = 0.0
+        for a in range(n):
+            ra = r[a, start:stop]
+            pa = p[a, start:stop]
+            g = gains[a, :b]
+            if not restricted[a] or (constant and not worse[a]):
+                for i in range(b):
+                    d = pa[i] - pn[i]
+                    g[i] = d if ra[i] >= thr_r[i] else 0.0
+            elif not costly:  # any objection blocks
+                if constant:
+                    g[:] = 0.0
+                else:
+                    oa = o[a, start:stop]
+                    for i in range(b):
+                        d = pa[i] - pn[i]
+                        stays = oa[i] - on[i] >= neg_o[i]
+                        g[i] = d if (ra[i] >= thr_r[i]) & stays else 0.0
+            elif payer == 1:  # the responder would reject, or the proposer withdraw
+                oa = o[a, start:stop] if not constant else ra
+                for i in range(b):
+                    d = pa[i] - pn[i]
+                    stays = (ra[i] - c[i] >= thr_r[i]) & (d >= limit[i])
+                    if not constant:
+                        stays |= oa[i] - on[i] >= neg_o[i]
+                    g[i] = d if (ra[i] >= thr_r[i]) & stays else 0.0
+            elif constant:  # the proposer would withdraw
+                for i in range(b):
+                    d = pa[i] - pn[i]
+                    g[i] = d if (ra[i] >= thr_r[i]) & (d >= limit[i]) else 0.0
+            else:
+                oa = o[a, start:stop]
+                for i in range(b):
+                    d = pa[i] - pn[i]
+                    stays = (d >= limit[i]) | (oa[i] - on[i] >= neg_o[i])
+                    g[i] = d if (ra[i] >= thr_r[i]) & stays else 0.0
+            if masked:  # a failed ratification ends in the status quo
+                ok = ratified[a, start:stop]
+                for i in range(b):
+                    g[i] = g[i] if ok[i] else 0.0
+            for i in range(b):
+                best[i] = np.maximum(best[i], g[i])
+        # the first agreement within tolerance of the best, else the status quo
+        for i in range(b):
+            best[i] = best[i] - eps_j[i]
+            first[i] = n
+        for a in range(n - 1, -1, -1):
+            g = gains[a, :b]
+            for i in range(b):
+                if g[i] >= best[i]:
+                    first[i] = a
+        # ... reached if the responder accepts it and no objection stops it
+        for i in range(b):
+            f = first[i]
+            result[start + i] = n
+            if f == n:
+                continue
+            k = start + i
+            reached = r[f, k] >= thr_r[i] and (not masked or ratified[f, k])
+            if reached and restricted[f] and (not constant or worse[f]):
+                d = p[f, k] - pn[i]
+                if not costly:
+                    changes = True
+                elif payer == 1:
+                    changes = r[f, k] - c[i] < thr_r[i] or d < limit[i]
+                else:
+                    changes = d < limit[i]
+                if not constant:
+                    changes = changes and o[f, k] - on[i] < neg_o[i]
+                reached = not changes
+            if reached:
+                result[start + i] = f
+
+
+@functools.lru_cache(maxsize=1)
+def _compiled_loops() -> tuple[Callable[..., None], Callable[..., bool]] | None:
+    """The compiled :func:`_spe_loop` and :func:`_constant_loop`, or None
+    without numba (or with ``KURILSIM_DISABLE_NUMBA`` set)."""
+    if numba_disabled() or not have_numba():
+        return None
+    return jit(_spe_loop), jit(_constant_loop)
 
 
 def spe_kernel(
@@ -111,6 +328,11 @@ def spe_kernel(
     :func:`kurilsim.kuril.ratification_game`, whose stages move after the
     responder and before any cost of a payer other than the proposer is
     paid).
+
+    With numba installed (and ``KURILSIM_DISABLE_NUMBA`` unset) the same
+    comparisons run as one compiled loop over blocks of points that stay in
+    cache, instead of a dozen numpy passes over the whole table; the
+    outcomes are identical.
 
     Only shapes, dtypes and options are checked (this is a hot loop): the
     values must be finite.
@@ -162,13 +384,35 @@ def spe_kernel(
     # an objector whose utilities do not vary over the points (a broadcast
     # row, or equal columns) is compared with the status quo once
     costly = not objection_blocks  # whether the cost can be paid at all
+    loops = _compiled_loops() if m else None
     constant_objector = objector is not None and not (costly and payer == "objector") and (
-        objector.strides[1] == 0 or bool((objector == objector[:, :1]).all())
+        objector.strides[1] == 0
+        or (
+            loops[1](objector)
+            if loops is not None and objector.flags.c_contiguous
+            else bool((objector == objector[:, :1]).all())
+        )
     )
     if constant_objector and len(rows):
         assert objector is not None
         column = objector[:, :1]
         worse_everywhere = column[rows] - column[n] < -_tolerance(column, tol)
+    if loops is not None:
+        worse = np.zeros(n, dtype=np.bool_)
+        if constant_objector and len(rows):
+            worse[rows] = worse_everywhere[:, 0]
+        loops[0](
+            np.ascontiguousarray(proposer, dtype=np.float64),
+            np.ascontiguousarray(responder, dtype=np.float64),
+            _EMPTY if objector is None or constant_objector
+            else np.ascontiguousarray(objector, dtype=np.float64),
+            worse,
+            restricted if objector is not None else np.zeros(n, dtype=np.bool_),
+            np.ascontiguousarray(cost, dtype=np.float64),
+            _NOT_MASKED if ratified is None else np.ascontiguousarray(ratified),
+            _PAYERS.index(payer), costly, tol, _LOOP_BLOCK, result,
+        )
+        return result
     # blocks of points small enough for the working set to stay in cache
     for start in range(0, m, _BLOCK):
         stop = min(start + _BLOCK, m)

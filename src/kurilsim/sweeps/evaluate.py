@@ -169,8 +169,13 @@ def evaluate_chunk(
                 if grouped
                 else scenario
             )
-            part = _fast_chunk(base, concept, {n: column[n][rows] for n in vector},
-                               len(rows))
+            part = _fast_chunk(
+                base, concept,
+                {n: column[n] if not grouped else column[n][rows] for n in vector},
+                len(rows),
+            )
+            if not grouped:  # one group of every point, in order: the chunk itself
+                return part
         except SolverError:
             raise
         except _NotFinite as overflow:
@@ -205,31 +210,66 @@ def _fast_chunk(
     # the kernel's settings: its protocol settings, and the swept agent
     # parameters too (a kernel such as "pbe" reads some besides the utilities)
     settings = dict(swept)
-    overrides = {n: v for n, v in swept.items() if n not in concept.kernel_settings}
+    # a parameter that holds one value over the chunk (an outer axis of a
+    # grid) is passed as that value: an agent with no other varying parameter
+    # then has its utilities computed once, not at every point
+    overrides = {
+        n: _one_value(v) for n, v in swept.items() if n not in concept.kernel_settings
+    }
     with np.errstate(over="ignore", invalid="ignore"):
         # the kernel's layout: agent x outcome x point, contiguous (its array
         # operations then pass over contiguous rows of points)
-        if overrides:
-            table = scenario.outcome_utilities(overrides, points_last=True)
-        else:
-            own = scenario.outcome_utilities()
-            table = np.repeat(own[..., np.newaxis], m, axis=-1)
+        table = scenario.outcome_utilities(overrides, points_last=True)
+        if table.ndim == 2:  # no parameter varies over the chunk
+            table = np.repeat(table[..., np.newaxis], m, axis=-1)
         # a point whose utilities overflow is an error point by point (the
-        # scenario refuses non-finite utilities): leave it to that path.  A sum
-        # (over agents and outcomes) is finite only if every term is; one that
-        # overflows although its terms do not just sends a valid point the
-        # slow way.
-        finite = np.isfinite(table.reshape(-1, m).sum(axis=0))
-    if not finite.all():
-        raise _NotFinite(finite)
+        # scenario refuses non-finite utilities): leave it to that path.  Only
+        # the agents with overrides can overflow (the others' utilities are
+        # the scenario's own), and one whose overrides hold one value each has
+        # the same utilities at every point; a sum is finite only if every
+        # term is.  Where
+        # one is not, a sum per point (over agents and outcomes) finds the
+        # points: one that overflows although its terms do not just sends a
+        # valid point the slow way.
+        if not all(
+            np.isfinite((table[k] if varies else table[k, :, 0]).sum())
+            for k, varies in _computed(scenario, overrides)
+        ):
+            finite = np.isfinite(table.reshape(-1, m).sum(axis=0))
+            if not finite.all():
+                raise _NotFinite(finite)
     rows = readonly(table)
     answer = concept.kernel(scenario, rows, settings)
     if isinstance(answer, tuple):  # a lottery concept's: with probability, utilities
         return _lottery_chunk(concept, answer, m, scenario)
     codes = _agreements(concept, answer, m, len(scenario.space))
     # NO_DEAL (-1) picks the status quo, the last outcome
-    utilities = rows[:, codes, np.arange(m)].T
+    utilities = np.ascontiguousarray(rows[:, codes, np.arange(m)].T)
     return Chunk(codes, (codes != NO_DEAL).astype(np.float64), utilities, {}, np.ones(m))
+
+
+def _one_value(values: NDArray[Any]) -> Any:
+    """``values`` (one per point), or their one value if they are all equal."""
+    if len(values) > 1 and bool((values == values[0]).all()):
+        return values[0]
+    return values
+
+
+def _computed(scenario: Scenario, overrides: Mapping[str, Any]) -> list[tuple[int, bool]]:
+    """The agents (indices) whose utilities ``overrides`` change, each with
+    whether they vary over the points (else every point has the first one's):
+    every agent, varying, if the scenario has shared parameters (an override
+    sets every holder)."""
+    if scenario.shared_parameters():
+        return [(k, True) for k in range(len(scenario.agents))]
+    varies: dict[str, bool] = {}
+    for name, values in overrides.items():
+        owner = scenario.agent_parameter(name)
+        if owner is not None:
+            varies[owner[0]] = varies.get(owner[0], False) or np.ndim(values) > 0
+    return [
+        (k, varies[agent]) for k, agent in enumerate(scenario.agent_names) if agent in varies
+    ]
 
 
 def _lottery_chunk(
@@ -249,7 +289,7 @@ def _lottery_chunk(
         )
     codes = _agreements(concept, answer[0], m, len(scenario.space))
     probability = np.asarray(answer[1], dtype=np.float64)
-    utilities = np.asarray(answer[2], dtype=np.float64)
+    utilities = np.array(answer[2], dtype=np.float64)  # the chunk's own (a copy)
     if not concept.lottery:
         mode = np.ones(m)
     elif len(answer) == 4:
@@ -274,7 +314,7 @@ def _agreements(concept: Concept, codes: object, m: int, n: int) -> NDArray[np.i
             f"shape ({m},) with agreement indices in [0, {n}) or NO_DEAL ({NO_DEAL}), "
             f"got dtype {array.dtype} and shape {array.shape}"
         )
-    return array.astype(np.intp, copy=False)
+    return array.astype(np.intp)  # the chunk's own (a copy)
 
 
 def _solve_point(
