@@ -24,9 +24,13 @@ each player ``i``, with strategy 0 as reference, the homotopy is::
 (log centroid, 0)``.  The branch is followed by arclength predictor–corrector
 continuation (Allgower & Georg 1990):
 
-* the tangent spans the null space of the Jacobian ``[H_w | H_ν]``: the last
-  column of the complete QR factorisation of its transpose, with the sign
-  that keeps the direction of travel;
+* the tangent spans the null space of the Jacobian ``J = [H_w | H_ν]``:
+  with ``d`` the previous tangent, ``[J; d^T] v = e_{M+1}`` gives ``J v = 0``
+  and ``d · v > 0`` (the direction of travel is kept), and the sign of
+  ``det [J; d^T]`` is the orientation (below); the last Newton step of the
+  corrector factorises exactly that matrix, so the tangent costs one more
+  right-hand side (the complete QR factorisation of ``J^T`` is the fallback
+  where ``d`` is orthogonal to the path);
 * an Euler predictor step along the tangent is corrected by Newton's method
   restricted to the hyperplane orthogonal to the tangent (pseudo-arclength);
 * the step length adapts to the size of the first Newton correction, the
@@ -61,7 +65,16 @@ units do not add cancellation error.
 The branch may bend back in ``λ`` (Gambit's ``loopback.nfg``); the
 continuation follows the arclength, not ``λ``.  The Jacobian is assembled,
 with no loop over strategies, from the ``M × M`` matrix of the derivatives
-``∂ũ_i(s, σ_-i)/∂σ_j(t)``, one einsum per pair of players.
+``∂ũ_i(s, σ_-i)/∂σ_j(t)``, one matrix-vector product per pair of players.
+
+With numba installed, games of two or three players (the strategic
+negotiation games) take each Newton step -- the derivatives, ``H``, ``J``
+and the solve of ``[J; t^T]`` for the correction and the tangent -- in one
+compiled call (:mod:`kurilsim.solvers._logit_numba`), which also solves by
+eliminating the first player's block in closed form (it is that player's
+sum row over ``e_s - e_0`` rows); the steps, and every decision of the
+tracer, are the numpy path's, up to round-off.  ``KURILSIM_DISABLE_NUMBA``
+keeps the numpy path.
 
 References
 ----------
@@ -78,7 +91,9 @@ References
 
 from __future__ import annotations
 
+import functools
 import math
+import warnings
 from dataclasses import KW_ONLY, dataclass
 from typing import Any
 
@@ -281,8 +296,12 @@ class _LogitSystem:
                     )
                     self._pairs.append((self.blocks[i], self.blocks[j], moved, others))
         self._constant: NDArray[np.float64] | None = None
+        self.fast: tuple[Any, ...] | None = None
         if n <= 2:
             self._constant = self._cross_matrix(tuple(np.ones(m) for m in self.shape))
+        #: The compiled inner loops (:mod:`._logit_numba`) and their fixed
+        #: arguments, for two- and three-player games when numba is usable.
+        self.fast = _compiled_loops(self)
 
     # ----------------------------------------------------------- coordinates
     def centroid_point(self) -> Vector:
@@ -307,16 +326,24 @@ class _LogitSystem:
         M = self.size
         C = np.zeros((M, M))
         for rows, cols, moved, others in self._pairs:
-            operands: list[Any] = [moved, list(range(self.n))]
-            for axis, k in enumerate(others, start=2):
-                operands += [sigma[k], [axis]]
-            C[rows, cols] = np.einsum(*operands, [0, 1])
+            # one matrix-vector product: the payoffs, axes (i, j, others...),
+            # flattened against the outer product of the others' strategies
+            weights = functools.reduce(
+                np.multiply.outer, [sigma[k] for k in others], np.ones(())
+            )
+            block = moved.reshape(rows.stop - rows.start, cols.stop - cols.start, -1)
+            C[rows, cols] = block @ np.ravel(weights)
         return C
 
     def cross(self, sigma: Profile) -> NDArray[np.float64]:
         """The matrix ``C`` of ``∂ũ_i(s, σ_-i)/∂σ_j(t)`` at ``sigma``."""
         if self._constant is not None:
             return self._constant
+        if self.fast is not None:
+            loops, P0, P1, P2 = self.fast[:4]
+            C = np.zeros((self.size, self.size))
+            loops.cross(P0, P1, P2, np.concatenate(sigma), C)
+            return C
         return self._cross_matrix(sigma)
 
     def deviation(self, x: Vector, C: NDArray[np.float64]) -> Vector:
@@ -332,6 +359,11 @@ class _LogitSystem:
         one by round-off (at the centroid of a coordination game, say).
         """
         x = np.concatenate(sigma)
+        if self.fast is not None:
+            loops, P0, P1, P2, C, n = self.fast[:6]
+            return float(
+                loops.scaled_regret(x, P0, P1, P2, C, n, self.starts, self.owner)
+            )
         dev = self.deviation(x, self.cross(sigma))
         best = np.maximum.reduceat(dev, self.starts)
         return max(0.0, float((best - np.add.reduceat(dev * x, self.starts)).max()))
@@ -355,15 +387,63 @@ class _LogitSystem:
         return H, J
 
 
+def _compiled_loops(system: _LogitSystem) -> tuple[Any, ...] | None:
+    """The compiled loops of :mod:`._logit_numba` and the fixed arguments
+    they take for ``system``, or ``None``: numba not installed or disabled
+    (:data:`kurilsim.solvers._numba.DISABLE_NUMBA_ENV`), or not two or three
+    players."""
+    from kurilsim.solvers._numba import have_numba, numba_disabled
+
+    if system.n not in (2, 3) or numba_disabled() or not have_numba():
+        return None
+    try:
+        from kurilsim.solvers import _logit_numba as loops
+    except ImportError:  # pragma: no cover - a broken numba installation
+        return None
+    if system.n == 3:
+        P0, P1, P2 = (np.ascontiguousarray(p, dtype=np.float64) for p in system.payoffs)
+        C = np.zeros((system.size, system.size))
+    else:
+        P0 = P1 = P2 = np.zeros((0, 0, 0))
+        C = np.ascontiguousarray(system.cross(()))
+    return (
+        loops, P0, P1, P2, C, system.n,
+        system.starts.astype(np.intp), system.owner.astype(np.intp),
+        system.rows.astype(np.intp), system.refs.astype(np.intp),
+    )
+
+
 # ============================================================== continuation
 def _tangent(J: NDArray[np.float64], direction: Vector) -> tuple[Vector, float]:
     """The unit null vector of ``J`` (``M × (M + 1)``) along ``direction``.
 
-    The null vector is the last column of the complete QR factorisation of
-    ``J^T``; its sign is chosen so that it does not point against
+    The null vector solves ``[J; direction^T] v = e_{M+1}`` (the last column
+    of the complete QR factorisation of ``J^T`` where that system is
+    singular); its sign is chosen so that it does not point against
     ``direction``.  Also returns the orientation of the path at the point,
     the sign of ``det [J; t^T]``, which is constant along a regular path.
     """
+    # [J; d^T] v = e_{M+1}: J v = 0 and d . v = 1 > 0, so v / |v| is the
+    # tangent along d; and det [J; d^T] = (d . t) det [J; t^T] (the last row
+    # of a determinant is linear, and its cofactor vector is a multiple of
+    # t), so both have the same sign.  One LU factorisation gives both.
+    from scipy.linalg import lu_factor, lu_solve
+
+    A = np.vstack([J, direction])
+    e = np.zeros(A.shape[0])
+    e[-1] = 1.0
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # an exactly singular A: handled below
+        lu, piv = lu_factor(A, check_finite=False)
+        v = lu_solve((lu, piv), e, check_finite=False)
+    diagonal = np.diagonal(lu)
+    norm = float(np.linalg.norm(v))
+    if np.all(diagonal != 0) and math.isfinite(norm) and norm > 0:
+        swaps = int(np.count_nonzero(piv != np.arange(piv.size)))
+        sign = -1.0 if swaps % 2 else 1.0
+        return v / norm, sign * float(np.prod(np.sign(diagonal)))
+    # [J; d^T] singular (d orthogonal to the tangent): the complete QR
+    # factorisation of J^T gives the null vector
     q, _ = np.linalg.qr(J.T, mode="complete")
     t = q[:, -1]
     if float(t @ direction) < 0:
@@ -428,9 +508,11 @@ class _Tracer:
         max_accel: float,
     ) -> None:
         self.system = system
+        #: The last compiled plane step's Jacobian, tangent and orientation.
+        self._frame: tuple[NDArray[np.float64], Vector, float] | None = None
         self.y = np.asarray(y, dtype=np.float64)
         _, J = system.evaluate(self.y)
-        self.t, self.orientation = _tangent(J, np.asarray(direction, dtype=np.float64))
+        self.t, self.orientation = self._tangent(J, np.asarray(direction, dtype=np.float64))
         self.h = float(first_step)
         self.max_accel = float(max_accel)
         self.previous: tuple[Vector, Vector, float] | None = None
@@ -440,6 +522,18 @@ class _Tracer:
     @property
     def nu(self) -> float:
         return float(self.y[-1])
+
+    def _tangent(self, J: NDArray[np.float64], direction: Vector) -> tuple[Vector, float]:
+        """:func:`_tangent`, by the compiled loop when the system has one."""
+        frame = self._frame
+        if frame is not None and frame[0] is J and direction is self.t:
+            return frame[1], frame[2]
+        fast = getattr(self.system, "fast", None)
+        if fast is not None:
+            sign, t = fast[0].tangent(J, direction)
+            if sign != 0.0:
+                return t, float(sign)
+        return _tangent(J, direction)
 
     def _correct(self, u: Vector) -> tuple[Vector, NDArray[np.float64], float] | None:
         """Newton's method from the predicted point ``u``.
@@ -513,7 +607,7 @@ class _Tracer:
                 self.h /= _MAX_DECEL
                 continue
             u, J, decel = result
-            t, orientation = _tangent(J, self.t)
+            t, orientation = self._tangent(J, self.t)
             if float(t @ self.t) < _MIN_COS or not 0 <= u[-1] < _MAX_NU:
                 self.h /= _MAX_DECEL
                 continue
@@ -554,7 +648,7 @@ class _Tracer:
             found = self._newton_on_plane(self.y + length * self.t)
             if found is not None:
                 u, J_u = found
-                t, orientation = _tangent(J_u, self.t)
+                t, orientation = self._tangent(J_u, self.t)
                 if float(t @ self.t) >= _MIN_COS and 0 <= u[-1] < _MAX_NU:
                     if orientation == self.orientation and not near_singular:
                         return False
@@ -573,6 +667,18 @@ class _Tracer:
         ``None`` if ``u`` has diverged (a log-probability above
         ``_MAX_LOG_PROB``), the system is singular or the step is not finite.
         """
+        fast = getattr(self.system, "fast", None)
+        if fast is not None:
+            loops, P0, P1, P2, C, n, starts, owner, rows, refs = fast
+            status, delta, J, t, sign = loops.plane_step(
+                u, self.t, P0, P1, P2, C, n, starts, owner, rows, refs, _MAX_LOG_PROB
+            )
+            if status != 0:
+                return None
+            # the tangent at u along self.t, from the same factors: what
+            # _tangent(J, self.t) computes next if this is the last step
+            self._frame = (J, t, float(sign))
+            return delta, J
         if not float(u[:-1].max()) <= _MAX_LOG_PROB:
             return None
         H, J = self.system.evaluate(u)
