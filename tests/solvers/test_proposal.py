@@ -205,3 +205,26 @@ def test_the_constant_loop_finds_rows_that_vary() -> None:
     table[1, 4] = -2.0
     table[2, 0] = -0.0  # equal to 0.0
     assert proposal._constant_loop(table)
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.longdouble])
+def test_tables_of_other_float_types_take_the_numpy_passes(
+    dtype: type, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The compiled loop compares in float64; a table of another float type is
+    solved by the numpy passes in its own type (no numba typing error)."""
+    from kurilsim.solvers import proposal
+
+    rng = np.random.default_rng(5)
+    case = _random_case(rng, 3)
+    table = case["tables"].astype(dtype)
+    for objector, payer, blocks in _options(case):
+        objector = None if objector is None else objector.astype(dtype)
+        arguments = (table[0], table[1], objector, case["restricted"], case["cost"])
+        options = {"objection_blocks": blocks, "tol": case["tol"], "payer": payer,
+                   "ratified": case["ratified"]}
+        got = spe_kernel(*arguments, **options)
+        with monkeypatch.context() as patch:
+            patch.setattr(proposal, "_compiled_loops", lambda: None)
+            want = spe_kernel(*arguments, **options)
+        np.testing.assert_array_equal(got, want)

@@ -275,3 +275,22 @@ def test_certified_path_equals_the_separate_steps(
     assert table[0, :5].tolist() == [1.0, 0.0, 0.0, 1.0, 0.0]
     # a path cut short by max_pivots is left to the separate steps (which raise)
     assert lh.certified_path(A, B, 1, 1, A_c, B_c, (1e-9, 1e-9), 1e-9) is None
+
+
+@pytest.mark.parametrize("compiled", [False, True])
+@pytest.mark.parametrize(
+    "shapes",
+    [[(1, 2), (1, 4)], [(1, 1), (1, 2)], [(2, 2), (3, 2)], [(2,), (2,)], [(1, 2)]],
+)
+def test_candidate_blocks_of_the_wrong_shape_are_refused_on_both_paths(
+    shapes: list[tuple[int, ...]], compiled: bool, engines  # type: ignore[no-untyped-def]
+) -> None:
+    # the compiled loops do no bounds checks: a block wider than the game must
+    # be refused before them, as the numpy path refuses it
+    if compiled and not _lh_numba.HAVE_NUMBA:
+        pytest.skip("numba is not installed")
+    engines(compiled)
+    game = NormalFormGame(np.array([[3.0, 0.0], [5.0, 1.0]]), np.array([[3.0, 5.0], [0.0, 1.0]]))
+    blocks = [np.full(shape, 0.5) for shape in shapes]
+    with pytest.raises(InvalidArgumentError, match="shape"):
+        certify_candidates(game, blocks, tol=1e-9)

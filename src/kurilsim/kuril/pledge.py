@@ -98,6 +98,7 @@ Powell, R. (2006). War as a commitment problem. *International Organization*
 from __future__ import annotations
 
 import numbers
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
@@ -525,6 +526,7 @@ def _messages(
 _MESSAGES: dict[int, tuple[Scenario, tuple[PledgeClause, ...],
                            tuple[NDArray[np.intp], NDArray[np.intp], tuple[str, ...]]]] = {}
 _MESSAGES_MAX: Final = 8
+_MESSAGES_LOCK = threading.Lock()
 
 
 def _cached_messages(
@@ -536,9 +538,10 @@ def _cached_messages(
         return entry[2]
     agreements, clause_of, labels = _messages(scenario, menu)
     found = (readonly(agreements), readonly(clause_of), labels)
-    if len(_MESSAGES) >= _MESSAGES_MAX:
-        _MESSAGES.pop(next(iter(_MESSAGES)))
-    _MESSAGES[id(scenario)] = (scenario, menu, found)
+    with _MESSAGES_LOCK:  # sweeps may run in threads
+        if len(_MESSAGES) >= _MESSAGES_MAX:
+            _MESSAGES.pop(next(iter(_MESSAGES)))
+        _MESSAGES[id(scenario)] = (scenario, menu, found)
     return found
 
 

@@ -79,6 +79,7 @@ References
 from __future__ import annotations
 
 import functools
+import threading
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -887,8 +888,17 @@ def _phased_loop(
             out_rates[p, max(lottery[0, k, 1], 0)] += share * second / total
 
 
-@functools.lru_cache(maxsize=1)
+_HELPERS_LOCK = threading.Lock()
+
+
 def _helpers() -> bool:
+    """:func:`_compile_helpers` once per process (sweeps may run in threads)."""
+    with _HELPERS_LOCK:
+        return _compile_helpers()
+
+
+@functools.lru_cache(maxsize=1)
+def _compile_helpers() -> bool:
     """Compile the loops' per-point helpers with numba (rebinding the module's
     names, so the compiled loops call the compiled helpers: globals are bound
     when numba compiles a loop); False without numba (or with

@@ -384,7 +384,12 @@ def spe_kernel(
     # an objector whose utilities do not vary over the points (a broadcast
     # row, or equal columns) is compared with the status quo once
     costly = not objection_blocks  # whether the cost can be paid at all
-    loops = _compiled_loops() if m else None
+    # the compiled loop compares in float64: other dtypes take the numpy passes
+    float64 = all(
+        table is None or table.dtype == np.float64
+        for table in (proposer, responder, objector, cost)
+    )
+    loops = _compiled_loops() if m and float64 else None
     constant_objector = objector is not None and not (costly and payer == "objector") and (
         objector.strides[1] == 0
         or (

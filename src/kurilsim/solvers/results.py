@@ -18,7 +18,7 @@ from typing import Any, NoReturn, Protocol, runtime_checkable
 import numpy as np
 from numpy.typing import NDArray
 
-from kurilsim._errors import InvalidGameError, PrecisionError
+from kurilsim._errors import InvalidArgumentError, InvalidGameError, PrecisionError
 from kurilsim.games.normal_form import EPS, NormalFormGame, Profile
 from kurilsim.games.payoffs import deviation_payoffs_batch, gains_exceed
 from kurilsim.solvers._numba import numba_disabled
@@ -451,6 +451,7 @@ def certify_candidates(
     (1, 2, 1, 0.0)
     """
     n = game.n_players
+    _check_blocks(game, blocks)
     k = len(blocks[0])
     if k == 0:
         return (), 0, 0, 0.0
@@ -617,6 +618,22 @@ def _certify_two_players(
         default=0.0,
     )
     return kept, k, n_rejected, max(certificate, 0.0)
+
+
+def _check_blocks(game: NormalFormGame, blocks: Sequence[NDArray[np.float64]]) -> None:
+    """Refuse candidate blocks that are not one ``(k, strategies)`` array per
+    player, with the same ``k`` (the compiled loops do no bounds checks)."""
+    shapes = [np.shape(block) for block in blocks]
+    k = shapes[0][0] if shapes and len(shapes[0]) == 2 else -1
+    if len(shapes) != game.n_players or any(
+        len(shape) != 2 or shape != (k, size)
+        for shape, size in zip(shapes, game.shape, strict=False)
+    ):
+        raise InvalidArgumentError(
+            f"candidate blocks must be {game.n_players} arrays of shape (k, strategies): "
+            f"{[('k', size) for size in game.shape]} for this "
+            f"{'x'.join(map(str, game.shape))} game with one k, got shapes {shapes}"
+        )
 
 
 def _certify_two_players_compiled(
