@@ -477,8 +477,10 @@ def smallest_steps(a: NDArray[np.float64], b: NDArray[np.float64]) -> tuple[floa
     Examples
     --------
     >>> import numpy as np
-    >>> smallest_steps(np.array([[0.0, 1.0], [3.0, 1.0]]), np.array([[0.0, 0.5], [2.0, 2.0]]))
-    (3.0, 0.5)
+    >>> steps = smallest_steps(np.array([[0.0, 1.0], [3.0, 1.0]]),
+    ...                        np.array([[0.0, 0.5], [2.0, 2.0]]))
+    >>> [float(step) for step in steps]
+    [3.0, 0.5]
     """
     m, n = a.shape
     column = np.empty(m)
